@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mmsim: a deterministic userspace model of Linux memory management.
+ * This is the whole public API. Everything returns 0 or a negative errno
+ * value (-EINVAL, -ENOMEM, -EEXIST, -EFAULT, ...) as the kernel would, and a
+ * call that fails leaves the model exactly as it was.
+ */
+#ifndef MMSIM_MMSIM_H
+#define MMSIM_MMSIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MMSIM_PAGE_SIZE 4096UL
+
+#if defined(__GNUC__)
+#define MMSIM_API __attribute__((visibility("default")))
+#else
+#define MMSIM_API
+#endif
+
+/* One simulator instance owns everything; instances never share state. */
+struct mmsim;
+
+struct mmsim_config {
+	unsigned long nr_frames;	/* physical memory in 4 KiB frames (0: 65536) */
+	uint64_t seed;			/* seeds the instance's PRNG */
+	bool verify_every_step;		/* run mmsim_verify() after every operation */
+};
+
+MMSIM_API int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out);
+MMSIM_API void mmsim_destroy(struct mmsim *sim);
+
+/* A printable reason for the last failed mmsim_verify() or operation. */
+MMSIM_API const char *mmsim_last_error(const struct mmsim *sim);
+
+/* ---- Transparent huge pages: sysfs transparent_hugepage/ ---------------- */
+enum mmsim_thp_mode {
+	MMSIM_THP_NEVER,
+	MMSIM_THP_ALWAYS,
+	MMSIM_THP_MADVISE,
+	MMSIM_THP_INHERIT,	/* per-size only: follow the top-level mode */
+};
+/* size: 16K..2M (hugepages-<size>kB/enabled), or 0 for the top-level enabled. */
+MMSIM_API int mmsim_set_thp(struct mmsim *sim, unsigned long size, enum mmsim_thp_mode mode);
+/* transparent_hugepage/use_zero_page (default 1). */
+MMSIM_API int mmsim_set_thp_use_zero_page(struct mmsim *sim, bool on);
+
+/* ---- Processes and their address spaces ---------------------------------- */
+MMSIM_API int mmsim_proc_create(struct mmsim *sim, int *pid);
+MMSIM_API int mmsim_fork(struct mmsim *sim, int parent, int *child);
+MMSIM_API int mmsim_exit(struct mmsim *sim, int pid);
+
+enum mmsim_prot {
+	MMSIM_PROT_NONE = 0,
+	MMSIM_PROT_READ = 1,
+	MMSIM_PROT_WRITE = 2,
+};
+/* Private anonymous mapping at exactly addr (MAP_FIXED_NOREPLACE). */
+MMSIM_API int mmsim_mmap(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
+	       int prot);
+MMSIM_API int mmsim_munmap(struct mmsim *sim, int pid, unsigned long addr, unsigned long len);
+MMSIM_API int mmsim_mprotect(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
+		   int prot);
+/* MREMAP_MAYMOVE | MREMAP_FIXED of [old, old + len) to new_addr. */
+MMSIM_API int mmsim_mremap(struct mmsim *sim, int pid, unsigned long old_addr, unsigned long len,
+		 unsigned long new_addr);
+
+enum mmsim_advice {
+	MMSIM_MADV_DONTNEED,
+	MMSIM_MADV_HUGEPAGE,
+	MMSIM_MADV_NOHUGEPAGE,
+	MMSIM_MADV_MERGEABLE,
+	MMSIM_MADV_UNMERGEABLE,
+};
+MMSIM_API int mmsim_madvise(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
+		  enum mmsim_advice advice);
+
+/* ---- Memory access, faulting as the kernel does -------------------------- */
+/* Copies len bytes to addr; -EFAULT where not mapped or not writable. */
+MMSIM_API int mmsim_write(struct mmsim *sim, int pid, unsigned long addr, const void *buf,
+		size_t len);
+/* Fills [addr, addr + len) with byte c, page by page. */
+MMSIM_API int mmsim_fill(struct mmsim *sim, int pid, unsigned long addr, unsigned long len, int c);
+MMSIM_API int mmsim_read(struct mmsim *sim, int pid, unsigned long addr, void *buf, size_t len);
+
+/* ---- What /proc would show ----------------------------------------------- */
+/* /proc/kpageflags bits, as numbered by the kernel (KPF_*). */
+enum {
+	MMSIM_KPF_LOCKED = 0, MMSIM_KPF_DIRTY = 4, MMSIM_KPF_LRU = 5,
+	MMSIM_KPF_MMAP = 11, MMSIM_KPF_ANON = 12, MMSIM_KPF_SWAPCACHE = 13,
+	MMSIM_KPF_SWAPBACKED = 14, MMSIM_KPF_COMPOUND_HEAD = 15,
+	MMSIM_KPF_COMPOUND_TAIL = 16, MMSIM_KPF_HUGE = 17, MMSIM_KPF_NOPAGE = 20,
+	MMSIM_KPF_KSM = 21, MMSIM_KPF_THP = 22, MMSIM_KPF_ZERO_PAGE = 24,
+};
+/* /proc/PID/pagemap bits. */
+#define MMSIM_PM_PRESENT	(1ULL << 63)
+#define MMSIM_PM_SWAP		(1ULL << 62)
+#define MMSIM_PM_FILE		(1ULL << 61)
+#define MMSIM_PM_MMAP_EXCLUSIVE	(1ULL << 56)
+#define MMSIM_PM_PFN_MASK	((1ULL << 55) - 1)
+
+MMSIM_API int mmsim_pagemap(struct mmsim *sim, int pid, unsigned long addr, uint64_t *entry);
+MMSIM_API int mmsim_kpagecount(struct mmsim *sim, unsigned long pfn, uint64_t *count);
+MMSIM_API int mmsim_kpageflags(struct mmsim *sim, unsigned long pfn, uint64_t *flags);
+/* Order of the folio mapped at addr; -1 when nothing is mapped. */
+MMSIM_API int mmsim_folio_order(struct mmsim *sim, int pid, unsigned long addr, int *order);
+
+/* /proc/PID/smaps fields summed over the VMAs inside [start, end), in kB. */
+struct mmsim_smaps {
+	unsigned long rss, pss, anonymous, anon_huge_pages;
+	unsigned long shared_clean, shared_dirty, private_clean, private_dirty;
+	unsigned long ksm;
+};
+MMSIM_API int mmsim_smaps(struct mmsim *sim, int pid, unsigned long start, unsigned long end,
+		struct mmsim_smaps *out);
+
+/* ---- Whole-model state ---------------------------------------------------- */
+struct mmsim_stats {
+	unsigned long nr_frames, nr_free_frames;
+	unsigned long nr_folios, nr_large_folios;
+	unsigned long nr_page_tables;
+	unsigned long nr_deferred_split;
+	unsigned long nr_anon_vmas, nr_vmas, nr_mms;
+	unsigned long faults, cow_copies, cow_reuses, pmd_splits, folio_splits;
+};
+MMSIM_API void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out);
+
+/* Checks every invariant of the model; 0 or -EUCLEAN with mmsim_last_error(). */
+MMSIM_API int mmsim_verify(struct mmsim *sim);
+
+/*
+ * Fault injection for tests: the n-th allocation from now (frame, page table,
+ * folio, VMA, anon_vma, contents buffer) fails; n = 0 disables it.
+ */
+MMSIM_API void mmsim_fail_nth_alloc(struct mmsim *sim, unsigned long n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MMSIM_MMSIM_H */

@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The invariant checker: recomputes the truth by walking every page table
+ * and checks the whole model against it (what CONFIG_DEBUG_VM's VM_WARN_ONs
+ * and mm/debug_vm_pgtable.c would catch, and more): mapcounts, refcounts,
+ * RSS, rmap reachability, VMA and anon_vma trees, the buddy lists.
+ */
+#include "debug.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "huge_memory.h"
+#include "page_alloc.h"
+#include "proc.h"
+#include "vma.h"
+
+/* What the walk saw of one folio, kept while the folio has any mapping. */
+struct seen_folio {
+	unsigned long pfn;
+	struct folio_truth t;
+	UT_hash_handle hh;
+};
+
+struct walk_state {
+	struct mmsim *sim;
+	struct seen_folio *seen;		/* by head pfn */
+	unsigned long *is_table;		/* bitmap of frames reached as tables */
+	unsigned long nr_tables;		/* tables reached in the current mm */
+	long anon_pages;			/* MM_ANONPAGES of the current mm */
+	int err;
+};
+
+#define BITS (8 * sizeof(unsigned long))
+
+static bool test_and_set(unsigned long *map, unsigned long bit)
+{
+	bool was = map[bit / BITS] & (1UL << (bit % BITS));
+
+	map[bit / BITS] |= 1UL << (bit % BITS);
+	return was;
+}
+
+static struct seen_folio *seen(struct walk_state *w, struct folio *folio)
+{
+	struct seen_folio *s;
+
+	HASH_FIND(hh, w->seen, &folio->pfn, sizeof(folio->pfn), s);
+	if (!s) {
+		s = calloc(1, sizeof(*s));
+		if (!s) {
+			w->err = -ENOMEM;
+			return NULL;
+		}
+		s->pfn = folio->pfn;
+		HASH_ADD(hh, w->seen, pfn, sizeof(s->pfn), s);
+	}
+	return s;
+}
+
+static void count_mm(struct folio_truth *t, unsigned int mm_id)
+{
+	int i;
+
+	for (i = 0; i < t->nr_mms && i < 4; i++)
+		if (t->mm_ids[i] == mm_id)
+			break;
+	if (i == t->nr_mms) {
+		t->nr_mms++;
+		if (i < 4)
+			t->mm_ids[i] = mm_id;
+	}
+	if (i < 4)
+		t->mm_maps[i]++;
+}
+
+static int fail(struct walk_state *w, const char *what, struct mm_struct *mm,
+		unsigned long addr)
+{
+	if (!w->err)
+		w->err = sim_error(w->sim, -EUCLEAN, "pid %d at %#lx: %s", mm->pid, addr, what);
+	return w->err;
+}
+
+static void check_entry(struct walk_state *w, struct mm_struct *mm, struct vm_area_struct *vma,
+			unsigned long addr, uint64_t entry, bool pmd)
+{
+	struct mmsim *sim = w->sim;
+	unsigned long pfn = pte_pfn(entry);
+	struct seen_folio *s;
+	struct folio *folio;
+	struct page *page;
+
+	if (!vma || addr < vma->vm_start || addr + (pmd ? PMD_SIZE : PAGE_SIZE) > vma->vm_end) {
+		fail(w, "entry outside any VMA", mm, addr);
+		return;
+	}
+	if (!pte_present(entry)) {
+		fail(w, "non-present entry (there is no swap)", mm, addr);
+		return;
+	}
+	if (pte_write(entry) && !(vma->vm_flags & VM_WRITE))
+		fail(w, "writable entry in a VMA without VM_WRITE", mm, addr);
+	if (pte_protnone(entry) != !(vma->vm_flags & VM_ACCESS_FLAGS))
+		fail(w, "PROT_NONE bits disagree with the VMA", mm, addr);
+	if (pfn >= sim->nr_frames) {
+		fail(w, "pfn beyond memory", mm, addr);
+		return;
+	}
+	page = pfn_to_page(sim, pfn);
+	folio = page->folio;
+	if (pte_special(entry) || (pmd && is_huge_zero_pmd(sim, entry))) {
+		if (!folio || !folio_is_zero(folio) || pte_write(entry))
+			fail(w, "special entry that is not a read-only zero page", mm, addr);
+		return;
+	}
+	if (!folio || !folio_test_anon(folio) || folio_is_zero(folio)) {
+		fail(w, "entry maps a frame that is no anonymous folio", mm, addr);
+		return;
+	}
+	if (pmd && (folio->order != HPAGE_PMD_ORDER || pfn != folio->pfn)) {
+		fail(w, "PMD leaf does not map a whole PMD-sized folio", mm, addr);
+		return;
+	}
+	if (pte_write(entry) && !PageAnonExclusive(page))
+		fail(w, "writable entry on a page that is not PageAnonExclusive", mm, addr);
+	s = seen(w, folio);
+	if (!s)
+		return;
+	if (pmd)
+		s->t.pmd_maps++;
+	else
+		s->t.pte_maps[pfn - folio->pfn]++;
+	s->t.total++;
+	count_mm(&s->t, mm->mm_id);
+	w->anon_pages += pmd ? HPAGE_PMD_NR : 1;
+}
+
+static void walk_table(struct walk_state *w, struct mm_struct *mm, unsigned long table,
+		       int level, unsigned long base)
+{
+	static const unsigned int shift[] = { PGDIR_SHIFT, PUD_SHIFT, PMD_SHIFT, PAGE_SHIFT };
+	uint64_t *entries;
+
+	if (table >= w->sim->nr_frames || !(w->sim->pages[table].flags & PG_table)) {
+		fail(w, "table entry points to a frame that is no page table", mm, base);
+		return;
+	}
+	if (test_and_set(w->is_table, table)) {
+		fail(w, "page table reached twice", mm, base);
+		return;
+	}
+	w->nr_tables++;
+	entries = table_entries(w->sim, table);
+	for (unsigned int i = 0; i < PTRS_PER_TABLE && !w->err; i++) {
+		unsigned long addr = base + ((unsigned long)i << shift[level]);
+		struct vm_area_struct *vma;
+
+		if (pmd_none(entries[i]))
+			continue;
+		if (level == 3 || (level == 2 && pmd_leaf(entries[i]))) {
+			vma = vma_lookup(mm, addr);
+			check_entry(w, mm, vma, addr, entries[i], level == 2);
+			continue;
+		}
+		walk_table(w, mm, pte_pfn(entries[i]), level + 1, addr);
+	}
+	if (level == 2) {
+		/* Every PMD leaf keeps one deposited table for its split. */
+		unsigned long leaves = 0, deposited = 0;
+
+		for (unsigned int i = 0; i < PTRS_PER_TABLE; i++)
+			leaves += pmd_leaf(entries[i]);
+		for (unsigned long pt = w->sim->pages[table].pt.pmd_huge_pte; pt;
+		     pt = w->sim->pages[pt].pt.deposit_next) {
+			if (test_and_set(w->is_table, pt)) {
+				fail(w, "deposited table reached twice", mm, base);
+				return;
+			}
+			deposited++;
+			w->nr_tables++;
+		}
+		if (leaves != deposited)
+			fail(w, "PMD leaves and deposited tables differ in number", mm, base);
+	}
+}
+
+static int check_vmas(struct mmsim *sim, struct mm_struct *mm)
+{
+	struct vm_area_struct *vma, *prev = NULL;
+	int count = 0;
+
+	if (rb_check(&mm->mm_rb, NULL))
+		return sim_error(sim, -EUCLEAN, "pid %d: VMA tree is no valid rbtree", mm->pid);
+	for_each_vma(mm, vma) {
+		struct anon_vma_chain *avc;
+		bool own = false;
+
+		count++;
+		if (vma->vm_start >= vma->vm_end || !IS_ALIGNED(vma->vm_start | vma->vm_end, PAGE_SIZE) ||
+		    vma->vm_end > TASK_SIZE)
+			return sim_error(sim, -EUCLEAN, "pid %d: bad VMA [%#lx, %#lx)", mm->pid,
+					 vma->vm_start, vma->vm_end);
+		if (prev && prev->vm_end > vma->vm_start)
+			return sim_error(sim, -EUCLEAN, "pid %d: VMAs overlap at %#lx", mm->pid,
+					 vma->vm_start);
+		if (vma->vm_mm != mm)
+			return sim_error(sim, -EUCLEAN, "pid %d: VMA of another mm", mm->pid);
+		list_for_each_entry(avc, &vma->anon_vma_chain, same_vma) {
+			if (avc->vma != vma || avc->rb.start != vma->vm_pgoff ||
+			    avc->rb.last != vma->vm_pgoff + vma_pages(vma) - 1)
+				return sim_error(sim, -EUCLEAN, "pid %d: stale anon_vma_chain at %#lx",
+						 mm->pid, vma->vm_start);
+			if (interval_tree_check(&avc->anon_vma->rb_root))
+				return sim_error(sim, -EUCLEAN, "anon_vma %lu: bad interval tree",
+						 avc->anon_vma->serial);
+			if (avc->anon_vma->root->root != avc->anon_vma->root)
+				return sim_error(sim, -EUCLEAN, "anon_vma %lu: root is no root",
+						 avc->anon_vma->serial);
+			own |= avc->anon_vma == vma->anon_vma;
+		}
+		if (vma->anon_vma ? !own : !list_empty(&vma->anon_vma_chain))
+			return sim_error(sim, -EUCLEAN, "pid %d: VMA at %#lx: anon_vma not in its chain",
+					 mm->pid, vma->vm_start);
+		prev = vma;
+	}
+	if (count != mm->map_count)
+		return sim_error(sim, -EUCLEAN, "pid %d: map_count %d, %d VMAs", mm->pid,
+				 mm->map_count, count);
+	return 0;
+}
+
+struct reach {
+	int found;
+};
+
+static bool count_reached(struct mmsim *sim, struct folio *folio, const struct rmap_hit *hit,
+			  void *arg)
+{
+	(void)sim;
+	(void)folio;
+	(void)hit;
+	((struct reach *)arg)->found++;
+	return true;
+}
+
+static int check_folio(struct mmsim *sim, struct folio *folio, const struct folio_truth *t)
+{
+	struct reach r = { 0 };
+	int err = sim->mapcount->verify(sim, folio, t);
+
+	if (err)
+		return err;
+	if (folio->_refcount != t->total)
+		return sim_error(sim, -EUCLEAN, "folio %#lx: refcount %d, %d mappings", folio->pfn,
+				 folio->_refcount, t->total);
+	rmap_walk_anon(sim, folio, count_reached, &r);
+	if (r.found != t->total)
+		return sim_error(sim, -EUCLEAN, "folio %#lx: rmap walk finds %d of %d mappings",
+				 folio->pfn, r.found, t->total);
+	for (long i = 0; i < folio_nr_pages(folio); i++) {
+		const struct page *page = folio_page(sim, folio, i);
+		int maps = t->pte_maps[i] + (i == 0 ? t->pmd_maps : 0);
+
+		if (PageAnonExclusive(page) && maps > 1)
+			return sim_error(sim, -EUCLEAN, "pfn %#lx: PageAnonExclusive but mapped %d times",
+					 folio->pfn + i, maps);
+	}
+	return 0;
+}
+
+static int check_buddy(struct mmsim *sim, unsigned long *is_table, struct walk_state *w)
+{
+	unsigned long free = 0, frames = 1;	/* the zero page */
+
+	for (unsigned int order = 0; order <= MAX_PAGE_ORDER; order++) {
+		unsigned long n = 0;
+
+		for (unsigned long pfn = sim->free_area[order].head; pfn != NO_PFN;
+		     pfn = sim->pages[pfn].buddy.next) {
+			const struct page *page = &sim->pages[pfn];
+
+			if (!(page->flags & PG_buddy) || page->buddy_order != order ||
+			    !IS_ALIGNED(pfn, 1UL << order) || pfn + (1UL << order) > sim->nr_frames)
+				return sim_error(sim, -EUCLEAN, "buddy list %u: bad block %#lx", order, pfn);
+			n++;
+			free += 1UL << order;
+		}
+		if (n != sim->free_area[order].nr_free)
+			return sim_error(sim, -EUCLEAN, "buddy list %u: %lu blocks, nr_free %lu",
+					 order, n, sim->free_area[order].nr_free);
+	}
+	if (free != sim->nr_free)
+		return sim_error(sim, -EUCLEAN, "buddy: %lu free frames, nr_free %lu", free,
+				 sim->nr_free);
+	for (unsigned long pfn = 1; pfn < sim->nr_frames; pfn++) {
+		const struct page *page = &sim->pages[pfn];
+		bool table = is_table[pfn / BITS] & (1UL << (pfn % BITS));
+
+		if (page->flags & PG_table) {
+			if (!table)
+				return sim_error(sim, -EUCLEAN, "page table %#lx is not reachable", pfn);
+			frames++;
+		} else if (page->folio) {
+			struct folio *folio = page->folio;
+			struct seen_folio *s;
+
+			frames++;
+			if (pfn != folio->pfn || folio_is_zero(folio))
+				continue;
+			HASH_FIND(hh, w->seen, &folio->pfn, sizeof(folio->pfn), s);
+			if (!s)
+				return sim_error(sim, -EUCLEAN, "folio %#lx is allocated but not mapped",
+						 pfn);
+		}
+	}
+	if (frames + free != sim->nr_frames)
+		return sim_error(sim, -EUCLEAN, "frames: %lu in use + %lu free != %lu", frames, free,
+				 sim->nr_frames);
+	return 0;
+}
+
+static int check_deferred_queue(struct mmsim *sim)
+{
+	struct folio *folio;
+	unsigned long n = 0;
+
+	list_for_each_entry(folio, &sim->deferred_split_queue, _deferred_list) {
+		n++;
+		if (folio->order < 2 || !folio_test_anon(folio))
+			return sim_error(sim, -EUCLEAN, "folio %#lx on the split queue is no large anon folio",
+					 folio->pfn);
+	}
+	if (n != sim->split_queue_len)
+		return sim_error(sim, -EUCLEAN, "split queue holds %lu, length %lu", n,
+				 sim->split_queue_len);
+	return 0;
+}
+
+int mm_verify(struct mmsim *sim)
+{
+	struct walk_state w = { .sim = sim };
+	struct seen_folio *s, *tmp;
+	struct mm_struct *mm, *mtmp;
+	int err = 0;
+
+	w.is_table = calloc(sim->nr_frames / BITS + 1, sizeof(unsigned long));
+	if (!w.is_table)
+		return -ENOMEM;
+	HASH_ITER(hh, sim->mms, mm, mtmp) {
+		err = check_vmas(sim, mm);
+		if (err)
+			goto out;
+		w.nr_tables = 0;
+		w.anon_pages = 0;
+		walk_table(&w, mm, mm->pgd, 0, 0);
+		err = w.err;
+		if (err)
+			goto out;
+		if (w.nr_tables != mm->nr_page_tables) {
+			err = sim_error(sim, -EUCLEAN, "pid %d: %lu page tables reached, %lu counted",
+					mm->pid, w.nr_tables, mm->nr_page_tables);
+			goto out;
+		}
+		if (w.anon_pages != mm->rss[MM_ANONPAGES]) {
+			err = sim_error(sim, -EUCLEAN, "pid %d: %ld anon pages mapped, RSS says %ld",
+					mm->pid, w.anon_pages, mm->rss[MM_ANONPAGES]);
+			goto out;
+		}
+	}
+	HASH_ITER(hh, w.seen, s, tmp) {
+		err = check_folio(sim, &sim->folios[s->pfn], &s->t);
+		if (err)
+			goto out;
+	}
+	err = check_buddy(sim, w.is_table, &w);
+	if (!err)
+		err = check_deferred_queue(sim);
+out:
+	HASH_ITER(hh, w.seen, s, tmp) {
+		HASH_DEL(w.seen, s);
+		free(s);
+	}
+	free(w.is_table);
+	return err;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Declarations shared by the memory operations (mm/internal.h): faults,
+ * zapping, fork's copy, batching of PTEs, THP policy.
+ */
+#ifndef MMSIM_INTERNAL_H
+#define MMSIM_INTERNAL_H
+
+#include "rmap.h"
+
+/* handle_mm_fault(): 0, -EFAULT (SIGSEGV) or -ENOMEM (VM_FAULT_OOM). */
+int handle_mm_fault(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
+		    bool write);
+
+/* The page mapped at addr (NULL if none); *pmd_mapped tells a PMD leaf maps it. */
+struct page *follow_page(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
+			 bool *pmd_mapped);
+
+/*
+ * folio_pte_batch(): how many PTEs from pte on (at most max_nr) map
+ * consecutive pages of folio, present and alike but for the accessed, dirty
+ * and write bits. Never passes the folio's end.
+ */
+int folio_pte_batch(struct mmsim *sim, struct folio *folio, const pte_t *pte, int max_nr);
+
+/* zap_page_range_single(): unmaps [start, end) inside vma, splitting PMDs that straddle it. */
+void zap_vma_range(struct mmsim *sim, struct vm_area_struct *vma, unsigned long start,
+		   unsigned long end);
+
+/* copy_page_range(): fork's copy of src's mappings into dst (same range). */
+int copy_page_range(struct mmsim *sim, struct vm_area_struct *dst,
+		    struct vm_area_struct *src);
+
+/* change_protection(): new vm_page_prot on [start, end) of vma. */
+void change_protection(struct mmsim *sim, struct vm_area_struct *vma, unsigned long start,
+		       unsigned long end);
+
+/* move_page_tables(): mremap's move of [old, old + len) to new_vma at new_addr. */
+int move_page_tables(struct mmsim *sim, struct vm_area_struct *vma, unsigned long old_addr,
+		     struct vm_area_struct *new_vma, unsigned long new_addr,
+		     unsigned long len);
+
+/* Tears the whole address space down (exit_mmap). */
+void exit_mmap(struct mmsim *sim, struct mm_struct *mm);
+/* do_vmi_munmap(): 0, -EINVAL or -ENOMEM. */
+int do_munmap(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
+	      unsigned long len);
+
+static inline void add_mm_counter(struct mm_struct *mm, int member, long value)
+{
+	mm->rss[member] += value;
+}
+
+#endif /* MMSIM_INTERNAL_H */

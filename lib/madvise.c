@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+/*
+ * madvise(2) for anonymous memory, after mm/madvise.c: every VMA in the
+ * range is advised, holes are skipped and reported as -ENOMEM at the end.
+ */
+#include "mm.h"
+
+#include "vma.h"
+
+static unsigned long advised_flags(unsigned long flags, enum mmsim_advice advice)
+{
+	switch (advice) {
+	case MMSIM_MADV_HUGEPAGE:
+		return (flags & ~VM_NOHUGEPAGE) | VM_HUGEPAGE;
+	case MMSIM_MADV_NOHUGEPAGE:
+		return (flags & ~VM_HUGEPAGE) | VM_NOHUGEPAGE;
+	case MMSIM_MADV_MERGEABLE:
+		return flags | VM_MERGEABLE;
+	case MMSIM_MADV_UNMERGEABLE:
+		return flags & ~VM_MERGEABLE;
+	case MMSIM_MADV_DONTNEED:
+		break;
+	}
+	return flags;
+}
+
+static int madvise_vma(struct mmsim *sim, struct vm_area_struct *vma, unsigned long start,
+		       unsigned long end, enum mmsim_advice advice)
+{
+	int err = 0;
+
+	if (advice == MMSIM_MADV_DONTNEED) {
+		if (vma->vm_flags & VM_LOCKED)
+			return -EINVAL;
+		zap_vma_range(sim, vma, start, end);
+		return 0;
+	}
+	vma = vma_modify_flags(sim, vma, start, end, advised_flags(vma->vm_flags, advice), &err);
+	if (!err && advice == MMSIM_MADV_MERGEABLE)
+		vma->vm_mm->flags |= MMF_VM_MERGEABLE;
+	/* A failed split or merge reads as "try again" to the caller. */
+	return err == -ENOMEM ? -EAGAIN : err;
+}
+
+int do_madvise(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
+	       unsigned long len, enum mmsim_advice advice)
+{
+	unsigned long end, pos = start;
+	struct vm_area_struct *vma;
+	int unmapped = 0;
+
+	if (!IS_ALIGNED(start, PAGE_SIZE) || advice > MMSIM_MADV_UNMERGEABLE)
+		return -EINVAL;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	end = start + len;
+	if (end < start || end > TASK_SIZE)
+		return -EINVAL;
+	while (pos < end) {
+		unsigned long e;
+		int err;
+
+		vma = find_vma(mm, pos);
+		if (!vma || vma->vm_start >= end) {
+			unmapped = -ENOMEM;
+			break;
+		}
+		if (vma->vm_start > pos)
+			unmapped = -ENOMEM;
+		pos = MAX(pos, vma->vm_start);
+		e = MIN(end, vma->vm_end);
+		err = madvise_vma(sim, vma, pos, e, advice);
+		if (err)
+			return err;
+		pos = e;
+	}
+	return unmapped;
+}

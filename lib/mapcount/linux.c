@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Scheme "linux": the folio mapcounts of Linux 6.18 with CONFIG_PAGE_MAPCOUNT
+ * and CONFIG_MM_ID, as in __folio_add_rmap()/__folio_remove_rmap() (mm/rmap.c)
+ * and folio_add/sub_return_large_mapcount() (include/linux/rmap.h).
+ */
+#include "../mapcount.h"
+
+#include <stdio.h>
+
+static void set_mm_slot(struct folio *folio, int slot, unsigned int mm_id, int mapcount)
+{
+	folio->_mm_id[slot] = mm_id;
+	folio->_mm_id_mapcount[slot] = mapcount - 1;
+}
+
+static void linux_folio_init(struct mmsim *sim, struct folio *folio)
+{
+	for (long i = 0; i < folio_nr_pages(folio); i++)
+		folio_page(sim, folio, i)->_mapcount = -1;
+	folio->_large_mapcount = -1;
+	folio->_entire_mapcount = -1;
+	folio->_nr_pages_mapped = 0;
+	set_mm_slot(folio, 0, 0, 0);
+	set_mm_slot(folio, 1, 0, 0);
+	folio->_mm_ids_shared = false;
+}
+
+/* folio_add_return_large_mapcount(): the total, then the MM-owner slots. */
+static void add_large_mapcount(struct folio *folio, int diff, const struct mm_struct *mm)
+{
+	int total = folio->_large_mapcount + diff;	/* biased */
+
+	folio->_large_mapcount = total;
+	if (folio->_mm_id[0] == mm->mm_id) {
+		folio->_mm_id_mapcount[0] += diff;
+	} else if (folio->_mm_id[1] == mm->mm_id) {
+		folio->_mm_id_mapcount[1] += diff;
+	} else if (folio->_mm_id[0] == 0) {
+		set_mm_slot(folio, 0, mm->mm_id, diff);
+		/* Mappings that no slot tracks mean another mm maps it. */
+		if (total != diff - 1)
+			folio->_mm_ids_shared = true;
+	} else if (folio->_mm_id[1] == 0) {
+		set_mm_slot(folio, 1, mm->mm_id, diff);
+		folio->_mm_ids_shared = true;
+	}
+	/* A third mm goes untracked: only the total (and the bit) know of it. */
+}
+
+/* folio_sub_return_large_mapcount(). */
+static void sub_large_mapcount(struct folio *folio, int diff, const struct mm_struct *mm)
+{
+	int total = folio->_large_mapcount - diff;	/* biased */
+
+	folio->_large_mapcount = total;
+	for (int slot = 0; slot < 2; slot++) {
+		if (folio->_mm_id[slot] != mm->mm_id)
+			continue;
+		folio->_mm_id_mapcount[slot] -= diff;
+		if (folio->_mm_id_mapcount[slot] >= 0)
+			return;
+		/* Mappings added while untracked can underflow a slot: free it. */
+		set_mm_slot(folio, slot, 0, 0);
+		break;
+	}
+	if (folio->_mm_id_mapcount[0] == total || folio->_mm_id_mapcount[1] == total)
+		folio->_mm_ids_shared = false;
+}
+
+static int linux_add(struct mmsim *sim, struct folio *folio, struct page *page, int nr,
+		     enum rmap_level level, const struct rmap_site *site)
+{
+	int first = 0;
+
+	(void)sim;
+	if (!folio_test_large(folio))
+		return ++page->_mapcount == 0;
+
+	if (level == RMAP_LEVEL_PTE) {
+		for (int i = 0; i < nr; i++)
+			first += ++page[i]._mapcount == 0;
+		folio->_nr_pages_mapped += first;
+		add_large_mapcount(folio, nr, site->vma->vm_mm);
+		return folio->_nr_pages_mapped >= ENTIRELY_MAPPED ? 0 : first;
+	}
+
+	add_large_mapcount(folio, 1, site->vma->vm_mm);
+	if (++folio->_entire_mapcount != 0)
+		return 0;
+	folio->_nr_pages_mapped += ENTIRELY_MAPPED;
+	/* Pages already mapped by PTEs were counted then. */
+	return (int)folio_nr_pages(folio) - (folio->_nr_pages_mapped - ENTIRELY_MAPPED);
+}
+
+static bool linux_remove(struct mmsim *sim, struct folio *folio, struct page *page, int nr,
+			 enum rmap_level level, const struct rmap_site *site)
+{
+	int last = 0, unmapped;
+
+	(void)sim;
+	if (!folio_test_large(folio)) {
+		page->_mapcount--;
+		return false;
+	}
+
+	if (level == RMAP_LEVEL_PTE) {
+		sub_large_mapcount(folio, nr, site->vma->vm_mm);
+		for (int i = 0; i < nr; i++)
+			last += --page[i]._mapcount < 0;
+		folio->_nr_pages_mapped -= last;
+		/* While PMD-mapped nothing became unmapped. */
+		unmapped = folio->_nr_pages_mapped >= ENTIRELY_MAPPED ? 0 : last;
+		return unmapped && folio->_nr_pages_mapped;
+	}
+
+	sub_large_mapcount(folio, 1, site->vma->vm_mm);
+	if (--folio->_entire_mapcount >= 0)
+		return false;
+	folio->_nr_pages_mapped -= ENTIRELY_MAPPED;
+	unmapped = (int)folio_nr_pages(folio) - folio->_nr_pages_mapped;
+	return unmapped && unmapped < folio_nr_pages(folio);
+}
+
+static int linux_folio_mapcount(const struct mmsim *sim, const struct folio *folio)
+{
+	if (!folio_test_large(folio))
+		return folio_page(sim, folio, 0)->_mapcount + 1;
+	return folio->_large_mapcount + 1;
+}
+
+static bool linux_maybe_mapped_shared(const struct mmsim *sim, const struct folio *folio)
+{
+	int mapcount = linux_folio_mapcount(sim, folio);
+
+	if (!folio_test_large(folio))
+		return mapcount > 1;
+	if (mapcount <= 1)
+		return false;
+	return folio->_mm_ids_shared;
+}
+
+static int linux_page_mapcount(const struct mmsim *sim, const struct folio *folio,
+			       const struct page *page)
+{
+	(void)sim;
+	if (!folio_test_large(folio))
+		return page->_mapcount + 1;
+	return page->_mapcount + 1 + folio->_entire_mapcount + 1;
+}
+
+/*
+ * __wp_can_reuse_large_anon_folio(): the shared bit clear and the mm owning a
+ * slot whose count is the whole large mapcount.
+ */
+static bool linux_mm_owns_all(const struct mmsim *sim, const struct folio *folio,
+			      const struct mm_struct *mm)
+{
+	(void)sim;
+	if (folio->_mm_ids_shared)
+		return false;
+	for (int slot = 0; slot < 2; slot++)
+		if (folio->_mm_id[slot] == mm->mm_id)
+			return folio->_mm_id_mapcount[slot] == folio->_large_mapcount;
+	return false;
+}
+
+static int linux_verify(struct mmsim *sim, const struct folio *folio,
+			const struct folio_truth *t)
+{
+	long nr = folio_nr_pages(folio);
+	int mapped = 0;
+
+	for (long i = 0; i < nr; i++) {
+		const struct page *page = folio_page(sim, folio, i);
+
+		if (page->_mapcount + 1 != t->pte_maps[i])
+			return sim_error(sim, -EUCLEAN, "pfn %#lx: _mapcount %d but %d PTEs map it",
+					 folio->pfn + i, page->_mapcount, t->pte_maps[i]);
+		mapped += t->pte_maps[i] > 0;
+	}
+	if (!folio_test_large(folio))
+		return 0;
+	if (folio->_large_mapcount + 1 != t->total)
+		return sim_error(sim, -EUCLEAN, "folio %#lx: _large_mapcount %d but %d entries map it",
+				 folio->pfn, folio->_large_mapcount, t->total);
+	if (folio->_entire_mapcount + 1 != t->pmd_maps)
+		return sim_error(sim, -EUCLEAN, "folio %#lx: _entire_mapcount %d but %d PMDs map it",
+				 folio->pfn, folio->_entire_mapcount, t->pmd_maps);
+	if (folio->_nr_pages_mapped != mapped + (t->pmd_maps ? ENTIRELY_MAPPED : 0))
+		return sim_error(sim, -EUCLEAN, "folio %#lx: _nr_pages_mapped %#x, %d pages PTE-mapped",
+				 folio->pfn, folio->_nr_pages_mapped, mapped);
+	for (int slot = 0; slot < 2; slot++) {
+		unsigned int id = folio->_mm_id[slot];
+		int want = 0;
+
+		if (!id) {
+			if (folio->_mm_id_mapcount[slot] != -1)
+				return sim_error(sim, -EUCLEAN, "folio %#lx: free slot %d counts %d",
+						 folio->pfn, slot, folio->_mm_id_mapcount[slot]);
+			continue;
+		}
+		for (int i = 0; i < t->nr_mms && i < 4; i++)
+			if (t->mm_ids[i] == id)
+				want = t->mm_maps[i];
+		/* A slot may undercount: mappings added while the mm was untracked. */
+		if (folio->_mm_id_mapcount[slot] + 1 > want)
+			return sim_error(sim, -EUCLEAN, "folio %#lx: slot %d says mm %u maps %d, truth %d",
+					 folio->pfn, slot, id, folio->_mm_id_mapcount[slot] + 1, want);
+	}
+	if (t->nr_mms > 1 && !linux_maybe_mapped_shared(sim, folio))
+		return sim_error(sim, -EUCLEAN, "folio %#lx: mapped by %d mms but not maybe-shared",
+				 folio->pfn, t->nr_mms);
+	return 0;
+}
+
+const struct mapcount_ops mapcount_linux_ops = {
+	.name = "linux",
+	.folio_init = linux_folio_init,
+	.add = linux_add,
+	.remove = linux_remove,
+	.folio_mapcount = linux_folio_mapcount,
+	.maybe_mapped_shared = linux_maybe_mapped_shared,
+	.page_mapcount = linux_page_mapcount,
+	.mm_owns_all = linux_mm_owns_all,
+	.verify = linux_verify,
+	/* _large_mapcount, _entire_mapcount, _nr_pages_mapped, _mm_ids, 2 slots */
+	.bytes_per_folio = 4 + 4 + 4 + 8 + 8,
+	.bytes_per_page = 4,
+};

@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Faults and page-table level operations on anonymous memory, after
+ * mm/memory.c (6.18): do_anonymous_page(), alloc_anon_folio(), do_wp_page(),
+ * zap_pte_range(), copy_pte_range(); mm/mprotect.c's change_pte_range() and
+ * mm/mremap.c's move_ptes() live here too because they walk the same tables.
+ */
+#include "huge_memory.h"
+#include "page_alloc.h"
+#include "vma.h"
+
+static pte_t mk_anon_pte(const struct vm_area_struct *vma, unsigned long pfn)
+{
+	pte_t entry = pfn_pte(pfn, vm_page_prot(vma->vm_flags)) | _PAGE_ACCESSED;
+
+	if (vma->vm_flags & VM_WRITE)
+		entry = pte_mkwrite(pte_mkdirty(entry));
+	return entry;
+}
+
+int folio_pte_batch(struct mmsim *sim, struct folio *folio, const pte_t *pte, int max_nr)
+{
+	const pte_t ignore = _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_SOFT_DIRTY | _PAGE_RW |
+			     _PAGE_PFN_MASK;
+	unsigned long pfn = pte_pfn(pte[0]);
+	int nr = 1;
+
+	(void)sim;
+	max_nr = (int)MIN((long)max_nr, (long)(folio->pfn - pfn) + folio_nr_pages(folio));
+	while (nr < max_nr && pte_present(pte[nr]) && pte_pfn(pte[nr]) == pfn + nr &&
+	       ((pte[nr] ^ pte[0]) & ~ignore) == 0)
+		nr++;
+	return nr;
+}
+
+struct page *follow_page(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
+			 bool *pmd_mapped)
+{
+	pmd_t *pmd = pmd_lookup(sim, mm, addr);
+	pte_t *pte;
+
+	*pmd_mapped = false;
+	if (!pmd || pmd_none(*pmd))
+		return NULL;
+	if (pmd_leaf(*pmd)) {
+		*pmd_mapped = true;
+		return pfn_to_page(sim, pte_pfn(*pmd) + pte_index(addr));
+	}
+	pte = pte_offset(sim, pmd, addr);
+	return pte_present(*pte) ? pfn_to_page(sim, pte_pfn(*pte)) : NULL;
+}
+
+/* pte_range_none(): may a folio of 2^order pages go at this aligned block? */
+static bool pte_range_none(const pte_t *pte, unsigned int nr)
+{
+	for (unsigned int i = 0; i < nr; i++)
+		if (!pte_none(pte[i]))
+			return false;
+	return true;
+}
+
+/*
+ * alloc_anon_folio(): the largest enabled order whose aligned block fits in
+ * the VMA over PTEs that are all none; if that allocation fails, the next
+ * smaller allowed order, down to a single page.
+ */
+static struct folio *alloc_anon_folio(struct mmsim *sim, struct vm_area_struct *vma,
+				      pmd_t *pmd, unsigned long addr)
+{
+	unsigned long orders = thp_vma_allowable_orders(sim, vma) &
+			       ((1UL << HPAGE_PMD_ORDER) - 1);
+	const pte_t *ptes = (pte_t *)table_entries(sim, pte_pfn(*pmd));
+	int order;
+
+	for (order = HPAGE_PMD_ORDER - 1; order > 1; order--) {
+		unsigned long start = ALIGN_DOWN(addr, PAGE_SIZE << order);
+
+		if (!(orders & (1UL << order)))
+			continue;
+		if (thp_vma_suitable_order(vma, addr, (unsigned int)order) &&
+		    pte_range_none(ptes + pte_index(start), 1U << order))
+			break;
+		orders &= ~(1UL << order);
+	}
+	for (; order > 1; order--) {
+		struct folio *folio;
+
+		if (!(orders & (1UL << order)))
+			continue;
+		folio = folio_alloc(sim, (unsigned int)order, FOLIO_anon);
+		if (folio)
+			return folio;
+	}
+	return folio_alloc(sim, 0, FOLIO_anon);
+}
+
+static int do_anonymous_page(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd,
+			     unsigned long addr, bool write)
+{
+	pte_t *pte = pte_offset(sim, pmd, addr);
+	struct folio *folio;
+	unsigned long start;
+	long nr;
+	int err;
+
+	if (!write) {
+		/* Reads of untouched memory share the zero page; no anon_vma needed. */
+		*pte = pte_mkspecial(pfn_pte(ZERO_PFN, vm_page_prot(vma->vm_flags)));
+		return 0;
+	}
+	err = anon_vma_prepare(sim, vma);
+	if (err)
+		return err;
+	folio = alloc_anon_folio(sim, vma, pmd, addr);
+	if (!folio)
+		return -ENOMEM;
+	nr = folio_nr_pages(folio);
+	start = ALIGN_DOWN(addr, PAGE_SIZE << folio->order);
+	/* One reference per PTE: the allocation's reference is the first. */
+	folio->_refcount += (int)nr - 1;
+	add_mm_counter(vma->vm_mm, MM_ANONPAGES, nr);
+	folio_add_new_anon_rmap(sim, folio, vma, start, RMAP_EXCLUSIVE, RMAP_LEVEL_PTE,
+				pte_pfn(*pmd));
+	pte = pte_offset(sim, pmd, start);
+	for (long i = 0; i < nr; i++)
+		pte[i] = mk_anon_pte(vma, folio->pfn + (unsigned long)i);
+	return 0;
+}
+
+/*
+ * wp_can_reuse_anon_folio(): a small folio only when we hold the sole
+ * reference; a large one (6.15+) only when this mm owns every mapping and
+ * nothing else holds a reference.
+ */
+static bool wp_can_reuse_anon_folio(struct mmsim *sim, struct folio *folio,
+				    struct vm_area_struct *vma)
+{
+	if (folio_test_large(folio)) {
+		/* The last mapped page is copied out so the large folio can go. */
+		if (folio_mapcount(sim, folio) <= 1 || folio_maybe_mapped_shared(sim, folio) ||
+		    folio_mapcount(sim, folio) != folio->_refcount)
+			return false;
+		return sim->mapcount->mm_owns_all(sim, folio, vma->vm_mm);
+	}
+	if (folio_test_ksm(folio) || folio->_refcount != 1)
+		return false;
+	folio_move_anon_rmap(folio, vma);
+	return true;
+}
+
+/* wp_page_copy(): a new exclusive page replaces the one (or the zero page) at addr. */
+static int wp_page_copy(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd,
+			pte_t *pte, unsigned long addr, struct page *old_page)
+{
+	struct folio *new, *old = old_page ? page_folio(old_page) : NULL;
+	int err;
+
+	err = anon_vma_prepare(sim, vma);
+	if (err)
+		return err;
+	new = folio_alloc(sim, 0, FOLIO_anon);
+	if (!new)
+		return -ENOMEM;
+	if (old_page && copy_page_data(sim, folio_page(sim, new, 0), old_page)) {
+		folio_put(sim, new);
+		return -ENOMEM;
+	}
+	folio_add_new_anon_rmap(sim, new, vma, addr, RMAP_EXCLUSIVE, RMAP_LEVEL_PTE,
+				pte_pfn(*pmd));
+	*pte = mk_anon_pte(vma, new->pfn);
+	if (old) {
+		folio_remove_rmap(sim, old, old_page, 1, RMAP_LEVEL_PTE, vma, pte_pfn(*pmd));
+		folio_put(sim, old);
+	} else {
+		add_mm_counter(vma->vm_mm, MM_ANONPAGES, 1);
+	}
+	sim->cow_copies++;
+	return 0;
+}
+
+static int do_wp_page(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd,
+		      pte_t *pte, unsigned long addr)
+{
+	struct page *page;
+	struct folio *folio;
+
+	if (pte_special(*pte))
+		return wp_page_copy(sim, vma, pmd, pte, addr, NULL);
+	page = pfn_to_page(sim, pte_pfn(*pte));
+	folio = page_folio(page);
+	if (folio_test_anon(folio) && !folio_test_ksm(folio) &&
+	    (PageAnonExclusive(page) || wp_can_reuse_anon_folio(sim, folio, vma))) {
+		SetPageAnonExclusive(page);
+		*pte = pte_mkwrite(pte_mkdirty(pte_mkyoung(*pte)));
+		sim->cow_reuses++;
+		return 0;
+	}
+	return wp_page_copy(sim, vma, pmd, pte, addr, page);
+}
+
+static bool access_permitted(const struct vm_area_struct *vma, bool write)
+{
+	return vma->vm_flags & (write ? VM_WRITE : VM_READ);
+}
+
+int handle_mm_fault(struct mmsim *sim, struct mm_struct *mm, unsigned long addr, bool write)
+{
+	struct vm_area_struct *vma = vma_lookup(mm, addr);
+	pmd_t *pmd;
+	pte_t *pte;
+	int ret;
+
+	if (!vma || !access_permitted(vma, write))
+		return -EFAULT;
+	pmd = pmd_alloc(sim, mm, addr);
+	if (!pmd)
+		return -ENOMEM;
+	if (pmd_none(*pmd) && (thp_vma_allowable_orders(sim, vma) & (1UL << HPAGE_PMD_ORDER))) {
+		ret = do_huge_pmd_anonymous_page(sim, vma, pmd, addr, write);
+		if (ret != VM_FAULT_FALLBACK)
+			goto out;
+	} else if (pmd_leaf(*pmd)) {
+		if (!write || pte_write(*pmd)) {
+			*pmd = pte_mkyoung(write ? pte_mkdirty(*pmd) : *pmd);
+			return 0;
+		}
+		ret = do_huge_pmd_wp_page(sim, vma, pmd, addr);
+		if (ret != VM_FAULT_FALLBACK)
+			goto out;
+	}
+	ret = pte_alloc(sim, mm, pmd);
+	if (ret)
+		return ret;
+	pte = pte_offset(sim, pmd, addr);
+	if (pte_none(*pte))
+		ret = do_anonymous_page(sim, vma, pmd, addr, write);
+	else if (write && !pte_write(*pte))
+		ret = do_wp_page(sim, vma, pmd, pte, addr);
+	else
+		*pte = pte_mkyoung(write ? pte_mkdirty(*pte) : *pte);
+out:
+	if (!ret)
+		sim->faults++;
+	return ret;
+}
+
+/* zap_present_ptes(): one batch of PTEs mapping one folio goes at once. */
+static void zap_pte_range(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd,
+			  unsigned long addr, unsigned long end)
+{
+	pte_t *pte = pte_offset(sim, pmd, addr);
+	unsigned long pt = pte_pfn(*pmd);
+
+	while (addr < end) {
+		struct page *page;
+		struct folio *folio;
+		int nr = 1;
+
+		if (!pte_none(*pte) && pte_special(*pte)) {
+			*pte = 0;
+		} else if (!pte_none(*pte)) {
+			page = pfn_to_page(sim, pte_pfn(*pte));
+			folio = page_folio(page);
+			nr = folio_pte_batch(sim, folio, pte, (int)((end - addr) >> PAGE_SHIFT));
+			for (int i = 0; i < nr; i++)
+				pte[i] = 0;
+			add_mm_counter(vma->vm_mm, MM_ANONPAGES, -nr);
+			folio_remove_rmap(sim, folio, page, nr, RMAP_LEVEL_PTE, vma, pt);
+			folio_put_refs(sim, folio, nr);
+		}
+		pte += nr;
+		addr += (unsigned long)nr << PAGE_SHIFT;
+	}
+}
+
+static unsigned long pmd_addr_end(unsigned long addr, unsigned long end)
+{
+	unsigned long boundary = (addr & PMD_MASK) + PMD_SIZE;
+
+	return boundary < end ? boundary : end;
+}
+
+void zap_vma_range(struct mmsim *sim, struct vm_area_struct *vma, unsigned long start,
+		   unsigned long end)
+{
+	for (unsigned long addr = start, next; addr < end; addr = next) {
+		pmd_t *pmd = pmd_lookup(sim, vma->vm_mm, addr);
+
+		next = pmd_addr_end(addr, end);
+		if (!pmd || pmd_none(*pmd))
+			continue;
+		if (pmd_leaf(*pmd)) {
+			if (next - addr == PMD_SIZE) {
+				zap_huge_pmd(sim, vma, pmd, addr);
+				continue;
+			}
+			split_huge_pmd(sim, vma, pmd, addr);
+		}
+		zap_pte_range(sim, vma, pmd, addr, next);
+	}
+}
+
+/* copy_present_ptes(): the child maps the same folios; both sides lose write access. */
+static void copy_pte_range(struct mmsim *sim, struct vm_area_struct *dst_vma,
+			   struct vm_area_struct *src_vma, pmd_t *dst_pmd, pmd_t *src_pmd,
+			   unsigned long addr, unsigned long end)
+{
+	pte_t *src = pte_offset(sim, src_pmd, addr), *dst = pte_offset(sim, dst_pmd, addr);
+	unsigned long dst_pt = pte_pfn(*dst_pmd);
+
+	while (addr < end) {
+		struct page *page;
+		struct folio *folio;
+		int nr = 1;
+
+		if (pte_none(*src)) {
+			/* nothing */
+		} else if (pte_special(*src)) {
+			*dst = *src;
+		} else {
+			page = pfn_to_page(sim, pte_pfn(*src));
+			folio = page_folio(page);
+			nr = folio_pte_batch(sim, folio, src, (int)((end - addr) >> PAGE_SHIFT));
+			folio->_refcount += nr;
+			folio_dup_anon_rmap(sim, folio, page, nr, RMAP_LEVEL_PTE, dst_vma, dst_pt);
+			add_mm_counter(dst_vma->vm_mm, MM_ANONPAGES, nr);
+			for (int i = 0; i < nr; i++) {
+				src[i] = pte_wrprotect(src[i]);
+				dst[i] = pte_mkold(src[i]);
+			}
+		}
+		src += nr;
+		dst += nr;
+		addr += (unsigned long)nr << PAGE_SHIFT;
+	}
+	(void)src_vma;
+}
+
+int copy_page_range(struct mmsim *sim, struct vm_area_struct *dst,
+		    struct vm_area_struct *src)
+{
+	/* vma_needs_copy(): without an anon_vma there is nothing but zero pages. */
+	if (!src->anon_vma)
+		return 0;
+	for (unsigned long addr = src->vm_start, next; addr < src->vm_end; addr = next) {
+		pmd_t *src_pmd = pmd_lookup(sim, src->vm_mm, addr), *dst_pmd;
+		int err;
+
+		next = pmd_addr_end(addr, src->vm_end);
+		if (!src_pmd || pmd_none(*src_pmd))
+			continue;
+		dst_pmd = pmd_alloc(sim, dst->vm_mm, addr);
+		if (!dst_pmd)
+			return -ENOMEM;
+		if (pmd_leaf(*src_pmd)) {
+			err = copy_huge_pmd(sim, dst, src, dst_pmd, src_pmd, addr);
+			if (err)
+				return err;
+			continue;
+		}
+		err = pte_alloc(sim, dst->vm_mm, dst_pmd);
+		if (err)
+			return err;
+		copy_pte_range(sim, dst, src, dst_pmd, src_pmd, addr, next);
+	}
+	return 0;
+}
+
+/*
+ * can_change_pte_writable(): a private page may be written without a fault
+ * only while it is exclusively ours.
+ */
+static bool can_change_writable(struct mmsim *sim, const struct vm_area_struct *vma,
+				pte_t pte)
+{
+	struct page *page;
+
+	if (!(vma->vm_flags & VM_WRITE) || pte_special(pte))
+		return false;
+	page = pfn_to_page(sim, pte_pfn(pte));
+	return folio_test_anon(page_folio(page)) && PageAnonExclusive(page);
+}
+
+void change_protection(struct mmsim *sim, struct vm_area_struct *vma, unsigned long start,
+		       unsigned long end)
+{
+	uint64_t prot = vm_page_prot(vma->vm_flags);
+
+	for (unsigned long addr = start, next; addr < end; addr = next) {
+		pmd_t *pmd = pmd_lookup(sim, vma->vm_mm, addr);
+		pte_t *pte;
+
+		next = pmd_addr_end(addr, end);
+		if (!pmd || pmd_none(*pmd))
+			continue;
+		if (pmd_leaf(*pmd) && next - addr < PMD_SIZE)
+			split_huge_pmd(sim, vma, pmd, addr);
+		if (pmd_leaf(*pmd)) {
+			pmd_t entry = pte_modify(*pmd, prot);
+
+			if (!is_huge_zero_pmd(sim, *pmd) && can_change_writable(sim, vma, *pmd))
+				entry = pte_mkwrite(entry);
+			*pmd = entry;
+			continue;
+		}
+		pte = pte_offset(sim, pmd, addr);
+		for (unsigned long a = addr; a < next; a += PAGE_SIZE, pte++) {
+			pte_t entry;
+
+			if (pte_none(*pte))
+				continue;
+			entry = pte_modify(*pte, prot);
+			if (can_change_writable(sim, vma, *pte))
+				entry = pte_mkwrite(entry);
+			*pte = entry;
+		}
+	}
+}
+
+/* move_huge_pmd(): a PMD leaf moves whole when both ends are PMD-aligned. */
+static bool move_huge_pmd(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *old_pmd,
+			  unsigned long old_addr, struct vm_area_struct *new_vma,
+			  unsigned long new_addr)
+{
+	pmd_t *new_pmd = pmd_alloc(sim, new_vma->vm_mm, new_addr);
+	unsigned long pt;
+
+	if (!new_pmd || !pmd_none(*new_pmd))
+		return false;
+	pt = pgtable_trans_huge_withdraw(sim, vma->vm_mm, old_addr);
+	*new_pmd = *old_pmd;
+	*old_pmd = 0;
+	pgtable_trans_huge_deposit(sim, new_vma->vm_mm, new_addr, pt);
+	return true;
+}
+
+int move_page_tables(struct mmsim *sim, struct vm_area_struct *vma, unsigned long old_addr,
+		     struct vm_area_struct *new_vma, unsigned long new_addr,
+		     unsigned long len)
+{
+	unsigned long old_end = old_addr + len;
+
+	while (old_addr < old_end) {
+		unsigned long extent = pmd_addr_end(old_addr, old_end) - old_addr;
+		pmd_t *old_pmd = pmd_lookup(sim, vma->vm_mm, old_addr), *new_pmd;
+		pte_t *old_pte, *new_pte;
+
+		extent = MIN(extent, pmd_addr_end(new_addr, new_addr + extent) - new_addr);
+		if (!old_pmd || pmd_none(*old_pmd))
+			goto next;
+		if (pmd_leaf(*old_pmd)) {
+			if (extent == PMD_SIZE && IS_ALIGNED(old_addr | new_addr, PMD_SIZE) &&
+			    move_huge_pmd(sim, vma, old_pmd, old_addr, new_vma, new_addr))
+				goto next;
+			split_huge_pmd(sim, vma, old_pmd, old_addr);
+		}
+		new_pmd = pmd_alloc(sim, new_vma->vm_mm, new_addr);
+		if (!new_pmd || pte_alloc(sim, new_vma->vm_mm, new_pmd))
+			return -ENOMEM;
+		if (pmd_leaf(*new_pmd))
+			return -EEXIST;	/* the destination was unmapped first */
+		old_pte = pte_offset(sim, old_pmd, old_addr);
+		new_pte = pte_offset(sim, new_pmd, new_addr);
+		for (unsigned long i = 0; i < extent >> PAGE_SHIFT; i++) {
+			new_pte[i] = old_pte[i];
+			old_pte[i] = 0;
+		}
+next:
+		old_addr += extent;
+		new_addr += extent;
+	}
+	return 0;
+}

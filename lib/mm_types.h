@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The structures of the model: frames (struct page), folios, address spaces,
+ * VMAs and anon_vmas. Follows include/linux/mm_types.h and rmap.h of 6.18;
+ * the deliberate differences are listed in docs/architecture.md.
+ */
+#ifndef MMSIM_MM_TYPES_H
+#define MMSIM_MM_TYPES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uthash.h>
+
+#include "interval_tree.h"
+#include "list.h"
+#include "rbtree.h"
+#include <mmsim/mmsim.h>
+
+#define PAGE_SHIFT	12
+#define PAGE_SIZE	(1UL << PAGE_SHIFT)
+#define PAGE_MASK	(~(PAGE_SIZE - 1))
+#define PMD_SHIFT	21
+#define PMD_SIZE	(1UL << PMD_SHIFT)
+#define PMD_MASK	(~(PMD_SIZE - 1))
+#define PUD_SHIFT	30
+#define PGDIR_SHIFT	39
+#define PTRS_PER_TABLE	512
+#define HPAGE_PMD_ORDER	(PMD_SHIFT - PAGE_SHIFT)
+#define HPAGE_PMD_NR	(1 << HPAGE_PMD_ORDER)
+#define MAX_PAGE_ORDER	9		/* buddy orders 0..9: up to one PMD */
+#define TASK_SIZE	(1UL << 47)	/* 4-level x86-64 user address space */
+
+#define ALIGN_DOWN(x, a)	((x) & ~((a) - 1))
+#define ALIGN_UP(x, a)		(((x) + (a) - 1) & ~((a) - 1))
+#define IS_ALIGNED(x, a)	(((x) & ((a) - 1)) == 0)
+#define MIN(a, b)		((a) < (b) ? (a) : (b))
+#define MAX(a, b)		((a) > (b) ? (a) : (b))
+
+struct mmsim;
+struct folio;
+struct anon_vma;
+
+/* Bits of struct page::flags: what this one frame is. */
+enum {
+	PG_reserved		= 1 << 0,	/* the shared zero page: never allocated or freed */
+	PG_buddy		= 1 << 1,	/* first frame of a free buddy block */
+	PG_table		= 1 << 2,	/* holds a page table */
+	PG_anon_exclusive	= 1 << 3,	/* PageAnonExclusive: mapped by one mm only, may be written without a copy */
+};
+
+/* One descriptor per 4 KiB frame, indexed by pfn. */
+struct page {
+	uint16_t flags;			/* PG_* */
+	uint8_t buddy_order;		/* order of the free block this frame heads (PG_buddy) */
+	int32_t _mapcount;		/* per-page mapcount, biased by -1; owned by the mapcount scheme */
+	struct folio *folio;		/* folio this frame belongs to; NULL when free or a page table */
+	void *data;			/* contents, NULL while all zero; page-table entries for PG_table */
+	union {
+		struct {		/* PG_buddy: free list links, as pfns */
+			unsigned long next, prev;
+		} buddy;
+		struct {		/* PG_table */
+			unsigned long pmd_huge_pte;	/* PMD table: deposited PTE tables (pfn stack, 0 = none) */
+			unsigned long deposit_next;	/* deposited PTE table: next in that stack */
+		} pt;
+	};
+};
+
+/* Bits of struct folio::flags. */
+enum {
+	FOLIO_anon		= 1 << 0,	/* mapping is an anon_vma (PAGE_MAPPING_ANON) */
+	FOLIO_ksm		= 1 << 1,	/* mapping is a KSM stable_node */
+	FOLIO_large_rmappable	= 1 << 2,	/* large anon folio that may be deferred-split */
+	FOLIO_partially_mapped	= 1 << 3,	/* on the deferred split queue because partly unmapped */
+	FOLIO_dirty		= 1 << 4,
+	FOLIO_swapbacked	= 1 << 5,
+	FOLIO_zero		= 1 << 6,	/* the shared zero page or the huge zero folio */
+	FOLIO_uptodate		= 1 << 7,
+};
+
+/*
+ * A folio: one power-of-two run of frames that is allocated, mapped and
+ * freed as a unit. The kernel overlays it on the first struct pages; we keep
+ * one per frame in a parallel array and use the one of the first frame.
+ */
+struct folio {
+	unsigned long pfn;		/* first frame */
+	unsigned int order;		/* 0 for a small folio, up to HPAGE_PMD_ORDER */
+	unsigned int flags;		/* FOLIO_* */
+	int _refcount;			/* one per mapping (PTE or PMD) plus any extra holder */
+	struct anon_vma *anon_vma;	/* folio->mapping of an anonymous folio */
+	void *stable_node;		/* folio->mapping of a KSM folio */
+	unsigned long index;		/* linear_page_index() of the first page where first mapped */
+	/* Mapcounts of scheme "linux" (CONFIG_PAGE_MAPCOUNT + CONFIG_MM_ID), all biased by -1. */
+	int _large_mapcount;		/* every PTE and PMD mapping the folio */
+	int _entire_mapcount;		/* PMD mappings of the whole folio */
+	int _nr_pages_mapped;		/* pages with a PTE mapping, + ENTIRELY_MAPPED while PMD-mapped */
+	unsigned int _mm_id[2];		/* MM-owner slots: which mm owns each slot (0: free) */
+	int _mm_id_mapcount[2];		/* mappings by that mm, biased by -1 */
+	bool _mm_ids_shared;		/* the "maybe mapped shared" bit */
+	long scheme_private[4];		/* state of the other mapcount schemes */
+	struct list_head _deferred_list;/* on sim->deferred_split_queue */
+};
+
+#define ENTIRELY_MAPPED 0x800000
+
+static inline long folio_nr_pages(const struct folio *folio)
+{
+	return 1L << folio->order;
+}
+
+static inline bool folio_test_large(const struct folio *folio)
+{
+	return folio->order > 0;
+}
+
+static inline bool folio_test_anon(const struct folio *folio)
+{
+	return folio->flags & FOLIO_anon;
+}
+
+static inline bool folio_test_ksm(const struct folio *folio)
+{
+	return folio->flags & FOLIO_ksm;
+}
+
+static inline bool folio_is_zero(const struct folio *folio)
+{
+	return folio->flags & FOLIO_zero;
+}
+
+/* ---- VMAs ------------------------------------------------------------------ */
+#define VM_NONE		0x00000000UL
+#define VM_READ		0x00000001UL
+#define VM_WRITE	0x00000002UL
+#define VM_EXEC		0x00000004UL
+#define VM_SHARED	0x00000008UL
+#define VM_MAYREAD	0x00000010UL
+#define VM_MAYWRITE	0x00000020UL
+#define VM_MAYEXEC	0x00000040UL
+#define VM_LOCKED	0x00002000UL
+#define VM_DONTCOPY	0x00020000UL
+#define VM_ACCOUNT	0x00100000UL
+#define VM_WIPEONFORK	0x02000000UL
+#define VM_SOFTDIRTY	0x08000000UL
+#define VM_HUGEPAGE	0x20000000UL
+#define VM_NOHUGEPAGE	0x40000000UL
+#define VM_MERGEABLE	0x80000000UL
+
+#define VM_ACCESS_FLAGS	(VM_READ | VM_WRITE | VM_EXEC)
+/* Flags that never prevent two VMAs from merging (vma.c's VM_IGNORE_MERGE). */
+#define VM_IGNORE_MERGE	VM_SOFTDIRTY
+
+struct vm_area_struct {
+	unsigned long vm_start;		/* first address */
+	unsigned long vm_end;		/* first address after */
+	unsigned long vm_pgoff;		/* page offset of vm_start: vm_start >> PAGE_SHIFT at mmap for anon */
+	unsigned long vm_flags;		/* VM_* */
+	struct mm_struct *vm_mm;
+	struct rb_node vm_rb;		/* in mm->mm_rb, ordered by vm_start */
+	struct anon_vma *anon_vma;	/* where new anonymous folios of this VMA point */
+	struct list_head anon_vma_chain;/* anon_vma_chain.same_vma: every anon_vma this VMA belongs to */
+};
+
+static inline unsigned long vma_pages(const struct vm_area_struct *vma)
+{
+	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+}
+
+/* The page offset an anonymous folio at address gets: linear_page_index(). */
+static inline unsigned long linear_page_index(const struct vm_area_struct *vma,
+					      unsigned long address)
+{
+	return ((address - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
+}
+
+/* ---- anon_vma ---------------------------------------------------------------- */
+/*
+ * An anon_vma collects the VMAs where the folios of one "origin" may be
+ * mapped; each fork adds a child anon_vma under the parent's (mm/rmap.c).
+ */
+struct anon_vma {
+	struct anon_vma *root;		/* root of this anon_vma hierarchy */
+	struct anon_vma *parent;	/* anon_vma we were forked from; root: itself */
+	int refcount;			/* self + children (they pin the root) + KSM rmap_items */
+	unsigned long num_children;	/* anon_vmas that have us as parent, plus our own VMAs' link (see rmap.c) */
+	unsigned long num_active_vmas;	/* VMAs whose vma->anon_vma is this one */
+	struct rb_root_cached rb_root;	/* interval tree of anon_vma_chains by page offset */
+	unsigned long serial;		/* creation number, for stable output */
+};
+
+/* Links one VMA to one anon_vma: in vma->anon_vma_chain and anon_vma->rb_root. */
+struct anon_vma_chain {
+	struct vm_area_struct *vma;
+	struct anon_vma *anon_vma;
+	struct list_head same_vma;	/* in vma->anon_vma_chain */
+	struct interval_tree_node rb;	/* [vm_pgoff, vm_pgoff + pages - 1] in anon_vma->rb_root */
+};
+
+/* ---- mm_struct ------------------------------------------------------------- */
+enum {
+	MM_ANONPAGES,
+	NR_MM_COUNTERS,
+};
+
+/* mm->flags (MMF_*). */
+enum {
+	MMF_VM_MERGEABLE	= 1 << 0,	/* registered with KSM */
+	MMF_VM_MERGE_ANY	= 1 << 1,	/* PR_SET_MEMORY_MERGE */
+	MMF_DISABLE_THP		= 1 << 2,	/* PR_SET_THP_DISABLE */
+};
+
+/* One process and its address space. */
+struct mm_struct {
+	struct mmsim *sim;
+	int pid;			/* the process that owns this mm */
+	unsigned int mm_id;		/* id for MM-owner tracking of large folios (1..) */
+	unsigned long pgd;		/* pfn of the top-level page table */
+	struct rb_root mm_rb;		/* VMAs, ordered by address */
+	int map_count;			/* number of VMAs */
+	long rss[NR_MM_COUNTERS];	/* RSS counters (anonymous pages) */
+	unsigned long flags;		/* MMF_* */
+	unsigned long nr_page_tables;	/* page-table pages below pgd, pgd included */
+	UT_hash_handle hh;		/* in sim->mms, by pid */
+};
+
+#endif /* MMSIM_MM_TYPES_H */

@@ -1,0 +1,500 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The simulator instance and the public API (include/mmsim/mmsim.h): each
+ * call finds the process, runs the kernel-named operation, and, when asked,
+ * verifies the whole model afterwards.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "debug.h"
+#include "mm.h"
+#include "page_alloc.h"
+#include "pgtable.h"
+#include "proc.h"
+#include "vma.h"
+
+#define DEFAULT_NR_FRAMES 65536UL
+
+bool sim_alloc_fails(struct mmsim *sim)
+{
+	return sim->fail_countdown && --sim->fail_countdown == 0;
+}
+
+void *sim_malloc(struct mmsim *sim, size_t size)
+{
+	if (sim_alloc_fails(sim))
+		return NULL;
+	return calloc(1, size);
+}
+
+void sim_free(void *ptr)
+{
+	free(ptr);
+}
+
+int sim_error(struct mmsim *sim, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sim->error, sizeof(sim->error), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+const char *mmsim_last_error(const struct mmsim *sim)
+{
+	return sim->error;
+}
+
+void mmsim_fail_nth_alloc(struct mmsim *sim, unsigned long n)
+{
+	sim->fail_countdown = n;
+}
+
+/* The kernel's boot defaults (this machine's): 2M inherits "madvise". */
+static void thp_defaults(struct thp_policy *thp)
+{
+	thp->top = MMSIM_THP_MADVISE;
+	for (unsigned int order = 0; order <= HPAGE_PMD_ORDER; order++)
+		thp->order[order] = MMSIM_THP_NEVER;
+	thp->order[HPAGE_PMD_ORDER] = MMSIM_THP_INHERIT;
+	thp->use_zero_page = true;
+}
+
+int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out)
+{
+	struct mmsim *sim = calloc(1, sizeof(*sim));
+	unsigned long nr_frames = cfg && cfg->nr_frames ? cfg->nr_frames : DEFAULT_NR_FRAMES;
+	int err;
+
+	*out = NULL;
+	if (!sim)
+		return -ENOMEM;
+	if (nr_frames < 2 || nr_frames > (1UL << 32)) {
+		free(sim);
+		return -EINVAL;
+	}
+	if (cfg)
+		sim->cfg = *cfg;
+	sim->cfg.nr_frames = nr_frames;
+	sim->mapcount = &mapcount_linux_ops;
+	INIT_LIST_HEAD(&sim->deferred_split_queue);
+	thp_defaults(&sim->thp);
+	sim->next_pid = 1;
+	err = page_alloc_init(sim, nr_frames);
+	if (err) {
+		free(sim);
+		return err;
+	}
+	*out = sim;
+	return 0;
+}
+
+static void mm_id_free(struct mmsim *sim, unsigned int id)
+{
+	sim->mm_ids[id] = 0;
+}
+
+/* mm_alloc_id(): the lowest free id from 1, as the kernel's IDA hands them out. */
+static int mm_id_alloc(struct mmsim *sim, unsigned int *id)
+{
+	unsigned int i;
+
+	for (i = 1; i < sim->mm_ids_len && sim->mm_ids[i]; i++)
+		;
+	if (i >= sim->mm_ids_len) {
+		unsigned int len = sim->mm_ids_len ? 2 * sim->mm_ids_len : 64;
+		unsigned char *ids = sim_alloc_fails(sim) ? NULL : realloc(sim->mm_ids, len);
+
+		if (!ids)
+			return -ENOMEM;
+		memset(ids + sim->mm_ids_len, 0, len - sim->mm_ids_len);
+		sim->mm_ids = ids;
+		sim->mm_ids_len = len;
+	}
+	sim->mm_ids[i] = 1;
+	*id = i;
+	return 0;
+}
+
+static void mm_free(struct mmsim *sim, struct mm_struct *mm)
+{
+	HASH_DEL(sim->mms, mm);
+	mm_id_free(sim, mm->mm_id);
+	free(mm);
+}
+
+static int mm_alloc(struct mmsim *sim, struct mm_struct **out)
+{
+	struct mm_struct *mm = sim_malloc(sim, sizeof(*mm));
+	int err;
+
+	if (!mm)
+		return -ENOMEM;
+	mm->sim = sim;
+	mm->mm_rb = RB_ROOT;
+	err = mm_id_alloc(sim, &mm->mm_id);
+	if (err) {
+		free(mm);
+		return err;
+	}
+	err = pgd_alloc(sim, mm);
+	if (err) {
+		mm_id_free(sim, mm->mm_id);
+		free(mm);
+		return err;
+	}
+	mm->pid = sim->next_pid++;
+	HASH_ADD_INT(sim->mms, pid, mm);
+	*out = mm;
+	return 0;
+}
+
+static void mm_destroy(struct mmsim *sim, struct mm_struct *mm)
+{
+	exit_mmap(sim, mm);
+	mm_free(sim, mm);
+}
+
+void mmsim_destroy(struct mmsim *sim)
+{
+	struct mm_struct *mm, *tmp;
+
+	if (!sim)
+		return;
+	HASH_ITER(hh, sim->mms, mm, tmp)
+		mm_destroy(sim, mm);
+	if (sim->huge_zero_folio)
+		folio_put(sim, sim->huge_zero_folio);
+	page_alloc_exit(sim);
+	free(sim->mm_ids);
+	free(sim);
+}
+
+struct mm_struct *find_mm(struct mmsim *sim, int pid)
+{
+	struct mm_struct *mm;
+
+	HASH_FIND_INT(sim->mms, &pid, mm);
+	return mm;
+}
+
+/* Every public operation ends here: verify when asked, and say why on error. */
+static int finish(struct mmsim *sim, int err)
+{
+	if (!err && sim->cfg.verify_every_step) {
+		int verr = mm_verify(sim);
+
+		if (verr)
+			return verr;
+	}
+	return err;
+}
+
+#define GET_MM(sim, pid, mm)							\
+	do {									\
+		(mm) = find_mm((sim), (pid));					\
+		if (!(mm))							\
+			return sim_error((sim), -ESRCH, "no process %d", (pid));	\
+	} while (0)
+
+int mmsim_set_thp(struct mmsim *sim, unsigned long size, enum mmsim_thp_mode mode)
+{
+	unsigned int order;
+
+	if (mode > MMSIM_THP_INHERIT)
+		return -EINVAL;
+	if (size == 0) {
+		if (mode == MMSIM_THP_INHERIT)
+			return -EINVAL;
+		sim->thp.top = mode;
+		return 0;
+	}
+	for (order = 2; order <= HPAGE_PMD_ORDER; order++)
+		if (size == PAGE_SIZE << order)
+			break;
+	if (order > HPAGE_PMD_ORDER)
+		return sim_error(sim, -EINVAL, "no THP size %lu: 16K to 2M, powers of two", size);
+	sim->thp.order[order] = mode;
+	return 0;
+}
+
+int mmsim_set_thp_use_zero_page(struct mmsim *sim, bool on)
+{
+	sim->thp.use_zero_page = on;
+	return 0;
+}
+
+int mmsim_proc_create(struct mmsim *sim, int *pid)
+{
+	struct mm_struct *mm;
+	int err = mm_alloc(sim, &mm);
+
+	if (!err)
+		*pid = mm->pid;
+	return finish(sim, err);
+}
+
+int mmsim_fork(struct mmsim *sim, int parent, int *child)
+{
+	struct mm_struct *oldmm, *mm;
+	int err;
+
+	GET_MM(sim, parent, oldmm);
+	err = mm_alloc(sim, &mm);
+	if (err)
+		return err;
+	err = dup_mmap(sim, mm, oldmm);
+	if (err) {
+		/* As dup_mmap's failure path: the half-built child is torn down. */
+		mm_destroy(sim, mm);
+		sim->next_pid--;
+		return finish(sim, err);
+	}
+	*child = mm->pid;
+	return finish(sim, 0);
+}
+
+int mmsim_exit(struct mmsim *sim, int pid)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	mm_destroy(sim, mm);
+	return finish(sim, 0);
+}
+
+int mmsim_mmap(struct mmsim *sim, int pid, unsigned long addr, unsigned long len, int prot)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	return finish(sim, do_mmap(sim, mm, addr, len, prot));
+}
+
+int mmsim_munmap(struct mmsim *sim, int pid, unsigned long addr, unsigned long len)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	return finish(sim, do_munmap(sim, mm, addr, len));
+}
+
+int mmsim_mprotect(struct mmsim *sim, int pid, unsigned long addr, unsigned long len, int prot)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	return finish(sim, do_mprotect(sim, mm, addr, len, prot));
+}
+
+int mmsim_mremap(struct mmsim *sim, int pid, unsigned long old_addr, unsigned long len,
+		 unsigned long new_addr)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	return finish(sim, do_mremap(sim, mm, old_addr, len, new_addr));
+}
+
+int mmsim_madvise(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
+		  enum mmsim_advice advice)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	return finish(sim, do_madvise(sim, mm, addr, len, advice));
+}
+
+/*
+ * One page of an access: fault it in as the kernel would, then hand back the
+ * frame. A write gets a buffer allocated before the fault, so that a failed
+ * allocation changes nothing.
+ */
+static int access_page(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
+		       bool write, struct page **pagep)
+{
+	struct vm_area_struct *vma = vma_lookup(mm, addr);
+	bool pmd_mapped;
+	struct page *page = follow_page(sim, mm, addr, &pmd_mapped);
+	pmd_t *pmd;
+	pte_t *pte;
+	bool ok;
+	int err;
+
+	if (!vma)
+		return sim_error(sim, -EFAULT, "pid %d: %#lx is not mapped", mm->pid, addr);
+	if (!(vma->vm_flags & (write ? VM_WRITE : VM_READ)))
+		return sim_error(sim, -EFAULT, "pid %d: %#lx does not permit %s", mm->pid, addr,
+				 write ? "writing" : "reading");
+	pmd = pmd_lookup(sim, mm, addr);
+	if (pmd && pmd_leaf(*pmd))
+		ok = !write || pte_write(*pmd);
+	else
+		ok = page && (!write || ((pte = pte_lookup(sim, mm, addr)) && pte_write(*pte)));
+	if (!ok) {
+		err = handle_mm_fault(sim, mm, addr, write);
+		if (err)
+			return sim_error(sim, err, "pid %d: fault at %#lx failed", mm->pid, addr);
+		page = follow_page(sim, mm, addr, &pmd_mapped);
+	}
+	*pagep = page;
+	return 0;
+}
+
+static int write_bytes(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
+		       const uint8_t *buf, int fill, size_t len)
+{
+	while (len) {
+		size_t off = addr & (PAGE_SIZE - 1), n = MIN(len, PAGE_SIZE - off);
+		uint8_t *spare = NULL, *data;
+		struct page *page;
+		bool zeroes;
+		int err;
+
+		zeroes = buf ? false : fill == 0;
+		if (!zeroes && !(spare = sim_malloc(sim, PAGE_SIZE)))
+			return -ENOMEM;
+		err = access_page(sim, mm, addr, true, &page);
+		if (err) {
+			sim_free(spare);
+			return err;
+		}
+		if (zeroes) {
+			if (page->data)
+				memset((uint8_t *)page->data + off, 0, n);
+		} else {
+			if (!page->data) {
+				page->data = spare;
+				spare = NULL;
+			}
+			data = page->data;
+			if (buf)
+				memcpy(data + off, buf, n);
+			else
+				memset(data + off, fill, n);
+		}
+		sim_free(spare);
+		if (page->data && page_is_zero_filled(page))
+			clear_page_data(page);
+		if (buf)
+			buf += n;
+		addr += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int mmsim_write(struct mmsim *sim, int pid, unsigned long addr, const void *buf, size_t len)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	if (!buf && len)
+		return -EINVAL;
+	return finish(sim, write_bytes(sim, mm, addr, buf, 0, len));
+}
+
+int mmsim_fill(struct mmsim *sim, int pid, unsigned long addr, unsigned long len, int c)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	if (c < 0 || c > 255)
+		return -EINVAL;
+	return finish(sim, write_bytes(sim, mm, addr, NULL, c, len));
+}
+
+int mmsim_read(struct mmsim *sim, int pid, unsigned long addr, void *buf, size_t len)
+{
+	struct mm_struct *mm;
+	uint8_t *out = buf;
+
+	GET_MM(sim, pid, mm);
+	while (len) {
+		size_t off = addr & (PAGE_SIZE - 1), n = MIN(len, PAGE_SIZE - off);
+		struct page *page;
+		int err = access_page(sim, mm, addr, false, &page);
+
+		if (err)
+			return finish(sim, err);
+		if (page->data)
+			memcpy(out, (uint8_t *)page->data + off, n);
+		else
+			memset(out, 0, n);
+		out += n;
+		addr += n;
+		len -= n;
+	}
+	return finish(sim, 0);
+}
+
+int mmsim_pagemap(struct mmsim *sim, int pid, unsigned long addr, uint64_t *entry)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	return proc_pagemap(sim, mm, addr & PAGE_MASK, entry);
+}
+
+int mmsim_kpagecount(struct mmsim *sim, unsigned long pfn, uint64_t *count)
+{
+	return proc_kpagecount(sim, pfn, count);
+}
+
+int mmsim_kpageflags(struct mmsim *sim, unsigned long pfn, uint64_t *flags)
+{
+	return proc_kpageflags(sim, pfn, flags);
+}
+
+int mmsim_folio_order(struct mmsim *sim, int pid, unsigned long addr, int *order)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	return proc_folio_order(sim, mm, addr, order);
+}
+
+int mmsim_smaps(struct mmsim *sim, int pid, unsigned long start, unsigned long end,
+		struct mmsim_smaps *out)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	if (start > end)
+		return -EINVAL;
+	return proc_smaps(sim, mm, start, end, out);
+}
+
+void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out)
+{
+	const struct mm_struct *mm;
+	unsigned long mms = 0;
+
+	for (mm = sim->mms; mm; mm = mm->hh.next)
+		mms++;
+	*out = (struct mmsim_stats){
+		.nr_frames = sim->nr_frames,
+		.nr_free_frames = sim->nr_free,
+		.nr_folios = sim->nr_folios,
+		.nr_large_folios = sim->nr_large_folios,
+		.nr_page_tables = sim->nr_page_tables,
+		.nr_deferred_split = sim->split_queue_len,
+		.nr_anon_vmas = sim->nr_anon_vmas,
+		.nr_vmas = sim->nr_vmas,
+		.nr_mms = mms,
+		.faults = sim->faults,
+		.cow_copies = sim->cow_copies,
+		.cow_reuses = sim->cow_reuses,
+		.pmd_splits = sim->pmd_splits,
+		.folio_splits = sim->folio_splits,
+	};
+}
+
+int mmsim_verify(struct mmsim *sim)
+{
+	return mm_verify(sim);
+}

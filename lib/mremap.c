@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mremap(2) with MREMAP_MAYMOVE | MREMAP_FIXED and an unchanged size, after
+ * mm/mremap.c (move_vma, copy_vma, move_page_tables): the pages move, their
+ * folios keep folio->index, so the new VMA keeps the old vm_pgoff.
+ */
+#include "mm.h"
+
+#include "rmap.h"
+#include "vma.h"
+
+/* copy_vma(): the VMA that will receive [addr, addr + len) of vma. */
+static struct vm_area_struct *copy_vma(struct mmsim *sim, struct vm_area_struct *vma,
+				       unsigned long addr, unsigned long len,
+				       unsigned long pgoff)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct vm_area_struct *new_vma;
+
+	new_vma = vma_merge_new_range(sim, mm, addr, addr + len, vma->vm_flags, pgoff, vma);
+	if (new_vma)
+		return new_vma;
+	new_vma = vm_area_alloc(sim, mm);
+	if (!new_vma)
+		return NULL;
+	new_vma->vm_start = addr;
+	new_vma->vm_end = addr + len;
+	new_vma->vm_pgoff = pgoff;
+	new_vma->vm_flags = vma->vm_flags;
+	new_vma->anon_vma = vma->anon_vma;
+	if (anon_vma_clone(sim, new_vma, vma)) {
+		vm_area_free(sim, new_vma);
+		return NULL;
+	}
+	vma_link(mm, new_vma);
+	return new_vma;
+}
+
+int do_mremap(struct mmsim *sim, struct mm_struct *mm, unsigned long old_addr,
+	      unsigned long len, unsigned long new_addr)
+{
+	struct vm_area_struct *vma, *new_vma;
+	unsigned long pgoff;
+	int err;
+
+	if (!range_valid(old_addr, len) || !range_valid(new_addr, len))
+		return -EINVAL;
+	if (old_addr < new_addr + len && new_addr < old_addr + len)
+		return -EINVAL;
+	vma = vma_lookup(mm, old_addr);
+	if (!vma || old_addr + len > vma->vm_end)
+		return -EFAULT;
+	err = do_munmap(sim, mm, new_addr, len);	/* MREMAP_FIXED replaces what is there */
+	if (err)
+		return err;
+	err = split_range(sim, mm, old_addr, old_addr + len);
+	if (err)
+		return err;
+	vma = vma_lookup(mm, old_addr);
+	/* A VMA that never faulted has nothing to keep in step with: it starts afresh. */
+	pgoff = vma->anon_vma ? vma->vm_pgoff : new_addr >> PAGE_SHIFT;
+	new_vma = copy_vma(sim, vma, new_addr, len, pgoff);
+	if (!new_vma)
+		return -ENOMEM;
+	err = move_page_tables(sim, vma, old_addr, new_vma, new_addr, len);
+	if (err)
+		return err;
+	return do_munmap(sim, mm, old_addr, len);
+}

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The buddy allocator and folios, after mm/page_alloc.c: free blocks of
+ * 2^order frames sit on per-order lists; allocation splits the smallest block
+ * that fits (__rmqueue_smallest, expand), freeing merges buddies back.
+ * Differences from Linux: one zone, one migratetype, no per-cpu lists and no
+ * tail placement heuristic, so the allocation order is simple and exact.
+ */
+#include "page_alloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mapcount.h"
+
+static void free_list_add(struct mmsim *sim, unsigned long pfn, unsigned int order)
+{
+	struct free_area *area = &sim->free_area[order];
+	struct page *page = pfn_to_page(sim, pfn);
+
+	page->flags |= PG_buddy;
+	page->buddy_order = (uint8_t)order;
+	page->buddy.prev = NO_PFN;
+	page->buddy.next = area->head;
+	if (area->head != NO_PFN)
+		pfn_to_page(sim, area->head)->buddy.prev = pfn;
+	area->head = pfn;
+	area->nr_free++;
+}
+
+static void free_list_del(struct mmsim *sim, unsigned long pfn, unsigned int order)
+{
+	struct free_area *area = &sim->free_area[order];
+	struct page *page = pfn_to_page(sim, pfn);
+
+	if (page->buddy.prev != NO_PFN)
+		pfn_to_page(sim, page->buddy.prev)->buddy.next = page->buddy.next;
+	else
+		area->head = page->buddy.next;
+	if (page->buddy.next != NO_PFN)
+		pfn_to_page(sim, page->buddy.next)->buddy.prev = page->buddy.prev;
+	page->flags &= (uint16_t)~PG_buddy;
+	area->nr_free--;
+}
+
+/* __free_one_page(): merge with free buddies of the same order, then list. */
+static void free_one_block(struct mmsim *sim, unsigned long pfn, unsigned int order)
+{
+	sim->nr_free += 1UL << order;
+	while (order < MAX_PAGE_ORDER) {
+		unsigned long buddy = pfn ^ (1UL << order);
+		struct page *bp;
+
+		if (buddy >= sim->nr_frames)
+			break;
+		bp = pfn_to_page(sim, buddy);
+		if (!(bp->flags & PG_buddy) || bp->buddy_order != order)
+			break;
+		free_list_del(sim, buddy, order);
+		pfn &= ~(1UL << order);
+		order++;
+	}
+	free_list_add(sim, pfn, order);
+}
+
+struct page *alloc_pages(struct mmsim *sim, unsigned int order)
+{
+	unsigned int o = order;
+	unsigned long pfn;
+
+	if (order > MAX_PAGE_ORDER || sim_alloc_fails(sim))
+		return NULL;
+	while (o <= MAX_PAGE_ORDER && sim->free_area[o].head == NO_PFN)
+		o++;
+	if (o > MAX_PAGE_ORDER)
+		return NULL;
+	pfn = sim->free_area[o].head;
+	free_list_del(sim, pfn, o);
+	/* expand(): hand the upper halves back, keep the lowest part. */
+	while (o > order) {
+		o--;
+		free_list_add(sim, pfn + (1UL << o), o);
+	}
+	sim->nr_free -= 1UL << order;
+	return pfn_to_page(sim, pfn);
+}
+
+void free_pages(struct mmsim *sim, struct page *page, unsigned int order)
+{
+	unsigned long pfn = page_to_pfn(sim, page);
+
+	for (unsigned long i = 0; i < (1UL << order); i++) {
+		struct page *p = page + i;
+
+		free(p->data);
+		memset(p, 0, sizeof(*p));
+		p->_mapcount = -1;
+	}
+	free_one_block(sim, pfn, order);
+}
+
+int page_alloc_init(struct mmsim *sim, unsigned long nr_frames)
+{
+	struct folio *zero;
+
+	sim->pages = calloc(nr_frames, sizeof(*sim->pages));
+	sim->folios = calloc(nr_frames, sizeof(*sim->folios));
+	if (!sim->pages || !sim->folios) {
+		free(sim->pages);
+		free(sim->folios);
+		return -ENOMEM;
+	}
+	sim->nr_frames = nr_frames;
+	for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++)
+		sim->free_area[o] = (struct free_area){ .head = NO_PFN };
+	for (unsigned long pfn = 0; pfn < nr_frames; pfn++)
+		sim->pages[pfn]._mapcount = -1;
+
+	/* Frame 0 is the shared zero page. */
+	zero = &sim->folios[ZERO_PFN];
+	zero->pfn = ZERO_PFN;
+	zero->flags = FOLIO_zero | FOLIO_uptodate;
+	zero->_refcount = 1;
+	sim->pages[ZERO_PFN].flags = PG_reserved;
+	sim->pages[ZERO_PFN].folio = zero;
+
+	/* memblock_free_all(): hand the rest over in the largest aligned blocks. */
+	for (unsigned long pfn = 1; pfn < nr_frames;) {
+		unsigned int order = MAX_PAGE_ORDER;
+
+		while (!IS_ALIGNED(pfn, 1UL << order) || pfn + (1UL << order) > nr_frames)
+			order--;
+		free_one_block(sim, pfn, order);
+		pfn += 1UL << order;
+	}
+	return 0;
+}
+
+void page_alloc_exit(struct mmsim *sim)
+{
+	if (!sim->pages)
+		return;
+	for (unsigned long pfn = 0; pfn < sim->nr_frames; pfn++)
+		free(sim->pages[pfn].data);
+	free(sim->pages);
+	free(sim->folios);
+	sim->pages = NULL;
+	sim->folios = NULL;
+}
+
+struct folio *folio_alloc(struct mmsim *sim, unsigned int order, unsigned int flags)
+{
+	struct page *page = alloc_pages(sim, order);
+	struct folio *folio;
+	unsigned long pfn;
+
+	if (!page)
+		return NULL;
+	pfn = page_to_pfn(sim, page);
+	folio = &sim->folios[pfn];
+	memset(folio, 0, sizeof(*folio));
+	folio->pfn = pfn;
+	folio->order = order;
+	folio->flags = flags | FOLIO_uptodate;
+	if (order > 1 && (flags & FOLIO_anon))
+		folio->flags |= FOLIO_large_rmappable;
+	folio->_refcount = 1;
+	INIT_LIST_HEAD(&folio->_deferred_list);
+	for (long i = 0; i < folio_nr_pages(folio); i++)
+		page[i].folio = folio;
+	sim->mapcount->folio_init(sim, folio);
+	sim->nr_folios++;
+	if (order)
+		sim->nr_large_folios++;
+	return folio;
+}
+
+static void free_folio(struct mmsim *sim, struct folio *folio)
+{
+	if (!list_empty(&folio->_deferred_list)) {
+		list_del_init(&folio->_deferred_list);
+		sim->split_queue_len--;
+	}
+	sim->nr_folios--;
+	if (folio->order)
+		sim->nr_large_folios--;
+	if (folio == sim->huge_zero_folio)
+		sim->huge_zero_folio = NULL;
+	free_pages(sim, folio_page(sim, folio, 0), folio->order);
+	memset(folio, 0, sizeof(*folio));
+}
+
+void folio_get(struct folio *folio)
+{
+	folio->_refcount++;
+}
+
+void folio_put_refs(struct mmsim *sim, struct folio *folio, int refs)
+{
+	folio->_refcount -= refs;
+	if (folio->_refcount == 0 && !(sim->pages[folio->pfn].flags & PG_reserved))
+		free_folio(sim, folio);
+}
+
+void folio_put(struct mmsim *sim, struct folio *folio)
+{
+	folio_put_refs(sim, folio, 1);
+}
+
+struct folio *zero_folio(struct mmsim *sim)
+{
+	return &sim->folios[ZERO_PFN];
+}
+
+struct folio *get_huge_zero_folio(struct mmsim *sim)
+{
+	if (!sim->huge_zero_folio) {
+		sim->huge_zero_folio = folio_alloc(sim, HPAGE_PMD_ORDER, FOLIO_zero);
+		/* The instance's own reference keeps it until mmsim_destroy(). */
+	}
+	return sim->huge_zero_folio;
+}
+
+uint8_t *page_data_for_write(struct mmsim *sim, struct page *page)
+{
+	if (!page->data) {
+		if (sim_alloc_fails(sim))
+			return NULL;
+		page->data = calloc(1, PAGE_SIZE);
+	}
+	return page->data;
+}
+
+int copy_page_data(struct mmsim *sim, struct page *dst, const struct page *src)
+{
+	uint8_t *to;
+
+	if (!src->data) {
+		clear_page_data(dst);
+		return 0;
+	}
+	to = page_data_for_write(sim, dst);
+	if (!to)
+		return -ENOMEM;
+	memcpy(to, src->data, PAGE_SIZE);
+	return 0;
+}
+
+void clear_page_data(struct page *page)
+{
+	free(page->data);
+	page->data = NULL;
+}
+
+bool page_is_zero_filled(const struct page *page)
+{
+	const uint8_t *p = page->data;
+
+	if (!p)
+		return true;
+	/* memcmp against the buffer shifted by one byte: zero iff all bytes equal p[0]. */
+	return p[0] == 0 && memcmp(p, p + 1, PAGE_SIZE - 1) == 0;
+}
+
+int page_byte(const struct page *page, unsigned long offset)
+{
+	return page->data ? ((const uint8_t *)page->data)[offset] : 0;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Physical memory: frames, the buddy allocator, folios and page contents
+ * (mm/page_alloc.c, mm/swap.c's folio_put).
+ */
+#ifndef MMSIM_PAGE_ALLOC_H
+#define MMSIM_PAGE_ALLOC_H
+
+#include "sim.h"
+
+#define ZERO_PFN 0UL	/* the shared zero page: frame 0, never allocated */
+
+int page_alloc_init(struct mmsim *sim, unsigned long nr_frames);
+void page_alloc_exit(struct mmsim *sim);
+
+/* A free block of 2^order frames, or NULL when memory is exhausted. */
+struct page *alloc_pages(struct mmsim *sim, unsigned int order);
+void free_pages(struct mmsim *sim, struct page *page, unsigned int order);
+
+/* A new folio of all-zero frames with refcount 1 and nothing mapped. */
+struct folio *folio_alloc(struct mmsim *sim, unsigned int order, unsigned int flags);
+void folio_get(struct folio *folio);
+/* Drops a reference; the last one frees the folio and its frames. */
+void folio_put(struct mmsim *sim, struct folio *folio);
+void folio_put_refs(struct mmsim *sim, struct folio *folio, int refs);
+
+struct folio *zero_folio(struct mmsim *sim);
+/* The huge zero folio, allocated on first use; NULL when memory is exhausted. */
+struct folio *get_huge_zero_folio(struct mmsim *sim);
+
+/* Page contents. A frame holds no buffer until something non-zero is written. */
+static inline const uint8_t *page_data(const struct page *page)
+{
+	return page->data;
+}
+/* A writable buffer for the frame, allocated (zeroed) on first use. */
+uint8_t *page_data_for_write(struct mmsim *sim, struct page *page);
+/* Makes dst's contents equal src's; -ENOMEM when a buffer cannot be had. */
+int copy_page_data(struct mmsim *sim, struct page *dst, const struct page *src);
+void clear_page_data(struct page *page);
+bool page_is_zero_filled(const struct page *page);
+int page_byte(const struct page *page, unsigned long offset);
+
+#endif /* MMSIM_PAGE_ALLOC_H */

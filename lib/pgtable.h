@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Four-level page tables with x86-64 entry bits (arch/x86/include/asm/
+ * pgtable_types.h): the tables are frames from the buddy allocator and hold
+ * 512 64-bit entries each, as in Linux.
+ */
+#ifndef MMSIM_PGTABLE_H
+#define MMSIM_PGTABLE_H
+
+#include "sim.h"
+
+typedef uint64_t pte_t;
+typedef uint64_t pmd_t;
+
+#define _PAGE_PRESENT	(1ULL << 0)
+#define _PAGE_RW	(1ULL << 1)
+#define _PAGE_USER	(1ULL << 2)
+#define _PAGE_ACCESSED	(1ULL << 5)
+#define _PAGE_DIRTY	(1ULL << 6)
+#define _PAGE_PSE	(1ULL << 7)	/* PMD leaf: maps 2 MiB */
+#define _PAGE_PROTNONE	(1ULL << 8)	/* present to the kernel, inaccessible to the user */
+#define _PAGE_SPECIAL	(1ULL << 9)	/* no struct page behind it to count (zero page) */
+#define _PAGE_SOFT_DIRTY (1ULL << 11)
+#define _PAGE_PFN_SHIFT	12
+#define _PAGE_PFN_MASK	(((1ULL << 52) - 1) & ~((1ULL << _PAGE_PFN_SHIFT) - 1))
+
+/* Protection bits a VMA gives new entries (vm_page_prot); no write: COW. */
+uint64_t vm_page_prot(unsigned long vm_flags);
+
+static inline pte_t pfn_pte(unsigned long pfn, uint64_t prot)
+{
+	return ((uint64_t)pfn << _PAGE_PFN_SHIFT) | prot;
+}
+static inline unsigned long pte_pfn(pte_t pte)
+{
+	return (unsigned long)((pte & _PAGE_PFN_MASK) >> _PAGE_PFN_SHIFT);
+}
+static inline bool pte_none(pte_t pte) { return pte == 0; }
+static inline bool pte_present(pte_t pte) { return pte & (_PAGE_PRESENT | _PAGE_PROTNONE); }
+static inline bool pte_write(pte_t pte) { return pte & _PAGE_RW; }
+static inline bool pte_dirty(pte_t pte) { return pte & _PAGE_DIRTY; }
+static inline bool pte_young(pte_t pte) { return pte & _PAGE_ACCESSED; }
+static inline bool pte_special(pte_t pte) { return pte & _PAGE_SPECIAL; }
+static inline bool pte_protnone(pte_t pte) { return (pte & _PAGE_PROTNONE) && !(pte & _PAGE_PRESENT); }
+static inline pte_t pte_mkwrite(pte_t pte) { return pte | _PAGE_RW; }
+static inline pte_t pte_wrprotect(pte_t pte) { return pte & ~_PAGE_RW; }
+static inline pte_t pte_mkdirty(pte_t pte) { return pte | _PAGE_DIRTY | _PAGE_SOFT_DIRTY; }
+static inline pte_t pte_mkyoung(pte_t pte) { return pte | _PAGE_ACCESSED; }
+static inline pte_t pte_mkold(pte_t pte) { return pte & ~_PAGE_ACCESSED; }
+static inline pte_t pte_mkspecial(pte_t pte) { return pte | _PAGE_SPECIAL; }
+/* Same entry with other protection bits (mprotect's pte_modify). */
+static inline pte_t pte_modify(pte_t pte, uint64_t prot)
+{
+	uint64_t keep = _PAGE_PFN_MASK | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_SOFT_DIRTY |
+			_PAGE_SPECIAL | _PAGE_PSE;
+
+	return (pte & keep) | prot;
+}
+
+static inline bool pmd_none(pmd_t pmd) { return pmd == 0; }
+static inline bool pmd_leaf(pmd_t pmd) { return (pmd & _PAGE_PSE) && pte_present(pmd); }
+static inline bool pmd_table(pmd_t pmd) { return !pmd_none(pmd) && !(pmd & _PAGE_PSE); }
+
+/* The slot an address selects in a table of the given level. */
+static inline unsigned int pgd_index(unsigned long a) { return (a >> PGDIR_SHIFT) & 511; }
+static inline unsigned int pud_index(unsigned long a) { return (a >> PUD_SHIFT) & 511; }
+static inline unsigned int pmd_index(unsigned long a) { return (a >> PMD_SHIFT) & 511; }
+static inline unsigned int pte_index(unsigned long a) { return (a >> PAGE_SHIFT) & 511; }
+
+static inline uint64_t *table_entries(struct mmsim *sim, unsigned long pfn)
+{
+	return sim->pages[pfn].data;
+}
+
+/* A zeroed page table, or 0 (the zero pfn never holds a table) on -ENOMEM. */
+unsigned long pte_alloc_one(struct mmsim *sim, struct mm_struct *mm);
+void pte_free(struct mmsim *sim, struct mm_struct *mm, unsigned long pfn);
+
+/* The PMD entry covering addr, or NULL when no PMD table exists yet. */
+pmd_t *pmd_lookup(struct mmsim *sim, struct mm_struct *mm, unsigned long addr);
+/* The same, allocating the PUD and PMD tables on the way; NULL on -ENOMEM. */
+pmd_t *pmd_alloc(struct mmsim *sim, struct mm_struct *mm, unsigned long addr);
+/* The PTE covering addr below a PMD that points to a table. */
+static inline pte_t *pte_offset(struct mmsim *sim, pmd_t *pmd, unsigned long addr)
+{
+	return (pte_t *)table_entries(sim, pte_pfn(*pmd)) + pte_index(addr);
+}
+/* The PTE covering addr, or NULL when no PTE table maps it (or a PMD leaf does). */
+pte_t *pte_lookup(struct mmsim *sim, struct mm_struct *mm, unsigned long addr);
+/* Makes *pmd point to a new PTE table if it is none; -ENOMEM. */
+int pte_alloc(struct mmsim *sim, struct mm_struct *mm, pmd_t *pmd);
+
+/* pgtable_trans_huge_deposit/withdraw: a PTE table kept for splitting a PMD leaf. */
+void pgtable_trans_huge_deposit(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
+				unsigned long pt_pfn);
+unsigned long pgtable_trans_huge_withdraw(struct mmsim *sim, struct mm_struct *mm,
+					  unsigned long addr);
+
+/* The pfn of the PMD table that holds this entry. */
+unsigned long pmd_table_pfn(struct mmsim *sim, struct mm_struct *mm, unsigned long addr);
+
+/* free_pgd_range(): frees tables that map nothing inside [floor, ceiling). */
+void free_pgd_range(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
+		    unsigned long end, unsigned long floor, unsigned long ceiling);
+int pgd_alloc(struct mmsim *sim, struct mm_struct *mm);
+/* Frees every table of mm; everything below must be unmapped already. */
+void pgd_free(struct mmsim *sim, struct mm_struct *mm);
+
+#endif /* MMSIM_PGTABLE_H */

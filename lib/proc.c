@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What /proc shows of the model, after fs/proc/page.c (kpagecount,
+ * kpageflags) and fs/proc/task_mmu.c (pagemap, smaps) of 6.18 with
+ * CONFIG_PAGE_MAPCOUNT: per-page precise mapcounts where the scheme keeps
+ * them, the folio's average where it does not.
+ */
+#include "proc.h"
+
+#include "huge_memory.h"
+#include "page_alloc.h"
+#include "vma.h"
+
+#define KPF_BUDDY	10
+#define KPF_PGTABLE	26
+#define PM_SOFT_DIRTY	(1ULL << 55)
+#define PSS_SHIFT	12
+
+/* folio_precise_page_mapcount(), or the average without per-page counts. */
+int page_mapcount_for_stats(struct mmsim *sim, const struct folio *folio,
+			    const struct page *page)
+{
+	int mapcount;
+
+	if (folio_is_zero(folio) || !folio_test_anon(folio))
+		return 0;
+	mapcount = sim->mapcount->page_mapcount(sim, folio, page);
+	if (mapcount >= 0)
+		return mapcount;
+	/* folio_average_page_mapcount(): rounded to nearest. */
+	mapcount = folio_mapcount(sim, folio);
+	return (int)((mapcount + folio_nr_pages(folio) / 2) / folio_nr_pages(folio));
+}
+
+int proc_kpagecount(struct mmsim *sim, unsigned long pfn, uint64_t *count)
+{
+	const struct page *page;
+
+	if (pfn >= sim->nr_frames)
+		return -EINVAL;
+	page = pfn_to_page(sim, pfn);
+	*count = page->folio ? (uint64_t)page_mapcount_for_stats(sim, page->folio, page) : 0;
+	return 0;
+}
+
+int proc_kpageflags(struct mmsim *sim, unsigned long pfn, uint64_t *flags)
+{
+	const struct page *page;
+	const struct folio *folio;
+	uint64_t u = 0;
+
+	if (pfn >= sim->nr_frames)
+		return -EINVAL;
+	page = pfn_to_page(sim, pfn);
+	folio = page->folio;
+	if (page->flags & PG_buddy)
+		u |= 1ULL << KPF_BUDDY;
+	if (page->flags & PG_table)
+		u |= 1ULL << KPF_PGTABLE;
+	if (folio) {
+		if (folio_is_zero(folio))
+			u |= 1ULL << MMSIM_KPF_ZERO_PAGE;
+		if (folio_test_anon(folio))
+			u |= 1ULL << MMSIM_KPF_ANON;
+		if (folio_test_ksm(folio))
+			u |= 1ULL << MMSIM_KPF_KSM;
+		/* page_mapped() is folio_mapped() for every page of a large folio. */
+		if (!folio_is_zero(folio) && folio_mapped(sim, folio))
+			u |= 1ULL << MMSIM_KPF_MMAP;
+		if (folio_test_large(folio)) {
+			u |= 1ULL << (pfn == folio->pfn ? MMSIM_KPF_COMPOUND_HEAD
+							: MMSIM_KPF_COMPOUND_TAIL);
+			u |= 1ULL << MMSIM_KPF_THP;
+		}
+	}
+	*flags = u;
+	return 0;
+}
+
+int proc_pagemap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr, uint64_t *out)
+{
+	struct vm_area_struct *vma = vma_lookup(mm, addr);
+	const struct folio *folio;
+	const struct page *page, *counted;
+	pmd_t *pmd;
+	pte_t entry;
+	uint64_t pm;
+
+	*out = 0;
+	if (!vma)
+		return 0;
+	if (vma->vm_flags & VM_SOFTDIRTY)
+		*out = PM_SOFT_DIRTY;
+	pmd = pmd_lookup(sim, mm, addr);
+	if (!pmd || pmd_none(*pmd))
+		return 0;
+	if (pmd_leaf(*pmd)) {
+		entry = *pmd;
+		page = pfn_to_page(sim, pte_pfn(entry) + pte_index(addr));
+		/* The head's count stands for all 512 entries, as Linux reports it. */
+		counted = pfn_to_page(sim, pte_pfn(entry));
+	} else {
+		entry = *pte_offset(sim, pmd, addr);
+		if (!pte_present(entry))
+			return 0;
+		page = counted = pfn_to_page(sim, pte_pfn(entry));
+	}
+	folio = page->folio;
+	pm = MMSIM_PM_PRESENT | page_to_pfn(sim, page);
+	if (entry & _PAGE_SOFT_DIRTY)
+		pm |= PM_SOFT_DIRTY;
+	if (!folio_is_zero(folio) && page_mapcount_for_stats(sim, folio, counted) == 1)
+		pm |= MMSIM_PM_MMAP_EXCLUSIVE;
+	*out |= pm;
+	return 0;
+}
+
+struct smaps_acc {
+	unsigned long rss, anonymous, anon_huge, ksm;
+	unsigned long shared_clean, shared_dirty, private_clean, private_dirty;
+	uint64_t pss;			/* bytes << PSS_SHIFT */
+};
+
+/* smaps_account() for one page-table entry mapping nr pages from page. */
+static void smaps_account(struct mmsim *sim, struct smaps_acc *acc, struct page *page,
+			  long nr, bool dirty)
+{
+	struct folio *folio = page_folio(page);
+	bool exclusive_folio = folio->_refcount == 1;
+
+	for (long i = 0; i < nr; i++) {
+		int mapcount = exclusive_folio ? 1 : page_mapcount_for_stats(sim, folio, page + i);
+		uint64_t pss = (uint64_t)PAGE_SIZE << PSS_SHIFT;
+		bool shared = mapcount >= 2;
+
+		if (shared)
+			pss /= (uint64_t)mapcount;
+		acc->rss += PAGE_SIZE;
+		acc->pss += pss;
+		if (folio_test_anon(folio))
+			acc->anonymous += PAGE_SIZE;
+		if (folio_test_ksm(folio))
+			acc->ksm += PAGE_SIZE;
+		dirty = dirty || (folio->flags & FOLIO_dirty);
+		if (shared)
+			*(dirty ? &acc->shared_dirty : &acc->shared_clean) += PAGE_SIZE;
+		else
+			*(dirty ? &acc->private_dirty : &acc->private_clean) += PAGE_SIZE;
+	}
+}
+
+static void smaps_vma(struct mmsim *sim, struct vm_area_struct *vma, struct smaps_acc *acc)
+{
+	for (unsigned long addr = vma->vm_start; addr < vma->vm_end;) {
+		pmd_t *pmd = pmd_lookup(sim, vma->vm_mm, addr);
+		unsigned long next = MIN((addr & PMD_MASK) + PMD_SIZE, vma->vm_end);
+
+		if (pmd && pmd_leaf(*pmd)) {
+			if (!is_huge_zero_pmd(sim, *pmd)) {
+				smaps_account(sim, acc, pfn_to_page(sim, pte_pfn(*pmd)), HPAGE_PMD_NR,
+					      pte_dirty(*pmd));
+				acc->anon_huge += PMD_SIZE;
+			}
+		} else if (pmd && pmd_table(*pmd)) {
+			pte_t *pte = pte_offset(sim, pmd, addr);
+
+			for (unsigned long a = addr; a < next; a += PAGE_SIZE, pte++)
+				if (pte_present(*pte) && !pte_special(*pte))
+					smaps_account(sim, acc, pfn_to_page(sim, pte_pfn(*pte)), 1,
+						      pte_dirty(*pte));
+		}
+		addr = next;
+	}
+}
+
+int proc_smaps(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
+	       unsigned long end, struct mmsim_smaps *out)
+{
+	struct vm_area_struct *vma;
+
+	*out = (struct mmsim_smaps){ 0 };
+	for (vma = find_vma(mm, start); vma && vma->vm_start < end; vma = vma_next(vma)) {
+		struct smaps_acc acc = { 0 };
+
+		smaps_vma(sim, vma, &acc);
+		/* Each VMA's smaps entry is rounded to kB on its own. */
+		out->rss += acc.rss >> 10;
+		out->pss += (unsigned long)(acc.pss >> (10 + PSS_SHIFT));
+		out->anonymous += acc.anonymous >> 10;
+		out->anon_huge_pages += acc.anon_huge >> 10;
+		out->shared_clean += acc.shared_clean >> 10;
+		out->shared_dirty += acc.shared_dirty >> 10;
+		out->private_clean += acc.private_clean >> 10;
+		out->private_dirty += acc.private_dirty >> 10;
+		out->ksm += acc.ksm >> 10;
+	}
+	return 0;
+}
+
+int proc_folio_order(struct mmsim *sim, struct mm_struct *mm, unsigned long addr, int *order)
+{
+	bool pmd_mapped;
+	struct page *page = follow_page(sim, mm, addr, &pmd_mapped);
+
+	*order = page ? (int)page_folio(page)->order : -1;
+	return 0;
+}

@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: MIT
+/*
+ * anon_vma, anon_vma_chain and the rmap entry points of mm/rmap.c (6.18).
+ * Every VMA with anonymous memory belongs to the anon_vma it faults into and
+ * to those of its ancestors' VMAs, so rmap_walk_anon() on a folio's anon_vma
+ * finds every VMA (in this mm or a forked one) where the folio can be mapped.
+ */
+#include "rmap.h"
+
+#include "page_alloc.h"
+
+static struct anon_vma *anon_vma_alloc(struct mmsim *sim)
+{
+	struct anon_vma *anon_vma = sim_malloc(sim, sizeof(*anon_vma));
+
+	if (!anon_vma)
+		return NULL;
+	anon_vma->refcount = 1;
+	anon_vma->root = anon_vma;
+	anon_vma->parent = anon_vma;
+	anon_vma->rb_root = RB_ROOT_CACHED;
+	anon_vma->serial = ++sim->anon_vma_serial;
+	sim->nr_anon_vmas++;
+	return anon_vma;
+}
+
+static void anon_vma_free(struct mmsim *sim, struct anon_vma *anon_vma)
+{
+	sim->nr_anon_vmas--;
+	sim_free(anon_vma);
+}
+
+void put_anon_vma(struct mmsim *sim, struct anon_vma *anon_vma)
+{
+	struct anon_vma *root = anon_vma->root;
+
+	if (--anon_vma->refcount)
+		return;
+	anon_vma_free(sim, anon_vma);
+	/* A child pins its root (anon_vma_fork), so the root may go now too. */
+	if (root != anon_vma && --root->refcount == 0)
+		anon_vma_free(sim, root);
+}
+
+static void avc_set_range(struct anon_vma_chain *avc)
+{
+	avc->rb.start = avc->vma->vm_pgoff;
+	avc->rb.last = avc->vma->vm_pgoff + vma_pages(avc->vma) - 1;
+}
+
+static void anon_vma_chain_link(struct vm_area_struct *vma, struct anon_vma_chain *avc,
+				struct anon_vma *anon_vma)
+{
+	avc->vma = vma;
+	avc->anon_vma = anon_vma;
+	list_add(&avc->same_vma, &vma->anon_vma_chain);
+	avc_set_range(avc);
+	interval_tree_insert(&avc->rb, &anon_vma->rb_root);
+}
+
+void anon_vma_interval_tree_pre_update_vma(struct vm_area_struct *vma)
+{
+	struct anon_vma_chain *avc;
+
+	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
+		interval_tree_remove(&avc->rb, &avc->anon_vma->rb_root);
+}
+
+void anon_vma_interval_tree_post_update_vma(struct vm_area_struct *vma)
+{
+	struct anon_vma_chain *avc;
+
+	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma) {
+		avc_set_range(avc);
+		interval_tree_insert(&avc->rb, &avc->anon_vma->rb_root);
+	}
+}
+
+bool anon_vma_compatible(const struct vm_area_struct *a, const struct vm_area_struct *b)
+{
+	return a->vm_end == b->vm_start &&
+	       !((a->vm_flags ^ b->vm_flags) & ~(VM_ACCESS_FLAGS | VM_SOFTDIRTY)) &&
+	       b->vm_pgoff == a->vm_pgoff + ((b->vm_start - a->vm_start) >> PAGE_SHIFT);
+}
+
+/*
+ * reusable_anon_vma(): a neighbour's anon_vma can be shared only while that
+ * neighbour belongs to nothing else, i.e. it was never forked into.
+ */
+static struct anon_vma *reusable_anon_vma(const struct vm_area_struct *old,
+					  const struct vm_area_struct *a,
+					  const struct vm_area_struct *b)
+{
+	if (old && anon_vma_compatible(a, b) && old->anon_vma &&
+	    list_is_singular(&old->anon_vma_chain))
+		return old->anon_vma;
+	return NULL;
+}
+
+static struct vm_area_struct *vma_neighbour(struct vm_area_struct *vma, bool next)
+{
+	struct rb_node *n = next ? rb_next(&vma->vm_rb) : rb_prev(&vma->vm_rb);
+
+	return n ? rb_entry(n, struct vm_area_struct, vm_rb) : NULL;
+}
+
+/* find_mergeable_anon_vma(): try the next VMA first, then the previous one. */
+static struct anon_vma *find_mergeable_anon_vma(struct vm_area_struct *vma)
+{
+	struct vm_area_struct *next = vma_neighbour(vma, true);
+	struct vm_area_struct *prev = vma_neighbour(vma, false);
+	struct anon_vma *anon_vma = NULL;
+
+	if (next)
+		anon_vma = reusable_anon_vma(next, vma, next);
+	if (!anon_vma && prev)
+		anon_vma = reusable_anon_vma(prev, prev, vma);
+	return anon_vma;
+}
+
+int anon_vma_prepare(struct mmsim *sim, struct vm_area_struct *vma)
+{
+	struct anon_vma_chain *avc;
+	struct anon_vma *anon_vma;
+
+	if (vma->anon_vma)
+		return 0;
+	avc = sim_malloc(sim, sizeof(*avc));
+	if (!avc)
+		return -ENOMEM;
+	anon_vma = find_mergeable_anon_vma(vma);
+	if (!anon_vma) {
+		anon_vma = anon_vma_alloc(sim);
+		if (!anon_vma) {
+			sim_free(avc);
+			return -ENOMEM;
+		}
+		anon_vma->num_children++;	/* self-parent link for a new root */
+	}
+	vma->anon_vma = anon_vma;
+	anon_vma_chain_link(vma, avc, anon_vma);
+	anon_vma->num_active_vmas++;
+	return 0;
+}
+
+/* Undoes a partial anon_vma_clone() or anon_vma_fork(): frees dst's chains. */
+static void unlink_new_chains(struct vm_area_struct *dst)
+{
+	struct anon_vma_chain *avc, *next;
+
+	list_for_each_entry_safe(avc, next, &dst->anon_vma_chain, same_vma) {
+		interval_tree_remove(&avc->rb, &avc->anon_vma->rb_root);
+		list_del_init(&avc->same_vma);
+		sim_free(avc);
+	}
+}
+
+/*
+ * anon_vma_clone(): dst joins every anon_vma src belongs to. On fork (dst
+ * has no anon_vma yet) it may adopt one of them whose VMAs are all gone and
+ * which has at most one child, instead of creating yet another level.
+ */
+int anon_vma_clone(struct mmsim *sim, struct vm_area_struct *dst,
+		   struct vm_area_struct *src)
+{
+	struct anon_vma_chain *pavc;
+
+	struct anon_vma *given = dst->anon_vma;
+
+	list_for_each_entry_reverse(pavc, &src->anon_vma_chain, same_vma) {
+		struct anon_vma_chain *avc = sim_malloc(sim, sizeof(*avc));
+		struct anon_vma *anon_vma = pavc->anon_vma;
+
+		if (!avc) {
+			/* dst had no chains before: leave it as it came. */
+			unlink_new_chains(dst);
+			dst->anon_vma = given;
+			return -ENOMEM;
+		}
+		anon_vma_chain_link(dst, avc, anon_vma);
+		if (!dst->anon_vma && src->anon_vma && anon_vma->num_children < 2 &&
+		    anon_vma->num_active_vmas == 0)
+			dst->anon_vma = anon_vma;
+	}
+	if (dst->anon_vma)
+		dst->anon_vma->num_active_vmas++;
+	return 0;
+}
+
+int anon_vma_fork(struct mmsim *sim, struct vm_area_struct *vma,
+		  struct vm_area_struct *pvma)
+{
+	struct anon_vma_chain *avc;
+	struct anon_vma *anon_vma;
+	int err;
+
+	if (!pvma->anon_vma)
+		return 0;
+	vma->anon_vma = NULL;
+	err = anon_vma_clone(sim, vma, pvma);
+	if (err)
+		return err;
+	if (vma->anon_vma)
+		return 0;	/* reused an existing anon_vma */
+
+	anon_vma = anon_vma_alloc(sim);
+	avc = anon_vma ? sim_malloc(sim, sizeof(*avc)) : NULL;
+	if (!avc) {
+		if (anon_vma)
+			put_anon_vma(sim, anon_vma);
+		unlink_new_chains(vma);
+		return -ENOMEM;
+	}
+	anon_vma->num_active_vmas++;
+	anon_vma->root = pvma->anon_vma->root;
+	anon_vma->parent = pvma->anon_vma;
+	anon_vma->root->refcount++;
+	vma->anon_vma = anon_vma;
+	anon_vma_chain_link(vma, avc, anon_vma);
+	anon_vma->parent->num_children++;
+	return 0;
+}
+
+void unlink_anon_vmas(struct mmsim *sim, struct vm_area_struct *vma)
+{
+	struct anon_vma_chain *avc, *next;
+
+	list_for_each_entry_safe(avc, next, &vma->anon_vma_chain, same_vma) {
+		struct anon_vma *anon_vma = avc->anon_vma;
+
+		interval_tree_remove(&avc->rb, &anon_vma->rb_root);
+		/* An anon_vma no VMA uses any more is freed below. */
+		if (RB_EMPTY_ROOT(&anon_vma->rb_root.rb_root)) {
+			anon_vma->parent->num_children--;
+			continue;
+		}
+		list_del_init(&avc->same_vma);
+		sim_free(avc);
+	}
+	if (vma->anon_vma) {
+		vma->anon_vma->num_active_vmas--;
+		vma->anon_vma = NULL;
+	}
+	list_for_each_entry_safe(avc, next, &vma->anon_vma_chain, same_vma) {
+		put_anon_vma(sim, avc->anon_vma);
+		list_del_init(&avc->same_vma);
+		sim_free(avc);
+	}
+}
+
+/* __folio_set_anon(): the folio's mapping and its index in that anon_vma. */
+static void folio_set_anon(struct folio *folio, struct vm_area_struct *vma,
+			   unsigned long address, bool exclusive)
+{
+	struct anon_vma *anon_vma = vma->anon_vma;
+
+	/* A folio that may be shared must be findable from every VMA of the tree. */
+	if (!exclusive)
+		anon_vma = anon_vma->root;
+	folio->anon_vma = anon_vma;
+	folio->flags |= FOLIO_anon | FOLIO_swapbacked;
+	folio->index = linear_page_index(vma, address);
+}
+
+void deferred_split_folio(struct mmsim *sim, struct folio *folio, bool partially_mapped)
+{
+	if (folio->order <= 1 || !(folio->flags & FOLIO_large_rmappable))
+		return;
+	if (partially_mapped)
+		folio->flags |= FOLIO_partially_mapped;
+	if (list_empty(&folio->_deferred_list)) {
+		list_add_tail(&folio->_deferred_list, &sim->deferred_split_queue);
+		sim->split_queue_len++;
+	}
+}
+
+void folio_add_new_anon_rmap(struct mmsim *sim, struct folio *folio,
+			     struct vm_area_struct *vma, unsigned long address,
+			     int flags, enum rmap_level level, unsigned long pt_pfn)
+{
+	struct rmap_site site = { vma, pt_pfn };
+	bool exclusive = flags & RMAP_EXCLUSIVE;
+	long nr = folio_nr_pages(folio);
+
+	folio_set_anon(folio, vma, address, exclusive);
+	sim->mapcount->add(sim, folio, folio_page(sim, folio, 0),
+			   level == RMAP_LEVEL_PMD ? 1 : (int)nr, level, &site);
+	if (exclusive) {
+		/* A PMD mapping keeps the flag on the head page only. */
+		long n = level == RMAP_LEVEL_PMD ? 1 : nr;
+
+		for (long i = 0; i < n; i++)
+			SetPageAnonExclusive(folio_page(sim, folio, i));
+	}
+}
+
+void folio_add_anon_rmap(struct mmsim *sim, struct folio *folio, struct page *page,
+			 int nr, enum rmap_level level, struct vm_area_struct *vma,
+			 unsigned long pt_pfn, int flags)
+{
+	struct rmap_site site = { vma, pt_pfn };
+
+	sim->mapcount->add(sim, folio, page, level == RMAP_LEVEL_PMD ? 1 : nr, level, &site);
+	if (flags & RMAP_EXCLUSIVE)
+		for (int i = 0; i < (level == RMAP_LEVEL_PMD ? 1 : nr); i++)
+			SetPageAnonExclusive(page + i);
+}
+
+void folio_remove_rmap(struct mmsim *sim, struct folio *folio, struct page *page,
+		       int nr, enum rmap_level level, struct vm_area_struct *vma,
+		       unsigned long pt_pfn)
+{
+	struct rmap_site site = { vma, pt_pfn };
+	bool partially;
+
+	partially = sim->mapcount->remove(sim, folio, page,
+					  level == RMAP_LEVEL_PMD ? 1 : nr, level, &site);
+	if (partially && folio_test_anon(folio) && !(folio->flags & FOLIO_partially_mapped))
+		deferred_split_folio(sim, folio, true);
+}
+
+void folio_dup_anon_rmap(struct mmsim *sim, struct folio *folio, struct page *page,
+			 int nr, enum rmap_level level, struct vm_area_struct *dst_vma,
+			 unsigned long pt_pfn)
+{
+	struct rmap_site site = { dst_vma, pt_pfn };
+	int n = level == RMAP_LEVEL_PMD ? 1 : nr;
+
+	/* Nothing is pinned in the model, so the duplication always succeeds. */
+	for (int i = 0; i < n; i++)
+		ClearPageAnonExclusive(page + i);
+	sim->mapcount->add(sim, folio, page, n, level, &site);
+}
+
+void folio_move_anon_rmap(struct folio *folio, struct vm_area_struct *vma)
+{
+	folio->anon_vma = vma->anon_vma;
+}
+
+/* vma_address(): where the first page of [pgoff, pgoff + nr) lies in vma. */
+static unsigned long vma_address(const struct vm_area_struct *vma, unsigned long pgoff,
+				 long nr)
+{
+	if (pgoff >= vma->vm_pgoff) {
+		unsigned long address = vma->vm_start + ((pgoff - vma->vm_pgoff) << PAGE_SHIFT);
+
+		return address < vma->vm_end ? address : ~0UL;
+	}
+	return pgoff + nr - 1 >= vma->vm_pgoff ? vma->vm_start : ~0UL;
+}
+
+/* page_vma_mapped_walk(): every entry in vma that maps a page of the folio. */
+static bool walk_vma(struct mmsim *sim, struct folio *folio, struct vm_area_struct *vma,
+		     unsigned long address, rmap_one_t rmap_one, void *arg)
+{
+	long nr = folio_nr_pages(folio);
+	unsigned long first = folio->pfn, end;
+
+	/* The folio's pages can lie only where its index range meets the VMA. */
+	end = address + ((unsigned long)nr << PAGE_SHIFT);
+	if (folio->index < vma->vm_pgoff)
+		end -= (vma->vm_pgoff - folio->index) << PAGE_SHIFT;
+	end = MIN(end, vma->vm_end);
+	for (unsigned long addr = address; addr < end;) {
+		struct rmap_hit hit = { .vma = vma, .address = addr };
+		pmd_t *pmd = pmd_lookup(sim, vma->vm_mm, addr);
+
+		if (pmd && pmd_leaf(*pmd)) {
+			unsigned long pfn = pte_pfn(*pmd);
+
+			if (pfn == first) {
+				hit.address = addr & PMD_MASK;
+				hit.pmd = pmd;
+				hit.page = folio_page(sim, folio, 0);
+				if (!rmap_one(sim, folio, &hit, arg))
+					return false;
+			}
+			addr = (addr & PMD_MASK) + PMD_SIZE;
+			continue;
+		}
+		if (pmd && pmd_table(*pmd)) {
+			pte_t *pte = pte_offset(sim, pmd, addr);
+
+			if (pte_present(*pte) && pte_pfn(*pte) >= first &&
+			    pte_pfn(*pte) < first + (unsigned long)nr) {
+				hit.pte = pte;
+				hit.pmd = pmd;
+				hit.page = pfn_to_page(sim, pte_pfn(*pte));
+				if (!rmap_one(sim, folio, &hit, arg))
+					return false;
+			}
+		}
+		addr += PAGE_SIZE;
+	}
+	return true;
+}
+
+void rmap_walk_anon(struct mmsim *sim, struct folio *folio, rmap_one_t rmap_one, void *arg)
+{
+	struct anon_vma *anon_vma = folio_anon_vma(folio);
+	unsigned long pgoff_start = folio->index;
+	unsigned long pgoff_end = pgoff_start + folio_nr_pages(folio) - 1;
+	struct interval_tree_node *node;
+
+	if (!anon_vma)
+		return;
+	for (node = interval_tree_iter_first(&anon_vma->rb_root, pgoff_start, pgoff_end); node;
+	     node = interval_tree_iter_next(node, pgoff_start, pgoff_end)) {
+		struct anon_vma_chain *avc = container_of(node, struct anon_vma_chain, rb);
+		unsigned long address = vma_address(avc->vma, pgoff_start, folio_nr_pages(folio));
+
+		if (address == ~0UL)
+			continue;
+		if (!walk_vma(sim, folio, avc->vma, address, rmap_one, arg))
+			return;
+	}
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reverse mapping of anonymous memory (mm/rmap.c): anon_vmas and their
+ * chains, adding and removing folio mappings, and walking every mapping of a
+ * folio.
+ */
+#ifndef MMSIM_RMAP_H
+#define MMSIM_RMAP_H
+
+#include "mapcount.h"
+#include "pgtable.h"
+
+/* anon_vma lifecycle. All return 0 or -ENOMEM and leave nothing half done. */
+int anon_vma_prepare(struct mmsim *sim, struct vm_area_struct *vma);
+int anon_vma_clone(struct mmsim *sim, struct vm_area_struct *dst,
+		   struct vm_area_struct *src);
+int anon_vma_fork(struct mmsim *sim, struct vm_area_struct *vma,
+		  struct vm_area_struct *pvma);
+void unlink_anon_vmas(struct mmsim *sim, struct vm_area_struct *vma);
+void put_anon_vma(struct mmsim *sim, struct anon_vma *anon_vma);
+/* anon_vma_interval_tree_{pre,post}_update_vma: vm_start or vm_pgoff change. */
+void anon_vma_interval_tree_pre_update_vma(struct vm_area_struct *vma);
+void anon_vma_interval_tree_post_update_vma(struct vm_area_struct *vma);
+/* anon_vma_compatible(): could a and b (a just below b) share an anon_vma? */
+bool anon_vma_compatible(const struct vm_area_struct *a, const struct vm_area_struct *b);
+
+/* Flags of folio_add_*_rmap. */
+#define RMAP_NONE	0
+#define RMAP_EXCLUSIVE	1
+
+/* A new anonymous folio, mapped for the first time at address. */
+void folio_add_new_anon_rmap(struct mmsim *sim, struct folio *folio,
+			     struct vm_area_struct *vma, unsigned long address,
+			     int flags, enum rmap_level level, unsigned long pt_pfn);
+void folio_add_anon_rmap(struct mmsim *sim, struct folio *folio, struct page *page,
+			 int nr, enum rmap_level level, struct vm_area_struct *vma,
+			 unsigned long pt_pfn, int flags);
+/* Removes mappings; queues the folio for deferred split when left partly mapped. */
+void folio_remove_rmap(struct mmsim *sim, struct folio *folio, struct page *page,
+		       int nr, enum rmap_level level, struct vm_area_struct *vma,
+		       unsigned long pt_pfn);
+/* folio_try_dup_anon_rmap_{ptes,pmd}: fork adds the child's mappings. */
+void folio_dup_anon_rmap(struct mmsim *sim, struct folio *folio, struct page *page,
+			 int nr, enum rmap_level level, struct vm_area_struct *dst_vma,
+			 unsigned long pt_pfn);
+/* folio_move_anon_rmap(): a reused folio now belongs to this VMA's anon_vma. */
+void folio_move_anon_rmap(struct folio *folio, struct vm_area_struct *vma);
+
+static inline bool PageAnonExclusive(const struct page *page)
+{
+	return page->flags & PG_anon_exclusive;
+}
+static inline void SetPageAnonExclusive(struct page *page)
+{
+	page->flags |= PG_anon_exclusive;
+}
+static inline void ClearPageAnonExclusive(struct page *page)
+{
+	page->flags &= (uint16_t)~PG_anon_exclusive;
+}
+
+void deferred_split_folio(struct mmsim *sim, struct folio *folio, bool partially_mapped);
+
+/* One mapping of a folio found by a walk: a PTE or a PMD leaf. */
+struct rmap_hit {
+	struct vm_area_struct *vma;
+	unsigned long address;		/* first address of the mapping */
+	pte_t *pte;			/* the PTE, or NULL for a PMD mapping */
+	pmd_t *pmd;			/* the PMD holding the PTE table or the leaf */
+	struct page *page;		/* the page this entry maps */
+};
+/* Return false to stop the walk. */
+typedef bool (*rmap_one_t)(struct mmsim *sim, struct folio *folio,
+			   const struct rmap_hit *hit, void *arg);
+/*
+ * rmap_walk_anon(): every PTE and PMD that maps a page of the folio, VMA by
+ * VMA in the interval tree's order of the folio's anon_vma.
+ */
+void rmap_walk_anon(struct mmsim *sim, struct folio *folio, rmap_one_t rmap_one, void *arg);
+
+/* Which anon_vma a VMA (and its folios) use: for display and checks. */
+static inline struct anon_vma *folio_anon_vma(const struct folio *folio)
+{
+	return folio_test_anon(folio) ? folio->anon_vma : NULL;
+}
+
+#endif /* MMSIM_RMAP_H */

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The simulator instance: everything one simulated machine owns. There is no
+ * global mutable state anywhere in the library; every function reaches the
+ * machine through a struct mmsim.
+ */
+#ifndef MMSIM_SIM_H
+#define MMSIM_SIM_H
+
+#include <errno.h>
+#include <stdarg.h>
+
+#include "mm_types.h"
+
+struct mapcount_ops;
+
+/* One buddy free list per order (mm/page_alloc.c's free_area). */
+struct free_area {
+	unsigned long head;		/* pfn of the first free block, NO_PFN if none */
+	unsigned long nr_free;		/* blocks on this list */
+};
+#define NO_PFN (~0UL)
+
+/* The per-size and top-level THP switches of /sys/kernel/mm/transparent_hugepage. */
+struct thp_policy {
+	enum mmsim_thp_mode top;			/* enabled */
+	enum mmsim_thp_mode order[HPAGE_PMD_ORDER + 1];	/* hugepages-<size>kB/enabled */
+	bool use_zero_page;				/* use_zero_page */
+};
+
+struct mmsim {
+	struct mmsim_config cfg;
+	const struct mapcount_ops *mapcount;	/* the folio mapcount scheme in use */
+
+	/* Physical memory (page_alloc.c). */
+	unsigned long nr_frames;
+	struct page *pages;			/* descriptor of every frame, by pfn */
+	struct folio *folios;			/* folio descriptor of every possible head, by pfn */
+	struct free_area free_area[MAX_PAGE_ORDER + 1];
+	unsigned long nr_free;			/* free frames */
+	struct folio *huge_zero_folio;		/* allocated on first use, kept until destroy */
+
+	struct thp_policy thp;
+	struct list_head deferred_split_queue;	/* partially mapped large folios */
+	unsigned long split_queue_len;
+
+	/* Processes. */
+	struct mm_struct *mms;			/* uthash by pid, in creation order */
+	int next_pid;
+	unsigned char *mm_ids;			/* mm ids in use (bytes, lowest free is taken) */
+	unsigned int mm_ids_len;
+
+	/* Bookkeeping visible through mmsim_get_stats(). */
+	unsigned long nr_folios, nr_large_folios, nr_page_tables;
+	unsigned long nr_anon_vmas, nr_vmas, anon_vma_serial;
+	unsigned long faults, cow_copies, cow_reuses, pmd_splits, folio_splits;
+
+	unsigned long fail_countdown;		/* mmsim_fail_nth_alloc(): 0 = off */
+	char error[512];			/* mmsim_last_error() */
+};
+
+/*
+ * Every allocation of the model asks here first, so tests can fail the n-th
+ * one and check that the operation left the model as it was.
+ */
+bool sim_alloc_fails(struct mmsim *sim);
+void *sim_malloc(struct mmsim *sim, size_t size);	/* zeroed; NULL on (injected) failure */
+void sim_free(void *ptr);
+
+/* Records a reason for mmsim_last_error() and returns err. */
+int sim_error(struct mmsim *sim, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static inline struct page *pfn_to_page(const struct mmsim *sim, unsigned long pfn)
+{
+	return &sim->pages[pfn];
+}
+
+static inline unsigned long page_to_pfn(const struct mmsim *sim, const struct page *page)
+{
+	return (unsigned long)(page - sim->pages);
+}
+
+static inline struct folio *page_folio(const struct page *page)
+{
+	return page->folio;
+}
+
+static inline struct page *folio_page(const struct mmsim *sim, const struct folio *folio,
+				      long n)
+{
+	return &sim->pages[folio->pfn + n];
+}
+
+static inline long folio_page_idx(const struct mmsim *sim, const struct folio *folio,
+				  const struct page *page)
+{
+	return (long)(page_to_pfn(sim, page) - folio->pfn);
+}
+
+struct mm_struct *find_mm(struct mmsim *sim, int pid);
+
+#endif /* MMSIM_SIM_H */
