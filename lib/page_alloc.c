@@ -82,6 +82,14 @@ struct page *alloc_pages(struct mmsim *sim, unsigned int order)
 		free_list_add(sim, pfn + (1UL << o), o);
 	}
 	sim->nr_free -= 1UL << order;
+	/* prep_new_page(): nothing of the free-list links may leak into the new use. */
+	for (unsigned long i = 0; i < (1UL << order); i++) {
+		struct page *page = pfn_to_page(sim, pfn + i);
+
+		page->flags = 0;
+		page->buddy_order = 0;
+		page->buddy.next = page->buddy.prev = 0;
+	}
 	return pfn_to_page(sim, pfn);
 }
 
