@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: a warning-free release build with
+# every test, then the same tests under AddressSanitizer and UBSan.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+jobs=$(nproc)
+
+cmake -S . -B build/ci -DMMSIM_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build/ci -j"$jobs"
+ctest --test-dir build/ci --output-on-failure -j"$jobs"
+build/ci/examples/thp_fork >/dev/null
+if [ -x build/ci/bench/mmsim-bench-core ]; then
+	build/ci/bench/mmsim-bench-core --quick
+fi
+
+cmake -S . -B build/sanitize -DMMSIM_SANITIZE=ON -DMMSIM_WERROR=ON -DMMSIM_BUILD_BENCH=OFF \
+	-DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake --build build/sanitize -j"$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	ctest --test-dir build/sanitize --output-on-failure -j"$jobs"
