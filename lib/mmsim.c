@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "debug.h"
+#include "huge_memory.h"
 #include "mm.h"
 #include "page_alloc.h"
 #include "pgtable.h"
@@ -497,4 +498,13 @@ void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out)
 int mmsim_verify(struct mmsim *sim)
 {
 	return mm_verify(sim);
+}
+
+int mmsim_deferred_split_scan(struct mmsim *sim, unsigned long *nr_split)
+{
+	unsigned long n = deferred_split_scan(sim);
+
+	if (nr_split)
+		*nr_split = n;
+	return finish(sim, 0);
 }

@@ -131,6 +131,13 @@ struct mmsim_stats {
 };
 MMSIM_API void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out);
 
+/*
+ * The deferred-split shrinker, as reclaim would run it: splits every
+ * partially mapped large folio on the queue into small folios (all-zero pages
+ * go to the shared zero page). *nr_split (may be NULL) counts the splits.
+ */
+MMSIM_API int mmsim_deferred_split_scan(struct mmsim *sim, unsigned long *nr_split);
+
 /* Checks every invariant of the model; 0 or -EUCLEAN with mmsim_last_error(). */
 MMSIM_API int mmsim_verify(struct mmsim *sim);
 
