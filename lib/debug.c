@@ -337,37 +337,70 @@ static int check_deferred_queue(struct mmsim *sim)
 	return 0;
 }
 
-int mm_verify(struct mmsim *sim)
+static void free_walk(struct walk_state *w)
 {
-	struct walk_state w = { .sim = sim };
 	struct seen_folio *s, *tmp;
-	struct mm_struct *mm, *mtmp;
-	int err = 0;
 
-	w.is_table = calloc(sim->nr_frames / BITS + 1, sizeof(unsigned long));
-	if (!w.is_table)
+	HASH_ITER(hh, w->seen, s, tmp) {
+		HASH_DEL(w->seen, s);
+		free(s);
+	}
+	free(w->is_table);
+}
+
+/* Walks every page table of every mm, checking each mm's own counters. */
+static int walk_all(struct mmsim *sim, struct walk_state *w)
+{
+	struct mm_struct *mm, *mtmp;
+	int err;
+
+	*w = (struct walk_state){ .sim = sim };
+	w->is_table = calloc(sim->nr_frames / BITS + 1, sizeof(unsigned long));
+	if (!w->is_table)
 		return -ENOMEM;
 	HASH_ITER(hh, sim->mms, mm, mtmp) {
 		err = check_vmas(sim, mm);
 		if (err)
-			goto out;
-		w.nr_tables = 0;
-		w.anon_pages = 0;
-		walk_table(&w, mm, mm->pgd, 0, 0);
-		err = w.err;
-		if (err)
-			goto out;
-		if (w.nr_tables != mm->nr_page_tables) {
-			err = sim_error(sim, -EUCLEAN, "pid %d: %lu page tables reached, %lu counted",
-					mm->pid, w.nr_tables, mm->nr_page_tables);
-			goto out;
-		}
-		if (w.anon_pages != mm->rss[MM_ANONPAGES]) {
-			err = sim_error(sim, -EUCLEAN, "pid %d: %ld anon pages mapped, RSS says %ld",
-					mm->pid, w.anon_pages, mm->rss[MM_ANONPAGES]);
-			goto out;
-		}
+			return err;
+		w->nr_tables = 0;
+		w->anon_pages = 0;
+		walk_table(w, mm, mm->pgd, 0, 0);
+		if (w->err)
+			return w->err;
+		if (w->nr_tables != mm->nr_page_tables)
+			return sim_error(sim, -EUCLEAN, "pid %d: %lu page tables reached, %lu counted",
+					 mm->pid, w->nr_tables, mm->nr_page_tables);
+		if (w->anon_pages != mm->rss[MM_ANONPAGES])
+			return sim_error(sim, -EUCLEAN, "pid %d: %ld anon pages mapped, RSS says %ld",
+					 mm->pid, w->anon_pages, mm->rss[MM_ANONPAGES]);
 	}
+	return 0;
+}
+
+int mm_folio_truth(struct mmsim *sim, const struct folio *folio, struct folio_truth *out)
+{
+	struct walk_state w;
+	struct seen_folio *s;
+	int err = walk_all(sim, &w);
+
+	memset(out, 0, sizeof(*out));
+	if (!err) {
+		HASH_FIND(hh, w.seen, &folio->pfn, sizeof(folio->pfn), s);
+		if (s)
+			*out = s->t;
+	}
+	free_walk(&w);
+	return err;
+}
+
+int mm_verify(struct mmsim *sim)
+{
+	struct walk_state w;
+	struct seen_folio *s, *tmp;
+	int err = walk_all(sim, &w);
+
+	if (err)
+		goto out;
 	HASH_ITER(hh, w.seen, s, tmp) {
 		err = check_folio(sim, &sim->folios[s->pfn], &s->t);
 		if (err)
@@ -377,10 +410,6 @@ int mm_verify(struct mmsim *sim)
 	if (!err)
 		err = check_deferred_queue(sim);
 out:
-	HASH_ITER(hh, w.seen, s, tmp) {
-		HASH_DEL(w.seen, s);
-		free(s);
-	}
-	free(w.is_table);
+	free_walk(&w);
 	return err;
 }

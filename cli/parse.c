@@ -1,0 +1,763 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The scenario parser: one command per line, '#' comments, tokens split by
+ * blanks (../shared/spec/scenario-language.md). Every error names the file,
+ * the line, what was wrong and what was expected; no input can crash it.
+ */
+#include "scenario.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_TOKENS	16
+#define MAX_FILE	(16UL << 20)
+
+struct line {
+	const char *file;
+	int lineno;
+	char *tok[MAX_TOKENS];
+	int nr;
+	char *err;
+	size_t errlen;
+	struct scenario *scn;
+};
+
+static int perr(struct line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int perr(struct line *l, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(l->err, l->errlen, "%s:%d: ", l->file, l->lineno);
+
+	va_start(ap, fmt);
+	if (n >= 0 && (size_t)n < l->errlen)
+		vsnprintf(l->err + n, l->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+uint64_t scn_splitmix64(uint64_t x)
+{
+	uint64_t z = x + 0x9e3779b97f4a7c15ULL;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+void scn_fill_page(const struct scn_fill_spec *fill, uint64_t seed, unsigned long n,
+		   uint8_t page[4096])
+{
+	for (unsigned int i = 0; i < 512; i++) {
+		uint64_t w = 0;
+
+		switch (fill->kind) {
+		case FILL_ZERO:
+			break;
+		case FILL_BYTE:
+			w = 0x0101010101010101ULL * (fill->value & 0xff);
+			break;
+		case FILL_PATTERN:
+			w = fill->value;
+			break;
+		case FILL_UNIQUE:
+			w = scn_splitmix64(seed + n * 512 + i);
+			break;
+		}
+		for (int b = 0; b < 8; b++)	/* little-endian whatever the host */
+			page[i * 8 + b] = (uint8_t)(w >> (8 * b));
+	}
+}
+
+/* A number: decimal or 0x hexadecimal, with an optional K, M or G suffix. */
+static int parse_number(const char *s, bool allow_suffix, bool allow_negative,
+			long long *out)
+{
+	bool neg = false;
+	unsigned long long v, mult = 1;
+	char *end;
+	size_t len;
+
+	if (*s == '-' && allow_negative) {
+		neg = true;
+		s++;
+	}
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	len = strlen(s);
+	if (allow_suffix && len > 1 && strchr("KMG", s[len - 1])) {
+		mult = s[len - 1] == 'K' ? 1ULL << 10 : s[len - 1] == 'M' ? 1ULL << 20 : 1ULL << 30;
+	}
+	errno = 0;
+	v = strtoull(s, &end, (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 16 : 10);
+	if (errno || end == s || (mult == 1 ? *end != '\0' : end != s + len - 1))
+		return -1;
+	if (v > (unsigned long long)INT64_MAX / mult)
+		return -1;
+	v *= mult;
+	*out = neg ? -(long long)v : (long long)v;
+	return 0;
+}
+
+static int get_ulong(struct line *l, int i, const char *what, bool suffix, unsigned long *out)
+{
+	long long v;
+
+	if (i >= l->nr)
+		return perr(l, "%s: missing %s", l->tok[0], what);
+	if (parse_number(l->tok[i], suffix, false, &v))
+		return perr(l, "%s: expected %s (a number such as 4096, 0x1000%s), got '%s'",
+			    l->tok[0], what, suffix ? " or 64K" : "", l->tok[i]);
+	*out = (unsigned long)v;
+	return 0;
+}
+
+static int get_addr(struct line *l, int i, const char *what, bool page_aligned,
+		    unsigned long *out)
+{
+	if (get_ulong(l, i, what, true, out))
+		return -1;
+	if (page_aligned && (*out & 4095))
+		return perr(l, "%s: %s %#lx is not a multiple of 4096", l->tok[0], what, *out);
+	return 0;
+}
+
+static bool valid_name(const char *s)
+{
+	if (!isalpha((unsigned char)*s) && *s != '_')
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return false;
+	return true;
+}
+
+/* The slot of a process name, adding it on first sight. */
+static int get_proc(struct line *l, int i, int *slot)
+{
+	struct scenario *scn = l->scn;
+
+	if (i >= l->nr)
+		return perr(l, "%s: missing process name", l->tok[0]);
+	if (!valid_name(l->tok[i]) || strlen(l->tok[i]) >= SCN_NAME_MAX)
+		return perr(l, "%s: expected a process name ([A-Za-z_][A-Za-z0-9_]*, at most %d "
+			    "characters), got '%s'", l->tok[0], SCN_NAME_MAX - 1, l->tok[i]);
+	for (int p = 0; p < scn->nr_procs; p++) {
+		if (!strcmp(scn->procs[p], l->tok[i])) {
+			*slot = p;
+			return 0;
+		}
+	}
+	if (scn->nr_procs == SCN_MAX_PROCS)
+		return perr(l, "too many process names (at most %d)", SCN_MAX_PROCS);
+	strcpy(scn->procs[scn->nr_procs], l->tok[i]);
+	*slot = scn->nr_procs++;
+	return 0;
+}
+
+static int expect_tokens(struct line *l, int min, int max, const char *usage)
+{
+	if (l->nr < min || l->nr > max)
+		return perr(l, "%s takes %s", l->tok[0], usage);
+	return 0;
+}
+
+static int lookup(const char *s, const char *const *names, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -1;
+}
+
+#define ARRAY_SIZE(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static const char *const prot_names[] = { "rw", "r", "none" };
+static const char *const advice_names[] = { "mergeable", "unmergeable", "dontneed", "hugepage",
+					    "nohugepage" };
+static const char *const thp_modes[] = { "always", "madvise", "inherit", "never" };
+static const char *const op_names[] = { "==", "!=", "<", "<=", ">", ">=" };
+static const char *const ksm_counters[] = { "pages_shared", "pages_sharing", "pages_unshared",
+	"pages_volatile", "stable_node_chains", "stable_node_dups", "ksm_zero_pages",
+	"general_profit", "pages_skipped", "full_scans", "pages_scanned" };
+static const char *const ksm_stat_fields[] = { "ksm_rmap_items", "ksm_zero_pages",
+	"ksm_merging_pages", "ksm_process_profit", "ksm_merge_any", "ksm_mergeable" };
+static const char *const smaps_fields[] = { "Rss", "Pss", "Anonymous", "AnonHugePages",
+	"Shared_Clean", "Shared_Dirty", "Private_Clean", "Private_Dirty", "KSM" };
+static const char *const kpf_names[] = { "ANON", "KSM", "THP", "COMPOUND_HEAD",
+	"COMPOUND_TAIL", "ZERO_PAGE" };
+static const char *const ksm_tunables[] = { "pages_to_scan", "max_page_sharing",
+	"use_zero_pages", "smart_scan", "merge_across_nodes",
+	"stable_node_chains_prune_millisecs" };
+static const char *const query_names[] = {
+	[Q_KSM] = "ksm.", [Q_KSM_STAT] = "ksm_stat", [Q_SMAPS] = "smaps",
+	[Q_KPAGECOUNT] = "kpagecount", [Q_KPAGEFLAGS] = "kpageflags", [Q_PRESENT] = "present",
+	[Q_EXCLUSIVE] = "exclusive", [Q_SAME_FRAME] = "same_frame",
+	[Q_FOLIO_ORDER] = "folio_order", [Q_BYTE] = "byte",
+	[Q_FOLIO_MAPCOUNT] = "folio.mapcount", [Q_FOLIO_MAYBE_SHARED] = "folio.maybe_shared",
+	[Q_FOLIO_PARTIALLY_MAPPED] = "folio.partially_mapped",
+	[Q_TRUTH_MAPCOUNT] = "truth.mapcount", [Q_TRUTH_SHARED] = "truth.shared",
+};
+
+const char *scn_query_name(enum scn_query kind)
+{
+	return query_names[kind];
+}
+
+static int get_word(struct line *l, int i, const char *what, const char *const *names, int n,
+		    const char *list)
+{
+	int v;
+
+	if (i >= l->nr)
+		return perr(l, "%s: missing %s (%s)", l->tok[0], what, list);
+	v = lookup(l->tok[i], names, n);
+	if (v < 0)
+		return perr(l, "%s: expected %s (%s), got '%s'", l->tok[0], what, list, l->tok[i]);
+	return v;
+}
+
+/* The query starting at token i; *next is the token after it. */
+static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *next)
+{
+	const char *w;
+	int k;
+
+	if (i >= l->nr)
+		return perr(l, "%s: missing query (ksm.NAME, ksm_stat, smaps, kpagecount, kpageflags, "
+			    "present, exclusive, same_frame, folio_order, byte, folio.*, truth.*)",
+			    l->tok[0]);
+	w = l->tok[i];
+	memset(q, 0, sizeof(*q));
+	if (!strncmp(w, "ksm.", 4)) {
+		q->kind = Q_KSM;
+		if (lookup(w + 4, ksm_counters, ARRAY_SIZE(ksm_counters)) < 0)
+			return perr(l, "unknown KSM counter '%s' (pages_shared, pages_sharing, "
+				    "pages_unshared, pages_volatile, stable_node_chains, stable_node_dups, "
+				    "ksm_zero_pages, general_profit, pages_skipped, full_scans, pages_scanned)",
+				    w + 4);
+		snprintf(q->name, sizeof(q->name), "%s", w + 4);
+		*next = i + 1;
+		return 0;
+	}
+	for (k = 0; k < ARRAY_SIZE(query_names); k++)
+		if (k != Q_KSM && !strcmp(w, query_names[k]))
+			break;
+	if (k == ARRAY_SIZE(query_names))
+		return perr(l, "unknown query '%s'", w);
+	q->kind = (enum scn_query)k;
+	q->sim_only = k >= Q_FOLIO_MAPCOUNT;
+	q->yesno = k == Q_KPAGEFLAGS || k == Q_PRESENT || k == Q_EXCLUSIVE || k == Q_SAME_FRAME ||
+		   k == Q_FOLIO_MAYBE_SHARED || k == Q_FOLIO_PARTIALLY_MAPPED || k == Q_TRUTH_SHARED;
+	if (get_proc(l, i + 1, &q->proc[0]))
+		return -1;
+	switch (q->kind) {
+	case Q_KSM_STAT:
+		k = get_word(l, i + 2, "ksm_stat field", ksm_stat_fields, ARRAY_SIZE(ksm_stat_fields),
+			     "ksm_rmap_items, ksm_zero_pages, ksm_merging_pages, ksm_process_profit, "
+			     "ksm_merge_any, ksm_mergeable");
+		if (k < 0)
+			return -1;
+		q->yesno = k >= 4;
+		snprintf(q->name, sizeof(q->name), "%s", l->tok[i + 2]);
+		*next = i + 3;
+		return 0;
+	case Q_SMAPS:
+		if (get_word(l, i + 2, "smaps field", smaps_fields, ARRAY_SIZE(smaps_fields),
+			     "Rss, Pss, Anonymous, AnonHugePages, Shared_Clean, Shared_Dirty, "
+			     "Private_Clean, Private_Dirty, KSM") < 0)
+			return -1;
+		snprintf(q->name, sizeof(q->name), "%s", l->tok[i + 2]);
+		*next = i + 3;
+		return 0;
+	case Q_SAME_FRAME:
+		if (get_addr(l, i + 2, "ADDR", false, &q->addr[0]) || get_proc(l, i + 3, &q->proc[1]) ||
+		    get_addr(l, i + 4, "ADDR", false, &q->addr[1]))
+			return -1;
+		*next = i + 5;
+		return 0;
+	case Q_KPAGEFLAGS:
+		if (get_addr(l, i + 2, "ADDR", false, &q->addr[0]))
+			return -1;
+		if (get_word(l, i + 3, "page flag", kpf_names, ARRAY_SIZE(kpf_names),
+			     "ANON, KSM, THP, COMPOUND_HEAD, COMPOUND_TAIL, ZERO_PAGE") < 0)
+			return -1;
+		snprintf(q->name, sizeof(q->name), "%s", l->tok[i + 3]);
+		*next = i + 4;
+		return 0;
+	default:
+		if (get_addr(l, i + 2, "ADDR", false, &q->addr[0]))
+			return -1;
+		*next = i + 3;
+		return 0;
+	}
+}
+
+static int parse_expect(struct line *l, struct scn_command *c)
+{
+	int i = 0, op;
+
+	if (parse_query(l, 1, &c->q, &i))
+		return -1;
+	if (c->kind == CMD_PROBE)
+		return i == l->nr ? 0 : perr(l, "probe: unexpected '%s' after the query", l->tok[i]);
+	op = get_word(l, i, "comparison", op_names, ARRAY_SIZE(op_names), "== != < <= > >=");
+	if (op < 0)
+		return -1;
+	c->op = (enum scn_op)op;
+	if (i + 1 >= l->nr)
+		return perr(l, "expect: missing the expected value after '%s'", l->tok[i]);
+	if (c->q.yesno) {
+		if (c->op != OP_EQ && c->op != OP_NE)
+			return perr(l, "expect: a yes/no query takes == or !=, got '%s'", l->tok[i]);
+		if (!strcmp(l->tok[i + 1], "yes"))
+			c->value = 1;
+		else if (!strcmp(l->tok[i + 1], "no"))
+			c->value = 0;
+		else
+			return perr(l, "expect: expected yes or no, got '%s'", l->tok[i + 1]);
+	} else if (parse_number(l->tok[i + 1], true, true, &c->value)) {
+		return perr(l, "expect: expected a number, got '%s'", l->tok[i + 1]);
+	}
+	if (i + 2 != l->nr)
+		return perr(l, "expect: unexpected '%s' after the value", l->tok[i + 2]);
+	return 0;
+}
+
+static int parse_fill(struct line *l, int i, struct scn_fill_spec *f)
+{
+	const char *s;
+	long long v;
+
+	if (i >= l->nr)
+		return perr(l, "write: missing FILL (zero, byte=V, pattern=K or unique)");
+	s = l->tok[i];
+	if (!strcmp(s, "zero")) {
+		f->kind = FILL_ZERO;
+	} else if (!strcmp(s, "unique")) {
+		f->kind = FILL_UNIQUE;
+	} else if (!strncmp(s, "byte=", 5)) {
+		f->kind = FILL_BYTE;
+		if (parse_number(s + 5, false, false, &v) || v > 255)
+			return perr(l, "write: byte=V takes V from 0 to 255, got '%s'", s + 5);
+		f->value = (uint64_t)v;
+	} else if (!strncmp(s, "pattern=", 8)) {
+		unsigned long long k;
+		char *end;
+
+		f->kind = FILL_PATTERN;
+		errno = 0;
+		k = strtoull(s + 8, &end, !strncmp(s + 8, "0x", 2) ? 16 : 10);
+		if (errno || end == s + 8 || *end || !isdigit((unsigned char)s[8]))
+			return perr(l, "write: pattern=K takes a 64-bit number, got '%s'", s + 8);
+		f->value = k;
+	} else {
+		return perr(l, "write: expected FILL (zero, byte=V, pattern=K or unique), got '%s'", s);
+	}
+	return 0;
+}
+
+static int parse_ksm(struct line *l, struct scn_command *c)
+{
+	if (l->nr >= 2 && !strcmp(l->tok[1], "scan")) {
+		c->kind = CMD_KSM_SCAN;
+		c->n = 1;
+		if (expect_tokens(l, 2, 3, "'scan [N]'"))
+			return -1;
+		return l->nr == 3 ? get_ulong(l, 2, "N", false, &c->n) : 0;
+	}
+	if (l->nr >= 2 && !strcmp(l->tok[1], "unmerge")) {
+		c->kind = CMD_KSM_UNMERGE;
+		return expect_tokens(l, 2, 2, "nothing after 'unmerge'");
+	}
+	if (l->nr == 2 && !strncmp(l->tok[1], "skip=", 5)) {
+		static const char *const policies[] = { "none", "compound", "batch" };
+
+		c->kind = CMD_KSM_SKIP;
+		if (lookup(l->tok[1] + 5, policies, 3) < 0)
+			return perr(l, "ksm: skip= takes none, compound or batch, got '%s'", l->tok[1] + 5);
+		snprintf(c->word, sizeof(c->word), "%s", l->tok[1] + 5);
+		return 0;
+	}
+	c->kind = CMD_KSM_SET;
+	if (l->nr < 2)
+		return perr(l, "ksm takes 'scan [N]', 'unmerge', 'skip=POLICY' or KEY=VALUE ...");
+	for (int i = 1; i < l->nr; i++) {
+		char *eq = strchr(l->tok[i], '=');
+		long long v;
+
+		if (!eq)
+			return perr(l, "ksm: expected KEY=VALUE, got '%s'", l->tok[i]);
+		*eq = '\0';
+		if (lookup(l->tok[i], ksm_tunables, ARRAY_SIZE(ksm_tunables)) < 0)
+			return perr(l, "ksm: unknown tunable '%s' (pages_to_scan, max_page_sharing, "
+				    "use_zero_pages, smart_scan, merge_across_nodes, "
+				    "stable_node_chains_prune_millisecs)", l->tok[i]);
+		if (parse_number(eq + 1, false, false, &v))
+			return perr(l, "ksm: %s= takes a number, got '%s'", l->tok[i], eq + 1);
+		if (c->nr_ksm == SCN_MAX_KSM_SET)
+			return perr(l, "ksm: too many settings on one line");
+		snprintf(c->ksm[c->nr_ksm].key, SCN_NAME_MAX, "%s", l->tok[i]);
+		c->ksm[c->nr_ksm++].value = (unsigned long)v;
+		*eq = '=';
+	}
+	return 0;
+}
+
+static int parse_thp(struct line *l, struct scn_command *c)
+{
+	static const unsigned long sizes[] = { 16UL << 10, 32UL << 10, 64UL << 10, 128UL << 10,
+					       256UL << 10, 512UL << 10, 1UL << 20, 2UL << 20 };
+	long long v;
+	int mode;
+
+	c->kind = CMD_THP;
+	if (expect_tokens(l, 3, 3, "SIZE MODE (SIZE 16K..2M or top; MODE always, madvise, "
+			  "inherit or never)"))
+		return -1;
+	if (!strcmp(l->tok[1], "top")) {
+		c->thp_size = 0;
+	} else {
+		if (parse_number(l->tok[1], true, false, &v))
+			return perr(l, "thp: expected SIZE (16K 32K 64K 128K 256K 512K 1M 2M or top), "
+				    "got '%s'", l->tok[1]);
+		c->thp_size = (unsigned long)v;
+		for (v = 0; v < ARRAY_SIZE(sizes) && sizes[v] != c->thp_size; v++)
+			;
+		if (v == ARRAY_SIZE(sizes))
+			return perr(l, "thp: SIZE must be one of 16K 32K 64K 128K 256K 512K 1M 2M or "
+				    "top, got '%s'", l->tok[1]);
+	}
+	mode = get_word(l, 2, "MODE", thp_modes, ARRAY_SIZE(thp_modes),
+			"always, madvise, inherit, never");
+	if (mode < 0)
+		return -1;
+	if (c->thp_size == 0 && mode == THP_INHERIT)
+		return perr(l, "thp: top takes always, madvise or never, not inherit");
+	c->thp_mode = (enum scn_thp_mode)mode;
+	return 0;
+}
+
+static int parse_show(struct line *l, struct scn_command *c)
+{
+	static const char *const whats[] = { "ksm", "vmas", "folio", "ptes" };
+	int w;
+
+	c->kind = CMD_SHOW;
+	w = get_word(l, 1, "WHAT", whats, ARRAY_SIZE(whats), "ksm, vmas P, folio P ADDR, ptes P ADDR LEN");
+	if (w < 0)
+		return -1;
+	snprintf(c->word, sizeof(c->word), "%s", whats[w]);
+	switch (w) {
+	case 0:
+		return expect_tokens(l, 2, 2, "'show ksm'");
+	case 1:
+		return expect_tokens(l, 3, 3, "'show vmas P'") ?: get_proc(l, 2, &c->proc[0]);
+	case 2:
+		return expect_tokens(l, 4, 4, "'show folio P ADDR'") ?: get_proc(l, 2, &c->proc[0]) ?:
+		       get_addr(l, 3, "ADDR", false, &c->addr);
+	default:
+		return expect_tokens(l, 5, 5, "'show ptes P ADDR LEN'") ?: get_proc(l, 2, &c->proc[0]) ?:
+		       get_addr(l, 3, "ADDR", true, &c->addr) ?: get_addr(l, 4, "LEN", true, &c->len);
+	}
+}
+
+/* Commands of the form "NAME P ADDR LEN ...". */
+static int parse_range(struct line *l, struct scn_command *c)
+{
+	return get_proc(l, 1, &c->proc[0]) ?: get_addr(l, 2, "ADDR", true, &c->addr) ?:
+	       get_addr(l, 3, "LEN", true, &c->len);
+}
+
+static int parse_line(struct line *l, struct scn_command *c)
+{
+	const char *w = l->tok[0];
+	int v;
+
+	if (!strcmp(w, "kernel")) {
+		static const char *const versions[] = { "6.18", "6.12", "6.1" };
+
+		c->kind = CMD_KERNEL;
+		if (expect_tokens(l, 2, 2, "VERSION (6.18, 6.12 or 6.1)"))
+			return -1;
+		if (get_word(l, 1, "VERSION", versions, 3, "6.18, 6.12 or 6.1") < 0)
+			return -1;
+		snprintf(c->word, sizeof(c->word), "%s", l->tok[1]);
+		return 0;
+	}
+	if (!strcmp(w, "seed")) {
+		c->kind = CMD_SEED;
+		return expect_tokens(l, 2, 2, "N") ?: get_ulong(l, 1, "N", false, &c->n);
+	}
+	if (!strcmp(w, "thp"))
+		return parse_thp(l, c);
+	if (!strcmp(w, "ksm"))
+		return parse_ksm(l, c);
+	if (!strcmp(w, "proc")) {
+		c->kind = CMD_PROC;
+		return expect_tokens(l, 2, 2, "P") ?: get_proc(l, 1, &c->proc[0]);
+	}
+	if (!strcmp(w, "fork")) {
+		c->kind = CMD_FORK;
+		return expect_tokens(l, 3, 3, "P C") ?: get_proc(l, 1, &c->proc[0]) ?:
+		       get_proc(l, 2, &c->proc[1]);
+	}
+	if (!strcmp(w, "exit")) {
+		c->kind = CMD_EXIT;
+		return expect_tokens(l, 2, 2, "P") ?: get_proc(l, 1, &c->proc[0]);
+	}
+	if (!strcmp(w, "mmap")) {
+		c->kind = CMD_MMAP;
+		c->prot = PROT_RW;
+		if (expect_tokens(l, 4, 5, "P ADDR LEN [rw|r|none]") || parse_range(l, c))
+			return -1;
+		if (l->nr == 5 && (v = get_word(l, 4, "protection", prot_names, 3, "rw, r or none")) < 0)
+			return -1;
+		if (l->nr == 5)
+			c->prot = (enum scn_prot)v;
+		return 0;
+	}
+	if (!strcmp(w, "munmap")) {
+		c->kind = CMD_MUNMAP;
+		return expect_tokens(l, 4, 4, "P ADDR LEN") ?: parse_range(l, c);
+	}
+	if (!strcmp(w, "mprotect")) {
+		c->kind = CMD_MPROTECT;
+		if (expect_tokens(l, 5, 5, "P ADDR LEN rw|r|none") || parse_range(l, c))
+			return -1;
+		v = get_word(l, 4, "protection", prot_names, 3, "rw, r or none");
+		c->prot = (enum scn_prot)v;
+		return v < 0 ? -1 : 0;
+	}
+	if (!strcmp(w, "mremap")) {
+		c->kind = CMD_MREMAP;
+		return expect_tokens(l, 5, 5, "P OLD LEN NEW") ?: parse_range(l, c) ?:
+		       get_addr(l, 4, "NEW", true, &c->addr2);
+	}
+	if (!strcmp(w, "madvise")) {
+		c->kind = CMD_MADVISE;
+		if (expect_tokens(l, 5, 5, "P ADDR LEN ADVICE") || parse_range(l, c))
+			return -1;
+		v = get_word(l, 4, "ADVICE", advice_names, ARRAY_SIZE(advice_names),
+			     "mergeable, unmergeable, dontneed, hugepage, nohugepage");
+		c->advice = (enum scn_advice)v;
+		return v < 0 ? -1 : 0;
+	}
+	if (!strcmp(w, "prctl")) {
+		c->kind = CMD_PRCTL;
+		if (expect_tokens(l, 4, 4, "P merge on|off") || get_proc(l, 1, &c->proc[0]))
+			return -1;
+		if (strcmp(l->tok[2], "merge"))
+			return perr(l, "prctl: expected 'merge', got '%s'", l->tok[2]);
+		if (strcmp(l->tok[3], "on") && strcmp(l->tok[3], "off"))
+			return perr(l, "prctl: expected on or off, got '%s'", l->tok[3]);
+		c->on = !strcmp(l->tok[3], "on");
+		return 0;
+	}
+	if (!strcmp(w, "write")) {
+		c->kind = CMD_WRITE;
+		return expect_tokens(l, 5, 5, "P ADDR LEN FILL") ?: parse_range(l, c) ?:
+		       parse_fill(l, 4, &c->fill);
+	}
+	if (!strcmp(w, "poke")) {
+		c->kind = CMD_POKE;
+		if (expect_tokens(l, 4, 4, "P ADDR VALUE") || get_proc(l, 1, &c->proc[0]) ||
+		    get_addr(l, 2, "ADDR", false, &c->addr) || get_ulong(l, 3, "VALUE", false, &c->n))
+			return -1;
+		return c->n > 255 ? perr(l, "poke: VALUE must be 0..255, got %lu", c->n) : 0;
+	}
+	if (!strcmp(w, "read")) {
+		c->kind = CMD_READ;
+		return expect_tokens(l, 4, 4, "P ADDR LEN") ?: parse_range(l, c);
+	}
+	if (!strcmp(w, "expect") || !strcmp(w, "probe")) {
+		c->kind = !strcmp(w, "expect") ? CMD_EXPECT : CMD_PROBE;
+		return parse_expect(l, c);
+	}
+	if (!strcmp(w, "scheme")) {
+		static const char *const schemes[] = { "linux", "legacy", "large", "nopagemapcount",
+						       "tuples", "fullpartial" };
+
+		c->kind = CMD_SCHEME;
+		if (expect_tokens(l, 2, 2, "NAME") ||
+		    get_word(l, 1, "scheme", schemes, 6,
+			     "linux, legacy, large, nopagemapcount, tuples, fullpartial") < 0)
+			return -1;
+		snprintf(c->word, sizeof(c->word), "%s", l->tok[1]);
+		return 0;
+	}
+	if (!strcmp(w, "show"))
+		return parse_show(l, c);
+	return perr(l, "unknown command '%s' (expected kernel, seed, thp, ksm, proc, fork, exit, "
+		    "mmap, munmap, mprotect, mremap, madvise, prctl, write, poke, read, expect, "
+		    "probe, scheme or show)", w);
+}
+
+/* Splits a line into tokens in place; drops the comment. -1 when too many. */
+static int tokenize(char *s, struct line *l)
+{
+	char *hash = strchr(s, '#');
+
+	if (hash)
+		*hash = '\0';
+	l->nr = 0;
+	for (char *p = s; *p;) {
+		while (*p == ' ' || *p == '\t' || *p == '\r')
+			p++;
+		if (!*p)
+			break;
+		if (l->nr == MAX_TOKENS)
+			return perr(l, "too many words on one line (at most %d)", MAX_TOKENS);
+		l->tok[l->nr++] = p;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\r')
+			p++;
+		if (*p)
+			*p++ = '\0';
+	}
+	return 0;
+}
+
+static char *join_tokens(const struct line *l)
+{
+	size_t len = 1;
+	char *s;
+
+	for (int i = 0; i < l->nr; i++)
+		len += strlen(l->tok[i]) + 1;
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	for (int i = 0; i < l->nr; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, l->tok[i]);
+	}
+	return s;
+}
+
+int scenario_parse_text(const char *name, const char *text, struct scenario *scn,
+			char *err, size_t errlen)
+{
+	struct line l = { .file = name, .err = err, .errlen = errlen, .scn = scn };
+	char *copy = strdup(text), *s, *next;
+	const char *base = strrchr(name, '/');
+	int cap = 0;
+
+	memset(scn, 0, sizeof(*scn));
+	scn->file = strdup(name);
+	scn->name = scn->file ? (base ? scn->file + (base - name) + 1 : scn->file) : NULL;
+	if (!copy || !scn->file) {
+		free(copy);
+		snprintf(err, errlen, "%s: out of memory", name);
+		scenario_free(scn);
+		return -1;
+	}
+	for (s = copy; s; s = next) {
+		struct scn_command *c;
+
+		next = strchr(s, '\n');
+		if (next)
+			*next++ = '\0';
+		l.lineno++;
+		if (tokenize(s, &l))
+			goto fail;
+		if (l.nr == 0)
+			continue;
+		if (scn->nr_cmds == cap) {
+			int ncap = cap ? 2 * cap : 64;
+			struct scn_command *n = realloc(scn->cmds, (size_t)ncap * sizeof(*n));
+
+			if (!n) {
+				perr(&l, "out of memory");
+				goto fail;
+			}
+			scn->cmds = n;
+			cap = ncap;
+		}
+		c = &scn->cmds[scn->nr_cmds];
+		memset(c, 0, sizeof(*c));
+		c->line = l.lineno;
+		if (parse_line(&l, c))
+			goto fail;
+		c->text = join_tokens(&l);
+		if (!c->text) {
+			perr(&l, "out of memory");
+			goto fail;
+		}
+		scn->nr_cmds++;
+	}
+	free(copy);
+	return 0;
+fail:
+	free(copy);
+	scenario_free(scn);
+	return -1;
+}
+
+int scenario_parse(const char *path, struct scenario *scn, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	size_t n;
+	int ret;
+
+	memset(scn, 0, sizeof(*scn));
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	buf = malloc(MAX_FILE + 1);
+	if (!buf) {
+		fclose(f);
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	n = fread(buf, 1, MAX_FILE + 1, f);
+	fclose(f);
+	if (n > MAX_FILE) {
+		free(buf);
+		snprintf(err, errlen, "%s: larger than %lu bytes", path, MAX_FILE);
+		return -1;
+	}
+	if (memchr(buf, '\0', n)) {
+		const char *nul = memchr(buf, '\0', n);
+		int line = 1;
+
+		for (const char *p = buf; p < nul; p++)
+			line += *p == '\n';
+		free(buf);
+		snprintf(err, errlen, "%s:%d: a NUL byte, but scenarios are text", path, line);
+		return -1;
+	}
+	buf[n] = '\0';
+	ret = scenario_parse_text(path, buf, scn, err, errlen);
+	free(buf);
+	return ret;
+}
+
+void scenario_free(struct scenario *scn)
+{
+	for (int i = 0; i < scn->nr_cmds; i++)
+		free(scn->cmds[i].text);
+	free(scn->cmds);
+	free(scn->file);
+	memset(scn, 0, sizeof(*scn));
+}
+
+bool scn_compare(long long got, enum scn_op op, long long want)
+{
+	switch (op) {
+	case OP_EQ: return got == want;
+	case OP_NE: return got != want;
+	case OP_LT: return got < want;
+	case OP_LE: return got <= want;
+	case OP_GT: return got > want;
+	case OP_GE: return got >= want;
+	}
+	return false;
+}

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The runner: commands go to the executor top to bottom; every expect prints
+ * one TAP line, a probe a comment; any other failure is a Bail out!
+ * (../shared/spec/scenario-language.md, "Execution and output").
+ */
+#include "run.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const op_text[] = { "==", "!=", "<", "<=", ">", ">=" };
+
+static void tap_comment(void *ctx, const char *line)
+{
+	struct tap *tap = ctx;
+
+	if (!tap->json)
+		fprintf(tap->out, "# %s\n", line);
+}
+
+static void format_value(const struct scn_command *c, long long v, char *buf, size_t len)
+{
+	if (c->q.yesno)
+		snprintf(buf, len, "%s", v ? "yes" : "no");
+	else
+		snprintf(buf, len, "%lld", v);
+}
+
+static int add_result(struct scn_report *r, const struct scn_result *res)
+{
+	if (r->nr == r->cap) {
+		int cap = r->cap ? 2 * r->cap : 32;
+		struct scn_result *n = realloc(r->results, (size_t)cap * sizeof(*n));
+
+		if (!n)
+			return -1;
+		r->results = n;
+		r->cap = cap;
+	}
+	r->results[r->nr++] = *res;
+	return 0;
+}
+
+static int bail(struct tap *tap, struct scn_report *r, const struct scenario *scn,
+		const struct scn_command *c, const char *msg)
+{
+	snprintf(r->bail, sizeof(r->bail), "%s:%d: %s", scn->name, c ? c->line : 0, msg);
+	if (!tap->json)
+		fprintf(tap->out, "Bail out! %s\n", r->bail);
+	return 2;
+}
+
+static void report_query(struct tap *tap, const struct scenario *scn,
+			 const struct scn_command *c, struct scn_result *res,
+			 struct scn_report *r)
+{
+	char got[32];
+
+	format_value(c, res->ans.value, got, sizeof(got));
+	if (c->kind == CMD_PROBE) {
+		if (!tap->json) {
+			if (res->ans.skip)
+				fprintf(tap->out, "# %s:%d %s # SKIP %s\n", scn->name, c->line, c->text,
+					res->ans.reason);
+			else
+				fprintf(tap->out, "# %s:%d %s = %s\n", scn->name, c->line, c->text, got);
+		}
+		return;
+	}
+	tap->n++;
+	if (res->ans.skip) {
+		r->skipped++;
+		if (!tap->json)
+			fprintf(tap->out, "ok %d - %s:%d %s # SKIP %s\n", tap->n, scn->name, c->line,
+				c->text, res->ans.reason);
+		return;
+	}
+	res->passed = scn_compare(res->ans.value, c->op, c->value);
+	if (res->passed)
+		r->passed++;
+	else
+		r->failed++;
+	if (tap->json)
+		return;
+	if (res->passed)
+		fprintf(tap->out, "ok %d - %s:%d %s\n", tap->n, scn->name, c->line, c->text);
+	else
+		fprintf(tap->out, "not ok %d - %s:%d %s # got %s\n", tap->n, scn->name, c->line,
+			c->text, got);
+}
+
+int scenario_run(const struct scenario *scn, struct scn_executor *ex, struct tap *tap,
+		 struct scn_report *r)
+{
+	char err[512];
+
+	memset(r, 0, sizeof(*r));
+	ex->comment = tap_comment;
+	ex->comment_ctx = tap;
+	for (int i = 0; i < scn->nr_cmds; i++) {
+		const struct scn_command *c = &scn->cmds[i];
+		struct scn_result res = { .cmd = c };
+
+		err[0] = '\0';
+		if (c->kind == CMD_EXPECT || c->kind == CMD_PROBE) {
+			if (ex->ops->query(ex, &c->q, &res.ans, err, sizeof(err)))
+				return bail(tap, r, scn, c, err);
+			report_query(tap, scn, c, &res, r);
+			if (add_result(r, &res))
+				return bail(tap, r, scn, c, "out of memory");
+			continue;
+		}
+		if (ex->ops->run(ex, c, err, sizeof(err)))
+			return bail(tap, r, scn, c, err);
+	}
+	return 0;
+}
+
+void scn_report_free(struct scn_report *r)
+{
+	free(r->results);
+	memset(r, 0, sizeof(*r));
+}
+
+static void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(out, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(out, "\\u%04x", *s);
+		else
+			fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+void scn_report_json(FILE *out, const struct scenario *scn, const struct scn_report *r,
+		     const char *executor, bool last)
+{
+	fprintf(out, "  {\"file\": ");
+	json_string(out, scn->file);
+	fprintf(out, ", \"executor\": \"%s\", \"passed\": %d, \"failed\": %d, \"skipped\": %d, "
+		"\"bail_out\": ", executor, r->passed, r->failed, r->skipped);
+	if (r->bail[0])
+		json_string(out, r->bail);
+	else
+		fprintf(out, "null");
+	fprintf(out, ",\n   \"results\": [");
+	for (int i = 0; i < r->nr; i++) {
+		const struct scn_result *res = &r->results[i];
+		const struct scn_command *c = res->cmd;
+		char got[32];
+
+		format_value(c, res->ans.value, got, sizeof(got));
+		fprintf(out, "%s\n    {\"line\": %d, \"command\": ", i ? "," : "", c->line);
+		json_string(out, c->text);
+		fprintf(out, ", \"kind\": \"%s\", ", c->kind == CMD_EXPECT ? "expect" : "probe");
+		if (res->ans.skip) {
+			fprintf(out, "\"status\": \"skip\", \"reason\": ");
+			json_string(out, res->ans.reason);
+		} else {
+			fprintf(out, "\"value\": ");
+			if (c->q.yesno)
+				fprintf(out, "\"%s\"", got);
+			else
+				fprintf(out, "%s", got);
+			if (c->kind == CMD_EXPECT)
+				fprintf(out, ", \"status\": \"%s\", \"op\": \"%s\", \"expected\": %lld",
+					res->passed ? "ok" : "not ok", op_text[c->op], c->value);
+		}
+		fprintf(out, "}");
+	}
+	fprintf(out, "]}%s\n", last ? "" : ",");
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* Runs a parsed scenario on an executor and reports it as TAP 13 or JSON. */
+#ifndef MMSIM_CLI_RUN_H
+#define MMSIM_CLI_RUN_H
+
+#include <stdio.h>
+
+#include "scenario.h"
+
+/* What one expect or probe found. */
+struct scn_result {
+	const struct scn_command *cmd;
+	struct scn_answer ans;
+	bool passed;			/* expect only */
+};
+
+struct scn_report {
+	struct scn_result *results;
+	int nr, cap;
+	int passed, failed, skipped;
+	char bail[512];			/* "FILE:LINE: message" after a Bail out!, else empty */
+};
+
+struct tap {
+	FILE *out;
+	bool json;			/* print nothing as TAP: the caller prints JSON */
+	int n;				/* tests numbered so far */
+};
+
+/* Runs every command; fills report. Returns 0, or 2 after a Bail out!. */
+int scenario_run(const struct scenario *scn, struct scn_executor *ex, struct tap *tap,
+		 struct scn_report *report);
+void scn_report_free(struct scn_report *report);
+void scn_report_json(FILE *out, const struct scenario *scn, const struct scn_report *r,
+		     const char *executor, bool last);
+
+#endif /* MMSIM_CLI_RUN_H */

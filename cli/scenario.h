@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Scenario files (.mms): the parsed form of the language of
+ * ../shared/spec/scenario-language.md, and the executor interface that runs
+ * one on the simulator or on the live kernel.
+ */
+#ifndef MMSIM_CLI_SCENARIO_H
+#define MMSIM_CLI_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SCN_WINDOW_START 0x100000000000UL
+#define SCN_WINDOW_END	 0x400000000000UL
+#define SCN_MAX_PROCS	 64
+#define SCN_NAME_MAX	 32
+#define SCN_MAX_KSM_SET	 8
+
+enum scn_cmd {
+	CMD_KERNEL, CMD_SEED, CMD_THP, CMD_KSM_SET, CMD_PROC, CMD_FORK, CMD_EXIT,
+	CMD_MMAP, CMD_MUNMAP, CMD_MPROTECT, CMD_MREMAP, CMD_MADVISE, CMD_PRCTL,
+	CMD_WRITE, CMD_POKE, CMD_READ, CMD_KSM_SCAN, CMD_KSM_UNMERGE,
+	CMD_EXPECT, CMD_PROBE,
+	/* simulator only */
+	CMD_SCHEME, CMD_KSM_SKIP, CMD_SHOW,
+};
+
+enum scn_query {
+	Q_KSM, Q_KSM_STAT, Q_SMAPS, Q_KPAGECOUNT, Q_KPAGEFLAGS, Q_PRESENT, Q_EXCLUSIVE,
+	Q_SAME_FRAME, Q_FOLIO_ORDER, Q_BYTE,
+	/* simulator only */
+	Q_FOLIO_MAPCOUNT, Q_FOLIO_MAYBE_SHARED, Q_FOLIO_PARTIALLY_MAPPED,
+	Q_TRUTH_MAPCOUNT, Q_TRUTH_SHARED,
+};
+
+enum scn_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
+
+enum scn_prot { PROT_RW, PROT_R, PROT_NONE_ };
+
+enum scn_advice { ADV_MERGEABLE, ADV_UNMERGEABLE, ADV_DONTNEED, ADV_HUGEPAGE, ADV_NOHUGEPAGE };
+
+enum scn_thp_mode { THP_ALWAYS, THP_MADVISE, THP_INHERIT, THP_NEVER };
+
+enum scn_fill { FILL_ZERO, FILL_BYTE, FILL_PATTERN, FILL_UNIQUE };
+
+struct scn_fill_spec {
+	enum scn_fill kind;
+	uint64_t value;			/* byte=V or pattern=K */
+};
+
+struct scn_query_spec {
+	enum scn_query kind;
+	int proc[2];			/* process slots */
+	unsigned long addr[2];
+	char name[SCN_NAME_MAX];	/* ksm.NAME, ksm_stat/smaps field, kpageflags flag */
+	bool yesno;			/* value is yes (1) / no (0) */
+	bool sim_only;
+};
+
+struct scn_ksm_set {
+	char key[SCN_NAME_MAX];
+	unsigned long value;
+};
+
+struct scn_command {
+	enum scn_cmd kind;
+	int line;			/* 1-based line in the file */
+	char *text;			/* the command as written, comment and extra blanks removed */
+	int proc[2];			/* process slots: P, or P and C for fork */
+	unsigned long addr, len, addr2;
+	unsigned long n;		/* seed, ksm scan N, poke VALUE */
+	enum scn_prot prot;
+	enum scn_advice advice;
+	bool on;			/* prctl merge on|off */
+	struct scn_fill_spec fill;
+	unsigned long thp_size;		/* 0 for "top" */
+	enum scn_thp_mode thp_mode;
+	struct scn_ksm_set ksm[SCN_MAX_KSM_SET];
+	int nr_ksm;
+	char word[SCN_NAME_MAX];	/* kernel VERSION, scheme NAME, ksm skip POLICY, show WHAT */
+	struct scn_query_spec q;	/* expect, probe; show's P/ADDR/LEN use proc/addr/len */
+	enum scn_op op;
+	long long value;		/* expected value (yes = 1, no = 0) */
+};
+
+struct scenario {
+	char *file;			/* as given on the command line */
+	const char *name;		/* its basename, for TAP lines */
+	struct scn_command *cmds;
+	int nr_cmds;
+	char procs[SCN_MAX_PROCS][SCN_NAME_MAX];	/* process names by slot */
+	int nr_procs;
+};
+
+/*
+ * Parses a file. On a syntax error returns -1 with "FILE:LINE: message" in
+ * err; never crashes on any input.
+ */
+int scenario_parse(const char *path, struct scenario *scn, char *err, size_t errlen);
+int scenario_parse_text(const char *name, const char *text, struct scenario *scn,
+			char *err, size_t errlen);
+void scenario_free(struct scenario *scn);
+
+const char *scn_query_name(enum scn_query kind);
+bool scn_compare(long long got, enum scn_op op, long long want);
+
+/* The contents of the n-th page written with FILL in a scenario with seed. */
+void scn_fill_page(const struct scn_fill_spec *fill, uint64_t seed, unsigned long n,
+		   uint8_t page[4096]);
+uint64_t scn_splitmix64(uint64_t x);
+
+/* ---- Executors ---------------------------------------------------------------- */
+
+/* A query's answer: a value, or the reason it cannot be answered. */
+struct scn_answer {
+	long long value;
+	bool skip;
+	char reason[128];
+};
+
+struct scn_executor;
+struct scn_executor_ops {
+	const char *name;
+	/* Runs one command that is not a query; -1 with a message means Bail out!. */
+	int (*run)(struct scn_executor *ex, const struct scn_command *cmd, char *err, size_t errlen);
+	/* Answers one query; -1 with a message means Bail out!. */
+	int (*query)(struct scn_executor *ex, const struct scn_query_spec *q,
+		     struct scn_answer *ans, char *err, size_t errlen);
+	/* Tears everything down and restores what was changed. */
+	void (*finish)(struct scn_executor *ex);
+};
+
+struct scn_executor {
+	const struct scn_executor_ops *ops;
+	const struct scenario *scn;
+	uint64_t seed;			/* seed N (default 1) */
+	unsigned long unique_pages;	/* pages written with fill=unique so far */
+	void (*comment)(void *ctx, const char *line);	/* where show prints */
+	void *comment_ctx;
+	void *priv;
+};
+
+/* The simulator executor (cli/sim_exec.c). */
+int sim_executor_create(struct scn_executor *ex, const struct scenario *scn, char *err,
+			size_t errlen);
+/* The live-kernel executor (cli/kernel_exec.c). */
+int kernel_executor_create(struct scn_executor *ex, const struct scenario *scn, char *err,
+			   size_t errlen);
+
+#endif /* MMSIM_CLI_SCENARIO_H */

@@ -1,0 +1,487 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The simulator executor: each scenario command becomes a call into one
+ * mmsim instance, each query an answer from what /proc would show, with the
+ * invariant checker run after every step.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario.h"
+
+#include "debug.h"
+#include "huge_memory.h"
+#include "sim.h"
+#include "vma.h"
+
+struct sim_exec {
+	struct mmsim *sim;
+	int pid[SCN_MAX_PROCS];		/* 0: no such process (yet, or any more) */
+	bool started;			/* a proc command has run */
+};
+
+static int fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static const char *errname(int err)
+{
+	switch (-err) {
+	case EINVAL: return "EINVAL";
+	case ENOMEM: return "ENOMEM";
+	case EEXIST: return "EEXIST";
+	case EFAULT: return "EFAULT";
+	case EAGAIN: return "EAGAIN";
+	case EBUSY: return "EBUSY";
+	case EUCLEAN: return "EUCLEAN (a model invariant broke)";
+	default: return "error";
+	}
+}
+
+/* Turns a failed library call into a Bail out! message. */
+static int call_failed(struct sim_exec *se, const struct scn_command *c, int ret, char *err,
+		       size_t len)
+{
+	const char *why = mmsim_last_error(se->sim);
+
+	return fail(err, len, "%s failed: %s%s%s", c->text, errname(ret), why[0] ? ": " : "", why);
+}
+
+static int proc_pid(struct sim_exec *se, const struct scenario *scn, int slot, char *err,
+		    size_t len)
+{
+	if (!se->pid[slot])
+		return fail(err, len, "no process %s (create it with proc or fork)", scn->procs[slot]),
+		       0;
+	return se->pid[slot];
+}
+
+static int not_yet(char *err, size_t len, const char *what, int issue)
+{
+	return fail(err, len, "%s is not available in the simulator yet (issue #%d)", what, issue);
+}
+
+static int prot_of(enum scn_prot p)
+{
+	return p == PROT_RW ? (MMSIM_PROT_READ | MMSIM_PROT_WRITE) :
+	       p == PROT_R ? MMSIM_PROT_READ : MMSIM_PROT_NONE;
+}
+
+static int write_pages(struct scn_executor *ex, int pid, const struct scn_command *c)
+{
+	struct sim_exec *se = ex->priv;
+	uint8_t page[4096];
+	int ret;
+
+	for (unsigned long a = c->addr; a < c->addr + c->len; a += sizeof(page)) {
+		scn_fill_page(&c->fill, ex->seed, ex->unique_pages, page);
+		if (c->fill.kind == FILL_UNIQUE)
+			ex->unique_pages++;
+		ret = mmsim_write(se->sim, pid, a, page, sizeof(page));
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int read_pages(struct sim_exec *se, int pid, const struct scn_command *c)
+{
+	for (unsigned long a = c->addr; a < c->addr + c->len; a += 4096) {
+		uint8_t b;
+		int ret = mmsim_read(se->sim, pid, a, &b, 1);
+
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void show_line(struct scn_executor *ex, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void show_line(struct scn_executor *ex, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	ex->comment(ex->comment_ctx, buf);
+}
+
+static void show_vmas(struct scn_executor *ex, struct mm_struct *mm)
+{
+	struct vm_area_struct *vma;
+
+	show_line(ex, "vmas of pid %d (mm id %u), anon RSS %ld pages", mm->pid, mm->mm_id,
+		  mm->rss[MM_ANONPAGES]);
+	for_each_vma(mm, vma)
+		show_line(ex, "  %#lx-%#lx pgoff %#lx %c%c%s%s%s anon_vma %lu", vma->vm_start,
+			  vma->vm_end, vma->vm_pgoff, vma->vm_flags & VM_READ ? 'r' : '-',
+			  vma->vm_flags & VM_WRITE ? 'w' : '-',
+			  vma->vm_flags & VM_HUGEPAGE ? " hugepage" : "",
+			  vma->vm_flags & VM_NOHUGEPAGE ? " nohugepage" : "",
+			  vma->vm_flags & VM_MERGEABLE ? " mergeable" : "",
+			  vma->anon_vma ? vma->anon_vma->serial : 0);
+}
+
+static void show_folio(struct scn_executor *ex, struct mmsim *sim, struct mm_struct *mm,
+		       unsigned long addr)
+{
+	bool pmd_mapped;
+	struct page *page = follow_page(sim, mm, addr, &pmd_mapped);
+	struct folio *folio;
+	struct folio_truth t;
+
+	if (!page) {
+		show_line(ex, "folio at %#lx: nothing mapped", addr);
+		return;
+	}
+	folio = page_folio(page);
+	if (folio_is_zero(folio)) {
+		show_line(ex, "folio at %#lx: the %szero page", addr, folio->order ? "huge " : "");
+		return;
+	}
+	show_line(ex, "folio %#lx order %u (%s, by %s): refcount %d, mapcount %d, index %#lx, "
+		  "anon_vma %lu%s%s", folio->pfn, folio->order, folio_test_ksm(folio) ? "KSM" : "anon",
+		  pmd_mapped ? "PMD" : "PTE", folio->_refcount, folio_mapcount(sim, folio),
+		  folio->index, folio->anon_vma ? folio->anon_vma->serial : 0,
+		  folio_maybe_mapped_shared(sim, folio) ? ", maybe shared" : "",
+		  folio->flags & FOLIO_partially_mapped ? ", partially mapped" : "");
+	if (folio_test_large(folio))
+		show_line(ex, "  _large_mapcount %d _entire_mapcount %d _nr_pages_mapped %#x "
+			  "mm slots (%u: %d) (%u: %d)", folio->_large_mapcount,
+			  folio->_entire_mapcount, folio->_nr_pages_mapped, folio->_mm_id[0],
+			  folio->_mm_id_mapcount[0], folio->_mm_id[1], folio->_mm_id_mapcount[1]);
+	if (!mm_folio_truth(sim, folio, &t))
+		show_line(ex, "  truth: %d mappings (%d by PMD) from %d mm%s", t.total, t.pmd_maps,
+			  t.nr_mms, t.nr_mms == 1 ? "" : "s");
+}
+
+static void show_ptes(struct scn_executor *ex, struct mmsim *sim, struct mm_struct *mm,
+		      unsigned long addr, unsigned long len)
+{
+	for (unsigned long a = addr; a < addr + len; a += PAGE_SIZE) {
+		pmd_t *pmd = pmd_lookup(sim, mm, a);
+		uint64_t e;
+
+		if (pmd && pmd_leaf(*pmd)) {
+			show_line(ex, "%#lx: PMD pfn %#lx%s%s", a & PMD_MASK, (unsigned long)pte_pfn(*pmd),
+				  pte_write(*pmd) ? " write" : "", pte_dirty(*pmd) ? " dirty" : "");
+			a = (a & PMD_MASK) + PMD_SIZE - PAGE_SIZE;
+			continue;
+		}
+		e = pmd && pmd_table(*pmd) ? *pte_offset(sim, pmd, a) : 0;
+		if (pte_none(e))
+			continue;
+		show_line(ex, "%#lx: PTE pfn %#lx%s%s%s%s%s", a, (unsigned long)pte_pfn(e),
+			  pte_write(e) ? " write" : "", pte_dirty(e) ? " dirty" : "",
+			  pte_special(e) ? " zero" : "", pte_protnone(e) ? " protnone" : "",
+			  !pte_special(e) && PageAnonExclusive(pfn_to_page(sim, pte_pfn(e))) ?
+				  " exclusive" : "");
+	}
+}
+
+static int sim_run(struct scn_executor *ex, const struct scn_command *c, char *err, size_t len)
+{
+	struct sim_exec *se = ex->priv;
+	const struct scenario *scn = ex->scn;
+	int ret = 0, pid = 0, child;
+	uint8_t byte;
+
+	switch (c->kind) {
+	case CMD_KERNEL:
+		if (se->started)
+			return fail(err, len, "kernel must come before the first proc");
+		if (strcmp(c->word, "6.18"))
+			return not_yet(err, len, "the Linux 6.12 and 6.1 profiles are", 7);
+		return 0;
+	case CMD_SCHEME:
+		if (se->started)
+			return fail(err, len, "scheme must come before the first proc");
+		if (strcmp(c->word, "linux"))
+			return not_yet(err, len, "a mapcount scheme other than linux", 5);
+		return 0;
+	case CMD_SEED:
+		ex->seed = c->n;
+		return 0;
+	case CMD_THP: {
+		static const enum mmsim_thp_mode modes[] = { MMSIM_THP_ALWAYS, MMSIM_THP_MADVISE,
+							     MMSIM_THP_INHERIT, MMSIM_THP_NEVER };
+
+		ret = mmsim_set_thp(se->sim, c->thp_size, modes[c->thp_mode]);
+		break;
+	}
+	case CMD_KSM_SET:
+	case CMD_KSM_SCAN:
+	case CMD_KSM_UNMERGE:
+	case CMD_KSM_SKIP:
+		return not_yet(err, len, "KSM", 4);
+	case CMD_PRCTL:
+		return not_yet(err, len, "prctl merge (KSM)", 4);
+	case CMD_PROC:
+		if (se->pid[c->proc[0]])
+			return fail(err, len, "process %s exists already", scn->procs[c->proc[0]]);
+		se->started = true;
+		ret = mmsim_proc_create(se->sim, &se->pid[c->proc[0]]);
+		break;
+	case CMD_FORK:
+		if (!(pid = proc_pid(se, scn, c->proc[0], err, len)))
+			return -1;
+		if (se->pid[c->proc[1]])
+			return fail(err, len, "process %s exists already", scn->procs[c->proc[1]]);
+		ret = mmsim_fork(se->sim, pid, &child);
+		if (!ret)
+			se->pid[c->proc[1]] = child;
+		break;
+	case CMD_EXIT:
+		if (!(pid = proc_pid(se, scn, c->proc[0], err, len)))
+			return -1;
+		ret = mmsim_exit(se->sim, pid);
+		if (!ret)
+			se->pid[c->proc[0]] = 0;
+		break;
+	default:
+		if (c->kind == CMD_SHOW && !strcmp(c->word, "ksm"))
+			return not_yet(err, len, "show ksm", 4);
+		if (!(pid = proc_pid(se, scn, c->proc[0], err, len)))
+			return -1;
+		break;
+	}
+	if (ret)
+		return call_failed(se, c, ret, err, len);
+
+	switch (c->kind) {
+	case CMD_MMAP:
+		ret = mmsim_mmap(se->sim, pid, c->addr, c->len, prot_of(c->prot));
+		break;
+	case CMD_MUNMAP:
+		ret = mmsim_munmap(se->sim, pid, c->addr, c->len);
+		break;
+	case CMD_MPROTECT:
+		ret = mmsim_mprotect(se->sim, pid, c->addr, c->len, prot_of(c->prot));
+		break;
+	case CMD_MREMAP:
+		ret = mmsim_mremap(se->sim, pid, c->addr, c->len, c->addr2);
+		break;
+	case CMD_MADVISE: {
+		static const enum mmsim_advice advice[] = { MMSIM_MADV_MERGEABLE, MMSIM_MADV_UNMERGEABLE,
+							    MMSIM_MADV_DONTNEED, MMSIM_MADV_HUGEPAGE,
+							    MMSIM_MADV_NOHUGEPAGE };
+
+		ret = mmsim_madvise(se->sim, pid, c->addr, c->len, advice[c->advice]);
+		break;
+	}
+	case CMD_WRITE:
+		ret = write_pages(ex, pid, c);
+		break;
+	case CMD_POKE:
+		byte = (uint8_t)c->n;
+		ret = mmsim_write(se->sim, pid, c->addr, &byte, 1);
+		break;
+	case CMD_READ:
+		ret = read_pages(se, pid, c);
+		break;
+	case CMD_SHOW: {
+		struct mm_struct *mm = find_mm(se->sim, pid);
+
+		if (!strcmp(c->word, "vmas"))
+			show_vmas(ex, mm);
+		else if (!strcmp(c->word, "folio"))
+			show_folio(ex, se->sim, mm, c->addr);
+		else
+			show_ptes(ex, se->sim, mm, c->addr, c->len);
+		break;
+	}
+	default:
+		break;
+	}
+	return ret ? call_failed(se, c, ret, err, len) : 0;
+}
+
+static int smaps_field(const struct mmsim_smaps *s, const char *name, long long *v)
+{
+	static const struct { const char *name; size_t off; } fields[] = {
+		{ "Rss", offsetof(struct mmsim_smaps, rss) },
+		{ "Pss", offsetof(struct mmsim_smaps, pss) },
+		{ "Anonymous", offsetof(struct mmsim_smaps, anonymous) },
+		{ "AnonHugePages", offsetof(struct mmsim_smaps, anon_huge_pages) },
+		{ "Shared_Clean", offsetof(struct mmsim_smaps, shared_clean) },
+		{ "Shared_Dirty", offsetof(struct mmsim_smaps, shared_dirty) },
+		{ "Private_Clean", offsetof(struct mmsim_smaps, private_clean) },
+		{ "Private_Dirty", offsetof(struct mmsim_smaps, private_dirty) },
+		{ "KSM", offsetof(struct mmsim_smaps, ksm) },
+	};
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (!strcmp(fields[i].name, name)) {
+			*v = (long long)*(const unsigned long *)((const char *)s + fields[i].off);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int kpf_bit(const char *name)
+{
+	static const struct { const char *name; int bit; } bits[] = {
+		{ "ANON", MMSIM_KPF_ANON }, { "KSM", MMSIM_KPF_KSM }, { "THP", MMSIM_KPF_THP },
+		{ "COMPOUND_HEAD", MMSIM_KPF_COMPOUND_HEAD },
+		{ "COMPOUND_TAIL", MMSIM_KPF_COMPOUND_TAIL }, { "ZERO_PAGE", MMSIM_KPF_ZERO_PAGE },
+	};
+
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if (!strcmp(bits[i].name, name))
+			return bits[i].bit;
+	return -1;
+}
+
+/* The folio mapped at addr for the folio.* and truth.* queries, or NULL. */
+static struct folio *folio_at(struct sim_exec *se, int pid, unsigned long addr)
+{
+	bool pmd_mapped;
+	struct mm_struct *mm = find_mm(se->sim, pid);
+	struct page *page = mm ? follow_page(se->sim, mm, addr & PAGE_MASK, &pmd_mapped) : NULL;
+
+	return page && !folio_is_zero(page_folio(page)) ? page_folio(page) : NULL;
+}
+
+static int sim_query(struct scn_executor *ex, const struct scn_query_spec *q,
+		     struct scn_answer *ans, char *err, size_t len)
+{
+	struct sim_exec *se = ex->priv;
+	const struct scenario *scn = ex->scn;
+	int pid = 0, pid2 = 0, order, ret = 0;
+	uint64_t pm, pm2, v;
+	struct mmsim_smaps sm;
+	struct folio *folio;
+	struct folio_truth t;
+	uint8_t byte;
+
+	memset(ans, 0, sizeof(*ans));
+	if (q->kind == Q_KSM || q->kind == Q_KSM_STAT) {
+		ans->skip = true;
+		snprintf(ans->reason, sizeof(ans->reason), "KSM is not modelled yet (issue #4)");
+		return 0;
+	}
+	if (!(pid = proc_pid(se, scn, q->proc[0], err, len)))
+		return -1;
+	switch (q->kind) {
+	case Q_SMAPS:
+		ret = mmsim_smaps(se->sim, pid, SCN_WINDOW_START, SCN_WINDOW_END, &sm);
+		if (!ret && smaps_field(&sm, q->name, &ans->value))
+			return fail(err, len, "unknown smaps field %s", q->name);
+		break;
+	case Q_KPAGECOUNT:
+	case Q_KPAGEFLAGS:
+	case Q_PRESENT:
+	case Q_EXCLUSIVE:
+		ret = mmsim_pagemap(se->sim, pid, q->addr[0], &pm);
+		if (ret)
+			break;
+		if (q->kind == Q_PRESENT) {
+			ans->value = !!(pm & MMSIM_PM_PRESENT);
+		} else if (q->kind == Q_EXCLUSIVE) {
+			ans->value = !!(pm & MMSIM_PM_MMAP_EXCLUSIVE);
+		} else if (!(pm & MMSIM_PM_PRESENT)) {
+			ans->value = 0;
+		} else if (q->kind == Q_KPAGECOUNT) {
+			ret = mmsim_kpagecount(se->sim, pm & MMSIM_PM_PFN_MASK, &v);
+			ans->value = (long long)v;
+		} else {
+			ret = mmsim_kpageflags(se->sim, pm & MMSIM_PM_PFN_MASK, &v);
+			ans->value = !!(v & (1ULL << kpf_bit(q->name)));
+		}
+		break;
+	case Q_SAME_FRAME:
+		if (!(pid2 = proc_pid(se, scn, q->proc[1], err, len)))
+			return -1;
+		ret = mmsim_pagemap(se->sim, pid, q->addr[0], &pm);
+		if (!ret)
+			ret = mmsim_pagemap(se->sim, pid2, q->addr[1], &pm2);
+		ans->value = (pm & MMSIM_PM_PRESENT) && (pm2 & MMSIM_PM_PRESENT) &&
+			     (pm & MMSIM_PM_PFN_MASK) == (pm2 & MMSIM_PM_PFN_MASK);
+		break;
+	case Q_FOLIO_ORDER:
+		ret = mmsim_folio_order(se->sim, pid, q->addr[0], &order);
+		ans->value = order;
+		break;
+	case Q_BYTE:
+		ret = mmsim_read(se->sim, pid, q->addr[0], &byte, 1);
+		ans->value = byte;
+		break;
+	case Q_FOLIO_MAPCOUNT:
+	case Q_FOLIO_MAYBE_SHARED:
+	case Q_FOLIO_PARTIALLY_MAPPED:
+	case Q_TRUTH_MAPCOUNT:
+	case Q_TRUTH_SHARED:
+		folio = folio_at(se, pid, q->addr[0]);
+		if (!folio)
+			break;	/* nothing (or only the zero page) mapped: 0 / no */
+		if (q->kind == Q_FOLIO_MAPCOUNT)
+			ans->value = folio_mapcount(se->sim, folio);
+		else if (q->kind == Q_FOLIO_MAYBE_SHARED)
+			ans->value = folio_maybe_mapped_shared(se->sim, folio);
+		else if (q->kind == Q_FOLIO_PARTIALLY_MAPPED)
+			ans->value = !!(folio->flags & FOLIO_partially_mapped);
+		else if (!(ret = mm_folio_truth(se->sim, folio, &t)))
+			ans->value = q->kind == Q_TRUTH_MAPCOUNT ? t.total : t.nr_mms > 1;
+		break;
+	default:
+		return fail(err, len, "query %s not handled", scn_query_name(q->kind));
+	}
+	if (ret)
+		return fail(err, len, "%s failed: %s%s%s", scn_query_name(q->kind), errname(ret),
+			    mmsim_last_error(se->sim)[0] ? ": " : "", mmsim_last_error(se->sim));
+	return 0;
+}
+
+static void sim_finish(struct scn_executor *ex)
+{
+	struct sim_exec *se = ex->priv;
+
+	mmsim_destroy(se->sim);
+	free(se);
+	ex->priv = NULL;
+}
+
+static const struct scn_executor_ops sim_ops = {
+	.name = "simulator",
+	.run = sim_run,
+	.query = sim_query,
+	.finish = sim_finish,
+};
+
+int sim_executor_create(struct scn_executor *ex, const struct scenario *scn, char *err,
+			size_t errlen)
+{
+	struct mmsim_config cfg = { .nr_frames = 1UL << 18, .verify_every_step = true };
+	struct sim_exec *se = calloc(1, sizeof(*se));
+	int ret;
+
+	(void)scn;
+	if (!se)
+		return fail(err, errlen, "out of memory");
+	ret = mmsim_create(&cfg, &se->sim);
+	if (ret) {
+		free(se);
+		return fail(err, errlen, "cannot create the simulator: %s", errname(ret));
+	}
+	/* At scenario start every THP size and the top level are never. */
+	mmsim_set_thp(se->sim, 0, MMSIM_THP_NEVER);
+	for (unsigned long size = 16UL << 10; size <= (2UL << 20); size <<= 1)
+		mmsim_set_thp(se->sim, size, MMSIM_THP_NEVER);
+	ex->ops = &sim_ops;
+	ex->priv = se;
+	return 0;
+}
