@@ -5,7 +5,33 @@
  */
 #include "mm.h"
 
+#include "page_alloc.h"
 #include "vma.h"
+
+/*
+ * PT_RECLAIM (6.14+, x86-64): MADV_DONTNEED frees a PTE table whose whole
+ * 2M span it zapped once every entry is none (zap_details.reclaim_pt).
+ * munmap frees tables by the floor/ceiling rule instead.
+ */
+static void reclaim_pt(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
+		       unsigned long end)
+{
+	for (unsigned long a = ALIGN_UP(start, PMD_SIZE); a + PMD_SIZE <= end; a += PMD_SIZE) {
+		pmd_t *pmd = pmd_lookup(sim, mm, a);
+		const pte_t *pte;
+		int i;
+
+		if (!pmd || !pmd_table(*pmd))
+			continue;
+		pte = (const pte_t *)table_entries(sim, pte_pfn(*pmd));
+		for (i = 0; i < PTRS_PER_TABLE && pte_none(pte[i]); i++)
+			;
+		if (i < PTRS_PER_TABLE)
+			continue;
+		pte_free(sim, mm, pte_pfn(*pmd));
+		*pmd = 0;
+	}
+}
 
 static unsigned long advised_flags(unsigned long flags, enum mmsim_advice advice)
 {
@@ -33,6 +59,7 @@ static int madvise_vma(struct mmsim *sim, struct vm_area_struct *vma, unsigned l
 		if (vma->vm_flags & VM_LOCKED)
 			return -EINVAL;
 		zap_vma_range(sim, vma, start, end);
+		reclaim_pt(sim, vma->vm_mm, start, end);
 		return 0;
 	}
 	vma = vma_modify_flags(sim, vma, start, end, advised_flags(vma->vm_flags, advice), &err);
@@ -45,13 +72,15 @@ static int madvise_vma(struct mmsim *sim, struct vm_area_struct *vma, unsigned l
 int do_madvise(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 	       unsigned long len, enum mmsim_advice advice)
 {
-	unsigned long end, pos = start;
+	unsigned long end, pos = start, len_in = len;
 	struct vm_area_struct *vma;
 	int unmapped = 0;
 
 	if (!IS_ALIGNED(start, PAGE_SIZE) || advice > MMSIM_MADV_UNMERGEABLE)
 		return -EINVAL;
 	len = ALIGN_UP(len, PAGE_SIZE);
+	if (len_in && !len)
+		return -EINVAL;		/* the length wrapped when rounded up */
 	end = start + len;
 	if (end < start || end > TASK_SIZE)
 		return -EINVAL;

@@ -26,8 +26,13 @@ int do_mmap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 	unsigned long vm_flags, pgoff = addr >> PAGE_SHIFT;
 	struct vm_area_struct *vma;
 
-	if (!range_valid(addr, len) || (prot & ~(MMSIM_PROT_READ | MMSIM_PROT_WRITE)))
+	if (!len || !IS_ALIGNED(addr, PAGE_SIZE) ||
+	    (prot & ~(MMSIM_PROT_READ | MMSIM_PROT_WRITE)))
 		return -EINVAL;
+	/* do_mmap() rounds the length up; get_unmapped_area() refuses to pass TASK_SIZE. */
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (!len || len > TASK_SIZE || addr > TASK_SIZE - len)
+		return -ENOMEM;
 	vma = find_vma(mm, addr);
 	if (vma && vma->vm_start < addr + len)
 		return -EEXIST;		/* MAP_FIXED_NOREPLACE */
@@ -79,12 +84,17 @@ unsigned long next_vma_start(struct mm_struct *mm, unsigned long addr)
 int do_munmap(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 	      unsigned long len)
 {
-	unsigned long end = start + len;
+	unsigned long end;
 	struct vm_area_struct *vma;
 	int err;
 
-	if (!range_valid(start, len))
+	/* do_vmi_munmap(): an unaligned length is rounded up, not refused. */
+	if (!IS_ALIGNED(start, PAGE_SIZE) || start > TASK_SIZE || len > TASK_SIZE - start)
 		return -EINVAL;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (!len)
+		return -EINVAL;
+	end = start + len;
 	vma = find_vma(mm, start);
 	if (!vma || vma->vm_start >= end)
 		return 0;

@@ -7,36 +7,66 @@
 
 #include "vma.h"
 
+/*
+ * mprotect_fixup()'s accounting: memory that becomes writable is charged
+ * (VM_ACCOUNT), and an anonymous VMA that never faulted gives its charge
+ * back when it stops being writable, which lets it merge with read-only
+ * neighbours again.
+ */
+static unsigned long account_flags(const struct vm_area_struct *vma, unsigned long newflags)
+{
+	unsigned long oldflags = vma->vm_flags;
+
+	if (newflags & VM_WRITE) {
+		if (!(oldflags & (VM_ACCOUNT | VM_WRITE)))
+			newflags |= VM_ACCOUNT;
+	} else if ((oldflags & VM_ACCOUNT) && !vma->anon_vma) {
+		newflags &= ~VM_ACCOUNT;
+	}
+	return newflags;
+}
+
 int do_mprotect(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 		unsigned long len, int prot)
 {
-	unsigned long end = start + len, newflags;
-	struct vm_area_struct *vma, *next;
+	unsigned long end, pos, newflags;
+	struct vm_area_struct *vma;
 	int err;
 
-	if (!range_valid(start, len) || (prot & ~(MMSIM_PROT_READ | MMSIM_PROT_WRITE)))
+	/* do_mprotect_pkey(): these checks come in this order (len 0 wins over prot). */
+	if (!IS_ALIGNED(start, PAGE_SIZE))
 		return -EINVAL;
-	vma = find_vma(mm, start);
-	if (!vma || vma->vm_start > start)
+	if (!len)
+		return 0;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	end = start + len;
+	if (end <= start)
 		return -ENOMEM;
-	for (; vma && vma->vm_start < end; vma = next) {
-		unsigned long s = MAX(start, vma->vm_start), e = MIN(end, vma->vm_end);
+	if (prot & ~(MMSIM_PROT_READ | MMSIM_PROT_WRITE))
+		return -EINVAL;
+	for (pos = start; pos < end; pos = vma->vm_end) {
+		unsigned long e;
 
-		newflags = (vma->vm_flags & ~VM_ACCESS_FLAGS) | calc_vm_prot_bits(prot);
-		/* Private writable memory is accounted; mprotect adds the charge. */
-		if (prot & MMSIM_PROT_WRITE)
-			newflags |= VM_ACCOUNT;
-		next = vma_next(vma);
-		if (newflags != vma->vm_flags) {
-			vma = vma_modify_flags(sim, vma, s, e, newflags, &err);
-			if (err)
-				return err;
-			change_protection(sim, vma, s, e);
-			next = vma_next(vma);
-		}
-		/* A hole stops it, with what came before already changed (as Linux does). */
-		if (e < end && (!next || next->vm_start != e))
+		/*
+		 * A hole stops it, with what came before already changed (as
+		 * Linux does); a hole at start changes nothing.
+		 */
+		vma = find_vma(mm, pos);
+		if (!vma || vma->vm_start > pos)
 			return -ENOMEM;
+		e = MIN(end, vma->vm_end);
+		newflags = (vma->vm_flags & ~VM_ACCESS_FLAGS) | calc_vm_prot_bits(prot);
+		if (newflags == vma->vm_flags)
+			continue;	/* no split, no merge attempt */
+		newflags = account_flags(vma, newflags);
+		vma = vma_modify_flags(sim, vma, pos, e, newflags, &err);
+		if (err)
+			return err;
+		change_protection(sim, vma, pos, e);
+		/*
+		 * vma may have merged with the next VMA: carry on after it
+		 * (vma_iter_end()), which already has the new protection.
+		 */
 	}
 	return 0;
 }

@@ -36,20 +36,14 @@ static struct vm_area_struct *copy_vma(struct mmsim *sim, struct vm_area_struct 
 	return new_vma;
 }
 
-int do_mremap(struct mmsim *sim, struct mm_struct *mm, unsigned long old_addr,
-	      unsigned long len, unsigned long new_addr)
+/* move_vma() of [old_addr, old_addr + len), inside one VMA, to new_addr. */
+static int move_vma(struct mmsim *sim, struct mm_struct *mm, unsigned long old_addr,
+		    unsigned long len, unsigned long new_addr)
 {
 	struct vm_area_struct *vma, *new_vma;
 	unsigned long pgoff;
 	int err;
 
-	if (!range_valid(old_addr, len) || !range_valid(new_addr, len))
-		return -EINVAL;
-	if (old_addr < new_addr + len && new_addr < old_addr + len)
-		return -EINVAL;
-	vma = vma_lookup(mm, old_addr);
-	if (!vma || old_addr + len > vma->vm_end)
-		return -EFAULT;
 	err = do_munmap(sim, mm, new_addr, len);	/* MREMAP_FIXED replaces what is there */
 	if (err)
 		return err;
@@ -62,8 +56,54 @@ int do_mremap(struct mmsim *sim, struct mm_struct *mm, unsigned long old_addr,
 	new_vma = copy_vma(sim, vma, new_addr, len, pgoff);
 	if (!new_vma)
 		return -ENOMEM;
+	/* copy_vma() may have merged the source into the destination: look it up again. */
+	vma = vma_lookup(mm, old_addr);
 	err = move_page_tables(sim, vma, old_addr, new_vma, new_addr, len);
 	if (err)
 		return err;
 	return do_munmap(sim, mm, old_addr, len);
+}
+
+/*
+ * do_mremap() with MREMAP_MAYMOVE | MREMAP_FIXED and old_len == new_len is a
+ * "move only" (remap_move(), 6.17+): the range may span several VMAs, each
+ * piece moves on its own and the gaps between them keep their size (and the
+ * destination's mappings that face a gap stay). The range must start inside
+ * a VMA: -EFAULT.
+ */
+int do_mremap(struct mmsim *sim, struct mm_struct *mm, unsigned long old_addr,
+	      unsigned long len, unsigned long new_addr)
+{
+	unsigned long end, pos;
+	bool seen = false;
+
+	/* check_mremap_params() */
+	if (!IS_ALIGNED(old_addr, PAGE_SIZE) || !IS_ALIGNED(new_addr, PAGE_SIZE))
+		return -EINVAL;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (!len || len > TASK_SIZE || new_addr > TASK_SIZE - len ||
+	    old_addr > TASK_SIZE - len)
+		return -EINVAL;
+	if (old_addr < new_addr + len && new_addr < old_addr + len)
+		return -EINVAL;
+	end = old_addr + len;
+	for (pos = old_addr; pos < end;) {
+		struct vm_area_struct *vma = find_vma(mm, pos);
+		unsigned long addr, piece;
+		int err;
+
+		if (!vma || vma->vm_start >= end)
+			break;
+		/* No gap permitted at the start of the range. */
+		if (!seen && vma->vm_start > old_addr)
+			return -EFAULT;
+		addr = MAX(vma->vm_start, old_addr);
+		piece = MIN(end, vma->vm_end) - addr;
+		err = move_vma(sim, mm, addr, piece, new_addr + (addr - old_addr));
+		if (err)
+			return err;
+		seen = true;
+		pos = addr + piece;
+	}
+	return seen ? 0 : -EFAULT;
 }

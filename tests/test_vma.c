@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The VMA layer (lib/vma.c) against mm/vma.c of 6.18: __split_vma() with
+ * its anon_vma_clone() and interval-tree update, vma_adjust_trans_huge() at
+ * a split, and vma_merge_new_range()'s anon_vma rules
+ * (is_mergeable_anon_vma + dup_anon_vma) called directly as copy_vma() does.
+ * Offsets in the pictures are pages from BASE.
+ */
+#include <errno.h>
+
+#include "test_util.h"
+
+#include "huge_memory.h"
+#include "rmap.h"
+#include "vma.h"
+
+/* ---- VMA layout helpers (same in each VMA-level test file) ---------------- */
+struct vma_exp {
+	unsigned long start, end;	/* offsets from BASE */
+	unsigned long pgoff;		/* absolute vm_pgoff */
+	unsigned long flags;		/* compared under VMA_CMP_MASK */
+};
+#define VMA_CMP_MASK (VM_READ | VM_WRITE | VM_ACCOUNT | VM_HUGEPAGE | VM_NOHUGEPAGE | VM_MERGEABLE)
+#define PGOFF(off) ((BASE + (off)) >> PAGE_SHIFT)
+#define F_RW (VM_READ | VM_WRITE | VM_ACCOUNT)
+#define F_R VM_READ
+
+static __attribute__((unused)) struct mm_struct *mm_of(struct mmsim *sim, int pid)
+{
+	struct mm_struct *mm = find_mm(sim, pid);
+
+	assert_non_null(mm);
+	return mm;
+}
+
+static __attribute__((unused)) struct vm_area_struct *vma_at(struct mmsim *sim, int pid, unsigned long addr)
+{
+	return vma_lookup(mm_of(sim, pid), addr);
+}
+
+/* The whole address space must be exactly these VMAs, in order. */
+static __attribute__((unused)) void check_layout(struct mmsim *sim, int pid, const struct vma_exp *exp, int n)
+{
+	struct mm_struct *mm = mm_of(sim, pid);
+	struct vm_area_struct *vma;
+	int i = 0;
+
+	for_each_vma(mm, vma) {
+		if (i >= n)
+			fail_msg("extra VMA [%#lx, %#lx)", vma->vm_start - BASE, vma->vm_end - BASE);
+		if (vma->vm_start != BASE + exp[i].start || vma->vm_end != BASE + exp[i].end ||
+		    vma->vm_pgoff != exp[i].pgoff ||
+		    (vma->vm_flags & VMA_CMP_MASK) != exp[i].flags)
+			fail_msg("VMA %d is [%#lx, %#lx) pgoff %#lx flags %#lx, want [%#lx, %#lx) pgoff %#lx flags %#lx",
+				 i, vma->vm_start - BASE, vma->vm_end - BASE, vma->vm_pgoff,
+				 vma->vm_flags & VMA_CMP_MASK, exp[i].start, exp[i].end,
+				 exp[i].pgoff, exp[i].flags);
+		i++;
+	}
+	assert_int_equal(i, n);
+	assert_int_equal(mm->map_count, n);
+}
+#define CHECK_LAYOUT(sim, pid, ...)						\
+	do {									\
+		const struct vma_exp e_[] = { __VA_ARGS__ };			\
+		check_layout(sim, pid, e_, (int)(sizeof(e_) / sizeof(e_[0])));	\
+	} while (0)
+
+static __attribute__((unused)) struct mmsim_stats stats(struct mmsim *sim)
+{
+	struct mmsim_stats s;
+
+	mmsim_get_stats(sim, &s);
+	return s;
+}
+/* ---- end of helpers ---------------------------------------------------------- */
+
+/* The VMA the anon_vma's interval tree gives for page offset pgoff (one hit expected). */
+static struct vm_area_struct *tree_vma(struct anon_vma *av, unsigned long pgoff)
+{
+	struct interval_tree_node *node = interval_tree_iter_first(&av->rb_root, pgoff, pgoff);
+	struct anon_vma_chain *avc;
+
+	if (!node)
+		return NULL;
+	assert_null(interval_tree_iter_next(node, pgoff, pgoff));
+	avc = container_of(node, struct anon_vma_chain, rb);
+	return avc->vma;
+}
+
+/*
+ * __split_vma(): the new upper VMA starts at pgoff + (addr - start) pages,
+ * shares the anon_vma through a cloned chain, and the interval tree keys
+ * follow both halves.
+ *
+ *   0               16        0       8       16
+ *   |   A            |   ->   |A      |A (+8)  |
+ */
+static void test_split_vma(void **state)
+{
+	struct mmsim *sim = test_sim(0);
+	int pid = new_proc(sim);
+	struct vm_area_struct *lo, *hi;
+	struct anon_vma *av;
+
+	(void)state;
+	OK(sim, mmsim_mmap(sim, pid, BASE, 16 * PAGE, RW));
+	OK(sim, mmsim_fill(sim, pid, BASE, PAGE, 1));
+	lo = vma_at(sim, pid, BASE);
+	av = lo->anon_vma;
+	assert_int_equal(split_vma(sim, lo, BASE + 8 * PAGE), 0);
+	assert_int_equal(split_vma(sim, lo, BASE), -EINVAL);
+	assert_int_equal(split_vma(sim, lo, BASE + 8 * PAGE), -EINVAL);
+	OK(sim, mmsim_verify(sim));
+	hi = vma_at(sim, pid, BASE + 8 * PAGE);
+	CHECK_LAYOUT(sim, pid, { 0, 8 * PAGE, PGOFF(0), F_RW },
+		     { 8 * PAGE, 16 * PAGE, PGOFF(8 * PAGE), F_RW });
+	assert_ptr_equal(hi->anon_vma, av);
+	assert_int_equal(av->num_active_vmas, 2);
+	assert_ptr_equal(tree_vma(av, PGOFF(3 * PAGE)), lo);
+	assert_ptr_equal(tree_vma(av, PGOFF(8 * PAGE)), hi);
+	assert_ptr_equal(tree_vma(av, PGOFF(15 * PAGE)), hi);
+	assert_null(tree_vma(av, PGOFF(16 * PAGE)));
+	/* A write in the upper half keeps using the same anon_vma and index. */
+	OK(sim, mmsim_fill(sim, pid, BASE + 9 * PAGE, PAGE, 1));
+	assert_int_equal(stats(sim).nr_anon_vmas, 1);
+	mmsim_destroy(sim);
+}
+
+/*
+ * vma_adjust_trans_huge(): a split inside a PMD-mapped 2M splits the PMD
+ * (the folio stays order 9); a split on a 2M boundary does not.
+ */
+static void test_split_vma_splits_straddling_pmd(void **state)
+{
+	struct mmsim *sim = test_sim(0);
+	int pid = new_proc(sim);
+	struct mm_struct *mm;
+
+	(void)state;
+	OK(sim, mmsim_set_thp(sim, SZ_2M, MMSIM_THP_ALWAYS));
+	OK(sim, mmsim_mmap(sim, pid, BASE, 2 * SZ_2M, RW));
+	OK(sim, mmsim_fill(sim, pid, BASE, PAGE, 1));
+	OK(sim, mmsim_fill(sim, pid, BASE + SZ_2M, PAGE, 1));
+	mm = mm_of(sim, pid);
+	assert_int_equal(split_vma(sim, vma_at(sim, pid, BASE), BASE + SZ_2M), 0);
+	OK(sim, mmsim_verify(sim));
+	assert_int_equal(stats(sim).pmd_splits, 0);
+	assert_true(pmd_leaf(*pmd_lookup(sim, mm, BASE)));
+	assert_true(pmd_leaf(*pmd_lookup(sim, mm, BASE + SZ_2M)));
+	assert_int_equal(split_vma(sim, vma_at(sim, pid, BASE), BASE + SZ_1M), 0);
+	OK(sim, mmsim_verify(sim));
+	assert_int_equal(stats(sim).pmd_splits, 1);
+	assert_true(pmd_table(*pmd_lookup(sim, mm, BASE)));
+	assert_int_equal(order_at(sim, pid, BASE + SZ_1M), 9);
+	assert_int_equal(mm->map_count, 3);
+	mmsim_destroy(sim);
+}
+
+/*
+ * vma_merge_new_range() for a copy (mremap's copy_vma): an unfaulted
+ * neighbour may absorb a range whose source has a singular chain and then
+ * joins the source's anon_vma (dup_anon_vma); a fork child's source
+ * (vma_had_uncowed_parents) is refused.
+ *
+ *   0   4   8       16  20
+ *   |Y  |new|       |X  |       new = copy of X's pages, pgoff linear after Y
+ */
+static void test_merge_new_range_anon_rules(void **state)
+{
+	struct mmsim *sim = test_sim(0);
+	int p = new_proc(sim), c;
+	struct vm_area_struct *x, *y, *got;
+
+	(void)state;
+	OK(sim, mmsim_mmap(sim, p, BASE, 4 * PAGE, RW));
+	OK(sim, mmsim_mmap(sim, p, BASE + 16 * PAGE, 4 * PAGE, RW));
+	OK(sim, mmsim_fill(sim, p, BASE + 16 * PAGE, PAGE, 1));
+	c = do_fork(sim, p);
+
+	/* Child: X's chain has two anon_vmas, so no merge. */
+	x = vma_at(sim, c, BASE + 16 * PAGE);
+	assert_null(vma_merge_new_range(sim, mm_of(sim, c), BASE + 4 * PAGE, BASE + 8 * PAGE,
+					x->vm_flags, PGOFF(4 * PAGE), x));
+	CHECK_LAYOUT(sim, c, { 0, 4 * PAGE, PGOFF(0), F_RW },
+		     { 16 * PAGE, 20 * PAGE, PGOFF(16 * PAGE), F_RW });
+
+	/* Parent: singular chain, Y grows and joins X's anon_vma. */
+	x = vma_at(sim, p, BASE + 16 * PAGE);
+	y = vma_at(sim, p, BASE);
+	got = vma_merge_new_range(sim, mm_of(sim, p), BASE + 4 * PAGE, BASE + 8 * PAGE,
+				  x->vm_flags, PGOFF(4 * PAGE), x);
+	assert_ptr_equal(got, y);
+	OK(sim, mmsim_verify(sim));
+	CHECK_LAYOUT(sim, p, { 0, 8 * PAGE, PGOFF(0), F_RW },
+		     { 16 * PAGE, 20 * PAGE, PGOFF(16 * PAGE), F_RW });
+	assert_ptr_equal(y->anon_vma, x->anon_vma);
+	assert_int_equal(x->anon_vma->num_active_vmas, 2);
+
+	/* A pgoff that is not linear never merges. */
+	assert_null(vma_merge_new_range(sim, mm_of(sim, p), BASE + 8 * PAGE, BASE + 12 * PAGE,
+					x->vm_flags, PGOFF(100 * PAGE), NULL));
+	/* Other flags never merge either. */
+	assert_null(vma_merge_new_range(sim, mm_of(sim, p), BASE + 8 * PAGE, BASE + 12 * PAGE,
+					VM_READ | VM_MAYREAD, PGOFF(8 * PAGE), NULL));
+	mmsim_destroy(sim);
+}
+
+/*
+ * vma_modify_flags(): the middle of a VMA gets new flags (split in three);
+ * giving the old flags back merges the three, and the anon_vma is kept
+ * with the right number of active VMAs.
+ */
+static void test_modify_flags_split_merge(void **state)
+{
+	struct mmsim *sim = test_sim(0);
+	int pid = new_proc(sim), err;
+	struct vm_area_struct *vma, *mid;
+	unsigned long flags;
+
+	(void)state;
+	OK(sim, mmsim_mmap(sim, pid, BASE, 12 * PAGE, RW));
+	OK(sim, mmsim_fill(sim, pid, BASE, 12 * PAGE, 1));
+	vma = vma_at(sim, pid, BASE);
+	flags = vma->vm_flags;
+	mid = vma_modify_flags(sim, vma, BASE + 4 * PAGE, BASE + 8 * PAGE, flags | VM_HUGEPAGE, &err);
+	assert_int_equal(err, 0);
+	assert_int_equal(mid->vm_start, BASE + 4 * PAGE);
+	assert_int_equal(mid->vm_end, BASE + 8 * PAGE);
+	assert_int_equal(mid->anon_vma->num_active_vmas, 3);
+	OK(sim, mmsim_verify(sim));
+	vma = vma_modify_flags(sim, mid, BASE + 4 * PAGE, BASE + 8 * PAGE, flags, &err);
+	assert_int_equal(err, 0);
+	OK(sim, mmsim_verify(sim));
+	CHECK_LAYOUT(sim, pid, { 0, 12 * PAGE, PGOFF(0), F_RW });
+	assert_ptr_equal(vma, vma_at(sim, pid, BASE));
+	assert_int_equal(vma->anon_vma->num_active_vmas, 1);
+	mmsim_destroy(sim);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_split_vma),
+		cmocka_unit_test(test_split_vma_splits_straddling_pmd),
+		cmocka_unit_test(test_merge_new_range_anon_rules),
+		cmocka_unit_test(test_modify_flags_split_merge),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
