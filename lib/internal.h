@@ -12,16 +12,27 @@
 int handle_mm_fault(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 		    bool write);
 
+/* May this VMA be read (or written) at all? */
+bool access_permitted(const struct vm_area_struct *vma, bool write);
+
 /* The page mapped at addr (NULL if none); *pmd_mapped tells a PMD leaf maps it. */
 struct page *follow_page(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 			 bool *pmd_mapped);
 
+int __folio_pte_batch(struct mmsim *sim, struct folio *folio, const pte_t *pte, int max_nr);
+
 /*
  * folio_pte_batch(): how many PTEs from pte on (at most max_nr) map
  * consecutive pages of folio, present and alike but for the accessed, dirty
- * and write bits. Never passes the folio's end.
+ * and write bits. Never passes the folio's end; a small folio is one PTE.
  */
-int folio_pte_batch(struct mmsim *sim, struct folio *folio, const pte_t *pte, int max_nr);
+static inline int folio_pte_batch(struct mmsim *sim, struct folio *folio, const pte_t *pte,
+				  int max_nr)
+{
+	if (!folio_test_large(folio) || max_nr == 1)
+		return 1;
+	return __folio_pte_batch(sim, folio, pte, max_nr);
+}
 
 /* zap_page_range_single(): unmaps [start, end) inside vma, splitting PMDs that straddle it. */
 void zap_vma_range(struct mmsim *sim, struct vm_area_struct *vma, unsigned long start,

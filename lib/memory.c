@@ -18,7 +18,7 @@ static pte_t mk_anon_pte(const struct vm_area_struct *vma, unsigned long pfn)
 	return entry;
 }
 
-int folio_pte_batch(struct mmsim *sim, struct folio *folio, const pte_t *pte, int max_nr)
+int __folio_pte_batch(struct mmsim *sim, struct folio *folio, const pte_t *pte, int max_nr)
 {
 	const pte_t ignore = _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_SOFT_DIRTY | _PAGE_RW |
 			     _PAGE_PFN_MASK;
@@ -198,9 +198,14 @@ static int do_wp_page(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd,
 	return wp_page_copy(sim, vma, pmd, pte, addr, page);
 }
 
-static bool access_permitted(const struct vm_area_struct *vma, bool write)
+/*
+ * access_error() of x86: a write needs VM_WRITE; a read only needs the VMA to
+ * be accessible at all (vma_is_accessible), since the MMU cannot map a page
+ * write-only.
+ */
+bool access_permitted(const struct vm_area_struct *vma, bool write)
 {
-	return vma->vm_flags & (write ? VM_WRITE : VM_READ);
+	return vma->vm_flags & (write ? VM_WRITE : VM_ACCESS_FLAGS);
 }
 
 int handle_mm_fault(struct mmsim *sim, struct mm_struct *mm, unsigned long addr, bool write)

@@ -315,34 +315,55 @@ int mmsim_madvise(struct mmsim *sim, int pid, unsigned long addr, unsigned long 
  * frame. A write gets a buffer allocated before the fault, so that a failed
  * allocation changes nothing.
  */
+/*
+ * The page an access finds at addr, if the entry there already permits it:
+ * one walk of the page tables, as the hardware would do before faulting.
+ */
+static struct page *access_ok(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
+			      bool write)
+{
+	pmd_t *pmd = pmd_lookup(sim, mm, addr);
+	pte_t entry;
+
+	if (!pmd || pmd_none(*pmd))
+		return NULL;
+	if (pmd_leaf(*pmd)) {
+		entry = *pmd;
+		if (pte_protnone(entry) || (write && !pte_write(entry)))
+			return NULL;
+		return pfn_to_page(sim, pte_pfn(entry) + pte_index(addr));
+	}
+	entry = *pte_offset(sim, pmd, addr);
+	if (!pte_present(entry) || pte_protnone(entry) || (write && !pte_write(entry)))
+		return NULL;
+	return pfn_to_page(sim, pte_pfn(entry));
+}
+
+/*
+ * One page of an access: fault it in as the kernel would when the entry does
+ * not permit it, then hand back the frame.
+ */
 static int access_page(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 		       bool write, struct page **pagep)
 {
-	struct vm_area_struct *vma = vma_lookup(mm, addr);
-	bool pmd_mapped;
-	struct page *page = follow_page(sim, mm, addr, &pmd_mapped);
-	pmd_t *pmd;
-	pte_t *pte;
-	bool ok;
+	struct vm_area_struct *vma;
+	struct page *page = access_ok(sim, mm, addr, write);
 	int err;
 
+	if (page) {
+		*pagep = page;
+		return 0;
+	}
+	vma = vma_lookup(mm, addr);
 	if (!vma)
 		return sim_error(sim, -EFAULT, "pid %d: %#lx is not mapped", mm->pid, addr);
-	if (!(vma->vm_flags & (write ? VM_WRITE : VM_READ)))
+	if (!access_permitted(vma, write))
 		return sim_error(sim, -EFAULT, "pid %d: %#lx does not permit %s", mm->pid, addr,
 				 write ? "writing" : "reading");
-	pmd = pmd_lookup(sim, mm, addr);
-	if (pmd && pmd_leaf(*pmd))
-		ok = !write || pte_write(*pmd);
-	else
-		ok = page && (!write || ((pte = pte_lookup(sim, mm, addr)) && pte_write(*pte)));
-	if (!ok) {
-		err = handle_mm_fault(sim, mm, addr, write);
-		if (err)
-			return sim_error(sim, err, "pid %d: fault at %#lx failed", mm->pid, addr);
-		page = follow_page(sim, mm, addr, &pmd_mapped);
-	}
-	*pagep = page;
+	err = handle_mm_fault(sim, mm, addr, write);
+	if (err)
+		return sim_error(sim, err, "pid %d: fault at %#lx failed", mm->pid, addr);
+	*pagep = access_ok(sim, mm, addr, write);
 	return 0;
 }
 
