@@ -378,11 +378,13 @@ static int write_bytes(struct mmsim *sim, struct mm_struct *mm, unsigned long ad
 		int err;
 
 		zeroes = buf ? false : fill == 0;
-		if (!zeroes && !(spare = sim_malloc(sim, PAGE_SIZE)))
+		/* Allocated before the fault, so that running out changes nothing. */
+		if (!zeroes && !(spare = page_buf_alloc(sim, n != PAGE_SIZE)))
 			return -ENOMEM;
 		err = access_page(sim, mm, addr, true, &page);
 		if (err) {
-			sim_free(spare);
+			if (spare)
+				page_buf_free(sim, spare);
 			return err;
 		}
 		if (zeroes) {
@@ -399,9 +401,10 @@ static int write_bytes(struct mmsim *sim, struct mm_struct *mm, unsigned long ad
 			else
 				memset(data + off, fill, n);
 		}
-		sim_free(spare);
+		if (spare)
+			page_buf_free(sim, spare);
 		if (page->data && page_is_zero_filled(page))
-			clear_page_data(page);
+			clear_page_data(sim, page);
 		if (buf)
 			buf += n;
 		addr += n;

@@ -100,11 +100,60 @@ void free_pages(struct mmsim *sim, struct page *page, unsigned int order)
 	for (unsigned long i = 0; i < (1UL << order); i++) {
 		struct page *p = page + i;
 
-		free(p->data);
-		memset(p, 0, sizeof(*p));
+		if (p->data)
+			page_buf_free(sim, p->data);
+		p->data = NULL;
+		p->folio = NULL;
+		p->flags = 0;
 		p->_mapcount = -1;
+		p->pt.pmd_huge_pte = p->pt.deposit_next = 0;
 	}
 	free_one_block(sim, pfn, order);
+}
+
+/*
+ * jemalloc could hand these out, but a munmap of a large range would then
+ * spend most of its time in free() and the host's faults on memory jemalloc
+ * returned; the model reuses its own buffers like the kernel reuses frames.
+ * The stack is an array so that freeing never touches the (cold) buffer.
+ */
+void *page_buf_alloc(struct mmsim *sim, bool zero)
+{
+	void *buf;
+
+	if (sim_alloc_fails(sim))
+		return NULL;
+	if (!sim->nr_cached_bufs)
+		return zero ? calloc(1, PAGE_SIZE) : malloc(PAGE_SIZE);
+	buf = sim->buf_cache[--sim->nr_cached_bufs];
+	if (zero)
+		memset(buf, 0, PAGE_SIZE);
+	return buf;
+}
+
+void page_buf_free(struct mmsim *sim, void *buf)
+{
+	if (sim->nr_cached_bufs == sim->buf_cache_size) {
+		unsigned long size = sim->buf_cache_size ? 2 * sim->buf_cache_size : 1024;
+		void **cache = realloc(sim->buf_cache, size * sizeof(*cache));
+
+		if (!cache) {
+			free(buf);
+			return;
+		}
+		sim->buf_cache = cache;
+		sim->buf_cache_size = size;
+	}
+	sim->buf_cache[sim->nr_cached_bufs++] = buf;
+}
+
+/* Touches every page of a new array, so the host's faults happen now, not in a fault path. */
+static void prefault(void *mem, size_t size)
+{
+	volatile char *p = mem;
+
+	for (size_t off = 0; off < size; off += 4096)
+		p[off] = 0;
 }
 
 int page_alloc_init(struct mmsim *sim, unsigned long nr_frames)
@@ -119,6 +168,7 @@ int page_alloc_init(struct mmsim *sim, unsigned long nr_frames)
 		return -ENOMEM;
 	}
 	sim->nr_frames = nr_frames;
+	prefault(sim->folios, nr_frames * sizeof(*sim->folios));
 	for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++)
 		sim->free_area[o] = (struct free_area){ .head = NO_PFN };
 	for (unsigned long pfn = 0; pfn < nr_frames; pfn++)
@@ -150,6 +200,11 @@ void page_alloc_exit(struct mmsim *sim)
 		return;
 	for (unsigned long pfn = 0; pfn < sim->nr_frames; pfn++)
 		free(sim->pages[pfn].data);
+	while (sim->nr_cached_bufs)
+		free(sim->buf_cache[--sim->nr_cached_bufs]);
+	free(sim->buf_cache);
+	sim->buf_cache = NULL;
+	sim->buf_cache_size = 0;
 	free(sim->pages);
 	free(sim->folios);
 	sim->pages = NULL;
@@ -231,11 +286,8 @@ struct folio *get_huge_zero_folio(struct mmsim *sim)
 
 uint8_t *page_data_for_write(struct mmsim *sim, struct page *page)
 {
-	if (!page->data) {
-		if (sim_alloc_fails(sim))
-			return NULL;
-		page->data = calloc(1, PAGE_SIZE);
-	}
+	if (!page->data)
+		page->data = page_buf_alloc(sim, true);
 	return page->data;
 }
 
@@ -244,7 +296,7 @@ int copy_page_data(struct mmsim *sim, struct page *dst, const struct page *src)
 	uint8_t *to;
 
 	if (!src->data) {
-		clear_page_data(dst);
+		clear_page_data(sim, dst);
 		return 0;
 	}
 	to = page_data_for_write(sim, dst);
@@ -254,9 +306,10 @@ int copy_page_data(struct mmsim *sim, struct page *dst, const struct page *src)
 	return 0;
 }
 
-void clear_page_data(struct page *page)
+void clear_page_data(struct mmsim *sim, struct page *page)
 {
-	free(page->data);
+	if (page->data)
+		page_buf_free(sim, page->data);
 	page->data = NULL;
 }
 

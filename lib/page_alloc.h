@@ -28,6 +28,13 @@ struct folio *zero_folio(struct mmsim *sim);
 /* The huge zero folio, allocated on first use; NULL when memory is exhausted. */
 struct folio *get_huge_zero_folio(struct mmsim *sim);
 
+/*
+ * 4 KiB buffers for page contents and page tables, zeroed when asked; NULL
+ * on (injected) failure. Freed buffers stay with the instance for reuse.
+ */
+void *page_buf_alloc(struct mmsim *sim, bool zero);
+void page_buf_free(struct mmsim *sim, void *buf);
+
 /* Page contents. A frame holds no buffer until something non-zero is written. */
 static inline const uint8_t *page_data(const struct page *page)
 {
@@ -37,7 +44,7 @@ static inline const uint8_t *page_data(const struct page *page)
 uint8_t *page_data_for_write(struct mmsim *sim, struct page *page);
 /* Makes dst's contents equal src's; -ENOMEM when a buffer cannot be had. */
 int copy_page_data(struct mmsim *sim, struct page *dst, const struct page *src);
-void clear_page_data(struct page *page);
+void clear_page_data(struct mmsim *sim, struct page *page);
 bool page_is_zero_filled(const struct page *page);
 int page_byte(const struct page *page, unsigned long offset);
 

@@ -26,7 +26,8 @@ unsigned long pte_alloc_one(struct mmsim *sim, struct mm_struct *mm)
 
 	if (!page)
 		return 0;
-	if (sim_alloc_fails(sim) || !(page->data = calloc(PTRS_PER_TABLE, sizeof(uint64_t)))) {
+	page->data = page_buf_alloc(sim, true);
+	if (!page->data) {
 		free_pages(sim, page, 0);
 		return 0;
 	}

@@ -39,6 +39,8 @@ struct mmsim {
 	struct free_area free_area[MAX_PAGE_ORDER + 1];
 	unsigned long nr_free;			/* free frames */
 	struct folio *huge_zero_folio;		/* allocated on first use, kept until destroy */
+	void **buf_cache;			/* free 4 KiB buffers, a stack */
+	unsigned long nr_cached_bufs, buf_cache_size;
 
 	struct thp_policy thp;
 	struct list_head deferred_split_queue;	/* partially mapped large folios */
