@@ -58,20 +58,28 @@ static struct seen_folio *seen(struct walk_state *w, struct folio *folio)
 	return s;
 }
 
-static void count_mm(struct folio_truth *t, unsigned int mm_id)
+static int count_mm(struct folio_truth *t, unsigned int mm_id)
 {
 	int i;
 
-	for (i = 0; i < t->nr_mms && i < 4; i++)
+	for (i = 0; i < t->nr_mms; i++)
 		if (t->mm_ids[i] == mm_id)
 			break;
 	if (i == t->nr_mms) {
+		unsigned int *ids = realloc(t->mm_ids, (size_t)(i + 1) * sizeof(*ids));
+		int *maps = ids ? realloc(t->mm_maps, (size_t)(i + 1) * sizeof(*maps)) : NULL;
+
+		if (ids)
+			t->mm_ids = ids;
+		if (!maps)
+			return -ENOMEM;
+		t->mm_maps = maps;
+		t->mm_ids[i] = mm_id;
+		t->mm_maps[i] = 0;
 		t->nr_mms++;
-		if (i < 4)
-			t->mm_ids[i] = mm_id;
 	}
-	if (i < 4)
-		t->mm_maps[i]++;
+	t->mm_maps[i]++;
+	return 0;
 }
 
 static int fail(struct walk_state *w, const char *what, struct mm_struct *mm,
@@ -132,7 +140,8 @@ static void check_entry(struct walk_state *w, struct mm_struct *mm, struct vm_ar
 	else
 		s->t.pte_maps[pfn - folio->pfn]++;
 	s->t.total++;
-	count_mm(&s->t, mm->mm_id);
+	if (count_mm(&s->t, mm->mm_id))
+		w->err = -ENOMEM;
 	w->anon_pages += pmd ? HPAGE_PMD_NR : 1;
 }
 
@@ -343,6 +352,8 @@ static void free_walk(struct walk_state *w)
 
 	HASH_ITER(hh, w->seen, s, tmp) {
 		HASH_DEL(w->seen, s);
+		free(s->t.mm_ids);
+		free(s->t.mm_maps);
 		free(s);
 	}
 	free(w->is_table);
@@ -386,8 +397,12 @@ int mm_folio_truth(struct mmsim *sim, const struct folio *folio, struct folio_tr
 	memset(out, 0, sizeof(*out));
 	if (!err) {
 		HASH_FIND(hh, w.seen, &folio->pfn, sizeof(folio->pfn), s);
-		if (s)
+		if (s) {
 			*out = s->t;
+			/* The per-mm arrays die with the walk. */
+			out->mm_ids = NULL;
+			out->mm_maps = NULL;
+		}
 	}
 	free_walk(&w);
 	return err;

@@ -46,10 +46,14 @@ int copy_page_range(struct mmsim *sim, struct vm_area_struct *dst,
 void change_protection(struct mmsim *sim, struct vm_area_struct *vma, unsigned long start,
 		       unsigned long end);
 
-/* move_page_tables(): mremap's move of [old, old + len) to new_vma at new_addr. */
-int move_page_tables(struct mmsim *sim, struct vm_area_struct *vma, unsigned long old_addr,
-		     struct vm_area_struct *new_vma, unsigned long new_addr,
-		     unsigned long len);
+/*
+ * move_page_tables(): mremap's move of [old, old + len) to new_vma at
+ * new_addr. Returns how many bytes moved: less than len when a page table
+ * could not be allocated.
+ */
+unsigned long move_page_tables(struct mmsim *sim, struct vm_area_struct *vma,
+			       unsigned long old_addr, struct vm_area_struct *new_vma,
+			       unsigned long new_addr, unsigned long len);
 
 /* Tears the whole address space down (exit_mmap). */
 void exit_mmap(struct mmsim *sim, struct mm_struct *mm);

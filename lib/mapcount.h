@@ -27,9 +27,18 @@ struct folio_truth {
 	int pmd_maps;			/* PMD mappings of the whole folio */
 	int total;			/* every PTE and PMD mapping */
 	int nr_mms;			/* distinct mms that map any page */
-	unsigned int mm_ids[4];		/* the first distinct mm ids seen */
-	int mm_maps[4];			/* mappings by each of those mms */
+	unsigned int *mm_ids;		/* those mms' ids, in the order the walk met them */
+	int *mm_maps;			/* mappings by each of them */
 };
+
+/* Mappings of the folio by the mm with this id, according to the truth. */
+static inline int truth_mm_maps(const struct folio_truth *t, unsigned int mm_id)
+{
+	for (int i = 0; i < t->nr_mms; i++)
+		if (t->mm_ids[i] == mm_id)
+			return t->mm_maps[i];
+	return 0;
+}
 
 struct mapcount_ops {
 	const char *name;

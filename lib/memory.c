@@ -439,11 +439,11 @@ static bool move_huge_pmd(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *
 	return true;
 }
 
-int move_page_tables(struct mmsim *sim, struct vm_area_struct *vma, unsigned long old_addr,
-		     struct vm_area_struct *new_vma, unsigned long new_addr,
-		     unsigned long len)
+unsigned long move_page_tables(struct mmsim *sim, struct vm_area_struct *vma,
+			       unsigned long old_addr, struct vm_area_struct *new_vma,
+			       unsigned long new_addr, unsigned long len)
 {
-	unsigned long old_end = old_addr + len;
+	unsigned long old_end = old_addr + len, moved = 0;
 
 	while (old_addr < old_end) {
 		unsigned long extent = pmd_addr_end(old_addr, old_end) - old_addr;
@@ -461,9 +461,7 @@ int move_page_tables(struct mmsim *sim, struct vm_area_struct *vma, unsigned lon
 		}
 		new_pmd = pmd_alloc(sim, new_vma->vm_mm, new_addr);
 		if (!new_pmd || pte_alloc(sim, new_vma->vm_mm, new_pmd))
-			return -ENOMEM;
-		if (pmd_leaf(*new_pmd))
-			return -EEXIST;	/* the destination was unmapped first */
+			break;
 		old_pte = pte_offset(sim, old_pmd, old_addr);
 		new_pte = pte_offset(sim, new_pmd, new_addr);
 		for (unsigned long i = 0; i < extent >> PAGE_SHIFT; i++) {
@@ -473,6 +471,7 @@ int move_page_tables(struct mmsim *sim, struct vm_area_struct *vma, unsigned lon
 next:
 		old_addr += extent;
 		new_addr += extent;
+		moved += extent;
 	}
-	return 0;
+	return moved;
 }

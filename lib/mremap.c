@@ -41,7 +41,7 @@ static int move_vma(struct mmsim *sim, struct mm_struct *mm, unsigned long old_a
 		    unsigned long len, unsigned long new_addr)
 {
 	struct vm_area_struct *vma, *new_vma;
-	unsigned long pgoff;
+	unsigned long pgoff, moved;
 	int err;
 
 	err = do_munmap(sim, mm, new_addr, len);	/* MREMAP_FIXED replaces what is there */
@@ -58,9 +58,17 @@ static int move_vma(struct mmsim *sim, struct mm_struct *mm, unsigned long old_a
 		return -ENOMEM;
 	/* copy_vma() may have merged the source into the destination: look it up again. */
 	vma = vma_lookup(mm, old_addr);
-	err = move_page_tables(sim, vma, old_addr, new_vma, new_addr, len);
-	if (err)
-		return err;
+	moved = move_page_tables(sim, vma, old_addr, new_vma, new_addr, len);
+	if (moved < len) {
+		/*
+		 * As move_vma() does: move the entries back (the old page tables
+		 * are all still there, so this cannot fail) and unmap the new
+		 * area instead of the old.
+		 */
+		move_page_tables(sim, new_vma, new_addr, vma, old_addr, moved);
+		do_munmap(sim, mm, new_addr, len);
+		return -ENOMEM;
+	}
 	return do_munmap(sim, mm, old_addr, len);
 }
 

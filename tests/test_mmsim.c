@@ -324,17 +324,12 @@ static void test_fault_injection(void **state)
 }
 
 /*
- * KNOWN BUG (lib/mremap.c, lib/memory.c move_page_tables): when an
- * allocation fails after copy_vma() (a PTE table at the destination),
- * do_mremap() returns -ENOMEM with the new VMA linked and the PTEs moved so
- * far left at the destination: the model changed (VMAs +1, pages moved).
- * Linux moves the entries back (move_vma()'s error path) and unmaps the new
- * VMA. Reproduction: setup_mixed (6M RW VMA, small pages written at
- * BASE + 3M), mmsim_fail_nth_alloc(sim, 11), mremap(BASE + 3M, 16K,
- * BASE + 4M - 8K): -ENOMEM, and BASE + 3M is no longer present (pagemap
- * 0x8100000000000006 -> 0). Remove the skip() once fixed.
+ * A page table that cannot be allocated in the middle of an mremap: the
+ * entries moved so far go back and the new VMA goes, as move_vma()'s error
+ * path does, so the mappings are where they were. (The split of the old VMA
+ * and the unmapping of the destination stay, as in Linux.)
  */
-static void test_known_bug_mremap_enomem(void **state)
+static void test_mremap_enomem_moves_back(void **state)
 {
 	static const struct scenario mremaps[] = {
 		{ "mremap of small pages", setup_mixed, op_mremap_small, false, true },
@@ -342,31 +337,8 @@ static void test_known_bug_mremap_enomem(void **state)
 	};
 
 	(void)state;
-	skip();
 	for (size_t i = 0; i < 2; i++)
 		run_injection(&mremaps[i]);
-}
-
-/*
- * KNOWN BUG (or doc bug; lib/vma.c split_range, lib/mmap.c do_munmap): a
- * munmap inside one VMA splits at start, then the split at end fails with
- * -ENOMEM and the first split stays: nr_vmas 1 -> 2 after a failed call,
- * although docs/architecture.md says a failed call changes nothing else
- * than a fault's page table / anon_vma or fork's write protection. Linux
- * (vms_gather_munmap_vmas) leaves the split as well, so either the doc
- * should list it or do_munmap should merge back. Reproduction: 6M RW VMA at
- * BASE, fill the first 2M (THP), munmap(BASE + 1M, 16K) with
- * mmsim_fail_nth_alloc(sim, 3).
- */
-static void test_known_bug_munmap_enomem_leaves_split(void **state)
-{
-	static const struct scenario sc = {
-		"munmap splitting a THP VMA (strict)", setup_mixed, op_munmap_middle_2m, false, false,
-	};
-
-	(void)state;
-	skip();
-	run_injection(&sc);
 }
 
 /* ---- two instances ---------------------------------------------------------- */
@@ -585,8 +557,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fault_injection),
-		cmocka_unit_test(test_known_bug_mremap_enomem),
-		cmocka_unit_test(test_known_bug_munmap_enomem_leaves_split),
+		cmocka_unit_test(test_mremap_enomem_moves_back),
 		cmocka_unit_test(test_two_instances),
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_bad_arguments),

@@ -192,7 +192,7 @@ static int linux_verify(struct mmsim *sim, const struct folio *folio,
 				 folio->pfn, folio->_nr_pages_mapped, mapped);
 	for (int slot = 0; slot < 2; slot++) {
 		unsigned int id = folio->_mm_id[slot];
-		int want = 0;
+		int want;
 
 		if (!id) {
 			if (folio->_mm_id_mapcount[slot] != -1)
@@ -200,9 +200,7 @@ static int linux_verify(struct mmsim *sim, const struct folio *folio,
 						 folio->pfn, slot, folio->_mm_id_mapcount[slot]);
 			continue;
 		}
-		for (int i = 0; i < t->nr_mms && i < 4; i++)
-			if (t->mm_ids[i] == id)
-				want = t->mm_maps[i];
+		want = truth_mm_maps(t, id);
 		/* A slot may undercount: mappings added while the mm was untracked. */
 		if (folio->_mm_id_mapcount[slot] + 1 > want)
 			return sim_error(sim, -EUCLEAN, "folio %#lx: slot %d says mm %u maps %d, truth %d",
