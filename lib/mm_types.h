@@ -142,7 +142,8 @@ static inline bool folio_is_zero(const struct folio *folio)
 #define VM_DONTCOPY	0x00020000UL
 #define VM_ACCOUNT	0x00100000UL
 #define VM_WIPEONFORK	0x02000000UL
-#define VM_SOFTDIRTY	0x08000000UL
+/* The modelled kernel, like this machine's, is built without CONFIG_MEM_SOFT_DIRTY. */
+#define VM_SOFTDIRTY	0UL
 #define VM_HUGEPAGE	0x20000000UL
 #define VM_NOHUGEPAGE	0x40000000UL
 #define VM_MERGEABLE	0x80000000UL

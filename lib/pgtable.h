@@ -20,7 +20,7 @@ typedef uint64_t pmd_t;
 #define _PAGE_PSE	(1ULL << 7)	/* PMD leaf: maps 2 MiB */
 #define _PAGE_PROTNONE	(1ULL << 8)	/* present to the kernel, inaccessible to the user */
 #define _PAGE_SPECIAL	(1ULL << 9)	/* no struct page behind it to count (zero page) */
-#define _PAGE_SOFT_DIRTY (1ULL << 11)
+#define _PAGE_SOFT_DIRTY 0ULL		/* no CONFIG_MEM_SOFT_DIRTY, as VM_SOFTDIRTY */
 #define _PAGE_PFN_SHIFT	12
 #define _PAGE_PFN_MASK	(((1ULL << 52) - 1) & ~((1ULL << _PAGE_PFN_SHIFT) - 1))
 

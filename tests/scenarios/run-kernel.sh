@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs one scenario on the live kernel (mode "run") or through mmsim diff
+# (mode "diff") for ctest. Exits 77, which ctest reports as skipped, with
+# the reason on stderr when this machine cannot serve as the oracle.
+set -u
+mode=$1 mmsim=$2 file=$3
+skip() { echo "SKIP: $*" >&2; exit 77; }
+[ "$(id -u)" -eq 0 ] || skip "the kernel executor needs root"
+[ -d /sys/kernel/mm/ksm ] || skip "this kernel has no KSM (/sys/kernel/mm/ksm)"
+[ -e /sys/kernel/mm/transparent_hugepage/hugepages-2048kB/enabled ] ||
+	skip "this kernel has no per-size THP controls"
+[ -r /proc/kpageflags ] || skip "no /proc/kpageflags"
+case "$mode" in
+run)  exec "$mmsim" run --kernel "$file" ;;
+diff) exec "$mmsim" diff "$file" ;;
+*)    echo "usage: $0 run|diff MMSIM FILE" >&2; exit 2 ;;
+esac
