@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The agent: the command loop of one real scenario process on the live
+ * kernel. It does the system calls and memory accesses the executor asks for,
+ * generating page contents in place, and forks itself for `fork P C`.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "kernel_agent.h"
+#include "scenario.h"
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+#ifndef PR_SET_MEMORY_MERGE
+#define PR_SET_MEMORY_MERGE 67
+#endif
+
+#define AGENT_PAGE 4096UL
+
+static int prot_of(int p)
+{
+	return p == PROT_RW ? PROT_READ | PROT_WRITE : p == PROT_R ? PROT_READ : PROT_NONE;
+}
+
+static int advice_of(int a)
+{
+	static const int advice[] = {
+		[ADV_MERGEABLE] = MADV_MERGEABLE, [ADV_UNMERGEABLE] = MADV_UNMERGEABLE,
+		[ADV_DONTNEED] = MADV_DONTNEED, [ADV_HUGEPAGE] = MADV_HUGEPAGE,
+		[ADV_NOHUGEPAGE] = MADV_NOHUGEPAGE,
+	};
+
+	return a >= 0 && a <= ADV_NOHUGEPAGE ? advice[a] : -1;
+}
+
+/*
+ * A fault in the window is the scenario's access, not a bug of ours: tell the
+ * executor what happened (send is async-signal-safe) and die.
+ */
+static void on_fault(int sig, siginfo_t *si, void *uc)
+{
+	struct agent_reply rep = { .err = EFAULT, .sig = sig, .addr = (uintptr_t)si->si_addr };
+
+	(void)uc;
+	send(AGENT_FD, &rep, sizeof(rep), MSG_NOSIGNAL);
+	_exit(128 + sig);
+}
+
+static void setup_signals(void)
+{
+	static const int dfl[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+	struct sigaction sa = { 0 };
+	sigset_t none;
+
+	for (size_t i = 0; i < sizeof(dfl) / sizeof(dfl[0]); i++)
+		signal(dfl[i], SIG_DFL);
+	/* A dead executor shows as EOF; our own forks reap themselves. */
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGCHLD, SIG_IGN);
+	sa.sa_sigaction = on_fault;
+	sa.sa_flags = SA_SIGINFO | SA_RESETHAND;
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/*
+ * Makes fd this process's channel: every other descriptor inherited from the
+ * executor goes (other channels, the lock), so EOF reaches the right side.
+ */
+static void become(int fd)
+{
+	struct agent_reply hello = { .value = (uint64_t)getpid() };
+
+	if (fd != AGENT_FD) {
+		if (dup2(fd, AGENT_FD) < 0)
+			_exit(127);
+		close(fd);
+	}
+	syscall(SYS_close_range, AGENT_FD + 1, ~0U, 0);
+	if (send(AGENT_FD, &hello, sizeof(hello), MSG_NOSIGNAL) != sizeof(hello))
+		_exit(127);
+}
+
+static uint64_t fill_word(const struct agent_req *r, uint64_t n, unsigned int i)
+{
+	switch (r->arg) {
+	case FILL_BYTE:
+		return 0x0101010101010101ULL * (r->value & 0xff);
+	case FILL_PATTERN:
+		return r->value;
+	case FILL_UNIQUE:
+		return scn_splitmix64(r->seed + n * 512 + i);
+	default:
+		return 0;
+	}
+}
+
+/* Whole pages in ascending order, each word stored once, straight into place. */
+static void write_range(const struct agent_req *r)
+{
+	uint64_t n = r->n;
+
+	for (uint64_t a = r->addr; a < r->addr + r->len; a += AGENT_PAGE, n++) {
+		volatile uint64_t *w = (volatile uint64_t *)(uintptr_t)a;
+
+		for (unsigned int i = 0; i < AGENT_PAGE / 8; i++)
+			w[i] = htole64(fill_word(r, n, i));
+	}
+}
+
+static void read_range(const struct agent_req *r)
+{
+	for (uint64_t a = r->addr; a < r->addr + r->len; a += AGENT_PAGE)
+		(void)*(volatile uint8_t *)(uintptr_t)a;
+}
+
+/* One request, and the descriptor passed with a fork request. */
+static bool receive(struct agent_req *r, int *fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { .iov_base = r, .iov_len = sizeof(*r) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	do
+		n = recvmsg(AGENT_FD, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	*fd = -1;
+	cm = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+		memcpy(fd, CMSG_DATA(cm), sizeof(int));
+	return n == sizeof(*r);
+}
+
+static void serve(void) __attribute__((noreturn));
+
+static void serve(void)
+{
+	for (;;) {
+		struct agent_reply rep = { 0 };
+		struct agent_req r;
+		void *addr, *p;
+		pid_t pid;
+		int fd;
+
+		if (!receive(&r, &fd))
+			_exit(0);	/* the executor is gone */
+		addr = (void *)(uintptr_t)r.addr;
+		switch (r.op) {
+		case AG_MMAP:
+			p = mmap(addr, r.len, prot_of(r.arg),
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+			if (p == MAP_FAILED) {
+				rep.err = errno;
+			} else if (p != addr) {
+				/* A kernel without MAP_FIXED_NOREPLACE took it as a hint. */
+				munmap(p, r.len);
+				rep.err = EEXIST;
+			}
+			break;
+		case AG_MUNMAP:
+			rep.err = munmap(addr, r.len) ? errno : 0;
+			break;
+		case AG_MPROTECT:
+			rep.err = mprotect(addr, r.len, prot_of(r.arg)) ? errno : 0;
+			break;
+		case AG_MREMAP:
+			p = mremap(addr, r.len, r.len, MREMAP_MAYMOVE | MREMAP_FIXED,
+				   (void *)(uintptr_t)r.addr2);
+			rep.err = p == MAP_FAILED ? errno : 0;
+			break;
+		case AG_MADVISE:
+			rep.err = madvise(addr, r.len, advice_of(r.arg)) ? errno : 0;
+			break;
+		case AG_PRCTL_MERGE:
+			rep.err = prctl(PR_SET_MEMORY_MERGE, r.arg, 0, 0, 0) ? errno : 0;
+			break;
+		case AG_WRITE:
+			write_range(&r);
+			break;
+		case AG_POKE:
+			*(volatile uint8_t *)addr = (uint8_t)r.value;
+			break;
+		case AG_READ:
+			read_range(&r);
+			break;
+		case AG_BYTE:
+			rep.value = *(volatile uint8_t *)addr;
+			break;
+		case AG_FORK:
+			if (fd < 0) {
+				rep.err = EBADF;
+				break;
+			}
+			pid = fork();
+			if (pid == 0) {
+				/* The child: same memory, its own channel, same loop. */
+				become(fd);
+				continue;
+			}
+			close(fd);
+			if (pid < 0)
+				rep.err = errno;
+			else
+				rep.value = (uint64_t)pid;
+			break;
+		case AG_EXIT:
+			_exit(0);
+		default:
+			rep.err = EINVAL;
+			break;
+		}
+		if (fd >= 0 && r.op != AG_FORK)
+			close(fd);
+		if (send(AGENT_FD, &rep, sizeof(rep), MSG_NOSIGNAL) != sizeof(rep))
+			_exit(0);
+	}
+}
+
+void kernel_agent_start(int fd)
+{
+	setup_signals();
+	become(fd);
+	serve();
+}
+
+/*
+ * A process for `proc P` is the executor's binary exec'd afresh with this
+ * variable set, so it starts with little memory of its own: with `prctl P
+ * merge on` KSM then finds few pages outside the window to merge. It becomes
+ * the agent here, before main(), if its channel really is on AGENT_FD.
+ */
+__attribute__((constructor)) static void agent_entry(void)
+{
+	const char *v = getenv(AGENT_ENV);
+	int type = 0;
+	socklen_t len = sizeof(type);
+
+	if (!v || strcmp(v, "1"))
+		return;
+	unsetenv(AGENT_ENV);
+	if (getsockopt(AGENT_FD, SOL_SOCKET, SO_TYPE, &type, &len) || type != SOCK_SEQPACKET)
+		return;
+	kernel_agent_start(AGENT_FD);
+}

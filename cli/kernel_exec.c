@@ -1,0 +1,1530 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The live-kernel executor: runs a scenario on this machine's Linux through
+ * real processes (kernel_agent.c), the real ksmd and the real /proc and /sys
+ * files, and puts back every setting it changed, even when interrupted.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kernel_agent.h"
+#include "scenario.h"
+
+#define KSM_DIR		"/sys/kernel/mm/ksm/"
+#define THP_DIR		"/sys/kernel/mm/transparent_hugepage/"
+#define LOCK_PATH	"/run/mmsim-kernel.lock"
+
+#define AGENT_TIMEOUT_MS	120000	/* one command, e.g. writing a large range */
+#define EXIT_TIMEOUT_MS		30000	/* a process's teardown */
+#define KSMD_TIMEOUT_MS		120000	/* one full pass of ksmd */
+#define LOCK_TIMEOUT_S		120
+
+/*
+ * Between scans ksmd sleeps an hour; a scan wakes it by changing
+ * sleep_millisecs between these two values.
+ */
+#define KSM_IDLE_SLEEP_MS	3600000
+/* pages_to_scan during a scan: more than any pass visits, so a batch is a pass. */
+#define KSM_SCAN_PAGES		"1000000000"
+
+#define PM_PRESENT		(1ULL << 63)
+#define PM_EXCLUSIVE		(1ULL << 56)
+#define PM_PFN_MASK		((1ULL << 55) - 1)
+#define KPF_COMPOUND_HEAD	15
+#define KPF_COMPOUND_TAIL	16
+#define FOLIO_WALK_MAX		(1UL << 18)	/* pages: a 1G folio at most */
+
+struct kproc {
+	pid_t pid;			/* 0: no such process (yet, or any more) */
+	int fd;				/* its channel */
+	int pidfd;			/* to see it gone, child or not */
+};
+
+struct kexec {
+	struct kproc proc[SCN_MAX_PROCS];
+	int lock_fd, kpagecount_fd, kpageflags_fd;
+	pid_t ksmd;			/* 0 when not found: ksmd waits then use a delay */
+	long long base_full_scans, base_pages_scanned, base_pages_skipped;
+	char pages_to_scan[24];		/* the scenario's value, back after each scan */
+	int old_subreaper;
+};
+
+/* ---- Settings ------------------------------------------------------------------ */
+
+/*
+ * Everything the executor may write, saved before the first write. The
+ * restore runs from a signal handler too, so it keeps to plain system calls
+ * on these fixed buffers. Order matters: KSM first, with sleep_millisecs
+ * last so that its write wakes ksmd only once run is back.
+ */
+struct setting {
+	char path[112];
+	char saved[64];
+	bool valid;
+};
+
+static struct setting settings[48];
+static int nr_settings;
+static bool ksm_saved;			/* run=2 before putting KSM back */
+static struct kexec *active;		/* what a signal handler tears down */
+static volatile sig_atomic_t armed;	/* settings changed and not yet restored */
+
+static const int fatal_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM };
+static struct sigaction old_actions[4];
+static bool handlers_installed;
+
+static int fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static const char *errno_name(int e)
+{
+	static const struct { int e; const char *name; } names[] = {
+		{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { ESRCH, "ESRCH" }, { EINTR, "EINTR" },
+		{ EIO, "EIO" }, { EBADF, "EBADF" }, { EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" },
+		{ EACCES, "EACCES" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" }, { EEXIST, "EEXIST" },
+		{ ENODEV, "ENODEV" }, { EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" },
+		{ ENOSYS, "ENOSYS" }, { EOPNOTSUPP, "EOPNOTSUPP" }, { ETIMEDOUT, "ETIMEDOUT" },
+	};
+	static char other[24];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].e == e)
+			return names[i].name;
+	snprintf(other, sizeof(other), "errno %d", e);
+	return other;
+}
+
+static const char *signal_name(int sig)
+{
+	static char other[24];
+
+	switch (sig) {
+	case SIGSEGV: return "SIGSEGV";
+	case SIGBUS: return "SIGBUS";
+	case SIGKILL: return "SIGKILL";
+	case SIGTERM: return "SIGTERM";
+	case SIGINT: return "SIGINT";
+	case SIGABRT: return "SIGABRT";
+	default:
+		snprintf(other, sizeof(other), "signal %d", sig);
+		return other;
+	}
+}
+
+/* Writes a sysfs value: 0 or -errno. Async-signal-safe. */
+static int write_raw(const char *path, const char *value)
+{
+	size_t len = strlen(value);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	do
+		n = write(fd, value, len);
+	while (n < 0 && errno == EINTR);
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	return (int)n;
+}
+
+/* Reads a small file into buf: 0 or -errno. */
+static int read_all(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* Its first line, without the newline. */
+static int read_text(const char *path, char *buf, size_t len)
+{
+	int ret = read_all(path, buf, len);
+
+	if (!ret)
+		buf[strcspn(buf, "\n")] = '\0';
+	return ret;
+}
+
+static int read_number(const char *path, long long *v)
+{
+	char buf[64], *end;
+	int ret = read_text(path, buf, sizeof(buf));
+
+	if (ret)
+		return ret;
+	errno = 0;
+	*v = strtoll(buf, &end, 10);
+	return errno || end == buf ? -EINVAL : 0;
+}
+
+/* The value a write would set again: "always [madvise] never" gives madvise. */
+static void current_value(const char *raw, char *out, size_t len)
+{
+	const char *b = strchr(raw, '['), *e = b ? strchr(b, ']') : NULL;
+
+	if (b && e)
+		snprintf(out, len, "%.*s", (int)(e - b - 1), b + 1);
+	else
+		snprintf(out, len, "%s", raw);
+}
+
+/* Saves a setting; -errno when it cannot be read (absent on this kernel). */
+static int save_setting(const char *path)
+{
+	struct setting *s = &settings[nr_settings];
+	char raw[64];
+	int ret;
+
+	if (nr_settings == (int)(sizeof(settings) / sizeof(settings[0])))
+		return -ENOSPC;
+	ret = read_text(path, raw, sizeof(raw));
+	if (ret)
+		return ret;
+	snprintf(s->path, sizeof(s->path), "%s", path);
+	current_value(raw, s->saved, sizeof(s->saved));
+	s->valid = true;
+	nr_settings++;
+	return 0;
+}
+
+static const char *saved_value(const char *path)
+{
+	for (int i = 0; i < nr_settings; i++)
+		if (!strcmp(settings[i].path, path))
+			return settings[i].saved;
+	return NULL;
+}
+
+/*
+ * Puts every saved setting back. run=2 first: it unmerges what the scenario
+ * left and frees ksmd's state, so that max_page_sharing and
+ * merge_across_nodes can be restored (EBUSY while KSM pages exist).
+ * Async-signal-safe.
+ */
+static void restore_settings(void)
+{
+	const char *advisor = saved_value(KSM_DIR "advisor_mode");
+
+	if (ksm_saved)
+		write_raw(KSM_DIR "run", "2");
+	for (int i = 0; i < nr_settings; i++) {
+		struct setting *s = &settings[i];
+
+		/* With the advisor on, the kernel owns pages_to_scan (and refuses writes). */
+		if (advisor && strcmp(advisor, "none") &&
+		    !strcmp(s->path, KSM_DIR "pages_to_scan"))
+			continue;
+		if (write_raw(s->path, s->saved)) {
+			static const char msg[] = "mmsim: could not restore ";
+
+			write(STDERR_FILENO, msg, sizeof(msg) - 1);
+			write(STDERR_FILENO, s->path, strlen(s->path));
+			write(STDERR_FILENO, "\n", 1);
+		}
+	}
+}
+
+/* ---- Processes ------------------------------------------------------------------ */
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* Waits for fd to be readable: 1, 0 on timeout. Async-signal-safe. */
+static int wait_readable(int fd, long timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int ret;
+
+	for (;;) {
+		long left = deadline - now_ms();
+
+		ret = poll(&p, 1, left > 0 ? (int)left : 0);
+		if (ret > 0)
+			return 1;
+		if (ret == 0 || errno != EINTR)
+			return 0;
+	}
+}
+
+/* Forgets a process that is gone (or is being killed), reaping it if ours. */
+static void proc_forget(struct kproc *p)
+{
+	if (p->fd >= 0)
+		close(p->fd);
+	if (p->pidfd >= 0)
+		close(p->pidfd);
+	if (p->pid > 0)
+		waitpid(p->pid, NULL, WNOHANG);
+	p->pid = 0;
+	p->fd = p->pidfd = -1;
+}
+
+/*
+ * Kills every scenario process and waits until each is gone (its address
+ * space with it), then restores the settings. Idempotent; async-signal-safe.
+ */
+static void teardown(struct kexec *ke)
+{
+	if (!armed)
+		return;
+	for (int i = 0; i < SCN_MAX_PROCS; i++)
+		if (ke->proc[i].pid > 0)
+			kill(ke->proc[i].pid, SIGKILL);
+	for (int i = 0; i < SCN_MAX_PROCS; i++) {
+		struct kproc *p = &ke->proc[i];
+
+		if (p->pid <= 0)
+			continue;
+		if (p->pidfd >= 0)
+			wait_readable(p->pidfd, EXIT_TIMEOUT_MS);
+		proc_forget(p);
+	}
+	/* Orphans handed to us as subreaper; a process still forking sees EOF and exits. */
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	restore_settings();
+	armed = 0;
+}
+
+static void on_signal(int sig)
+{
+	if (active)
+		teardown(active);
+	/* Die of the signal once the handler returns: it is blocked until then. */
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void install_handlers(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < 4; i++)
+		sigaddset(&sa.sa_mask, fatal_signals[i]);
+	for (size_t i = 0; i < 4; i++)
+		sigaction(fatal_signals[i], &sa, &old_actions[i]);
+	handlers_installed = true;
+}
+
+static void block_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < 4; i++)
+		sigaddset(&set, fatal_signals[i]);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+/* Tears down and frees everything; used by finish and by a failed create. */
+static void kexec_release(struct kexec *ke)
+{
+	sigset_t old;
+
+	block_signals(&old);
+	teardown(ke);
+	active = NULL;
+	for (size_t i = 0; handlers_installed && i < 4; i++)
+		sigaction(fatal_signals[i], &old_actions[i], NULL);
+	handlers_installed = false;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	prctl(PR_SET_CHILD_SUBREAPER, ke->old_subreaper, 0, 0, 0);
+	if (ke->kpagecount_fd >= 0)
+		close(ke->kpagecount_fd);
+	if (ke->kpageflags_fd >= 0)
+		close(ke->kpageflags_fd);
+	if (ke->lock_fd >= 0)
+		close(ke->lock_fd);	/* releases the flock */
+	nr_settings = 0;
+	ksm_saved = false;
+	free(ke);
+}
+
+static int pidfd_open_(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+/* Why a process stopped answering. */
+static void death_reason(struct kproc *p, char *buf, size_t len)
+{
+	int status;
+
+	if (p->pidfd >= 0)
+		wait_readable(p->pidfd, 1000);
+	if (waitpid(p->pid, &status, WNOHANG) == p->pid && WIFSIGNALED(status))
+		snprintf(buf, len, "killed by %s", signal_name(WTERMSIG(status)));
+	else if (p->pid > 0 && kill(p->pid, 0) && errno == ESRCH)
+		snprintf(buf, len, "it died");
+	else
+		snprintf(buf, len, "its channel closed");
+}
+
+/* Waits for one reply on fd; -1 with a message when the process died or hung. */
+static int receive_reply(struct kexec *ke, int slot, int fd, struct agent_reply *rep,
+			 const char *what, char *err, size_t len)
+{
+	struct kproc *p = &ke->proc[slot];
+	char why[64];
+	ssize_t n;
+
+	if (!wait_readable(fd, AGENT_TIMEOUT_MS))
+		return fail(err, len, "%s: no answer within %d s", what, AGENT_TIMEOUT_MS / 1000);
+	do
+		n = recv(fd, rep, sizeof(*rep), 0);
+	while (n < 0 && errno == EINTR);
+	if (n == sizeof(*rep) && rep->sig) {
+		snprintf(why, sizeof(why), "%s at %#llx", signal_name(rep->sig),
+			 (unsigned long long)rep->addr);
+		proc_forget(p);
+		return fail(err, len, "%s: %s", what, why);
+	}
+	if (n != sizeof(*rep)) {
+		death_reason(p, why, sizeof(why));
+		proc_forget(p);
+		return fail(err, len, "%s: the process stopped answering (%s)", what, why);
+	}
+	return 0;
+}
+
+/* Sends a request (with a descriptor for fork) to the process in slot. */
+static int send_request(struct kproc *p, const struct agent_req *r, int pass_fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { .iov_base = (void *)r, .iov_len = sizeof(*r) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t n;
+
+	if (pass_fd >= 0) {
+		struct cmsghdr *cm;
+
+		memset(&u, 0, sizeof(u));
+		msg.msg_control = u.buf;
+		msg.msg_controllen = sizeof(u.buf);
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &pass_fd, sizeof(int));
+	}
+	do
+		n = sendmsg(p->fd, &msg, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n == sizeof(*r) ? 0 : -1;
+}
+
+/* One request and its reply; a failed system call is a Bail out! naming it. */
+static int agent_call(struct scn_executor *ex, const struct scn_command *c, int slot,
+		      struct agent_req *r, struct agent_reply *rep, char *err, size_t len)
+{
+	struct kexec *ke = ex->priv;
+	struct kproc *p = &ke->proc[slot];
+
+	if (p->pid <= 0)
+		return fail(err, len, "no process %s (create it with proc or fork)",
+			    ex->scn->procs[slot]);
+	memset(rep, 0, sizeof(*rep));
+	if (send_request(p, r, -1)) {
+		char why[64];
+
+		death_reason(p, why, sizeof(why));
+		proc_forget(p);
+		return fail(err, len, "%s: process %s is gone (%s)", c->text, ex->scn->procs[slot], why);
+	}
+	if (receive_reply(ke, slot, p->fd, rep, c->text, err, len))
+		return -1;
+	if (rep->err)
+		return fail(err, len, "%s: %s", c->text, errno_name(rep->err));
+	return 0;
+}
+
+/* Waits for a new process's hello and opens its pidfd. */
+static int greet(struct kexec *ke, int slot, pid_t expect, const char *what, char *err,
+		 size_t len)
+{
+	struct kproc *p = &ke->proc[slot];
+	struct agent_reply hello;
+
+	p->pid = expect;
+	if (receive_reply(ke, slot, p->fd, &hello, what, err, len))
+		return -1;
+	if ((pid_t)hello.value != expect)
+		return fail(err, len, "%s: the new process says it is pid %llu, not %d", what,
+			    (unsigned long long)hello.value, expect);
+	p->pidfd = pidfd_open_(expect);
+	if (p->pidfd < 0)
+		return fail(err, len, "%s: pidfd_open: %s", what, errno_name(errno));
+	return 0;
+}
+
+static int proc_create(struct scn_executor *ex, const struct scn_command *c, char *err,
+		       size_t len)
+{
+	struct kexec *ke = ex->priv;
+	struct kproc *p = &ke->proc[c->proc[0]];
+	pid_t parent = getpid(), pid;
+	sigset_t old;
+	int sv[2];
+
+	if (p->pid > 0)
+		return fail(err, len, "process %s exists already", ex->scn->procs[c->proc[0]]);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		return fail(err, len, "%s: socketpair: %s", c->text, errno_name(errno));
+	fflush(NULL);
+	/* Our handlers must not run in the child: it resets them before unblocking. */
+	block_signals(&old);
+	pid = fork();
+	if (pid == 0) {
+		static char *const argv[] = { "mmsim-agent", NULL };
+		static char *const envp[] = { AGENT_ENV "=1", NULL };
+
+		/* Dies with the executor, whatever kills it (this survives exec). */
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		if (getppid() != parent)
+			_exit(0);
+		/*
+		 * A fresh image rather than a copy of ours, so that little
+		 * memory outside the window is there to merge; the agent's
+		 * constructor takes over. Without /proc, a plain fork will do.
+		 */
+		if (dup2(sv[1], AGENT_FD) == AGENT_FD && !fcntl(AGENT_FD, F_SETFD, 0)) {
+			syscall(SYS_close_range, AGENT_FD + 1, ~0U, 0);
+			execve("/proc/self/exe", argv, envp);
+			kernel_agent_start(AGENT_FD);
+		}
+		kernel_agent_start(sv[1]);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(sv[1]);
+	if (pid < 0) {
+		close(sv[0]);
+		return fail(err, len, "%s: fork: %s", c->text, errno_name(errno));
+	}
+	p->fd = sv[0];
+	return greet(ke, c->proc[0], pid, c->text, err, len);
+}
+
+static int proc_fork(struct scn_executor *ex, const struct scn_command *c, char *err,
+		     size_t len)
+{
+	struct kexec *ke = ex->priv;
+	struct kproc *parent = &ke->proc[c->proc[0]], *child = &ke->proc[c->proc[1]];
+	struct agent_req r = { .op = AG_FORK };
+	struct agent_reply rep;
+	int sv[2], ret;
+
+	if (parent->pid <= 0)
+		return fail(err, len, "no process %s (create it with proc or fork)",
+			    ex->scn->procs[c->proc[0]]);
+	if (child->pid > 0)
+		return fail(err, len, "process %s exists already", ex->scn->procs[c->proc[1]]);
+	/* The child's channel exists before the fork, so it can answer at once. */
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		return fail(err, len, "%s: socketpair: %s", c->text, errno_name(errno));
+	ret = send_request(parent, &r, sv[1]);
+	close(sv[1]);
+	if (ret) {
+		close(sv[0]);
+		return fail(err, len, "%s: process %s is gone", c->text, ex->scn->procs[c->proc[0]]);
+	}
+	if (receive_reply(ke, c->proc[0], parent->fd, &rep, c->text, err, len)) {
+		close(sv[0]);
+		return -1;
+	}
+	if (rep.err) {
+		close(sv[0]);
+		return fail(err, len, "%s: fork: %s", c->text, errno_name(rep.err));
+	}
+	child->fd = sv[0];
+	return greet(ke, c->proc[1], (pid_t)rep.value, c->text, err, len);
+}
+
+/* exit P: returns once P is gone, and with it its address space. */
+static int proc_exit(struct scn_executor *ex, const struct scn_command *c, char *err,
+		     size_t len)
+{
+	struct kexec *ke = ex->priv;
+	struct kproc *p = &ke->proc[c->proc[0]];
+	struct agent_req r = { .op = AG_EXIT };
+
+	if (p->pid <= 0)
+		return fail(err, len, "no process %s (create it with proc or fork)",
+			    ex->scn->procs[c->proc[0]]);
+	send_request(p, &r, -1);
+	/*
+	 * A pidfd is readable once the process has passed exit_mm() and become
+	 * a zombie (or been reaped by its parent): the mm is torn down by then.
+	 */
+	if (!wait_readable(p->pidfd, EXIT_TIMEOUT_MS))
+		return fail(err, len, "%s: process %s still exists after %d s", c->text,
+			    ex->scn->procs[c->proc[0]], EXIT_TIMEOUT_MS / 1000);
+	proc_forget(p);
+	return 0;
+}
+
+/* ---- Memory commands ------------------------------------------------------------ */
+
+static int memory_command(struct scn_executor *ex, const struct scn_command *c, char *err,
+			  size_t len)
+{
+	struct agent_req r = { .addr = c->addr, .len = c->len, .addr2 = c->addr2 };
+	struct agent_reply rep;
+	int ret;
+
+	switch (c->kind) {
+	case CMD_MMAP:
+		r.op = AG_MMAP;
+		r.arg = c->prot;
+		break;
+	case CMD_MUNMAP:
+		r.op = AG_MUNMAP;
+		break;
+	case CMD_MPROTECT:
+		r.op = AG_MPROTECT;
+		r.arg = c->prot;
+		break;
+	case CMD_MREMAP:
+		r.op = AG_MREMAP;
+		break;
+	case CMD_MADVISE:
+		r.op = AG_MADVISE;
+		r.arg = c->advice;
+		break;
+	case CMD_PRCTL:
+		r.op = AG_PRCTL_MERGE;
+		r.arg = c->on;
+		break;
+	case CMD_WRITE:
+		r.op = AG_WRITE;
+		r.arg = c->fill.kind;
+		r.value = c->fill.value;
+		r.seed = ex->seed;
+		r.n = ex->unique_pages;
+		break;
+	case CMD_POKE:
+		r.op = AG_POKE;
+		r.value = c->n;
+		break;
+	case CMD_READ:
+		r.op = AG_READ;
+		break;
+	default:
+		return fail(err, len, "%s: not a memory command", c->text);
+	}
+	ret = agent_call(ex, c, c->proc[0], &r, &rep, err, len);
+	if (!ret && c->kind == CMD_WRITE && c->fill.kind == FILL_UNIQUE)
+		ex->unique_pages += c->len / 4096;
+	return ret;
+}
+
+/* ---- KSM ------------------------------------------------------------------------ */
+
+static int ksm_write(const char *key, const char *value, char *err, size_t len)
+{
+	char path[128];
+	int ret;
+
+	snprintf(path, sizeof(path), KSM_DIR "%s", key);
+	ret = write_raw(path, value);
+	if (ret == -ENOENT)
+		return fail(err, len, "this kernel has no %s", path);
+	if (ret)
+		return fail(err, len, "writing %s to %s: %s", value, path, errno_name(-ret));
+	return 0;
+}
+
+static int ksm_read(const char *key, long long *v)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), KSM_DIR "%s", key);
+	return read_number(path, v);
+}
+
+/* ksmd's scheduler state ('S' asleep) and voluntary context switches. */
+static int ksmd_state(struct kexec *ke, char *state, long long *nvcsw)
+{
+	char path[64], buf[2048], *s;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", ke->ksmd);
+	if (read_text(path, buf, sizeof(buf)))
+		return -1;
+	s = strrchr(buf, ')');
+	if (!s || s[1] != ' ')
+		return -1;
+	*state = s[2];
+	snprintf(path, sizeof(path), "/proc/%d/status", ke->ksmd);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	*nvcsw = -1;
+	while (fgets(buf, sizeof(buf), f))
+		if (sscanf(buf, "voluntary_ctxt_switches: %lld", nvcsw) == 1)
+			break;
+	fclose(f);
+	return 0;
+}
+
+/*
+ * Waits until ksmd sleeps (TASK_INTERRUPTIBLE shows as 'S'). Its only such
+ * sleeps are its two waits, between batches and while stopped; inside a pass
+ * it sleeps uninterruptibly ('D') or runs.
+ */
+static int ksmd_wait_asleep(struct kexec *ke, char *err, size_t len)
+{
+	long deadline = now_ms() + KSMD_TIMEOUT_MS;
+	long long nvcsw;
+	char state;
+
+	if (!ke->ksmd) {
+		sleep_ms(100);
+		return 0;
+	}
+	for (;;) {
+		if (ksmd_state(ke, &state, &nvcsw))
+			return fail(err, len, "cannot read the state of ksmd (pid %d)", ke->ksmd);
+		if (state == 'S')
+			return 0;
+		if (now_ms() > deadline)
+			return fail(err, len, "ksmd did not go to sleep within %d s",
+				    KSMD_TIMEOUT_MS / 1000);
+		sleep_ms(1);
+	}
+}
+
+/*
+ * Sends a stopped (run=0) ksmd to its stopped wait: if it still sleeps
+ * between batches, a changed sleep_millisecs ends that sleep, and finding
+ * run=0 it goes to wait for run. Only from there does writing run=1 wake it.
+ */
+static int ksmd_park(struct kexec *ke, char *err, size_t len)
+{
+	long long cur = 0;
+	char value[24];
+
+	ksm_read("sleep_millisecs", &cur);
+	snprintf(value, sizeof(value), "%d",
+		 cur == KSM_IDLE_SLEEP_MS ? KSM_IDLE_SLEEP_MS + 1 : KSM_IDLE_SLEEP_MS);
+	if (ksm_write("sleep_millisecs", value, err, len))
+		return -1;
+	return ksmd_wait_asleep(ke, err, len);
+}
+
+/*
+ * One full pass of ksmd, no more. ksmd is stopped (run=0) and parked; run=1
+ * wakes it, and with pages_to_scan above the pages of any pass its batch
+ * is exactly one pass (ksm_do_scan() returns at the end of a pass). After the
+ * batch it reads sleep_millisecs and sleeps an hour; once it sleeps, run=0
+ * (which takes ksm_thread_mutex, so no batch can be under way) keeps any
+ * later wake-up (a new mm registering, the hour running out) from starting
+ * another pass. *none: ksmd had no mm to scan, so no pass happened.
+ */
+static int ksm_one_pass(struct kexec *ke, bool *none, char *err, size_t len)
+{
+	long deadline = now_ms() + KSMD_TIMEOUT_MS;
+	long long before, fs, nvcsw0 = -1, nvcsw;
+	char state;
+
+	*none = false;
+	if (ksmd_park(ke, err, len) || ksm_write("pages_to_scan", KSM_SCAN_PAGES, err, len))
+		return -1;
+	if (ksm_read("full_scans", &before))
+		return fail(err, len, "cannot read " KSM_DIR "full_scans");
+	if (ke->ksmd)
+		ksmd_state(ke, &state, &nvcsw0);
+	if (ksm_write("run", "1", err, len))
+		return -1;
+	for (;;) {
+		if (ksm_read("full_scans", &fs))
+			return fail(err, len, "cannot read " KSM_DIR "full_scans");
+		if (fs != before)
+			break;
+		/*
+		 * Woken, it went back to its stopped wait without a pass: its
+		 * list of mms is empty (ksmd_should_run() is false). Confirm it
+		 * stays asleep, then let run=0 below make sure.
+		 */
+		if (ke->ksmd && !ksmd_state(ke, &state, &nvcsw) && state == 'S' && nvcsw != nvcsw0) {
+			long long again;
+
+			sleep_ms(20);
+			if (!ksm_read("full_scans", &fs) && fs == before &&
+			    !ksmd_state(ke, &state, &again) && state == 'S' && again == nvcsw) {
+				*none = true;
+				break;
+			}
+			continue;
+		}
+		if (now_ms() > deadline) {
+			ksm_write("run", "0", err, len);
+			return fail(err, len, "ksm scan: ksmd did not finish a pass within %d s",
+				    KSMD_TIMEOUT_MS / 1000);
+		}
+		sleep_ms(1);
+	}
+	/* Asleep between batches: it has read sleep_millisecs, so the next park works. */
+	if (!*none && ksmd_wait_asleep(ke, err, len))
+		return -1;
+	if (ksm_write("run", "0", err, len) || ksm_write("pages_to_scan", ke->pages_to_scan, err, len))
+		return -1;
+	if (ksm_read("full_scans", &fs))
+		return fail(err, len, "cannot read " KSM_DIR "full_scans");
+	if (*none && fs == before + 1)
+		*none = false;	/* it was slower than it looked */
+	if (fs != before + (*none ? 0 : 1))
+		return fail(err, len, "ksm scan: ksmd ran %lld passes instead of one", fs - before);
+	return 0;
+}
+
+static int ksm_scan(struct scn_executor *ex, const struct scn_command *c, char *err, size_t len)
+{
+	struct kexec *ke = ex->priv;
+
+	for (unsigned long i = 0; i < c->n; i++) {
+		bool none;
+
+		if (ksm_one_pass(ke, &none, err, len))
+			return -1;
+		if (none) {
+			/* As on the kernel: with no mm registered, ksmd does not run. */
+			ex->comment(ex->comment_ctx, "ksm scan: no process is registered with KSM, "
+				    "ksmd ran no pass");
+			break;
+		}
+	}
+	return 0;
+}
+
+static int ksm_unmerge(struct kexec *ke, char *err, size_t len)
+{
+	long long fs;
+
+	/* The write returns once everything is unmerged and ksmd's state freed. */
+	if (ksm_write("run", "2", err, len) || ksm_write("run", "0", err, len))
+		return -1;
+	/* The kernel sets full_scans back to 0; count from there. */
+	if (ksm_read("full_scans", &fs))
+		return fail(err, len, "cannot read " KSM_DIR "full_scans");
+	ke->base_full_scans = fs;
+	return 0;
+}
+
+static int ksm_set(struct kexec *ke, const struct scn_command *c, char *err, size_t len)
+{
+	for (int i = 0; i < c->nr_ksm; i++) {
+		char value[24];
+
+		snprintf(value, sizeof(value), "%lu", c->ksm[i].value);
+		if (ksm_write(c->ksm[i].key, value, err, len)) {
+			char why[256];
+
+			snprintf(why, sizeof(why), "%s", err);
+			return fail(err, len, "%s: %s", c->text, why);
+		}
+		if (!strcmp(c->ksm[i].key, "pages_to_scan"))
+			snprintf(ke->pages_to_scan, sizeof(ke->pages_to_scan), "%s", value);
+	}
+	return 0;
+}
+
+/* ---- Settings commands ---------------------------------------------------------- */
+
+static const char *const thp_mode_names[] = { "always", "madvise", "inherit", "never" };
+
+static int thp_set(const struct scn_command *c, char *err, size_t len)
+{
+	const char *mode = thp_mode_names[c->thp_mode];
+	char path[128];
+	int ret;
+
+	if (c->thp_size)
+		snprintf(path, sizeof(path), THP_DIR "hugepages-%lukB/enabled", c->thp_size >> 10);
+	else
+		snprintf(path, sizeof(path), THP_DIR "enabled");
+	if (access(path, F_OK)) {
+		/* Before 6.8 there are no per-size controls: 2M is the top-level switch. */
+		if (c->thp_size != (2UL << 20))
+			return fail(err, len, "%s: this kernel has no %s", c->text, path);
+		snprintf(path, sizeof(path), THP_DIR "enabled");
+		if (c->thp_mode == THP_INHERIT)
+			return fail(err, len, "%s: no per-size controls, nothing to inherit", c->text);
+	}
+	ret = write_raw(path, mode);
+	if (ret)
+		return fail(err, len, "%s: writing %s to %s: %s", c->text, mode, path,
+			    errno_name(-ret));
+	return 0;
+}
+
+static int kernel_version(const struct scn_command *c, char *err, size_t len)
+{
+	struct utsname u;
+	size_t n = strlen(c->word);
+
+	if (uname(&u))
+		return fail(err, len, "uname: %s", errno_name(errno));
+	/* "6.1" must not match "6.18.44": the version ends at a non-digit. */
+	if (strncmp(u.release, c->word, n) || (u.release[n] >= '0' && u.release[n] <= '9'))
+		return fail(err, len, "the scenario expects Linux %s, this kernel is %s", c->word,
+			    u.release);
+	return 0;
+}
+
+static int kernel_run(struct scn_executor *ex, const struct scn_command *c, char *err,
+		      size_t len)
+{
+	struct kexec *ke = ex->priv;
+	char line[600];
+
+	switch (c->kind) {
+	case CMD_KERNEL:
+		return kernel_version(c, err, len);
+	case CMD_SEED:
+		ex->seed = c->n;
+		return 0;
+	case CMD_THP:
+		return thp_set(c, err, len);
+	case CMD_KSM_SET:
+		return ksm_set(ke, c, err, len);
+	case CMD_KSM_SCAN:
+		return ksm_scan(ex, c, err, len);
+	case CMD_KSM_UNMERGE:
+		return ksm_unmerge(ke, err, len);
+	case CMD_PROC:
+		return proc_create(ex, c, err, len);
+	case CMD_FORK:
+		return proc_fork(ex, c, err, len);
+	case CMD_EXIT:
+		return proc_exit(ex, c, err, len);
+	case CMD_SCHEME:
+	case CMD_KSM_SKIP:
+	case CMD_SHOW:
+		snprintf(line, sizeof(line), "skipped on the kernel: %s", c->text);
+		ex->comment(ex->comment_ctx, line);
+		return 0;
+	default:
+		return memory_command(ex, c, err, len);
+	}
+}
+
+/* ---- Queries -------------------------------------------------------------------- */
+
+static void skip(struct scn_answer *ans, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void skip(struct scn_answer *ans, const char *fmt, ...)
+{
+	va_list ap;
+
+	ans->skip = true;
+	va_start(ap, fmt);
+	vsnprintf(ans->reason, sizeof(ans->reason), fmt, ap);
+	va_end(ap);
+}
+
+static pid_t query_pid(struct scn_executor *ex, int slot, char *err, size_t len)
+{
+	struct kexec *ke = ex->priv;
+
+	if (ke->proc[slot].pid <= 0)
+		return fail(err, len, "no process %s (create it with proc or fork)",
+			    ex->scn->procs[slot]), 0;
+	return ke->proc[slot].pid;
+}
+
+static int pagemap(pid_t pid, unsigned long addr, uint64_t *e, char *err, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(err, len, "cannot open %s: %s", path, errno_name(errno));
+	n = pread(fd, e, sizeof(*e), (off_t)(addr / 4096 * sizeof(*e)));
+	close(fd);
+	if (n != sizeof(*e))
+		return fail(err, len, "cannot read %s: %s", path, n < 0 ? errno_name(errno) : "short");
+	return 0;
+}
+
+static int kpage(int fd, const char *file, uint64_t pfn, uint64_t *v, char *err, size_t len)
+{
+	if (pread(fd, v, sizeof(*v), (off_t)(pfn * sizeof(*v))) != sizeof(*v))
+		return fail(err, len, "cannot read %s for pfn %#llx: %s", file,
+			    (unsigned long long)pfn, errno_name(errno));
+	return 0;
+}
+
+static int kpf_bit(const char *name)
+{
+	static const struct { const char *name; int bit; } bits[] = {
+		{ "ANON", 12 }, { "COMPOUND_HEAD", 15 }, { "COMPOUND_TAIL", 16 }, { "KSM", 21 },
+		{ "THP", 22 }, { "ZERO_PAGE", 24 },
+	};
+
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if (!strcmp(bits[i].name, name))
+			return bits[i].bit;
+	return -1;
+}
+
+/*
+ * The order of the folio holding pfn: from kpageflags, walk back to its
+ * compound head and count the tails after it. The zero page is order 0 and
+ * the huge zero folio order 9 like any other.
+ */
+static int folio_order(struct kexec *ke, uint64_t pfn, long long *order, char *err, size_t len)
+{
+	const uint64_t head_bit = 1ULL << KPF_COMPOUND_HEAD, tail_bit = 1ULL << KPF_COMPOUND_TAIL;
+	uint64_t flags, head = pfn, n = 1;
+
+	if (kpage(ke->kpageflags_fd, "/proc/kpageflags", pfn, &flags, err, len))
+		return -1;
+	*order = 0;
+	if (!(flags & (head_bit | tail_bit)))
+		return 0;
+	while (!(flags & head_bit)) {
+		if (!head || pfn - head >= FOLIO_WALK_MAX)
+			return fail(err, len, "no compound head found before pfn %#llx",
+				    (unsigned long long)pfn);
+		if (kpage(ke->kpageflags_fd, "/proc/kpageflags", --head, &flags, err, len))
+			return -1;
+	}
+	for (; n < FOLIO_WALK_MAX; n++) {
+		if (kpage(ke->kpageflags_fd, "/proc/kpageflags", head + n, &flags, err, len))
+			return -1;
+		if (!(flags & tail_bit) || (flags & head_bit))
+			break;
+	}
+	while ((1ULL << (*order + 1)) <= n)
+		(*order)++;
+	return 0;
+}
+
+/* The sum of one smaps field over the mappings inside the window, in kB. */
+static int smaps_sum(pid_t pid, const char *name, struct scn_answer *ans, char *err, size_t len)
+{
+	char path[64], line[512];
+	size_t nlen = strlen(name);
+	bool inside = false, seen = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return fail(err, len, "cannot open %s: %s", path, errno_name(errno));
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long start, end;
+		char perms[8];
+		long long v;
+
+		if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) == 3) {
+			inside = start >= SCN_WINDOW_START && end <= SCN_WINDOW_END;
+			continue;
+		}
+		if (strncmp(line, name, nlen) || line[nlen] != ':')
+			continue;
+		seen = true;
+		if (inside && sscanf(line + nlen + 1, "%lld", &v) == 1)
+			ans->value += v;
+	}
+	fclose(f);
+	if (!seen)
+		skip(ans, "this kernel's smaps has no %s field", name);
+	return 0;
+}
+
+static int ksm_stat_field(pid_t pid, const char *name, struct scn_answer *ans, char *err,
+			  size_t len)
+{
+	char path[64], line[256];
+	size_t nlen = strlen(name);
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/ksm_stat", pid);
+	f = fopen(path, "re");
+	if (!f) {
+		if (errno == ENOENT && !kill(pid, 0)) {
+			skip(ans, "this kernel has no /proc/PID/ksm_stat");
+			return 0;
+		}
+		return fail(err, len, "cannot open %s: %s", path, errno_name(errno));
+	}
+	while (fgets(line, sizeof(line), f)) {
+		const char *v = line + nlen;
+
+		if (strncmp(line, name, nlen) || (*v != ' ' && *v != ':'))
+			continue;
+		v += strspn(v, ": ");
+		if (!strncmp(v, "yes", 3))
+			ans->value = 1;
+		else if (!strncmp(v, "no", 2))
+			ans->value = 0;
+		else
+			ans->value = strtoll(v, NULL, 10);
+		fclose(f);
+		return 0;
+	}
+	fclose(f);
+	skip(ans, "this kernel's ksm_stat has no %s", name);
+	return 0;
+}
+
+static int ksm_counter(struct kexec *ke, const char *name, struct scn_answer *ans, char *err,
+		       size_t len)
+{
+	long long v;
+	int ret = ksm_read(name, &v);
+
+	if (ret == -ENOENT) {
+		skip(ans, "this kernel has no " KSM_DIR "%s", name);
+		return 0;
+	}
+	if (ret)
+		return fail(err, len, "cannot read " KSM_DIR "%s: %s", name, errno_name(-ret));
+	/* These count from the scenario's start. */
+	if (!strcmp(name, "full_scans"))
+		v -= ke->base_full_scans;
+	else if (!strcmp(name, "pages_scanned"))
+		v -= ke->base_pages_scanned;
+	else if (!strcmp(name, "pages_skipped"))
+		v -= ke->base_pages_skipped;
+	ans->value = v;
+	return 0;
+}
+
+static int kernel_query(struct scn_executor *ex, const struct scn_query_spec *q,
+			struct scn_answer *ans, char *err, size_t len)
+{
+	struct kexec *ke = ex->priv;
+	uint64_t pm, pm2, v;
+	pid_t pid, pid2;
+
+	memset(ans, 0, sizeof(*ans));
+	if (q->sim_only) {
+		skip(ans, "simulator only");
+		return 0;
+	}
+	if (q->kind == Q_KSM)
+		return ksm_counter(ke, q->name, ans, err, len);
+	if (!(pid = query_pid(ex, q->proc[0], err, len)))
+		return -1;
+	switch (q->kind) {
+	case Q_KSM_STAT:
+		return ksm_stat_field(pid, q->name, ans, err, len);
+	case Q_SMAPS:
+		return smaps_sum(pid, q->name, ans, err, len);
+	case Q_BYTE: {
+		struct agent_req r = { .op = AG_BYTE, .addr = q->addr[0] };
+		struct scn_command c = { .kind = CMD_EXPECT };
+		struct agent_reply rep;
+		char what[64];
+
+		/* Named like the command for a Bail out! message. */
+		snprintf(what, sizeof(what), "byte %s %#lx", ex->scn->procs[q->proc[0]], q->addr[0]);
+		c.text = what;
+		if (agent_call(ex, &c, q->proc[0], &r, &rep, err, len))
+			return -1;
+		ans->value = (long long)rep.value;
+		return 0;
+	}
+	default:
+		break;
+	}
+	if (pagemap(pid, q->addr[0], &pm, err, len))
+		return -1;
+	switch (q->kind) {
+	case Q_PRESENT:
+		ans->value = !!(pm & PM_PRESENT);
+		return 0;
+	case Q_EXCLUSIVE:
+		ans->value = !!(pm & PM_EXCLUSIVE);
+		return 0;
+	case Q_SAME_FRAME:
+		if (!(pid2 = query_pid(ex, q->proc[1], err, len)) ||
+		    pagemap(pid2, q->addr[1], &pm2, err, len))
+			return -1;
+		ans->value = (pm & PM_PRESENT) && (pm2 & PM_PRESENT) &&
+			     (pm & PM_PFN_MASK) == (pm2 & PM_PFN_MASK);
+		return 0;
+	default:
+		break;
+	}
+	if (!(pm & PM_PRESENT)) {
+		/* Nothing mapped: kpagecount 0, no flags, order -1. */
+		ans->value = q->kind == Q_FOLIO_ORDER ? -1 : 0;
+		return 0;
+	}
+	switch (q->kind) {
+	case Q_KPAGECOUNT:
+		if (kpage(ke->kpagecount_fd, "/proc/kpagecount", pm & PM_PFN_MASK, &v, err, len))
+			return -1;
+		ans->value = (long long)v;
+		return 0;
+	case Q_KPAGEFLAGS:
+		if (kpage(ke->kpageflags_fd, "/proc/kpageflags", pm & PM_PFN_MASK, &v, err, len))
+			return -1;
+		ans->value = !!(v & (1ULL << kpf_bit(q->name)));
+		return 0;
+	case Q_FOLIO_ORDER:
+		return folio_order(ke, pm & PM_PFN_MASK, &ans->value, err, len);
+	default:
+		return fail(err, len, "query %s not handled", scn_query_name(q->kind));
+	}
+}
+
+static void kernel_finish(struct scn_executor *ex)
+{
+	kexec_release(ex->priv);
+	ex->priv = NULL;
+}
+
+static const struct scn_executor_ops kernel_ops = {
+	.name = "kernel",
+	.run = kernel_run,
+	.query = kernel_query,
+	.finish = kernel_finish,
+};
+
+/* ---- Start ---------------------------------------------------------------------- */
+
+static bool range_ok(unsigned long addr, unsigned long len)
+{
+	return addr >= SCN_WINDOW_START && addr <= SCN_WINDOW_END &&
+	       len <= SCN_WINDOW_END - addr;
+}
+
+/* Every address the scenario will touch, checked before anything starts. */
+static int check_window(const struct scenario *scn, char *err, size_t len)
+{
+	for (int i = 0; i < scn->nr_cmds; i++) {
+		const struct scn_command *c = &scn->cmds[i];
+		bool ok = true;
+
+		switch (c->kind) {
+		case CMD_MMAP:
+		case CMD_MUNMAP:
+		case CMD_MPROTECT:
+		case CMD_MADVISE:
+		case CMD_WRITE:
+		case CMD_READ:
+			ok = range_ok(c->addr, c->len);
+			break;
+		case CMD_MREMAP:
+			ok = range_ok(c->addr, c->len) && range_ok(c->addr2, c->len);
+			break;
+		case CMD_POKE:
+			ok = range_ok(c->addr, 1);
+			break;
+		case CMD_EXPECT:
+		case CMD_PROBE:
+			if (c->q.sim_only || c->q.kind == Q_KSM || c->q.kind == Q_KSM_STAT ||
+			    c->q.kind == Q_SMAPS)
+				break;
+			ok = range_ok(c->q.addr[0], 1) &&
+			     (c->q.kind != Q_SAME_FRAME || range_ok(c->q.addr[1], 1));
+			break;
+		default:
+			break;
+		}
+		if (!ok)
+			return fail(err, len, "line %d: %s: address outside [%#lx, %#lx); the kernel "
+				    "executor refuses to run it", c->line, c->text, SCN_WINDOW_START,
+				    SCN_WINDOW_END);
+	}
+	return 0;
+}
+
+static int take_lock(struct kexec *ke, char *err, size_t len)
+{
+	long deadline = now_ms() + LOCK_TIMEOUT_S * 1000L;
+	char pid[24];
+
+	ke->lock_fd = open(LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (ke->lock_fd < 0)
+		return fail(err, len, "cannot open %s: %s", LOCK_PATH, errno_name(errno));
+	while (flock(ke->lock_fd, LOCK_EX | LOCK_NB)) {
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return fail(err, len, "flock %s: %s", LOCK_PATH, errno_name(errno));
+		if (now_ms() > deadline) {
+			if (pread(ke->lock_fd, pid, sizeof(pid) - 1, 0) <= 0)
+				pid[0] = '\0';
+			pid[sizeof(pid) - 1] = '\0';
+			pid[strcspn(pid, "\n")] = '\0';
+			return fail(err, len, "another kernel run (pid %s) holds %s; waited %d s",
+				    pid[0] ? pid : "?", LOCK_PATH, LOCK_TIMEOUT_S);
+		}
+		sleep_ms(100);
+	}
+	/* Only informative: who holds the lock, for a run that waits for it. */
+	snprintf(pid, sizeof(pid), "%d\n", getpid());
+	if (!ftruncate(ke->lock_fd, 0))
+		pwrite(ke->lock_fd, pid, strlen(pid), 0);
+	return 0;
+}
+
+/* KSM counters are global: refuse while another process has mergeable memory. */
+static int check_other_mergeable(char *err, size_t len)
+{
+	char names[256] = "";
+	size_t used = 0;
+	int found = 0;
+	struct dirent *d;
+	DIR *dir = opendir("/proc");
+
+	if (!dir)
+		return fail(err, len, "cannot open /proc: %s", errno_name(errno));
+	while ((d = readdir(dir))) {
+		char path[300], buf[512], comm[64] = "?";
+		pid_t pid = (pid_t)atoi(d->d_name);
+
+		if (pid <= 0 || pid == getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/ksm_stat", pid);
+		if (read_all(path, buf, sizeof(buf)) || !(strstr(buf, "ksm_mergeable: yes") ||
+		    strstr(buf, "ksm_merge_any: yes")))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		read_text(path, comm, sizeof(comm));
+		if (used < sizeof(names))
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%d (%s)",
+						 found ? ", " : "", pid, comm);
+		found++;
+	}
+	closedir(dir);
+	if (found)
+		return fail(err, len, "other processes have KSM-mergeable memory and would change "
+			    "the KSM counters: %s", names);
+	return 0;
+}
+
+static pid_t find_ksmd(void)
+{
+	struct dirent *d;
+	DIR *dir = opendir("/proc");
+	pid_t found = 0;
+
+	if (!dir)
+		return 0;
+	while (!found && (d = readdir(dir))) {
+		char path[300], comm[32];
+		pid_t pid = (pid_t)atoi(d->d_name);
+
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		if (pid > 0 && !read_text(path, comm, sizeof(comm)) && !strcmp(comm, "ksmd"))
+			found = pid;
+	}
+	closedir(dir);
+	return found;
+}
+
+static int save_all(char *err, size_t len)
+{
+	/* In the order of the restore: run first, sleep_millisecs last. */
+	static const struct { const char *key; bool required; } ksm[] = {
+		{ "run", true }, { "advisor_mode", false }, { "pages_to_scan", true },
+		{ "max_page_sharing", true }, { "use_zero_pages", false }, { "smart_scan", false },
+		{ "merge_across_nodes", false }, { "stable_node_chains_prune_millisecs", false },
+		{ "sleep_millisecs", true },
+	};
+	static const char *const khugepaged[] = { "max_ptes_none", "max_ptes_shared",
+						  "max_ptes_swap", "scan_sleep_millisecs" };
+	char path[128];
+	struct dirent *d;
+	DIR *dir;
+	int ret;
+
+	for (size_t i = 0; i < sizeof(ksm) / sizeof(ksm[0]); i++) {
+		snprintf(path, sizeof(path), KSM_DIR "%s", ksm[i].key);
+		ret = save_setting(path);
+		if (ret && (ksm[i].required || ret != -ENOENT))
+			return fail(err, len, "cannot read %s: %s", path, errno_name(-ret));
+	}
+	ksm_saved = true;
+	if (access(THP_DIR "enabled", F_OK))
+		return 0;	/* no THP at all */
+	if ((ret = save_setting(THP_DIR "enabled")))
+		return fail(err, len, "cannot read " THP_DIR "enabled: %s", errno_name(-ret));
+	dir = opendir(THP_DIR);
+	while (dir && (d = readdir(dir))) {
+		if (strncmp(d->d_name, "hugepages-", 10))
+			continue;
+		snprintf(path, sizeof(path), THP_DIR "%.40s/enabled", d->d_name);
+		/* hugepages-8kB has only shmem_enabled: no anonymous order 1. */
+		ret = save_setting(path);
+		if (ret && ret != -ENOENT) {
+			closedir(dir);
+			return fail(err, len, "cannot read %s: %s", path, errno_name(-ret));
+		}
+	}
+	if (dir)
+		closedir(dir);
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), THP_DIR "khugepaged/%s", khugepaged[i]);
+		ret = save_setting(path);
+		if (ret && ret != -ENOENT)
+			return fail(err, len, "cannot read %s: %s", path, errno_name(-ret));
+	}
+	return 0;
+}
+
+/* Writes a saved setting, if this kernel has it. */
+static int set_if_saved(const char *path, const char *value, char *err, size_t len)
+{
+	int ret;
+
+	if (!saved_value(path))
+		return 0;
+	ret = write_raw(path, value);
+	if (ret)
+		return fail(err, len, "writing %s to %s: %s", value, path, errno_name(-ret));
+	return 0;
+}
+
+/* The state every scenario starts from (the spec's "Notes for the kernel executor"). */
+static int set_start_state(struct kexec *ke, char *err, size_t len)
+{
+	static const char *const tunables[][2] = {
+		{ "pages_to_scan", "100" }, { "max_page_sharing", "256" }, { "use_zero_pages", "0" },
+		{ "smart_scan", "1" }, { "merge_across_nodes", "1" },
+		{ "stable_node_chains_prune_millisecs", "2000" },
+	};
+	char path[128];
+	int ret;
+
+	/* No KSM pages, no rmap_items, full_scans 0, ksmd stopped. */
+	if (ksm_write("run", "2", err, len) || ksm_write("run", "0", err, len))
+		return -1;
+	if (set_if_saved(KSM_DIR "advisor_mode", "none", err, len))
+		return -1;
+	for (size_t i = 0; i < sizeof(tunables) / sizeof(tunables[0]); i++) {
+		snprintf(path, sizeof(path), KSM_DIR "%s", tunables[i][0]);
+		if (set_if_saved(path, tunables[i][1], err, len))
+			return -1;
+	}
+	snprintf(ke->pages_to_scan, sizeof(ke->pages_to_scan), "100");
+	if (ksmd_park(ke, err, len))
+		return -1;
+	/* Every THP size never; khugepaged collapses nothing behind our back. */
+	for (int i = 0; i < nr_settings; i++) {
+		const char *p = settings[i].path;
+
+		if (!strncmp(p, THP_DIR, strlen(THP_DIR)) && strstr(p, "enabled") &&
+		    (ret = write_raw(p, "never")))
+			return fail(err, len, "writing never to %s: %s", p, errno_name(-ret));
+	}
+	if (set_if_saved(THP_DIR "khugepaged/max_ptes_none", "0", err, len) ||
+	    set_if_saved(THP_DIR "khugepaged/max_ptes_shared", "0", err, len) ||
+	    set_if_saved(THP_DIR "khugepaged/max_ptes_swap", "0", err, len) ||
+	    set_if_saved(THP_DIR "khugepaged/scan_sleep_millisecs", "3600000", err, len))
+		return -1;
+	if (ksm_read("full_scans", &ke->base_full_scans) ||
+	    ksm_read("pages_scanned", &ke->base_pages_scanned))
+		return fail(err, len, "cannot read the KSM counters");
+	if (ksm_read("pages_skipped", &ke->base_pages_skipped))
+		ke->base_pages_skipped = 0;
+	return 0;
+}
+
+int kernel_executor_create(struct scn_executor *ex, const struct scenario *scn, char *err,
+			   size_t errlen)
+{
+	struct kexec *ke;
+
+	if (geteuid())
+		return fail(err, errlen, "the kernel executor needs root");
+	if (access(KSM_DIR, F_OK))
+		return fail(err, errlen, "this kernel has no KSM (" KSM_DIR ")");
+	if (check_window(scn, err, errlen))
+		return -1;
+	if (active)
+		return fail(err, errlen, "a kernel run is already active in this process");
+	ke = calloc(1, sizeof(*ke));
+	if (!ke)
+		return fail(err, errlen, "out of memory");
+	ke->kpagecount_fd = ke->kpageflags_fd = -1;
+	for (int i = 0; i < SCN_MAX_PROCS; i++)
+		ke->proc[i].fd = ke->proc[i].pidfd = -1;
+	prctl(PR_GET_CHILD_SUBREAPER, &ke->old_subreaper, 0, 0, 0);
+	active = ke;
+	if (take_lock(ke, err, errlen) || check_other_mergeable(err, errlen))
+		goto out;
+	ke->kpagecount_fd = open("/proc/kpagecount", O_RDONLY | O_CLOEXEC);
+	ke->kpageflags_fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	if (ke->kpagecount_fd < 0 || ke->kpageflags_fd < 0) {
+		fail(err, errlen, "cannot open /proc/kpagecount and /proc/kpageflags: %s",
+		     errno_name(errno));
+		goto out;
+	}
+	ke->ksmd = find_ksmd();
+	install_handlers();
+	if (save_all(err, errlen))
+		goto out;
+	armed = 1;
+	if (set_start_state(ke, err, errlen))
+		goto out;
+	/* A forked process outlives its parent as our child, so that we can reap it. */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)) {
+		fail(err, errlen, "PR_SET_CHILD_SUBREAPER: %s", errno_name(errno));
+		goto out;
+	}
+	ex->ops = &kernel_ops;
+	ex->priv = ke;
+	return 0;
+out:
+	kexec_release(ke);
+	return -1;
+}
