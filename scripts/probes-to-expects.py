@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""Turns the probes of a scenario into expects with the live kernel's answers.
+
+The way conformance scenarios are written: state each query as `probe`, run
+this (as root) to ask the kernel, read the result and think about whether
+each value makes sense, then commit it. Usage:
+
+    scripts/probes-to-expects.py [--mmsim build/cli/mmsim] FILE.mms...
+
+Rewrites each FILE in place; a probe the kernel skipped stays a probe.
+"""
+import argparse
+import json
+import subprocess
+import sys
+
+
+def kernel_values(mmsim, path):
+    out = subprocess.run([mmsim, "run", "--kernel", "--json", path],
+                         capture_output=True, text=True)
+    if out.returncode == 2:
+        sys.exit(f"{path}: the kernel run bailed out:\n{out.stdout}{out.stderr}")
+    results = json.loads(out.stdout)[0]["results"]
+    return {r["line"]: r["value"] for r in results
+            if r["kind"] == "probe" and "value" in r}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mmsim", default="build/cli/mmsim")
+    ap.add_argument("files", nargs="+")
+    args = ap.parse_args()
+    for path in args.files:
+        values = kernel_values(args.mmsim, path)
+        lines = open(path).read().split("\n")
+        for n, value in values.items():
+            text = lines[n - 1]
+            head, sep, comment = text.partition("#")
+            words = head.split()
+            if not words or words[0] != "probe":
+                continue
+            expect = "expect " + " ".join(words[1:]) + f" == {value}"
+            lines[n - 1] = expect + (f"   #{comment}" if sep else "")
+        open(path, "w").write("\n".join(lines))
+        print(f"{path}: {len(values)} probes now expects")
+
+
+if __name__ == "__main__":
+    main()
