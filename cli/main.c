@@ -140,11 +140,11 @@ static int cmd_diff(int argc, char **argv)
 		if (devnull)
 			fclose(devnull);
 		if (a == 2 || b == 2) {
-			printf("%s: cannot compare: %s%s%s\n", argv[i],
-			       a == 2 ? "simulator: " : "", a == 2 ? sim.bail : "",
-			       b == 2 ? (a == 2 ? "; kernel: " : "kernel: ") : "");
+			printf("%s: cannot compare\n", argv[i]);
+			if (a == 2)
+				printf("  simulator: Bail out! %s\n", sim.bail);
 			if (b == 2)
-				printf("  kernel: %s\n", kern.bail);
+				printf("  kernel: Bail out! %s\n", kern.bail);
 			status = 2;
 		} else {
 			for (int k = 0; k < sim.nr && k < kern.nr; k++) {
