@@ -14,7 +14,7 @@
 #define SCN_WINDOW_START 0x100000000000UL
 #define SCN_WINDOW_END	 0x400000000000UL
 #define SCN_MAX_PROCS	 64
-#define SCN_NAME_MAX	 32
+#define SCN_NAME_MAX	 48
 #define SCN_MAX_KSM_SET	 8
 
 enum scn_cmd {

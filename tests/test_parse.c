@@ -208,6 +208,17 @@ static void test_garbage_never_crashes(void **state)
 	}
 }
 
+/* The longest KSM tunable name survives whole (it was once cut at 31 characters). */
+static void test_long_ksm_key(void **state)
+{
+	struct scenario scn = parse_ok("ksm stable_node_chains_prune_millisecs=500\n");
+
+	(void)state;
+	assert_string_equal(scn.cmds[0].ksm[0].key, "stable_node_chains_prune_millisecs");
+	assert_int_equal(scn.cmds[0].ksm[0].value, 500);
+	scenario_free(&scn);
+}
+
 static void test_fill_contents(void **state)
 {
 	struct scn_fill_spec f = { FILL_UNIQUE, 0 };
@@ -234,6 +245,7 @@ int main(void)
 		cmocka_unit_test(test_every_command),
 		cmocka_unit_test(test_malformed_lines),
 		cmocka_unit_test(test_garbage_never_crashes),
+		cmocka_unit_test(test_long_ksm_key),
 		cmocka_unit_test(test_fill_contents),
 	};
 
