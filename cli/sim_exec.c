@@ -192,6 +192,34 @@ static void show_ptes(struct scn_executor *ex, struct mmsim *sim, struct mm_stru
 	}
 }
 
+/* show ksm: the counters of /sys/kernel/mm/ksm, then each registered mm. */
+static void show_ksm(struct scn_executor *ex, struct mmsim *sim)
+{
+	static const char *const names[] = { "pages_shared", "pages_sharing", "pages_unshared",
+		"pages_volatile", "pages_scanned", "pages_skipped", "full_scans",
+		"stable_node_chains", "stable_node_dups", "ksm_zero_pages", "general_profit" };
+	struct ksm_mm_slot *slot;
+	char line[256];
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		long v = 0;
+
+		mmsim_ksm_counter(sim, names[i], &v);
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s %ld", i % 4 ? ", " : i ? "  " : "ksm: ",
+				      names[i], v);
+		if (n >= sizeof(line) || i % 4 == 3 || i + 1 == sizeof(names) / sizeof(names[0])) {
+			show_line(ex, "%s", line);
+			n = 0;
+			line[0] = 0;
+		}
+	}
+	list_for_each_entry(slot, &sim->ksm.mm_head, mm_node)
+		show_line(ex, "  mm of pid %d%s: %ld rmap_items, %ld merging, %ld zero pages",
+			  slot->mm->pid, slot->mm->exited ? " (exited)" : "", slot->mm->ksm_rmap_items,
+			  slot->mm->ksm_merging_pages, slot->mm->ksm_zero_pages);
+}
+
 static int sim_run(struct scn_executor *ex, const struct scn_command *c, char *err, size_t len)
 {
 	struct sim_exec *se = ex->priv;
@@ -223,12 +251,17 @@ static int sim_run(struct scn_executor *ex, const struct scn_command *c, char *e
 		break;
 	}
 	case CMD_KSM_SET:
+		for (int i = 0; i < c->nr_ksm && !ret; i++)
+			ret = mmsim_ksm_set(se->sim, c->ksm[i].key, c->ksm[i].value);
+		break;
 	case CMD_KSM_SCAN:
+		ret = mmsim_ksm_scan(se->sim, c->n);
+		break;
 	case CMD_KSM_UNMERGE:
+		ret = mmsim_ksm_run(se->sim, 2);
+		break;
 	case CMD_KSM_SKIP:
-		return not_yet(err, len, "KSM", 4);
-	case CMD_PRCTL:
-		return not_yet(err, len, "prctl merge (KSM)", 4);
+		return not_yet(err, len, "ksm skip=", 4);
 	case CMD_PROC:
 		if (se->pid[c->proc[0]])
 			return fail(err, len, "process %s exists already", scn->procs[c->proc[0]]);
@@ -252,8 +285,10 @@ static int sim_run(struct scn_executor *ex, const struct scn_command *c, char *e
 			se->pid[c->proc[0]] = 0;
 		break;
 	default:
-		if (c->kind == CMD_SHOW && !strcmp(c->word, "ksm"))
-			return not_yet(err, len, "show ksm", 4);
+		if (c->kind == CMD_SHOW && !strcmp(c->word, "ksm")) {
+			show_ksm(ex, se->sim);
+			return 0;
+		}
 		if (!(pid = proc_pid(se, scn, c->proc[0], err, len)))
 			return -1;
 		break;
@@ -284,6 +319,9 @@ static int sim_run(struct scn_executor *ex, const struct scn_command *c, char *e
 	}
 	case CMD_WRITE:
 		ret = write_pages(ex, pid, c);
+		break;
+	case CMD_PRCTL:
+		ret = mmsim_prctl_set_memory_merge(se->sim, pid, c->on);
 		break;
 	case CMD_POKE:
 		byte = (uint8_t)c->n;
@@ -369,14 +407,25 @@ static int sim_query(struct scn_executor *ex, const struct scn_query_spec *q,
 	uint8_t byte;
 
 	memset(ans, 0, sizeof(*ans));
-	if (q->kind == Q_KSM || q->kind == Q_KSM_STAT) {
-		ans->skip = true;
-		snprintf(ans->reason, sizeof(ans->reason), "KSM is not modelled yet (issue #4)");
+	if (q->kind == Q_KSM) {
+		long counter;
+
+		ret = mmsim_ksm_counter(se->sim, q->name, &counter);
+		if (ret)
+			return fail(err, len, "ksm.%s: %s", q->name, errname(ret));
+		ans->value = counter;
 		return 0;
 	}
 	if (!(pid = proc_pid(se, scn, q->proc[0], err, len)))
 		return -1;
 	switch (q->kind) {
+	case Q_KSM_STAT: {
+		long field = 0;
+
+		ret = mmsim_ksm_stat(se->sim, pid, q->name, &field);
+		ans->value = field;
+		break;
+	}
 	case Q_SMAPS:
 		ret = mmsim_smaps(se->sim, pid, SCN_WINDOW_START, SCN_WINDOW_END, &sm);
 		if (!ret && smaps_field(&sm, q->name, &ans->value))

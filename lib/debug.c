@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "huge_memory.h"
+#include "ksm.h"
 #include "page_alloc.h"
 #include "proc.h"
 #include "vma.h"
@@ -28,6 +29,7 @@ struct walk_state {
 	unsigned long *is_table;		/* bitmap of frames reached as tables */
 	unsigned long nr_tables;		/* tables reached in the current mm */
 	long anon_pages;			/* MM_ANONPAGES of the current mm */
+	long ksm_zero_pages;			/* KSM-placed zero PTEs of the current mm */
 	int err;
 };
 
@@ -54,6 +56,11 @@ static struct seen_folio *seen(struct walk_state *w, struct folio *folio)
 		}
 		s->pfn = folio->pfn;
 		HASH_ADD(hh, w->seen, pfn, sizeof(s->pfn), s);
+		if (!s->hh.tbl) {
+			free(s);
+			w->err = -ENOMEM;
+			return NULL;
+		}
 	}
 	return s;
 }
@@ -120,6 +127,7 @@ static void check_entry(struct walk_state *w, struct mm_struct *mm, struct vm_ar
 	if (pte_special(entry) || (pmd && is_huge_zero_pmd(sim, entry))) {
 		if (!folio || !folio_is_zero(folio) || pte_write(entry))
 			fail(w, "special entry that is not a read-only zero page", mm, addr);
+		w->ksm_zero_pages += !pmd && is_ksm_zero_pte(entry);
 		return;
 	}
 	if (!folio || !folio_test_anon(folio) || folio_is_zero(folio)) {
@@ -263,6 +271,13 @@ static int check_folio(struct mmsim *sim, struct folio *folio, const struct foli
 	if (folio->_refcount != t->total)
 		return sim_error(sim, -EUCLEAN, "folio %#lx: refcount %d, %d mappings", folio->pfn,
 				 folio->_refcount, t->total);
+	/*
+	 * A KSM folio is found through its stable node's rmap_items, which may
+	 * lag behind fork and exit until ksmd passes: ksm_verify() checks that
+	 * every mapping an item stands for is reached.
+	 */
+	if (folio_test_ksm(folio))
+		return 0;
 	rmap_walk_anon(sim, folio, count_reached, &r);
 	if (r.found != t->total)
 		return sim_error(sim, -EUCLEAN, "folio %#lx: rmap walk finds %d of %d mappings",
@@ -375,6 +390,7 @@ static int walk_all(struct mmsim *sim, struct walk_state *w)
 			return err;
 		w->nr_tables = 0;
 		w->anon_pages = 0;
+		w->ksm_zero_pages = 0;
 		walk_table(w, mm, mm->pgd, 0, 0);
 		if (w->err)
 			return w->err;
@@ -384,6 +400,9 @@ static int walk_all(struct mmsim *sim, struct walk_state *w)
 		if (w->anon_pages != mm->rss[MM_ANONPAGES])
 			return sim_error(sim, -EUCLEAN, "pid %d: %ld anon pages mapped, RSS says %ld",
 					 mm->pid, w->anon_pages, mm->rss[MM_ANONPAGES]);
+		if (w->ksm_zero_pages != mm->ksm_zero_pages)
+			return sim_error(sim, -EUCLEAN, "pid %d: %ld KSM zero pages mapped, ksm_stat says %ld",
+					 mm->pid, w->ksm_zero_pages, mm->ksm_zero_pages);
 	}
 	return 0;
 }
@@ -424,6 +443,8 @@ int mm_verify(struct mmsim *sim)
 	err = check_buddy(sim, w.is_table, &w);
 	if (!err)
 		err = check_deferred_queue(sim);
+	if (!err)
+		err = ksm_verify(sim);
 out:
 	free_walk(&w);
 	return err;

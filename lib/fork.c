@@ -6,6 +6,7 @@
  */
 #include "mm.h"
 
+#include "ksm.h"
 #include "rmap.h"
 #include "vma.h"
 
@@ -30,6 +31,9 @@ int dup_mmap(struct mmsim *sim, struct mm_struct *mm, struct mm_struct *oldmm)
 
 	/* MMF_VM_MERGE_ANY and THP-disable are inherited; KSM re-registers the child. */
 	mm->flags = oldmm->flags & (MMF_VM_MERGE_ANY | MMF_DISABLE_THP);
+	err = ksm_fork(sim, mm, oldmm);
+	if (err)
+		return err;
 	for_each_vma(oldmm, mpnt) {
 		if (mpnt->vm_flags & VM_DONTCOPY)
 			continue;

@@ -313,9 +313,10 @@ static bool remap_to_zero_page(struct mmsim *sim, const struct rmap_hit *hit)
  * split_folio(): unmap everywhere (PMDs are split first), cut the folio into
  * order-0 folios with the same anon_vma and consecutive indices, and map each
  * page again, except that all-zero pages get the shared zero page. extra_refs
- * references held by the caller stay with the first page's folio.
+ * references held by the caller stay with the folio of page (the first page
+ * when NULL), as split_huge_page() leaves the caller its page.
  */
-static int split_folio_refs(struct mmsim *sim, struct folio *folio, int extra_refs)
+int split_folio_refs(struct mmsim *sim, struct folio *folio, struct page *page, int extra_refs)
 {
 	unsigned long pfn = folio->pfn;
 	long nr = folio_nr_pages(folio);
@@ -351,7 +352,7 @@ static int split_folio_refs(struct mmsim *sim, struct folio *folio, int extra_re
 		}
 		for (long i = 0; i < nr; i++) {
 			struct folio *f = &sim->folios[pfn + i];
-			struct page *page = pfn_to_page(sim, pfn + i);
+			struct page *p = pfn_to_page(sim, pfn + i);
 
 			memset(f, 0, sizeof(*f));
 			f->pfn = pfn + i;
@@ -359,7 +360,7 @@ static int split_folio_refs(struct mmsim *sim, struct folio *folio, int extra_re
 			f->anon_vma = old.anon_vma;
 			f->index = old.index + i;
 			INIT_LIST_HEAD(&f->_deferred_list);
-			page->folio = f;
+			p->folio = f;
 			sim->mapcount->folio_init(sim, f);
 		}
 		sim->nr_large_folios--;
@@ -377,14 +378,14 @@ static int split_folio_refs(struct mmsim *sim, struct folio *folio, int extra_re
 		f->_refcount++;
 	}
 	sim_free(h.hits);
-	sim->folios[pfn]._refcount += extra_refs;
+	page_folio(page ? page : pfn_to_page(sim, pfn))->_refcount += extra_refs;
 	for (long i = 0; i < nr; i++) {
 		struct folio *f = &sim->folios[pfn + i];
-		struct page *page = pfn_to_page(sim, pfn + i);
+		struct page *p = pfn_to_page(sim, pfn + i);
 
 		/* PageAnonExclusive means nothing on a page nobody maps. */
 		if (f->_refcount == 0) {
-			ClearPageAnonExclusive(page);
+			ClearPageAnonExclusive(p);
 			f->_refcount = 1;
 			folio_put(sim, f);
 		}
@@ -394,7 +395,7 @@ static int split_folio_refs(struct mmsim *sim, struct folio *folio, int extra_re
 
 int split_folio(struct mmsim *sim, struct folio *folio)
 {
-	return split_folio_refs(sim, folio, 0);
+	return split_folio_refs(sim, folio, NULL, 0);
 }
 
 unsigned long deferred_split_scan(struct mmsim *sim)

@@ -44,6 +44,12 @@ int copy_huge_pmd(struct mmsim *sim, struct vm_area_struct *dst_vma,
 
 /* split_folio(): an anonymous large folio becomes order-0 folios; 0, -EBUSY or -ENOMEM. */
 int split_folio(struct mmsim *sim, struct folio *folio);
+/*
+ * split_huge_page() for a caller holding extra_refs references: the split
+ * needs refcount == mapcount + extra_refs (-EAGAIN otherwise), and those
+ * references end up on the small folio of page (the first page if NULL).
+ */
+int split_folio_refs(struct mmsim *sim, struct folio *folio, struct page *page, int extra_refs);
 /* deferred_split_scan(): splits every partially mapped folio on the queue. */
 unsigned long deferred_split_scan(struct mmsim *sim);
 

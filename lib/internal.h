@@ -12,6 +12,13 @@
 int handle_mm_fault(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 		    bool write);
 
+/*
+ * handle_mm_fault(FAULT_FLAG_UNSHARE | FAULT_FLAG_REMOTE) on the PTE at addr,
+ * as break_ksm() asks: a shared page (or the zero page) is replaced by an
+ * exclusive, read-only copy; no permission check. 0 or -ENOMEM.
+ */
+int handle_mm_fault_unshare(struct mmsim *sim, struct vm_area_struct *vma, unsigned long addr);
+
 /* May this VMA be read (or written) at all? */
 bool access_permitted(const struct vm_area_struct *vma, bool write);
 

@@ -5,6 +5,7 @@
  */
 #include "mm.h"
 
+#include "ksm.h"
 #include "page_alloc.h"
 #include "vma.h"
 
@@ -41,9 +42,7 @@ static unsigned long advised_flags(unsigned long flags, enum mmsim_advice advice
 	case MMSIM_MADV_NOHUGEPAGE:
 		return (flags & ~VM_HUGEPAGE) | VM_NOHUGEPAGE;
 	case MMSIM_MADV_MERGEABLE:
-		return flags | VM_MERGEABLE;
-	case MMSIM_MADV_UNMERGEABLE:
-		return flags & ~VM_MERGEABLE;
+	case MMSIM_MADV_UNMERGEABLE:	/* ksm_madvise() decides */
 	case MMSIM_MADV_DONTNEED:
 		break;
 	}
@@ -53,6 +52,7 @@ static unsigned long advised_flags(unsigned long flags, enum mmsim_advice advice
 static int madvise_vma(struct mmsim *sim, struct vm_area_struct *vma, unsigned long start,
 		       unsigned long end, enum mmsim_advice advice)
 {
+	unsigned long newflags;
 	int err = 0;
 
 	if (advice == MMSIM_MADV_DONTNEED) {
@@ -62,10 +62,13 @@ static int madvise_vma(struct mmsim *sim, struct vm_area_struct *vma, unsigned l
 		reclaim_pt(sim, vma->vm_mm, start, end);
 		return 0;
 	}
-	vma = vma_modify_flags(sim, vma, start, end, advised_flags(vma->vm_flags, advice), &err);
-	if (!err && advice == MMSIM_MADV_MERGEABLE)
-		vma->vm_mm->flags |= MMF_VM_MERGEABLE;
-	/* A failed split or merge reads as "try again" to the caller. */
+	newflags = advised_flags(vma->vm_flags, advice);
+	/* KSM registers the mm, or unmerges the range, before the flags change. */
+	if (advice == MMSIM_MADV_MERGEABLE || advice == MMSIM_MADV_UNMERGEABLE)
+		err = ksm_madvise(sim, vma, start, end, (int)advice, &newflags);
+	if (!err)
+		vma_modify_flags(sim, vma, start, end, newflags, &err);
+	/* Kernel resources short (a split, a merge, a KSM slot) read as "try again". */
 	return err == -ENOMEM ? -EAGAIN : err;
 }
 

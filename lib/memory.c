@@ -6,6 +6,7 @@
  * mm/mremap.c's move_ptes() live here too because they walk the same tables.
  */
 #include "huge_memory.h"
+#include "ksm.h"
 #include "page_alloc.h"
 #include "vma.h"
 
@@ -148,9 +149,13 @@ static bool wp_can_reuse_anon_folio(struct mmsim *sim, struct folio *folio,
 	return true;
 }
 
-/* wp_page_copy(): a new exclusive page replaces the one (or the zero page) at addr. */
+/*
+ * wp_page_copy(): a new exclusive page replaces the one (or the zero page) at
+ * addr. An unshare fault (break_ksm) maps the copy read-only and clean: it
+ * only wants the page exclusive, not written.
+ */
 static int wp_page_copy(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd,
-			pte_t *pte, unsigned long addr, struct page *old_page)
+			pte_t *pte, unsigned long addr, struct page *old_page, bool unshare)
 {
 	struct folio *new, *old = old_page ? page_folio(old_page) : NULL;
 	int err;
@@ -167,7 +172,9 @@ static int wp_page_copy(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pm
 	}
 	folio_add_new_anon_rmap(sim, new, vma, addr, RMAP_EXCLUSIVE, RMAP_LEVEL_PTE,
 				pte_pfn(*pmd));
-	*pte = mk_anon_pte(vma, new->pfn);
+	if (!old)
+		ksm_might_unmap_zero_page(sim, vma->vm_mm, *pte);
+	*pte = unshare ? pfn_pte(new->pfn, vm_page_prot(vma->vm_flags)) : mk_anon_pte(vma, new->pfn);
 	if (old) {
 		folio_remove_rmap(sim, old, old_page, 1, RMAP_LEVEL_PTE, vma, pte_pfn(*pmd));
 		folio_put(sim, old);
@@ -178,24 +185,45 @@ static int wp_page_copy(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pm
 	return 0;
 }
 
+/* do_wp_page(): a write fault, or an unshare fault (FAULT_FLAG_UNSHARE). */
 static int do_wp_page(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd,
-		      pte_t *pte, unsigned long addr)
+		      pte_t *pte, unsigned long addr, bool unshare)
 {
 	struct page *page;
 	struct folio *folio;
 
 	if (pte_special(*pte))
-		return wp_page_copy(sim, vma, pmd, pte, addr, NULL);
+		return wp_page_copy(sim, vma, pmd, pte, addr, NULL, unshare);
 	page = pfn_to_page(sim, pte_pfn(*pte));
 	folio = page_folio(page);
 	if (folio_test_anon(folio) && !folio_test_ksm(folio) &&
 	    (PageAnonExclusive(page) || wp_can_reuse_anon_folio(sim, folio, vma))) {
 		SetPageAnonExclusive(page);
+		if (unshare)
+			return 0;	/* exclusive already: nothing to unshare */
 		*pte = pte_mkwrite(pte_mkdirty(pte_mkyoung(*pte)));
 		sim->cow_reuses++;
 		return 0;
 	}
-	return wp_page_copy(sim, vma, pmd, pte, addr, page);
+	return wp_page_copy(sim, vma, pmd, pte, addr, page, unshare);
+}
+
+int handle_mm_fault_unshare(struct mmsim *sim, struct vm_area_struct *vma, unsigned long addr)
+{
+	pmd_t *pmd = pmd_lookup(sim, vma->vm_mm, addr);
+	pte_t *pte;
+	int ret;
+
+	if (!pmd || !pmd_table(*pmd))
+		return 0;
+	pte = pte_offset(sim, pmd, addr);
+	/* handle_pte_fault(): only a read-only entry goes to do_wp_page(). */
+	if (!pte_present(*pte) || pte_write(*pte))
+		return 0;
+	ret = do_wp_page(sim, vma, pmd, pte, addr, true);
+	if (!ret)
+		sim->faults++;
+	return ret;
 }
 
 /*
@@ -240,7 +268,7 @@ int handle_mm_fault(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 	if (pte_none(*pte))
 		ret = do_anonymous_page(sim, vma, pmd, addr, write);
 	else if (write && !pte_write(*pte))
-		ret = do_wp_page(sim, vma, pmd, pte, addr);
+		ret = do_wp_page(sim, vma, pmd, pte, addr, false);
 	else
 		*pte = pte_mkyoung(write ? pte_mkdirty(*pte) : *pte);
 out:
@@ -262,6 +290,7 @@ static void zap_pte_range(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *
 		int nr = 1;
 
 		if (!pte_none(*pte) && pte_special(*pte)) {
+			ksm_might_unmap_zero_page(sim, vma->vm_mm, *pte);
 			*pte = 0;
 		} else if (!pte_none(*pte)) {
 			page = pfn_to_page(sim, pte_pfn(*pte));
@@ -321,6 +350,13 @@ static void copy_pte_range(struct mmsim *sim, struct vm_area_struct *dst_vma,
 		if (pte_none(*src)) {
 			/* nothing */
 		} else if (pte_special(*src)) {
+			/*
+			 * The child inherits KSM's zero pages (ksm_fork() adds
+			 * them to the global count): counted as they are copied,
+			 * so that a fork that fails half-way stays exact.
+			 */
+			if (is_ksm_zero_pte(*src))
+				ksm_map_zero_page(sim, dst_vma->vm_mm);
 			*dst = *src;
 		} else {
 			page = pfn_to_page(sim, pte_pfn(*src));

@@ -222,7 +222,12 @@ struct mm_struct {
 	long rss[NR_MM_COUNTERS];	/* RSS counters (anonymous pages) */
 	unsigned long flags;		/* MMF_* */
 	unsigned long nr_page_tables;	/* page-table pages below pgd, pgd included */
-	UT_hash_handle hh;		/* in sim->mms, by pid */
+	int mm_count;			/* mmgrab() references: the process, KSM's mm_slot */
+	bool exited;			/* the process is gone (mm_users == 0): ksm_test_exit() */
+	long ksm_merging_pages;		/* this mm's rmap_items in the stable tree */
+	long ksm_rmap_items;		/* this mm's rmap_items */
+	long ksm_zero_pages;		/* KSM-placed zero-page PTEs of this mm */
+	UT_hash_handle hh;		/* in sim->mms, by pid (not once exited) */
 };
 
 #endif /* MMSIM_MM_TYPES_H */

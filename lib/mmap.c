@@ -6,6 +6,7 @@
 #include "mm.h"
 
 #include "huge_memory.h"
+#include "ksm.h"
 #include "vma.h"
 
 unsigned long calc_vm_prot_bits(int prot)
@@ -39,6 +40,8 @@ int do_mmap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 	vm_flags = calc_vm_prot_bits(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 	if (prot & MMSIM_PROT_WRITE)
 		vm_flags |= VM_ACCOUNT;
+	/* PR_SET_MEMORY_MERGE: every new VMA is mergeable. */
+	vm_flags = ksm_vma_flags(sim, mm, vm_flags);
 	/* An anonymous VMA's offset is its address: see seed 004. */
 	vma = vma_merge_new_range(sim, mm, addr, addr + len, vm_flags, pgoff, NULL);
 	if (!vma) {

@@ -10,6 +10,7 @@
 
 #include "debug.h"
 #include "huge_memory.h"
+#include "ksm.h"
 #include "mm.h"
 #include "page_alloc.h"
 #include "pgtable.h"
@@ -84,6 +85,7 @@ int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out)
 	sim->mapcount = &mapcount_linux_ops;
 	INIT_LIST_HEAD(&sim->deferred_split_queue);
 	thp_defaults(&sim->thp);
+	ksm_init(sim);
 	sim->next_pid = 1;
 	err = page_alloc_init(sim, nr_frames);
 	if (err) {
@@ -121,9 +123,11 @@ static int mm_id_alloc(struct mmsim *sim, unsigned int *id)
 	return 0;
 }
 
-static void mm_free(struct mmsim *sim, struct mm_struct *mm)
+/* __mmdrop(): the mm id is held until the last reference, as in Linux. */
+void mmdrop(struct mmsim *sim, struct mm_struct *mm)
 {
-	HASH_DEL(sim->mms, mm);
+	if (--mm->mm_count)
+		return;
 	mm_id_free(sim, mm->mm_id);
 	free(mm);
 }
@@ -137,6 +141,7 @@ static int mm_alloc(struct mmsim *sim, struct mm_struct **out)
 		return -ENOMEM;
 	mm->sim = sim;
 	mm->mm_rb = RB_ROOT;
+	mm->mm_count = 1;
 	err = mm_id_alloc(sim, &mm->mm_id);
 	if (err) {
 		free(mm);
@@ -148,16 +153,30 @@ static int mm_alloc(struct mmsim *sim, struct mm_struct **out)
 		free(mm);
 		return err;
 	}
-	mm->pid = sim->next_pid++;
+	mm->pid = sim->next_pid;
 	HASH_ADD_INT(sim->mms, pid, mm);
+	if (!mm->hh.tbl) {
+		pte_free(sim, mm, mm->pgd);
+		mm_id_free(sim, mm->mm_id);
+		free(mm);
+		return -ENOMEM;
+	}
+	sim->next_pid++;
 	*out = mm;
 	return 0;
 }
 
+/*
+ * mmput() of the last user: KSM lets go first (it may keep the mm_struct
+ * until ksmd passes), then the address space is torn down.
+ */
 static void mm_destroy(struct mmsim *sim, struct mm_struct *mm)
 {
+	mm->exited = true;
+	ksm_exit(sim, mm);
 	exit_mmap(sim, mm);
-	mm_free(sim, mm);
+	HASH_DEL(sim->mms, mm);
+	mmdrop(sim, mm);
 }
 
 void mmsim_destroy(struct mmsim *sim)
@@ -168,6 +187,7 @@ void mmsim_destroy(struct mmsim *sim)
 		return;
 	HASH_ITER(hh, sim->mms, mm, tmp)
 		mm_destroy(sim, mm);
+	ksm_destroy(sim);
 	if (sim->huge_zero_folio)
 		folio_put(sim, sim->huge_zero_folio);
 	page_alloc_exit(sim);
@@ -531,4 +551,52 @@ int mmsim_deferred_split_scan(struct mmsim *sim, unsigned long *nr_split)
 	if (nr_split)
 		*nr_split = n;
 	return finish(sim, 0);
+}
+
+/* ---- KSM ------------------------------------------------------------------- */
+
+int mmsim_ksm_set(struct mmsim *sim, const char *key, unsigned long value)
+{
+	if (!key)
+		return -EINVAL;
+	return finish(sim, ksm_set_tunable(sim, key, value));
+}
+
+int mmsim_ksm_run(struct mmsim *sim, int run)
+{
+	if (run < 0)
+		return -EINVAL;
+	return finish(sim, ksm_set_run(sim, (unsigned long)run));
+}
+
+int mmsim_ksm_scan(struct mmsim *sim, unsigned long full_scans)
+{
+	return finish(sim, ksm_do_full_scans(sim, full_scans));
+}
+
+int mmsim_ksm_counter(struct mmsim *sim, const char *name, long *value)
+{
+	if (!name || !value)
+		return -EINVAL;
+	return ksm_read_counter(sim, name, value);
+}
+
+int mmsim_ksm_stat(struct mmsim *sim, int pid, const char *name, long *value)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	if (!name || !value)
+		return -EINVAL;
+	return ksm_read_stat(sim, mm, name, value);
+}
+
+int mmsim_prctl_set_memory_merge(struct mmsim *sim, int pid, bool on)
+{
+	struct mm_struct *mm;
+	int err;
+
+	GET_MM(sim, pid, mm);
+	err = on ? ksm_enable_merge_any(sim, mm) : ksm_disable_merge_any(sim, mm);
+	return finish(sim, err);
 }

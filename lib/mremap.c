@@ -6,6 +6,7 @@
  */
 #include "mm.h"
 
+#include "ksm.h"
 #include "rmap.h"
 #include "vma.h"
 
@@ -41,7 +42,7 @@ static int move_vma(struct mmsim *sim, struct mm_struct *mm, unsigned long old_a
 		    unsigned long len, unsigned long new_addr)
 {
 	struct vm_area_struct *vma, *new_vma;
-	unsigned long pgoff, moved;
+	unsigned long pgoff, moved, dummy;
 	int err;
 
 	err = do_munmap(sim, mm, new_addr, len);	/* MREMAP_FIXED replaces what is there */
@@ -51,6 +52,15 @@ static int move_vma(struct mmsim *sim, struct mm_struct *mm, unsigned long old_a
 	if (err)
 		return err;
 	vma = vma_lookup(mm, old_addr);
+	/*
+	 * prep_move_vma(): KSM pages are broken before the move, or they would
+	 * turn up at the new place beside unrelated KSM pages; the flags stay,
+	 * so ksmd merges both places again later.
+	 */
+	dummy = vma->vm_flags;
+	err = ksm_madvise(sim, vma, old_addr, old_addr + len, MMSIM_MADV_UNMERGEABLE, &dummy);
+	if (err)
+		return err;
 	/* A VMA that never faulted has nothing to keep in step with: it starts afresh. */
 	pgoff = vma->anon_vma ? vma->vm_pgoff : new_addr >> PAGE_SHIFT;
 	new_vma = copy_vma(sim, vma, new_addr, len, pgoff);

@@ -415,3 +415,11 @@ void rmap_walk_anon(struct mmsim *sim, struct folio *folio, rmap_one_t rmap_one,
 			return;
 	}
 }
+
+void rmap_walk(struct mmsim *sim, struct folio *folio, rmap_one_t rmap_one, void *arg)
+{
+	if (folio_test_ksm(folio))
+		rmap_walk_ksm(sim, folio, rmap_one, arg);
+	else
+		rmap_walk_anon(sim, folio, rmap_one, arg);
+}

@@ -77,11 +77,19 @@ typedef bool (*rmap_one_t)(struct mmsim *sim, struct folio *folio,
  * VMA in the interval tree's order of the folio's anon_vma.
  */
 void rmap_walk_anon(struct mmsim *sim, struct folio *folio, rmap_one_t rmap_one, void *arg);
+/*
+ * rmap_walk_ksm() (lib/ksm.c): the mappings of a KSM folio that its stable
+ * node's rmap_items lead to, own mm first, then forks.
+ */
+void rmap_walk_ksm(struct mmsim *sim, struct folio *folio, rmap_one_t rmap_one, void *arg);
+/* rmap_walk(): rmap_walk_ksm() for a KSM folio, rmap_walk_anon() otherwise. */
+void rmap_walk(struct mmsim *sim, struct folio *folio, rmap_one_t rmap_one, void *arg);
 
 /* Which anon_vma a VMA (and its folios) use: for display and checks. */
 static inline struct anon_vma *folio_anon_vma(const struct folio *folio)
 {
-	return folio_test_anon(folio) ? folio->anon_vma : NULL;
+	/* A KSM folio's mapping is its stable node, not an anon_vma. */
+	return folio_test_anon(folio) && !folio_test_ksm(folio) ? folio->anon_vma : NULL;
 }
 
 #endif /* MMSIM_RMAP_H */

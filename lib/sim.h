@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdarg.h>
 
+#include "ksm.h"
 #include "mm_types.h"
 
 struct mapcount_ops;
@@ -57,6 +58,8 @@ struct mmsim {
 	unsigned long nr_anon_vmas, nr_vmas, anon_vma_serial;
 	unsigned long faults, cow_copies, cow_reuses, pmd_splits, folio_splits;
 
+	struct ksm_state ksm;			/* ksmd and its trees (ksm.c) */
+
 	unsigned long fail_countdown;		/* mmsim_fail_nth_alloc(): 0 = off */
 	char error[512];			/* mmsim_last_error() */
 };
@@ -101,5 +104,7 @@ static inline long folio_page_idx(const struct mmsim *sim, const struct folio *f
 }
 
 struct mm_struct *find_mm(struct mmsim *sim, int pid);
+/* mmdrop(): drops an mmgrab() reference; the last one frees the mm_struct. */
+void mmdrop(struct mmsim *sim, struct mm_struct *mm);
 
 #endif /* MMSIM_SIM_H */

@@ -81,6 +81,41 @@ enum mmsim_advice {
 MMSIM_API int mmsim_madvise(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
 		  enum mmsim_advice advice);
 
+/* ---- KSM: /sys/kernel/mm/ksm, /proc/PID/ksm_stat, PR_SET_MEMORY_MERGE ----- */
+/*
+ * A tunable of /sys/kernel/mm/ksm: pages_to_scan, sleep_millisecs,
+ * max_page_sharing, use_zero_pages, smart_scan, merge_across_nodes,
+ * stable_node_chains_prune_millisecs (or run). Errors as the kernel's:
+ * -EINVAL for a bad value (max_page_sharing below 2, a boolean above 1),
+ * -ERANGE for max_page_sharing above INT_MAX, -EBUSY for max_page_sharing or
+ * merge_across_nodes while KSM pages exist.
+ */
+MMSIM_API int mmsim_ksm_set(struct mmsim *sim, const char *key, unsigned long value);
+/* run: 0 stops ksmd, 1 lets it merge, 2 unmerges every KSM page and stops. */
+MMSIM_API int mmsim_ksm_run(struct mmsim *sim, int run);
+/*
+ * Sets run=1 and lets ksmd make exactly full_scans full passes, in batches
+ * of pages_to_scan that never cross the end of a pass. With no mm
+ * registered ksmd would sleep: nothing happens. -EINVAL if pages_to_scan is 0.
+ */
+MMSIM_API int mmsim_ksm_scan(struct mmsim *sim, unsigned long full_scans);
+/*
+ * A file of /sys/kernel/mm/ksm by name: the counters (pages_shared,
+ * pages_sharing, pages_unshared, pages_volatile, pages_scanned,
+ * pages_skipped, full_scans, stable_node_chains, stable_node_dups,
+ * ksm_zero_pages, general_profit) and the tunables. general_profit may be
+ * negative.
+ */
+MMSIM_API int mmsim_ksm_counter(struct mmsim *sim, const char *name, long *value);
+/*
+ * A field of /proc/PID/ksm_stat: ksm_rmap_items, ksm_zero_pages,
+ * ksm_merging_pages, ksm_process_profit; ksm_merge_any and ksm_mergeable
+ * as 1 (yes) or 0 (no).
+ */
+MMSIM_API int mmsim_ksm_stat(struct mmsim *sim, int pid, const char *name, long *value);
+/* prctl(PR_SET_MEMORY_MERGE, on): inherited over fork. */
+MMSIM_API int mmsim_prctl_set_memory_merge(struct mmsim *sim, int pid, bool on);
+
 /* ---- Memory access, faulting as the kernel does -------------------------- */
 /* Copies len bytes to addr; -EFAULT where not mapped or not writable. */
 MMSIM_API int mmsim_write(struct mmsim *sim, int pid, unsigned long addr, const void *buf,

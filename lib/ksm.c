@@ -1,0 +1,1604 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Kernel samepage merging after mm/ksm.c (6.18): ksmd's scan, its two
+ * trees, merging and unmerging.
+ *
+ * Design. ksmd walks every registered mm (a ksm_mm_slot, found by mm in a
+ * uthash table and kept on a scan list) page by page, and keeps one
+ * ksm_rmap_item per anonymous page it met, on the slot's address-sorted list.
+ * Each visit is cmp_and_merge_page():
+ *
+ * - The STABLE tree holds the KSM pages: write-protected, so their contents
+ *   cannot change and the tree, ordered by memcmp() of the contents, stays
+ *   valid. A node lists the rmap_items that map its page; once a page has
+ *   max_page_sharing mappings, equal pages form a "chain" whose "dups" are
+ *   separate KSM pages of the same contents. Nodes hold no reference on their
+ *   page: a node whose folio no longer points back is stale and is pruned
+ *   when met (ksm_get_folio()).
+ * - The UNSTABLE tree holds candidates: pages whose checksum did not change
+ *   since the last pass. They are not write-protected, so their contents may
+ *   change under the tree and corrupt its order; that is why the tree is
+ *   thrown away at the start of every pass and rebuilt from scratch (an
+ *   rbtree stays balanced whatever its keys do, so a corrupt one costs only
+ *   missed merges). Items are not erased from the old tree: each carries the
+ *   low bits of the pass that inserted it, and removal erases only an item of
+ *   the current pass ("lazy removal"), so pages_unshared falls as items are
+ *   revisited.
+ *
+ * A page equal to a stable page is merged into it; otherwise a page equal
+ * to an unstable one is merged with it into a new KSM page (the scanned page
+ * becomes the KSM page) inserted in the stable tree; otherwise it goes into
+ * the unstable tree. Merging write-protects the page (write_protect_page(),
+ * which refuses a page with an extra reference), checks the contents in
+ * full, and replace_page() maps the KSM page in its place. A large folio is
+ * split before any page of it is merged.
+ *
+ * The model is single-threaded: locks, RCU and the migrate_nodes list have
+ * nothing to protect here and are left out. References are real, though:
+ * the scanner and the unstable-tree lookup hold one on the folio they look
+ * at, which is what makes write_protect_page()'s and the split's checks
+ * behave as in Linux. Time is virtual: ksmd "sleeps" sleep_millisecs after
+ * each batch, and chain pruning reads that clock.
+ *
+ * The sysfs side (tunables, counters, ksm_stat) and the invariant checker's
+ * part are in ksm_sysfs.c.
+ */
+#include "ksm_internal.h"
+
+#include <string.h>
+#include <xxhash.h>
+
+#include "huge_memory.h"
+#include "page_alloc.h"
+#include "vma.h"
+
+/* ---- Page contents ---------------------------------------------------------- */
+
+static const uint8_t empty_page[PAGE_SIZE];
+
+/* A frame's bytes: pages never written hold no buffer and read as zeroes. */
+static const uint8_t *page_bytes(const struct page *page)
+{
+	return page->data ? page->data : empty_page;
+}
+
+/* calc_checksum(): xxh64 of the page, seed 0, truncated to 32 bits. */
+static unsigned int calc_checksum(const struct page *page)
+{
+	return (unsigned int)XXH64(page_bytes(page), PAGE_SIZE, 0);
+}
+
+/* memcmp_pages(): the order of both trees. */
+static int memcmp_pages(const struct page *a, const struct page *b)
+{
+	if (!a->data && !b->data)
+		return 0;
+	return memcmp(page_bytes(a), page_bytes(b), PAGE_SIZE);
+}
+
+static bool pages_identical(const struct page *a, const struct page *b)
+{
+	return memcmp_pages(a, b) == 0;
+}
+
+static struct page *zero_page(struct mmsim *sim)
+{
+	return pfn_to_page(sim, ZERO_PFN);
+}
+
+/* ---- Allocation and the mm list --------------------------------------------- */
+
+static struct ksm_rmap_item *alloc_rmap_item(struct mmsim *sim)
+{
+	struct ksm_rmap_item *rmap_item = sim_malloc(sim, sizeof(*rmap_item));
+
+	if (rmap_item)
+		sim->ksm.rmap_items++;
+	return rmap_item;
+}
+
+static void free_rmap_item(struct mmsim *sim, struct ksm_rmap_item *rmap_item)
+{
+	sim->ksm.rmap_items--;
+	rmap_item->mm->ksm_rmap_items--;
+	sim_free(rmap_item);
+}
+
+static struct ksm_stable_node *alloc_stable_node(struct mmsim *sim)
+{
+	struct ksm_stable_node *node = sim_malloc(sim, sizeof(*node));
+
+	if (node) {
+		INIT_LIST_HEAD(&node->hlist);
+		INIT_LIST_HEAD(&node->hlist_dup);
+	}
+	return node;
+}
+
+/* The slot after slot on the scan list (slot NULL: the list head), NULL at the end. */
+static struct ksm_mm_slot *next_slot(struct mmsim *sim, struct ksm_mm_slot *slot)
+{
+	struct list_head *next = slot ? slot->mm_node.next : sim->ksm.mm_head.next;
+
+	return next == &sim->ksm.mm_head ? NULL : list_entry(next, struct ksm_mm_slot, mm_node);
+}
+
+/* Where "just behind the cursor" is: before the cursor's slot, or at the end. */
+static struct list_head *cursor_node(struct mmsim *sim)
+{
+	return sim->ksm.scan.mm_slot ? &sim->ksm.scan.mm_slot->mm_node : &sim->ksm.mm_head;
+}
+
+static struct ksm_mm_slot *mm_slot_lookup(struct mmsim *sim, struct mm_struct *mm)
+{
+	struct ksm_mm_slot *slot;
+
+	HASH_FIND_PTR(sim->ksm.mm_slots, &mm, slot);
+	return slot;
+}
+
+/* Unhashes, unlists and frees a slot, dropping its reference on the mm. */
+static void mm_slot_free(struct mmsim *sim, struct ksm_mm_slot *slot, unsigned long clear_flags)
+{
+	struct mm_struct *mm = slot->mm;
+
+	HASH_DEL(sim->ksm.mm_slots, slot);
+	list_del_init(&slot->mm_node);
+	sim_free(slot);
+	mm->flags &= ~clear_flags;
+	mmdrop(sim, mm);
+}
+
+/*
+ * __ksm_enter(): register mm. A new slot goes just behind the cursor, so the
+ * area settles for a pass before ksmd looks at it; with run=2 at the end.
+ */
+static int __ksm_enter(struct mmsim *sim, struct mm_struct *mm)
+{
+	struct ksm_mm_slot *slot = sim_malloc(sim, sizeof(*slot));
+
+	if (!slot)
+		return -ENOMEM;
+	slot->mm = mm;
+	HASH_ADD_PTR(sim->ksm.mm_slots, mm, slot);
+	if (!slot->hh.tbl) {
+		sim_free(slot);
+		return -ENOMEM;
+	}
+	if (sim->ksm.run & KSM_RUN_UNMERGE)
+		list_add_tail(&slot->mm_node, &sim->ksm.mm_head);
+	else
+		list_add_tail(&slot->mm_node, cursor_node(sim));
+	mm->flags |= MMF_VM_MERGEABLE;
+	mm->mm_count++;		/* mmgrab() */
+	return 0;
+}
+
+/* ksm_test_exit(): the process is gone, only KSM still holds the mm. */
+static bool ksm_test_exit(const struct mm_struct *mm)
+{
+	return mm->exited;
+}
+
+/* ---- Zero pages ---------------------------------------------------------------- */
+
+bool is_ksm_zero_pte(uint64_t pte)
+{
+	return pte_special(pte) && pte_pfn(pte) == ZERO_PFN && pte_dirty(pte);
+}
+
+void ksm_map_zero_page(struct mmsim *sim, struct mm_struct *mm)
+{
+	sim->ksm.zero_pages++;
+	mm->ksm_zero_pages++;
+}
+
+void ksm_might_unmap_zero_page(struct mmsim *sim, struct mm_struct *mm, uint64_t pte)
+{
+	if (is_ksm_zero_pte(pte)) {
+		sim->ksm.zero_pages--;
+		mm->ksm_zero_pages--;
+	}
+}
+
+/* ---- Unmerging ------------------------------------------------------------------- */
+
+/*
+ * break_ksm(): while addr maps a KSM page (or a KSM zero page), fault it
+ * with unshare semantics so the mm gets an exclusive copy.
+ */
+static int break_ksm(struct mmsim *sim, struct vm_area_struct *vma, unsigned long addr)
+{
+	for (;;) {
+		pmd_t *pmd = pmd_lookup(sim, vma->vm_mm, addr);
+		bool ksm_page = false;
+		pte_t pte;
+		int err;
+
+		if (!pmd || !pmd_table(*pmd))
+			return 0;	/* a PMD maps a large folio: never KSM */
+		pte = *pte_offset(sim, pmd, addr);
+		if (pte_present(pte)) {
+			if (pte_special(pte))
+				ksm_page = is_ksm_zero_pte(pte);
+			else
+				ksm_page = folio_test_ksm(page_folio(pfn_to_page(sim, pte_pfn(pte))));
+		}
+		if (!ksm_page)
+			return 0;
+		err = handle_mm_fault_unshare(sim, vma, addr);
+		if (err)
+			return err;
+	}
+}
+
+/* unmerge_ksm_pages(): break_ksm() every page of [start, end). */
+static int unmerge_ksm_pages(struct mmsim *sim, struct vm_area_struct *vma,
+			     unsigned long start, unsigned long end)
+{
+	int err = 0;
+
+	for (unsigned long addr = start; addr < end && !err; addr += PAGE_SIZE) {
+		if (ksm_test_exit(vma->vm_mm))
+			break;
+		err = break_ksm(sim, vma, addr);
+	}
+	return err;
+}
+
+/* ksm_compatible(): private anonymous VMAs only; the model has nothing else but shared. */
+static bool ksm_compatible(unsigned long vm_flags)
+{
+	return !(vm_flags & VM_SHARED);
+}
+
+/* The VMA at addr, if ksmd may still work on it. */
+static struct vm_area_struct *find_mergeable_vma(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+
+	if (ksm_test_exit(mm))
+		return NULL;
+	vma = vma_lookup(mm, addr);
+	if (!vma || !(vma->vm_flags & VM_MERGEABLE) || !vma->anon_vma)
+		return NULL;
+	return vma;
+}
+
+/* break_cow(): undo a merge this rmap_item took part in (and its anon_vma reference). */
+static void break_cow(struct mmsim *sim, struct ksm_rmap_item *rmap_item)
+{
+	unsigned long addr = rmap_item->address & PAGE_MASK;
+	struct vm_area_struct *vma;
+
+	put_anon_vma(sim, rmap_item->anon_vma);
+	vma = find_mergeable_vma(rmap_item->mm, addr);
+	if (vma)
+		break_ksm(sim, vma, addr);
+}
+
+/* get_mergeable_page(): the anonymous page at the item's address, with a reference. */
+static struct page *get_mergeable_page(struct mmsim *sim, struct ksm_rmap_item *rmap_item)
+{
+	unsigned long addr = rmap_item->address & PAGE_MASK;
+	struct vm_area_struct *vma = find_mergeable_vma(rmap_item->mm, addr);
+	struct page *page;
+	bool pmd_mapped;
+
+	if (!vma)
+		return NULL;
+	page = follow_page(sim, rmap_item->mm, addr, &pmd_mapped);
+	if (!page || !page->folio || !folio_test_anon(page_folio(page)))
+		return NULL;
+	folio_get(page_folio(page));
+	return page;
+}
+
+static void put_page(struct mmsim *sim, struct page *page)
+{
+	folio_put(sim, page_folio(page));
+}
+
+/* ---- Stable nodes ------------------------------------------------------------------ */
+
+static bool is_stable_node_chain(const struct ksm_stable_node *chain)
+{
+	return chain->rmap_hlist_len == STABLE_NODE_CHAIN;
+}
+
+static bool is_stable_node_dup(const struct ksm_stable_node *dup)
+{
+	return dup->chain != NULL;
+}
+
+static void stable_node_chain_add_dup(struct mmsim *sim, struct ksm_stable_node *dup,
+				      struct ksm_stable_node *chain)
+{
+	dup->chain = chain;
+	list_add(&dup->hlist_dup, &chain->hlist);
+	sim->ksm.stable_node_dups++;
+}
+
+static void __stable_node_dup_del(struct mmsim *sim, struct ksm_stable_node *dup)
+{
+	list_del_init(&dup->hlist_dup);
+	dup->chain = NULL;
+	sim->ksm.stable_node_dups--;
+}
+
+/* Takes a plain node or a dup out of the stable tree. */
+static void stable_node_dup_del(struct mmsim *sim, struct ksm_stable_node *dup)
+{
+	if (is_stable_node_dup(dup))
+		__stable_node_dup_del(sim, dup);
+	else
+		rb_erase(&dup->node, &sim->ksm.root_stable_tree);
+}
+
+struct ksm_stable_node *folio_stable_node(const struct folio *folio)
+{
+	return folio_test_ksm(folio) ? folio->stable_node : NULL;
+}
+
+/* The folio's mapping becomes the stable node (NULL while being set up). */
+static void folio_set_stable_node(struct folio *folio, struct ksm_stable_node *stable_node)
+{
+	folio->flags |= FOLIO_ksm;
+	folio->anon_vma = NULL;
+	folio->stable_node = stable_node;
+}
+
+/* alloc_stable_node_chain(): dup's place in the tree goes to a new chain holding dup. */
+static struct ksm_stable_node *alloc_stable_node_chain(struct mmsim *sim,
+						       struct ksm_stable_node *dup)
+{
+	struct ksm_stable_node *chain = alloc_stable_node(sim);
+
+	if (!chain)
+		return NULL;
+	chain->chain_prune_time = sim->ksm.clock_ms;
+	chain->rmap_hlist_len = STABLE_NODE_CHAIN;
+	sim->ksm.stable_node_chains++;
+	rb_replace_node(&dup->node, &chain->node, &sim->ksm.root_stable_tree);
+	stable_node_chain_add_dup(sim, dup, chain);
+	return chain;
+}
+
+static void free_stable_node_chain(struct mmsim *sim, struct ksm_stable_node *chain)
+{
+	rb_erase(&chain->node, &sim->ksm.root_stable_tree);
+	sim_free(chain);
+	sim->ksm.stable_node_chains--;
+}
+
+/*
+ * remove_node_from_stable_tree(): the node's page is gone; its items leave
+ * the stable tree (their counters with them) but stay on their mm lists.
+ */
+void remove_node_from_stable_tree(struct mmsim *sim, struct ksm_stable_node *stable_node)
+{
+	struct ksm_rmap_item *rmap_item;
+
+	list_for_each_entry(rmap_item, &stable_node->hlist, hlist) {
+		if (rmap_item->hlist.next != &stable_node->hlist)
+			sim->ksm.pages_sharing--;
+		else
+			sim->ksm.pages_shared--;
+		rmap_item->mm->ksm_merging_pages--;
+		stable_node->rmap_hlist_len--;
+		put_anon_vma(sim, rmap_item->anon_vma);
+		rmap_item->address &= PAGE_MASK;
+	}
+	stable_node_dup_del(sim, stable_node);
+	sim_free(stable_node);
+}
+
+/*
+ * ksm_get_folio(): the node's KSM folio with a reference, if the folio at
+ * kpfn still points back to the node; otherwise the node is stale (its page
+ * was freed) and is removed.
+ */
+struct folio *ksm_get_folio(struct mmsim *sim, struct ksm_stable_node *stable_node)
+{
+	struct folio *folio = page_folio(pfn_to_page(sim, stable_node->kpfn));
+
+	if (!folio || !folio_test_ksm(folio) || folio->stable_node != stable_node) {
+		remove_node_from_stable_tree(sim, stable_node);
+		return NULL;
+	}
+	folio_get(folio);
+	return folio;
+}
+
+/* remove_rmap_item_from_tree(): the item leaves whichever tree holds it. */
+void remove_rmap_item_from_tree(struct mmsim *sim, struct ksm_rmap_item *rmap_item)
+{
+	if (rmap_item->address & STABLE_FLAG) {
+		struct ksm_stable_node *stable_node = rmap_item->head;
+		struct folio *folio = ksm_get_folio(sim, stable_node);
+
+		if (!folio)
+			return;		/* the whole node went, this item's counts with it */
+		list_del_init(&rmap_item->hlist);
+		folio_put(sim, folio);
+		if (!list_empty(&stable_node->hlist))
+			sim->ksm.pages_sharing--;
+		else
+			sim->ksm.pages_shared--;
+		rmap_item->mm->ksm_merging_pages--;
+		stable_node->rmap_hlist_len--;
+		put_anon_vma(sim, rmap_item->anon_vma);
+		rmap_item->head = NULL;
+		rmap_item->address &= PAGE_MASK;
+	} else if (rmap_item->address & UNSTABLE_FLAG) {
+		/*
+		 * Only an item inserted during this pass is still in the tree:
+		 * the tree of an earlier pass was thrown away at the start of
+		 * this one.
+		 */
+		uint8_t age = (uint8_t)(sim->ksm.scan.seqnr - rmap_item->address);
+
+		if (!age)
+			rb_erase(&rmap_item->node, &sim->ksm.root_unstable_tree);
+		sim->ksm.pages_unshared--;
+		rmap_item->address &= PAGE_MASK;
+	}
+}
+
+static void remove_trailing_rmap_items(struct mmsim *sim, struct ksm_rmap_item **rmap_list)
+{
+	while (*rmap_list) {
+		struct ksm_rmap_item *rmap_item = *rmap_list;
+
+		*rmap_list = rmap_item->rmap_list;
+		remove_rmap_item_from_tree(sim, rmap_item);
+		free_rmap_item(sim, rmap_item);
+	}
+}
+
+/* remove_stable_node(): for run=2 and the tunables; -EBUSY while the page is mapped. */
+static int remove_stable_node(struct mmsim *sim, struct ksm_stable_node *stable_node)
+{
+	struct folio *folio = ksm_get_folio(sim, stable_node);
+	int err = -EBUSY;
+
+	if (!folio)
+		return 0;	/* it was stale, and is gone */
+	if (!folio_mapped(sim, folio)) {
+		folio_set_stable_node(folio, NULL);
+		remove_node_from_stable_tree(sim, stable_node);
+		err = 0;
+	}
+	folio_put(sim, folio);
+	return err;
+}
+
+static int remove_stable_node_chain(struct mmsim *sim, struct ksm_stable_node *stable_node)
+{
+	struct ksm_stable_node *dup, *tmp;
+
+	if (!is_stable_node_chain(stable_node))
+		return remove_stable_node(sim, stable_node);
+	list_for_each_entry_safe(dup, tmp, &stable_node->hlist, hlist_dup)
+		if (remove_stable_node(sim, dup))
+			return -EBUSY;
+	free_stable_node_chain(sim, stable_node);
+	return 0;
+}
+
+int remove_all_stable_nodes(struct mmsim *sim)
+{
+	struct rb_root *root = &sim->ksm.root_stable_tree;
+
+	while (root->rb_node) {
+		struct ksm_stable_node *node = rb_entry(root->rb_node, struct ksm_stable_node, node);
+
+		if (remove_stable_node_chain(sim, node))
+			return -EBUSY;
+	}
+	return 0;
+}
+
+/*
+ * unmerge_and_remove_all_rmap_items(): run=2. Every KSM page is unmerged
+ * and every item freed; slots stay (but those of exited mms), seqnr is 0.
+ */
+int unmerge_and_remove_all_rmap_items(struct mmsim *sim)
+{
+	struct ksm_mm_slot *slot;
+	int err;
+
+	sim->ksm.scan.mm_slot = next_slot(sim, NULL);
+	for (slot = sim->ksm.scan.mm_slot; slot; slot = sim->ksm.scan.mm_slot) {
+		struct mm_struct *mm = slot->mm;
+		struct vm_area_struct *vma;
+
+		if (!ksm_test_exit(mm)) {
+			for_each_vma(mm, vma) {
+				if (!(vma->vm_flags & VM_MERGEABLE) || !vma->anon_vma)
+					continue;
+				err = unmerge_ksm_pages(sim, vma, vma->vm_start, vma->vm_end);
+				if (err) {
+					sim->ksm.scan.mm_slot = NULL;
+					return err;
+				}
+			}
+		}
+		remove_trailing_rmap_items(sim, &slot->rmap_list);
+		sim->ksm.scan.mm_slot = next_slot(sim, slot);
+		if (ksm_test_exit(mm))
+			mm_slot_free(sim, slot, MMF_VM_MERGEABLE | MMF_VM_MERGE_ANY);
+	}
+	remove_all_stable_nodes(sim);	/* some may still be busy: no matter */
+	sim->ksm.scan.seqnr = 0;
+	/*
+	 * The items of the last pass's unstable tree are freed; Linux leaves
+	 * the dead root for the next pass to reset, we reset it now so the
+	 * checker never walks freed items.
+	 */
+	sim->ksm.root_unstable_tree = RB_ROOT;
+	return 0;
+}
+
+/* ---- Merging one page -------------------------------------------------------------- */
+
+/* page_address_in_vma() for an anonymous page; ~0UL when it cannot be in vma. */
+static unsigned long page_address_in_vma(struct mmsim *sim, const struct folio *folio,
+					 const struct page *page,
+					 const struct vm_area_struct *vma)
+{
+	struct anon_vma *anon_vma = folio_anon_vma(folio);
+	unsigned long pgoff, address;
+
+	/* A KSM folio has no anon_vma: it fails here, as in Linux. */
+	if (!vma->anon_vma || !anon_vma || vma->anon_vma->root != anon_vma->root)
+		return ~0UL;
+	pgoff = folio->index + (unsigned long)folio_page_idx(sim, folio, page);
+	if (pgoff < vma->vm_pgoff)
+		return ~0UL;
+	address = vma->vm_start + ((pgoff - vma->vm_pgoff) << PAGE_SHIFT);
+	return address < vma->vm_end ? address : ~0UL;
+}
+
+/* The PTE at address if it maps page (page_vma_mapped_walk() of one small page). */
+static pte_t *page_pte(struct mmsim *sim, struct vm_area_struct *vma, unsigned long address,
+		       const struct page *page, pmd_t **pmdp)
+{
+	pmd_t *pmd;
+	pte_t *pte;
+
+	if (address == ~0UL)
+		return NULL;
+	pmd = pmd_lookup(sim, vma->vm_mm, address);
+	if (!pmd || !pmd_table(*pmd))
+		return NULL;
+	pte = pte_offset(sim, pmd, address);
+	if (!pte_present(*pte) || pte_special(*pte) || pte_pfn(*pte) != page_to_pfn(sim, page))
+		return NULL;
+	*pmdp = pmd;
+	return pte;
+}
+
+/*
+ * write_protect_page(): make the PTE read-only and clean. The check that
+ * nobody else holds a reference (mapcount + our one == refcount) is made with
+ * the PTE cleared, as Linux does against concurrent GUP.
+ */
+static int write_protect_page(struct mmsim *sim, struct vm_area_struct *vma,
+			      struct folio *folio, pte_t *orig_pte)
+{
+	struct page *page = folio_page(sim, folio, 0);
+	bool anon_exclusive;
+	pmd_t *pmd;
+	pte_t *pte, entry;
+
+	if (folio_test_large(folio))
+		return -EFAULT;
+	pte = page_pte(sim, vma, page_address_in_vma(sim, folio, page, vma), page, &pmd);
+	if (!pte)
+		return -EFAULT;
+	entry = *pte;
+	anon_exclusive = PageAnonExclusive(page);
+	if (pte_write(entry) || pte_dirty(entry) || anon_exclusive) {
+		*pte = 0;	/* ptep_clear_flush() */
+		if (folio_mapcount(sim, folio) + 1 != folio->_refcount) {
+			*pte = entry;
+			return -EFAULT;
+		}
+		/* folio_try_share_anon_rmap_pte(): no pins in the model, it cannot fail. */
+		if (anon_exclusive)
+			ClearPageAnonExclusive(page);
+		if (pte_dirty(entry))
+			folio->flags |= FOLIO_dirty;
+		entry = pte_wrprotect(entry & ~(pte_t)_PAGE_DIRTY);
+		*pte = entry;
+	}
+	*orig_pte = entry;
+	return 0;
+}
+
+/*
+ * replace_page(): the PTE that maps page (still orig_pte) maps kpage
+ * instead, or a dirty special zero-page entry when kpage is the zero page.
+ */
+static int replace_page(struct mmsim *sim, struct vm_area_struct *vma, struct page *page,
+			struct page *kpage, pte_t orig_pte)
+{
+	struct folio *folio = page_folio(page), *kfolio = page_folio(kpage);
+	struct mm_struct *mm = vma->vm_mm;
+	pmd_t *pmd;
+	pte_t *pte, newpte;
+
+	pte = page_pte(sim, vma, page_address_in_vma(sim, folio, page, vma), page, &pmd);
+	if (!pte || *pte != orig_pte)
+		return -EFAULT;
+	if (page_to_pfn(sim, kpage) != ZERO_PFN) {
+		folio_get(kfolio);
+		folio_add_anon_rmap(sim, kfolio, kpage, 1, RMAP_LEVEL_PTE, vma, pte_pfn(*pmd),
+				    RMAP_NONE);
+		newpte = pfn_pte(page_to_pfn(sim, kpage), vm_page_prot(vma->vm_flags));
+	} else {
+		/* The dirty bit tells KSM's zero pages from the others. */
+		newpte = pte_mkdirty(pte_mkspecial(pfn_pte(ZERO_PFN, vm_page_prot(vma->vm_flags))));
+		ksm_map_zero_page(sim, mm);
+		add_mm_counter(mm, MM_ANONPAGES, -1);
+	}
+	*pte = newpte;
+	folio_remove_rmap(sim, folio, page, 1, RMAP_LEVEL_PTE, vma, pte_pfn(*pmd));
+	folio_put(sim, folio);
+	return 0;
+}
+
+/*
+ * try_to_merge_one_page(): write-protect page and make it the KSM page
+ * (kpage NULL), or replace it by kpage when their contents are equal. A
+ * large folio is split first (the caller's reference goes along); if it
+ * cannot be, nothing merges.
+ */
+static int try_to_merge_one_page(struct mmsim *sim, struct vm_area_struct *vma,
+				 struct page *page, struct page *kpage)
+{
+	struct folio *folio = page_folio(page);
+	pte_t orig_pte = 0;
+
+	if (page == kpage)
+		return 0;	/* a KSM page forked */
+	if (!folio_test_anon(folio))
+		return -EFAULT;
+	if (folio_test_large(folio)) {
+		if (split_folio_refs(sim, folio, page, 1))
+			return -EFAULT;
+		folio = page_folio(page);
+	}
+	if (write_protect_page(sim, vma, folio, &orig_pte))
+		return -EFAULT;
+	if (!kpage) {
+		/* stable_tree_insert() fills the node in. */
+		folio_set_stable_node(folio, NULL);
+		folio->flags |= FOLIO_dirty;	/* reclaim must swap it, not drop it */
+		return 0;
+	}
+	if (!pages_identical(page, kpage))
+		return -EFAULT;
+	return replace_page(sim, vma, page, kpage, orig_pte);
+}
+
+/* try_to_merge_with_zero_page(): use_zero_pages and an empty page: map the zero page. */
+static int try_to_merge_with_zero_page(struct mmsim *sim, struct ksm_rmap_item *rmap_item,
+				       struct page *page)
+{
+	struct vm_area_struct *vma;
+
+	if (!sim->ksm.use_zero_pages || rmap_item->oldchecksum != sim->ksm.zero_checksum)
+		return -EFAULT;
+	vma = find_mergeable_vma(rmap_item->mm, rmap_item->address & PAGE_MASK);
+	if (!vma)
+		return 0;	/* the VMA is out of date: nothing more to do */
+	return try_to_merge_one_page(sim, vma, page, zero_page(sim));
+}
+
+/*
+ * try_to_merge_with_ksm_page(): merge page into kpage (or make it a KSM page
+ * when kpage is NULL); the item takes a reference on the VMA's anon_vma for
+ * rmap_walk_ksm().
+ */
+static int try_to_merge_with_ksm_page(struct mmsim *sim, struct ksm_rmap_item *rmap_item,
+				      struct page *page, struct page *kpage)
+{
+	struct vm_area_struct *vma = find_mergeable_vma(rmap_item->mm,
+							rmap_item->address & PAGE_MASK);
+	int err;
+
+	if (!vma)
+		return -EFAULT;
+	err = try_to_merge_one_page(sim, vma, page, kpage);
+	if (err)
+		return err;
+	/* The unstable tree's node shares room with the anon_vma: out of it first. */
+	remove_rmap_item_from_tree(sim, rmap_item);
+	rmap_item->anon_vma = vma->anon_vma;
+	vma->anon_vma->refcount++;	/* get_anon_vma() */
+	return 0;
+}
+
+/*
+ * try_to_merge_two_pages(): page becomes the KSM page and tree_page is
+ * replaced by it; if the second half fails, the first is undone.
+ */
+static struct folio *try_to_merge_two_pages(struct mmsim *sim, struct ksm_rmap_item *rmap_item,
+					    struct page *page,
+					    struct ksm_rmap_item *tree_rmap_item,
+					    struct page *tree_page)
+{
+	int err = try_to_merge_with_ksm_page(sim, rmap_item, page, NULL);
+
+	if (!err) {
+		err = try_to_merge_with_ksm_page(sim, tree_rmap_item, tree_page, page);
+		if (err)
+			break_cow(sim, rmap_item);
+	}
+	return err ? NULL : page_folio(page);
+}
+
+/* ---- The stable tree ----------------------------------------------------------------- */
+
+/* Has the node room for offset more mappings, and any at all (else its page is going)? */
+static bool __is_page_sharing_candidate(struct mmsim *sim, struct ksm_stable_node *stable_node,
+					int offset)
+{
+	return stable_node->rmap_hlist_len &&
+	       stable_node->rmap_hlist_len + offset < sim->ksm.max_page_sharing;
+}
+
+static bool is_page_sharing_candidate(struct mmsim *sim, struct ksm_stable_node *stable_node)
+{
+	return __is_page_sharing_candidate(sim, stable_node, 0);
+}
+
+/* chain_prune_time says whether a full walk of the dups is due, and restarts the clock. */
+static bool chain_prune_due(struct mmsim *sim, struct ksm_stable_node *chain)
+{
+	if (sim->ksm.clock_ms - chain->chain_prune_time <
+	    sim->ksm.stable_node_chains_prune_millisecs)
+		return false;
+	chain->chain_prune_time = sim->ksm.clock_ms;
+	return true;
+}
+
+/*
+ * A chain left with one dup collapses: the dup takes the chain's place in
+ * the tree and *chainp becomes it.
+ */
+static void stable_node_chain_collapse(struct mmsim *sim, struct ksm_stable_node **chainp,
+				       struct ksm_stable_node *found)
+{
+	struct ksm_stable_node *chain = *chainp;
+
+	list_del_init(&found->hlist_dup);
+	found->chain = NULL;
+	rb_replace_node(&chain->node, &found->node, &sim->ksm.root_stable_tree);
+	sim_free(chain);
+	sim->ksm.stable_node_chains--;
+	sim->ksm.stable_node_dups--;
+	*chainp = found;
+}
+
+/*
+ * stable_node_dup(): the dup of a chain to merge into, with a reference on
+ * its folio: the first candidate, or (when pruning is due) the candidate with
+ * the most mappings after a walk of every dup that drops the stale ones.
+ */
+static struct folio *stable_node_dup(struct mmsim *sim, struct ksm_stable_node **_dup,
+				     struct ksm_stable_node **_chain, bool prune)
+{
+	struct ksm_stable_node *dup, *tmp, *found = NULL, *chain = *_chain;
+	struct folio *folio, *tree_folio = NULL;
+	int found_len = 0;
+
+	prune = prune && chain_prune_due(sim, chain);
+	list_for_each_entry_safe(dup, tmp, &chain->hlist, hlist_dup) {
+		folio = ksm_get_folio(sim, dup);
+		if (!folio)
+			continue;
+		if (!found || (is_page_sharing_candidate(sim, dup) &&
+			       (!is_page_sharing_candidate(sim, found) ||
+				dup->rmap_hlist_len > found_len))) {
+			if (found)
+				folio_put(sim, tree_folio);
+			found = dup;
+			found_len = dup->rmap_hlist_len;
+			tree_folio = folio;
+			if (!prune && is_page_sharing_candidate(sim, found))
+				break;
+			continue;
+		}
+		folio_put(sim, folio);
+	}
+	if (!found) {
+		free_stable_node_chain(sim, chain);	/* every dup was stale */
+	} else if (list_is_singular(&chain->hlist)) {
+		stable_node_chain_collapse(sim, _chain, found);
+	} else if (chain->hlist.next != &found->hlist_dup &&
+		   __is_page_sharing_candidate(sim, found, 1)) {
+		/* Move it first, so that the next search stops there at once. */
+		list_del_init(&found->hlist_dup);
+		list_add(&found->hlist_dup, &chain->hlist);
+	}
+	*_dup = found;
+	return tree_folio;
+}
+
+/*
+ * __stable_node_chain(): for a plain node, itself and its folio; for a
+ * chain, the dup stable_node_dup() picks. NULL when the node (or the whole
+ * chain) turned out stale and was removed: the caller restarts its walk.
+ */
+static struct folio *__stable_node_chain(struct mmsim *sim, struct ksm_stable_node **_dup,
+					 struct ksm_stable_node **_node, bool prune)
+{
+	struct ksm_stable_node *stable_node = *_node;
+
+	if (!is_stable_node_chain(stable_node)) {
+		*_dup = stable_node;
+		return ksm_get_folio(sim, stable_node);
+	}
+	return stable_node_dup(sim, _dup, _node, prune);
+}
+
+/*
+ * stable_tree_search(): a KSM folio (with a reference) equal to page that can
+ * take one more mapping. A KSM page (forked) is its own answer.
+ */
+static struct folio *stable_tree_search(struct mmsim *sim, struct page *page)
+{
+	struct folio *folio = page_folio(page), *tree_folio;
+	struct ksm_stable_node *stable_node, *stable_node_dup;
+	struct rb_node *node;
+
+	if (folio_stable_node(folio)) {
+		folio_get(folio);
+		return folio;
+	}
+again:
+	node = sim->ksm.root_stable_tree.rb_node;
+	while (node) {
+		int ret;
+
+		stable_node = rb_entry(node, struct ksm_stable_node, node);
+		tree_folio = __stable_node_chain(sim, &stable_node_dup, &stable_node, true);
+		if (!tree_folio)
+			goto again;	/* a stale node was erased: the tree changed */
+		ret = memcmp_pages(page, folio_page(sim, tree_folio, 0));
+		folio_put(sim, tree_folio);
+		/* A collapsed chain left stable_node in its place: go on from there. */
+		node = &stable_node->node;
+		if (ret < 0) {
+			node = node->rb_left;
+		} else if (ret > 0) {
+			node = node->rb_right;
+		} else {
+			/* All full: the page must find a peer and make a new dup. */
+			if (!is_page_sharing_candidate(sim, stable_node_dup))
+				return NULL;
+			tree_folio = ksm_get_folio(sim, stable_node_dup);
+			if (!tree_folio)
+				goto again;
+			return tree_folio;
+		}
+	}
+	return NULL;
+}
+
+/* Where in the stable tree kpage's contents go; *equal: a node holds them already. */
+static struct rb_node **stable_tree_find_slot(struct mmsim *sim, struct page *kpage,
+					      struct rb_node **parentp,
+					      struct ksm_stable_node **equal)
+{
+	struct rb_node **new, *parent;
+	struct ksm_stable_node *stable_node, *stable_node_dup;
+	struct folio *tree_folio;
+
+again:
+	new = &sim->ksm.root_stable_tree.rb_node;
+	parent = NULL;
+	*equal = NULL;
+	while (*new) {
+		int ret;
+
+		stable_node = rb_entry(*new, struct ksm_stable_node, node);
+		tree_folio = __stable_node_chain(sim, &stable_node_dup, &stable_node, false);
+		if (!tree_folio)
+			goto again;
+		ret = memcmp_pages(kpage, folio_page(sim, tree_folio, 0));
+		folio_put(sim, tree_folio);
+		parent = &stable_node->node;
+		if (ret < 0) {
+			new = &parent->rb_left;
+		} else if (ret > 0) {
+			new = &parent->rb_right;
+		} else {
+			*equal = stable_node;
+			break;
+		}
+	}
+	*parentp = parent;
+	return new;
+}
+
+/*
+ * stable_tree_insert(): a node for the new KSM folio; next to an equal node
+ * it becomes a dup of their (new, if need be) chain. NULL on -ENOMEM.
+ */
+static struct ksm_stable_node *stable_tree_insert(struct mmsim *sim, struct folio *kfolio)
+{
+	struct ksm_stable_node *equal, *dup;
+	struct rb_node *parent, **new;
+
+	new = stable_tree_find_slot(sim, folio_page(sim, kfolio, 0), &parent, &equal);
+	dup = alloc_stable_node(sim);
+	if (!dup)
+		return NULL;
+	dup->kpfn = kfolio->pfn;
+	if (!equal) {
+		rb_link_node(&dup->node, parent, new);
+		rb_insert_color(&dup->node, &sim->ksm.root_stable_tree);
+	} else {
+		if (!is_stable_node_chain(equal)) {
+			equal = alloc_stable_node_chain(sim, equal);
+			if (!equal) {
+				sim_free(dup);
+				return NULL;
+			}
+		}
+		stable_node_chain_add_dup(sim, dup, equal);
+	}
+	folio_set_stable_node(kfolio, dup);
+	return dup;
+}
+
+/*
+ * unstable_tree_search_insert(): an item of this pass whose page equals
+ * page (its page returned with a reference in *tree_pagep), or else the item
+ * goes into the tree. A tree page that cannot be had ends the search with
+ * nothing inserted.
+ */
+static struct ksm_rmap_item *unstable_tree_search_insert(struct mmsim *sim,
+							 struct ksm_rmap_item *rmap_item,
+							 struct page *page,
+							 struct page **tree_pagep)
+{
+	struct rb_node **new = &sim->ksm.root_unstable_tree.rb_node, *parent = NULL;
+
+	while (*new) {
+		struct ksm_rmap_item *tree_rmap_item = rb_entry(*new, struct ksm_rmap_item, node);
+		struct page *tree_page = get_mergeable_page(sim, tree_rmap_item);
+		int ret;
+
+		if (!tree_page)
+			return NULL;
+		if (page == tree_page) {
+			/* Do not put a KSM page in place of a forked page. */
+			put_page(sim, tree_page);
+			return NULL;
+		}
+		ret = memcmp_pages(page, tree_page);
+		parent = *new;
+		if (ret) {
+			put_page(sim, tree_page);
+			new = ret < 0 ? &parent->rb_left : &parent->rb_right;
+			continue;
+		}
+		*tree_pagep = tree_page;
+		return tree_rmap_item;
+	}
+	rmap_item->address |= UNSTABLE_FLAG | (sim->ksm.scan.seqnr & SEQNR_MASK);
+	rb_link_node(&rmap_item->node, parent, new);
+	rb_insert_color(&rmap_item->node, &sim->ksm.root_unstable_tree);
+	sim->ksm.pages_unshared++;
+	return NULL;
+}
+
+/* stable_tree_append(): the item hangs off the node; the first is "shared", the rest "sharing". */
+static void stable_tree_append(struct mmsim *sim, struct ksm_rmap_item *rmap_item,
+			       struct ksm_stable_node *stable_node)
+{
+	bool first = list_empty(&stable_node->hlist);
+
+	stable_node->rmap_hlist_len++;
+	rmap_item->head = stable_node;
+	rmap_item->address |= STABLE_FLAG;
+	list_add(&rmap_item->hlist, &stable_node->hlist);
+	if (first)
+		sim->ksm.pages_shared++;
+	else
+		sim->ksm.pages_sharing++;
+	rmap_item->mm->ksm_merging_pages++;
+}
+
+/* A new KSM page: into the stable tree with both items, or both merges undone. */
+static void stable_tree_add_pair(struct mmsim *sim, struct folio *kfolio,
+				 struct ksm_rmap_item *tree_rmap_item,
+				 struct ksm_rmap_item *rmap_item)
+{
+	struct ksm_stable_node *stable_node = stable_tree_insert(sim, kfolio);
+
+	if (stable_node) {
+		stable_tree_append(sim, tree_rmap_item, stable_node);
+		stable_tree_append(sim, rmap_item, stable_node);
+	} else {
+		break_cow(sim, tree_rmap_item);
+		break_cow(sim, rmap_item);
+	}
+}
+
+/*
+ * The unstable-tree half of cmp_and_merge_page(): a match makes a new KSM
+ * page; if both pages are in one large folio the split failed (two
+ * references on it), so split it now and merge next time.
+ */
+static void merge_with_unstable_tree(struct mmsim *sim, struct page *page,
+				     struct ksm_rmap_item *rmap_item)
+{
+	struct page *tree_page = NULL;
+	struct ksm_rmap_item *tree_rmap_item;
+	struct folio *kfolio;
+	bool split;
+
+	tree_rmap_item = unstable_tree_search_insert(sim, rmap_item, page, &tree_page);
+	if (!tree_rmap_item)
+		return;
+	kfolio = try_to_merge_two_pages(sim, rmap_item, page, tree_rmap_item, tree_page);
+	split = folio_test_large(page_folio(page)) && page_folio(page) == page_folio(tree_page);
+	put_page(sim, tree_page);
+	if (kfolio)
+		stable_tree_add_pair(sim, kfolio, tree_rmap_item, rmap_item);
+	else if (split)
+		split_folio_refs(sim, page_folio(page), page, 1);
+}
+
+/*
+ * cmp_and_merge_page(): one visit of one page (the caller holds a reference
+ * on its folio). See the comment at the top of this file.
+ */
+static void cmp_and_merge_page(struct mmsim *sim, struct page *page,
+			       struct ksm_rmap_item *rmap_item)
+{
+	struct folio *folio = page_folio(page), *kfolio;
+	struct ksm_stable_node *stable_node = folio_stable_node(folio);
+	bool in_node = (rmap_item->address & STABLE_FLAG) && rmap_item->head == stable_node;
+	unsigned int checksum;
+
+	if (stable_node) {
+		if (in_node)
+			return;
+		/* A forked KSM page joins its node, even past max_page_sharing. */
+	} else {
+		remove_rmap_item_from_tree(sim, rmap_item);
+		/* A page that changed since the last pass is not worth a search. */
+		checksum = calc_checksum(page);
+		if (rmap_item->oldchecksum != checksum) {
+			rmap_item->oldchecksum = checksum;
+			return;
+		}
+		if (!try_to_merge_with_zero_page(sim, rmap_item, page))
+			return;
+	}
+	kfolio = stable_tree_search(sim, page);
+	if (kfolio == folio && in_node) {
+		folio_put(sim, kfolio);
+		return;
+	}
+	remove_rmap_item_from_tree(sim, rmap_item);
+	if (kfolio) {
+		if (!try_to_merge_with_ksm_page(sim, rmap_item, page, folio_page(sim, kfolio, 0)))
+			stable_tree_append(sim, rmap_item, folio_stable_node(kfolio));
+		folio_put(sim, kfolio);
+		return;
+	}
+	merge_with_unstable_tree(sim, page, rmap_item);
+}
+
+/* ---- The scan ----------------------------------------------------------------------- */
+
+/*
+ * get_next_rmap_item(): the item for addr, reusing the one on the list or
+ * allocating a zeroed one; items below addr map nothing any more and go.
+ */
+static struct ksm_rmap_item *get_next_rmap_item(struct mmsim *sim, struct ksm_mm_slot *slot,
+						struct ksm_rmap_item **rmap_list,
+						unsigned long addr)
+{
+	struct ksm_rmap_item *rmap_item;
+
+	while (*rmap_list) {
+		rmap_item = *rmap_list;
+		if ((rmap_item->address & PAGE_MASK) == addr)
+			return rmap_item;
+		if (rmap_item->address > addr)
+			break;
+		*rmap_list = rmap_item->rmap_list;
+		remove_rmap_item_from_tree(sim, rmap_item);
+		free_rmap_item(sim, rmap_item);
+	}
+	rmap_item = alloc_rmap_item(sim);
+	if (rmap_item) {
+		rmap_item->mm = slot->mm;
+		rmap_item->mm->ksm_rmap_items++;
+		rmap_item->address = addr;
+		rmap_item->rmap_list = *rmap_list;
+		*rmap_list = rmap_item;
+	}
+	return rmap_item;
+}
+
+/* skip_age(): how many visits to skip next, from the item's age. */
+static unsigned int skip_age(uint8_t age)
+{
+	if (age <= 3)
+		return 1;
+	if (age <= 5)
+		return 2;
+	if (age <= 8)
+		return 4;
+	return 8;
+}
+
+/*
+ * should_skip_rmap_item(): smart scan. A page that failed to merge for three
+ * visits is skipped more and more often; a KSM page never is.
+ */
+static bool should_skip_rmap_item(struct mmsim *sim, struct folio *folio,
+				  struct ksm_rmap_item *rmap_item)
+{
+	uint8_t age;
+
+	if (!sim->ksm.smart_scan || folio_test_ksm(folio))
+		return false;
+	age = rmap_item->age;
+	if (age != UINT8_MAX)
+		rmap_item->age++;
+	if (age < 3)
+		return false;
+	if (!rmap_item->remaining_skips) {
+		rmap_item->remaining_skips = (uint8_t)skip_age(age);
+		return false;
+	}
+	sim->ksm.pages_skipped++;
+	rmap_item->remaining_skips--;
+	remove_rmap_item_from_tree(sim, rmap_item);
+	return true;
+}
+
+/*
+ * ksm_next_page_pmd_entry() over [addr, vma end): the first present page of
+ * an anonymous folio (not the zero page, nor the huge zero page), with a
+ * reference; its address in *addrp. NULL when there is none.
+ */
+static struct page *ksm_next_page(struct mmsim *sim, struct vm_area_struct *vma,
+				  unsigned long *addrp)
+{
+	for (unsigned long addr = *addrp, next; addr < vma->vm_end; addr = next) {
+		pmd_t *pmd = pmd_lookup(sim, vma->vm_mm, addr);
+		struct page *page = NULL;
+
+		next = MIN((addr & PMD_MASK) + PMD_SIZE, vma->vm_end);
+		if (!pmd || pmd_none(*pmd))
+			continue;
+		if (pmd_leaf(*pmd)) {
+			if (!is_huge_zero_pmd(sim, *pmd))
+				page = pfn_to_page(sim, pte_pfn(*pmd) + pte_index(addr));
+		} else {
+			pte_t *pte = pte_offset(sim, pmd, addr);
+
+			for (; addr < next; addr += PAGE_SIZE, pte++)
+				if (pte_present(*pte) && !pte_special(*pte))
+					break;
+			if (addr < next)
+				page = pfn_to_page(sim, pte_pfn(*pte));
+		}
+		if (page && folio_test_anon(page_folio(page))) {
+			folio_get(page_folio(page));
+			*addrp = addr;
+			return page;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The step from a visited page to the next address: the policy hook of
+ * `ksm skip=` (seed 000). The kernel visits every page, each subpage of a
+ * large folio included.
+ */
+static unsigned long ksm_scan_step(struct mmsim *sim, const struct page *page,
+				   unsigned long addr)
+{
+	(void)page;
+	switch (sim->ksm.skip_policy) {
+	case KSM_SKIP_NONE:
+		break;
+	}
+	return addr + PAGE_SIZE;
+}
+
+/*
+ * The next page of one mm from the cursor on: its item (and the page, with
+ * a reference), or NULL at the end of the mm. *nomem: an item could not be
+ * allocated.
+ */
+static struct ksm_rmap_item *scan_mm(struct mmsim *sim, struct ksm_mm_slot *slot,
+				     struct page **pagep, bool *nomem)
+{
+	struct ksm_scan *scan = &sim->ksm.scan;
+	struct vm_area_struct *vma;
+
+	for (vma = find_vma(slot->mm, scan->address); vma; vma = vma_next(vma)) {
+		if (!(vma->vm_flags & VM_MERGEABLE))
+			continue;
+		if (scan->address < vma->vm_start)
+			scan->address = vma->vm_start;
+		if (!vma->anon_vma)
+			scan->address = vma->vm_end;
+		while (scan->address < vma->vm_end) {
+			struct page *page = ksm_next_page(sim, vma, &scan->address);
+			struct ksm_rmap_item *rmap_item;
+
+			if (!page) {
+				scan->address = vma->vm_end;
+				break;
+			}
+			rmap_item = get_next_rmap_item(sim, slot, scan->rmap_list, scan->address);
+			if (!rmap_item) {
+				put_page(sim, page);
+				*nomem = true;
+				return NULL;
+			}
+			scan->rmap_list = &rmap_item->rmap_list;
+			scan->address = ksm_scan_step(sim, page, scan->address);
+			if (should_skip_rmap_item(sim, page_folio(page), rmap_item)) {
+				put_page(sim, page);
+				continue;
+			}
+			*pagep = page;
+			return rmap_item;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The end of one mm in a pass: items above the last address go; a slot
+ * whose mm had nothing mergeable (or has exited) is dropped.
+ */
+static void scan_finish_mm(struct mmsim *sim, struct ksm_mm_slot *slot)
+{
+	struct ksm_scan *scan = &sim->ksm.scan;
+
+	if (ksm_test_exit(slot->mm)) {
+		scan->address = 0;
+		scan->rmap_list = &slot->rmap_list;
+	}
+	remove_trailing_rmap_items(sim, scan->rmap_list);
+	scan->mm_slot = next_slot(sim, slot);
+	/* Only MMF_VM_MERGEABLE: a PR_SET_MEMORY_MERGE mm may just not have VMAs yet. */
+	if (scan->address == 0)
+		mm_slot_free(sim, slot, MMF_VM_MERGEABLE);
+}
+
+/*
+ * scan_get_next_rmap_item(): the next page to look at, or NULL at the end
+ * of a pass (seqnr then counts it) or when nothing is registered. A pass
+ * starts by throwing the unstable tree away.
+ */
+static struct ksm_rmap_item *scan_get_next_rmap_item(struct mmsim *sim, struct page **pagep,
+						     bool *nomem)
+{
+	struct ksm_scan *scan = &sim->ksm.scan;
+	struct ksm_mm_slot *slot;
+
+	if (list_empty(&sim->ksm.mm_head))
+		return NULL;
+	if (!scan->mm_slot) {
+		sim->ksm.root_unstable_tree = RB_ROOT;
+		scan->mm_slot = next_slot(sim, NULL);
+		scan->address = 0;
+		scan->rmap_list = &scan->mm_slot->rmap_list;
+	}
+	while ((slot = scan->mm_slot)) {
+		struct ksm_rmap_item *rmap_item = NULL;
+
+		if (!ksm_test_exit(slot->mm))
+			rmap_item = scan_mm(sim, slot, pagep, nomem);
+		if (rmap_item || *nomem)
+			return rmap_item;
+		scan_finish_mm(sim, slot);
+		if (scan->mm_slot) {
+			scan->address = 0;
+			scan->rmap_list = &scan->mm_slot->rmap_list;
+		}
+	}
+	scan->seqnr++;
+	return NULL;
+}
+
+/*
+ * ksm_do_scan(): one batch of up to scan_npages pages. It stops early at the
+ * end of a pass, so a batch never crosses into the next one. Returns true
+ * when the pass ended; *nomem when it stopped for want of memory.
+ */
+static bool ksm_do_scan(struct mmsim *sim, unsigned int scan_npages, bool *nomem)
+{
+	while (scan_npages--) {
+		struct page *page;
+		struct ksm_rmap_item *rmap_item = scan_get_next_rmap_item(sim, &page, nomem);
+
+		if (!rmap_item)
+			return !*nomem;
+		cmp_and_merge_page(sim, page, rmap_item);
+		/* The folio is the page's own now, even if it was split meanwhile. */
+		put_page(sim, page);
+		sim->ksm.pages_scanned++;
+	}
+	return false;
+}
+
+int ksm_do_full_scans(struct mmsim *sim, unsigned long full_scans)
+{
+	unsigned long done = 0;
+
+	if (!sim->ksm.pages_to_scan)
+		return sim_error(sim, -EINVAL, "ksm: pages_to_scan is 0, a pass would never end");
+	sim->ksm.run = KSM_RUN_MERGE;
+	while (done < full_scans) {
+		bool nomem = false;
+
+		/* ksmd_should_run(): with nothing registered ksmd sleeps, no pass is made. */
+		if (list_empty(&sim->ksm.mm_head))
+			break;
+		if (ksm_do_scan(sim, sim->ksm.pages_to_scan, &nomem))
+			done++;
+		sim->ksm.clock_ms += sim->ksm.sleep_millisecs;
+		if (nomem)
+			return sim_error(sim, -ENOMEM, "ksm: no memory for an rmap_item");
+	}
+	return 0;
+}
+
+/* ---- Hooks of madvise, prctl, mmap, fork and exit ------------------------------------------ */
+
+int ksm_madvise(struct mmsim *sim, struct vm_area_struct *vma, unsigned long start,
+		unsigned long end, int advice, unsigned long *vm_flags)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	int err;
+
+	if (advice == MMSIM_MADV_MERGEABLE) {
+		if ((vma->vm_flags & VM_MERGEABLE) || !ksm_compatible(vma->vm_flags))
+			return 0;
+		if (!(mm->flags & MMF_VM_MERGEABLE)) {
+			err = __ksm_enter(sim, mm);
+			if (err)
+				return err;
+		}
+		*vm_flags |= VM_MERGEABLE;
+	} else if (advice == MMSIM_MADV_UNMERGEABLE) {
+		if (!(*vm_flags & VM_MERGEABLE))
+			return 0;
+		/* Items and counters follow at ksmd's next pass; zero pages now. */
+		if (vma->anon_vma) {
+			err = unmerge_ksm_pages(sim, vma, start, end);
+			if (err)
+				return err;
+		}
+		*vm_flags &= ~VM_MERGEABLE;
+	}
+	return 0;
+}
+
+/* ksm_add_vmas(): every compatible VMA becomes mergeable (no VMA merging happens). */
+static void ksm_add_vmas(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma;
+
+	for_each_vma(mm, vma)
+		if (!(vma->vm_flags & VM_MERGEABLE) && ksm_compatible(vma->vm_flags))
+			vma->vm_flags |= VM_MERGEABLE;
+}
+
+static int ksm_del_vmas(struct mmsim *sim, struct mm_struct *mm)
+{
+	struct vm_area_struct *vma;
+	int err;
+
+	for_each_vma(mm, vma) {
+		if (!(vma->vm_flags & VM_MERGEABLE))
+			continue;
+		if (vma->anon_vma) {
+			err = unmerge_ksm_pages(sim, vma, vma->vm_start, vma->vm_end);
+			if (err)
+				return err;
+		}
+		vma->vm_flags &= ~VM_MERGEABLE;
+	}
+	return 0;
+}
+
+int ksm_enable_merge_any(struct mmsim *sim, struct mm_struct *mm)
+{
+	int err;
+
+	if (mm->flags & MMF_VM_MERGE_ANY)
+		return 0;
+	if (!(mm->flags & MMF_VM_MERGEABLE)) {
+		err = __ksm_enter(sim, mm);
+		if (err)
+			return err;
+	}
+	mm->flags |= MMF_VM_MERGE_ANY;
+	ksm_add_vmas(mm);
+	return 0;
+}
+
+/* ksm_disable_merge_any(): like MADV_UNMERGEABLE on every VMA; all or nothing. */
+int ksm_disable_merge_any(struct mmsim *sim, struct mm_struct *mm)
+{
+	int err;
+
+	if (!(mm->flags & MMF_VM_MERGE_ANY))
+		return 0;
+	err = ksm_del_vmas(sim, mm);
+	if (err) {
+		ksm_add_vmas(mm);
+		return err;
+	}
+	mm->flags &= ~MMF_VM_MERGE_ANY;
+	return 0;
+}
+
+unsigned long ksm_vma_flags(struct mmsim *sim, struct mm_struct *mm, unsigned long vm_flags)
+{
+	if ((mm->flags & MMF_VM_MERGE_ANY) && !(vm_flags & VM_MERGEABLE) &&
+	    ksm_compatible(vm_flags)) {
+		vm_flags |= VM_MERGEABLE;
+		/* ksmd drops the slot of an mm it found with nothing mergeable. */
+		if (!(mm->flags & MMF_VM_MERGEABLE))
+			__ksm_enter(sim, mm);	/* best effort, as in Linux */
+	}
+	return vm_flags;
+}
+
+int ksm_fork(struct mmsim *sim, struct mm_struct *mm, struct mm_struct *oldmm)
+{
+	/*
+	 * The child starts with no items and no merging pages; its inherited
+	 * KSM zero pages are counted as copy_pte_range() copies them.
+	 */
+	if (oldmm->flags & MMF_VM_MERGEABLE)
+		__ksm_enter(sim, mm);	/* best effort, as in Linux */
+	return 0;
+}
+
+/*
+ * __ksm_exit(): a slot with no items goes at once; otherwise it moves first
+ * in line and ksmd frees its items (and drops the mm) at its next pass.
+ */
+void ksm_exit(struct mmsim *sim, struct mm_struct *mm)
+{
+	struct ksm_mm_slot *slot = mm_slot_lookup(sim, mm);
+
+	if (!slot || sim->ksm.scan.mm_slot == slot)
+		return;
+	if (!slot->rmap_list) {
+		mm_slot_free(sim, slot, MMF_VM_MERGEABLE | MMF_VM_MERGE_ANY);
+		return;
+	}
+	list_del_init(&slot->mm_node);
+	list_add(&slot->mm_node, sim->ksm.scan.mm_slot ? &sim->ksm.scan.mm_slot->mm_node :
+							 &sim->ksm.mm_head);
+}
+
+/* ---- rmap ------------------------------------------------------------------------------------ */
+
+/* One VMA of an anon_vma that covers addr: the PTE there, if it maps the folio. */
+static bool rmap_one_ksm(struct mmsim *sim, struct folio *folio, struct vm_area_struct *vma,
+			 unsigned long addr, rmap_one_t rmap_one, void *arg)
+{
+	struct rmap_hit hit = { .vma = vma, .address = addr };
+	pmd_t *pmd = pmd_lookup(sim, vma->vm_mm, addr);
+
+	if (!pmd || !pmd_table(*pmd))
+		return true;
+	hit.pte = pte_offset(sim, pmd, addr);
+	if (!pte_present(*hit.pte) || pte_special(*hit.pte) || pte_pfn(*hit.pte) != folio->pfn)
+		return true;
+	hit.pmd = pmd;
+	hit.page = folio_page(sim, folio, 0);
+	return rmap_one(sim, folio, &hit, arg);
+}
+
+/*
+ * rmap_walk_ksm(): for each item of the node, every VMA of its anon_vma
+ * (the whole interval tree) that covers the item's address: first those of
+ * the item's own mm, then the others (forks made since ksmd passed).
+ */
+void rmap_walk_ksm(struct mmsim *sim, struct folio *folio, rmap_one_t rmap_one, void *arg)
+{
+	struct ksm_stable_node *stable_node = folio_stable_node(folio);
+	struct ksm_rmap_item *rmap_item;
+
+	if (!stable_node)
+		return;
+	for (int search_new_forks = 0; search_new_forks < 2; search_new_forks++) {
+		list_for_each_entry(rmap_item, &stable_node->hlist, hlist) {
+			unsigned long addr = rmap_item->address & PAGE_MASK;
+			struct interval_tree_node *it;
+
+			for (it = interval_tree_iter_first(&rmap_item->anon_vma->rb_root, 0, ~0UL); it;
+			     it = interval_tree_iter_next(it, 0, ~0UL)) {
+				struct vm_area_struct *vma =
+					container_of(it, struct anon_vma_chain, rb)->vma;
+
+				if (addr < vma->vm_start || addr >= vma->vm_end)
+					continue;
+				if ((rmap_item->mm == vma->vm_mm) == search_new_forks)
+					continue;
+				if (!rmap_one_ksm(sim, folio, vma, addr, rmap_one, arg))
+					return;
+			}
+		}
+	}
+}
+
+/* ---- Instance lifetime ---------------------------------------------------------------------- */
+
+void ksm_init(struct mmsim *sim)
+{
+	struct ksm_state *ksm = &sim->ksm;
+
+	ksm->pages_to_scan = 100;
+	ksm->sleep_millisecs = 20;
+	ksm->max_page_sharing = 256;
+	ksm->stable_node_chains_prune_millisecs = 2000;
+	ksm->smart_scan = true;
+	ksm->merge_across_nodes = true;
+	ksm->run = KSM_RUN_STOP;
+	ksm->root_stable_tree = RB_ROOT;
+	ksm->root_unstable_tree = RB_ROOT;
+	INIT_LIST_HEAD(&ksm->mm_head);
+	ksm->zero_checksum = (unsigned int)XXH64(empty_page, PAGE_SIZE, 0);
+}
+
+/* Frees a node (a chain with its dups) without touching pages or counters. */
+static void free_stable_subtree(struct rb_node *node)
+{
+	struct ksm_stable_node *stable_node, *dup, *tmp;
+
+	if (!node)
+		return;
+	free_stable_subtree(node->rb_left);
+	free_stable_subtree(node->rb_right);
+	stable_node = rb_entry(node, struct ksm_stable_node, node);
+	if (is_stable_node_chain(stable_node))
+		list_for_each_entry_safe(dup, tmp, &stable_node->hlist, hlist_dup)
+			sim_free(dup);
+	sim_free(stable_node);
+}
+
+void ksm_destroy(struct mmsim *sim)
+{
+	struct ksm_mm_slot *slot, *tmp;
+
+	HASH_ITER(hh, sim->ksm.mm_slots, slot, tmp) {
+		while (slot->rmap_list) {
+			struct ksm_rmap_item *rmap_item = slot->rmap_list;
+
+			slot->rmap_list = rmap_item->rmap_list;
+			if (rmap_item->address & STABLE_FLAG)
+				put_anon_vma(sim, rmap_item->anon_vma);
+			free_rmap_item(sim, rmap_item);
+		}
+		mm_slot_free(sim, slot, MMF_VM_MERGEABLE | MMF_VM_MERGE_ANY);
+	}
+	free_stable_subtree(sim->ksm.root_stable_tree.rb_node);
+	sim->ksm.root_stable_tree = RB_ROOT;
+}

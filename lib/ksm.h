@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kernel samepage merging, after mm/ksm.c and include/linux/ksm.h (6.18):
+ * the structures ksmd keeps (mm slots, rmap_items, stable nodes), its state
+ * inside struct mmsim, and the hooks the rest of mm calls (madvise, prctl,
+ * fork, exit, mremap, zap, COW). See lib/ksm.c for how they fit together.
+ */
+#ifndef MMSIM_KSM_H
+#define MMSIM_KSM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uthash.h>
+
+#include "list.h"
+#include "rbtree.h"
+
+struct mmsim;
+struct mm_struct;
+struct vm_area_struct;
+struct anon_vma;
+struct folio;
+struct page;
+
+/* Low bits of ksm_rmap_item::address (pages are 4 KiB aligned, so they are free). */
+#define SEQNR_MASK	0x0ffUL	/* low 8 bits of the scan number at unstable insertion */
+#define UNSTABLE_FLAG	0x100UL	/* the item is (or was, this pass) a node of the unstable tree */
+#define STABLE_FLAG	0x200UL	/* the item hangs off a stable node */
+
+/* rmap_hlist_len of a chain: any negative value would do; -1 would hide underflows. */
+#define STABLE_NODE_CHAIN (-1024)
+
+/*
+ * A node of the stable tree: one KSM page (a "dup" when it hangs off a
+ * chain), or a chain of dups that all hold the same contents when one page
+ * could not take more than max_page_sharing mappings.
+ */
+struct ksm_stable_node {
+	struct rb_node node;		/* in the stable tree (plain nodes and chains only) */
+	struct ksm_stable_node *chain;	/* the chain this dup hangs off; NULL when in the tree */
+	struct list_head hlist_dup;	/* in chain->hlist, newest first (dups only) */
+	struct list_head hlist;		/* rmap_items mapping this page, or a chain's dups; newest first */
+	union {
+		unsigned long kpfn;		/* the KSM page's frame (plain nodes and dups) */
+		unsigned long chain_prune_time;	/* virtual ms of the chain's last full dup walk */
+	};
+	int rmap_hlist_len;		/* items on hlist, or STABLE_NODE_CHAIN */
+	unsigned int verify_gen;	/* mark of the invariant checker's last visit */
+};
+
+/*
+ * One scanned virtual page of one mm: 64 bytes, as in the kernel, because
+ * the profit counters charge exactly sizeof(struct ksm_rmap_item) per item.
+ */
+struct ksm_rmap_item {
+	struct ksm_rmap_item *rmap_list;	/* next item of the mm_slot, by address */
+	union {
+		struct anon_vma *anon_vma;	/* when stable: where rmap_walk_ksm() looks */
+		int nid;			/* when unstable: tree it went into (always 0 here) */
+	};
+	struct mm_struct *mm;			/* the address space this item scans */
+	unsigned long address;			/* the page's address | SEQNR | UNSTABLE/STABLE_FLAG */
+	unsigned int oldchecksum;		/* calc_checksum() at the last visit */
+	uint8_t age;				/* visits since creation, saturating (smart scan) */
+	uint8_t remaining_skips;		/* visits still to skip (smart scan) */
+	union {
+		struct rb_node node;		/* when unstable: in the unstable tree */
+		struct {			/* when stable: */
+			struct ksm_stable_node *head;	/* the stable node it hangs off */
+			struct list_head hlist;		/* in head->hlist */
+		};
+	};
+};
+_Static_assert(sizeof(struct ksm_rmap_item) == 64, "ksm_rmap_item must be 64 bytes as in Linux");
+
+/* One registered mm: on the scan list and in the hash by mm. */
+struct ksm_mm_slot {
+	struct mm_struct *mm;			/* the mm (KSM holds a reference: mmgrab) */
+	struct list_head mm_node;		/* in ksm_state::mm_head, the scan order */
+	struct ksm_rmap_item *rmap_list;	/* this mm's items, sorted by address */
+	UT_hash_handle hh;			/* in ksm_state::mm_slots, keyed by the mm pointer */
+};
+
+/* How the scan steps from one page to the next (seed 000's `ksm skip=`). */
+enum ksm_skip_policy {
+	KSM_SKIP_NONE,		/* the kernel's walk: every page, one after the other */
+};
+
+/* The scan cursor (struct ksm_scan). */
+struct ksm_scan {
+	struct ksm_mm_slot *mm_slot;		/* slot being scanned; NULL at the list head */
+	unsigned long address;			/* next address to look at in that mm */
+	struct ksm_rmap_item **rmap_list;	/* link where the next item is, or goes */
+	unsigned long seqnr;			/* completed full scans: full_scans */
+};
+
+/* Everything ksmd and its sysfs directory hold; one per simulator instance. */
+struct ksm_state {
+	/* Tunables of /sys/kernel/mm/ksm. */
+	unsigned int pages_to_scan;		/* pages per ksmd batch (100) */
+	unsigned int sleep_millisecs;		/* virtual sleep between batches (20) */
+	int max_page_sharing;			/* mappings per KSM page before a chain (256) */
+	unsigned int stable_node_chains_prune_millisecs;	/* full dup walks at most this often (2000) */
+	bool use_zero_pages;			/* merge empty pages with the zero page (0) */
+	bool smart_scan;			/* skip pages that keep failing to merge (1) */
+	bool merge_across_nodes;		/* one node only here: no effect but EBUSY (1) */
+	unsigned long run;			/* KSM_RUN_STOP, _MERGE or _UNMERGE */
+	enum ksm_skip_policy skip_policy;	/* stepping policy, the kernel's by default */
+
+	/* The trees and the scan. */
+	struct rb_root root_stable_tree;	/* plain nodes and chains by page contents */
+	struct rb_root root_unstable_tree;	/* rmap_items by page contents; reset every pass */
+	struct list_head mm_head;		/* the scan list of ksm_mm_slots */
+	struct ksm_mm_slot *mm_slots;		/* uthash: mm -> slot */
+	struct ksm_scan scan;			/* the cursor */
+	unsigned long clock_ms;			/* virtual time: sleep_millisecs per batch */
+	unsigned int zero_checksum;		/* calc_checksum() of an empty page */
+	bool alloc_failed;			/* the last batch stopped for want of memory */
+	unsigned int verify_gen;		/* bumped by each ksm_verify() */
+
+	/* Counters of /sys/kernel/mm/ksm. */
+	unsigned long pages_scanned, pages_shared, pages_sharing, pages_unshared;
+	unsigned long rmap_items, stable_node_chains, stable_node_dups, pages_skipped;
+	long zero_pages;			/* ksm_zero_pages: KSM-placed zero PTEs */
+};
+
+#define KSM_RUN_STOP	0
+#define KSM_RUN_MERGE	1
+#define KSM_RUN_UNMERGE	2
+
+void ksm_init(struct mmsim *sim);
+/* Frees every slot, item and node; zombie mms held by slots are dropped. */
+void ksm_destroy(struct mmsim *sim);
+
+/* sysfs: a tunable by name (also "run" and "sleep_millisecs"); -EINVAL, -EBUSY, -ERANGE. */
+int ksm_set_tunable(struct mmsim *sim, const char *key, unsigned long value);
+/* run_store(): 0 stops, 1 merges, 2 unmerges everything and stops. */
+int ksm_set_run(struct mmsim *sim, unsigned long run);
+/* Exactly full_scans full passes of ksmd, batch by batch. */
+int ksm_do_full_scans(struct mmsim *sim, unsigned long full_scans);
+/* A counter or tunable of /sys/kernel/mm/ksm by name; -EINVAL if unknown. */
+int ksm_read_counter(struct mmsim *sim, const char *name, long *value);
+/* A field of /proc/PID/ksm_stat by name (yes/no fields as 1/0). */
+int ksm_read_stat(struct mmsim *sim, struct mm_struct *mm, const char *name, long *value);
+
+/* Hooks of the rest of mm. */
+int ksm_madvise(struct mmsim *sim, struct vm_area_struct *vma, unsigned long start,
+		unsigned long end, int advice, unsigned long *vm_flags);
+int ksm_enable_merge_any(struct mmsim *sim, struct mm_struct *mm);
+int ksm_disable_merge_any(struct mmsim *sim, struct mm_struct *mm);
+/* ksm_vma_flags(): VM_MERGEABLE for a new VMA of a PR_SET_MEMORY_MERGE mm. */
+unsigned long ksm_vma_flags(struct mmsim *sim, struct mm_struct *mm, unsigned long vm_flags);
+/* ksm_fork(): a child of a registered mm is registered too. */
+int ksm_fork(struct mmsim *sim, struct mm_struct *mm, struct mm_struct *oldmm);
+/* ksm_exit(): before exit_mmap; KSM may keep the mm (mmgrab) until ksmd passes. */
+void ksm_exit(struct mmsim *sim, struct mm_struct *mm);
+
+/* rmap_walk_ksm() is declared in rmap.h, beside rmap_walk_anon(). */
+
+/* The checker's part for KSM: trees, counters, stable nodes. 0 or -EUCLEAN. */
+int ksm_verify(struct mmsim *sim);
+
+/* is_ksm_zero_pte(): KSM marks the zero page it maps with the dirty bit. */
+bool is_ksm_zero_pte(uint64_t pte);
+/* ksm_map_zero_page() / ksm_might_unmap_zero_page(): the zero-page counters. */
+void ksm_map_zero_page(struct mmsim *sim, struct mm_struct *mm);
+void ksm_might_unmap_zero_page(struct mmsim *sim, struct mm_struct *mm, uint64_t pte);
+
+#endif /* MMSIM_KSM_H */

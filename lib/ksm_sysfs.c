@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: MIT
+/*
+ * KSM as userspace sees it, after the sysfs half of mm/ksm.c and
+ * fs/proc/base.c's ksm_stat (6.18): the tunables with the kernel's errors,
+ * the counters, /proc/PID/ksm_stat; and the invariant checker's part for
+ * KSM, which recounts every counter from the trees and lists.
+ */
+#include "ksm_internal.h"
+
+#include <limits.h>
+#include <string.h>
+
+#include "page_alloc.h"
+#include "vma.h"
+
+/* ---- Tunables ------------------------------------------------------------------------ */
+
+int ksm_set_run(struct mmsim *sim, unsigned long run)
+{
+	int err;
+
+	if (run > KSM_RUN_UNMERGE)
+		return -EINVAL;
+	if (sim->ksm.run == run)
+		return 0;
+	sim->ksm.run = run;
+	if (run & KSM_RUN_UNMERGE) {
+		err = unmerge_and_remove_all_rmap_items(sim);
+		if (err) {
+			sim->ksm.run = KSM_RUN_STOP;
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* Knobs that reshape the stable tree may change only while no KSM page exists. */
+static int stable_tree_busy(struct mmsim *sim)
+{
+	return sim->ksm.pages_shared || remove_all_stable_nodes(sim) ? -EBUSY : 0;
+}
+
+static int set_max_page_sharing(struct mmsim *sim, unsigned long value)
+{
+	int err;
+
+	if (value > INT_MAX)
+		return -ERANGE;		/* kstrtoint() */
+	/* A new KSM page is shared by two mappings at once. */
+	if (value < 2)
+		return -EINVAL;
+	if ((unsigned long)sim->ksm.max_page_sharing == value)
+		return 0;
+	err = stable_tree_busy(sim);
+	if (!err)
+		sim->ksm.max_page_sharing = (int)value;
+	return err;
+}
+
+static int set_merge_across_nodes(struct mmsim *sim, unsigned long value)
+{
+	int err;
+
+	if (value > 1)
+		return -EINVAL;
+	if (sim->ksm.merge_across_nodes == (value == 1))
+		return 0;
+	err = stable_tree_busy(sim);
+	if (!err)
+		sim->ksm.merge_across_nodes = value == 1;	/* one node: nothing else changes */
+	return err;
+}
+
+/* kstrtouint() and kstrtobool() of the plain knobs. */
+static int set_uint(unsigned int *knob, unsigned long value)
+{
+	if (value > UINT_MAX)
+		return -EINVAL;
+	*knob = (unsigned int)value;
+	return 0;
+}
+
+static int set_bool(bool *knob, unsigned long value)
+{
+	if (value > 1)
+		return -EINVAL;
+	*knob = value == 1;
+	return 0;
+}
+
+int ksm_set_tunable(struct mmsim *sim, const char *key, unsigned long value)
+{
+	struct ksm_state *ksm = &sim->ksm;
+
+	if (!strcmp(key, "pages_to_scan"))
+		return set_uint(&ksm->pages_to_scan, value);
+	if (!strcmp(key, "sleep_millisecs"))
+		return set_uint(&ksm->sleep_millisecs, value);
+	if (!strcmp(key, "stable_node_chains_prune_millisecs"))
+		return set_uint(&ksm->stable_node_chains_prune_millisecs, value);
+	if (!strcmp(key, "use_zero_pages"))
+		return set_bool(&ksm->use_zero_pages, value);
+	if (!strcmp(key, "smart_scan"))
+		return set_bool(&ksm->smart_scan, value);
+	if (!strcmp(key, "max_page_sharing"))
+		return set_max_page_sharing(sim, value);
+	if (!strcmp(key, "merge_across_nodes"))
+		return set_merge_across_nodes(sim, value);
+	if (!strcmp(key, "run"))
+		return ksm_set_run(sim, value);
+	return sim_error(sim, -EINVAL, "ksm: no tunable %s", key);
+}
+
+/* ---- Counters and ksm_stat ----------------------------------------------------------------- */
+
+/* pages_volatile: what is neither shared, sharing nor unshared; never shown negative. */
+static long pages_volatile(const struct ksm_state *ksm)
+{
+	long v = (long)ksm->rmap_items - (long)ksm->pages_shared - (long)ksm->pages_sharing -
+		 (long)ksm->pages_unshared;
+
+	return v < 0 ? 0 : v;
+}
+
+static long general_profit(const struct ksm_state *ksm)
+{
+	return ((long)ksm->pages_sharing + ksm->zero_pages) * (long)PAGE_SIZE -
+	       (long)ksm->rmap_items * (long)sizeof(struct ksm_rmap_item);
+}
+
+int ksm_read_counter(struct mmsim *sim, const char *name, long *value)
+{
+	const struct ksm_state *ksm = &sim->ksm;
+	const struct { const char *name; long value; } counters[] = {
+		{ "pages_shared", (long)ksm->pages_shared },
+		{ "pages_sharing", (long)ksm->pages_sharing },
+		{ "pages_unshared", (long)ksm->pages_unshared },
+		{ "pages_volatile", pages_volatile(ksm) },
+		{ "pages_scanned", (long)ksm->pages_scanned },
+		{ "pages_skipped", (long)ksm->pages_skipped },
+		{ "full_scans", (long)ksm->scan.seqnr },
+		{ "stable_node_chains", (long)ksm->stable_node_chains },
+		{ "stable_node_dups", (long)ksm->stable_node_dups },
+		{ "ksm_zero_pages", ksm->zero_pages },
+		{ "general_profit", general_profit(ksm) },
+		{ "pages_to_scan", (long)ksm->pages_to_scan },
+		{ "sleep_millisecs", (long)ksm->sleep_millisecs },
+		{ "max_page_sharing", (long)ksm->max_page_sharing },
+		{ "stable_node_chains_prune_millisecs", (long)ksm->stable_node_chains_prune_millisecs },
+		{ "use_zero_pages", ksm->use_zero_pages },
+		{ "smart_scan", ksm->smart_scan },
+		{ "merge_across_nodes", ksm->merge_across_nodes },
+		{ "run", (long)ksm->run },
+	};
+
+	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
+		if (!strcmp(counters[i].name, name)) {
+			*value = counters[i].value;
+			return 0;
+		}
+	}
+	return sim_error(sim, -EINVAL, "ksm: no counter %s", name);
+}
+
+/* ksm_process_mergeable(): does any VMA have VM_MERGEABLE now? */
+static bool ksm_process_mergeable(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma;
+
+	for_each_vma(mm, vma)
+		if (vma->vm_flags & VM_MERGEABLE)
+			return true;
+	return false;
+}
+
+int ksm_read_stat(struct mmsim *sim, struct mm_struct *mm, const char *name, long *value)
+{
+	long profit = (mm->ksm_merging_pages + mm->ksm_zero_pages) * (long)PAGE_SIZE -
+		      mm->ksm_rmap_items * (long)sizeof(struct ksm_rmap_item);
+	const struct { const char *name; long value; } fields[] = {
+		{ "ksm_rmap_items", mm->ksm_rmap_items },
+		{ "ksm_zero_pages", mm->ksm_zero_pages },
+		{ "ksm_merging_pages", mm->ksm_merging_pages },
+		{ "ksm_process_profit", profit },
+		{ "ksm_merge_any", !!(mm->flags & MMF_VM_MERGE_ANY) },
+		{ "ksm_mergeable", ksm_process_mergeable(mm) },
+	};
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (!strcmp(fields[i].name, name)) {
+			*value = fields[i].value;
+			return 0;
+		}
+	}
+	return sim_error(sim, -EINVAL, "ksm_stat: no field %s", name);
+}
+
+/* ---- The checker's part ----------------------------------------------------------------------- */
+
+/* What the recount found. */
+struct ksm_recount {
+	unsigned long shared, sharing, unshared, chains, dups, items;
+};
+
+#define BAD(sim, ...) sim_error((sim), -EUCLEAN, "ksm: " __VA_ARGS__)
+
+static bool collect_pte(struct mmsim *sim, struct folio *folio, const struct rmap_hit *hit,
+			void *arg)
+{
+	struct { pte_t *want; bool found; } *look = arg;
+
+	(void)sim;
+	(void)folio;
+	look->found |= hit->pte == look->want;
+	return !look->found;
+}
+
+/* An item of a live mm whose address maps the node's folio must be reached by rmap_walk_ksm(). */
+static int check_item_reachable(struct mmsim *sim, struct folio *folio,
+				struct ksm_rmap_item *rmap_item)
+{
+	struct { pte_t *want; bool found; } look = { NULL, false };
+	unsigned long addr = rmap_item->address & PAGE_MASK;
+	pmd_t *pmd;
+
+	if (rmap_item->mm->exited)
+		return 0;
+	pmd = pmd_lookup(sim, rmap_item->mm, addr);
+	if (!pmd || !pmd_table(*pmd))
+		return 0;
+	look.want = pte_offset(sim, pmd, addr);
+	if (!pte_present(*look.want) || pte_special(*look.want) || pte_pfn(*look.want) != folio->pfn)
+		return 0;
+	rmap_walk_ksm(sim, folio, collect_pte, &look);
+	if (!look.found)
+		return BAD(sim, "pid %d at %#lx maps KSM page %#lx but rmap_walk_ksm misses it",
+			   rmap_item->mm->pid, addr, folio->pfn);
+	return 0;
+}
+
+/* One plain node or dup: its items, their counts, and the way back from its folio. */
+static int check_stable_node(struct mmsim *sim, struct ksm_stable_node *node,
+			     struct ksm_recount *rc)
+{
+	struct folio *folio = page_folio(pfn_to_page(sim, node->kpfn));
+	struct ksm_rmap_item *rmap_item;
+	int len = 0, err;
+
+	node->verify_gen = sim->ksm.verify_gen;
+	list_for_each_entry(rmap_item, &node->hlist, hlist) {
+		if (!(rmap_item->address & STABLE_FLAG) || rmap_item->head != node)
+			return BAD(sim, "item %#lx on a stable node is not stable",
+				   rmap_item->address);
+		len++;
+	}
+	if (len != node->rmap_hlist_len)
+		return BAD(sim, "node of %#lx: %d items, rmap_hlist_len %d", node->kpfn, len,
+			   node->rmap_hlist_len);
+	if (len) {
+		rc->shared++;
+		rc->sharing += (unsigned long)len - 1;
+	}
+	if (!folio || folio_stable_node(folio) != node)
+		return 0;	/* stale: pruned when next met */
+	list_for_each_entry(rmap_item, &node->hlist, hlist) {
+		err = check_item_reachable(sim, folio, rmap_item);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int check_stable_tree(struct mmsim *sim, struct ksm_recount *rc)
+{
+	struct rb_node *rb;
+	int err;
+
+	if (rb_check(&sim->ksm.root_stable_tree, NULL))
+		return BAD(sim, "the stable tree is no valid rbtree");
+	for (rb = rb_first(&sim->ksm.root_stable_tree); rb; rb = rb_next(rb)) {
+		struct ksm_stable_node *node = rb_entry(rb, struct ksm_stable_node, node), *dup;
+
+		if (node->chain)
+			return BAD(sim, "a dup sits in the stable tree");
+		if (node->rmap_hlist_len != STABLE_NODE_CHAIN) {
+			err = check_stable_node(sim, node, rc);
+			if (err)
+				return err;
+			continue;
+		}
+		rc->chains++;
+		list_for_each_entry(dup, &node->hlist, hlist_dup) {
+			if (dup->chain != node)
+				return BAD(sim, "dup of %#lx points to another chain", dup->kpfn);
+			rc->dups++;
+			err = check_stable_node(sim, dup, rc);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+/* One slot: its list sorted, its per-mm counters, its items' flags. */
+static int check_mm_slot(struct mmsim *sim, struct ksm_mm_slot *slot, struct ksm_recount *rc)
+{
+	struct mm_struct *mm = slot->mm;
+	long items = 0, merging = 0;
+	unsigned long prev = 0;
+
+	for (struct ksm_rmap_item *ri = slot->rmap_list; ri; ri = ri->rmap_list) {
+		if (ri->mm != mm || (prev && (ri->address & PAGE_MASK) <= prev))
+			return BAD(sim, "pid %d: rmap_list out of order at %#lx", mm->pid, ri->address);
+		if ((ri->address & STABLE_FLAG) && (ri->address & UNSTABLE_FLAG))
+			return BAD(sim, "item %#lx both stable and unstable", ri->address);
+		prev = ri->address & PAGE_MASK;
+		items++;
+		merging += !!(ri->address & STABLE_FLAG);
+		rc->unshared += !!(ri->address & UNSTABLE_FLAG);
+	}
+	rc->items += (unsigned long)items;
+	if (items != mm->ksm_rmap_items || merging != mm->ksm_merging_pages)
+		return BAD(sim, "pid %d: %ld items (%ld stable), ksm_stat says %ld (%ld)", mm->pid,
+			   items, merging, mm->ksm_rmap_items, mm->ksm_merging_pages);
+	if (!(mm->flags & MMF_VM_MERGEABLE))
+		return BAD(sim, "pid %d has a slot but no MMF_VM_MERGEABLE", mm->pid);
+	return 0;
+}
+
+static int check_mm_slots(struct mmsim *sim, struct ksm_recount *rc)
+{
+	struct ksm_mm_slot *slot;
+	struct mm_struct *mm;
+	long zero = 0;
+	int err;
+
+	list_for_each_entry(slot, &sim->ksm.mm_head, mm_node) {
+		err = check_mm_slot(sim, slot, rc);
+		if (err)
+			return err;
+		zero += slot->mm->exited ? slot->mm->ksm_zero_pages : 0;
+	}
+	for (mm = sim->mms; mm; mm = mm->hh.next) {
+		struct ksm_mm_slot *s;
+
+		HASH_FIND_PTR(sim->ksm.mm_slots, &mm, s);
+		if (!s != !(mm->flags & MMF_VM_MERGEABLE))
+			return BAD(sim, "pid %d: MMF_VM_MERGEABLE and the slot disagree", mm->pid);
+		if (!s && (mm->ksm_rmap_items || mm->ksm_merging_pages))
+			return BAD(sim, "pid %d has items but no slot", mm->pid);
+		zero += mm->ksm_zero_pages;
+	}
+	if (zero != sim->ksm.zero_pages)
+		return BAD(sim, "ksm_zero_pages %ld, the mms hold %ld", sim->ksm.zero_pages, zero);
+	return 0;
+}
+
+static int check_unstable_tree(struct mmsim *sim, const struct ksm_recount *rc)
+{
+	unsigned long n = 0;
+
+	if (rb_check(&sim->ksm.root_unstable_tree, NULL))
+		return BAD(sim, "the unstable tree is no valid rbtree");
+	for (struct rb_node *rb = rb_first(&sim->ksm.root_unstable_tree); rb; rb = rb_next(rb)) {
+		struct ksm_rmap_item *ri = rb_entry(rb, struct ksm_rmap_item, node);
+
+		if (!(ri->address & UNSTABLE_FLAG))
+			return BAD(sim, "item %#lx in the unstable tree is not unstable", ri->address);
+		n++;
+	}
+	if (n > rc->unshared)
+		return BAD(sim, "%lu items in the unstable tree, %lu unstable", n, rc->unshared);
+	return 0;
+}
+
+/* Every KSM folio is small, shared, and reachable from the stable tree. */
+static int check_ksm_folios(struct mmsim *sim)
+{
+	for (unsigned long pfn = 1; pfn < sim->nr_frames; pfn++) {
+		struct folio *folio = sim->pages[pfn].folio;
+		struct ksm_stable_node *node;
+
+		if (!folio || folio->pfn != pfn || !folio_test_ksm(folio))
+			continue;
+		node = folio->stable_node;
+		if (folio_test_large(folio) || !node || node->kpfn != pfn)
+			return BAD(sim, "KSM folio %#lx has no proper stable node", pfn);
+		if (node->verify_gen != sim->ksm.verify_gen)
+			return BAD(sim, "the stable node of %#lx is not in the stable tree", pfn);
+		if (PageAnonExclusive(folio_page(sim, folio, 0)))
+			return BAD(sim, "KSM page %#lx is PageAnonExclusive", pfn);
+	}
+	return 0;
+}
+
+int ksm_verify(struct mmsim *sim)
+{
+	const struct ksm_state *ksm = &sim->ksm;
+	struct ksm_recount rc = { 0 };
+	int err;
+
+	sim->ksm.verify_gen++;
+	err = check_stable_tree(sim, &rc);
+	if (!err)
+		err = check_mm_slots(sim, &rc);
+	if (!err)
+		err = check_unstable_tree(sim, &rc);
+	if (!err)
+		err = check_ksm_folios(sim);
+	if (err)
+		return err;
+	if (rc.shared != ksm->pages_shared || rc.sharing != ksm->pages_sharing ||
+	    rc.unshared != ksm->pages_unshared || rc.items != ksm->rmap_items ||
+	    rc.chains != ksm->stable_node_chains || rc.dups != ksm->stable_node_dups)
+		return BAD(sim, "counters shared %lu sharing %lu unshared %lu items %lu chains %lu "
+			   "dups %lu, recount %lu %lu %lu %lu %lu %lu", ksm->pages_shared,
+			   ksm->pages_sharing, ksm->pages_unshared, ksm->rmap_items,
+			   ksm->stable_node_chains, ksm->stable_node_dups, rc.shared, rc.sharing,
+			   rc.unshared, rc.items, rc.chains, rc.dups);
+	return 0;
+}

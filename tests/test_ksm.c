@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Tests of lib/ksm.c and lib/ksm_sysfs.c: the two trees at work (merge
+ * timeline, chains under max_page_sharing, lazy unstable removal), every
+ * merge and unmerge path (COW, MADV_UNMERGEABLE, run=2, prctl, mremap, exit,
+ * fork, zero pages, THP split), the tunables' errors and rmap_walk_ksm().
+ * The invariant checker (with its KSM recount) runs after every step. The
+ * numbers that tests/scenarios/ksm-*.mms also check are the live kernel's.
+ */
+#include "test_util.h"
+
+#include "ksm.h"
+#include "rmap.h"
+#include "sim.h"
+
+static long counter(struct mmsim *sim, const char *name)
+{
+	long v;
+
+	OK(sim, mmsim_ksm_counter(sim, name, &v));
+	return v;
+}
+
+static long stat_of(struct mmsim *sim, int pid, const char *name)
+{
+	long v;
+
+	OK(sim, mmsim_ksm_stat(sim, pid, name, &v));
+	return v;
+}
+
+/* A process with a mergeable rw mapping of len at BASE. */
+static int mergeable_proc(struct mmsim *sim, unsigned long len)
+{
+	int pid = new_proc(sim);
+
+	OK(sim, mmsim_mmap(sim, pid, BASE, len, RW));
+	OK(sim, mmsim_madvise(sim, pid, BASE, len, MMSIM_MADV_MERGEABLE));
+	return pid;
+}
+
+static void test_rmap_item_is_64_bytes(void **state)
+{
+	(void)state;
+	assert_int_equal(sizeof(struct ksm_rmap_item), 64);
+}
+
+/* Pass 1: volatile; pass 2: the first goes unstable, the second merges with it. */
+static void test_two_pages_merge_on_second_pass(void **state)
+{
+	struct mmsim *sim = test_sim(4096);
+	int pid = mergeable_proc(sim, 2 * PAGE);
+
+	(void)state;
+	OK(sim, mmsim_fill(sim, pid, BASE, 2 * PAGE, 7));
+	OK(sim, mmsim_ksm_scan(sim, 1));
+	assert_int_equal(counter(sim, "pages_volatile"), 2);
+	assert_int_equal(counter(sim, "pages_shared"), 0);
+	OK(sim, mmsim_ksm_scan(sim, 1));
+	assert_int_equal(counter(sim, "pages_shared"), 1);
+	assert_int_equal(counter(sim, "pages_sharing"), 1);
+	assert_int_equal(counter(sim, "pages_unshared"), 0);
+	assert_int_equal(counter(sim, "full_scans"), 2);
+	assert_int_equal(counter(sim, "pages_scanned"), 4);
+	assert_int_equal(counter(sim, "general_profit"), 4096 - 2 * 64);
+	assert_int_equal(pfn_of(sim, pid, BASE), pfn_of(sim, pid, BASE + PAGE));
+	assert_true(kpageflag_at(sim, pid, BASE, MMSIM_KPF_KSM));
+	assert_int_equal(kpagecount_at(sim, pid, BASE), 2);
+	assert_int_equal(smaps_of(sim, pid).ksm, 8);
+	assert_int_equal(stat_of(sim, pid, "ksm_merging_pages"), 2);
+	assert_int_equal(stat_of(sim, pid, "ksm_rmap_items"), 2);
+	assert_int_equal(stat_of(sim, pid, "ksm_process_profit"), 2 * 4096 - 2 * 64);
+	mmsim_destroy(sim);
+}
+
+/* pages_unshared counts items of the unstable tree and falls only when they are revisited. */
+static void test_unstable_tree_lazy_removal(void **state)
+{
+	struct mmsim *sim = test_sim(4096);
+	int pid = mergeable_proc(sim, 4 * PAGE);
+	uint8_t page[PAGE];
+
+	(void)state;
+	for (int i = 0; i < 4; i++) {
+		memset(page, 0x10 + i, sizeof(page));
+		OK(sim, mmsim_write(sim, pid, BASE + (unsigned long)i * PAGE, page, PAGE));
+	}
+	OK(sim, mmsim_ksm_scan(sim, 2));
+	assert_int_equal(counter(sim, "pages_unshared"), 4);
+	/* The tree of the last pass is thrown away, but the counter stays until the next. */
+	OK(sim, mmsim_munmap(sim, pid, BASE, 2 * PAGE));
+	assert_int_equal(counter(sim, "pages_unshared"), 4);
+	OK(sim, mmsim_ksm_scan(sim, 1));
+	assert_int_equal(counter(sim, "pages_unshared"), 2);
+	assert_int_equal(stat_of(sim, pid, "ksm_rmap_items"), 2);
+	mmsim_destroy(sim);
+}
+
+/* n % mps == 2: shared = n / mps + 1, sharing = n - shared, one chain. */
+static void test_max_page_sharing_chain(void **state)
+{
+	struct mmsim *sim = test_sim(4096);
+	int pid;
+
+	(void)state;
+	assert_int_equal(mmsim_ksm_set(sim, "max_page_sharing", 1), -EINVAL);
+	OK(sim, mmsim_ksm_set(sim, "max_page_sharing", 4));
+	pid = mergeable_proc(sim, 10 * PAGE);
+	OK(sim, mmsim_fill(sim, pid, BASE, 10 * PAGE, 3));
+	OK(sim, mmsim_ksm_scan(sim, 2));
+	assert_int_equal(counter(sim, "pages_shared"), 3);
+	assert_int_equal(counter(sim, "pages_sharing"), 7);
+	assert_int_equal(counter(sim, "stable_node_chains"), 1);
+	assert_int_equal(counter(sim, "stable_node_dups"), 3);
+	assert_int_equal(mmsim_ksm_set(sim, "max_page_sharing", 8), -EBUSY);
+	OK(sim, mmsim_ksm_set(sim, "max_page_sharing", 4));	/* unchanged: fine */
+	OK(sim, mmsim_ksm_run(sim, 2));
+	assert_int_equal(counter(sim, "stable_node_chains"), 0);
+	assert_int_equal(counter(sim, "full_scans"), 0);
+	OK(sim, mmsim_ksm_set(sim, "max_page_sharing", 8));
+	mmsim_destroy(sim);
+}
+
+/* Smart scan: ages 0-2 never skip; then 1, 2, 4, 8 skips between visits. */
+static void test_smart_scan_skips(void **state)
+{
+	struct mmsim *sim = test_sim(4096);
+	int pid = mergeable_proc(sim, PAGE);
+
+	(void)state;
+	OK(sim, mmsim_fill(sim, pid, BASE, PAGE, 1));
+	OK(sim, mmsim_ksm_scan(sim, 4));
+	assert_int_equal(counter(sim, "pages_skipped"), 0);
+	OK(sim, mmsim_ksm_scan(sim, 1));
+	assert_int_equal(counter(sim, "pages_skipped"), 1);
+	assert_int_equal(counter(sim, "pages_scanned"), 4);
+	OK(sim, mmsim_ksm_scan(sim, 3));
+	assert_int_equal(counter(sim, "pages_skipped"), 3);
+	OK(sim, mmsim_ksm_set(sim, "smart_scan", 0));
+	OK(sim, mmsim_ksm_scan(sim, 1));
+	assert_int_equal(counter(sim, "pages_skipped"), 3);
+	assert_int_equal(mmsim_ksm_set(sim, "smart_scan", 2), -EINVAL);
+	mmsim_destroy(sim);
+}
+
+/* A write never reuses a KSM page; the item leaves the node at the next pass. */
+static void test_cow_of_ksm_page(void **state)
+{
+	struct mmsim *sim = test_sim(4096);
+	int pid = mergeable_proc(sim, 3 * PAGE);
+
+	(void)state;
+	OK(sim, mmsim_fill(sim, pid, BASE, 3 * PAGE, 9));
+	OK(sim, mmsim_ksm_scan(sim, 2));
+	assert_int_equal(counter(sim, "pages_sharing"), 2);
+	OK(sim, mmsim_fill(sim, pid, BASE, 1, 9));	/* same contents: still a copy */
+	assert_false(kpageflag_at(sim, pid, BASE, MMSIM_KPF_KSM));
+	assert_int_equal(counter(sim, "pages_sharing"), 2);
+	OK(sim, mmsim_ksm_scan(sim, 1));
+	assert_int_equal(counter(sim, "pages_sharing"), 2);	/* unchanged checksum: merges back */
+	OK(sim, mmsim_fill(sim, pid, BASE, 1, 8));
+	OK(sim, mmsim_ksm_scan(sim, 1));
+	assert_int_equal(counter(sim, "pages_sharing"), 1);
+	assert_int_equal(counter(sim, "pages_volatile"), 1);
+	mmsim_destroy(sim);
+}
+
+/* use_zero_pages: dirty zero PTEs, counted at once both ways. */
+static void test_zero_pages(void **state)
+{
+	struct mmsim *sim = test_sim(4096);
+	int pid, child;
+
+	(void)state;
+	OK(sim, mmsim_ksm_set(sim, "use_zero_pages", 1));
+	pid = mergeable_proc(sim, 4 * PAGE);
+	OK(sim, mmsim_fill(sim, pid, BASE, 4 * PAGE, 0));
+	OK(sim, mmsim_ksm_scan(sim, 2));
+	assert_int_equal(counter(sim, "ksm_zero_pages"), 4);
+	assert_int_equal(counter(sim, "pages_shared"), 0);
+	assert_int_equal(smaps_of(sim, pid).rss, 0);
+	assert_true(kpageflag_at(sim, pid, BASE, MMSIM_KPF_ZERO_PAGE));
+	child = do_fork(sim, pid);
+	assert_int_equal(counter(sim, "ksm_zero_pages"), 8);
+	assert_int_equal(stat_of(sim, child, "ksm_zero_pages"), 4);
+	OK(sim, mmsim_madvise(sim, pid, BASE, 2 * PAGE, MMSIM_MADV_UNMERGEABLE));
+	assert_int_equal(stat_of(sim, pid, "ksm_zero_pages"), 2);
+	assert_int_equal(smaps_of(sim, pid).private_clean, 8);
+	OK(sim, mmsim_fill(sim, child, BASE, 1, 0));
+	assert_int_equal(counter(sim, "ksm_zero_pages"), 5);
+	OK(sim, mmsim_exit(sim, child));
+	assert_int_equal(counter(sim, "ksm_zero_pages"), 2);
+	mmsim_destroy(sim);
+}
+
+/* A fork's KSM pages join the node at the child's first scan, past max_page_sharing. */
+static void test_fork_and_exit(void **state)
+{
+	struct mmsim *sim = test_sim(4096);
+	int pid, child;
+
+	(void)state;
+	OK(sim, mmsim_ksm_set(sim, "max_page_sharing", 2));
+	pid = mergeable_proc(sim, 2 * PAGE);
+	OK(sim, mmsim_fill(sim, pid, BASE, 2 * PAGE, 5));
+	OK(sim, mmsim_ksm_scan(sim, 2));
+	child = do_fork(sim, pid);
+	assert_int_equal(stat_of(sim, child, "ksm_merging_pages"), 0);
+	OK(sim, mmsim_ksm_scan(sim, 1));
+	assert_int_equal(counter(sim, "pages_sharing"), 3);
+	assert_int_equal(stat_of(sim, child, "ksm_merging_pages"), 2);
+	/* The parent's items outlive it until ksmd passes. */
+	OK(sim, mmsim_exit(sim, pid));
+	assert_int_equal(counter(sim, "pages_sharing"), 3);
+	assert_int_equal(counter(sim, "pages_volatile"), 0);
+	OK(sim, mmsim_ksm_scan(sim, 1));
+	assert_int_equal(counter(sim, "pages_shared"), 1);
+	assert_int_equal(counter(sim, "pages_sharing"), 1);
+	assert_int_equal(stat_of(sim, child, "ksm_rmap_items"), 2);
+	mmsim_destroy(sim);
+}
+
+static bool count_hit(struct mmsim *sim, struct folio *folio, const struct rmap_hit *hit,
+		      void *arg)
+{
+	(void)sim;
+	(void)folio;
+	(void)hit;
+	(*(int *)arg)++;
+	return true;
+}
+
+/* rmap_walk_ksm(): own mm first, then forks through the anon_vma tree. */
+static void test_rmap_walk_ksm(void **state)
+{
+	struct mmsim *sim = test_sim(4096);
+	int pid = mergeable_proc(sim, 2 * PAGE), hits = 0;
+	struct folio *folio;
+
+	(void)state;
+	OK(sim, mmsim_fill(sim, pid, BASE, 2 * PAGE, 5));
+	OK(sim, mmsim_ksm_scan(sim, 2));
+	do_fork(sim, pid);
+	folio = sim->pages[pfn_of(sim, pid, BASE)].folio;
+	assert_true(folio_test_ksm(folio));
+	rmap_walk(sim, folio, count_hit, &hits);
+	assert_int_equal(hits, 4);	/* two items, each: own VMA and the child's */
+	mmsim_destroy(sim);
+}
+
+/* A THP is split before any page merges; its empty subpages go to the zero page. */
+static void test_thp_split_before_merge(void **state)
+{
+	struct mmsim *sim = test_sim(8192);
+	int pid;
+
+	(void)state;
+	OK(sim, mmsim_set_thp(sim, SZ_2M, MMSIM_THP_ALWAYS));
+	pid = mergeable_proc(sim, 2 * SZ_2M);
+	OK(sim, mmsim_fill(sim, pid, BASE, 4 * PAGE, 4));
+	assert_int_equal(order_at(sim, pid, BASE), 9);
+	OK(sim, mmsim_ksm_scan(sim, 2));
+	assert_int_equal(order_at(sim, pid, BASE), 0);
+	assert_true(kpageflag_at(sim, pid, BASE + 8 * PAGE, MMSIM_KPF_ZERO_PAGE));
+	OK(sim, mmsim_ksm_scan(sim, 1));
+	assert_int_equal(counter(sim, "pages_shared"), 1);
+	assert_int_equal(counter(sim, "pages_sharing"), 3);
+	mmsim_destroy(sim);
+}
+
+/* PR_SET_MEMORY_MERGE: all VMAs, new ones too, inherited; off unmerges. */
+static void test_prctl_memory_merge(void **state)
+{
+	struct mmsim *sim = test_sim(4096);
+	int pid = new_proc(sim), child;
+
+	(void)state;
+	OK(sim, mmsim_mmap(sim, pid, BASE, PAGE, RW));
+	OK(sim, mmsim_prctl_set_memory_merge(sim, pid, true));
+	OK(sim, mmsim_mmap(sim, pid, BASE + SZ_1M, PAGE, RW));
+	OK(sim, mmsim_fill(sim, pid, BASE, PAGE, 2));
+	OK(sim, mmsim_fill(sim, pid, BASE + SZ_1M, PAGE, 2));
+	OK(sim, mmsim_ksm_scan(sim, 2));
+	assert_int_equal(pfn_of(sim, pid, BASE), pfn_of(sim, pid, BASE + SZ_1M));
+	child = do_fork(sim, pid);
+	assert_int_equal(stat_of(sim, child, "ksm_merge_any"), 1);
+	OK(sim, mmsim_prctl_set_memory_merge(sim, pid, false));
+	assert_int_equal(stat_of(sim, pid, "ksm_merge_any"), 0);
+	assert_int_equal(stat_of(sim, pid, "ksm_mergeable"), 0);
+	assert_false(kpageflag_at(sim, pid, BASE, MMSIM_KPF_KSM));
+	assert_true(kpageflag_at(sim, child, BASE, MMSIM_KPF_KSM));
+	mmsim_destroy(sim);
+}
+
+/* mremap breaks the KSM pages it moves; ksmd merges them again later. */
+static void test_mremap_unmerges(void **state)
+{
+	struct mmsim *sim = test_sim(4096);
+	int pid = mergeable_proc(sim, 2 * PAGE);
+
+	(void)state;
+	OK(sim, mmsim_fill(sim, pid, BASE, 2 * PAGE, 6));
+	OK(sim, mmsim_ksm_scan(sim, 2));
+	OK(sim, mmsim_mremap(sim, pid, BASE, PAGE, BASE + SZ_1M));
+	assert_false(kpageflag_at(sim, pid, BASE + SZ_1M, MMSIM_KPF_KSM));
+	OK(sim, mmsim_ksm_scan(sim, 2));
+	assert_int_equal(pfn_of(sim, pid, BASE + PAGE), pfn_of(sim, pid, BASE + SZ_1M));
+	mmsim_destroy(sim);
+}
+
+/* Failing allocations stop a pass with -ENOMEM and leave a consistent model. */
+static void test_scan_under_allocation_failure(void **state)
+{
+	struct mmsim *sim = test_sim(4096);
+	int pid = mergeable_proc(sim, 8 * PAGE), err;
+
+	(void)state;
+	OK(sim, mmsim_fill(sim, pid, BASE, 8 * PAGE, 1));
+	for (unsigned long n = 1; n < 12; n++) {
+		mmsim_fail_nth_alloc(sim, n);
+		err = mmsim_ksm_scan(sim, 1);
+		assert_true(err == 0 || err == -ENOMEM);
+		mmsim_fail_nth_alloc(sim, 0);
+		OK(sim, mmsim_verify(sim));
+	}
+	OK(sim, mmsim_ksm_scan(sim, 2));
+	assert_int_equal(counter(sim, "pages_sharing"), 7);
+	assert_int_equal(mmsim_ksm_set(sim, "no_such_knob", 1), -EINVAL);
+	assert_int_equal(mmsim_ksm_run(sim, 3), -EINVAL);
+	mmsim_destroy(sim);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rmap_item_is_64_bytes),
+		cmocka_unit_test(test_two_pages_merge_on_second_pass),
+		cmocka_unit_test(test_unstable_tree_lazy_removal),
+		cmocka_unit_test(test_max_page_sharing_chain),
+		cmocka_unit_test(test_smart_scan_skips),
+		cmocka_unit_test(test_cow_of_ksm_page),
+		cmocka_unit_test(test_zero_pages),
+		cmocka_unit_test(test_fork_and_exit),
+		cmocka_unit_test(test_rmap_walk_ksm),
+		cmocka_unit_test(test_thp_split_before_merge),
+		cmocka_unit_test(test_prctl_memory_merge),
+		cmocka_unit_test(test_mremap_unmerges),
+		cmocka_unit_test(test_scan_under_allocation_failure),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
