@@ -254,49 +254,6 @@ int copy_huge_pmd(struct mmsim *sim, struct vm_area_struct *dst_vma,
 
 /* ---- Splitting a folio ------------------------------------------------------ */
 
-struct split_hits {
-	struct rmap_hit *hits;
-	size_t nr, cap;
-	bool failed;
-};
-
-static bool collect_hit(struct mmsim *sim, struct folio *folio, const struct rmap_hit *hit,
-			void *arg)
-{
-	struct split_hits *h = arg;
-
-	(void)sim;
-	(void)folio;
-	if (h->nr == h->cap) {
-		size_t cap = h->cap ? 2 * h->cap : 64;
-		struct rmap_hit *n = sim_malloc(sim, cap * sizeof(*n));
-
-		if (!n) {
-			h->failed = true;
-			return false;
-		}
-		for (size_t i = 0; i < h->nr; i++)
-			n[i] = h->hits[i];
-		sim_free(h->hits);
-		h->hits = n;
-		h->cap = cap;
-	}
-	h->hits[h->nr++] = *hit;
-	return true;
-}
-
-/* Every mapping of the folio, or -ENOMEM. */
-static int collect_mappings(struct mmsim *sim, struct folio *folio, struct split_hits *h)
-{
-	*h = (struct split_hits){ 0 };
-	rmap_walk_anon(sim, folio, collect_hit, h);
-	if (h->failed) {
-		sim_free(h->hits);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
 /* try_to_map_unused_to_zeropage(): an all-zero page is not worth a frame. */
 static bool remap_to_zero_page(struct mmsim *sim, const struct rmap_hit *hit)
 {
@@ -320,7 +277,7 @@ int split_folio_refs(struct mmsim *sim, struct folio *folio, struct page *page, 
 {
 	unsigned long pfn = folio->pfn;
 	long nr = folio_nr_pages(folio);
-	struct split_hits h;
+	struct rmap_hits h;
 	int err;
 
 	if (!folio_test_large(folio) || !folio_test_anon(folio) || folio_is_zero(folio))
@@ -329,7 +286,7 @@ int split_folio_refs(struct mmsim *sim, struct folio *folio, struct page *page, 
 		return -EBUSY;
 	if (folio->_refcount != folio_mapcount(sim, folio) + extra_refs)
 		return -EAGAIN;
-	err = collect_mappings(sim, folio, &h);
+	err = rmap_collect(sim, folio, &h);
 	if (err)
 		return err;
 	for (size_t i = 0; i < h.nr; i++)
@@ -338,7 +295,7 @@ int split_folio_refs(struct mmsim *sim, struct folio *folio, struct page *page, 
 	if (h.nr != (size_t)folio_mapcount(sim, folio)) {
 		/* PMDs turned into PTEs: look again. */
 		sim_free(h.hits);
-		err = collect_mappings(sim, folio, &h);
+		err = rmap_collect(sim, folio, &h);
 		if (err)
 			return err;
 	}

@@ -7,6 +7,7 @@
  */
 #include "rmap.h"
 
+#include "huge_memory.h"
 #include "page_alloc.h"
 
 static struct anon_vma *anon_vma_alloc(struct mmsim *sim)
@@ -422,4 +423,76 @@ void rmap_walk(struct mmsim *sim, struct folio *folio, rmap_one_t rmap_one, void
 		rmap_walk_ksm(sim, folio, rmap_one, arg);
 	else
 		rmap_walk_anon(sim, folio, rmap_one, arg);
+}
+
+static bool collect_hit(struct mmsim *sim, struct folio *folio, const struct rmap_hit *hit,
+			void *arg)
+{
+	struct rmap_hits *h = arg;
+
+	(void)folio;
+	if (h->nr == h->cap) {
+		size_t cap = h->cap ? 2 * h->cap : 64;
+		struct rmap_hit *n = sim_malloc(sim, cap * sizeof(*n));
+
+		if (!n) {
+			h->failed = true;
+			return false;
+		}
+		for (size_t i = 0; i < h->nr; i++)
+			n[i] = h->hits[i];
+		sim_free(h->hits);
+		h->hits = n;
+		h->cap = cap;
+	}
+	h->hits[h->nr++] = *hit;
+	return true;
+}
+
+int rmap_collect(struct mmsim *sim, struct folio *folio, struct rmap_hits *h)
+{
+	*h = (struct rmap_hits){ 0 };
+	rmap_walk(sim, folio, collect_hit, h);
+	if (h->failed) {
+		sim_free(h->hits);
+		*h = (struct rmap_hits){ 0 };
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* try_to_unmap_one() for one PTE: the entry goes, and with it its mapping and reference. */
+static void unmap_pte(struct mmsim *sim, struct folio *folio, const struct rmap_hit *hit)
+{
+	*hit->pte = 0;
+	add_mm_counter(hit->vma->vm_mm, MM_ANONPAGES, -1);
+	folio_remove_rmap(sim, folio, hit->page, 1, RMAP_LEVEL_PTE, hit->vma, pte_pfn(*hit->pmd));
+	folio_put(sim, folio);
+}
+
+int try_to_unmap(struct mmsim *sim, struct folio *folio)
+{
+	struct rmap_hits h;
+	bool split = false;
+	int err = rmap_collect(sim, folio, &h);
+
+	if (err)
+		return err;
+	for (size_t i = 0; i < h.nr; i++) {
+		if (!h.hits[i].pte) {
+			split_huge_pmd(sim, h.hits[i].vma, h.hits[i].pmd, h.hits[i].address);
+			split = true;
+		}
+	}
+	if (split) {
+		/* The PMDs are PTEs now: find them again. */
+		sim_free(h.hits);
+		err = rmap_collect(sim, folio, &h);
+		if (err)
+			return err;
+	}
+	for (size_t i = 0; i < h.nr; i++)
+		unmap_pte(sim, folio, &h.hits[i]);
+	sim_free(h.hits);
+	return 0;
 }

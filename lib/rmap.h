@@ -85,6 +85,24 @@ void rmap_walk_ksm(struct mmsim *sim, struct folio *folio, rmap_one_t rmap_one, 
 /* rmap_walk(): rmap_walk_ksm() for a KSM folio, rmap_walk_anon() otherwise. */
 void rmap_walk(struct mmsim *sim, struct folio *folio, rmap_one_t rmap_one, void *arg);
 
+/* Every mapping of a folio, gathered first so the caller may change them. */
+struct rmap_hits {
+	struct rmap_hit *hits;
+	size_t nr, cap;
+	bool failed;
+};
+/* rmap_walk() into h (to be freed with sim_free(h->hits)); 0 or -ENOMEM. */
+int rmap_collect(struct mmsim *sim, struct folio *folio, struct rmap_hits *h);
+
+/*
+ * try_to_unmap(): unmaps every mapping of the folio that the rmap finds,
+ * splitting PMD mappings first (TTU_SPLIT_HUGE_PMD), as reclaim does before
+ * a folio can go. The caller holds a reference, so the folio outlives its
+ * mappings; whatever the rmap cannot find stays mapped (folio_mapped()
+ * tells). 0 or -ENOMEM.
+ */
+int try_to_unmap(struct mmsim *sim, struct folio *folio);
+
 /* Which anon_vma a VMA (and its folios) use: for display and checks. */
 static inline struct anon_vma *folio_anon_vma(const struct folio *folio)
 {

@@ -10,6 +10,7 @@
 #include "test_util.h"
 
 #include "internal.h"
+#include "page_alloc.h"
 #include "vma.h"
 
 /* ---- VMA layout helpers (same in each VMA-level test file) ---------------- */
@@ -424,6 +425,39 @@ static void test_rmap_walk_pmd(void **state)
 	mmsim_destroy(sim);
 }
 
+/*
+ * try_to_unmap() finds a folio everywhere its rmap leads: a PMD-mapped THP
+ * shared with a child that moved its copy with mremap. Every mapping goes
+ * (the PMDs are split first), RSS drops in both, and the folio lives on
+ * only through the reference the caller holds.
+ */
+static void test_try_to_unmap(void **state)
+{
+	struct mmsim *sim = test_sim(0);
+	int p = new_proc(sim), c;
+	struct folio *folio;
+
+	(void)state;
+	OK(sim, mmsim_set_thp(sim, SZ_2M, MMSIM_THP_ALWAYS));
+	OK(sim, mmsim_mmap(sim, p, BASE, SZ_2M, RW));
+	OK(sim, mmsim_fill(sim, p, BASE, 1, 1));
+	c = do_fork(sim, p);
+	OK(sim, mmsim_mremap(sim, c, BASE, SZ_2M, BASE + 3 * SZ_2M + PAGE));
+	folio = sim->pages[pfn_of(sim, p, BASE)].folio;
+	assert_int_equal(folio_mapcount(sim, folio), 1 + 512);
+	folio_get(folio);			/* as reclaim holds the folio */
+	assert_int_equal(try_to_unmap(sim, folio), 0);
+	assert_false(folio_mapped(sim, folio));
+	assert_int_equal(folio->_refcount, 1);
+	assert_false(present(sim, p, BASE));
+	assert_false(present(sim, c, BASE + 3 * SZ_2M + PAGE));
+	assert_int_equal(find_mm(sim, p)->rss[MM_ANONPAGES], 0);
+	assert_int_equal(find_mm(sim, c)->rss[MM_ANONPAGES], 0);
+	folio_put(sim, folio);			/* the last reference frees it */
+	assert_int_equal(mmsim_verify(sim), 0);
+	mmsim_destroy(sim);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -434,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_reuse_moves_anon_rmap),
 		cmocka_unit_test(test_rmap_walk_across_fork_and_mremap),
 		cmocka_unit_test(test_rmap_walk_pmd),
+		cmocka_unit_test(test_try_to_unmap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
