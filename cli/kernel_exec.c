@@ -88,36 +88,6 @@ static const int fatal_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM };
 static struct sigaction old_actions[4];
 static bool handlers_installed;
 
-static int fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static const char *errno_name(int e)
-{
-	static const struct { int e; const char *name; } names[] = {
-		{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { ESRCH, "ESRCH" }, { EINTR, "EINTR" },
-		{ EIO, "EIO" }, { EBADF, "EBADF" }, { EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" },
-		{ EACCES, "EACCES" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" }, { EEXIST, "EEXIST" },
-		{ ENODEV, "ENODEV" }, { EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" },
-		{ ENOSYS, "ENOSYS" }, { EOPNOTSUPP, "EOPNOTSUPP" }, { ETIMEDOUT, "ETIMEDOUT" },
-	};
-	static char other[24];
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].e == e)
-			return names[i].name;
-	snprintf(other, sizeof(other), "errno %d", e);
-	return other;
-}
-
 static const char *signal_name(int sig)
 {
 	static char other[24];
@@ -417,7 +387,7 @@ static int receive_reply(struct kexec *ke, int slot, int fd, struct agent_reply 
 	ssize_t n;
 
 	if (!wait_readable(fd, AGENT_TIMEOUT_MS))
-		return fail(err, len, "%s: no answer within %d s", what, AGENT_TIMEOUT_MS / 1000);
+		return scn_fail(err, len, "%s: no answer within %d s", what, AGENT_TIMEOUT_MS / 1000);
 	do
 		n = recv(fd, rep, sizeof(*rep), 0);
 	while (n < 0 && errno == EINTR);
@@ -425,12 +395,12 @@ static int receive_reply(struct kexec *ke, int slot, int fd, struct agent_reply 
 		snprintf(why, sizeof(why), "%s at %#llx", signal_name(rep->sig),
 			 (unsigned long long)rep->addr);
 		proc_forget(p);
-		return fail(err, len, "%s: %s", what, why);
+		return scn_fail(err, len, "%s: %s", what, why);
 	}
 	if (n != sizeof(*rep)) {
 		death_reason(p, why, sizeof(why));
 		proc_forget(p);
-		return fail(err, len, "%s: the process stopped answering (%s)", what, why);
+		return scn_fail(err, len, "%s: the process stopped answering (%s)", what, why);
 	}
 	return 0;
 }
@@ -472,7 +442,7 @@ static int agent_call(struct scn_executor *ex, const struct scn_command *c, int 
 	struct kproc *p = &ke->proc[slot];
 
 	if (p->pid <= 0)
-		return fail(err, len, "no process %s (create it with proc or fork)",
+		return scn_fail(err, len, "no process %s (create it with proc or fork)",
 			    ex->scn->procs[slot]);
 	memset(rep, 0, sizeof(*rep));
 	if (send_request(p, r, -1)) {
@@ -480,12 +450,12 @@ static int agent_call(struct scn_executor *ex, const struct scn_command *c, int 
 
 		death_reason(p, why, sizeof(why));
 		proc_forget(p);
-		return fail(err, len, "%s: process %s is gone (%s)", c->text, ex->scn->procs[slot], why);
+		return scn_fail(err, len, "%s: process %s is gone (%s)", c->text, ex->scn->procs[slot], why);
 	}
 	if (receive_reply(ke, slot, p->fd, rep, c->text, err, len))
 		return -1;
 	if (rep->err)
-		return fail(err, len, "%s: %s", c->text, errno_name(rep->err));
+		return scn_fail(err, len, "%s: %s", c->text, scn_errno_name(rep->err));
 	return 0;
 }
 
@@ -500,11 +470,11 @@ static int greet(struct kexec *ke, int slot, pid_t expect, const char *what, cha
 	if (receive_reply(ke, slot, p->fd, &hello, what, err, len))
 		return -1;
 	if ((pid_t)hello.value != expect)
-		return fail(err, len, "%s: the new process says it is pid %llu, not %d", what,
+		return scn_fail(err, len, "%s: the new process says it is pid %llu, not %d", what,
 			    (unsigned long long)hello.value, expect);
 	p->pidfd = pidfd_open_(expect);
 	if (p->pidfd < 0)
-		return fail(err, len, "%s: pidfd_open: %s", what, errno_name(errno));
+		return scn_fail(err, len, "%s: pidfd_open: %s", what, scn_errno_name(errno));
 	return 0;
 }
 
@@ -518,9 +488,9 @@ static int proc_create(struct scn_executor *ex, const struct scn_command *c, cha
 	int sv[2];
 
 	if (p->pid > 0)
-		return fail(err, len, "process %s exists already", ex->scn->procs[c->proc[0]]);
+		return scn_fail(err, len, "process %s exists already", ex->scn->procs[c->proc[0]]);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
-		return fail(err, len, "%s: socketpair: %s", c->text, errno_name(errno));
+		return scn_fail(err, len, "%s: socketpair: %s", c->text, scn_errno_name(errno));
 	fflush(NULL);
 	/* Our handlers must not run in the child: it resets them before unblocking. */
 	block_signals(&old);
@@ -549,7 +519,7 @@ static int proc_create(struct scn_executor *ex, const struct scn_command *c, cha
 	close(sv[1]);
 	if (pid < 0) {
 		close(sv[0]);
-		return fail(err, len, "%s: fork: %s", c->text, errno_name(errno));
+		return scn_fail(err, len, "%s: fork: %s", c->text, scn_errno_name(errno));
 	}
 	p->fd = sv[0];
 	return greet(ke, c->proc[0], pid, c->text, err, len);
@@ -565,18 +535,18 @@ static int proc_fork(struct scn_executor *ex, const struct scn_command *c, char 
 	int sv[2], ret;
 
 	if (parent->pid <= 0)
-		return fail(err, len, "no process %s (create it with proc or fork)",
+		return scn_fail(err, len, "no process %s (create it with proc or fork)",
 			    ex->scn->procs[c->proc[0]]);
 	if (child->pid > 0)
-		return fail(err, len, "process %s exists already", ex->scn->procs[c->proc[1]]);
+		return scn_fail(err, len, "process %s exists already", ex->scn->procs[c->proc[1]]);
 	/* The child's channel exists before the fork, so it can answer at once. */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
-		return fail(err, len, "%s: socketpair: %s", c->text, errno_name(errno));
+		return scn_fail(err, len, "%s: socketpair: %s", c->text, scn_errno_name(errno));
 	ret = send_request(parent, &r, sv[1]);
 	close(sv[1]);
 	if (ret) {
 		close(sv[0]);
-		return fail(err, len, "%s: process %s is gone", c->text, ex->scn->procs[c->proc[0]]);
+		return scn_fail(err, len, "%s: process %s is gone", c->text, ex->scn->procs[c->proc[0]]);
 	}
 	if (receive_reply(ke, c->proc[0], parent->fd, &rep, c->text, err, len)) {
 		close(sv[0]);
@@ -584,7 +554,7 @@ static int proc_fork(struct scn_executor *ex, const struct scn_command *c, char 
 	}
 	if (rep.err) {
 		close(sv[0]);
-		return fail(err, len, "%s: fork: %s", c->text, errno_name(rep.err));
+		return scn_fail(err, len, "%s: fork: %s", c->text, scn_errno_name(rep.err));
 	}
 	child->fd = sv[0];
 	return greet(ke, c->proc[1], (pid_t)rep.value, c->text, err, len);
@@ -599,7 +569,7 @@ static int proc_exit(struct scn_executor *ex, const struct scn_command *c, char 
 	struct agent_req r = { .op = AG_EXIT };
 
 	if (p->pid <= 0)
-		return fail(err, len, "no process %s (create it with proc or fork)",
+		return scn_fail(err, len, "no process %s (create it with proc or fork)",
 			    ex->scn->procs[c->proc[0]]);
 	send_request(p, &r, -1);
 	/*
@@ -607,7 +577,7 @@ static int proc_exit(struct scn_executor *ex, const struct scn_command *c, char 
 	 * a zombie (or been reaped by its parent): the mm is torn down by then.
 	 */
 	if (!wait_readable(p->pidfd, EXIT_TIMEOUT_MS))
-		return fail(err, len, "%s: process %s still exists after %d s", c->text,
+		return scn_fail(err, len, "%s: process %s still exists after %d s", c->text,
 			    ex->scn->procs[c->proc[0]], EXIT_TIMEOUT_MS / 1000);
 	proc_forget(p);
 	return 0;
@@ -660,7 +630,7 @@ static int memory_command(struct scn_executor *ex, const struct scn_command *c, 
 		r.op = AG_READ;
 		break;
 	default:
-		return fail(err, len, "%s: not a memory command", c->text);
+		return scn_fail(err, len, "%s: not a memory command", c->text);
 	}
 	ret = agent_call(ex, c, c->proc[0], &r, &rep, err, len);
 	if (!ret && c->kind == CMD_WRITE && c->fill.kind == FILL_UNIQUE)
@@ -678,9 +648,9 @@ static int ksm_write(const char *key, const char *value, char *err, size_t len)
 	snprintf(path, sizeof(path), KSM_DIR "%s", key);
 	ret = write_raw(path, value);
 	if (ret == -ENOENT)
-		return fail(err, len, "this kernel has no %s", path);
+		return scn_fail(err, len, "this kernel has no %s", path);
 	if (ret)
-		return fail(err, len, "writing %s to %s: %s", value, path, errno_name(-ret));
+		return scn_fail(err, len, "writing %s to %s: %s", value, path, scn_errno_name(-ret));
 	return 0;
 }
 
@@ -734,11 +704,11 @@ static int ksmd_wait_asleep(struct kexec *ke, char *err, size_t len)
 	}
 	for (;;) {
 		if (ksmd_state(ke, &state, &nvcsw))
-			return fail(err, len, "cannot read the state of ksmd (pid %d)", ke->ksmd);
+			return scn_fail(err, len, "cannot read the state of ksmd (pid %d)", ke->ksmd);
 		if (state == 'S')
 			return 0;
 		if (now_ms() > deadline)
-			return fail(err, len, "ksmd did not go to sleep within %d s",
+			return scn_fail(err, len, "ksmd did not go to sleep within %d s",
 				    KSMD_TIMEOUT_MS / 1000);
 		sleep_ms(1);
 	}
@@ -781,14 +751,14 @@ static int ksm_one_pass(struct kexec *ke, bool *none, char *err, size_t len)
 	if (ksmd_park(ke, err, len) || ksm_write("pages_to_scan", KSM_SCAN_PAGES, err, len))
 		return -1;
 	if (ksm_read("full_scans", &before))
-		return fail(err, len, "cannot read " KSM_DIR "full_scans");
+		return scn_fail(err, len, "cannot read " KSM_DIR "full_scans");
 	if (ke->ksmd)
 		ksmd_state(ke, &state, &nvcsw0);
 	if (ksm_write("run", "1", err, len))
 		return -1;
 	for (;;) {
 		if (ksm_read("full_scans", &fs))
-			return fail(err, len, "cannot read " KSM_DIR "full_scans");
+			return scn_fail(err, len, "cannot read " KSM_DIR "full_scans");
 		if (fs != before)
 			break;
 		/*
@@ -809,7 +779,7 @@ static int ksm_one_pass(struct kexec *ke, bool *none, char *err, size_t len)
 		}
 		if (now_ms() > deadline) {
 			ksm_write("run", "0", err, len);
-			return fail(err, len, "ksm scan: ksmd did not finish a pass within %d s",
+			return scn_fail(err, len, "ksm scan: ksmd did not finish a pass within %d s",
 				    KSMD_TIMEOUT_MS / 1000);
 		}
 		sleep_ms(1);
@@ -820,11 +790,11 @@ static int ksm_one_pass(struct kexec *ke, bool *none, char *err, size_t len)
 	if (ksm_write("run", "0", err, len) || ksm_write("pages_to_scan", ke->pages_to_scan, err, len))
 		return -1;
 	if (ksm_read("full_scans", &fs))
-		return fail(err, len, "cannot read " KSM_DIR "full_scans");
+		return scn_fail(err, len, "cannot read " KSM_DIR "full_scans");
 	if (*none && fs == before + 1)
 		*none = false;	/* it was slower than it looked */
 	if (fs != before + (*none ? 0 : 1))
-		return fail(err, len, "ksm scan: ksmd ran %lld passes instead of one", fs - before);
+		return scn_fail(err, len, "ksm scan: ksmd ran %lld passes instead of one", fs - before);
 	return 0;
 }
 
@@ -856,7 +826,7 @@ static int ksm_unmerge(struct kexec *ke, char *err, size_t len)
 		return -1;
 	/* The kernel sets full_scans back to 0; count from there. */
 	if (ksm_read("full_scans", &fs))
-		return fail(err, len, "cannot read " KSM_DIR "full_scans");
+		return scn_fail(err, len, "cannot read " KSM_DIR "full_scans");
 	ke->base_full_scans = fs;
 	return 0;
 }
@@ -871,7 +841,7 @@ static int ksm_set(struct kexec *ke, const struct scn_command *c, char *err, siz
 			char why[256];
 
 			snprintf(why, sizeof(why), "%s", err);
-			return fail(err, len, "%s: %s", c->text, why);
+			return scn_fail(err, len, "%s: %s", c->text, why);
 		}
 		if (!strcmp(c->ksm[i].key, "pages_to_scan"))
 			snprintf(ke->pages_to_scan, sizeof(ke->pages_to_scan), "%s", value);
@@ -896,15 +866,15 @@ static int thp_set(const struct scn_command *c, char *err, size_t len)
 	if (access(path, F_OK)) {
 		/* Before 6.8 there are no per-size controls: 2M is the top-level switch. */
 		if (c->thp_size != (2UL << 20))
-			return fail(err, len, "%s: this kernel has no %s", c->text, path);
+			return scn_fail(err, len, "%s: this kernel has no %s", c->text, path);
 		snprintf(path, sizeof(path), THP_DIR "enabled");
 		if (c->thp_mode == THP_INHERIT)
-			return fail(err, len, "%s: no per-size controls, nothing to inherit", c->text);
+			return scn_fail(err, len, "%s: no per-size controls, nothing to inherit", c->text);
 	}
 	ret = write_raw(path, mode);
 	if (ret)
-		return fail(err, len, "%s: writing %s to %s: %s", c->text, mode, path,
-			    errno_name(-ret));
+		return scn_fail(err, len, "%s: writing %s to %s: %s", c->text, mode, path,
+			    scn_errno_name(-ret));
 	return 0;
 }
 
@@ -914,10 +884,10 @@ static int kernel_version(const struct scn_command *c, char *err, size_t len)
 	size_t n = strlen(c->word);
 
 	if (uname(&u))
-		return fail(err, len, "uname: %s", errno_name(errno));
+		return scn_fail(err, len, "uname: %s", scn_errno_name(errno));
 	/* "6.1" must not match "6.18.44": the version ends at a non-digit. */
 	if (strncmp(u.release, c->word, n) || (u.release[n] >= '0' && u.release[n] <= '9'))
-		return fail(err, len, "the scenario expects Linux %s, this kernel is %s", c->word,
+		return scn_fail(err, len, "the scenario expects Linux %s, this kernel is %s", c->word,
 			    u.release);
 	return 0;
 }
@@ -978,7 +948,7 @@ static pid_t query_pid(struct scn_executor *ex, int slot, char *err, size_t len)
 	struct kexec *ke = ex->priv;
 
 	if (ke->proc[slot].pid <= 0)
-		return fail(err, len, "no process %s (create it with proc or fork)",
+		return scn_fail(err, len, "no process %s (create it with proc or fork)",
 			    ex->scn->procs[slot]), 0;
 	return ke->proc[slot].pid;
 }
@@ -992,19 +962,19 @@ static int pagemap(pid_t pid, unsigned long addr, uint64_t *e, char *err, size_t
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return fail(err, len, "cannot open %s: %s", path, errno_name(errno));
+		return scn_fail(err, len, "cannot open %s: %s", path, scn_errno_name(errno));
 	n = pread(fd, e, sizeof(*e), (off_t)(addr / 4096 * sizeof(*e)));
 	close(fd);
 	if (n != sizeof(*e))
-		return fail(err, len, "cannot read %s: %s", path, n < 0 ? errno_name(errno) : "short");
+		return scn_fail(err, len, "cannot read %s: %s", path, n < 0 ? scn_errno_name(errno) : "short");
 	return 0;
 }
 
 static int kpage(int fd, const char *file, uint64_t pfn, uint64_t *v, char *err, size_t len)
 {
 	if (pread(fd, v, sizeof(*v), (off_t)(pfn * sizeof(*v))) != sizeof(*v))
-		return fail(err, len, "cannot read %s for pfn %#llx: %s", file,
-			    (unsigned long long)pfn, errno_name(errno));
+		return scn_fail(err, len, "cannot read %s for pfn %#llx: %s", file,
+			    (unsigned long long)pfn, scn_errno_name(errno));
 	return 0;
 }
 
@@ -1038,7 +1008,7 @@ static int folio_order(struct kexec *ke, uint64_t pfn, long long *order, char *e
 		return 0;
 	while (!(flags & head_bit)) {
 		if (!head || pfn - head >= FOLIO_WALK_MAX)
-			return fail(err, len, "no compound head found before pfn %#llx",
+			return scn_fail(err, len, "no compound head found before pfn %#llx",
 				    (unsigned long long)pfn);
 		if (kpage(ke->kpageflags_fd, "/proc/kpageflags", --head, &flags, err, len))
 			return -1;
@@ -1065,7 +1035,7 @@ static int smaps_sum(pid_t pid, const char *name, struct scn_answer *ans, char *
 	snprintf(path, sizeof(path), "/proc/%d/smaps", pid);
 	f = fopen(path, "re");
 	if (!f)
-		return fail(err, len, "cannot open %s: %s", path, errno_name(errno));
+		return scn_fail(err, len, "cannot open %s: %s", path, scn_errno_name(errno));
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long start, end;
 		char perms[8];
@@ -1101,7 +1071,7 @@ static int ksm_stat_field(pid_t pid, const char *name, struct scn_answer *ans, c
 			skip(ans, "this kernel has no /proc/PID/ksm_stat");
 			return 0;
 		}
-		return fail(err, len, "cannot open %s: %s", path, errno_name(errno));
+		return scn_fail(err, len, "cannot open %s: %s", path, scn_errno_name(errno));
 	}
 	while (fgets(line, sizeof(line), f)) {
 		const char *v = line + nlen;
@@ -1134,7 +1104,7 @@ static int ksm_counter(struct kexec *ke, const char *name, struct scn_answer *an
 		return 0;
 	}
 	if (ret)
-		return fail(err, len, "cannot read " KSM_DIR "%s: %s", name, errno_name(-ret));
+		return scn_fail(err, len, "cannot read " KSM_DIR "%s: %s", name, scn_errno_name(-ret));
 	/* These count from the scenario's start. */
 	if (!strcmp(name, "full_scans"))
 		v -= ke->base_full_scans;
@@ -1222,7 +1192,7 @@ static int kernel_query(struct scn_executor *ex, const struct scn_query_spec *q,
 	case Q_FOLIO_ORDER:
 		return folio_order(ke, pm & PM_PFN_MASK, &ans->value, err, len);
 	default:
-		return fail(err, len, "query %s not handled", scn_query_name(q->kind));
+		return scn_fail(err, len, "query %s not handled", scn_query_name(q->kind));
 	}
 }
 
@@ -1281,7 +1251,7 @@ static int check_window(const struct scenario *scn, char *err, size_t len)
 			break;
 		}
 		if (!ok)
-			return fail(err, len, "line %d: %s: address outside [%#lx, %#lx); the kernel "
+			return scn_fail(err, len, "line %d: %s: address outside [%#lx, %#lx); the kernel "
 				    "executor refuses to run it", c->line, c->text, SCN_WINDOW_START,
 				    SCN_WINDOW_END);
 	}
@@ -1295,16 +1265,16 @@ static int take_lock(struct kexec *ke, char *err, size_t len)
 
 	ke->lock_fd = open(LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (ke->lock_fd < 0)
-		return fail(err, len, "cannot open %s: %s", LOCK_PATH, errno_name(errno));
+		return scn_fail(err, len, "cannot open %s: %s", LOCK_PATH, scn_errno_name(errno));
 	while (flock(ke->lock_fd, LOCK_EX | LOCK_NB)) {
 		if (errno != EWOULDBLOCK && errno != EINTR)
-			return fail(err, len, "flock %s: %s", LOCK_PATH, errno_name(errno));
+			return scn_fail(err, len, "flock %s: %s", LOCK_PATH, scn_errno_name(errno));
 		if (now_ms() > deadline) {
 			if (pread(ke->lock_fd, pid, sizeof(pid) - 1, 0) <= 0)
 				pid[0] = '\0';
 			pid[sizeof(pid) - 1] = '\0';
 			pid[strcspn(pid, "\n")] = '\0';
-			return fail(err, len, "another kernel run (pid %s) holds %s; waited %d s",
+			return scn_fail(err, len, "another kernel run (pid %s) holds %s; waited %d s",
 				    pid[0] ? pid : "?", LOCK_PATH, LOCK_TIMEOUT_S);
 		}
 		sleep_ms(100);
@@ -1326,7 +1296,7 @@ static int check_other_mergeable(char *err, size_t len)
 	DIR *dir = opendir("/proc");
 
 	if (!dir)
-		return fail(err, len, "cannot open /proc: %s", errno_name(errno));
+		return scn_fail(err, len, "cannot open /proc: %s", scn_errno_name(errno));
 	while ((d = readdir(dir))) {
 		char path[300], buf[512], comm[64] = "?";
 		pid_t pid = (pid_t)atoi(d->d_name);
@@ -1346,7 +1316,7 @@ static int check_other_mergeable(char *err, size_t len)
 	}
 	closedir(dir);
 	if (found)
-		return fail(err, len, "other processes have KSM-mergeable memory and would change "
+		return scn_fail(err, len, "other processes have KSM-mergeable memory and would change "
 			    "the KSM counters: %s", names);
 	return 0;
 }
@@ -1391,13 +1361,13 @@ static int save_all(char *err, size_t len)
 		snprintf(path, sizeof(path), KSM_DIR "%s", ksm[i].key);
 		ret = save_setting(path);
 		if (ret && (ksm[i].required || ret != -ENOENT))
-			return fail(err, len, "cannot read %s: %s", path, errno_name(-ret));
+			return scn_fail(err, len, "cannot read %s: %s", path, scn_errno_name(-ret));
 	}
 	ksm_saved = true;
 	if (access(THP_DIR "enabled", F_OK))
 		return 0;	/* no THP at all */
 	if ((ret = save_setting(THP_DIR "enabled")))
-		return fail(err, len, "cannot read " THP_DIR "enabled: %s", errno_name(-ret));
+		return scn_fail(err, len, "cannot read " THP_DIR "enabled: %s", scn_errno_name(-ret));
 	dir = opendir(THP_DIR);
 	while (dir && (d = readdir(dir))) {
 		if (strncmp(d->d_name, "hugepages-", 10))
@@ -1407,7 +1377,7 @@ static int save_all(char *err, size_t len)
 		ret = save_setting(path);
 		if (ret && ret != -ENOENT) {
 			closedir(dir);
-			return fail(err, len, "cannot read %s: %s", path, errno_name(-ret));
+			return scn_fail(err, len, "cannot read %s: %s", path, scn_errno_name(-ret));
 		}
 	}
 	if (dir)
@@ -1416,7 +1386,7 @@ static int save_all(char *err, size_t len)
 		snprintf(path, sizeof(path), THP_DIR "khugepaged/%s", khugepaged[i]);
 		ret = save_setting(path);
 		if (ret && ret != -ENOENT)
-			return fail(err, len, "cannot read %s: %s", path, errno_name(-ret));
+			return scn_fail(err, len, "cannot read %s: %s", path, scn_errno_name(-ret));
 	}
 	return 0;
 }
@@ -1430,7 +1400,7 @@ static int set_if_saved(const char *path, const char *value, char *err, size_t l
 		return 0;
 	ret = write_raw(path, value);
 	if (ret)
-		return fail(err, len, "writing %s to %s: %s", value, path, errno_name(-ret));
+		return scn_fail(err, len, "writing %s to %s: %s", value, path, scn_errno_name(-ret));
 	return 0;
 }
 
@@ -1464,7 +1434,7 @@ static int set_start_state(struct kexec *ke, char *err, size_t len)
 
 		if (!strncmp(p, THP_DIR, strlen(THP_DIR)) && strstr(p, "enabled") &&
 		    (ret = write_raw(p, "never")))
-			return fail(err, len, "writing never to %s: %s", p, errno_name(-ret));
+			return scn_fail(err, len, "writing never to %s: %s", p, scn_errno_name(-ret));
 	}
 	if (set_if_saved(THP_DIR "khugepaged/max_ptes_none", "0", err, len) ||
 	    set_if_saved(THP_DIR "khugepaged/max_ptes_shared", "0", err, len) ||
@@ -1473,7 +1443,7 @@ static int set_start_state(struct kexec *ke, char *err, size_t len)
 		return -1;
 	if (ksm_read("full_scans", &ke->base_full_scans) ||
 	    ksm_read("pages_scanned", &ke->base_pages_scanned))
-		return fail(err, len, "cannot read the KSM counters");
+		return scn_fail(err, len, "cannot read the KSM counters");
 	if (ksm_read("pages_skipped", &ke->base_pages_skipped))
 		ke->base_pages_skipped = 0;
 	return 0;
@@ -1485,16 +1455,16 @@ int kernel_executor_create(struct scn_executor *ex, const struct scenario *scn, 
 	struct kexec *ke;
 
 	if (geteuid())
-		return fail(err, errlen, "the kernel executor needs root");
+		return scn_fail(err, errlen, "the kernel executor needs root");
 	if (access(KSM_DIR, F_OK))
-		return fail(err, errlen, "this kernel has no KSM (" KSM_DIR ")");
+		return scn_fail(err, errlen, "this kernel has no KSM (" KSM_DIR ")");
 	if (check_window(scn, err, errlen))
 		return -1;
 	if (active)
-		return fail(err, errlen, "a kernel run is already active in this process");
+		return scn_fail(err, errlen, "a kernel run is already active in this process");
 	ke = calloc(1, sizeof(*ke));
 	if (!ke)
-		return fail(err, errlen, "out of memory");
+		return scn_fail(err, errlen, "out of memory");
 	ke->kpagecount_fd = ke->kpageflags_fd = -1;
 	for (int i = 0; i < SCN_MAX_PROCS; i++)
 		ke->proc[i].fd = ke->proc[i].pidfd = -1;
@@ -1505,8 +1475,8 @@ int kernel_executor_create(struct scn_executor *ex, const struct scenario *scn, 
 	ke->kpagecount_fd = open("/proc/kpagecount", O_RDONLY | O_CLOEXEC);
 	ke->kpageflags_fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
 	if (ke->kpagecount_fd < 0 || ke->kpageflags_fd < 0) {
-		fail(err, errlen, "cannot open /proc/kpagecount and /proc/kpageflags: %s",
-		     errno_name(errno));
+		scn_fail(err, errlen, "cannot open /proc/kpagecount and /proc/kpageflags: %s",
+		     scn_errno_name(errno));
 		goto out;
 	}
 	ke->ksmd = find_ksmd();
@@ -1518,7 +1488,7 @@ int kernel_executor_create(struct scn_executor *ex, const struct scenario *scn, 
 		goto out;
 	/* A forked process outlives its parent as our child, so that we can reap it. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)) {
-		fail(err, errlen, "PR_SET_CHILD_SUBREAPER: %s", errno_name(errno));
+		scn_fail(err, errlen, "PR_SET_CHILD_SUBREAPER: %s", scn_errno_name(errno));
 		goto out;
 	}
 	ex->ops = &kernel_ops;

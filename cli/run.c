@@ -6,6 +6,7 @@
  */
 #include "run.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,4 +175,22 @@ void scn_report_json(FILE *out, const struct scenario *scn, const struct scn_rep
 		fprintf(out, "}");
 	}
 	fprintf(out, "]}%s\n", last ? "" : ",");
+}
+
+int scn_fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+const char *scn_errno_name(int e)
+{
+	/* glibc's own table (2.32+); NULL for a number it does not know. */
+	const char *name = strerrorname_np(e);
+
+	return name ? name : "an unknown errno";
 }

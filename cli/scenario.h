@@ -103,6 +103,10 @@ int scenario_parse_text(const char *name, const char *text, struct scenario *scn
 void scenario_free(struct scenario *scn);
 
 const char *scn_query_name(enum scn_query kind);
+/* Writes a Bail out! message into err and returns -1, for the executors. */
+int scn_fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* "ENOMEM" for ENOMEM: the name a kernel hacker reads in a Bail out!. */
+const char *scn_errno_name(int e);
 bool scn_compare(long long got, enum scn_op op, long long want);
 
 /* The contents of the n-th page written with FILL in a scenario with seed. */

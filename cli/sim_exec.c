@@ -22,30 +22,10 @@ struct sim_exec {
 	bool started;			/* a proc command has run */
 };
 
-static int fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
+/* A library error as the kernel hacker reads it; EUCLEAN is the checker's. */
 static const char *errname(int err)
 {
-	switch (-err) {
-	case EINVAL: return "EINVAL";
-	case ENOMEM: return "ENOMEM";
-	case EEXIST: return "EEXIST";
-	case EFAULT: return "EFAULT";
-	case EAGAIN: return "EAGAIN";
-	case EBUSY: return "EBUSY";
-	case EUCLEAN: return "EUCLEAN (a model invariant broke)";
-	default: return "error";
-	}
+	return err == -EUCLEAN ? "EUCLEAN (a model invariant broke)" : scn_errno_name(-err);
 }
 
 /* Turns a failed library call into a Bail out! message. */
@@ -54,21 +34,21 @@ static int call_failed(struct sim_exec *se, const struct scn_command *c, int ret
 {
 	const char *why = mmsim_last_error(se->sim);
 
-	return fail(err, len, "%s failed: %s%s%s", c->text, errname(ret), why[0] ? ": " : "", why);
+	return scn_fail(err, len, "%s failed: %s%s%s", c->text, errname(ret), why[0] ? ": " : "", why);
 }
 
 static int proc_pid(struct sim_exec *se, const struct scenario *scn, int slot, char *err,
 		    size_t len)
 {
 	if (!se->pid[slot])
-		return fail(err, len, "no process %s (create it with proc or fork)", scn->procs[slot]),
+		return scn_fail(err, len, "no process %s (create it with proc or fork)", scn->procs[slot]),
 		       0;
 	return se->pid[slot];
 }
 
 static int not_yet(char *err, size_t len, const char *what, int issue)
 {
-	return fail(err, len, "%s is not available in the simulator yet (issue #%d)", what, issue);
+	return scn_fail(err, len, "%s is not available in the simulator yet (issue #%d)", what, issue);
 }
 
 static int prot_of(enum scn_prot p)
@@ -230,13 +210,13 @@ static int sim_run(struct scn_executor *ex, const struct scn_command *c, char *e
 	switch (c->kind) {
 	case CMD_KERNEL:
 		if (se->started)
-			return fail(err, len, "kernel must come before the first proc");
+			return scn_fail(err, len, "kernel must come before the first proc");
 		if (strcmp(c->word, "6.18"))
 			return not_yet(err, len, "the Linux 6.12 and 6.1 profiles are", 7);
 		return 0;
 	case CMD_SCHEME:
 		if (se->started)
-			return fail(err, len, "scheme must come before the first proc");
+			return scn_fail(err, len, "scheme must come before the first proc");
 		if (strcmp(c->word, "linux"))
 			return not_yet(err, len, "a mapcount scheme other than linux", 5);
 		return 0;
@@ -264,7 +244,7 @@ static int sim_run(struct scn_executor *ex, const struct scn_command *c, char *e
 		return not_yet(err, len, "ksm skip=", 4);
 	case CMD_PROC:
 		if (se->pid[c->proc[0]])
-			return fail(err, len, "process %s exists already", scn->procs[c->proc[0]]);
+			return scn_fail(err, len, "process %s exists already", scn->procs[c->proc[0]]);
 		se->started = true;
 		ret = mmsim_proc_create(se->sim, &se->pid[c->proc[0]]);
 		break;
@@ -272,7 +252,7 @@ static int sim_run(struct scn_executor *ex, const struct scn_command *c, char *e
 		if (!(pid = proc_pid(se, scn, c->proc[0], err, len)))
 			return -1;
 		if (se->pid[c->proc[1]])
-			return fail(err, len, "process %s exists already", scn->procs[c->proc[1]]);
+			return scn_fail(err, len, "process %s exists already", scn->procs[c->proc[1]]);
 		ret = mmsim_fork(se->sim, pid, &child);
 		if (!ret)
 			se->pid[c->proc[1]] = child;
@@ -412,7 +392,7 @@ static int sim_query(struct scn_executor *ex, const struct scn_query_spec *q,
 
 		ret = mmsim_ksm_counter(se->sim, q->name, &counter);
 		if (ret)
-			return fail(err, len, "ksm.%s: %s", q->name, errname(ret));
+			return scn_fail(err, len, "ksm.%s: %s", q->name, errname(ret));
 		ans->value = counter;
 		return 0;
 	}
@@ -429,7 +409,7 @@ static int sim_query(struct scn_executor *ex, const struct scn_query_spec *q,
 	case Q_SMAPS:
 		ret = mmsim_smaps(se->sim, pid, SCN_WINDOW_START, SCN_WINDOW_END, &sm);
 		if (!ret && smaps_field(&sm, q->name, &ans->value))
-			return fail(err, len, "unknown smaps field %s", q->name);
+			return scn_fail(err, len, "unknown smaps field %s", q->name);
 		break;
 	case Q_KPAGECOUNT:
 	case Q_KPAGEFLAGS:
@@ -487,10 +467,10 @@ static int sim_query(struct scn_executor *ex, const struct scn_query_spec *q,
 			ans->value = q->kind == Q_TRUTH_MAPCOUNT ? t.total : t.nr_mms > 1;
 		break;
 	default:
-		return fail(err, len, "query %s not handled", scn_query_name(q->kind));
+		return scn_fail(err, len, "query %s not handled", scn_query_name(q->kind));
 	}
 	if (ret)
-		return fail(err, len, "%s failed: %s%s%s", scn_query_name(q->kind), errname(ret),
+		return scn_fail(err, len, "%s failed: %s%s%s", scn_query_name(q->kind), errname(ret),
 			    mmsim_last_error(se->sim)[0] ? ": " : "", mmsim_last_error(se->sim));
 	return 0;
 }
@@ -520,11 +500,11 @@ int sim_executor_create(struct scn_executor *ex, const struct scenario *scn, cha
 
 	(void)scn;
 	if (!se)
-		return fail(err, errlen, "out of memory");
+		return scn_fail(err, errlen, "out of memory");
 	ret = mmsim_create(&cfg, &se->sim);
 	if (ret) {
 		free(se);
-		return fail(err, errlen, "cannot create the simulator: %s", errname(ret));
+		return scn_fail(err, errlen, "cannot create the simulator: %s", errname(ret));
 	}
 	/* At scenario start every THP size and the top level are never. */
 	mmsim_set_thp(se->sim, 0, MMSIM_THP_NEVER);

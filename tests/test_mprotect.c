@@ -12,66 +12,7 @@
 #include "huge_memory.h"
 #include "vma.h"
 
-/* ---- VMA layout helpers (same in each VMA-level test file) ---------------- */
-struct vma_exp {
-	unsigned long start, end;	/* offsets from BASE */
-	unsigned long pgoff;		/* absolute vm_pgoff */
-	unsigned long flags;		/* compared under VMA_CMP_MASK */
-};
-#define VMA_CMP_MASK (VM_READ | VM_WRITE | VM_ACCOUNT | VM_HUGEPAGE | VM_NOHUGEPAGE | VM_MERGEABLE)
-#define PGOFF(off) ((BASE + (off)) >> PAGE_SHIFT)
-#define F_RW (VM_READ | VM_WRITE | VM_ACCOUNT)
-#define F_R VM_READ
-
-static __attribute__((unused)) struct mm_struct *mm_of(struct mmsim *sim, int pid)
-{
-	struct mm_struct *mm = find_mm(sim, pid);
-
-	assert_non_null(mm);
-	return mm;
-}
-
-static __attribute__((unused)) struct vm_area_struct *vma_at(struct mmsim *sim, int pid, unsigned long addr)
-{
-	return vma_lookup(mm_of(sim, pid), addr);
-}
-
-/* The whole address space must be exactly these VMAs, in order. */
-static __attribute__((unused)) void check_layout(struct mmsim *sim, int pid, const struct vma_exp *exp, int n)
-{
-	struct mm_struct *mm = mm_of(sim, pid);
-	struct vm_area_struct *vma;
-	int i = 0;
-
-	for_each_vma(mm, vma) {
-		if (i >= n)
-			fail_msg("extra VMA [%#lx, %#lx)", vma->vm_start - BASE, vma->vm_end - BASE);
-		if (vma->vm_start != BASE + exp[i].start || vma->vm_end != BASE + exp[i].end ||
-		    vma->vm_pgoff != exp[i].pgoff ||
-		    (vma->vm_flags & VMA_CMP_MASK) != exp[i].flags)
-			fail_msg("VMA %d is [%#lx, %#lx) pgoff %#lx flags %#lx, want [%#lx, %#lx) pgoff %#lx flags %#lx",
-				 i, vma->vm_start - BASE, vma->vm_end - BASE, vma->vm_pgoff,
-				 vma->vm_flags & VMA_CMP_MASK, exp[i].start, exp[i].end,
-				 exp[i].pgoff, exp[i].flags);
-		i++;
-	}
-	assert_int_equal(i, n);
-	assert_int_equal(mm->map_count, n);
-}
-#define CHECK_LAYOUT(sim, pid, ...)						\
-	do {									\
-		const struct vma_exp e_[] = { __VA_ARGS__ };			\
-		check_layout(sim, pid, e_, (int)(sizeof(e_) / sizeof(e_[0])));	\
-	} while (0)
-
-static __attribute__((unused)) struct mmsim_stats stats(struct mmsim *sim)
-{
-	struct mmsim_stats s;
-
-	mmsim_get_stats(sim, &s);
-	return s;
-}
-/* ---- end of helpers ---------------------------------------------------------- */
+#include "test_vma_util.h"
 
 static bool pte_writable(struct mmsim *sim, int pid, unsigned long addr)
 {
