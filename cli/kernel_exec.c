@@ -62,6 +62,13 @@ struct kexec {
 	long long base_full_scans, base_pages_scanned, base_pages_skipped;
 	char pages_to_scan[24];		/* the scenario's value, back after each scan */
 	int old_subreaper;
+	/*
+	 * Before 6.8 there are no per-size THP controls: the top-level switch
+	 * stands in for hugepages-2048kB/enabled, and the scenario's 2M and top
+	 * modes are kept here to give it the value 2M would have.
+	 */
+	bool thp_legacy;
+	enum scn_thp_mode legacy_2m, legacy_top;
 };
 
 /* ---- Settings ------------------------------------------------------------------ */
@@ -454,6 +461,9 @@ static int agent_call(struct scn_executor *ex, const struct scn_command *c, int 
 	}
 	if (receive_reply(ke, slot, p->fd, rep, c->text, err, len))
 		return -1;
+	if (rep->err == EINVAL && r->op == AG_PRCTL_MERGE)
+		return scn_fail(err, len, "%s: EINVAL (this kernel has no PR_SET_MEMORY_MERGE, "
+			    "Linux 6.4+)", c->text);
 	if (rep->err)
 		return scn_fail(err, len, "%s: %s", c->text, scn_errno_name(rep->err));
 	return 0;
@@ -853,24 +863,47 @@ static int ksm_set(struct kexec *ke, const struct scn_command *c, char *err, siz
 
 static const char *const thp_mode_names[] = { "always", "madvise", "inherit", "never" };
 
-static int thp_set(const struct scn_command *c, char *err, size_t len)
+/*
+ * thp on a kernel before 6.8, which has only the top-level switch: it
+ * decides for 2M THPs, so it takes the mode the scenario gave 2M, or the
+ * scenario's top-level mode while 2M inherits it. 2M then behaves as on a
+ * kernel with per-size controls; `thp top always` alone, which leaves 2M at
+ * never there, enables nothing here either. Other sizes stop the run.
+ */
+static int thp_set_legacy(struct kexec *ke, const struct scn_command *c, char *err, size_t len)
+{
+	enum scn_thp_mode mode;
+	int ret;
+
+	if (c->thp_size && c->thp_size != (2UL << 20))
+		return scn_fail(err, len, "%s: this kernel has no per-size THP controls (Linux 6.8+), "
+			    "only 2M THPs", c->text);
+	if (c->thp_size)
+		ke->legacy_2m = c->thp_mode;
+	else
+		ke->legacy_top = c->thp_mode;
+	mode = ke->legacy_2m == THP_INHERIT ? ke->legacy_top : ke->legacy_2m;
+	ret = write_raw(THP_DIR "enabled", thp_mode_names[mode]);
+	if (ret)
+		return scn_fail(err, len, "%s: writing %s to " THP_DIR "enabled: %s", c->text,
+			    thp_mode_names[mode], scn_errno_name(-ret));
+	return 0;
+}
+
+static int thp_set(struct kexec *ke, const struct scn_command *c, char *err, size_t len)
 {
 	const char *mode = thp_mode_names[c->thp_mode];
 	char path[128];
 	int ret;
 
+	if (ke->thp_legacy)
+		return thp_set_legacy(ke, c, err, len);
 	if (c->thp_size)
 		snprintf(path, sizeof(path), THP_DIR "hugepages-%lukB/enabled", c->thp_size >> 10);
 	else
 		snprintf(path, sizeof(path), THP_DIR "enabled");
-	if (access(path, F_OK)) {
-		/* Before 6.8 there are no per-size controls: 2M is the top-level switch. */
-		if (c->thp_size != (2UL << 20))
-			return scn_fail(err, len, "%s: this kernel has no %s", c->text, path);
-		snprintf(path, sizeof(path), THP_DIR "enabled");
-		if (c->thp_mode == THP_INHERIT)
-			return scn_fail(err, len, "%s: no per-size controls, nothing to inherit", c->text);
-	}
+	if (access(path, F_OK))
+		return scn_fail(err, len, "%s: this kernel has no %s", c->text, path);
 	ret = write_raw(path, mode);
 	if (ret)
 		return scn_fail(err, len, "%s: writing %s to %s: %s", c->text, mode, path,
@@ -905,7 +938,7 @@ static int kernel_run(struct scn_executor *ex, const struct scn_command *c, char
 		ex->seed = c->n;
 		return 0;
 	case CMD_THP:
-		return thp_set(c, err, len);
+		return thp_set(ke, c, err, len);
 	case CMD_KSM_SET:
 		return ksm_set(ke, c, err, len);
 	case CMD_KSM_SCAN:
@@ -1286,12 +1319,33 @@ static int take_lock(struct kexec *ke, char *err, size_t len)
 	return 0;
 }
 
+/*
+ * Before ksm_stat said ksm_mergeable (6.7) or ksm_merge_any (6.6): does a
+ * mapping of pid have VM_MERGEABLE ("mg" among its VmFlags)?
+ */
+static bool smaps_mergeable(pid_t pid)
+{
+	char path[64], line[512];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmFlags:", 8) && strstr(line + 8, " mg"))
+			found = true;
+	fclose(f);
+	return found;
+}
+
 /* KSM counters are global: refuse while another process has mergeable memory. */
 static int check_other_mergeable(char *err, size_t len)
 {
 	char names[256] = "";
 	size_t used = 0;
-	int found = 0;
+	int found = 0, ret;
 	struct dirent *d;
 	DIR *dir = opendir("/proc");
 
@@ -1304,9 +1358,17 @@ static int check_other_mergeable(char *err, size_t len)
 		if (pid <= 0 || pid == getpid())
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/ksm_stat", pid);
-		if (read_all(path, buf, sizeof(buf)) || !(strstr(buf, "ksm_mergeable: yes") ||
-		    strstr(buf, "ksm_merge_any: yes")))
+		ret = read_all(path, buf, sizeof(buf));
+		if (ret && ret != -ENOENT)
+			continue;	/* gone */
+		if (ret)
+			buf[0] = '\0';	/* before 6.1: no ksm_stat at all */
+		if (strstr(buf, "ksm_mergeable:") || strstr(buf, "ksm_merge_any:")) {
+			if (!strstr(buf, "ksm_mergeable: yes") && !strstr(buf, "ksm_merge_any: yes"))
+				continue;
+		} else if (!smaps_mergeable(pid)) {
 			continue;
+		}
 		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
 		read_text(path, comm, sizeof(comm));
 		if (used < sizeof(names))
@@ -1441,9 +1503,11 @@ static int set_start_state(struct kexec *ke, char *err, size_t len)
 	    set_if_saved(THP_DIR "khugepaged/max_ptes_swap", "0", err, len) ||
 	    set_if_saved(THP_DIR "khugepaged/scan_sleep_millisecs", "3600000", err, len))
 		return -1;
-	if (ksm_read("full_scans", &ke->base_full_scans) ||
-	    ksm_read("pages_scanned", &ke->base_pages_scanned))
+	if (ksm_read("full_scans", &ke->base_full_scans))
 		return scn_fail(err, len, "cannot read the KSM counters");
+	/* Newer counters (pages_scanned 6.7, pages_skipped 6.8): a query on one absent skips. */
+	if (ksm_read("pages_scanned", &ke->base_pages_scanned))
+		ke->base_pages_scanned = 0;
 	if (ksm_read("pages_skipped", &ke->base_pages_skipped))
 		ke->base_pages_skipped = 0;
 	return 0;
@@ -1480,6 +1544,9 @@ int kernel_executor_create(struct scn_executor *ex, const struct scenario *scn, 
 		goto out;
 	}
 	ke->ksmd = find_ksmd();
+	ke->thp_legacy = access(THP_DIR "hugepages-2048kB/enabled", F_OK) &&
+			 !access(THP_DIR "enabled", F_OK);
+	ke->legacy_2m = ke->legacy_top = THP_NEVER;
 	install_handlers();
 	if (save_all(err, errlen))
 		goto out;

@@ -8,18 +8,59 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "qemu.h"
 #include "run.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: mmsim run [--kernel] [--json] FILE...\n"
-		"       mmsim diff FILE...\n"
+		"usage: mmsim run [--kernel | --kernel-image VMLINUZ] [--json] FILE...\n"
+		"       mmsim diff [--kernel-image VMLINUZ] FILE...\n"
 		"\n"
 		"  run           run scenarios on the simulator, TAP 13 on stdout\n"
 		"  run --kernel  run them on this machine's Linux (root, KSM, THP)\n"
+		"  --kernel-image VMLINUZ\n"
+		"                run them on that Linux instead, booted under qemu with\n"
+		"                mmsim-static and busybox-static in an initramfs\n"
+		"                (scripts/fetch-kernels.sh fetches Debian's 6.1 and 6.12)\n"
 		"  --json        print results and every queried value as JSON\n"
 		"  diff          run on both and list every query whose values differ\n");
+}
+
+/* "--kernel-image X" or "--kernel-image=X": its value, advancing *i; NULL if not it. */
+static const char *image_option(int argc, char **argv, int *i, bool *bad)
+{
+	const char *a = argv[*i], *opt = "--kernel-image";
+	size_t n = strlen(opt);
+
+	if (strncmp(a, opt, n))
+		return NULL;
+	if (a[n] == '=' && a[n + 1])
+		return a + n + 1;
+	if (a[n] == '\0' && *i + 1 < argc) {
+		++*i;
+		return argv[*i];
+	}
+	*bad = true;
+	return NULL;
+}
+
+/*
+ * For the guest of --kernel-image (cli/qemu.h): what one file's run found, in
+ * lines the host reads back from the serial console.
+ */
+static void print_results(int index, int status, const struct scn_report *r)
+{
+	printf(QEMU_FILE " %d %d %d\n", index, status, r->nr);
+	for (int k = 0; k < r->nr; k++) {
+		const struct scn_result *res = &r->results[k];
+
+		printf(QEMU_QUERY " %d %d %lld %s\n", res->cmd->line, res->ans.skip ? 1 : 0,
+		       res->ans.value, res->ans.skip ? res->ans.reason : "");
+	}
+	if (r->bail[0])
+		printf(QEMU_BAIL " %s\n", r->bail);
+	fflush(stdout);
 }
 
 typedef int (*executor_create_t)(struct scn_executor *, const struct scenario *, char *, size_t);
@@ -62,21 +103,55 @@ static int cmd_run(int argc, char **argv)
 	const char *executor = "simulator";
 	struct tap tap = { .out = stdout };
 	int status = 0, first = 0;
+	const char *image = NULL;
+	bool results = false, bad = false;
+	FILE *devnull = NULL;
 
 	for (; first < argc && argv[first][0] == '-'; first++) {
-		if (!strcmp(argv[first], "--kernel")) {
+		const char *v = image_option(argc, argv, &first, &bad);
+
+		if (v) {
+			image = v;
+		} else if (!bad && !strcmp(argv[first], "--kernel")) {
 			create = kernel_executor_create;
 			executor = "kernel";
-		} else if (!strcmp(argv[first], "--json")) {
+		} else if (!bad && !strcmp(argv[first], "--json")) {
 			tap.json = true;
+		} else if (!bad && !strcmp(argv[first], "--results")) {
+			/* Not for people: the guest's half of diff --kernel-image. */
+			results = true;
 		} else {
 			usage(stderr);
 			return 2;
 		}
 	}
-	if (first == argc) {
+	if (first == argc || (image && results)) {
 		usage(stderr);
 		return 2;
+	}
+	if (image)
+		return qemu_run_tap(image, tap.json, argv + first, argc - first);
+	if (results) {
+		/* Every file runs, each on its own, as diff runs them; no TAP. */
+		devnull = fopen("/dev/null", "w");
+		if (!devnull)
+			return 2;
+		tap.out = devnull;
+		tap.json = false;
+		for (int i = first; i < argc; i++) {
+			struct scenario scn;
+			struct scn_report report;
+			int s = run_file(argv[i], create, executor, &tap, true, &scn, &report);
+
+			fflush(devnull);
+			print_results(i - first, s, &report);
+			scn_report_free(&report);
+			scenario_free(&scn);
+			if (s > status)
+				status = s;
+		}
+		fclose(devnull);
+		return status;
 	}
 	if (tap.json)
 		printf("[\n");
@@ -113,14 +188,40 @@ static bool same_answer(const struct scn_answer *sim, const struct scn_answer *k
 	return !sim->skip && sim->value == kern->value;
 }
 
-/* Runs each file on both executors and prints every query whose values differ. */
+/*
+ * Runs each file on both executors and prints every query whose values
+ * differ. With --kernel-image the kernel side runs, all files in one boot,
+ * under qemu first.
+ */
 static int cmd_diff(int argc, char **argv)
 {
-	int status = 0;
+	struct qemu_file_result *guest = NULL;
+	const char *image = NULL;
+	bool bad = false;
+	int status = 0, first = 0;
 
+	for (; first < argc && argv[first][0] == '-'; first++) {
+		const char *v = image_option(argc, argv, &first, &bad);
+
+		if (!v) {
+			usage(stderr);
+			return 2;
+		}
+		image = v;
+	}
+	argc -= first;
+	argv += first;
 	if (argc < 1) {
 		usage(stderr);
 		return 2;
+	}
+	if (image) {
+		guest = calloc((size_t)argc, sizeof(*guest));
+		if (!guest) {
+			fprintf(stderr, "mmsim: out of memory\n");
+			return 2;
+		}
+		qemu_run_reports(image, argv, argc, guest);
 	}
 	for (int i = 0; i < argc; i++) {
 		struct tap quiet = { .out = stdout, .json = true };
@@ -136,7 +237,14 @@ static int cmd_diff(int argc, char **argv)
 			quiet.json = false;
 		}
 		a = run_file(argv[i], sim_executor_create, "simulator", &quiet, true, &s1, &sim);
-		b = run_file(argv[i], kernel_executor_create, "kernel", &quiet, true, &s2, &kern);
+		if (guest) {
+			memset(&s2, 0, sizeof(s2));
+			b = guest[i].status;
+			kern = guest[i].report;
+			memset(&guest[i].report, 0, sizeof(guest[i].report));
+		} else {
+			b = run_file(argv[i], kernel_executor_create, "kernel", &quiet, true, &s2, &kern);
+		}
 		if (devnull)
 			fclose(devnull);
 		if (a == 2 || b == 2) {
@@ -173,6 +281,7 @@ static int cmd_diff(int argc, char **argv)
 		scenario_free(&s1);
 		scenario_free(&s2);
 	}
+	free(guest);
 	return status;
 }
 
