@@ -288,7 +288,15 @@ static struct page *get_mergeable_page(struct mmsim *sim, struct ksm_rmap_item *
 	if (!vma)
 		return NULL;
 	page = follow_page(sim, rmap_item->mm, addr, &pmd_mapped);
-	if (!page || !page->folio || !folio_test_anon(page_folio(page)))
+	if (!page)
+		return NULL;
+	/*
+	 * The caller compares the contents next. In a large unstable tree the
+	 * folio and the contents are two cache misses: start the second before
+	 * the first is waited for.
+	 */
+	__builtin_prefetch(page->data);
+	if (!page->folio || !folio_test_anon(page_folio(page)))
 		return NULL;
 	folio_get(page_folio(page));
 	return page;
@@ -311,16 +319,61 @@ static bool is_stable_node_dup(const struct ksm_stable_node *dup)
 	return dup->chain != NULL;
 }
 
+/* Has the node room for offset more mappings, and any at all (else its page is going)? */
+static bool __is_page_sharing_candidate(struct mmsim *sim, struct ksm_stable_node *stable_node,
+					int offset)
+{
+	return stable_node->rmap_hlist_len &&
+	       stable_node->rmap_hlist_len + offset < sim->ksm.max_page_sharing;
+}
+
+static bool is_page_sharing_candidate(struct mmsim *sim, struct ksm_stable_node *stable_node)
+{
+	return __is_page_sharing_candidate(sim, stable_node, 0);
+}
+
+/*
+ * Every change of a node's rmap_hlist_len goes through here, so that a
+ * chain's count of candidates stays exact (max_page_sharing, the other
+ * input, changes only while no stable node exists).
+ */
+static void stable_node_hlist_len_add(struct mmsim *sim, struct ksm_stable_node *node,
+				      int delta)
+{
+	bool was = is_page_sharing_candidate(sim, node);
+
+	node->rmap_hlist_len += delta;
+	if (is_stable_node_dup(node))
+		node->chain->nr_candidates += (unsigned int)is_page_sharing_candidate(sim, node) -
+					      (unsigned int)was;
+}
+
+void ksm_folio_freed(struct folio *folio)
+{
+	struct ksm_stable_node *stable_node = folio->stable_node;
+
+	/* NULL: a KSM page being set up (try_to_merge_one_page()) or let go (run=2). */
+	if (!stable_node)
+		return;
+	stable_node->stale = true;
+	if (is_stable_node_dup(stable_node))
+		stable_node->chain->nr_stale++;
+}
+
 static void stable_node_chain_add_dup(struct mmsim *sim, struct ksm_stable_node *dup,
 				      struct ksm_stable_node *chain)
 {
 	dup->chain = chain;
 	list_add(&dup->hlist_dup, &chain->hlist);
+	chain->nr_candidates += is_page_sharing_candidate(sim, dup);
+	chain->nr_stale += dup->stale;
 	sim->ksm.stable_node_dups++;
 }
 
 static void __stable_node_dup_del(struct mmsim *sim, struct ksm_stable_node *dup)
 {
+	dup->chain->nr_candidates -= is_page_sharing_candidate(sim, dup);
+	dup->chain->nr_stale -= dup->stale;
 	list_del_init(&dup->hlist_dup);
 	dup->chain = NULL;
 	sim->ksm.stable_node_dups--;
@@ -385,7 +438,7 @@ void remove_node_from_stable_tree(struct mmsim *sim, struct ksm_stable_node *sta
 		else
 			sim->ksm.pages_shared--;
 		rmap_item->mm->ksm_merging_pages--;
-		stable_node->rmap_hlist_len--;
+		stable_node_hlist_len_add(sim, stable_node, -1);
 		put_anon_vma(sim, rmap_item->anon_vma);
 		rmap_item->address &= PAGE_MASK;
 	}
@@ -426,7 +479,7 @@ void remove_rmap_item_from_tree(struct mmsim *sim, struct ksm_rmap_item *rmap_it
 		else
 			sim->ksm.pages_shared--;
 		rmap_item->mm->ksm_merging_pages--;
-		stable_node->rmap_hlist_len--;
+		stable_node_hlist_len_add(sim, stable_node, -1);
 		put_anon_vma(sim, rmap_item->anon_vma);
 		rmap_item->head = NULL;
 		rmap_item->address &= PAGE_MASK;
@@ -742,19 +795,6 @@ static struct folio *try_to_merge_two_pages(struct mmsim *sim, struct ksm_rmap_i
 
 /* ---- The stable tree ----------------------------------------------------------------- */
 
-/* Has the node room for offset more mappings, and any at all (else its page is going)? */
-static bool __is_page_sharing_candidate(struct mmsim *sim, struct ksm_stable_node *stable_node,
-					int offset)
-{
-	return stable_node->rmap_hlist_len &&
-	       stable_node->rmap_hlist_len + offset < sim->ksm.max_page_sharing;
-}
-
-static bool is_page_sharing_candidate(struct mmsim *sim, struct ksm_stable_node *stable_node)
-{
-	return __is_page_sharing_candidate(sim, stable_node, 0);
-}
-
 /* chain_prune_time says whether a full walk of the dups is due, and restarts the clock. */
 static bool chain_prune_due(struct mmsim *sim, struct ksm_stable_node *chain)
 {
@@ -796,6 +836,19 @@ static struct folio *stable_node_dup(struct mmsim *sim, struct ksm_stable_node *
 	int found_len = 0;
 
 	prune = prune && chain_prune_due(sim, chain);
+	/*
+	 * Without pruning, the walk stops at the first dup that can take one
+	 * more mapping and prunes the stale dups it passes on the way. When no
+	 * dup is either (every page full, none freed: a chain that grew to its
+	 * size and stays), it would visit them all only to settle on the first.
+	 * The counts the model keeps on the chain say so at once; the walk is
+	 * left for when it can find or prune something.
+	 */
+	if (!prune && !chain->nr_candidates && !chain->nr_stale && !list_empty(&chain->hlist)) {
+		found = list_first_entry(&chain->hlist, struct ksm_stable_node, hlist_dup);
+		tree_folio = ksm_get_folio(sim, found);	/* not stale: cannot fail */
+		goto found_dup;
+	}
 	list_for_each_entry_safe(dup, tmp, &chain->hlist, hlist_dup) {
 		folio = ksm_get_folio(sim, dup);
 		if (!folio)
@@ -814,6 +867,7 @@ static struct folio *stable_node_dup(struct mmsim *sim, struct ksm_stable_node *
 		}
 		folio_put(sim, folio);
 	}
+found_dup:
 	if (!found) {
 		free_stable_node_chain(sim, chain);	/* every dup was stale */
 	} else if (list_is_singular(&chain->hlist)) {
@@ -971,9 +1025,17 @@ static struct ksm_rmap_item *unstable_tree_search_insert(struct mmsim *sim,
 
 	while (*new) {
 		struct ksm_rmap_item *tree_rmap_item = rb_entry(*new, struct ksm_rmap_item, node);
-		struct page *tree_page = get_mergeable_page(sim, tree_rmap_item);
+		struct page *tree_page;
 		int ret;
 
+		/*
+		 * The walk goes on to one of the children: fetch both items
+		 * (a cache miss each in a large tree) while this level's page
+		 * is looked up and compared.
+		 */
+		__builtin_prefetch((*new)->rb_left);
+		__builtin_prefetch((*new)->rb_right);
+		tree_page = get_mergeable_page(sim, tree_rmap_item);
 		if (!tree_page)
 			return NULL;
 		if (page == tree_page) {
@@ -1004,7 +1066,7 @@ static void stable_tree_append(struct mmsim *sim, struct ksm_rmap_item *rmap_ite
 {
 	bool first = list_empty(&stable_node->hlist);
 
-	stable_node->rmap_hlist_len++;
+	stable_node_hlist_len_add(sim, stable_node, 1);
 	rmap_item->head = stable_node;
 	rmap_item->address |= STABLE_FLAG;
 	list_add(&rmap_item->hlist, &stable_node->hlist);

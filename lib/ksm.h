@@ -46,6 +46,13 @@ struct ksm_stable_node {
 	};
 	int rmap_hlist_len;		/* items on hlist, or STABLE_NODE_CHAIN */
 	unsigned int verify_gen;	/* mark of the invariant checker's last visit */
+	/*
+	 * Not in Linux: what stable_node_dup() needs to know that a walk of a
+	 * chain's dups would change nothing and find the first one (see there).
+	 */
+	bool stale;			/* plain node or dup: its folio was freed */
+	unsigned int nr_candidates;	/* chain: dups that can take one more mapping */
+	unsigned int nr_stale;		/* chain: dups whose folio was freed */
 };
 
 /*
@@ -156,6 +163,9 @@ int ksm_fork(struct mmsim *sim, struct mm_struct *mm, struct mm_struct *oldmm);
 void ksm_exit(struct mmsim *sim, struct mm_struct *mm);
 
 /* rmap_walk_ksm() is declared in rmap.h, beside rmap_walk_anon(). */
+
+/* free_folio() of a KSM folio: its stable node is stale from now on. */
+void ksm_folio_freed(struct folio *folio);
 
 /* The checker's part for KSM: trees, counters, stable nodes. 0 or -EUCLEAN. */
 int ksm_verify(struct mmsim *sim);

@@ -260,8 +260,11 @@ static int check_stable_node(struct mmsim *sim, struct ksm_stable_node *node,
 		rc->shared++;
 		rc->sharing += (unsigned long)len - 1;
 	}
-	if (!folio || folio_stable_node(folio) != node)
-		return 0;	/* stale: pruned when next met */
+	if (node->stale != (!folio || folio_stable_node(folio) != node))
+		return BAD(sim, "node of %#lx: stale mark %d, but its folio says otherwise",
+			   node->kpfn, node->stale);
+	if (node->stale)
+		return 0;	/* pruned when next met */
 	list_for_each_entry(rmap_item, &node->hlist, hlist) {
 		err = check_item_reachable(sim, folio, rmap_item);
 		if (err)
@@ -272,6 +275,7 @@ static int check_stable_node(struct mmsim *sim, struct ksm_stable_node *node,
 
 static int check_stable_tree(struct mmsim *sim, struct ksm_recount *rc)
 {
+	unsigned int candidates, stale;
 	struct rb_node *rb;
 	int err;
 
@@ -289,6 +293,7 @@ static int check_stable_tree(struct mmsim *sim, struct ksm_recount *rc)
 			continue;
 		}
 		rc->chains++;
+		candidates = stale = 0;
 		list_for_each_entry(dup, &node->hlist, hlist_dup) {
 			if (dup->chain != node)
 				return BAD(sim, "dup of %#lx points to another chain", dup->kpfn);
@@ -296,7 +301,13 @@ static int check_stable_tree(struct mmsim *sim, struct ksm_recount *rc)
 			err = check_stable_node(sim, dup, rc);
 			if (err)
 				return err;
+			candidates += dup->rmap_hlist_len &&
+				      dup->rmap_hlist_len < sim->ksm.max_page_sharing;
+			stale += dup->stale;
 		}
+		if (candidates != node->nr_candidates || stale != node->nr_stale)
+			return BAD(sim, "chain keeps %u candidates and %u stale dups, recount %u and %u",
+				   node->nr_candidates, node->nr_stale, candidates, stale);
 	}
 	return 0;
 }

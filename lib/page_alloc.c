@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ksm.h"
 #include "mapcount.h"
 
 static void free_list_add(struct mmsim *sim, unsigned long pfn, unsigned int order)
@@ -249,6 +250,8 @@ static void free_folio(struct mmsim *sim, struct folio *folio)
 		sim->nr_large_folios--;
 	if (folio == sim->huge_zero_folio)
 		sim->huge_zero_folio = NULL;
+	if (folio->flags & FOLIO_ksm)
+		ksm_folio_freed(folio);
 	free_pages(sim, folio_page(sim, folio, 0), folio->order);
 	memset(folio, 0, sizeof(*folio));
 }

@@ -1,0 +1,1068 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mmsim-bench-ksm: KSM's "half-dup" workload (/work/shared/reference/
+ * baselines.md) on the simulator and on the live kernel's ksmd in the same
+ * run, three full passes each, against the physical limits of one core
+ * (XXH64 and memcmp of 4 KiB pages) measured in that run too. See
+ * bench/README.md.
+ *
+ * The workload: N pages; odd pages are filled with byte (i % 8) + 1 (so four
+ * distinct contents), even pages are unique (byte 0x55 with the page index in
+ * the first 8 bytes); MADV_MERGEABLE on the whole range. Pass 1 only
+ * checksums, pass 2 merges the odd half, pass 3 finds the KSM pages in their
+ * nodes and checksums and searches the unique half again.
+ *
+ * Kernel side: ksmd runs free with pages_to_scan = N + 1 (every page, plus
+ * the step that ends the pass, so that one batch is exactly one pass) and
+ * sleep_millisecs = 0; the bench busy-polls full_scans and timestamps each
+ * change. Every KSM setting is saved first and restored on every path,
+ * signals included; the kernel executor's lock keeps a scenario run from
+ * sharing ksmd with us.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <mmsim/mmsim.h>
+
+#define SZ_4K		4096UL
+#define MiB		(1UL << 20)
+#define SIM_BASE	0x100000000000UL
+
+#define KSM_DIR		"/sys/kernel/mm/ksm/"
+#define LOCK_PATH	"/run/mmsim-kernel.lock"	/* the kernel executor's lock */
+#define LOCK_TIMEOUT_S	300
+#define PASS_TIMEOUT_S	900			/* one kernel pass of 1 GiB takes seconds */
+/* After pass 3 ksmd sleeps this long, so it starts no pass 4 (see kernel_passes()). */
+#define KSMD_PARK_MS	"3600000"
+
+#define POLL_NS		20000	/* between two reads of full_scans */
+
+#define NR_PASSES	3
+#define MAX_SIZES	8
+
+/* ------------------------------------------------------------------------ */
+/* Options                                                                  */
+
+static struct {
+	unsigned long sizes[MAX_SIZES];	/* bytes */
+	int nr_sizes;
+	bool quick, no_kernel, check;
+	const char *json;
+} opt;
+
+/* ------------------------------------------------------------------------ */
+/* Results                                                                  */
+
+/* The counters that must agree, in the order printed. */
+static const char *const counter_names[] = {
+	"pages_shared", "pages_sharing", "pages_unshared", "stable_node_chains",
+	"stable_node_dups",
+};
+#define NR_COUNTERS	(int)(sizeof(counter_names) / sizeof(counter_names[0]))
+
+struct side {
+	bool done;
+	double secs[NR_PASSES];		/* each pass */
+	long counters[NR_COUNTERS];	/* after three passes */
+	long merged[NR_PASSES + 1];	/* pages_shared + pages_sharing before pass k, after (k = 3) */
+	double uncertainty_us;		/* kernel: widest window a pass boundary may lie in */
+	char note[256];			/* why skipped, or what to know */
+};
+
+struct size_result {
+	unsigned long pages;
+	double xxh_pps, memcmp_pps;	/* the physical limits, median of three sweeps */
+	double xxh_pps_max, memcmp_pps_max;
+	struct side sim, kernel;
+	bool counters_match;
+};
+
+static struct size_result results[MAX_SIZES];
+
+static void note(struct side *s, const char *fmt, ...)
+{
+	size_t used = strlen(s->note);
+	va_list ap;
+
+	if (used && used + 2 < sizeof(s->note)) {
+		strcpy(s->note + used, "; ");
+		used += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(s->note + used, sizeof(s->note) - used, fmt, ap);
+	va_end(ap);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The workload's contents                                                  */
+
+/* Page i of the half-dup workload into buf. */
+static void fill_page(unsigned char *buf, unsigned long i)
+{
+	uint64_t idx = i;
+
+	if (i & 1) {
+		memset(buf, (int)(i % 8) + 1, SZ_4K);
+	} else {
+		memset(buf, 0x55, SZ_4K);
+		memcpy(buf, &idx, sizeof(idx));
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* The physical limits on one core                                          */
+
+static volatile uint64_t sink;
+
+/*
+ * XXH64 (seed 0, what calc_checksum() uses) of every page, and memcmp of
+ * each page with an equal copy in a second buffer, over n pages: pages/s,
+ * median and best of three sweeps. Both buffers are written first, so every
+ * page is backed by memory of its own.
+ */
+static int measure_limits(struct size_result *r)
+{
+	unsigned long n = r->pages, len = n * SZ_4K;
+	unsigned char *a = mmap(NULL, len, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	unsigned char *b = mmap(NULL, len, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	double x[3], m[3];
+
+	if (a == MAP_FAILED || b == MAP_FAILED)
+		return -ENOMEM;
+	for (unsigned long i = 0; i < n; i++) {
+		fill_page(a + i * SZ_4K, i);
+		fill_page(b + i * SZ_4K, i);
+	}
+	for (int rep = 0; rep < 3; rep++) {
+		uint64_t h = 0;
+		long diff = 0;
+		double t0 = now_s();
+
+		for (unsigned long i = 0; i < n; i++)
+			h += XXH64(a + i * SZ_4K, SZ_4K, 0);
+		x[rep] = (double)n / (now_s() - t0);
+		t0 = now_s();
+		for (unsigned long i = 0; i < n; i++)
+			diff += memcmp(a + i * SZ_4K, b + i * SZ_4K, SZ_4K) != 0;
+		m[rep] = (double)n / (now_s() - t0);
+		sink += h + (uint64_t)diff;
+	}
+	munmap(a, len);
+	munmap(b, len);
+	qsort(x, 3, sizeof(double), cmp_double);
+	qsort(m, 3, sizeof(double), cmp_double);
+	r->xxh_pps = x[1];
+	r->xxh_pps_max = x[2];
+	r->memcmp_pps = m[1];
+	r->memcmp_pps_max = m[2];
+	return 0;
+}
+
+/*
+ * The bound of pass k (pages/s), as baselines.md defines it: the byte work
+ * the pass must do on one core. Pass 1 checksums every page; a merging pass
+ * checksums every page it visits and compares in full, once, each page that
+ * merges. strict: count only the pages the pass really checksums, i.e. not
+ * those already KSM pages at its start (cmp_and_merge_page() returns before
+ * calc_checksum() for a page in its stable node): pass 3 checksums only the
+ * unique half, so its strict bound is twice the loose one.
+ */
+static double pass_bound(const struct size_result *r, const struct side *s, int k, bool strict)
+{
+	double n = (double)r->pages;
+	double checksummed = strict ? n - (double)s->merged[k] : n;
+	double compared = (double)(s->merged[k + 1] - s->merged[k]);
+
+	if (compared < 0)
+		compared = 0;
+	return n / (checksummed / r->xxh_pps + compared / r->memcmp_pps);
+}
+
+/* ------------------------------------------------------------------------ */
+/* KSM sysfs settings: saved before the first change, restored on every exit */
+
+#define MAX_SETTINGS 24
+
+static struct setting {
+	char name[48];
+	char path[96];
+	char saved[32];		/* the value, or the bracketed word (advisor_mode) */
+	bool changed;
+} settings[MAX_SETTINGS];
+static int nr_settings;
+static bool run_changed;	/* run was written: run=2 before putting things back */
+
+static int read_text(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* The current value: the bracketed word of a choice, else the first line. */
+static void current_value(const char *raw, char *out, size_t size)
+{
+	const char *l = strchr(raw, '['), *r = l ? strchr(l, ']') : NULL;
+	size_t n;
+
+	if (l && r) {
+		l++;
+		n = (size_t)(r - l);
+	} else {
+		l = raw;
+		n = strcspn(raw, "\n");
+	}
+	if (n >= size)
+		n = size - 1;
+	memcpy(out, l, n);
+	out[n] = '\0';
+}
+
+static int read_long(const char *path, long *v)
+{
+	char buf[64];
+	int err = read_text(path, buf, sizeof(buf));
+
+	if (err)
+		return err;
+	*v = strtol(buf, NULL, 10);
+	return 0;
+}
+
+/* Async-signal-safe: open, write and close only. */
+static int write_raw(const char *path, const char *value)
+{
+	size_t len = strlen(value);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	do
+		n = write(fd, value, len);
+	while (n < 0 && errno == EINTR);
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	return (int)n;
+}
+
+static struct setting *find_setting(const char *name)
+{
+	for (int i = 0; i < nr_settings; i++)
+		if (!strcmp(settings[i].name, name))
+			return &settings[i];
+	return NULL;
+}
+
+/* Every writable file of /sys/kernel/mm/ksm; -errno when KSM is not there. */
+static int save_settings(void)
+{
+	DIR *d = opendir(KSM_DIR);
+	struct dirent *de;
+	char raw[256];
+
+	if (!d)
+		return -errno;
+	nr_settings = 0;
+	while ((de = readdir(d)) && nr_settings < MAX_SETTINGS) {
+		struct setting *s = &settings[nr_settings];
+		struct stat st;
+
+		if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof(s->name))
+			continue;
+		snprintf(s->path, sizeof(s->path), KSM_DIR "%s", de->d_name);
+		if (stat(s->path, &st) || !S_ISREG(st.st_mode) || !(st.st_mode & S_IWUSR))
+			continue;
+		if (read_text(s->path, raw, sizeof(raw)))
+			continue;
+		snprintf(s->name, sizeof(s->name), "%s", de->d_name);
+		current_value(raw, s->saved, sizeof(s->saved));
+		s->changed = false;
+		nr_settings++;
+	}
+	closedir(d);
+	return find_setting("run") ? 0 : -ENOENT;
+}
+
+/* Sets a KSM knob (skipping a write of the value it has): 0 or -errno. */
+static int ksm_write(const char *name, const char *value)
+{
+	struct setting *s = find_setting(name);
+	char raw[256], cur[32];
+
+	if (!s)
+		return -ENOENT;
+	if (strcmp(name, "run") && !read_text(s->path, raw, sizeof(raw))) {
+		current_value(raw, cur, sizeof(cur));
+		if (!strcmp(cur, value))
+			return 0;
+	}
+	s->changed = true;	/* before the write: a signal may come at once */
+	if (!strcmp(name, "run"))
+		run_changed = true;
+	return write_raw(s->path, value);
+}
+
+static void restore_one(struct setting *s)
+{
+	if (s && s->changed && write_raw(s->path, s->saved) == 0)
+		s->changed = false;
+}
+
+/*
+ * Puts every changed setting back, async-signal-safe. run=2 first: it
+ * unmerges what is left and frees ksmd's items and stable nodes, without
+ * which max_page_sharing could not be written (EBUSY). pages_to_scan before
+ * advisor_mode (an advisor owns pages_to_scan once it is on), then
+ * sleep_millisecs, whose write wakes ksmd, and run last.
+ */
+static void restore_settings(void)
+{
+	struct setting *run = find_setting("run");
+
+	if (run_changed && run)
+		write_raw(run->path, "2");
+	for (int i = 0; i < nr_settings; i++) {
+		const char *n = settings[i].name;
+
+		if (strcmp(n, "run") && strcmp(n, "sleep_millisecs") && strcmp(n, "advisor_mode") &&
+		    strcmp(n, "pages_to_scan"))
+			restore_one(&settings[i]);
+	}
+	restore_one(find_setting("pages_to_scan"));
+	restore_one(find_setting("advisor_mode"));
+	restore_one(find_setting("sleep_millisecs"));
+	restore_one(run);
+	if (run && !run->changed)
+		run_changed = false;
+}
+
+static void on_signal(int sig)
+{
+	restore_settings();	/* idempotent: only what is still changed */
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The live kernel                                                          */
+
+static int lock_fd = -1;
+
+/* The kernel executor's lock, so that no scenario drives ksmd meanwhile. */
+static const char *take_lock(void)
+{
+	static char why[160];
+	double deadline = now_s() + LOCK_TIMEOUT_S;
+
+	lock_fd = open(LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (lock_fd < 0) {
+		snprintf(why, sizeof(why), "cannot open %s: %s", LOCK_PATH, strerror(errno));
+		return why;
+	}
+	while (flock(lock_fd, LOCK_EX | LOCK_NB)) {
+		if (errno != EWOULDBLOCK || now_s() > deadline) {
+			snprintf(why, sizeof(why), "%s is held by another run (waited %d s)",
+				 LOCK_PATH, LOCK_TIMEOUT_S);
+			close(lock_fd);
+			lock_fd = -1;
+			return why;
+		}
+		usleep(100000);
+	}
+	return NULL;
+}
+
+static void release_lock(void)
+{
+	if (lock_fd >= 0)
+		close(lock_fd);	/* releases the flock */
+	lock_fd = -1;
+}
+
+/* A process other than us with mergeable memory (/proc/PID/ksm_stat); 0 if none. */
+static pid_t other_mergeable(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	pid_t self = getpid(), found = 0;
+
+	if (!d)
+		return 0;
+	while (!found && (de = readdir(d))) {
+		char path[64], buf[512];
+		pid_t pid = (pid_t)atoi(de->d_name);
+		const char *items;
+
+		if (pid <= 0 || pid == self)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/ksm_stat", pid);
+		if (read_text(path, buf, sizeof(buf)))
+			continue;
+		items = strstr(buf, "ksm_rmap_items ");
+		if (strstr(buf, "ksm_mergeable: yes") || strstr(buf, "ksm_merge_any: yes") ||
+		    (items && atol(items + strlen("ksm_rmap_items ")) > 0))
+			found = pid;
+	}
+	closedir(d);
+	return found;
+}
+
+/* Why the kernel columns cannot be measured; NULL when they can. */
+static const char *kernel_unavailable(void)
+{
+	static char why[160];
+	pid_t pid;
+	int err;
+
+	if (opt.no_kernel)
+		return "--no-kernel";
+	if (geteuid() != 0)
+		return "not root (/sys/kernel/mm/ksm must be written)";
+	if (access(KSM_DIR "run", F_OK))
+		return "this kernel has no KSM (" KSM_DIR ")";
+	err = save_settings();
+	if (err) {
+		snprintf(why, sizeof(why), "cannot read " KSM_DIR ": %s", strerror(-err));
+		return why;
+	}
+	pid = other_mergeable();
+	if (pid) {
+		snprintf(why, sizeof(why),
+			 "process %d has mergeable memory: ksmd would scan it too", (int)pid);
+		return why;
+	}
+	return NULL;
+}
+
+/* Reads a sysfs counter through an open fd: one pread at offset 0 re-renders it. */
+static long pread_long(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+/*
+ * The three passes, timed. Starts at the write of run=1 (ksmd is woken from
+ * its stopped wait; the wake-up is in pass 1's time). Each end is the change
+ * of full_scans, read every POLL_NS: it lies between the start of the last
+ * read that saw the old value and the end of the first that saw the new one;
+ * the midpoint is taken, the widest window is reported. The reader naps
+ * between reads rather than spinning: a pass starts with lru_add_drain_all(),
+ * which waits for a kworker on every CPU, and a spinning reader delayed the
+ * one on its CPU by milliseconds. The window is wide when the reader itself
+ * was kept off the CPU (by ksmd, woken onto its CPU by the write of run=1, or
+ * by other load).
+ *
+ * With sleep_millisecs = 0 ksmd would go straight on into pass 4; once pass 3
+ * has visited a page (pages_scanned moved past its value at the end of pass
+ * 2, so ksmd has read sleep_millisecs for the gap before pass 3 already),
+ * sleep_millisecs becomes an hour: that write takes no lock and does not
+ * disturb the pass, and after pass 3 ksmd sleeps, so run=0 then stops it with
+ * exactly three passes done and the counters read are those after pass 3.
+ */
+static int kernel_passes(struct side *s, long base)
+{
+	int fs_fd = open(KSM_DIR "full_scans", O_RDONLY | O_CLOEXEC);
+	int ps_fd = open(KSM_DIR "pages_scanned", O_RDONLY | O_CLOEXEC);
+	double start, last_old, t, t_end, deadline, widest = 0;
+	long pass2_scanned = -1;
+	bool parked = false;
+	int err = 0;
+	/* Between reads the CPU is left idle: see the comment above. */
+	const struct timespec nap = { .tv_nsec = POLL_NS };
+
+	if (fs_fd < 0 || ps_fd < 0) {
+		err = -errno;
+		goto out;
+	}
+	/* Wake from the naps on time: the default timer slack is 50 us. */
+	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+	start = now_s();
+	err = ksm_write("run", "1");
+	if (err)
+		goto out;
+	last_old = start;
+	deadline = start + PASS_TIMEOUT_S;
+	for (int k = 0; k < NR_PASSES;) {
+		long fs;
+
+		t = now_s();
+		fs = pread_long(fs_fd);
+		t_end = now_s();
+		if (fs < 0) {
+			err = -EIO;
+			goto out;
+		}
+		if (fs >= base + k + 1) {
+			double at = (last_old + t_end) / 2;
+
+			if (t_end - last_old > widest)
+				widest = t_end - last_old;
+			if (fs > base + k + 1)
+				note(s, "full_scans jumped from %ld to %ld", base + k, fs);
+			s->secs[k] = at - start;
+			start = at;
+			last_old = t;
+			k++;
+			deadline = t + PASS_TIMEOUT_S;
+			if (k == 2)
+				pass2_scanned = pread_long(ps_fd);
+			continue;
+		}
+		last_old = t;
+		if (k == 2 && !parked && pread_long(ps_fd) > pass2_scanned) {
+			err = ksm_write("sleep_millisecs", KSMD_PARK_MS);
+			if (err)
+				goto out;
+			parked = true;
+		}
+		if (t > deadline) {
+			err = -ETIMEDOUT;
+			goto out;
+		}
+		clock_nanosleep(CLOCK_MONOTONIC, 0, &nap, NULL);
+	}
+	s->uncertainty_us = widest * 1e6;
+	/* ksmd sleeps (or, had it missed the park, is in pass 4): run=0 waits for its batch. */
+	err = ksm_write("run", "0");
+out:
+	if (fs_fd >= 0)
+		close(fs_fd);
+	if (ps_fd >= 0)
+		close(ps_fd);
+	return err;
+}
+
+static int kernel_counters(struct side *s)
+{
+	char path[128];
+
+	for (int c = 0; c < NR_COUNTERS; c++) {
+		snprintf(path, sizeof(path), KSM_DIR "%s", counter_names[c]);
+		if (read_long(path, &s->counters[c]))
+			return -EIO;
+	}
+	return 0;
+}
+
+static int kernel_run(struct size_result *r)
+{
+	struct side *s = &r->kernel;
+	unsigned long n = r->pages, len = n * SZ_4K;
+	char value[32];
+	long base, after, skipped0 = 0, skipped;
+	unsigned char *p;
+	int err;
+
+	/* A clean ksmd: nothing merged, no items, full_scans back to 0. */
+	err = ksm_write("run", "2");
+	if (!err)
+		err = ksm_write("advisor_mode", "none");
+	if (!err)
+		err = ksm_write("max_page_sharing", "256");
+	if (!err)
+		err = ksm_write("merge_across_nodes", "1");
+	if (!err)
+		err = ksm_write("smart_scan", "1");
+	if (!err)
+		err = ksm_write("use_zero_pages", "0");
+	if (!err)
+		err = ksm_write("stable_node_chains_prune_millisecs", "2000");
+	snprintf(value, sizeof(value), "%lu", n + 1);
+	if (!err)
+		err = ksm_write("pages_to_scan", value);
+	if (!err)
+		err = ksm_write("sleep_millisecs", "0");
+	if (err)
+		return err;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		 -1, 0);
+	if (p == MAP_FAILED)
+		return -ENOMEM;
+	madvise(p, len, MADV_NOHUGEPAGE);
+	for (unsigned long i = 0; i < n; i++)
+		fill_page(p + i * SZ_4K, i);
+	if (read_long(KSM_DIR "full_scans", &base) ||
+	    read_long(KSM_DIR "pages_skipped", &skipped0)) {
+		err = -EIO;
+		goto out;
+	}
+	if (madvise(p, len, MADV_MERGEABLE)) {
+		err = -errno;
+		goto out;
+	}
+	s->merged[0] = 0;
+	err = kernel_passes(s, base);
+	if (err)
+		goto out;
+	err = kernel_counters(s);
+	if (err)
+		goto out;
+	if (!read_long(KSM_DIR "full_scans", &after) && after != base + NR_PASSES)
+		note(s, "ksmd made %ld passes, not %d (the counters are read after them)",
+		     after - base, NR_PASSES);
+	if (!read_long(KSM_DIR "pages_skipped", &skipped) && skipped != skipped0)
+		note(s, "smart scan skipped %ld pages", skipped - skipped0);
+	s->done = true;
+out:
+	/* Unmapping first leaves run=2 only items and nodes to free, no copies to make. */
+	munmap(p, len);
+	if (!err)
+		err = ksm_write("run", "2");
+	return err;
+}
+
+static void run_kernel(struct size_result *r)
+{
+	struct side *s = &r->kernel;
+	const char *why = kernel_unavailable();
+	int err;
+
+	if (!why)
+		why = take_lock();
+	if (why) {
+		snprintf(s->note, sizeof(s->note), "skipped: %s", why);
+		return;
+	}
+	err = kernel_run(r);
+	restore_settings();
+	release_lock();
+	if (err) {
+		s->done = false;
+		snprintf(s->note, sizeof(s->note), "skipped: failed: %s", strerror(-err));
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* The simulator                                                            */
+
+static void die(struct mmsim *sim, const char *what, int err)
+{
+	fprintf(stderr, "mmsim-bench-ksm: %s: %s (%s)\n", what, strerror(-err),
+		sim ? mmsim_last_error(sim) : "");
+	exit(2);
+}
+
+#define CHECK(sim, call)				\
+	do {						\
+		int err_ = (call);			\
+		if (err_)				\
+			die(sim, #call, err_);		\
+	} while (0)
+
+static long sim_counter(struct mmsim *sim, const char *name)
+{
+	long v;
+
+	CHECK(sim, mmsim_ksm_counter(sim, name, &v));
+	return v;
+}
+
+static long sim_merged(struct mmsim *sim)
+{
+	return sim_counter(sim, "pages_shared") + sim_counter(sim, "pages_sharing");
+}
+
+static void run_sim(struct size_result *r)
+{
+	struct side *s = &r->sim;
+	unsigned long n = r->pages;
+	struct mmsim_config cfg = {
+		/* the pages, their page tables, and room to spare */
+		.nr_frames = n + n / 256 + 16384,
+		.seed = 1,
+		.verify_every_step = false,
+	};
+	unsigned char buf[SZ_4K];
+	struct mmsim *sim;
+	int pid;
+
+	CHECK(NULL, mmsim_create(&cfg, &sim));
+	CHECK(sim, mmsim_proc_create(sim, &pid));
+	CHECK(sim, mmsim_mmap(sim, pid, SIM_BASE, n * SZ_4K, MMSIM_PROT_READ | MMSIM_PROT_WRITE));
+	CHECK(sim, mmsim_madvise(sim, pid, SIM_BASE, n * SZ_4K, MMSIM_MADV_NOHUGEPAGE));
+	for (unsigned long i = 0; i < n; i++) {
+		fill_page(buf, i);
+		CHECK(sim, mmsim_write(sim, pid, SIM_BASE + i * SZ_4K, buf, SZ_4K));
+	}
+	/* The kernel's values as kernel_run() sets them (and the model's defaults). */
+	CHECK(sim, mmsim_ksm_set(sim, "max_page_sharing", 256));
+	CHECK(sim, mmsim_ksm_set(sim, "smart_scan", 1));
+	CHECK(sim, mmsim_ksm_set(sim, "use_zero_pages", 0));
+	CHECK(sim, mmsim_ksm_set(sim, "stable_node_chains_prune_millisecs", 2000));
+	CHECK(sim, mmsim_ksm_set(sim, "pages_to_scan", n + 1));
+	CHECK(sim, mmsim_ksm_set(sim, "sleep_millisecs", 0));
+	CHECK(sim, mmsim_madvise(sim, pid, SIM_BASE, n * SZ_4K, MMSIM_MADV_MERGEABLE));
+	for (int k = 0; k < NR_PASSES; k++) {
+		double t0;
+
+		s->merged[k] = sim_merged(sim);
+		t0 = now_s();
+		CHECK(sim, mmsim_ksm_scan(sim, 1));
+		s->secs[k] = now_s() - t0;
+	}
+	s->merged[NR_PASSES] = sim_merged(sim);
+	for (int c = 0; c < NR_COUNTERS; c++)
+		s->counters[c] = sim_counter(sim, counter_names[c]);
+	if (sim_counter(sim, "full_scans") != NR_PASSES)
+		note(s, "full_scans %ld, not %d", sim_counter(sim, "full_scans"), NR_PASSES);
+	if (sim_counter(sim, "pages_skipped"))
+		note(s, "smart scan skipped %ld pages", sim_counter(sim, "pages_skipped"));
+	mmsim_destroy(sim);
+	s->done = true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Report                                                                   */
+
+enum verdict { V_PASS, V_FAIL, V_SKIPPED };
+static const char *const verdict_names[] = { "PASS", "FAIL", "skipped" };
+
+struct target {
+	const char *what;	/* for the table */
+	const char *key;	/* for JSON */
+	int pass;		/* 0-based */
+	double want;		/* the minimum */
+	double got;		/* NaN-free: valid only when verdict != V_SKIPPED */
+	enum verdict v;
+};
+
+static double pps(const struct size_result *r, const struct side *s, int k)
+{
+	return (double)r->pages / s->secs[k];
+}
+
+/* The targets: pass 1 >= 80% of its bound; passes 2 and 3 >= 5x ksmd and >= 60% of theirs. */
+static int targets(const struct size_result *r, struct target *t)
+{
+	int nr = 0;
+
+	t[nr++] = (struct target){ .what = "pass 1: sim / bound (xxh64)",
+				   .key = "pass1_pct_of_bound", .pass = 0, .want = 0.80 };
+	for (int k = 1; k < NR_PASSES; k++) {
+		t[nr++] = (struct target){
+			.what = k == 1 ? "pass 2: sim / ksmd" : "pass 3: sim / ksmd",
+			.key = k == 1 ? "pass2_x_kernel" : "pass3_x_kernel", .pass = k, .want = 5.0 };
+		t[nr++] = (struct target){
+			.what = k == 1 ? "pass 2: sim / bound" : "pass 3: sim / bound",
+			.key = k == 1 ? "pass2_pct_of_bound" : "pass3_pct_of_bound", .pass = k,
+			.want = 0.60 };
+	}
+	for (int i = 0; i < nr; i++) {
+		bool vs_kernel = t[i].want > 1;
+
+		if (!r->sim.done || (vs_kernel && !r->kernel.done)) {
+			t[i].v = V_SKIPPED;
+			continue;
+		}
+		t[i].got = vs_kernel ? pps(r, &r->sim, t[i].pass) / pps(r, &r->kernel, t[i].pass) :
+				       pps(r, &r->sim, t[i].pass) /
+					       pass_bound(r, &r->sim, t[i].pass, false);
+		t[i].v = t[i].got >= t[i].want ? V_PASS : V_FAIL;
+	}
+	return nr;
+}
+
+/* The counters the workload must end with when max_page_sharing is 256. */
+static void expected_counters(unsigned long n, long *c)
+{
+	long copies = (long)(n / 8), dups = (copies + 255) / 256;	/* of each of 4 contents */
+
+	c[0] = 4 * dups;
+	c[1] = (long)(n / 2) - 4 * dups;
+	c[2] = (long)(n / 2);
+	c[3] = dups > 1 ? 4 : 0;
+	c[4] = dups > 1 ? 4 * dups : 0;
+}
+
+static int print_size(struct size_result *r)
+{
+	const struct side *sm = &r->sim, *k = &r->kernel;
+	struct target t[8];
+	int nr = targets(r, t), fails = 0;
+	long expect[NR_COUNTERS];
+
+	printf("== half-dup, %lu MiB (%lu pages) ==\n", r->pages * SZ_4K / MiB, r->pages);
+	printf("limits on one core: xxh64 %.0f k pages/s, memcmp %.0f k pages/s (median of 3)\n\n",
+	       r->xxh_pps / 1e3, r->memcmp_pps / 1e3);
+	printf("%-28s %12s %12s %9s %12s %9s %12s %9s\n", "pass", "sim kp/s", "ksmd kp/s",
+	       "sim/ksmd", "bound kp/s", "sim %bnd", "strict kp/s", "sim %str");
+	for (int p = 0; p < NR_PASSES; p++) {
+		static const char *const names[] = { "1 (checksums)", "2 (merging)", "3" };
+		char kcol[24] = "skipped", rcol[16] = "-";
+		double b = pass_bound(r, sm, p, false), bs = pass_bound(r, sm, p, true);
+
+		if (k->done) {
+			snprintf(kcol, sizeof(kcol), "%.1f", pps(r, k, p) / 1e3);
+			snprintf(rcol, sizeof(rcol), "%.1fx", pps(r, sm, p) / pps(r, k, p));
+		}
+		printf("%-28s %12.1f %12s %9s %12.1f %8.0f%% %12.1f %8.0f%%\n", names[p],
+		       pps(r, sm, p) / 1e3, kcol, rcol, b / 1e3, 100 * pps(r, sm, p) / b, bs / 1e3,
+		       100 * pps(r, sm, p) / bs);
+	}
+
+	printf("\n%-28s %12s %12s\n", "counter after 3 passes", "sim", "ksmd");
+	expected_counters(r->pages, expect);
+	r->counters_match = true;
+	for (int c = 0; c < NR_COUNTERS; c++) {
+		long want = k->done ? k->counters[c] : expect[c];
+		char kcol[24] = "skipped";
+
+		if (k->done)
+			snprintf(kcol, sizeof(kcol), "%ld", k->counters[c]);
+		if (sm->counters[c] != want)
+			r->counters_match = false;
+		printf("%-28s %12ld %12s%s\n", counter_names[c], sm->counters[c], kcol,
+		       sm->counters[c] != want ? "  MISMATCH" : "");
+	}
+	if (!r->counters_match)
+		printf("MISMATCH: the simulator's counters differ from %s\n",
+		       k->done ? "the kernel's" : "the workload's expected values");
+	else if (!k->done)
+		printf("(no kernel figures: compared with the workload's expected values)\n");
+
+	printf("\n%-32s %10s %10s  %s\n", "target", "measured", "wanted", "result");
+	for (int i = 0; i < nr; i++) {
+		char got[16] = "-", want[16];
+		bool x = t[i].want > 1;
+
+		if (t[i].v != V_SKIPPED)
+			snprintf(got, sizeof(got), x ? "%.1fx" : "%.0f%%", x ? t[i].got : 100 * t[i].got);
+		snprintf(want, sizeof(want), x ? ">= %.0fx" : ">= %.0f%%", x ? t[i].want : 100 * t[i].want);
+		printf("%-32s %10s %10s  %s\n", t[i].what, got, want, verdict_names[t[i].v]);
+		fails += t[i].v == V_FAIL;
+	}
+	fails += !r->counters_match;
+	if (k->done)
+		printf("kernel pass boundaries: each within +-%.0f us (full_scans read every %d us)\n",
+		       k->uncertainty_us / 2, POLL_NS / 1000);
+	if (k->note[0])
+		printf("note: kernel: %s\n", k->note);
+	if (sm->note[0])
+		printf("note: sim: %s\n", sm->note);
+	printf("\n");
+	return fails;
+}
+
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", *s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void json_side(FILE *f, const char *key, const struct size_result *r,
+		      const struct side *s)
+{
+	fprintf(f, "      \"%s\": {\n", key);
+	if (s->done) {
+		fprintf(f, "        \"pass_seconds\": [%.6f, %.6f, %.6f],\n", s->secs[0], s->secs[1],
+			s->secs[2]);
+		fprintf(f, "        \"pages_per_s\": [%.0f, %.0f, %.0f],\n", pps(r, s, 0),
+			pps(r, s, 1), pps(r, s, 2));
+		fprintf(f, "        \"counters\": {");
+		for (int c = 0; c < NR_COUNTERS; c++)
+			fprintf(f, "%s\"%s\": %ld", c ? ", " : "", counter_names[c], s->counters[c]);
+		fprintf(f, "},\n");
+		if (s == &r->kernel)
+			fprintf(f, "        \"boundary_window_us\": %.1f,\n", s->uncertainty_us);
+	}
+	fprintf(f, "        \"note\": ");
+	json_string(f, s->note);
+	fprintf(f, "\n      }");
+}
+
+static int write_json(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -errno;
+	fprintf(f, "{\n  \"benchmark\": \"mmsim-bench-ksm\",\n  \"workload\": \"half-dup\",\n"
+		"  \"clock\": \"CLOCK_MONOTONIC\",\n  \"sizes\": [\n");
+	for (int i = 0; i < opt.nr_sizes; i++) {
+		struct size_result *r = &results[i];
+		struct target t[8];
+		int nr = targets(r, t);
+
+		fprintf(f, "%s    {\n      \"bytes\": %lu,\n      \"pages\": %lu,\n", i ? ",\n" : "",
+			r->pages * SZ_4K, r->pages);
+		fprintf(f, "      \"limits\": {\"xxh64_pages_per_s\": %.0f, "
+			"\"xxh64_pages_per_s_max\": %.0f, \"memcmp_pages_per_s\": %.0f, "
+			"\"memcmp_pages_per_s_max\": %.0f},\n",
+			r->xxh_pps, r->xxh_pps_max, r->memcmp_pps, r->memcmp_pps_max);
+		if (r->sim.done)
+			fprintf(f, "      \"bound_pages_per_s\": [%.0f, %.0f, %.0f],\n"
+				"      \"strict_bound_pages_per_s\": [%.0f, %.0f, %.0f],\n",
+				pass_bound(r, &r->sim, 0, false), pass_bound(r, &r->sim, 1, false),
+				pass_bound(r, &r->sim, 2, false), pass_bound(r, &r->sim, 0, true),
+				pass_bound(r, &r->sim, 1, true), pass_bound(r, &r->sim, 2, true));
+		json_side(f, "sim", r, &r->sim);
+		fprintf(f, ",\n");
+		json_side(f, "kernel", r, &r->kernel);
+		fprintf(f, ",\n      \"counters_match\": %s,\n      \"targets\": [",
+			r->counters_match ? "true" : "false");
+		for (int j = 0; j < nr; j++) {
+			fprintf(f, "%s\n        {\"name\": \"%s\", \"want\": %.2f, ", j ? "," : "",
+				t[j].key, t[j].want);
+			if (t[j].v == V_SKIPPED)
+				fprintf(f, "\"measured\": null, ");
+			else
+				fprintf(f, "\"measured\": %.4f, ", t[j].got);
+			fprintf(f, "\"result\": \"%s\"}", verdict_names[t[j].v]);
+		}
+		fprintf(f, "\n      ]\n    }");
+	}
+	fprintf(f, "\n  ]\n}\n");
+	if (fclose(f))
+		return -errno;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: mmsim-bench-ksm [--quick] [--json FILE] [--size MiB]... [--no-kernel] [--check]\n"
+		"  --quick      16 MiB only (for CI)\n"
+		"  --json FILE  also write the results as JSON to FILE\n"
+		"  --size MiB   a workload size (repeatable; default 64 and 1024)\n"
+		"  --no-kernel  the simulator and the limits only (e.g. under a profiler)\n"
+		"  --check      exit 1 when a target is missed or a counter differs\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	int fails = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool more = i + 1 < argc;
+
+		if (!strcmp(a, "--quick")) {
+			opt.quick = true;
+		} else if (!strcmp(a, "--json") && more) {
+			opt.json = argv[++i];
+		} else if (!strcmp(a, "--size") && more && opt.nr_sizes < MAX_SIZES) {
+			opt.sizes[opt.nr_sizes++] = strtoul(argv[++i], NULL, 10) * MiB;
+		} else if (!strcmp(a, "--no-kernel")) {
+			opt.no_kernel = true;
+		} else if (!strcmp(a, "--check")) {
+			opt.check = true;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return 0;
+		} else {
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (!opt.nr_sizes) {
+		if (opt.quick) {
+			opt.sizes[opt.nr_sizes++] = 16 * MiB;
+		} else {
+			opt.sizes[opt.nr_sizes++] = 64 * MiB;
+			opt.sizes[opt.nr_sizes++] = 1024 * MiB;
+		}
+	}
+	for (int i = 0; i < opt.nr_sizes; i++) {
+		/* 8 MiB at least: each content then needs more than one dup (chains show). */
+		if (opt.sizes[i] < 8 * MiB) {
+			fprintf(stderr, "mmsim-bench-ksm: --size must be at least 8 (MiB)\n");
+			return 2;
+		}
+	}
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	atexit(restore_settings);
+
+	for (int i = 0; i < opt.nr_sizes; i++) {
+		struct size_result *r = &results[i];
+		int err;
+
+		r->pages = opt.sizes[i] / SZ_4K;
+		/* The kernel first, then the limits and the simulator: one thing at a time. */
+		run_kernel(r);
+		err = measure_limits(r);
+		if (err) {
+			fprintf(stderr, "mmsim-bench-ksm: limits: %s\n", strerror(-err));
+			return 2;
+		}
+		run_sim(r);
+	}
+	printf("mmsim-bench-ksm: half-dup workload, three full passes; kp/s = thousand pages/s\n\n");
+	for (int i = 0; i < opt.nr_sizes; i++)
+		fails += print_size(&results[i]);
+	printf("bound: every page checksummed (xxh64) + one memcmp per page merged in the pass;\n"
+	       "strict: only the pages the pass really checksums (not those KSM pages already).\n");
+	if (opt.json) {
+		int err = write_json(opt.json);
+
+		if (err) {
+			fprintf(stderr, "mmsim-bench-ksm: %s: %s\n", opt.json, strerror(-err));
+			return 2;
+		}
+	}
+	return opt.check && fails ? 1 : 0;
+}
