@@ -200,6 +200,43 @@ static void show_ksm(struct scn_executor *ex, struct mmsim *sim)
 			  slot->mm->ksm_merging_pages, slot->mm->ksm_zero_pages);
 }
 
+/*
+ * "scheme NAME": a new instance with that folio mapcount scheme replaces the
+ * current one. Nothing is mapped yet (no proc has run), so only the THP
+ * switches and KSM tunables already set need carrying over.
+ */
+static int sim_set_scheme(struct sim_exec *se, const char *name, char *err, size_t len)
+{
+	static const char *const ksm_tunables[] = {
+		"pages_to_scan", "sleep_millisecs", "max_page_sharing",
+		"stable_node_chains_prune_millisecs", "use_zero_pages", "smart_scan",
+		"merge_across_nodes", "run",
+	};
+	struct mmsim_config cfg = se->sim->cfg;
+	struct mmsim *sim;
+	int ret;
+
+	cfg.scheme = name;
+	ret = mmsim_create(&cfg, &sim);
+	if (ret)
+		return scn_fail(err, len, "scheme %s: %s", name, errname(ret));
+	sim->thp = se->sim->thp;
+	/* Through sysfs names, so this never lags behind ksm.h. */
+	for (size_t i = 0; i < sizeof(ksm_tunables) / sizeof(ksm_tunables[0]) && !ret; i++) {
+		long v;
+
+		ret = mmsim_ksm_counter(se->sim, ksm_tunables[i], &v) ?:
+		      mmsim_ksm_set(sim, ksm_tunables[i], (unsigned long)v);
+	}
+	if (ret) {
+		mmsim_destroy(sim);
+		return scn_fail(err, len, "scheme %s: KSM settings: %s", name, errname(ret));
+	}
+	mmsim_destroy(se->sim);
+	se->sim = sim;
+	return 0;
+}
+
 static int sim_run(struct scn_executor *ex, const struct scn_command *c, char *err, size_t len)
 {
 	struct sim_exec *se = ex->priv;
@@ -217,9 +254,7 @@ static int sim_run(struct scn_executor *ex, const struct scn_command *c, char *e
 	case CMD_SCHEME:
 		if (se->started)
 			return scn_fail(err, len, "scheme must come before the first proc");
-		if (strcmp(c->word, "linux"))
-			return not_yet(err, len, "a mapcount scheme other than linux", 5);
-		return 0;
+		return sim_set_scheme(se, c->word, err, len);
 	case CMD_SEED:
 		ex->seed = c->n;
 		return 0;

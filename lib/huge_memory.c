@@ -278,6 +278,7 @@ int split_folio_refs(struct mmsim *sim, struct folio *folio, struct page *page, 
 	unsigned long pfn = folio->pfn;
 	long nr = folio_nr_pages(folio);
 	struct rmap_hits h;
+	bool pmd_split = false;
 	int err;
 
 	if (!folio_test_large(folio) || !folio_test_anon(folio) || folio_is_zero(folio))
@@ -289,10 +290,14 @@ int split_folio_refs(struct mmsim *sim, struct folio *folio, struct page *page, 
 	err = rmap_collect(sim, folio, &h);
 	if (err)
 		return err;
-	for (size_t i = 0; i < h.nr; i++)
-		if (!h.hits[i].pte)
+	for (size_t i = 0; i < h.nr; i++) {
+		if (!h.hits[i].pte) {
 			split_huge_pmd(sim, h.hits[i].vma, h.hits[i].pmd, h.hits[i].address);
-	if (h.nr != (size_t)folio_mapcount(sim, folio)) {
+			pmd_split = true;
+		}
+	}
+	/* Not folio_mapcount(): a scheme may count a split PMD's PTEs as one. */
+	if (pmd_split) {
 		/* PMDs turned into PTEs: look again. */
 		sim_free(h.hits);
 		err = rmap_collect(sim, folio, &h);

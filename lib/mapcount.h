@@ -57,13 +57,25 @@ struct mapcount_ops {
 	bool (*remove)(struct mmsim *sim, struct folio *folio, struct page *page, int nr,
 		       enum rmap_level level, const struct rmap_site *site);
 
-	/* folio_mapcount(): page-table entries mapping the folio. */
+	/*
+	 * folio_mapcount(): page-table entries mapping the folio, or what the
+	 * scheme counts instead (.counts); it may drift where a scheme allows.
+	 */
 	int (*folio_mapcount)(const struct mmsim *sim, const struct folio *folio);
-	/* folio_maybe_mapped_shared(): may another mm map it? Never a false "no". */
+	/*
+	 * folio_maybe_mapped_shared(): may another mm map it? 6.15+ never give a
+	 * false "no"; the older guesses and the proposals can, which is safe
+	 * only because their mm_owns_all() never trusts it (the report counts it).
+	 */
 	bool (*maybe_mapped_shared)(const struct mmsim *sim, const struct folio *folio);
 	/* Precise mapcount of one page, or -EOPNOTSUPP when the scheme has none. */
 	int (*page_mapcount)(const struct mmsim *sim, const struct folio *folio,
 			     const struct page *page);
+	/*
+	 * folio_average_page_mapcount(): what statistics use for every page
+	 * when page_mapcount() is -EOPNOTSUPP. Required in that case only.
+	 */
+	int (*average_page_mapcount)(const struct mmsim *sim, const struct folio *folio);
 	/* Does mm own every mapping of this large folio (the 6.15+ reuse check)? */
 	bool (*mm_owns_all)(const struct mmsim *sim, const struct folio *folio,
 			    const struct mm_struct *mm);
@@ -72,9 +84,47 @@ struct mapcount_ops {
 		      const struct folio_truth *truth);
 	/* Metadata the scheme keeps. */
 	unsigned int bytes_per_folio, bytes_per_page;
+	/* What folio_mapcount() counts by definition, for the accuracy report. */
+	enum {
+		MAPCOUNT_COUNTS_ENTRIES,	/* every PTE and PMD mapping the folio */
+		MAPCOUNT_COUNTS_PAIRS,		/* (vma, page table) pairs mapping any page */
+	} counts;
 };
 
 extern const struct mapcount_ops mapcount_linux_ops;
+extern const struct mapcount_ops mapcount_legacy_ops;
+extern const struct mapcount_ops mapcount_large_ops;
+extern const struct mapcount_ops mapcount_nopagemapcount_ops;
+extern const struct mapcount_ops mapcount_tuples_ops;
+extern const struct mapcount_ops mapcount_fullpartial_ops;
+
+/*
+ * What the page tables hold of one folio, from an rmap walk: entries, the
+ * distinct (vma, page table) pairs and mms, and whether some but not all
+ * pages are mapped (mapcount/report.c). Not for KSM folios.
+ */
+struct folio_rmap_truth {
+	int entries, pairs, nr_mms, pages_mapped;
+	int page_maps[HPAGE_PMD_NR];	/* mappings of each page, a PMD counting for all */
+};
+int folio_rmap_truth(struct mmsim *sim, struct folio *folio, struct folio_rmap_truth *t);
+
+/* Every scheme, "linux" first, NULL-terminated (mapcount/registry.c). */
+extern const struct mapcount_ops *const mapcount_schemes[];
+/* The scheme called name, or NULL. */
+const struct mapcount_ops *mapcount_ops_by_name(const char *name);
+
+/*
+ * The 6.15+ MM-owner tracking on _large_mapcount, _mm_id[] and
+ * _mm_ids_shared (folio_add/sub_return_large_mapcount()), shared by the
+ * schemes "linux" and "nopagemapcount" (mapcount/linux.c).
+ */
+void folio_add_large_mapcount_mm(struct folio *folio, int diff, const struct mm_struct *mm);
+void folio_sub_large_mapcount_mm(struct folio *folio, int diff, const struct mm_struct *mm);
+void folio_init_mm_slots(struct folio *folio);
+/* Checks the slots and the shared bit against the truth (both schemes). */
+int verify_mm_slots(struct mmsim *sim, const struct folio *folio,
+		    const struct folio_truth *t);
 
 static inline int folio_mapcount(const struct mmsim *sim, const struct folio *folio)
 {

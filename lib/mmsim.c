@@ -75,14 +75,17 @@ int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out)
 	*out = NULL;
 	if (!sim)
 		return -ENOMEM;
-	if (nr_frames < 2 || nr_frames > (1UL << 32)) {
+	sim->mapcount = cfg && cfg->scheme ? mapcount_ops_by_name(cfg->scheme)
+					   : &mapcount_linux_ops;
+	if (nr_frames < 2 || nr_frames > (1UL << 32) || !sim->mapcount) {
 		free(sim);
 		return -EINVAL;
 	}
 	if (cfg)
 		sim->cfg = *cfg;
 	sim->cfg.nr_frames = nr_frames;
-	sim->mapcount = &mapcount_linux_ops;
+	/* The caller's string need not outlive the call. */
+	sim->cfg.scheme = sim->mapcount->name;
 	INIT_LIST_HEAD(&sim->deferred_split_queue);
 	thp_defaults(&sim->thp);
 	ksm_init(sim);

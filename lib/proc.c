@@ -3,7 +3,9 @@
  * What /proc shows of the model, after fs/proc/page.c (kpagecount,
  * kpageflags) and fs/proc/task_mmu.c (pagemap, smaps) of 6.18 with
  * CONFIG_PAGE_MAPCOUNT: per-page precise mapcounts where the scheme keeps
- * them, the folio's average where it does not.
+ * them; where it does not (CONFIG_NO_PAGE_MAPCOUNT and the proposals), the
+ * folio's average for counts and !folio_maybe_mapped_shared() for
+ * "exclusive", as 6.15+ does.
  */
 #include "proc.h"
 
@@ -15,7 +17,7 @@
 #define KPF_PGTABLE	26
 #define PSS_SHIFT	12
 
-/* folio_precise_page_mapcount(), or the average without per-page counts. */
+/* folio_precise_page_mapcount(), or folio_average_page_mapcount() without it. */
 int page_mapcount_for_stats(struct mmsim *sim, const struct folio *folio,
 			    const struct page *page)
 {
@@ -24,11 +26,24 @@ int page_mapcount_for_stats(struct mmsim *sim, const struct folio *folio,
 	if (folio_is_zero(folio) || !folio_test_anon(folio))
 		return 0;
 	mapcount = sim->mapcount->page_mapcount(sim, folio, page);
-	if (mapcount >= 0)
+	if (mapcount != -EOPNOTSUPP)
 		return mapcount;
-	/* folio_average_page_mapcount(): rounded to nearest. */
-	mapcount = folio_mapcount(sim, folio);
-	return (int)((mapcount + folio_nr_pages(folio) / 2) / folio_nr_pages(folio));
+	return sim->mapcount->average_page_mapcount(sim, folio);
+}
+
+/*
+ * Is this page mapped by one mm only, as pagemap and smaps' USS decide it:
+ * its precise mapcount is 1, or, without per-page counts, the folio is not
+ * maybe mapped shared.
+ */
+static bool page_mapped_exclusively(struct mmsim *sim, const struct folio *folio,
+				    const struct page *page)
+{
+	int mapcount = sim->mapcount->page_mapcount(sim, folio, page);
+
+	if (mapcount == -EOPNOTSUPP)
+		return !folio_maybe_mapped_shared(sim, folio);
+	return mapcount == 1;
 }
 
 int proc_kpagecount(struct mmsim *sim, unsigned long pfn, uint64_t *count)
@@ -109,7 +124,8 @@ int proc_pagemap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr, ui
 	}
 	folio = page->folio;
 	pm = MMSIM_PM_PRESENT | page_to_pfn(sim, page);
-	if (!folio_is_zero(folio) && page_mapcount_for_stats(sim, folio, counted) == 1)
+	if (!folio_is_zero(folio) && folio_test_anon(folio) &&
+	    page_mapped_exclusively(sim, folio, counted))
 		pm |= MMSIM_PM_MMAP_EXCLUSIVE;
 	*out |= pm;
 	return 0;
@@ -133,7 +149,11 @@ static void smaps_account(struct mmsim *sim, struct smaps_acc *acc, struct page 
 		uint64_t pss = (uint64_t)PAGE_SIZE << PSS_SHIFT;
 		bool shared = mapcount >= 2;
 
-		if (shared)
+		/* Without per-page counts, USS follows the folio's shared bit. */
+		if (!exclusive_folio && sim->mapcount->page_mapcount(sim, folio, page + i) == -EOPNOTSUPP)
+			shared = folio_maybe_mapped_shared(sim, folio);
+
+		if (mapcount >= 2)
 			pss /= (uint64_t)mapcount;
 		acc->rss += PAGE_SIZE;
 		acc->pss += pss;

@@ -31,6 +31,12 @@ struct mmsim_config {
 	unsigned long nr_frames;	/* physical memory in 4 KiB frames (0: 65536) */
 	uint64_t seed;			/* seeds the instance's PRNG */
 	bool verify_every_step;		/* run mmsim_verify() after every operation */
+	/*
+	 * The folio mapcount scheme (docs/mapcount-schemes.md): "linux" (6.18,
+	 * the default when NULL), "legacy", "large", "nopagemapcount", "tuples"
+	 * or "fullpartial". mmsim_create() fails with -EINVAL for another name.
+	 */
+	const char *scheme;
 };
 
 MMSIM_API int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out);
@@ -172,6 +178,31 @@ MMSIM_API void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out)
  * go to the shared zero page). *nr_split (may be NULL) counts the splits.
  */
 MMSIM_API int mmsim_deferred_split_scan(struct mmsim *sim, unsigned long *nr_split);
+
+/* The folio mapcount scheme in use ("linux", ...). */
+MMSIM_API const char *mmsim_scheme(const struct mmsim *sim);
+
+/*
+ * How well the scheme's answers match the page tables right now, added to
+ * *acc (so calls after each step of a workload sum up). Every mapped
+ * anonymous folio is compared with an rmap walk; KSM folios are skipped
+ * (their rmap may lag until ksmd's next pass).
+ */
+struct mmsim_mapcount_report {
+	unsigned long samples;		/* calls added up */
+	unsigned long folios;		/* mapped anonymous folios examined */
+	unsigned long wrong_mapcount;	/* folio_mapcount() is not what the scheme defines */
+	long drift;			/* sum of folio_mapcount() - that definition */
+	unsigned long abs_drift;	/* sum of |folio_mapcount() - that definition| */
+	unsigned long false_unmapped;	/* mapped, yet folio_mapcount() <= 0 */
+	unsigned long false_shared;	/* "maybe shared", but one mm maps it */
+	unsigned long false_exclusive;	/* not "maybe shared", but two or more mms map it */
+	unsigned long pages;		/* mapped pages of those folios */
+	unsigned long wrong_page_counts;/* kpagecount differs from the page's mappings */
+	unsigned long missed_partial;	/* some pages unmapped everywhere, not queued for split */
+	unsigned long false_partial;	/* queued as partially mapped, yet every page is mapped */
+};
+MMSIM_API int mmsim_mapcount_report(struct mmsim *sim, struct mmsim_mapcount_report *acc);
 
 /* Checks every invariant of the model; 0 or -EUCLEAN with mmsim_last_error(). */
 MMSIM_API int mmsim_verify(struct mmsim *sim);

@@ -14,6 +14,13 @@ static void set_mm_slot(struct folio *folio, int slot, unsigned int mm_id, int m
 	folio->_mm_id_mapcount[slot] = mapcount - 1;
 }
 
+void folio_init_mm_slots(struct folio *folio)
+{
+	set_mm_slot(folio, 0, 0, 0);
+	set_mm_slot(folio, 1, 0, 0);
+	folio->_mm_ids_shared = false;
+}
+
 static void linux_folio_init(struct mmsim *sim, struct folio *folio)
 {
 	for (long i = 0; i < folio_nr_pages(folio); i++)
@@ -21,13 +28,11 @@ static void linux_folio_init(struct mmsim *sim, struct folio *folio)
 	folio->_large_mapcount = -1;
 	folio->_entire_mapcount = -1;
 	folio->_nr_pages_mapped = 0;
-	set_mm_slot(folio, 0, 0, 0);
-	set_mm_slot(folio, 1, 0, 0);
-	folio->_mm_ids_shared = false;
+	folio_init_mm_slots(folio);
 }
 
 /* folio_add_return_large_mapcount(): the total, then the MM-owner slots. */
-static void add_large_mapcount(struct folio *folio, int diff, const struct mm_struct *mm)
+void folio_add_large_mapcount_mm(struct folio *folio, int diff, const struct mm_struct *mm)
 {
 	int total = folio->_large_mapcount + diff;	/* biased */
 
@@ -49,7 +54,7 @@ static void add_large_mapcount(struct folio *folio, int diff, const struct mm_st
 }
 
 /* folio_sub_return_large_mapcount(). */
-static void sub_large_mapcount(struct folio *folio, int diff, const struct mm_struct *mm)
+void folio_sub_large_mapcount_mm(struct folio *folio, int diff, const struct mm_struct *mm)
 {
 	int total = folio->_large_mapcount - diff;	/* biased */
 
@@ -81,11 +86,11 @@ static int linux_add(struct mmsim *sim, struct folio *folio, struct page *page, 
 		for (int i = 0; i < nr; i++)
 			first += ++page[i]._mapcount == 0;
 		folio->_nr_pages_mapped += first;
-		add_large_mapcount(folio, nr, site->vma->vm_mm);
+		folio_add_large_mapcount_mm(folio, nr, site->vma->vm_mm);
 		return folio->_nr_pages_mapped >= ENTIRELY_MAPPED ? 0 : first;
 	}
 
-	add_large_mapcount(folio, 1, site->vma->vm_mm);
+	folio_add_large_mapcount_mm(folio, 1, site->vma->vm_mm);
 	if (++folio->_entire_mapcount != 0)
 		return 0;
 	folio->_nr_pages_mapped += ENTIRELY_MAPPED;
@@ -105,7 +110,7 @@ static bool linux_remove(struct mmsim *sim, struct folio *folio, struct page *pa
 	}
 
 	if (level == RMAP_LEVEL_PTE) {
-		sub_large_mapcount(folio, nr, site->vma->vm_mm);
+		folio_sub_large_mapcount_mm(folio, nr, site->vma->vm_mm);
 		for (int i = 0; i < nr; i++)
 			last += --page[i]._mapcount < 0;
 		folio->_nr_pages_mapped -= last;
@@ -114,7 +119,7 @@ static bool linux_remove(struct mmsim *sim, struct folio *folio, struct page *pa
 		return unmapped && folio->_nr_pages_mapped;
 	}
 
-	sub_large_mapcount(folio, 1, site->vma->vm_mm);
+	folio_sub_large_mapcount_mm(folio, 1, site->vma->vm_mm);
 	if (--folio->_entire_mapcount >= 0)
 		return false;
 	folio->_nr_pages_mapped -= ENTIRELY_MAPPED;
@@ -165,6 +170,35 @@ static bool linux_mm_owns_all(const struct mmsim *sim, const struct folio *folio
 	return false;
 }
 
+/*
+ * For a large folio: the MM-owner slots never overcount an mm, and a folio
+ * two mms map is always "maybe shared".
+ */
+int verify_mm_slots(struct mmsim *sim, const struct folio *folio,
+		    const struct folio_truth *t)
+{
+	for (int slot = 0; slot < 2; slot++) {
+		unsigned int id = folio->_mm_id[slot];
+		int want;
+
+		if (!id) {
+			if (folio->_mm_id_mapcount[slot] != -1)
+				return sim_error(sim, -EUCLEAN, "folio %#lx: free slot %d counts %d",
+						 folio->pfn, slot, folio->_mm_id_mapcount[slot]);
+			continue;
+		}
+		want = truth_mm_maps(t, id);
+		/* A slot may undercount: mappings added while the mm was untracked. */
+		if (folio->_mm_id_mapcount[slot] + 1 > want)
+			return sim_error(sim, -EUCLEAN, "folio %#lx: slot %d says mm %u maps %d, truth %d",
+					 folio->pfn, slot, id, folio->_mm_id_mapcount[slot] + 1, want);
+	}
+	if (t->nr_mms > 1 && !(folio->_large_mapcount > 0 && folio->_mm_ids_shared))
+		return sim_error(sim, -EUCLEAN, "folio %#lx: mapped by %d mms but not maybe-shared",
+				 folio->pfn, t->nr_mms);
+	return 0;
+}
+
 static int linux_verify(struct mmsim *sim, const struct folio *folio,
 			const struct folio_truth *t)
 {
@@ -190,26 +224,7 @@ static int linux_verify(struct mmsim *sim, const struct folio *folio,
 	if (folio->_nr_pages_mapped != mapped + (t->pmd_maps ? ENTIRELY_MAPPED : 0))
 		return sim_error(sim, -EUCLEAN, "folio %#lx: _nr_pages_mapped %#x, %d pages PTE-mapped",
 				 folio->pfn, folio->_nr_pages_mapped, mapped);
-	for (int slot = 0; slot < 2; slot++) {
-		unsigned int id = folio->_mm_id[slot];
-		int want;
-
-		if (!id) {
-			if (folio->_mm_id_mapcount[slot] != -1)
-				return sim_error(sim, -EUCLEAN, "folio %#lx: free slot %d counts %d",
-						 folio->pfn, slot, folio->_mm_id_mapcount[slot]);
-			continue;
-		}
-		want = truth_mm_maps(t, id);
-		/* A slot may undercount: mappings added while the mm was untracked. */
-		if (folio->_mm_id_mapcount[slot] + 1 > want)
-			return sim_error(sim, -EUCLEAN, "folio %#lx: slot %d says mm %u maps %d, truth %d",
-					 folio->pfn, slot, id, folio->_mm_id_mapcount[slot] + 1, want);
-	}
-	if (t->nr_mms > 1 && !linux_maybe_mapped_shared(sim, folio))
-		return sim_error(sim, -EUCLEAN, "folio %#lx: mapped by %d mms but not maybe-shared",
-				 folio->pfn, t->nr_mms);
-	return 0;
+	return verify_mm_slots(sim, folio, t);
 }
 
 const struct mapcount_ops mapcount_linux_ops = {

@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mmsim-bench-mapcount: the six folio mapcount schemes side by side.
+ * Per scheme and folio layout (4K pages, PTE-mapped 2M THPs, PMD-mapped 2M
+ * THPs, 64K mTHPs): ns per fault, fork, COW, munmap, mremap and mapcount
+ * query; the metadata each scheme keeps per folio; and the accuracy report
+ * (mmsim_mapcount_report()) over a workload built from the seed 001 cases.
+ * Simulator only: the schemes are not kernels we can boot here.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <mmsim/mmsim.h>
+
+#include "mapcount.h"
+#include "sim.h"
+
+#define BASE	0x100000000000UL
+#define SZ_64K	(64UL << 10)
+#define SZ_2M	(2UL << 20)
+#define RW	(MMSIM_PROT_READ | MMSIM_PROT_WRITE)
+
+enum layout { L_4K, L_PTE_2M, L_PMD_2M, L_64K, NR_LAYOUTS };
+static const char *const layout_names[NR_LAYOUTS] = { "4k", "pte_2m", "pmd_2m", "mthp_64k" };
+static const unsigned long folio_size[NR_LAYOUTS] = { 4096, SZ_2M, SZ_2M, SZ_64K };
+
+enum op { OP_FAULT, OP_FORK, OP_COW, OP_MUNMAP, OP_MREMAP, OP_QUERY, NR_OPS };
+static const char *const op_names[NR_OPS] = { "fault", "fork", "cow", "munmap", "mremap", "query" };
+
+#define MAX_SCHEMES 8
+
+struct result {
+	double ns[NR_LAYOUTS][NR_OPS];		/* median ns per folio */
+	struct mmsim_mapcount_report report;
+	unsigned long bytes[NR_LAYOUTS];	/* metadata per folio */
+};
+
+static struct result results[MAX_SCHEMES];
+static int nr_schemes;
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static void die(struct mmsim *sim, const char *what, int err)
+{
+	fprintf(stderr, "mmsim-bench-mapcount: %s: %s (%s)\n", what, strerror(-err),
+		sim ? mmsim_last_error(sim) : "");
+	exit(1);
+}
+
+#define CHECK(sim, call)							\
+	do {									\
+		int err_ = (call);						\
+		if (err_)							\
+			die(sim, #call, err_);					\
+	} while (0)
+
+static struct mmsim *new_sim(const char *scheme, unsigned long size)
+{
+	struct mmsim_config cfg = { .nr_frames = 4 * (size >> 12) + 65536, .scheme = scheme };
+	struct mmsim *sim;
+
+	CHECK(NULL, mmsim_create(&cfg, &sim));
+	CHECK(sim, mmsim_set_thp(sim, 0, MMSIM_THP_NEVER));
+	return sim;
+}
+
+/* One repetition of every operation on size bytes laid out as asked. */
+static void run_once(const char *scheme, enum layout l, unsigned long size, double *ns)
+{
+	struct mmsim *sim = new_sim(scheme, size);
+	unsigned long nr = size / folio_size[l], fsz = folio_size[l];
+	unsigned long to = BASE + 64 * size;
+	int p, c;
+	double t;
+
+	if (l == L_PTE_2M || l == L_PMD_2M)
+		CHECK(sim, mmsim_set_thp(sim, SZ_2M, MMSIM_THP_ALWAYS));
+	if (l == L_64K)
+		CHECK(sim, mmsim_set_thp(sim, SZ_64K, MMSIM_THP_ALWAYS));
+	CHECK(sim, mmsim_proc_create(sim, &p));
+	CHECK(sim, mmsim_mmap(sim, p, BASE, size, RW));
+
+	t = now_ns();
+	CHECK(sim, mmsim_fill(sim, p, BASE, size, 1));
+	if (l == L_PTE_2M) {
+		/* Read-only first pages split every PMD: the folios stay order 9. */
+		for (unsigned long a = BASE; a < BASE + size; a += SZ_2M)
+			CHECK(sim, mmsim_mprotect(sim, p, a, 4096, MMSIM_PROT_READ));
+	}
+	ns[OP_FAULT] = (now_ns() - t) / nr;
+
+	t = now_ns();
+	CHECK(sim, mmsim_fork(sim, p, &c));
+	ns[OP_FORK] = (now_ns() - t) / nr;
+
+	t = now_ns();
+	for (unsigned long a = BASE; a < BASE + size; a += fsz)
+		CHECK(sim, mmsim_fill(sim, c, a + fsz - 4096, 4096, 2));
+	ns[OP_COW] = (now_ns() - t) / nr;
+
+	ns[OP_QUERY] = 0;	/* time_query() times it on its own */
+
+	t = now_ns();
+	CHECK(sim, mmsim_mremap(sim, p, BASE, size, to));
+	ns[OP_MREMAP] = (now_ns() - t) / nr;
+
+	t = now_ns();
+	CHECK(sim, mmsim_munmap(sim, c, BASE, size));
+	CHECK(sim, mmsim_munmap(sim, p, to, size));
+	ns[OP_MUNMAP] = (now_ns() - t) / (2 * nr);
+	mmsim_destroy(sim);
+}
+
+/* folio_mapcount() and folio_maybe_mapped_shared() of every folio, after fork. */
+static double time_query(const char *scheme, enum layout l, unsigned long size)
+{
+	struct mmsim *sim = new_sim(scheme, size);
+	struct folio **folios;
+	unsigned long n = 0, reps = 200;
+	volatile long sink = 0;
+	int p, c;
+	double t;
+
+	if (l == L_PTE_2M || l == L_PMD_2M)
+		CHECK(sim, mmsim_set_thp(sim, SZ_2M, MMSIM_THP_ALWAYS));
+	if (l == L_64K)
+		CHECK(sim, mmsim_set_thp(sim, SZ_64K, MMSIM_THP_ALWAYS));
+	CHECK(sim, mmsim_proc_create(sim, &p));
+	CHECK(sim, mmsim_mmap(sim, p, BASE, size, RW));
+	CHECK(sim, mmsim_fill(sim, p, BASE, size, 1));
+	if (l == L_PTE_2M)
+		for (unsigned long a = BASE; a < BASE + size; a += SZ_2M)
+			CHECK(sim, mmsim_mprotect(sim, p, a, 4096, MMSIM_PROT_READ));
+	CHECK(sim, mmsim_fork(sim, p, &c));
+	folios = calloc(size / 4096, sizeof(*folios));
+	if (!folios)
+		die(sim, "calloc", -ENOMEM);
+	for (unsigned long pfn = 0; pfn < sim->nr_frames; pfn++) {
+		struct folio *folio = sim->pages[pfn].folio;
+
+		if (!folio || folio->pfn != pfn || !folio_test_anon(folio) || folio_is_zero(folio))
+			continue;
+		folios[n++] = folio;
+		pfn += folio_nr_pages(folio) - 1;
+	}
+	t = now_ns();
+	for (unsigned long r = 0; r < reps; r++)
+		for (unsigned long i = 0; i < n; i++)
+			sink += folio_mapcount(sim, folios[i]) + folio_maybe_mapped_shared(sim, folios[i]);
+	t = (now_ns() - t) / (double)(reps * n);
+	(void)sink;
+	free(folios);
+	mmsim_destroy(sim);
+	return t;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The accuracy workload: the seed's cases at scale, sampled after each step.
+ * 64K folios forked three ways, partial munmaps on both sides, halves moved
+ * by mremap, a PMD-mapped THP split by mprotect, and exits.
+ */
+static void accuracy(const char *scheme, struct mmsim_mapcount_report *r)
+{
+	struct mmsim *sim = new_sim(scheme, 64 * SZ_2M);
+	const unsigned long len = 32 * SZ_64K;
+	int p, c1, c2;
+
+	*r = (struct mmsim_mapcount_report){ 0 };
+	CHECK(sim, mmsim_set_thp(sim, SZ_64K, MMSIM_THP_ALWAYS));
+	CHECK(sim, mmsim_proc_create(sim, &p));
+	CHECK(sim, mmsim_mmap(sim, p, BASE, len, RW));
+	CHECK(sim, mmsim_fill(sim, p, BASE, len, 1));
+	/* Only now 2M THPs: the first region stays 64K folios. */
+	CHECK(sim, mmsim_set_thp(sim, SZ_2M, MMSIM_THP_ALWAYS));
+	CHECK(sim, mmsim_mmap(sim, p, BASE + 8 * SZ_2M, 2 * SZ_2M, RW));
+	CHECK(sim, mmsim_fill(sim, p, BASE + 8 * SZ_2M, 2 * SZ_2M, 1));
+	CHECK(sim, mmsim_mapcount_report(sim, r));
+	CHECK(sim, mmsim_fork(sim, p, &c1));
+	CHECK(sim, mmsim_mapcount_report(sim, r));
+	/* The child unmaps the first half of every folio, the parent the second. */
+	for (unsigned long a = BASE; a < BASE + len; a += SZ_64K) {
+		CHECK(sim, mmsim_munmap(sim, c1, a, SZ_64K / 2));
+		CHECK(sim, mmsim_mapcount_report(sim, r));
+	}
+	for (unsigned long a = BASE; a < BASE + len / 2; a += SZ_64K)
+		CHECK(sim, mmsim_munmap(sim, p, a + SZ_64K / 2, SZ_64K / 2));
+	CHECK(sim, mmsim_mapcount_report(sim, r));
+	/* Split the THPs' PMDs, move half of one, fork again, exit the middle. */
+	CHECK(sim, mmsim_mprotect(sim, p, BASE + 8 * SZ_2M + SZ_2M / 2, SZ_2M / 2, MMSIM_PROT_READ));
+	CHECK(sim, mmsim_mapcount_report(sim, r));
+	CHECK(sim, mmsim_mremap(sim, p, BASE + 9 * SZ_2M, SZ_2M / 2, BASE + 20 * SZ_2M + SZ_64K));
+	CHECK(sim, mmsim_mapcount_report(sim, r));
+	CHECK(sim, mmsim_fork(sim, p, &c2));
+	CHECK(sim, mmsim_mapcount_report(sim, r));
+	CHECK(sim, mmsim_exit(sim, p));
+	CHECK(sim, mmsim_mapcount_report(sim, r));
+	CHECK(sim, mmsim_exit(sim, c1));
+	CHECK(sim, mmsim_mapcount_report(sim, r));
+	/* Writes in the survivor: reuse or copy, per scheme. */
+	for (unsigned long a = BASE + len / 2; a < BASE + len; a += SZ_64K)
+		CHECK(sim, mmsim_fill(sim, c2, a + SZ_64K - 4096, 4096, 3));
+	CHECK(sim, mmsim_mapcount_report(sim, r));
+	CHECK(sim, mmsim_verify(sim));
+	mmsim_destroy(sim);
+}
+
+static void write_json(FILE *f, unsigned long size, int reps)
+{
+	fprintf(f, "{\n  \"size_mib\": %lu,\n  \"reps\": %d,\n  \"schemes\": [\n", size >> 20, reps);
+	for (int s = 0; s < nr_schemes; s++) {
+		const struct result *r = &results[s];
+		const struct mmsim_mapcount_report *a = &r->report;
+
+		fprintf(f, "    {\n      \"name\": \"%s\",\n      \"ns_per_folio\": {", mapcount_schemes[s]->name);
+		for (int l = 0; l < NR_LAYOUTS; l++) {
+			fprintf(f, "%s\n        \"%s\": {", l ? "," : "", layout_names[l]);
+			for (int o = 0; o < NR_OPS; o++)
+				fprintf(f, "%s\"%s\": %.1f", o ? ", " : "", op_names[o], r->ns[l][o]);
+			fprintf(f, "}");
+		}
+		fprintf(f, "\n      },\n      \"metadata_bytes_per_folio\": {");
+		for (int l = 0; l < NR_LAYOUTS; l++)
+			fprintf(f, "%s\"%s\": %lu", l ? ", " : "", layout_names[l], r->bytes[l]);
+		fprintf(f, "},\n      \"accuracy\": {\"samples\": %lu, \"folios\": %lu, "
+			"\"wrong_mapcount\": %lu, \"drift\": %ld, \"abs_drift\": %lu, "
+			"\"false_unmapped\": %lu, \"false_shared\": %lu, \"false_exclusive\": %lu, "
+			"\"pages\": %lu, \"wrong_page_counts\": %lu, \"missed_partial\": %lu, "
+			"\"false_partial\": %lu}\n    }%s\n",
+			a->samples, a->folios, a->wrong_mapcount, a->drift, a->abs_drift,
+			a->false_unmapped, a->false_shared, a->false_exclusive, a->pages,
+			a->wrong_page_counts, a->missed_partial, a->false_partial,
+			s + 1 < nr_schemes ? "," : "");
+	}
+	fprintf(f, "  ]\n}\n");
+}
+
+/* A gnuplot script: ns per folio of each operation, one panel per layout. */
+static int plot(const char *prefix)
+{
+	char path[512], cmd[1200];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s.dat", prefix);
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	for (int l = 0; l < NR_LAYOUTS; l++) {
+		fprintf(f, "# %s\nscheme", layout_names[l]);
+		for (int o = 0; o < NR_OPS; o++)
+			fprintf(f, " %s", op_names[o]);
+		fprintf(f, "\n");
+		for (int s = 0; s < nr_schemes; s++) {
+			fprintf(f, "%s", mapcount_schemes[s]->name);
+			for (int o = 0; o < NR_OPS; o++)
+				fprintf(f, " %.1f", results[s].ns[l][o] > 0.1 ? results[s].ns[l][o] : 0.1);
+			fprintf(f, "\n");
+		}
+		fprintf(f, "\n\n");
+	}
+	fclose(f);
+	snprintf(path, sizeof(path), "%s.gp", prefix);
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	fprintf(f,
+		"set style data histograms\nset style histogram clustered gap 1\n"
+		"set style fill solid 0.8 border -1\nset logscale y\nset ylabel 'ns per folio'\n"
+		"set key outside right noenhanced\nset xtics rotate by -30 noenhanced\nset grid ytics\n"
+		"do for [fmt in 'pngcairo svg'] {\n"
+		"  if (fmt eq 'svg') { set terminal svg size 1400,900; set output '%s.svg' }"
+		" else { set terminal pngcairo size 1400,900; set output '%s.png' }\n"
+		"  set multiplot layout 2,2 title 'mmsim mapcount schemes'\n", prefix, prefix);
+	for (int l = 0; l < NR_LAYOUTS; l++)
+		fprintf(f, "  set title '%s' noenhanced\n  plot for [c=2:%d] '%s.dat' index %d using c:xtic(1) title columnheader(c)\n",
+			layout_names[l], NR_OPS + 1, prefix, l);
+	fprintf(f, "  unset multiplot\n}\n");
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "gnuplot '%s.gp' 2>/dev/null", prefix);
+	return system(cmd) ? -ENOENT : 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: mmsim-bench-mapcount [--quick] [--size MiB] [--reps N] [--json FILE] [--plot PREFIX]\n"
+		"  --size MiB     memory per layout (default 64; a multiple of 2)\n"
+		"  --json FILE    also write the results as JSON\n"
+		"  --plot PREFIX  write PREFIX.png and PREFIX.svg with gnuplot\n");
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long size = 64UL << 20;
+	const char *json = NULL, *plot_prefix = NULL;
+	int reps = 3;
+
+	for (int i = 1; i < argc; i++) {
+		bool more = i + 1 < argc;
+
+		if (!strcmp(argv[i], "--quick")) {
+			size = 8UL << 20;
+			reps = 1;
+		} else if (!strcmp(argv[i], "--size") && more) {
+			size = strtoul(argv[++i], NULL, 0) << 20;
+		} else if (!strcmp(argv[i], "--reps") && more) {
+			reps = atoi(argv[++i]);
+		} else if (!strcmp(argv[i], "--json") && more) {
+			json = argv[++i];
+		} else if (!strcmp(argv[i], "--plot") && more) {
+			plot_prefix = argv[++i];
+		} else {
+			usage();
+			return 2;
+		}
+	}
+	if (!size || size % SZ_2M || reps < 1 || reps > 64) {
+		usage();
+		return 2;
+	}
+
+	printf("%-15s %-9s", "scheme", "layout");
+	for (int o = 0; o < NR_OPS; o++)
+		printf(" %9s", op_names[o]);
+	printf("  %s\n", "bytes/folio");
+	for (nr_schemes = 0; mapcount_schemes[nr_schemes] && nr_schemes < MAX_SCHEMES; nr_schemes++) {
+		const struct mapcount_ops *ops = mapcount_schemes[nr_schemes];
+		struct result *res = &results[nr_schemes];
+
+		for (int l = 0; l < NR_LAYOUTS; l++) {
+			double samples[NR_OPS][64];
+
+			for (int r = 0; r < reps; r++) {
+				double ns[NR_OPS];
+
+				run_once(ops->name, (enum layout)l, size, ns);
+				ns[OP_QUERY] = time_query(ops->name, (enum layout)l, size);
+				for (int o = 0; o < NR_OPS; o++)
+					samples[o][r] = ns[o];
+			}
+			for (int o = 0; o < NR_OPS; o++) {
+				qsort(samples[o], (size_t)reps, sizeof(double), cmp_double);
+				res->ns[l][o] = samples[o][reps / 2];
+			}
+			res->bytes[l] = ops->bytes_per_folio + ops->bytes_per_page * (folio_size[l] >> 12);
+			printf("%-15s %-9s", ops->name, layout_names[l]);
+			for (int o = 0; o < NR_OPS; o++)
+				printf(" %9.1f", res->ns[l][o]);
+			printf("  %lu\n", res->bytes[l]);
+		}
+		accuracy(ops->name, &res->report);
+	}
+
+	printf("\nns per folio (median of %d); fault of pte_2m includes the PMD split.\n\n", reps);
+	printf("accuracy over the seed-001 workload (folio samples):\n");
+	printf("%-15s %7s %8s %7s %9s %8s %9s %10s %8s %8s\n", "scheme", "folios", "wrongmc",
+	       "drift", "unmapped", "f.shared", "f.exclus", "wrongpage", "m.part", "f.part");
+	for (int s = 0; s < nr_schemes; s++) {
+		const struct mmsim_mapcount_report *a = &results[s].report;
+
+		printf("%-15s %7lu %8lu %7ld %9lu %8lu %9lu %10lu %8lu %8lu\n", mapcount_schemes[s]->name,
+		       a->folios, a->wrong_mapcount, a->drift, a->false_unmapped, a->false_shared,
+		       a->false_exclusive, a->wrong_page_counts, a->missed_partial, a->false_partial);
+	}
+	if (json) {
+		FILE *f = fopen(json, "w");
+
+		if (!f) {
+			perror(json);
+			return 1;
+		}
+		write_json(f, size, reps);
+		fclose(f);
+	}
+	if (plot_prefix && plot(plot_prefix))
+		fprintf(stderr, "mmsim-bench-mapcount: gnuplot failed; %s.gp and %s.dat are written\n",
+			plot_prefix, plot_prefix);
+	return 0;
+}

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Scheme "fullpartial": Zi Yan's reply to the tuples proposal (seed 001):
+ * two counters per folio, full_folio_mapcount and partial_folio_mapcount,
+ * "if partial_folio_mapcount is 0, we can have a fast path without doing
+ * anything at page level". The thread never spelled out the rules; these
+ * are OUR READING, chosen so that the page-level work happens only for
+ * partial mappings and every count stays exact:
+ *
+ *  - full (scheme_private[0]): mappings that cover every page of the folio
+ *    once: a PMD, or one rmap call adding PTEs for all its pages (a fault,
+ *    fork's copy of a whole batch, a PMD split). pmd (scheme_private[2])
+ *    says how many of them are PMDs, since a PMD is one page-table entry
+ *    and a PTE mapping of the whole folio is nr_pages of them.
+ *  - partial (scheme_private[1]): PTEs that map the folio outside a full
+ *    mapping; page->_mapcount (biased by -1) holds each page's share of
+ *    them. While partial is 0 no page is looked at.
+ *  - Adding fewer PTEs than the folio has pages: partial += nr, and each
+ *    page's count += 1. Two partial mappings that happen to cover the folio
+ *    between them stay partial (nothing says they are one mapping).
+ *  - Removing PTEs of the whole folio in one call while a full PTE mapping
+ *    exists: full -= 1. Otherwise, page by page: a page with a partial count
+ *    loses one from it; a page without one belongs only to full mappings,
+ *    so one full PTE mapping is demoted: full -= 1 and every page gains a
+ *    partial count (partial += nr_pages), then that page loses one. Either
+ *    way each page's total (full + its partial count) drops by exactly one.
+ *  - Removing a PMD: full -= 1, pmd -= 1.
+ *
+ * Answers: page_mapcount = full + the page's partial count, exact and O(1);
+ * folio_mapcount = pmd + (full - pmd) * nr_pages + partial, exact and O(1).
+ * "Maybe shared": an mm maps each anonymous page at most once, so two full
+ * mappings, or a full one beside any partial PTE, are two mms (exact); with
+ * only partial mappings, some page counted twice means shared, otherwise
+ * "exclusive", a false one when two mms map disjoint parts. mm_owns_all:
+ * true only for a single full mapping and no partial one (it must be the
+ * faulting mm's). "Partially mapped": no full mapping left and some but not
+ * all pages mapped after pages went unmapped, the 6.18 rule, computed at
+ * page level only when partial mappings exist.
+ */
+#include "../mapcount.h"
+
+#define fp_full(folio)		((folio)->scheme_private[0])
+#define fp_partial(folio)	((folio)->scheme_private[1])
+#define fp_pmd(folio)		((folio)->scheme_private[2])
+
+static void fp_folio_init(struct mmsim *sim, struct folio *folio)
+{
+	for (long i = 0; i < folio_nr_pages(folio); i++)
+		folio_page(sim, folio, i)->_mapcount = -1;
+	folio->_large_mapcount = -1;
+	folio->_entire_mapcount = -1;
+	folio->_nr_pages_mapped = 0;
+	folio_init_mm_slots(folio);
+	fp_full(folio) = 0;
+	fp_partial(folio) = 0;
+	fp_pmd(folio) = 0;
+}
+
+/* Pages with any mapping: every page under a full mapping, else the slow path. */
+static long fp_pages_mapped(const struct mmsim *sim, const struct folio *folio)
+{
+	long mapped = 0;
+
+	if (fp_full(folio))
+		return folio_nr_pages(folio);
+	for (long i = 0; i < folio_nr_pages(folio) && fp_partial(folio); i++)
+		mapped += folio_page(sim, folio, i)->_mapcount >= 0;
+	return mapped;
+}
+
+static int fp_add(struct mmsim *sim, struct folio *folio, struct page *page, int nr,
+		  enum rmap_level level, const struct rmap_site *site)
+{
+	long before = fp_pages_mapped(sim, folio);
+
+	(void)site;
+	if (level == RMAP_LEVEL_PMD) {
+		fp_full(folio)++;
+		fp_pmd(folio)++;
+	} else if (nr == folio_nr_pages(folio)) {
+		fp_full(folio)++;
+	} else {
+		for (int i = 0; i < nr; i++)
+			page[i]._mapcount++;
+		fp_partial(folio) += nr;
+	}
+	return (int)(fp_pages_mapped(sim, folio) - before);
+}
+
+/* A page mapped only by full mappings loses one: demote a full PTE mapping. */
+static void fp_demote(struct mmsim *sim, struct folio *folio)
+{
+	for (long i = 0; i < folio_nr_pages(folio); i++)
+		folio_page(sim, folio, i)->_mapcount++;
+	fp_partial(folio) += folio_nr_pages(folio);
+	fp_full(folio)--;
+}
+
+static bool fp_remove(struct mmsim *sim, struct folio *folio, struct page *page, int nr,
+		      enum rmap_level level, const struct rmap_site *site)
+{
+	long nr_pages = folio_nr_pages(folio);
+	bool unmapped = false;
+
+	(void)site;
+	if (level == RMAP_LEVEL_PMD) {
+		fp_full(folio)--;
+		fp_pmd(folio)--;
+		/* The PMD covered every page: partial only if PTEs map some, not all. */
+		if (fp_full(folio) || !fp_partial(folio))
+			return false;
+		return fp_pages_mapped(sim, folio) < nr_pages;
+	}
+	if (nr == nr_pages && fp_full(folio) > fp_pmd(folio)) {
+		fp_full(folio)--;
+		return false;
+	}
+	for (int i = 0; i < nr; i++) {
+		/* Only full mappings map it, and one of them is by PTEs. */
+		if (page[i]._mapcount < 0)
+			fp_demote(sim, folio);
+		page[i]._mapcount--;
+		fp_partial(folio)--;
+	}
+	if (fp_full(folio) || !folio_test_large(folio))
+		return false;
+	for (int i = 0; i < nr; i++)
+		unmapped |= page[i]._mapcount < 0;
+	return unmapped && fp_partial(folio) > 0;
+}
+
+static int fp_folio_mapcount(const struct mmsim *sim, const struct folio *folio)
+{
+	(void)sim;
+	return (int)(fp_pmd(folio) + (fp_full(folio) - fp_pmd(folio)) * folio_nr_pages(folio) +
+		     fp_partial(folio));
+}
+
+static bool fp_maybe_mapped_shared(const struct mmsim *sim, const struct folio *folio)
+{
+	if (fp_full(folio) >= 2 || (fp_full(folio) && fp_partial(folio)))
+		return true;
+	if (fp_full(folio) || !fp_partial(folio))
+		return false;
+	/* Only partial mappings: the page-level slow path. */
+	for (long i = 0; i < folio_nr_pages(folio); i++)
+		if (folio_page(sim, folio, i)->_mapcount > 0)
+			return true;
+	return false;
+}
+
+static int fp_page_mapcount(const struct mmsim *sim, const struct folio *folio,
+			    const struct page *page)
+{
+	(void)sim;
+	return page->_mapcount + 1 + (int)fp_full(folio);
+}
+
+static bool fp_mm_owns_all(const struct mmsim *sim, const struct folio *folio,
+			   const struct mm_struct *mm)
+{
+	(void)sim;
+	(void)mm;
+	return fp_full(folio) == 1 && !fp_partial(folio);
+}
+
+/* Every count is exact; only the "shared" guess may err, which is reported. */
+static int fp_verify(struct mmsim *sim, const struct folio *folio, const struct folio_truth *t)
+{
+	long pte_full = fp_full(folio) - fp_pmd(folio), partial = 0;
+
+	if (fp_pmd(folio) != t->pmd_maps || pte_full < 0)
+		return sim_error(sim, -EUCLEAN, "folio %#lx: %ld full mappings, %ld PMDs, truth %d PMDs",
+				 folio->pfn, fp_full(folio), fp_pmd(folio), t->pmd_maps);
+	for (long i = 0; i < folio_nr_pages(folio); i++) {
+		const struct page *page = folio_page(sim, folio, i);
+
+		if (page->_mapcount + 1 + pte_full != t->pte_maps[i])
+			return sim_error(sim, -EUCLEAN,
+					 "pfn %#lx: partial count %d + %ld full PTE mappings but %d PTEs map it",
+					 folio->pfn + i, page->_mapcount + 1, pte_full, t->pte_maps[i]);
+		partial += page->_mapcount + 1;
+	}
+	if (partial != fp_partial(folio))
+		return sim_error(sim, -EUCLEAN, "folio %#lx: partial_folio_mapcount %ld, pages say %ld",
+				 folio->pfn, fp_partial(folio), partial);
+	if (fp_folio_mapcount(sim, folio) != t->total)
+		return sim_error(sim, -EUCLEAN, "folio %#lx: mapcount %d but %d entries map it",
+				 folio->pfn, fp_folio_mapcount(sim, folio), t->total);
+	return 0;
+}
+
+const struct mapcount_ops mapcount_fullpartial_ops = {
+	.name = "fullpartial",
+	.folio_init = fp_folio_init,
+	.add = fp_add,
+	.remove = fp_remove,
+	.folio_mapcount = fp_folio_mapcount,
+	.maybe_mapped_shared = fp_maybe_mapped_shared,
+	.page_mapcount = fp_page_mapcount,
+	.mm_owns_all = fp_mm_owns_all,
+	.verify = fp_verify,
+	/* full, partial, PMD share of full; a partial count in every page */
+	.bytes_per_folio = 4 + 4 + 4,
+	.bytes_per_page = 4,
+};

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Pieces the mapcount schemes share: the pre-6.15 per-page accounting
+ * (_mapcount, _entire_mapcount, _nr_pages_mapped) that "legacy" and "large"
+ * both keep (mapcount/legacy.c).
+ */
+#ifndef MMSIM_MAPCOUNT_INTERNAL_H
+#define MMSIM_MAPCOUNT_INTERNAL_H
+
+#include "../mapcount.h"
+
+void pagecount_folio_init(struct mmsim *sim, struct folio *folio);
+int pagecount_add(struct folio *folio, struct page *page, int nr, enum rmap_level level);
+bool pagecount_remove(struct folio *folio, struct page *page, int nr, enum rmap_level level);
+int pagecount_page_mapcount(const struct mmsim *sim, const struct folio *folio,
+			    const struct page *page);
+int pagecount_verify(struct mmsim *sim, const struct folio *folio,
+		     const struct folio_truth *t);
+/* The pre-6.15 folio_likely_mapped_shared() guess, given folio_mapcount(). */
+bool pagecount_likely_mapped_shared(const struct mmsim *sim, const struct folio *folio,
+				    int mapcount);
+
+#endif /* MMSIM_MAPCOUNT_INTERNAL_H */

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Scheme "large": the folio mapcounts of Linux 6.10 to 6.14 (6.12's
+ * __folio_add_rmap()/__folio_remove_rmap() and folio_large_mapcount()).
+ *
+ * The per-page accounting of "legacy" (mapcount/legacy.c) plus
+ * _large_mapcount (biased by -1): every PTE and PMD that maps the folio,
+ * changed once per rmap batch (+-nr for PTEs, +-1 for a PMD), so
+ * folio_mapcount() is O(1) and each such entry pairs with one folio
+ * reference. There is still no MM-owner tracking: "maybe shared" is the same
+ * first-page guess, and a write fault never reuses a large folio mapped by
+ * PTEs unless the page is PageAnonExclusive (mm_owns_all is always false).
+ */
+#include "internal.h"
+
+static int large_add(struct mmsim *sim, struct folio *folio, struct page *page, int nr,
+		     enum rmap_level level, const struct rmap_site *site)
+{
+	(void)sim;
+	(void)site;
+	if (folio_test_large(folio))
+		folio->_large_mapcount += level == RMAP_LEVEL_PMD ? 1 : nr;
+	return pagecount_add(folio, page, nr, level);
+}
+
+static bool large_remove(struct mmsim *sim, struct folio *folio, struct page *page, int nr,
+			 enum rmap_level level, const struct rmap_site *site)
+{
+	(void)sim;
+	(void)site;
+	if (folio_test_large(folio))
+		folio->_large_mapcount -= level == RMAP_LEVEL_PMD ? 1 : nr;
+	return pagecount_remove(folio, page, nr, level);
+}
+
+static int large_folio_mapcount(const struct mmsim *sim, const struct folio *folio)
+{
+	if (!folio_test_large(folio))
+		return folio_page(sim, folio, 0)->_mapcount + 1;
+	return folio->_large_mapcount + 1;
+}
+
+static bool large_maybe_mapped_shared(const struct mmsim *sim, const struct folio *folio)
+{
+	return pagecount_likely_mapped_shared(sim, folio, large_folio_mapcount(sim, folio));
+}
+
+/* 6.10-6.14 copy a PTE-mapped large folio on every write fault. */
+static bool large_mm_owns_all(const struct mmsim *sim, const struct folio *folio,
+			      const struct mm_struct *mm)
+{
+	(void)sim;
+	(void)folio;
+	(void)mm;
+	return false;
+}
+
+static int large_verify(struct mmsim *sim, const struct folio *folio,
+			const struct folio_truth *t)
+{
+	int err = pagecount_verify(sim, folio, t);
+
+	if (err || !folio_test_large(folio))
+		return err;
+	if (folio->_large_mapcount + 1 != t->total)
+		return sim_error(sim, -EUCLEAN, "folio %#lx: _large_mapcount %d but %d entries map it",
+				 folio->pfn, folio->_large_mapcount, t->total);
+	return 0;
+}
+
+const struct mapcount_ops mapcount_large_ops = {
+	.name = "large",
+	.folio_init = pagecount_folio_init,
+	.add = large_add,
+	.remove = large_remove,
+	.folio_mapcount = large_folio_mapcount,
+	.maybe_mapped_shared = large_maybe_mapped_shared,
+	.page_mapcount = pagecount_page_mapcount,
+	.mm_owns_all = large_mm_owns_all,
+	.verify = large_verify,
+	/* _large_mapcount, _entire_mapcount, _nr_pages_mapped; _mapcount in every page */
+	.bytes_per_folio = 4 + 4 + 4,
+	.bytes_per_page = 4,
+};

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The mapcount schemes by name, for mmsim_config.scheme and the scenario
+ * language's "scheme NAME". "linux" (6.18, this machine) comes first.
+ */
+#include <string.h>
+
+#include "../mapcount.h"
+
+const struct mapcount_ops *const mapcount_schemes[] = {
+	&mapcount_linux_ops,
+	&mapcount_legacy_ops,
+	&mapcount_large_ops,
+	&mapcount_nopagemapcount_ops,
+	&mapcount_tuples_ops,
+	&mapcount_fullpartial_ops,
+	NULL,
+};
+
+const struct mapcount_ops *mapcount_ops_by_name(const char *name)
+{
+	for (int i = 0; mapcount_schemes[i]; i++)
+		if (!strcmp(mapcount_schemes[i]->name, name))
+			return mapcount_schemes[i];
+	return NULL;
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Scheme "tuples": Matthew Wilcox's proposal of January 2023 (seed 001,
+ * "Folio mapcount"): one mapcount per folio, defined as the number of
+ * (vma, page table) pairs that map any page of it. No per-page counts, no
+ * MM-owner tracking. A PMD-mapped THP has 1; splitting the PMD keeps 1 (the
+ * PTE table replaces the PMD); a folio mapped across a page-table boundary
+ * has 2.
+ *
+ * The proposal keeps no record of which pairs map the folio; it relies on
+ * each rmap call covering all the folio's pages in one (vma, page table).
+ * We model exactly that and nothing more:
+ *  - every add call (a PTE batch or a PMD) adds 1, every remove call
+ *    subtracts 1, whatever nr is: the call stands for one pair;
+ *  - so when callers do not map or zap a pair's pages together, the count
+ *    drifts. "Map three pages, unmap two" leaves 0 while a page is still
+ *    mapped (the mail's "we shouldn't decrement the mapcount, but I don't
+ *    think we can know that"); unmapping the last page then makes it -1.
+ *    Fork duplicating a pair in two batches (a hole in the middle) adds 2
+ *    for one pair; try_to_unmap() removes PTE by PTE, -1 each.
+ *  - mremap moves PTEs without an rmap call, so a folio moved across a
+ *    page-table boundary keeps its old count (see docs/mapcount-schemes.md
+ *    for the hook that would fix it).
+ * The drift is never a verify() failure: mmsim_mapcount_report() measures
+ * it against the pairs the page tables really hold.
+ *
+ * Answers: folio_mapcount() is the pair count (so it differs from the
+ * number of page-table entries, and the refcount checks that compare the
+ * two, such as folio split, do not pass for PTE-mapped large folios);
+ * "maybe shared" is count > 1 (two pairs may be one mm across a table
+ * boundary: a false "shared"; a drifted count can give a false
+ * "exclusive"); mm_owns_all() is never true (the mail's own caveat: it
+ * answers "is any page mapped", not "does anybody else map it"); no page
+ * mapcount: statistics take every pair to map every page once; no
+ * partially-mapped detection, so nothing is queued for deferred split.
+ *
+ * A small folio has one page: every rmap call is exactly one PTE and one
+ * pair, so its count is exact.
+ */
+#include "../mapcount.h"
+
+#define tuples_count(folio)	((folio)->scheme_private[0])
+
+static void tuples_folio_init(struct mmsim *sim, struct folio *folio)
+{
+	for (long i = 0; i < folio_nr_pages(folio); i++)
+		folio_page(sim, folio, i)->_mapcount = -1;
+	folio->_large_mapcount = -1;
+	folio->_entire_mapcount = -1;
+	folio->_nr_pages_mapped = 0;
+	folio_init_mm_slots(folio);
+	tuples_count(folio) = 0;
+}
+
+/* One call, one (vma, page table) pair: see the header for why not more. */
+static int tuples_add(struct mmsim *sim, struct folio *folio, struct page *page, int nr,
+		      enum rmap_level level, const struct rmap_site *site)
+{
+	(void)sim;
+	(void)page;
+	(void)site;
+	if (++tuples_count(folio) != 1)
+		return 0;
+	/* Nothing tells which pages were mapped before: report the call's. */
+	return level == RMAP_LEVEL_PMD ? (int)folio_nr_pages(folio) : nr;
+}
+
+static bool tuples_remove(struct mmsim *sim, struct folio *folio, struct page *page, int nr,
+			  enum rmap_level level, const struct rmap_site *site)
+{
+	(void)sim;
+	(void)page;
+	(void)nr;
+	(void)level;
+	(void)site;
+	tuples_count(folio)--;
+	/* Which pages stay mapped is unknown: never "partially mapped". */
+	return false;
+}
+
+static int tuples_folio_mapcount(const struct mmsim *sim, const struct folio *folio)
+{
+	(void)sim;
+	return (int)tuples_count(folio);
+}
+
+static bool tuples_maybe_mapped_shared(const struct mmsim *sim, const struct folio *folio)
+{
+	(void)sim;
+	return tuples_count(folio) > 1;
+}
+
+static int tuples_page_mapcount(const struct mmsim *sim, const struct folio *folio,
+				const struct page *page)
+{
+	(void)sim;
+	(void)page;
+	if (!folio_test_large(folio))
+		return (int)tuples_count(folio);
+	return -EOPNOTSUPP;
+}
+
+/* Each pair is taken to map every page once; a drifted count reads as 0. */
+static int tuples_average_page_mapcount(const struct mmsim *sim, const struct folio *folio)
+{
+	(void)sim;
+	return tuples_count(folio) > 0 ? (int)tuples_count(folio) : 0;
+}
+
+static bool tuples_mm_owns_all(const struct mmsim *sim, const struct folio *folio,
+			       const struct mm_struct *mm)
+{
+	(void)sim;
+	(void)folio;
+	(void)mm;
+	return false;
+}
+
+/* Only what cannot drift: small folios, and the fields this scheme leaves alone. */
+static int tuples_verify(struct mmsim *sim, const struct folio *folio,
+			 const struct folio_truth *t)
+{
+	if (!folio_test_large(folio)) {
+		if (tuples_count(folio) != t->total)
+			return sim_error(sim, -EUCLEAN, "pfn %#lx: tuple count %ld but %d PTEs map it",
+					 folio->pfn, tuples_count(folio), t->total);
+		return 0;
+	}
+	for (long i = 0; i < folio_nr_pages(folio); i++)
+		if (folio_page(sim, folio, i)->_mapcount != -1)
+			return sim_error(sim, -EUCLEAN, "pfn %#lx: per-page _mapcount %d in scheme tuples",
+					 folio->pfn + i, folio_page(sim, folio, i)->_mapcount);
+	return 0;
+}
+
+const struct mapcount_ops mapcount_tuples_ops = {
+	.name = "tuples",
+	.folio_init = tuples_folio_init,
+	.add = tuples_add,
+	.remove = tuples_remove,
+	.folio_mapcount = tuples_folio_mapcount,
+	.maybe_mapped_shared = tuples_maybe_mapped_shared,
+	.page_mapcount = tuples_page_mapcount,
+	.average_page_mapcount = tuples_average_page_mapcount,
+	.mm_owns_all = tuples_mm_owns_all,
+	.verify = tuples_verify,
+	/* one atomic_t per folio, nothing per page */
+	.bytes_per_folio = 4,
+	.bytes_per_page = 0,
+	.counts = MAPCOUNT_COUNTS_PAIRS,
+};
