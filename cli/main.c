@@ -14,7 +14,7 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: mmsim run [--kernel | --kernel-image VMLINUZ] [--json] FILE...\n"
+		"usage: mmsim run [--kernel | --kernel-image VMLINUZ | --scheme NAME] [--json] FILE...\n"
 		"       mmsim diff [--kernel-image VMLINUZ] FILE...\n"
 		"\n"
 		"  run           run scenarios on the simulator, TAP 13 on stdout\n"
@@ -23,6 +23,8 @@ static void usage(FILE *out)
 		"                run them on that Linux instead, booted under qemu with\n"
 		"                mmsim-static and busybox-static in an initramfs\n"
 		"                (scripts/fetch-kernels.sh fetches Debian's 6.1 and 6.12)\n"
+		"  --scheme NAME on the simulator, start with that folio mapcount scheme\n"
+		"                (linux, legacy, large, nopagemapcount, tuples, fullpartial)\n"
 		"  --json        print results and every queried value as JSON\n"
 		"  diff          run on both and list every query whose values differ\n");
 }
@@ -67,7 +69,8 @@ typedef int (*executor_create_t)(struct scn_executor *, const struct scenario *,
 
 /* Runs one file; returns its exit status (0, 1, 2). */
 static int run_file(const char *path, executor_create_t create, const char *executor,
-		    struct tap *tap, bool last, struct scenario *scn, struct scn_report *report)
+		    const char *scheme, struct tap *tap, bool last, struct scenario *scn,
+		    struct scn_report *report)
 {
 	struct scn_executor ex = { 0 };
 	char err[384];
@@ -81,6 +84,7 @@ static int run_file(const char *path, executor_create_t create, const char *exec
 		return 2;
 	}
 	ex.scn = scn;
+	ex.scheme = scheme;
 	ex.seed = 1;
 	if (create(&ex, scn, err, sizeof(err))) {
 		snprintf(report->bail, sizeof(report->bail), "%s: %s", scn->name, err);
@@ -103,7 +107,7 @@ static int cmd_run(int argc, char **argv)
 	const char *executor = "simulator";
 	struct tap tap = { .out = stdout };
 	int status = 0, first = 0;
-	const char *image = NULL;
+	const char *image = NULL, *scheme = NULL;
 	bool results = false, bad = false;
 	FILE *devnull = NULL;
 
@@ -117,6 +121,8 @@ static int cmd_run(int argc, char **argv)
 			executor = "kernel";
 		} else if (!bad && !strcmp(argv[first], "--json")) {
 			tap.json = true;
+		} else if (!bad && !strcmp(argv[first], "--scheme") && first + 1 < argc) {
+			scheme = argv[++first];
 		} else if (!bad && !strcmp(argv[first], "--results")) {
 			/* Not for people: the guest's half of diff --kernel-image. */
 			results = true;
@@ -125,7 +131,7 @@ static int cmd_run(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (first == argc || (image && results)) {
+	if (first == argc || (image && results) || (scheme && create != sim_executor_create)) {
 		usage(stderr);
 		return 2;
 	}
@@ -141,7 +147,7 @@ static int cmd_run(int argc, char **argv)
 		for (int i = first; i < argc; i++) {
 			struct scenario scn;
 			struct scn_report report;
-			int s = run_file(argv[i], create, executor, &tap, true, &scn, &report);
+			int s = run_file(argv[i], create, executor, scheme, &tap, true, &scn, &report);
 
 			fflush(devnull);
 			print_results(i - first, s, &report);
@@ -160,7 +166,7 @@ static int cmd_run(int argc, char **argv)
 	for (int i = first; i < argc; i++) {
 		struct scenario scn;
 		struct scn_report report;
-		int s = run_file(argv[i], create, executor, &tap, i == argc - 1, &scn, &report);
+		int s = run_file(argv[i], create, executor, scheme, &tap, i == argc - 1, &scn, &report);
 
 		scn_report_free(&report);
 		scenario_free(&scn);
@@ -236,14 +242,14 @@ static int cmd_diff(int argc, char **argv)
 			quiet.out = devnull;
 			quiet.json = false;
 		}
-		a = run_file(argv[i], sim_executor_create, "simulator", &quiet, true, &s1, &sim);
+		a = run_file(argv[i], sim_executor_create, "simulator", NULL, &quiet, true, &s1, &sim);
 		if (guest) {
 			memset(&s2, 0, sizeof(s2));
 			b = guest[i].status;
 			kern = guest[i].report;
 			memset(&guest[i].report, 0, sizeof(guest[i].report));
 		} else {
-			b = run_file(argv[i], kernel_executor_create, "kernel", &quiet, true, &s2, &kern);
+			b = run_file(argv[i], kernel_executor_create, "kernel", NULL, &quiet, true, &s2, &kern);
 		}
 		if (devnull)
 			fclose(devnull);

@@ -138,6 +138,7 @@ struct scn_executor_ops {
 struct scn_executor {
 	const struct scn_executor_ops *ops;
 	const struct scenario *scn;
+	const char *scheme;		/* simulator: the mapcount scheme to start with, NULL for linux */
 	uint64_t seed;			/* seed N (default 1) */
 	unsigned long unique_pages;	/* pages written with fill=unique so far */
 	void (*comment)(void *ctx, const char *line);	/* where show prints */

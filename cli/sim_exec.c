@@ -529,7 +529,8 @@ static const struct scn_executor_ops sim_ops = {
 int sim_executor_create(struct scn_executor *ex, const struct scenario *scn, char *err,
 			size_t errlen)
 {
-	struct mmsim_config cfg = { .nr_frames = 1UL << 18, .verify_every_step = true };
+	struct mmsim_config cfg = { .nr_frames = 1UL << 18, .verify_every_step = true,
+				    .scheme = ex->scheme };
 	struct sim_exec *se = calloc(1, sizeof(*se));
 	int ret;
 
@@ -539,7 +540,9 @@ int sim_executor_create(struct scn_executor *ex, const struct scenario *scn, cha
 	ret = mmsim_create(&cfg, &se->sim);
 	if (ret) {
 		free(se);
-		return scn_fail(err, errlen, "cannot create the simulator: %s", errname(ret));
+		return scn_fail(err, errlen, "cannot create the simulator%s%s: %s",
+				ex->scheme ? " with scheme " : "", ex->scheme ? ex->scheme : "",
+				errname(ret));
 	}
 	/* At scenario start every THP size and the top level are never. */
 	mmsim_set_thp(se->sim, 0, MMSIM_THP_NEVER);

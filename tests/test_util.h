@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <cmocka.h>
 
 #include <mmsim/mmsim.h>
@@ -31,9 +32,14 @@
 			fail_msg("%s = %d: %s", #call, ok_err_, mmsim_last_error(sim)); \
 	} while (0)
 
+/*
+ * An instance with the checker on after every step. MMSIM_TEST_SCHEME picks
+ * the folio mapcount scheme (ctest runs the property test under each).
+ */
 static inline struct mmsim *test_sim(unsigned long nr_frames)
 {
-	struct mmsim_config cfg = { .nr_frames = nr_frames, .verify_every_step = true };
+	struct mmsim_config cfg = { .nr_frames = nr_frames, .verify_every_step = true,
+				    .scheme = getenv("MMSIM_TEST_SCHEME") };
 	struct mmsim *sim;
 
 	assert_int_equal(mmsim_create(&cfg, &sim), 0);
