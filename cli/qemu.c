@@ -777,7 +777,9 @@ void qemu_run_reports(const char *image, char **files, int nfiles, struct qemu_f
 			continue;
 		scn_report_free(&res[i].report);
 		res[i].status = 2;
-		snprintf(res[i].report.bail, sizeof(res[i].report.bail), "qemu: %s",
+		/* The message may be cut to fit: a Bail out! line needs no more. */
+		snprintf(res[i].report.bail, sizeof(res[i].report.bail), "qemu: %.*s",
+			 (int)sizeof(res[i].report.bail) - 8,
 			 err[0] ? err : "the guest did not run this file");
 	}
 	guest_free(&g);
