@@ -132,13 +132,15 @@ static void show_folio(struct scn_executor *ex, struct mmsim *sim, struct mm_str
 		show_line(ex, "folio at %#lx: the %szero page", addr, folio->order ? "huge " : "");
 		return;
 	}
-	show_line(ex, "folio %#lx order %u (%s, by %s): refcount %d, mapcount %d, index %#lx, "
-		  "anon_vma %lu%s%s", folio->pfn, folio->order, folio_test_ksm(folio) ? "KSM" : "anon",
-		  pmd_mapped ? "PMD" : "PTE", folio->_refcount, folio_mapcount(sim, folio),
+	show_line(ex, "folio %#lx order %u (%s, by %s): refcount %d, mapcount %d (scheme %s), "
+		  "index %#lx, anon_vma %lu%s%s", folio->pfn, folio->order,
+		  folio_test_ksm(folio) ? "KSM" : "anon", pmd_mapped ? "PMD" : "PTE",
+		  folio->_refcount, folio_mapcount(sim, folio), sim->mapcount->name,
 		  folio->index, folio->anon_vma ? folio->anon_vma->serial : 0,
 		  folio_maybe_mapped_shared(sim, folio) ? ", maybe shared" : "",
 		  folio->flags & FOLIO_partially_mapped ? ", partially mapped" : "");
-	if (folio_test_large(folio))
+	/* These fields are scheme linux's; the others keep their own state. */
+	if (folio_test_large(folio) && sim->mapcount == &mapcount_linux_ops)
 		show_line(ex, "  _large_mapcount %d _entire_mapcount %d _nr_pages_mapped %#x "
 			  "mm slots (%u: %d) (%u: %d)", folio->_large_mapcount,
 			  folio->_entire_mapcount, folio->_nr_pages_mapped, folio->_mm_id[0],
