@@ -33,16 +33,25 @@ static bool large_remove(struct mmsim *sim, struct folio *folio, struct page *pa
 	return pagecount_remove(folio, page, nr, level);
 }
 
-static int large_folio_mapcount(const struct mmsim *sim, const struct folio *folio)
+int large_mapcount_folio_mapcount(const struct mmsim *sim, const struct folio *folio)
 {
 	if (!folio_test_large(folio))
 		return folio_page(sim, folio, 0)->_mapcount + 1;
 	return folio->_large_mapcount + 1;
 }
 
+int large_mapcount_verify(struct mmsim *sim, const struct folio *folio,
+			  const struct folio_truth *t)
+{
+	if (folio_test_large(folio) && folio->_large_mapcount + 1 != t->total)
+		return sim_error(sim, -EUCLEAN, "folio %#lx: _large_mapcount %d but %d entries map it",
+				 folio->pfn, folio->_large_mapcount, t->total);
+	return 0;
+}
+
 static bool large_maybe_mapped_shared(const struct mmsim *sim, const struct folio *folio)
 {
-	return pagecount_likely_mapped_shared(sim, folio, large_folio_mapcount(sim, folio));
+	return pagecount_likely_mapped_shared(sim, folio, large_mapcount_folio_mapcount(sim, folio));
 }
 
 /* 6.10-6.14 copy a PTE-mapped large folio on every write fault. */
@@ -58,14 +67,7 @@ static bool large_mm_owns_all(const struct mmsim *sim, const struct folio *folio
 static int large_verify(struct mmsim *sim, const struct folio *folio,
 			const struct folio_truth *t)
 {
-	int err = pagecount_verify(sim, folio, t);
-
-	if (err || !folio_test_large(folio))
-		return err;
-	if (folio->_large_mapcount + 1 != t->total)
-		return sim_error(sim, -EUCLEAN, "folio %#lx: _large_mapcount %d but %d entries map it",
-				 folio->pfn, folio->_large_mapcount, t->total);
-	return 0;
+	return pagecount_verify(sim, folio, t) ?: large_mapcount_verify(sim, folio, t);
 }
 
 const struct mapcount_ops mapcount_large_ops = {
@@ -73,7 +75,7 @@ const struct mapcount_ops mapcount_large_ops = {
 	.folio_init = pagecount_folio_init,
 	.add = large_add,
 	.remove = large_remove,
-	.folio_mapcount = large_folio_mapcount,
+	.folio_mapcount = large_mapcount_folio_mapcount,
 	.maybe_mapped_shared = large_maybe_mapped_shared,
 	.page_mapcount = pagecount_page_mapcount,
 	.mm_owns_all = large_mm_owns_all,

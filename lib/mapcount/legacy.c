@@ -102,8 +102,8 @@ bool pagecount_likely_mapped_shared(const struct mmsim *sim, const struct folio 
 }
 
 /* The per-page counts are exact: check each against the walk. */
-int pagecount_verify(struct mmsim *sim, const struct folio *folio,
-		     const struct folio_truth *t)
+int pagecount_verify_pages(struct mmsim *sim, const struct folio *folio,
+			   const struct folio_truth *t)
 {
 	long nr = folio_nr_pages(folio);
 	int mapped = 0;
@@ -124,6 +124,17 @@ int pagecount_verify(struct mmsim *sim, const struct folio *folio,
 	if (folio->_nr_pages_mapped != mapped + (t->pmd_maps ? ENTIRELY_MAPPED : 0))
 		return sim_error(sim, -EUCLEAN, "folio %#lx: _nr_pages_mapped %#x, %d pages PTE-mapped",
 				 folio->pfn, folio->_nr_pages_mapped, mapped);
+	return 0;
+}
+
+/* The per-page counts, and no MM-owner state: legacy and large have none. */
+int pagecount_verify(struct mmsim *sim, const struct folio *folio,
+		     const struct folio_truth *t)
+{
+	int err = pagecount_verify_pages(sim, folio, t);
+
+	if (err || !folio_test_large(folio))
+		return err;
 	if (folio->_mm_id[0] || folio->_mm_id[1] || folio->_mm_ids_shared)
 		return sim_error(sim, -EUCLEAN, "folio %#lx: MM-owner state in a scheme without it",
 				 folio->pfn);

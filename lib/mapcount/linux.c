@@ -4,7 +4,7 @@
  * and CONFIG_MM_ID, as in __folio_add_rmap()/__folio_remove_rmap() (mm/rmap.c)
  * and folio_add/sub_return_large_mapcount() (include/linux/rmap.h).
  */
-#include "../mapcount.h"
+#include "internal.h"
 
 #include <stdio.h>
 
@@ -127,16 +127,9 @@ static bool linux_remove(struct mmsim *sim, struct folio *folio, struct page *pa
 	return unmapped && unmapped < folio_nr_pages(folio);
 }
 
-static int linux_folio_mapcount(const struct mmsim *sim, const struct folio *folio)
-{
-	if (!folio_test_large(folio))
-		return folio_page(sim, folio, 0)->_mapcount + 1;
-	return folio->_large_mapcount + 1;
-}
-
 static bool linux_maybe_mapped_shared(const struct mmsim *sim, const struct folio *folio)
 {
-	int mapcount = linux_folio_mapcount(sim, folio);
+	int mapcount = large_mapcount_folio_mapcount(sim, folio);
 
 	if (!folio_test_large(folio))
 		return mapcount > 1;
@@ -202,29 +195,8 @@ int verify_mm_slots(struct mmsim *sim, const struct folio *folio,
 static int linux_verify(struct mmsim *sim, const struct folio *folio,
 			const struct folio_truth *t)
 {
-	long nr = folio_nr_pages(folio);
-	int mapped = 0;
-
-	for (long i = 0; i < nr; i++) {
-		const struct page *page = folio_page(sim, folio, i);
-
-		if (page->_mapcount + 1 != t->pte_maps[i])
-			return sim_error(sim, -EUCLEAN, "pfn %#lx: _mapcount %d but %d PTEs map it",
-					 folio->pfn + i, page->_mapcount, t->pte_maps[i]);
-		mapped += t->pte_maps[i] > 0;
-	}
-	if (!folio_test_large(folio))
-		return 0;
-	if (folio->_large_mapcount + 1 != t->total)
-		return sim_error(sim, -EUCLEAN, "folio %#lx: _large_mapcount %d but %d entries map it",
-				 folio->pfn, folio->_large_mapcount, t->total);
-	if (folio->_entire_mapcount + 1 != t->pmd_maps)
-		return sim_error(sim, -EUCLEAN, "folio %#lx: _entire_mapcount %d but %d PMDs map it",
-				 folio->pfn, folio->_entire_mapcount, t->pmd_maps);
-	if (folio->_nr_pages_mapped != mapped + (t->pmd_maps ? ENTIRELY_MAPPED : 0))
-		return sim_error(sim, -EUCLEAN, "folio %#lx: _nr_pages_mapped %#x, %d pages PTE-mapped",
-				 folio->pfn, folio->_nr_pages_mapped, mapped);
-	return verify_mm_slots(sim, folio, t);
+	return pagecount_verify_pages(sim, folio, t) ?: large_mapcount_verify(sim, folio, t) ?:
+	       (folio_test_large(folio) ? verify_mm_slots(sim, folio, t) : 0);
 }
 
 const struct mapcount_ops mapcount_linux_ops = {
@@ -232,7 +204,7 @@ const struct mapcount_ops mapcount_linux_ops = {
 	.folio_init = linux_folio_init,
 	.add = linux_add,
 	.remove = linux_remove,
-	.folio_mapcount = linux_folio_mapcount,
+	.folio_mapcount = large_mapcount_folio_mapcount,
 	.maybe_mapped_shared = linux_maybe_mapped_shared,
 	.page_mapcount = linux_page_mapcount,
 	.mm_owns_all = linux_mm_owns_all,

@@ -20,7 +20,7 @@
  *    and remove report every page when the first mapping comes or the last
  *    one goes, nothing in between.
  */
-#include "../mapcount.h"
+#include "internal.h"
 
 static void npm_folio_init(struct mmsim *sim, struct folio *folio)
 {
@@ -69,16 +69,9 @@ static bool npm_remove(struct mmsim *sim, struct folio *folio, struct page *page
 	return mapcount < folio_nr_pages(folio) && folio->_entire_mapcount < 0;
 }
 
-static int npm_folio_mapcount(const struct mmsim *sim, const struct folio *folio)
-{
-	if (!folio_test_large(folio))
-		return folio_page(sim, folio, 0)->_mapcount + 1;
-	return folio->_large_mapcount + 1;
-}
-
 static bool npm_maybe_mapped_shared(const struct mmsim *sim, const struct folio *folio)
 {
-	int mapcount = npm_folio_mapcount(sim, folio);
+	int mapcount = large_mapcount_folio_mapcount(sim, folio);
 
 	if (!folio_test_large(folio))
 		return mapcount > 1;
@@ -100,7 +93,7 @@ static int npm_page_mapcount(const struct mmsim *sim, const struct folio *folio,
  */
 static int npm_average_page_mapcount(const struct mmsim *sim, const struct folio *folio)
 {
-	int mapcount = npm_folio_mapcount(sim, folio), entire;
+	int mapcount = large_mapcount_folio_mapcount(sim, folio), entire;
 
 	if (!folio_test_large(folio))
 		return mapcount;
@@ -135,9 +128,8 @@ static int npm_verify(struct mmsim *sim, const struct folio *folio,
 	if (folio->_nr_pages_mapped)
 		return sim_error(sim, -EUCLEAN, "folio %#lx: _nr_pages_mapped %#x without PAGE_MAPCOUNT",
 				 folio->pfn, folio->_nr_pages_mapped);
-	if (folio->_large_mapcount + 1 != t->total)
-		return sim_error(sim, -EUCLEAN, "folio %#lx: _large_mapcount %d but %d entries map it",
-				 folio->pfn, folio->_large_mapcount, t->total);
+	if (large_mapcount_verify(sim, folio, t))
+		return -EUCLEAN;
 	if (folio->_entire_mapcount + 1 != t->pmd_maps)
 		return sim_error(sim, -EUCLEAN, "folio %#lx: _entire_mapcount %d but %d PMDs map it",
 				 folio->pfn, folio->_entire_mapcount, t->pmd_maps);
@@ -149,7 +141,7 @@ const struct mapcount_ops mapcount_nopagemapcount_ops = {
 	.folio_init = npm_folio_init,
 	.add = npm_add,
 	.remove = npm_remove,
-	.folio_mapcount = npm_folio_mapcount,
+	.folio_mapcount = large_mapcount_folio_mapcount,
 	.maybe_mapped_shared = npm_maybe_mapped_shared,
 	.page_mapcount = npm_page_mapcount,
 	.average_page_mapcount = npm_average_page_mapcount,
