@@ -133,8 +133,13 @@ int do_huge_pmd_wp_page(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pm
 	struct folio *folio;
 	struct page *head;
 
-	if (is_huge_zero_pmd(sim, *pmd))
-		return do_huge_zero_wp_pmd(sim, vma, pmd, addr);
+	if (is_huge_zero_pmd(sim, *pmd)) {
+		if (sim->profile->huge_zero_wp_thp)
+			return do_huge_zero_wp_pmd(sim, vma, pmd, addr);
+		/* Before 6.13: PTEs of the zero page, and the fault copies one. */
+		split_huge_pmd(sim, vma, pmd, addr);
+		return VM_FAULT_FALLBACK;
+	}
 	head = pfn_to_page(sim, pte_pfn(*pmd));
 	folio = page_folio(head);
 	if (!PageAnonExclusive(head)) {
@@ -254,15 +259,15 @@ int copy_huge_pmd(struct mmsim *sim, struct vm_area_struct *dst_vma,
 
 /* ---- Splitting a folio ------------------------------------------------------ */
 
-/* try_to_map_unused_to_zeropage(): an all-zero page is not worth a frame. */
+/* try_to_map_unused_to_zeropage() (6.12+): an all-zero page is not worth a frame. */
 static bool remap_to_zero_page(struct mmsim *sim, const struct rmap_hit *hit)
 {
-	if (!page_is_zero_filled(hit->page) || (hit->vma->vm_flags & VM_LOCKED))
+	if (!sim->profile->split_remaps_zero || !page_is_zero_filled(hit->page) ||
+	    (hit->vma->vm_flags & VM_LOCKED))
 		return false;
 	*hit->pte = pte_mkspecial(pfn_pte(ZERO_PFN, vm_page_prot(hit->vma->vm_flags))) |
 		    (*hit->pte & _PAGE_SOFT_DIRTY);
 	add_mm_counter(hit->vma->vm_mm, MM_ANONPAGES, -1);
-	(void)sim;
 	return true;
 }
 

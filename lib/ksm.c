@@ -1621,7 +1621,7 @@ void ksm_init(struct mmsim *sim)
 	ksm->sleep_millisecs = 20;
 	ksm->max_page_sharing = 256;
 	ksm->stable_node_chains_prune_millisecs = 2000;
-	ksm->smart_scan = true;
+	ksm->smart_scan = sim->profile->ksm_smart_scan;	/* 6.7+ */
 	ksm->merge_across_nodes = true;
 	ksm->run = KSM_RUN_STOP;
 	ksm->root_stable_tree = RB_ROOT;

@@ -100,8 +100,12 @@ int ksm_set_tunable(struct mmsim *sim, const char *key, unsigned long value)
 		return set_uint(&ksm->stable_node_chains_prune_millisecs, value);
 	if (!strcmp(key, "use_zero_pages"))
 		return set_bool(&ksm->use_zero_pages, value);
-	if (!strcmp(key, "smart_scan"))
+	if (!strcmp(key, "smart_scan")) {
+		if (!sim->profile->ksm_smart_scan)
+			return sim_error(sim, -EOPNOTSUPP, "Linux %s has no smart_scan (Linux 6.7+)",
+					 sim->profile->version);
 		return set_bool(&ksm->smart_scan, value);
+	}
 	if (!strcmp(key, "max_page_sharing"))
 		return set_max_page_sharing(sim, value);
 	if (!strcmp(key, "merge_across_nodes"))
@@ -128,38 +132,57 @@ static long general_profit(const struct ksm_state *ksm)
 	       (long)ksm->rmap_items * (long)sizeof(struct ksm_rmap_item);
 }
 
+/* A file of /sys/kernel/mm/ksm or a line of /proc/PID/ksm_stat, and whether the version has it. */
+struct ksm_file {
+	const char *name;
+	long value;
+	bool present;
+};
+
+static int ksm_file_read(struct mmsim *sim, const struct ksm_file *files, size_t nr,
+			 const char *where, const char *name, long *value)
+{
+	for (size_t i = 0; i < nr; i++) {
+		if (strcmp(files[i].name, name))
+			continue;
+		if (!files[i].present)
+			return sim_error(sim, -EOPNOTSUPP, "Linux %s has no %s%s",
+					 sim->profile->version, where, name);
+		*value = files[i].value;
+		return 0;
+	}
+	return sim_error(sim, -EINVAL, "no %s%s", where, name);
+}
+
 int ksm_read_counter(struct mmsim *sim, const char *name, long *value)
 {
 	const struct ksm_state *ksm = &sim->ksm;
-	const struct { const char *name; long value; } counters[] = {
-		{ "pages_shared", (long)ksm->pages_shared },
-		{ "pages_sharing", (long)ksm->pages_sharing },
-		{ "pages_unshared", (long)ksm->pages_unshared },
-		{ "pages_volatile", pages_volatile(ksm) },
-		{ "pages_scanned", (long)ksm->pages_scanned },
-		{ "pages_skipped", (long)ksm->pages_skipped },
-		{ "full_scans", (long)ksm->scan.seqnr },
-		{ "stable_node_chains", (long)ksm->stable_node_chains },
-		{ "stable_node_dups", (long)ksm->stable_node_dups },
-		{ "ksm_zero_pages", ksm->zero_pages },
-		{ "general_profit", general_profit(ksm) },
-		{ "pages_to_scan", (long)ksm->pages_to_scan },
-		{ "sleep_millisecs", (long)ksm->sleep_millisecs },
-		{ "max_page_sharing", (long)ksm->max_page_sharing },
-		{ "stable_node_chains_prune_millisecs", (long)ksm->stable_node_chains_prune_millisecs },
-		{ "use_zero_pages", ksm->use_zero_pages },
-		{ "smart_scan", ksm->smart_scan },
-		{ "merge_across_nodes", ksm->merge_across_nodes },
-		{ "run", (long)ksm->run },
+	const struct kernel_profile *p = sim->profile;
+	const struct ksm_file counters[] = {
+		{ "pages_shared", (long)ksm->pages_shared, true },
+		{ "pages_sharing", (long)ksm->pages_sharing, true },
+		{ "pages_unshared", (long)ksm->pages_unshared, true },
+		{ "pages_volatile", pages_volatile(ksm), true },
+		{ "pages_scanned", (long)ksm->pages_scanned, p->ksm_profit },
+		{ "pages_skipped", (long)ksm->pages_skipped, p->ksm_smart_scan },
+		{ "full_scans", (long)ksm->scan.seqnr, true },
+		{ "stable_node_chains", (long)ksm->stable_node_chains, true },
+		{ "stable_node_dups", (long)ksm->stable_node_dups, true },
+		{ "ksm_zero_pages", ksm->zero_pages, p->ksm_zero_pages },
+		{ "general_profit", general_profit(ksm), p->ksm_profit },
+		{ "pages_to_scan", (long)ksm->pages_to_scan, true },
+		{ "sleep_millisecs", (long)ksm->sleep_millisecs, true },
+		{ "max_page_sharing", (long)ksm->max_page_sharing, true },
+		{ "stable_node_chains_prune_millisecs", (long)ksm->stable_node_chains_prune_millisecs,
+		  true },
+		{ "use_zero_pages", ksm->use_zero_pages, true },
+		{ "smart_scan", ksm->smart_scan, p->ksm_smart_scan },
+		{ "merge_across_nodes", ksm->merge_across_nodes, true },
+		{ "run", (long)ksm->run, true },
 	};
 
-	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
-		if (!strcmp(counters[i].name, name)) {
-			*value = counters[i].value;
-			return 0;
-		}
-	}
-	return sim_error(sim, -EINVAL, "ksm: no counter %s", name);
+	return ksm_file_read(sim, counters, sizeof(counters) / sizeof(counters[0]),
+			     "/sys/kernel/mm/ksm/", name, value);
 }
 
 /* ksm_process_mergeable(): does any VMA have VM_MERGEABLE now? */
@@ -177,22 +200,18 @@ int ksm_read_stat(struct mmsim *sim, struct mm_struct *mm, const char *name, lon
 {
 	long profit = (mm->ksm_merging_pages + mm->ksm_zero_pages) * (long)PAGE_SIZE -
 		      mm->ksm_rmap_items * (long)sizeof(struct ksm_rmap_item);
-	const struct { const char *name; long value; } fields[] = {
-		{ "ksm_rmap_items", mm->ksm_rmap_items },
-		{ "ksm_zero_pages", mm->ksm_zero_pages },
-		{ "ksm_merging_pages", mm->ksm_merging_pages },
-		{ "ksm_process_profit", profit },
-		{ "ksm_merge_any", !!(mm->flags & MMF_VM_MERGE_ANY) },
-		{ "ksm_mergeable", ksm_process_mergeable(mm) },
+	const struct kernel_profile *p = sim->profile;
+	const struct ksm_file fields[] = {
+		{ "ksm_rmap_items", mm->ksm_rmap_items, true },
+		{ "ksm_zero_pages", mm->ksm_zero_pages, p->ksm_zero_pages },
+		{ "ksm_merging_pages", mm->ksm_merging_pages, p->ksm_profit },
+		{ "ksm_process_profit", profit, p->ksm_profit },
+		{ "ksm_merge_any", !!(mm->flags & MMF_VM_MERGE_ANY), p->ksm_stat_merge_flags },
+		{ "ksm_mergeable", ksm_process_mergeable(mm), p->ksm_stat_merge_flags },
 	};
 
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		if (!strcmp(fields[i].name, name)) {
-			*value = fields[i].value;
-			return 0;
-		}
-	}
-	return sim_error(sim, -EINVAL, "ksm_stat: no field %s", name);
+	return ksm_file_read(sim, fields, sizeof(fields) / sizeof(fields[0]),
+			     "/proc/PID/ksm_stat's ", name, value);
 }
 
 /* ---- The checker's part ----------------------------------------------------------------------- */

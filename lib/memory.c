@@ -137,6 +137,9 @@ static bool wp_can_reuse_anon_folio(struct mmsim *sim, struct folio *folio,
 				    struct vm_area_struct *vma)
 {
 	if (folio_test_large(folio)) {
+		/* Before 6.15 a large folio is never reused: every write copies a page. */
+		if (!sim->profile->large_folio_reuse)
+			return false;
 		/* The last mapped page is copied out so the large folio can go. */
 		if (folio_mapcount(sim, folio) <= 1 || folio_maybe_mapped_shared(sim, folio) ||
 		    folio_mapcount(sim, folio) != folio->_refcount)

@@ -75,9 +75,11 @@ int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out)
 	*out = NULL;
 	if (!sim)
 		return -ENOMEM;
-	sim->mapcount = cfg && cfg->scheme ? mapcount_ops_by_name(cfg->scheme)
-					   : &mapcount_linux_ops;
-	if (nr_frames < 2 || nr_frames > (1UL << 32) || !sim->mapcount) {
+	sim->profile = kernel_profile_lookup(cfg ? cfg->kernel : NULL);
+	if (sim->profile)
+		sim->mapcount = mapcount_ops_by_name(cfg && cfg->scheme ? cfg->scheme
+								: sim->profile->scheme);
+	if (nr_frames < 2 || nr_frames > (1UL << 32) || !sim->profile || !sim->mapcount) {
 		free(sim);
 		return -EINVAL;
 	}
@@ -86,6 +88,7 @@ int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out)
 	sim->cfg.nr_frames = nr_frames;
 	/* The caller's string need not outlive the call. */
 	sim->cfg.scheme = sim->mapcount->name;
+	sim->cfg.kernel = sim->profile->version;
 	INIT_LIST_HEAD(&sim->deferred_split_queue);
 	thp_defaults(&sim->thp);
 	ksm_init(sim);
@@ -242,6 +245,11 @@ int mmsim_set_thp(struct mmsim *sim, unsigned long size, enum mmsim_thp_mode mod
 			break;
 	if (order > HPAGE_PMD_ORDER)
 		return sim_error(sim, -EINVAL, "no THP size %lu: 16K to 2M, powers of two", size);
+	/* Before 6.8 the top-level switch is 2M's; our 2M entry then just inherits it. */
+	if (order != HPAGE_PMD_ORDER && !sim->profile->mthp)
+		return sim_error(sim, -EOPNOTSUPP,
+				 "Linux %s has no per-size THP controls (Linux 6.8+)",
+				 sim->profile->version);
 	sim->thp.order[order] = mode;
 	return 0;
 }
@@ -600,6 +608,9 @@ int mmsim_prctl_set_memory_merge(struct mmsim *sim, int pid, bool on)
 	int err;
 
 	GET_MM(sim, pid, mm);
+	if (!sim->profile->prctl_memory_merge)
+		return sim_error(sim, -EOPNOTSUPP, "Linux %s has no PR_SET_MEMORY_MERGE (Linux 6.4+)",
+				 sim->profile->version);
 	err = on ? ksm_enable_merge_any(sim, mm) : ksm_disable_merge_any(sim, mm);
 	return finish(sim, err);
 }

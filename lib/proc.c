@@ -76,7 +76,9 @@ int proc_kpageflags(struct mmsim *sim, unsigned long pfn, uint64_t *flags)
 			u |= 1ULL << MMSIM_KPF_ZERO_PAGE;
 		if (folio_test_anon(folio))
 			u |= 1ULL << MMSIM_KPF_ANON;
-		if (folio_test_ksm(folio))
+		/* 6.10-6.14 test the KSM mapping bits with "&": any anon page passes. */
+		if (folio_test_ksm(folio) ||
+		    (sim->profile->kpf_ksm_on_anon && folio_test_anon(folio)))
 			u |= 1ULL << MMSIM_KPF_KSM;
 		/* page_mapped() is folio_mapped() for every page of a large folio. */
 		if (!folio_is_zero(folio) && folio_mapped(sim, folio))
@@ -114,8 +116,12 @@ int proc_pagemap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr, ui
 	if (pmd_leaf(*pmd)) {
 		entry = *pmd;
 		page = pfn_to_page(sim, pte_pfn(entry) + pte_index(addr));
-		/* The head's count stands for all 512 entries, as Linux reports it. */
-		counted = pfn_to_page(sim, pte_pfn(entry));
+		/*
+		 * The head's count stands for all 512 entries, as 6.18 and 6.1
+		 * report it; 6.10-6.14 ask each page.
+		 */
+		counted = sim->profile->pagemap_pmd_per_page ? page :
+			  pfn_to_page(sim, pte_pfn(entry));
 	} else {
 		entry = *pte_offset(sim, pmd, addr);
 		if (!pte_present(entry))

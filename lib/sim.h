@@ -12,6 +12,7 @@
 
 #include "ksm.h"
 #include "mm_types.h"
+#include "profile.h"
 
 struct mapcount_ops;
 
@@ -32,6 +33,7 @@ struct thp_policy {
 struct mmsim {
 	struct mmsim_config cfg;
 	const struct mapcount_ops *mapcount;	/* the folio mapcount scheme in use */
+	const struct kernel_profile *profile;	/* the Linux version it behaves as */
 
 	/* Physical memory (page_alloc.c). */
 	unsigned long nr_frames;

@@ -37,6 +37,14 @@ struct mmsim_config {
 	 * or "fullpartial". mmsim_create() fails with -EINVAL for another name.
 	 */
 	const char *scheme;
+	/*
+	 * The Linux version whose behaviour the instance follows
+	 * (docs/kernel-versions.md): "6.18" (the default when NULL), "6.12" or
+	 * "6.1". It picks the mapcount scheme unless scheme names one, and
+	 * interfaces that version lacks fail with -EOPNOTSUPP. -EINVAL for
+	 * another version.
+	 */
+	const char *kernel;
 };
 
 MMSIM_API int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out);

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The three Linux versions mmsim answers for: 6.18 (this machine, the
+ * default), 6.12 and 6.1 (Debian's kernels, checked under qemu with
+ * `mmsim diff --kernel-image`). Only what a diff showed to differ is a switch.
+ */
+#include "profile.h"
+
+#include <string.h>
+
+static const struct kernel_profile profiles[] = {
+	{
+		.version = "6.18",
+		.scheme = "linux",
+		.mthp = true,
+		.huge_zero_wp_thp = true,
+		.large_folio_reuse = true,
+		.split_remaps_zero = true,
+		.prctl_memory_merge = true,
+		.ksm_smart_scan = true,
+		.ksm_zero_pages = true,
+		.ksm_profit = true,
+		.ksm_stat_merge_flags = true,
+	},
+	{
+		.version = "6.12",
+		.scheme = "large",
+		.mthp = true,
+		.split_remaps_zero = true,
+		.pagemap_pmd_per_page = true,
+		.kpf_ksm_on_anon = true,
+		.prctl_memory_merge = true,
+		.ksm_smart_scan = true,
+		.ksm_zero_pages = true,
+		.ksm_profit = true,
+	},
+	{
+		.version = "6.1",
+		.scheme = "legacy",
+		.fork_copies_ksm_rmap_items = true,
+	},
+};
+
+const struct kernel_profile *kernel_profile_lookup(const char *version)
+{
+	if (!version)
+		return &profiles[0];
+	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
+		if (!strcmp(profiles[i].version, version))
+			return &profiles[i];
+	return NULL;
+}

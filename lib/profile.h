@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kernel profiles: the behaviours that differ between the Linux versions
+ * mmsim models (mmsim_config.kernel, the scenario command "kernel VERSION").
+ * Every switch was found with `mmsim diff --kernel-image` against that
+ * version's real kernel; docs/kernel-versions.md lists each with its scenario.
+ */
+#ifndef MMSIM_PROFILE_H
+#define MMSIM_PROFILE_H
+
+#include <stdbool.h>
+
+struct kernel_profile {
+	const char *version;		/* "6.18", "6.12", "6.1" */
+	const char *scheme;		/* its folio mapcount scheme */
+
+	/* THP */
+	bool mthp;			/* per-size hugepages-<size>kB controls (6.8+) */
+	bool huge_zero_wp_thp;		/* a write to the huge zero PMD gets a THP (6.13+) */
+	bool large_folio_reuse;		/* do_wp_page() reuses a large folio one mm owns (6.15+) */
+	bool split_remaps_zero;		/* an anon THP split maps all-zero subpages to the zero page (6.12+) */
+
+	/* /proc */
+	bool pagemap_pmd_per_page;	/* pagemap asks each page of a PMD mapping (6.10-6.14) */
+	bool kpf_ksm_on_anon;		/* kpageflags sets KSM for every anon page (6.10-6.14 bug) */
+
+	/* KSM */
+	bool prctl_memory_merge;	/* PR_SET_MEMORY_MERGE (6.4+) */
+	bool ksm_smart_scan;		/* smart_scan: skip pages that never merge (6.7+) */
+	bool ksm_zero_pages;		/* KSM zero pages counted and unmerged (6.10+) */
+	bool ksm_profit;		/* general_profit, pages_scanned, ksm_stat's ksm_merging_pages
+					   and ksm_process_profit, smaps' KSM (all after 6.1) */
+	bool ksm_stat_merge_flags;	/* ksm_stat's ksm_merge_any and ksm_mergeable (6.13+) */
+	bool fork_copies_ksm_rmap_items;/* dup_mm() leaves the parent's ksm_rmap_items (< 6.2) */
+};
+
+/* The profile of version ("6.18" when NULL), or NULL for a version we do not model. */
+const struct kernel_profile *kernel_profile_lookup(const char *version);
+
+#endif /* MMSIM_PROFILE_H */
