@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "kernel_agent.h"
+#include "run.h"
 #include "scenario.h"
 
 #define KSM_DIR		"/sys/kernel/mm/ksm/"
@@ -461,9 +462,10 @@ static int agent_call(struct scn_executor *ex, const struct scn_command *c, int 
 	}
 	if (receive_reply(ke, slot, p->fd, rep, c->text, err, len))
 		return -1;
-	if (rep->err == EINVAL && r->op == AG_PRCTL_MERGE)
-		return scn_fail(err, len, "%s: EINVAL (this kernel has no PR_SET_MEMORY_MERGE, "
-			    "Linux 6.4+)", c->text);
+	if (rep->err == EINVAL && r->op == AG_PRCTL_MERGE) {
+		scn_fail(err, len, "%s: this kernel has no PR_SET_MEMORY_MERGE (Linux 6.4+)", c->text);
+		return SCN_LACKS;
+	}
 	if (rep->err)
 		return scn_fail(err, len, "%s: %s", c->text, scn_errno_name(rep->err));
 	return 0;
@@ -657,8 +659,10 @@ static int ksm_write(const char *key, const char *value, char *err, size_t len)
 
 	snprintf(path, sizeof(path), KSM_DIR "%s", key);
 	ret = write_raw(path, value);
-	if (ret == -ENOENT)
-		return scn_fail(err, len, "this kernel has no %s", path);
+	if (ret == -ENOENT) {
+		scn_fail(err, len, "this kernel has no %s", path);
+		return SCN_LACKS;
+	}
 	if (ret)
 		return scn_fail(err, len, "writing %s to %s: %s", value, path, scn_errno_name(-ret));
 	return 0;
@@ -846,12 +850,16 @@ static int ksm_set(struct kexec *ke, const struct scn_command *c, char *err, siz
 	for (int i = 0; i < c->nr_ksm; i++) {
 		char value[24];
 
+		int ret;
+
 		snprintf(value, sizeof(value), "%lu", c->ksm[i].value);
-		if (ksm_write(c->ksm[i].key, value, err, len)) {
+		ret = ksm_write(c->ksm[i].key, value, err, len);
+		if (ret) {
 			char why[256];
 
 			snprintf(why, sizeof(why), "%s", err);
-			return scn_fail(err, len, "%s: %s", c->text, why);
+			scn_fail(err, len, "%s: %s", c->text, why);
+			return ret;
 		}
 		if (!strcmp(c->ksm[i].key, "pages_to_scan"))
 			snprintf(ke->pages_to_scan, sizeof(ke->pages_to_scan), "%s", value);
@@ -875,9 +883,10 @@ static int thp_set_legacy(struct kexec *ke, const struct scn_command *c, char *e
 	enum scn_thp_mode mode;
 	int ret;
 
-	if (c->thp_size && c->thp_size != (2UL << 20))
-		return scn_fail(err, len, "%s: this kernel has no per-size THP controls (Linux 6.8+), "
-			    "only 2M THPs", c->text);
+	if (c->thp_size && c->thp_size != (2UL << 20)) {
+		scn_fail(err, len, "%s: this kernel has no per-size THP controls (Linux 6.8+)", c->text);
+		return SCN_LACKS;
+	}
 	if (c->thp_size)
 		ke->legacy_2m = c->thp_mode;
 	else
@@ -914,12 +923,10 @@ static int thp_set(struct kexec *ke, const struct scn_command *c, char *err, siz
 static int kernel_version(const struct scn_command *c, char *err, size_t len)
 {
 	struct utsname u;
-	size_t n = strlen(c->word);
 
 	if (uname(&u))
 		return scn_fail(err, len, "uname: %s", scn_errno_name(errno));
-	/* "6.1" must not match "6.18.44": the version ends at a non-digit. */
-	if (strncmp(u.release, c->word, n) || (u.release[n] >= '0' && u.release[n] <= '9'))
+	if (!scn_release_is(u.release, c->word))
 		return scn_fail(err, len, "the scenario expects Linux %s, this kernel is %s", c->word,
 			    u.release);
 	return 0;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "qemu.h"
 #include "run.h"
@@ -14,8 +15,9 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: mmsim run [--kernel | --kernel-image VMLINUZ | --scheme NAME] [--json] FILE...\n"
-		"       mmsim diff [--kernel-image VMLINUZ] FILE...\n"
+		"usage: mmsim run [--kernel | --kernel-image VMLINUZ | --profile VERSION | --scheme NAME]\n"
+		"                 [--json] FILE...\n"
+		"       mmsim diff [--kernel-image VMLINUZ] [--profile VERSION] FILE...\n"
 		"\n"
 		"  run           run scenarios on the simulator, TAP 13 on stdout\n"
 		"  run --kernel  run them on this machine's Linux (root, KSM, THP)\n"
@@ -25,6 +27,10 @@ static void usage(FILE *out)
 		"                (scripts/fetch-kernels.sh fetches Debian's 6.1 and 6.12)\n"
 		"  --scheme NAME on the simulator, start with that folio mapcount scheme\n"
 		"                (linux, legacy, large, nopagemapcount, tuples, fullpartial)\n"
+		"  --profile VERSION\n"
+		"                on the simulator, start as Linux VERSION: 6.18 (default),\n"
+		"                6.12 or 6.1 (docs/kernel-versions.md); diff picks the\n"
+		"                kernel's own version when it is one of these\n"
 		"  --json        print results and every queried value as JSON\n"
 		"  diff          run on both and list every query whose values differ\n");
 }
@@ -62,14 +68,22 @@ static void print_results(int index, int status, const struct scn_report *r)
 	}
 	if (r->bail[0])
 		printf(QEMU_BAIL " %s\n", r->bail);
+	if (r->lacks[0])
+		printf(QEMU_LACKS " %s\n", r->lacks);
 	fflush(stdout);
 }
 
 typedef int (*executor_create_t)(struct scn_executor *, const struct scenario *, char *, size_t);
 
+/* How the simulator starts, before the scenario's own kernel and scheme commands. */
+struct sim_start {
+	const char *scheme;		/* --scheme, NULL for the profile's */
+	const char *kernel;		/* --profile, NULL for 6.18 */
+};
+
 /* Runs one file; returns its exit status (0, 1, 2). */
 static int run_file(const char *path, executor_create_t create, const char *executor,
-		    const char *scheme, struct tap *tap, bool last, struct scenario *scn,
+		    const struct sim_start *start, struct tap *tap, bool last, struct scenario *scn,
 		    struct scn_report *report)
 {
 	struct scn_executor ex = { 0 };
@@ -84,7 +98,8 @@ static int run_file(const char *path, executor_create_t create, const char *exec
 		return 2;
 	}
 	ex.scn = scn;
-	ex.scheme = scheme;
+	ex.scheme = start->scheme;
+	ex.kernel = start->kernel;
 	ex.seed = 1;
 	if (create(&ex, scn, err, sizeof(err))) {
 		snprintf(report->bail, sizeof(report->bail), "%s: %s", scn->name, err);
@@ -107,7 +122,8 @@ static int cmd_run(int argc, char **argv)
 	const char *executor = "simulator";
 	struct tap tap = { .out = stdout };
 	int status = 0, first = 0;
-	const char *image = NULL, *scheme = NULL;
+	const char *image = NULL;
+	struct sim_start start = { 0 };
 	bool results = false, bad = false;
 	FILE *devnull = NULL;
 
@@ -122,7 +138,9 @@ static int cmd_run(int argc, char **argv)
 		} else if (!bad && !strcmp(argv[first], "--json")) {
 			tap.json = true;
 		} else if (!bad && !strcmp(argv[first], "--scheme") && first + 1 < argc) {
-			scheme = argv[++first];
+			start.scheme = argv[++first];
+		} else if (!bad && !strcmp(argv[first], "--profile") && first + 1 < argc) {
+			start.kernel = argv[++first];
 		} else if (!bad && !strcmp(argv[first], "--results")) {
 			/* Not for people: the guest's half of diff --kernel-image. */
 			results = true;
@@ -131,7 +149,8 @@ static int cmd_run(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (first == argc || (image && results) || (scheme && create != sim_executor_create)) {
+	if (first == argc || (image && results) ||
+	    ((start.scheme || start.kernel) && (create != sim_executor_create || image))) {
 		usage(stderr);
 		return 2;
 	}
@@ -147,7 +166,7 @@ static int cmd_run(int argc, char **argv)
 		for (int i = first; i < argc; i++) {
 			struct scenario scn;
 			struct scn_report report;
-			int s = run_file(argv[i], create, executor, scheme, &tap, true, &scn, &report);
+			int s = run_file(argv[i], create, executor, &start, &tap, true, &scn, &report);
 
 			fflush(devnull);
 			print_results(i - first, s, &report);
@@ -166,7 +185,8 @@ static int cmd_run(int argc, char **argv)
 	for (int i = first; i < argc; i++) {
 		struct scenario scn;
 		struct scn_report report;
-		int s = run_file(argv[i], create, executor, scheme, &tap, i == argc - 1, &scn, &report);
+		int s = run_file(argv[i], create, executor, &start, &tap, i == argc - 1, &scn,
+				 &report);
 
 		scn_report_free(&report);
 		scenario_free(&scn);
@@ -199,16 +219,38 @@ static bool same_answer(const struct scn_answer *sim, const struct scn_answer *k
  * differ. With --kernel-image the kernel side runs, all files in one boot,
  * under qemu first.
  */
+/*
+ * The simulator answers for the kernel it is compared with: the profile of
+ * that kernel's version when we model it (--profile overrides).
+ */
+static const char *profile_of_release(const char *release)
+{
+	static const char *const versions[] = { "6.18", "6.12", "6.1" };
+
+	for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
+		if (scn_release_is(release, versions[i]))
+			return versions[i];
+	fprintf(stderr, "mmsim: no profile for Linux %s: the simulator answers as 6.18\n", release);
+	return NULL;
+}
+
 static int cmd_diff(int argc, char **argv)
 {
 	struct qemu_file_result *guest = NULL;
+	struct sim_start start = { 0 };
 	const char *image = NULL;
-	bool bad = false;
+	char release[128] = "";
+	bool bad = false, profile_given = false;
 	int status = 0, first = 0;
 
 	for (; first < argc && argv[first][0] == '-'; first++) {
 		const char *v = image_option(argc, argv, &first, &bad);
 
+		if (!v && !bad && !strcmp(argv[first], "--profile") && first + 1 < argc) {
+			start.kernel = argv[++first];
+			profile_given = true;
+			continue;
+		}
 		if (!v) {
 			usage(stderr);
 			return 2;
@@ -227,8 +269,15 @@ static int cmd_diff(int argc, char **argv)
 			fprintf(stderr, "mmsim: out of memory\n");
 			return 2;
 		}
-		qemu_run_reports(image, argv, argc, guest);
+		qemu_run_reports(image, argv, argc, guest, release, sizeof(release));
+	} else {
+		struct utsname u;
+
+		if (!uname(&u))
+			snprintf(release, sizeof(release), "%s", u.release);
 	}
+	if (!profile_given && release[0])
+		start.kernel = profile_of_release(release);
 	for (int i = 0; i < argc; i++) {
 		struct tap quiet = { .out = stdout, .json = true };
 		struct scenario s1, s2;
@@ -242,14 +291,15 @@ static int cmd_diff(int argc, char **argv)
 			quiet.out = devnull;
 			quiet.json = false;
 		}
-		a = run_file(argv[i], sim_executor_create, "simulator", NULL, &quiet, true, &s1, &sim);
+		a = run_file(argv[i], sim_executor_create, "simulator", &start, &quiet, true, &s1, &sim);
 		if (guest) {
 			memset(&s2, 0, sizeof(s2));
 			b = guest[i].status;
 			kern = guest[i].report;
 			memset(&guest[i].report, 0, sizeof(guest[i].report));
 		} else {
-			b = run_file(argv[i], kernel_executor_create, "kernel", NULL, &quiet, true, &s2, &kern);
+			b = run_file(argv[i], kernel_executor_create, "kernel", &start, &quiet, true, &s2,
+				     &kern);
 		}
 		if (devnull)
 			fclose(devnull);
@@ -273,12 +323,22 @@ static int cmd_diff(int argc, char **argv)
 				printf("%s:%d: %s: simulator %s, kernel %s\n", s1.name, x->cmd->line,
 				       x->cmd->text, vx, vy);
 			}
+			if (!sim.lacks[0] != !kern.lacks[0]) {
+				printf("%s: only the %s stopped: %s\n", s1.name,
+				       sim.lacks[0] ? "simulator" : "kernel",
+				       sim.lacks[0] ? sim.lacks : kern.lacks);
+				differ++;
+			}
 			if (sim.nr != kern.nr) {
 				printf("%s: the simulator answered %d queries, the kernel %d\n", s1.name,
 				       sim.nr, kern.nr);
 				differ++;
 			}
-			printf("%s: %s (%d queries)\n", s1.name, differ ? "DIFFERS" : "agrees", sim.nr);
+			if (!differ && sim.lacks[0])
+				printf("%s: not on this version (%s)\n", s1.name, sim.lacks);
+			else
+				printf("%s: %s (%d queries)\n", s1.name, differ ? "DIFFERS" : "agrees",
+				       sim.nr);
 			if (differ && status < 1)
 				status = 1;
 		}

@@ -411,9 +411,22 @@ static void put_local(struct guest *g, const char *line, FILE *out)
 	}
 }
 
+/* A message line of the guest into buf, its file names made local. */
+static void put_message(struct guest *g, const char *msg, char *buf, size_t len)
+{
+	FILE *f = fmemopen(buf, len - 1, "w");
+
+	buf[len - 1] = '\0';
+	if (f) {
+		put_local(g, msg, f);
+		fclose(f);
+	}
+}
+
 static void result_line(struct guest *g, const char *line)
 {
 	size_t fl = strlen(QEMU_FILE), ql = strlen(QEMU_QUERY), bl = strlen(QEMU_BAIL);
+	size_t ll = strlen(QEMU_LACKS);
 	struct qemu_file_result *r = g->cur >= 0 ? &g->res[g->cur] : NULL;
 
 	if (!strncmp(line, QEMU_FILE " ", fl + 1)) {
@@ -443,13 +456,9 @@ static void result_line(struct guest *g, const char *line)
 		if (skip)
 			r->report.skipped++;
 	} else if (r && !strncmp(line, QEMU_BAIL " ", bl + 1)) {
-		FILE *f = fmemopen(r->report.bail, sizeof(r->report.bail) - 1, "w");
-
-		r->report.bail[sizeof(r->report.bail) - 1] = '\0';
-		if (f) {
-			put_local(g, line + bl + 1, f);
-			fclose(f);
-		}
+		put_message(g, line + bl + 1, r->report.bail, sizeof(r->report.bail));
+	} else if (r && !strncmp(line, QEMU_LACKS " ", ll + 1)) {
+		put_message(g, line + ll + 1, r->report.lacks, sizeof(r->report.lacks));
 	}
 }
 
@@ -760,7 +769,8 @@ int qemu_run_tap(const char *image, bool json, char **files, int nfiles)
 	return g.status;
 }
 
-void qemu_run_reports(const char *image, char **files, int nfiles, struct qemu_file_result *res)
+void qemu_run_reports(const char *image, char **files, int nfiles, struct qemu_file_result *res,
+		      char *release, size_t release_len)
 {
 	struct guest g = { .mode = GUEST_RESULTS, .files = files, .nfiles = nfiles, .res = res,
 			   .cur = -1 };
@@ -772,6 +782,7 @@ void qemu_run_reports(const char *image, char **files, int nfiles, struct qemu_f
 	}
 	/* A guest that cannot run leaves every file without a result: each gets err. */
 	boot(&g, image, "--results", err, sizeof(err));
+	snprintf(release, release_len, "%s", g.release);
 	for (int i = 0; i < nfiles; i++) {
 		if (res[i].status >= 0)
 			continue;

@@ -15,11 +15,12 @@
  * Between the guest and the host: `mmsim run --kernel --results FILE...`
  * prints, per file, a QEMU_FILE line "INDEX STATUS NR", then NR QEMU_QUERY
  * lines "LINE SKIP VALUE REASON", then a QEMU_BAIL line with the Bail out!
- * message if there was one. Every file runs, even after another bailed out.
+ * message if there was one, or a QEMU_LACKS line with what the kernel lacked. Every file runs, even after another bailed out.
  */
 #define QEMU_FILE	"@mmsim-file"
 #define QEMU_QUERY	"@mmsim-query"
 #define QEMU_BAIL	"@mmsim-bail"
+#define QEMU_LACKS	"@mmsim-lacks"
 
 /* One scenario's run in the guest: its exit status (0, 1, 2) and answers. */
 struct qemu_file_result {
@@ -37,9 +38,10 @@ int qemu_run_tap(const char *image, bool json, char **files, int nfiles);
 /*
  * Boots image once for every file and fills res[0..nfiles) with what each
  * run found (mmsim diff --kernel-image). When the guest cannot run, every
- * file gets status 2 and the reason as its Bail out! message.
+ * file gets status 2 and the reason as its Bail out! message. release gets
+ * the guest's uname release ("" if it did not boot).
  */
 void qemu_run_reports(const char *image, char **files, int nfiles,
-		      struct qemu_file_result *res);
+		      struct qemu_file_result *res, char *release, size_t release_len);
 
 #endif /* MMSIM_CLI_QEMU_H */

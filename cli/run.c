@@ -91,10 +91,35 @@ static void report_query(struct tap *tap, const struct scenario *scn,
 			c->text, got);
 }
 
+/*
+ * The version lacks what a command needs: the run stops there, and every
+ * query after it answers # SKIP with the reason, so a diff of two such runs
+ * agrees and a version's TAP says what it could not run.
+ */
+static int skip_rest(struct tap *tap, struct scn_report *r, const struct scenario *scn, int from,
+		     const char *why)
+{
+	snprintf(r->lacks, sizeof(r->lacks), "%s:%d: %s", scn->name, scn->cmds[from].line, why);
+	tap_comment(tap, r->lacks);
+	for (int i = from + 1; i < scn->nr_cmds; i++) {
+		const struct scn_command *c = &scn->cmds[i];
+		struct scn_result res = { .cmd = c, .ans.skip = true };
+
+		if (c->kind != CMD_EXPECT && c->kind != CMD_PROBE)
+			continue;
+		snprintf(res.ans.reason, sizeof(res.ans.reason), "%s", why);
+		report_query(tap, scn, c, &res, r);
+		if (add_result(r, &res))
+			return bail(tap, r, scn, c, "out of memory");
+	}
+	return 0;
+}
+
 int scenario_run(const struct scenario *scn, struct scn_executor *ex, struct tap *tap,
 		 struct scn_report *r)
 {
 	char err[512];
+	int ret;
 
 	memset(r, 0, sizeof(*r));
 	ex->comment = tap_comment;
@@ -112,7 +137,10 @@ int scenario_run(const struct scenario *scn, struct scn_executor *ex, struct tap
 				return bail(tap, r, scn, c, "out of memory");
 			continue;
 		}
-		if (ex->ops->run(ex, c, err, sizeof(err)))
+		ret = ex->ops->run(ex, c, err, sizeof(err));
+		if (ret == SCN_LACKS)
+			return skip_rest(tap, r, scn, i, err);
+		if (ret)
 			return bail(tap, r, scn, c, err);
 	}
 	return 0;
@@ -193,4 +221,12 @@ const char *scn_errno_name(int e)
 	const char *name = strerrorname_np(e);
 
 	return name ? name : "an unknown errno";
+}
+
+bool scn_release_is(const char *release, const char *version)
+{
+	size_t n = strlen(version);
+
+	/* "6.1" must not match "6.18.44": the version ends at a non-digit. */
+	return !strncmp(release, version, n) && !(release[n] >= '0' && release[n] <= '9');
 }

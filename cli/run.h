@@ -19,6 +19,7 @@ struct scn_report {
 	int nr, cap;
 	int passed, failed, skipped;
 	char bail[512];			/* "FILE:LINE: message" after a Bail out!, else empty */
+	char lacks[512];		/* "FILE:LINE: what the version lacks" when it stopped the run */
 };
 
 struct tap {
@@ -33,5 +34,8 @@ int scenario_run(const struct scenario *scn, struct scn_executor *ex, struct tap
 void scn_report_free(struct scn_report *report);
 void scn_report_json(FILE *out, const struct scenario *scn, const struct scn_report *r,
 		     const char *executor, bool last);
+
+/* Is a kernel release ("6.12.117+deb12-cloud-amd64") of that version ("6.12")? */
+bool scn_release_is(const char *release, const char *version);
 
 #endif /* MMSIM_CLI_RUN_H */

@@ -124,9 +124,19 @@ struct scn_answer {
 };
 
 struct scn_executor;
+/*
+ * What run() returns when the kernel (or the simulator's profile) lacks an
+ * interface the command needs: the scenario cannot run on that version, and
+ * its remaining queries answer # SKIP.
+ */
+#define SCN_LACKS 1
+
 struct scn_executor_ops {
 	const char *name;
-	/* Runs one command that is not a query; -1 with a message means Bail out!. */
+	/*
+	 * Runs one command that is not a query; -1 with a message means Bail out!,
+	 * SCN_LACKS with a message that the kernel version lacks the interface.
+	 */
 	int (*run)(struct scn_executor *ex, const struct scn_command *cmd, char *err, size_t errlen);
 	/* Answers one query; -1 with a message means Bail out!. */
 	int (*query)(struct scn_executor *ex, const struct scn_query_spec *q,
@@ -139,6 +149,7 @@ struct scn_executor {
 	const struct scn_executor_ops *ops;
 	const struct scenario *scn;
 	const char *scheme;		/* simulator: the mapcount scheme to start with, NULL for linux */
+	const char *kernel;		/* simulator: the Linux profile to start with, NULL for 6.18 */
 	uint64_t seed;			/* seed N (default 1) */
 	unsigned long unique_pages;	/* pages written with fill=unique so far */
 	void (*comment)(void *ctx, const char *line);	/* where show prints */

@@ -20,6 +20,7 @@ struct sim_exec {
 	struct mmsim *sim;
 	int pid[SCN_MAX_PROCS];		/* 0: no such process (yet, or any more) */
 	bool started;			/* a proc command has run */
+	bool scheme_chosen;		/* by a scheme command: kernel keeps it */
 };
 
 /* A library error as the kernel hacker reads it; EUCLEAN is the checker's. */
@@ -34,6 +35,11 @@ static int call_failed(struct sim_exec *se, const struct scn_command *c, int ret
 {
 	const char *why = mmsim_last_error(se->sim);
 
+	/* The profile's version lacks the interface, as the kernel executor finds it. */
+	if (ret == -EOPNOTSUPP) {
+		scn_fail(err, len, "%s: %s", c->text, why);
+		return SCN_LACKS;
+	}
 	return scn_fail(err, len, "%s failed: %s%s%s", c->text, errname(ret), why[0] ? ": " : "", why);
 }
 
@@ -49,6 +55,14 @@ static int proc_pid(struct sim_exec *se, const struct scenario *scn, int slot, c
 static int not_yet(char *err, size_t len, const char *what, int issue)
 {
 	return scn_fail(err, len, "%s is not available in the simulator yet (issue #%d)", what, issue);
+}
+
+/* A query the profile's version has no interface for answers # SKIP, as on that kernel. */
+static int lacks(struct sim_exec *se, struct scn_answer *ans)
+{
+	ans->skip = true;
+	snprintf(ans->reason, sizeof(ans->reason), "%s", mmsim_last_error(se->sim));
+	return 0;
 }
 
 static int prot_of(enum scn_prot p)
@@ -203,40 +217,65 @@ static void show_ksm(struct scn_executor *ex, struct mmsim *sim)
 }
 
 /*
- * "scheme NAME": a new instance with that folio mapcount scheme replaces the
- * current one. Nothing is mapped yet (no proc has run), so only the THP
- * switches and KSM tunables already set need carrying over.
+ * "kernel VERSION" and "scheme NAME": a new instance with that profile or
+ * mapcount scheme replaces the current one. Nothing is mapped yet (no proc
+ * has run), so only the THP switches and KSM tunables already set need
+ * carrying over; a tunable the new version lacks stays behind.
  */
-static int sim_set_scheme(struct sim_exec *se, const char *name, char *err, size_t len)
+static int sim_recreate(struct sim_exec *se, const struct mmsim_config *cfg, const char *what,
+			char *err, size_t len)
 {
 	static const char *const ksm_tunables[] = {
 		"pages_to_scan", "sleep_millisecs", "max_page_sharing",
 		"stable_node_chains_prune_millisecs", "use_zero_pages", "smart_scan",
 		"merge_across_nodes", "run",
 	};
-	struct mmsim_config cfg = se->sim->cfg;
 	struct mmsim *sim;
 	int ret;
 
-	cfg.scheme = name;
-	ret = mmsim_create(&cfg, &sim);
+	ret = mmsim_create(cfg, &sim);
 	if (ret)
-		return scn_fail(err, len, "scheme %s: %s", name, errname(ret));
-	sim->thp = se->sim->thp;
+		return scn_fail(err, len, "%s: %s", what, errname(ret));
 	/* Through sysfs names, so this never lags behind ksm.h. */
 	for (size_t i = 0; i < sizeof(ksm_tunables) / sizeof(ksm_tunables[0]) && !ret; i++) {
 		long v;
 
 		ret = mmsim_ksm_counter(se->sim, ksm_tunables[i], &v) ?:
 		      mmsim_ksm_set(sim, ksm_tunables[i], (unsigned long)v);
+		if (ret == -EOPNOTSUPP)
+			ret = 0;
 	}
 	if (ret) {
 		mmsim_destroy(sim);
-		return scn_fail(err, len, "scheme %s: KSM settings: %s", name, errname(ret));
+		return scn_fail(err, len, "%s: carrying the settings over: %s", what, errname(ret));
 	}
+	sim->thp = se->sim->thp;
 	mmsim_destroy(se->sim);
 	se->sim = sim;
 	return 0;
+}
+
+static int sim_set_scheme(struct sim_exec *se, const char *name, char *err, size_t len)
+{
+	struct mmsim_config cfg = se->sim->cfg;
+	char what[64];
+
+	cfg.scheme = name;
+	snprintf(what, sizeof(what), "scheme %s", name);
+	return sim_recreate(se, &cfg, what, err, len);
+}
+
+/* The profile takes its own scheme, unless the scenario chose one before. */
+static int sim_set_kernel(struct sim_exec *se, const char *version, char *err, size_t len)
+{
+	struct mmsim_config cfg = se->sim->cfg;
+	char what[64];
+
+	cfg.kernel = version;
+	if (!se->scheme_chosen)
+		cfg.scheme = NULL;
+	snprintf(what, sizeof(what), "kernel %s", version);
+	return sim_recreate(se, &cfg, what, err, len);
 }
 
 static int sim_run(struct scn_executor *ex, const struct scn_command *c, char *err, size_t len)
@@ -250,12 +289,11 @@ static int sim_run(struct scn_executor *ex, const struct scn_command *c, char *e
 	case CMD_KERNEL:
 		if (se->started)
 			return scn_fail(err, len, "kernel must come before the first proc");
-		if (strcmp(c->word, "6.18"))
-			return not_yet(err, len, "the Linux 6.12 and 6.1 profiles are", 7);
-		return 0;
+		return sim_set_kernel(se, c->word, err, len);
 	case CMD_SCHEME:
 		if (se->started)
 			return scn_fail(err, len, "scheme must come before the first proc");
+		se->scheme_chosen = true;
 		return sim_set_scheme(se, c->word, err, len);
 	case CMD_SEED:
 		ex->seed = c->n;
@@ -428,6 +466,8 @@ static int sim_query(struct scn_executor *ex, const struct scn_query_spec *q,
 		long counter;
 
 		ret = mmsim_ksm_counter(se->sim, q->name, &counter);
+		if (ret == -EOPNOTSUPP)
+			return lacks(se, ans);
 		if (ret)
 			return scn_fail(err, len, "ksm.%s: %s", q->name, errname(ret));
 		ans->value = counter;
@@ -440,10 +480,17 @@ static int sim_query(struct scn_executor *ex, const struct scn_query_spec *q,
 		long field = 0;
 
 		ret = mmsim_ksm_stat(se->sim, pid, q->name, &field);
+		if (ret == -EOPNOTSUPP)
+			return lacks(se, ans);
 		ans->value = field;
 		break;
 	}
 	case Q_SMAPS:
+		if (!strcmp(q->name, "KSM") && !se->sim->profile->ksm_profit) {
+			sim_error(se->sim, -EOPNOTSUPP, "Linux %s's smaps has no KSM field",
+				  se->sim->profile->version);
+			return lacks(se, ans);
+		}
 		ret = mmsim_smaps(se->sim, pid, SCN_WINDOW_START, SCN_WINDOW_END, &sm);
 		if (!ret && smaps_field(&sm, q->name, &ans->value))
 			return scn_fail(err, len, "unknown smaps field %s", q->name);
@@ -532,7 +579,7 @@ int sim_executor_create(struct scn_executor *ex, const struct scenario *scn, cha
 			size_t errlen)
 {
 	struct mmsim_config cfg = { .nr_frames = 1UL << 18, .verify_every_step = true,
-				    .scheme = ex->scheme };
+				    .scheme = ex->scheme, .kernel = ex->kernel };
 	struct sim_exec *se = calloc(1, sizeof(*se));
 	int ret;
 
@@ -542,14 +589,16 @@ int sim_executor_create(struct scn_executor *ex, const struct scenario *scn, cha
 	ret = mmsim_create(&cfg, &se->sim);
 	if (ret) {
 		free(se);
-		return scn_fail(err, errlen, "cannot create the simulator%s%s: %s",
+		return scn_fail(err, errlen, "cannot create the simulator%s%s%s%s: %s",
 				ex->scheme ? " with scheme " : "", ex->scheme ? ex->scheme : "",
+				ex->kernel ? " for Linux " : "", ex->kernel ? ex->kernel : "",
 				errname(ret));
 	}
 	/* At scenario start every THP size and the top level are never. */
 	mmsim_set_thp(se->sim, 0, MMSIM_THP_NEVER);
 	for (unsigned long size = 16UL << 10; size <= (2UL << 20); size <<= 1)
 		mmsim_set_thp(se->sim, size, MMSIM_THP_NEVER);
+	se->scheme_chosen = ex->scheme != NULL;
 	ex->ops = &sim_ops;
 	ex->priv = se;
 	return 0;
