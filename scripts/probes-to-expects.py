@@ -5,7 +5,7 @@ The way conformance scenarios are written: state each query as `probe`, run
 this (as root) to ask the kernel, read the result and think about whether
 each value makes sense, then commit it. Usage:
 
-    scripts/probes-to-expects.py [--mmsim build/cli/mmsim] FILE.mms...
+    scripts/probes-to-expects.py [--mmsim build/cli/mmsim] [--kernel-image VMLINUZ] FILE.mms...
 
 Rewrites each FILE in place; a probe the kernel skipped stays a probe.
 """
@@ -15,8 +15,9 @@ import subprocess
 import sys
 
 
-def kernel_values(mmsim, path):
-    out = subprocess.run([mmsim, "run", "--kernel", "--json", path],
+def kernel_values(mmsim, path, image=None):
+    where = ["--kernel-image", image] if image else ["--kernel"]
+    out = subprocess.run([mmsim, "run", *where, "--json", path],
                          capture_output=True, text=True)
     if out.returncode == 2:
         sys.exit(f"{path}: the kernel run bailed out:\n{out.stdout}{out.stderr}")
@@ -28,10 +29,12 @@ def kernel_values(mmsim, path):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mmsim", default="build/cli/mmsim")
+    ap.add_argument("--kernel-image", help="ask this Linux under qemu (an older version's "
+                    "scenario) instead of the live kernel")
     ap.add_argument("files", nargs="+")
     args = ap.parse_args()
     for path in args.files:
-        values = kernel_values(args.mmsim, path)
+        values = kernel_values(args.mmsim, path, args.kernel_image)
         lines = open(path).read().split("\n")
         for n, value in values.items():
             text = lines[n - 1]
