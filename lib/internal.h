@@ -26,6 +26,16 @@ bool access_permitted(const struct vm_area_struct *vma, bool write);
 struct page *follow_page(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 			 bool *pmd_mapped);
 
+/*
+ * gup_can_follow_protnone() said no to 6.1's follow_page() here: every entry
+ * of a PROT_NONE VMA is protnone (KSM and smaps of 6.1 then see no page).
+ */
+static inline bool follow_page_refuses_protnone(const struct mmsim *sim,
+						const struct vm_area_struct *vma)
+{
+	return sim->profile->gup_protnone_fails && !(vma->vm_flags & VM_ACCESS_FLAGS);
+}
+
 int __folio_pte_batch(struct mmsim *sim, struct folio *folio, const pte_t *pte, int max_nr);
 
 /*

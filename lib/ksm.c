@@ -209,6 +209,9 @@ void ksm_might_unmap_zero_page(struct mmsim *sim, struct mm_struct *mm, uint64_t
  */
 static int break_ksm(struct mmsim *sim, struct vm_area_struct *vma, unsigned long addr)
 {
+	/* 6.1 looks with follow_page(), which sees nothing at a PROT_NONE entry. */
+	if (follow_page_refuses_protnone(sim, vma))
+		return 0;
 	for (;;) {
 		pmd_t *pmd = pmd_lookup(sim, vma->vm_mm, addr);
 		bool ksm_page = false;
@@ -219,8 +222,9 @@ static int break_ksm(struct mmsim *sim, struct vm_area_struct *vma, unsigned lon
 			return 0;	/* a PMD maps a large folio: never KSM */
 		pte = *pte_offset(sim, pmd, addr);
 		if (pte_present(pte)) {
+			/* Before 6.6 a KSM zero page is just the zero page: left alone. */
 			if (pte_special(pte))
-				ksm_page = is_ksm_zero_pte(pte);
+				ksm_page = is_ksm_zero_pte(pte) && sim->profile->ksm_zero_pages;
 			else
 				ksm_page = folio_test_ksm(page_folio(pfn_to_page(sim, pte_pfn(pte))));
 		}
@@ -285,7 +289,7 @@ static struct page *get_mergeable_page(struct mmsim *sim, struct ksm_rmap_item *
 	struct page *page;
 	bool pmd_mapped;
 
-	if (!vma)
+	if (!vma || follow_page_refuses_protnone(sim, vma))
 		return NULL;
 	page = follow_page(sim, rmap_item->mm, addr, &pmd_mapped);
 	if (!page)
@@ -1118,6 +1122,17 @@ static void merge_with_unstable_tree(struct mmsim *sim, struct page *page,
 		split_folio_refs(sim, page_folio(page), page, 1);
 }
 
+/* The page's checksum differs from the last pass's (which it replaces). */
+static bool page_changed(struct ksm_rmap_item *rmap_item, const struct page *page)
+{
+	unsigned int checksum = calc_checksum(page);
+
+	if (rmap_item->oldchecksum == checksum)
+		return false;
+	rmap_item->oldchecksum = checksum;
+	return true;
+}
+
 /*
  * cmp_and_merge_page(): one visit of one page (the caller holds a reference
  * on its folio). See the comment at the top of this file.
@@ -1128,21 +1143,16 @@ static void cmp_and_merge_page(struct mmsim *sim, struct page *page,
 	struct folio *folio = page_folio(page), *kfolio;
 	struct ksm_stable_node *stable_node = folio_stable_node(folio);
 	bool in_node = (rmap_item->address & STABLE_FLAG) && rmap_item->head == stable_node;
-	unsigned int checksum;
+	bool checksum_first = sim->profile->ksm_checksum_first;
 
 	if (stable_node) {
 		if (in_node)
 			return;
 		/* A forked KSM page joins its node, even past max_page_sharing. */
-	} else {
+	} else if (checksum_first) {
 		remove_rmap_item_from_tree(sim, rmap_item);
 		/* A page that changed since the last pass is not worth a search. */
-		checksum = calc_checksum(page);
-		if (rmap_item->oldchecksum != checksum) {
-			rmap_item->oldchecksum = checksum;
-			return;
-		}
-		if (!try_to_merge_with_zero_page(sim, rmap_item, page))
+		if (page_changed(rmap_item, page) || !try_to_merge_with_zero_page(sim, rmap_item, page))
 			return;
 	}
 	kfolio = stable_tree_search(sim, page);
@@ -1157,6 +1167,10 @@ static void cmp_and_merge_page(struct mmsim *sim, struct page *page,
 		folio_put(sim, kfolio);
 		return;
 	}
+	/* Before 6.11 every page searched the stable tree first, changed or not. */
+	if (!checksum_first &&
+	    (page_changed(rmap_item, page) || !try_to_merge_with_zero_page(sim, rmap_item, page)))
+		return;
 	merge_with_unstable_tree(sim, page, rmap_item);
 }
 
@@ -1535,6 +1549,13 @@ int ksm_fork(struct mmsim *sim, struct mm_struct *mm, struct mm_struct *oldmm)
 	 * The child starts with no items and no merging pages; its inherited
 	 * KSM zero pages are counted as copy_pte_range() copies them.
 	 */
+	if (sim->profile->fork_copies_ksm_counters) {
+		/* dup_mm()'s copy of the mm struct, which that ksm_fork() left as it was. */
+		mm->ksm_rmap_items_inherited = oldmm->ksm_rmap_items +
+					       oldmm->ksm_rmap_items_inherited;
+		mm->ksm_merging_pages_inherited = oldmm->ksm_merging_pages +
+						  oldmm->ksm_merging_pages_inherited;
+	}
 	if (oldmm->flags & MMF_VM_MERGEABLE)
 		__ksm_enter(sim, mm);	/* best effort, as in Linux */
 	return 0;

@@ -202,9 +202,10 @@ int ksm_read_stat(struct mmsim *sim, struct mm_struct *mm, const char *name, lon
 		      mm->ksm_rmap_items * (long)sizeof(struct ksm_rmap_item);
 	const struct kernel_profile *p = sim->profile;
 	const struct ksm_file fields[] = {
-		{ "ksm_rmap_items", mm->ksm_rmap_items, true },
+		{ "ksm_rmap_items", mm->ksm_rmap_items + mm->ksm_rmap_items_inherited, true },
 		{ "ksm_zero_pages", mm->ksm_zero_pages, p->ksm_zero_pages },
-		{ "ksm_merging_pages", mm->ksm_merging_pages, p->ksm_profit },
+		{ "ksm_merging_pages", mm->ksm_merging_pages + mm->ksm_merging_pages_inherited,
+		  p->ksm_profit },
 		{ "ksm_process_profit", profit, p->ksm_profit },
 		{ "ksm_merge_any", !!(mm->flags & MMF_VM_MERGE_ANY), p->ksm_stat_merge_flags },
 		{ "ksm_mergeable", ksm_process_mergeable(mm), p->ksm_stat_merge_flags },

@@ -227,6 +227,8 @@ struct mm_struct {
 	long ksm_merging_pages;		/* this mm's rmap_items in the stable tree */
 	long ksm_rmap_items;		/* this mm's rmap_items */
 	long ksm_zero_pages;		/* KSM-placed zero-page PTEs of this mm */
+	/* What ksm_stat adds on a kernel whose fork copied the parent's counters. */
+	long ksm_rmap_items_inherited, ksm_merging_pages_inherited;
 	UT_hash_handle hh;		/* in sim->mms, by pid (not once exited) */
 };
 

@@ -10,6 +10,7 @@
 #include "proc.h"
 
 #include "huge_memory.h"
+#include "internal.h"
 #include "page_alloc.h"
 #include "vma.h"
 
@@ -181,8 +182,9 @@ static void smaps_vma(struct mmsim *sim, struct vm_area_struct *vma, struct smap
 		pmd_t *pmd = pmd_lookup(sim, vma->vm_mm, addr);
 		unsigned long next = MIN((addr & PMD_MASK) + PMD_SIZE, vma->vm_end);
 
+		/* 6.1 finds a PMD's page with follow_trans_huge_pmd(). */
 		if (pmd && pmd_leaf(*pmd)) {
-			if (!is_huge_zero_pmd(sim, *pmd)) {
+			if (!is_huge_zero_pmd(sim, *pmd) && !follow_page_refuses_protnone(sim, vma)) {
 				smaps_account(sim, acc, pfn_to_page(sim, pte_pfn(*pmd)), HPAGE_PMD_NR,
 					      pte_dirty(*pmd));
 				acc->anon_huge += PMD_SIZE;

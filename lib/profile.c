@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The three Linux versions mmsim answers for: 6.18 (this machine, the
- * default), 6.12 and 6.1 (Debian's kernels, checked under qemu with
- * `mmsim diff --kernel-image`). Only what a diff showed to differ is a switch.
+ * default), 6.12 and 6.1 as Debian ships them (6.12.117, 6.1.192, with
+ * their stable backports), checked under qemu with `mmsim diff
+ * --kernel-image`. Only what a diff showed to differ is a switch.
  */
 #include "profile.h"
 
@@ -17,6 +18,7 @@ static const struct kernel_profile profiles[] = {
 		.large_folio_reuse = true,
 		.split_remaps_zero = true,
 		.prctl_memory_merge = true,
+		.ksm_checksum_first = true,
 		.ksm_smart_scan = true,
 		.ksm_zero_pages = true,
 		.ksm_profit = true,
@@ -30,6 +32,7 @@ static const struct kernel_profile profiles[] = {
 		.pagemap_pmd_per_page = true,
 		.kpf_ksm_on_anon = true,
 		.prctl_memory_merge = true,
+		.ksm_checksum_first = true,
 		.ksm_smart_scan = true,
 		.ksm_zero_pages = true,
 		.ksm_profit = true,
@@ -37,7 +40,8 @@ static const struct kernel_profile profiles[] = {
 	{
 		.version = "6.1",
 		.scheme = "legacy",
-		.fork_copies_ksm_rmap_items = true,
+		.gup_protnone_fails = true,
+		.fork_copies_ksm_counters = true,
 	},
 };
 

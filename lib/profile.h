@@ -16,22 +16,31 @@ struct kernel_profile {
 
 	/* THP */
 	bool mthp;			/* per-size hugepages-<size>kB controls (6.8+) */
-	bool huge_zero_wp_thp;		/* a write to the huge zero PMD gets a THP (6.13+) */
+	bool huge_zero_wp_thp;		/* a write to the huge zero PMD gets a THP (after 6.12) */
 	bool large_folio_reuse;		/* do_wp_page() reuses a large folio one mm owns (6.15+) */
-	bool split_remaps_zero;		/* an anon THP split maps all-zero subpages to the zero page (6.12+) */
+	bool split_remaps_zero;		/* an anon THP split maps all-zero subpages to the
+					   shared zero page (6.12+, b1f202060afe) */
 
 	/* /proc */
 	bool pagemap_pmd_per_page;	/* pagemap asks each page of a PMD mapping (6.10-6.14) */
-	bool kpf_ksm_on_anon;		/* kpageflags sets KSM for every anon page (6.10-6.14 bug) */
+	bool kpf_ksm_on_anon;		/* kpageflags' KSM bit on every anon page (6.10 until
+					   81401cebfc15, not in Debian's 6.12.117) */
+	bool gup_protnone_fails;	/* follow_page() refuses PROT_NONE entries: KSM's
+					   get_mergeable_page() and break_ksm(), smaps' PMDs
+					   (6.1 only: 474098edac26, fixed in 6.5) */
 
 	/* KSM */
 	bool prctl_memory_merge;	/* PR_SET_MEMORY_MERGE (6.4+) */
+	bool ksm_checksum_first;	/* cmp_and_merge_page() tests the checksum before the
+					   stable-tree search (6.11+, d58a361b0350) */
 	bool ksm_smart_scan;		/* smart_scan: skip pages that never merge (6.7+) */
-	bool ksm_zero_pages;		/* KSM zero pages counted and unmerged (6.10+) */
+	bool ksm_zero_pages;		/* KSM zero pages counted and unshared (6.6+) */
 	bool ksm_profit;		/* general_profit, pages_scanned, ksm_stat's ksm_merging_pages
 					   and ksm_process_profit, smaps' KSM (all after 6.1) */
 	bool ksm_stat_merge_flags;	/* ksm_stat's ksm_merge_any and ksm_mergeable (6.13+) */
-	bool fork_copies_ksm_rmap_items;/* dup_mm() leaves the parent's ksm_rmap_items (< 6.2) */
+	bool fork_copies_ksm_counters;	/* the child starts with the parent's ksm_rmap_items and
+					   ksm_merging_pages (until 4d6fc29f3634, which 6.12.117
+					   has and 6.1 has not) */
 };
 
 /* The profile of version ("6.18" when NULL), or NULL for a version we do not model. */
