@@ -228,6 +228,11 @@ static int finish(struct mmsim *sim, int err)
 			return sim_error((sim), -ESRCH, "no process %d", (pid));	\
 	} while (0)
 
+const char *mmsim_kernel(const struct mmsim *sim)
+{
+	return sim->profile->version;
+}
+
 int mmsim_set_thp(struct mmsim *sim, unsigned long size, enum mmsim_thp_mode mode)
 {
 	unsigned int order;

@@ -623,6 +623,16 @@ static void do_read_op(struct world *w, struct proc *p)
 		      p->shadow[addr - BASE + i]);
 }
 
+/* Sizes other than 2M fail, as the kernel lacks them, on a profile before 6.8. */
+static void set_thp(struct mmsim *sim, unsigned long size, enum mmsim_thp_mode mode)
+{
+	int ret = mmsim_set_thp(sim, size, mode);
+
+	if (ret == -EOPNOTSUPP && size && size != SZ_2M)
+		return;
+	assert_int_equal(ret, 0);
+}
+
 static void do_thp_op(struct world *w)
 {
 	static const unsigned long sizes[] = { 0, SZ_16K, SZ_64K, SZ_2M };
@@ -630,7 +640,7 @@ static void do_thp_op(struct world *w)
 	enum mmsim_thp_mode mode = (enum mmsim_thp_mode)rnd(&w->rng, size ? 4 : 3);
 
 	TRACE(w, "set_thp(%#lx, %d)", size, mode);
-	assert_int_equal(mmsim_set_thp(w->sim, size, mode), 0);
+	set_thp(w->sim, size, mode);
 	if (rnd(&w->rng, 8) == 0) {
 		bool on = rnd(&w->rng, 2);
 
@@ -696,7 +706,7 @@ static void run_seed(unsigned long seed, int nops, unsigned long nr_frames, bool
 	if (seed % 3 == 0)
 		assert_int_equal(mmsim_set_thp(w->sim, 0, MMSIM_THP_ALWAYS), 0);
 	if (seed % 4 == 1)
-		assert_int_equal(mmsim_set_thp(w->sim, SZ_64K, MMSIM_THP_ALWAYS), 0);
+		set_thp(w->sim, SZ_64K, MMSIM_THP_ALWAYS);
 
 	for (w->step = 0; w->step < nops && !w->desync; w->step++) {
 		int idx = (int)rnd(&w->rng, (unsigned long)w->nprocs);
@@ -809,7 +819,10 @@ static void test_verify_five_mms(void **state)
 	(void)state;
 	sim = test_sim(0);
 	p1 = new_proc(sim);
-	OK(sim, mmsim_set_thp(sim, SZ_16K, MMSIM_THP_ALWAYS));
+	if (mmsim_set_thp(sim, SZ_16K, MMSIM_THP_ALWAYS) == -EOPNOTSUPP) {
+		mmsim_destroy(sim);
+		skip();		/* a profile before 6.8: no 16K folios */
+	}
 	OK(sim, mmsim_mmap(sim, p1, BASE, SZ_16K, RW));
 	OK(sim, mmsim_fill(sim, p1, BASE, SZ_16K, 1));	/* one 16K folio, mm 1 in slot 0 */
 	for (int i = 0; i < 4; i++)

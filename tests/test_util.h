@@ -34,12 +34,14 @@
 
 /*
  * An instance with the checker on after every step. MMSIM_TEST_SCHEME picks
- * the folio mapcount scheme (ctest runs the property test under each).
+ * the folio mapcount scheme and MMSIM_TEST_KERNEL the Linux profile (ctest
+ * runs the property test under each).
  */
 static inline struct mmsim *test_sim(unsigned long nr_frames)
 {
 	struct mmsim_config cfg = { .nr_frames = nr_frames, .verify_every_step = true,
-				    .scheme = getenv("MMSIM_TEST_SCHEME") };
+				    .scheme = getenv("MMSIM_TEST_SCHEME"),
+				    .kernel = getenv("MMSIM_TEST_KERNEL") };
 	struct mmsim *sim;
 
 	assert_int_equal(mmsim_create(&cfg, &sim), 0);

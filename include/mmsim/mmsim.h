@@ -189,6 +189,8 @@ MMSIM_API int mmsim_deferred_split_scan(struct mmsim *sim, unsigned long *nr_spl
 
 /* The folio mapcount scheme in use ("linux", ...). */
 MMSIM_API const char *mmsim_scheme(const struct mmsim *sim);
+/* The Linux version the instance behaves as ("6.18", "6.12", "6.1"). */
+MMSIM_API const char *mmsim_kernel(const struct mmsim *sim);
 
 /*
  * How well the scheme's answers match the page tables right now, added to
