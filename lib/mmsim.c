@@ -603,3 +603,45 @@ int mmsim_prctl_set_memory_merge(struct mmsim *sim, int pid, bool on)
 	err = on ? ksm_enable_merge_any(sim, mm) : ksm_disable_merge_any(sim, mm);
 	return finish(sim, err);
 }
+
+/* What mmsim_rmap_walk() looks for and counts. */
+struct rmap_look {
+	const struct mm_struct *mm;
+	unsigned long addr;
+	struct mmsim_rmap_walk *out;
+};
+
+static bool rmap_look_one(struct mmsim *sim, struct folio *folio, const struct rmap_hit *hit,
+			  void *arg)
+{
+	struct rmap_look *look = arg;
+	unsigned long start = hit->pte ? look->addr & PAGE_MASK : look->addr & PMD_MASK;
+
+	(void)sim;
+	(void)folio;
+	look->out->mappings++;
+	look->out->reaches |= hit->vma->vm_mm == look->mm && hit->address == start;
+	return true;
+}
+
+int mmsim_rmap_walk(struct mmsim *sim, int pid, unsigned long addr, struct mmsim_rmap_walk *out)
+{
+	struct ksm_rmap_walk_cost before = sim->ksm.rmap_walk_cost;
+	struct rmap_look look = { .addr = addr, .out = out };
+	struct mm_struct *mm;
+	struct page *page;
+	bool pmd_mapped;
+
+	GET_MM(sim, pid, mm);
+	if (!out)
+		return -EINVAL;
+	*out = (struct mmsim_rmap_walk){ 0 };
+	look.mm = mm;
+	page = follow_page(sim, mm, addr & PAGE_MASK, &pmd_mapped);
+	if (!page || folio_is_zero(page_folio(page)))
+		return 0;
+	rmap_walk(sim, page_folio(page), rmap_look_one, &look);
+	out->vmas = sim->ksm.rmap_walk_cost.vmas - before.vmas;
+	out->nodes = sim->ksm.rmap_walk_cost.nodes - before.nodes;
+	return 0;
+}
