@@ -251,7 +251,7 @@ static int check_item_range(struct mmsim *sim, struct ksm_rmap_item *rmap_item,
 			   rmap_item->mm->pid, addr, pgoff, rmap_item->pgoff);
 	if (sim->ksm.rmap_walk == MMSIM_KSM_RMAP_WALK_REMAPPED &&
 	    !(rmap_item->address & REMAPPED_FLAG) && pgoff != addr >> PAGE_SHIFT)
-		return BAD(sim, "pid %d at %#lx: page offset %#lx, but the item is not marked remapped",
+		return BAD(sim, "pid %d at %#lx: page offset %#lx, the item is not marked remapped",
 			   rmap_item->mm->pid, addr, pgoff);
 	return 0;
 }
