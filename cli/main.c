@@ -26,7 +26,11 @@ static void usage(FILE *out)
 		"  --scheme NAME on the simulator, start with that folio mapcount scheme\n"
 		"                (linux, legacy, large, nopagemapcount, tuples, fullpartial)\n"
 		"  --json        print results and every queried value as JSON\n"
-		"  diff          run on both and list every query whose values differ\n");
+		"  diff          run on both and list every query whose values differ\n"
+		"\n"
+		"Scenario language: ../shared/spec/scenario-language.md. Simulator-only\n"
+		"additions (README.md): ksm rmap_walk=full|address|pgoff|remapped,\n"
+		"rmap.reaches P ADDR, rmap.mappings P ADDR.\n");
 }
 
 /* "--kernel-image X" or "--kernel-image=X": its value, advancing *i; NULL if not it. */

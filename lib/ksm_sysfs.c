@@ -84,9 +84,10 @@ static int set_rmap_walk(struct mmsim *sim, unsigned long value)
 	if (sim->ksm.rmap_walk == value)
 		return 0;
 	err = stable_tree_busy(sim);
-	if (!err)
-		sim->ksm.rmap_walk = (enum mmsim_ksm_rmap_walk)value;
-	return err;
+	if (err)
+		return sim_error(sim, err, "ksm: rmap_walk changes only while no KSM page exists");
+	sim->ksm.rmap_walk = (enum mmsim_ksm_rmap_walk)value;
+	return 0;
 }
 
 /* kstrtouint() and kstrtobool() of the plain knobs. */
