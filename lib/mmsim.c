@@ -648,7 +648,8 @@ int mmsim_rmap_walk(struct mmsim *sim, int pid, unsigned long addr, struct mmsim
 	err = rmap_collect(sim, page_folio(page), &h);
 	if (err)
 		return sim_error(sim, err, "rmap_walk: no memory for the mappings found");
-	qsort(h.hits, h.nr, sizeof(*h.hits), cmp_hit_entry);
+	if (h.nr)
+		qsort(h.hits, h.nr, sizeof(*h.hits), cmp_hit_entry);
 	for (size_t i = 0; i < h.nr; i++) {
 		out->mappings += !i || hit_entry(&h.hits[i]) != hit_entry(&h.hits[i - 1]);
 		out->reaches |= hit_maps(&h.hits[i], mm, addr);

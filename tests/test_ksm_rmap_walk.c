@@ -172,6 +172,29 @@ static void test_mremap_back(void **state)
 	}
 }
 
+/* A walk may reach nothing at all: a lone moved process under address; nothing mapped. */
+static void test_walk_reaching_nothing(void **state)
+{
+	struct mmsim *sim = variant_sim(MMSIM_KSM_RMAP_WALK_ADDRESS);
+	struct mmsim_rmap_walk w;
+	int p = two_page_proc(sim, BASE);
+
+	(void)state;
+	OK(sim, mmsim_mremap(sim, p, BASE, 2 * PAGE, BASE + FAR));
+	OK(sim, mmsim_ksm_scan(sim, 2));
+	assert_true(kpageflag_at(sim, p, BASE + FAR, MMSIM_KPF_KSM));
+	w = walk_at(sim, p, BASE + FAR);
+	assert_int_equal(w.mappings, 0);
+	assert_false(w.reaches);
+	assert_int_equal(w.vmas, 0);
+	assert_true(w.nodes > 0);	/* the search looked, and found no VMA there */
+	w = walk_at(sim, p, BASE);
+	assert_int_equal(w.mappings + w.nodes + w.vmas + w.reaches, 0);
+	assert_int_equal(mmsim_rmap_walk(sim, p, BASE, NULL), -EINVAL);
+	assert_int_equal(mmsim_rmap_walk(sim, p + 100, BASE, &w), -ESRCH);
+	mmsim_destroy(sim);
+}
+
 /* The remapped bit is set exactly on the items of the moved VMA. */
 static void test_remapped_bit(void **state)
 {
@@ -415,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_try_to_unmap_after_mremap),
 		cmocka_unit_test(test_fork_after_mremap),
 		cmocka_unit_test(test_mremap_back),
+		cmocka_unit_test(test_walk_reaching_nothing),
 		cmocka_unit_test(test_remapped_bit),
 		cmocka_unit_test(test_switch_only_while_unmerged),
 		cmocka_unit_test(test_pgoff_union_costs_a_pass),
