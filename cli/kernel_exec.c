@@ -960,6 +960,7 @@ static int kernel_run(struct scn_executor *ex, const struct scn_command *c, char
 		return proc_exit(ex, c, err, len);
 	case CMD_SCHEME:
 	case CMD_KSM_SKIP:
+	case CMD_KSM_RMAP_WALK:
 	case CMD_SHOW:
 		snprintf(line, sizeof(line), "skipped on the kernel: %s", c->text);
 		ex->comment(ex->comment_ctx, line);

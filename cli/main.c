@@ -32,7 +32,11 @@ static void usage(FILE *out)
 		"                6.12 or 6.1 (docs/kernel-versions.md); diff picks the\n"
 		"                kernel's own version when it is one of these\n"
 		"  --json        print results and every queried value as JSON\n"
-		"  diff          run on both and list every query whose values differ\n");
+		"  diff          run on both and list every query whose values differ\n"
+		"\n"
+		"Scenario language: ../shared/spec/scenario-language.md. Simulator-only\n"
+		"additions (README.md): ksm rmap_walk=full|address|pgoff|remapped,\n"
+		"rmap.reaches P ADDR, rmap.mappings P ADDR.\n");
 }
 
 /* "--kernel-image X" or "--kernel-image=X": its value, advancing *i; NULL if not it. */

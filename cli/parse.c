@@ -201,6 +201,7 @@ static const char *const query_names[] = {
 	[Q_FOLIO_MAPCOUNT] = "folio.mapcount", [Q_FOLIO_MAYBE_SHARED] = "folio.maybe_shared",
 	[Q_FOLIO_PARTIALLY_MAPPED] = "folio.partially_mapped",
 	[Q_TRUTH_MAPCOUNT] = "truth.mapcount", [Q_TRUTH_SHARED] = "truth.shared",
+	[Q_RMAP_REACHES] = "rmap.reaches", [Q_RMAP_MAPPINGS] = "rmap.mappings",
 };
 
 const char *scn_query_name(enum scn_query kind)
@@ -229,7 +230,7 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 
 	if (i >= l->nr)
 		return perr(l, "%s: missing query (ksm.NAME, ksm_stat, smaps, kpagecount, kpageflags, "
-			    "present, exclusive, same_frame, folio_order, byte, folio.*, truth.*)",
+			    "present, exclusive, same_frame, folio_order, byte, folio.*, truth.*, rmap.*)",
 			    l->tok[0]);
 	w = l->tok[i];
 	memset(q, 0, sizeof(*q));
@@ -252,7 +253,8 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 	q->kind = (enum scn_query)k;
 	q->sim_only = k >= Q_FOLIO_MAPCOUNT;
 	q->yesno = k == Q_KPAGEFLAGS || k == Q_PRESENT || k == Q_EXCLUSIVE || k == Q_SAME_FRAME ||
-		   k == Q_FOLIO_MAYBE_SHARED || k == Q_FOLIO_PARTIALLY_MAPPED || k == Q_TRUTH_SHARED;
+		   k == Q_FOLIO_MAYBE_SHARED || k == Q_FOLIO_PARTIALLY_MAPPED || k == Q_TRUTH_SHARED ||
+		   k == Q_RMAP_REACHES;
 	if (get_proc(l, i + 1, &q->proc[0]))
 		return -1;
 	switch (q->kind) {
@@ -361,6 +363,21 @@ static int parse_fill(struct line *l, int i, struct scn_fill_spec *f)
 	return 0;
 }
 
+/* "ksm rmap_walk=VARIANT" (seed 003, simulator only): c->n is the variant's number. */
+static int parse_ksm_rmap_walk(struct line *l, struct scn_command *c)
+{
+	/* In the order of enum mmsim_ksm_rmap_walk. */
+	static const char *const variants[] = { "full", "address", "pgoff", "remapped" };
+	int v = lookup(l->tok[1] + 10, variants, ARRAY_SIZE(variants));
+
+	c->kind = CMD_KSM_RMAP_WALK;
+	if (v < 0)
+		return perr(l, "ksm: rmap_walk= takes full, address, pgoff or remapped, got '%s'",
+			    l->tok[1] + 10);
+	c->n = (unsigned long)v;
+	return expect_tokens(l, 2, 2, "nothing after 'rmap_walk=VARIANT'");
+}
+
 static int parse_ksm(struct line *l, struct scn_command *c)
 {
 	if (l->nr >= 2 && !strcmp(l->tok[1], "scan")) {
@@ -383,15 +400,20 @@ static int parse_ksm(struct line *l, struct scn_command *c)
 		snprintf(c->word, sizeof(c->word), "%s", l->tok[1] + 5);
 		return 0;
 	}
+	if (l->nr >= 2 && !strncmp(l->tok[1], "rmap_walk=", 10))
+		return parse_ksm_rmap_walk(l, c);
 	c->kind = CMD_KSM_SET;
 	if (l->nr < 2)
-		return perr(l, "ksm takes 'scan [N]', 'unmerge', 'skip=POLICY' or KEY=VALUE ...");
+		return perr(l, "ksm takes 'scan [N]', 'unmerge', 'skip=POLICY', 'rmap_walk=VARIANT' "
+			    "or KEY=VALUE ...");
 	for (int i = 1; i < l->nr; i++) {
 		char *eq = strchr(l->tok[i], '=');
 		long long v;
 
 		if (!eq)
 			return perr(l, "ksm: expected KEY=VALUE, got '%s'", l->tok[i]);
+		if (!strncmp(l->tok[i], "rmap_walk=", 10))
+			return perr(l, "ksm: rmap_walk= is simulator-only and goes on a line of its own");
 		*eq = '\0';
 		if (lookup(l->tok[i], ksm_tunables, ARRAY_SIZE(ksm_tunables)) < 0)
 			return perr(l, "ksm: unknown tunable '%s' (pages_to_scan, max_page_sharing, "

@@ -23,7 +23,7 @@ enum scn_cmd {
 	CMD_WRITE, CMD_POKE, CMD_READ, CMD_KSM_SCAN, CMD_KSM_UNMERGE,
 	CMD_EXPECT, CMD_PROBE,
 	/* simulator only */
-	CMD_SCHEME, CMD_KSM_SKIP, CMD_SHOW,
+	CMD_SCHEME, CMD_KSM_SKIP, CMD_SHOW, CMD_KSM_RMAP_WALK,
 };
 
 enum scn_query {
@@ -31,7 +31,7 @@ enum scn_query {
 	Q_SAME_FRAME, Q_FOLIO_ORDER, Q_BYTE,
 	/* simulator only */
 	Q_FOLIO_MAPCOUNT, Q_FOLIO_MAYBE_SHARED, Q_FOLIO_PARTIALLY_MAPPED,
-	Q_TRUTH_MAPCOUNT, Q_TRUTH_SHARED,
+	Q_TRUTH_MAPCOUNT, Q_TRUTH_SHARED, Q_RMAP_REACHES, Q_RMAP_MAPPINGS,
 };
 
 enum scn_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
@@ -69,7 +69,7 @@ struct scn_command {
 	char *text;			/* the command as written, comment and extra blanks removed */
 	int proc[2];			/* process slots: P, or P and C for fork */
 	unsigned long addr, len, addr2;
-	unsigned long n;		/* seed, ksm scan N, poke VALUE */
+	unsigned long n;		/* seed, ksm scan N, poke VALUE, ksm rmap_walk= variant */
 	enum scn_prot prot;
 	enum scn_advice advice;
 	bool on;			/* prctl merge on|off */

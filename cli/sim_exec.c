@@ -228,7 +228,7 @@ static int sim_recreate(struct sim_exec *se, const struct mmsim_config *cfg, con
 	static const char *const ksm_tunables[] = {
 		"pages_to_scan", "sleep_millisecs", "max_page_sharing",
 		"stable_node_chains_prune_millisecs", "use_zero_pages", "smart_scan",
-		"merge_across_nodes", "run",
+		"merge_across_nodes", "run", "rmap_walk",
 	};
 	struct mmsim *sim;
 	int ret;
@@ -317,6 +317,9 @@ static int sim_run(struct scn_executor *ex, const struct scn_command *c, char *e
 		break;
 	case CMD_KSM_SKIP:
 		return not_yet(err, len, "ksm skip=", 4);
+	case CMD_KSM_RMAP_WALK:
+		ret = mmsim_ksm_set(se->sim, "rmap_walk", c->n);
+		break;
 	case CMD_PROC:
 		if (se->pid[c->proc[0]])
 			return scn_fail(err, len, "process %s exists already", scn->procs[c->proc[0]]);
@@ -458,6 +461,7 @@ static int sim_query(struct scn_executor *ex, const struct scn_query_spec *q,
 	uint64_t pm, pm2, v;
 	struct mmsim_smaps sm;
 	struct folio *folio;
+	struct mmsim_rmap_walk walk;
 	struct folio_truth t;
 	uint8_t byte;
 
@@ -549,6 +553,11 @@ static int sim_query(struct scn_executor *ex, const struct scn_query_spec *q,
 			ans->value = !!(folio->flags & FOLIO_partially_mapped);
 		else if (!(ret = mm_folio_truth(se->sim, folio, &t)))
 			ans->value = q->kind == Q_TRUTH_MAPCOUNT ? t.total : t.nr_mms > 1;
+		break;
+	case Q_RMAP_REACHES:
+	case Q_RMAP_MAPPINGS:
+		ret = mmsim_rmap_walk(se->sim, pid, q->addr[0], &walk);
+		ans->value = q->kind == Q_RMAP_REACHES ? walk.reaches : (long long)walk.mappings;
 		break;
 	default:
 		return scn_fail(err, len, "query %s not handled", scn_query_name(q->kind));

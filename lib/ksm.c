@@ -269,6 +269,39 @@ static struct vm_area_struct *find_mergeable_vma(struct mm_struct *mm, unsigned 
 	return vma;
 }
 
+/*
+ * Seed 003: what the `ksm rmap_walk=` variant in force keeps from the moment
+ * an item is merged, read off the VMA try_to_merge_with_ksm_page() found.
+ * pgoff: the page offset the replaced page had (the series from v4 on);
+ * remapped: one bit, set when the VMA is not where its vm_pgoff says, as
+ * after mremap() (Lorenzo Stoakes' suggestion in the v3 thread). The rmap
+ * invariant behind both: while a page stays mapped, its page offset does not
+ * change (mremap breaks KSM pages before moving them; VMA splits and merges
+ * keep linear_page_index()), so what is true at merge time stays true.
+ */
+static void rmap_item_save_range(struct mmsim *sim, struct ksm_rmap_item *rmap_item,
+				 const struct vm_area_struct *vma)
+{
+	unsigned long addr = rmap_item->address & PAGE_MASK;
+
+	if (sim->ksm.rmap_walk == MMSIM_KSM_RMAP_WALK_PGOFF)
+		rmap_item->pgoff = linear_page_index(vma, addr);
+	else if (sim->ksm.rmap_walk == MMSIM_KSM_RMAP_WALK_REMAPPED &&
+		 vma->vm_pgoff != vma->vm_start >> PAGE_SHIFT)
+		rmap_item->address |= REMAPPED_FLAG;
+}
+
+/*
+ * The item is no longer merged. The pgoff variant resets the union, so the
+ * checksum and smart-scan age start again from 0, as the series does.
+ */
+static void rmap_item_forget_range(struct mmsim *sim, struct ksm_rmap_item *rmap_item)
+{
+	if (sim->ksm.rmap_walk == MMSIM_KSM_RMAP_WALK_PGOFF)
+		rmap_item->pgoff = 0;
+	rmap_item->address &= ~REMAPPED_FLAG;
+}
+
 /* break_cow(): undo a merge this rmap_item took part in (and its anon_vma reference). */
 static void break_cow(struct mmsim *sim, struct ksm_rmap_item *rmap_item)
 {
@@ -276,6 +309,7 @@ static void break_cow(struct mmsim *sim, struct ksm_rmap_item *rmap_item)
 	struct vm_area_struct *vma;
 
 	put_anon_vma(sim, rmap_item->anon_vma);
+	rmap_item_forget_range(sim, rmap_item);
 	vma = find_mergeable_vma(rmap_item->mm, addr);
 	if (vma)
 		break_ksm(sim, vma, addr);
@@ -444,6 +478,7 @@ void remove_node_from_stable_tree(struct mmsim *sim, struct ksm_stable_node *sta
 		rmap_item->mm->ksm_merging_pages--;
 		stable_node_hlist_len_add(sim, stable_node, -1);
 		put_anon_vma(sim, rmap_item->anon_vma);
+		rmap_item_forget_range(sim, rmap_item);
 		rmap_item->address &= PAGE_MASK;
 	}
 	stable_node_dup_del(sim, stable_node);
@@ -485,6 +520,7 @@ void remove_rmap_item_from_tree(struct mmsim *sim, struct ksm_rmap_item *rmap_it
 		rmap_item->mm->ksm_merging_pages--;
 		stable_node_hlist_len_add(sim, stable_node, -1);
 		put_anon_vma(sim, rmap_item->anon_vma);
+		rmap_item_forget_range(sim, rmap_item);
 		rmap_item->head = NULL;
 		rmap_item->address &= PAGE_MASK;
 	} else if (rmap_item->address & UNSTABLE_FLAG) {
@@ -775,6 +811,7 @@ static int try_to_merge_with_ksm_page(struct mmsim *sim, struct ksm_rmap_item *r
 	remove_rmap_item_from_tree(sim, rmap_item);
 	rmap_item->anon_vma = vma->anon_vma;
 	vma->anon_vma->refcount++;	/* get_anon_vma() */
+	rmap_item_save_range(sim, rmap_item, vma);
 	return 0;
 }
 
@@ -1230,6 +1267,13 @@ static bool should_skip_rmap_item(struct mmsim *sim, struct folio *folio,
 
 	if (!sim->ksm.smart_scan || folio_test_ksm(folio))
 		return false;
+	/*
+	 * Under the pgoff variant a stable item's age is part of its pgoff: a
+	 * page COWed away from its KSM page is not aged (nor skipped) until it
+	 * has left the stable tree, the series' change to this function.
+	 */
+	if (sim->ksm.rmap_walk == MMSIM_KSM_RMAP_WALK_PGOFF && (rmap_item->address & STABLE_FLAG))
+		return false;
 	age = rmap_item->age;
 	if (age != UINT8_MAX)
 		rmap_item->age++;
@@ -1600,36 +1644,74 @@ static bool rmap_one_ksm(struct mmsim *sim, struct folio *folio, struct vm_area_
 }
 
 /*
- * rmap_walk_ksm(): for each item of the node, every VMA of its anon_vma
- * (the whole interval tree) that covers the item's address: first those of
- * the item's own mm, then the others (forks made since ksmd passed).
+ * The page offsets to search in the item's anon_vma (seed 003). Linux 6.18
+ * searches them all and keeps the VMAs that cover the item's address; a
+ * narrower range finds the same VMAs only if the page sits at that offset
+ * in each of them. A KSM folio is one page: first == last.
  */
-void rmap_walk_ksm(struct mmsim *sim, struct folio *folio, rmap_one_t rmap_one, void *arg)
+static void rmap_item_range(enum mmsim_ksm_rmap_walk range, const struct ksm_rmap_item *rmap_item,
+			    unsigned long *first, unsigned long *last)
+{
+	bool narrow_to_address = range == MMSIM_KSM_RMAP_WALK_ADDRESS ||
+				 (range == MMSIM_KSM_RMAP_WALK_REMAPPED &&
+				  !(rmap_item->address & REMAPPED_FLAG));
+
+	*first = 0;
+	*last = ~0UL;
+	if (narrow_to_address)
+		*first = *last = (rmap_item->address & PAGE_MASK) >> PAGE_SHIFT;
+	else if (range == MMSIM_KSM_RMAP_WALK_PGOFF)
+		*first = *last = rmap_item->pgoff;
+}
+
+void rmap_walk_ksm_range(struct mmsim *sim, struct folio *folio, enum mmsim_ksm_rmap_walk range,
+			 struct ksm_rmap_walk_cost *cost, rmap_one_t rmap_one, void *arg)
 {
 	struct ksm_stable_node *stable_node = folio_stable_node(folio);
+	struct ksm_rmap_walk_cost spent = { .walks = 1 };
 	struct ksm_rmap_item *rmap_item;
 
 	if (!stable_node)
 		return;
 	for (int search_new_forks = 0; search_new_forks < 2; search_new_forks++) {
 		list_for_each_entry(rmap_item, &stable_node->hlist, hlist) {
-			unsigned long addr = rmap_item->address & PAGE_MASK;
+			struct rb_root_cached *root = &rmap_item->anon_vma->rb_root;
+			unsigned long addr = rmap_item->address & PAGE_MASK, first, last;
 			struct interval_tree_node *it;
 
-			for (it = interval_tree_iter_first(&rmap_item->anon_vma->rb_root, 0, ~0UL); it;
-			     it = interval_tree_iter_next(it, 0, ~0UL)) {
+			rmap_item_range(range, rmap_item, &first, &last);
+			for (it = interval_tree_iter_first_counted(root, first, last, &spent.nodes); it;
+			     it = interval_tree_iter_next_counted(it, first, last, &spent.nodes)) {
 				struct vm_area_struct *vma =
 					container_of(it, struct anon_vma_chain, rb)->vma;
 
+				spent.vmas++;
 				if (addr < vma->vm_start || addr >= vma->vm_end)
 					continue;
 				if ((rmap_item->mm == vma->vm_mm) == search_new_forks)
 					continue;
 				if (!rmap_one_ksm(sim, folio, vma, addr, rmap_one, arg))
-					return;
+					goto out;
 			}
 		}
 	}
+out:
+	if (cost) {
+		cost->walks += spent.walks;
+		cost->nodes += spent.nodes;
+		cost->vmas += spent.vmas;
+	}
+}
+
+/*
+ * rmap_walk_ksm(): for each item of the node, the VMAs of its anon_vma that
+ * cover the item's address (searched over the range `ksm rmap_walk=` says):
+ * first those of the item's own mm, then the others (forks made since ksmd
+ * passed).
+ */
+void rmap_walk_ksm(struct mmsim *sim, struct folio *folio, rmap_one_t rmap_one, void *arg)
+{
+	rmap_walk_ksm_range(sim, folio, sim->ksm.rmap_walk, &sim->ksm.rmap_walk_cost, rmap_one, arg);
 }
 
 /* ---- Instance lifetime ---------------------------------------------------------------------- */

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <uthash.h>
 
+#include <mmsim/mmsim.h>
+
 #include "list.h"
 #include "rbtree.h"
 
@@ -26,6 +28,13 @@ struct page;
 #define SEQNR_MASK	0x0ffUL	/* low 8 bits of the scan number at unstable insertion */
 #define UNSTABLE_FLAG	0x100UL	/* the item is (or was, this pass) a node of the unstable tree */
 #define STABLE_FLAG	0x200UL	/* the item hangs off a stable node */
+/*
+ * Not in Linux: seed 003's "remapped" bit (Lorenzo Stoakes' idea, crammed
+ * into a free low bit as he asked). Set when the item becomes stable, under
+ * `ksm rmap_walk=remapped`, if its VMA's vm_pgoff is not vm_start >>
+ * PAGE_SHIFT; cleared with the other flags when it leaves the stable tree.
+ */
+#define REMAPPED_FLAG	0x400UL
 
 /* rmap_hlist_len of a chain: any negative value would do; -1 would hide underflows. */
 #define STABLE_NODE_CHAIN (-1024)
@@ -66,10 +75,21 @@ struct ksm_rmap_item {
 		int nid;			/* when unstable: tree it went into (always 0 here) */
 	};
 	struct mm_struct *mm;			/* the address space this item scans */
-	unsigned long address;			/* the page's address | SEQNR | UNSTABLE/STABLE_FLAG */
-	unsigned int oldchecksum;		/* calc_checksum() at the last visit */
-	uint8_t age;				/* visits since creation, saturating (smart scan) */
-	uint8_t remaining_skips;		/* visits still to skip (smart scan) */
+	unsigned long address;			/* the page's address | SEQNR | UNSTABLE/STABLE/REMAPPED_FLAG */
+	union {
+		struct {
+			unsigned int oldchecksum;	/* calc_checksum() at the last visit */
+			uint8_t age;			/* visits since creation, saturating (smart scan) */
+			uint8_t remaining_skips;	/* visits still to skip (smart scan) */
+		};
+		/*
+		 * Not in Linux 6.18: the 2026 series' pgoff (v4 on), only
+		 * under `ksm rmap_walk=pgoff` and only while stable. It shares
+		 * room with the fields above, as the series does to stay at 64
+		 * bytes: they restart from 0 when the item leaves the tree.
+		 */
+		unsigned long pgoff;		/* linear_page_index() of the page it replaced */
+	};
 	union {
 		struct rb_node node;		/* when unstable: in the unstable tree */
 		struct {			/* when stable: */
@@ -93,6 +113,18 @@ enum ksm_skip_policy {
 	KSM_SKIP_NONE,		/* the kernel's walk: every page, one after the other */
 };
 
+/*
+ * What rmap_walk_ksm() searched, added up over walks: the cost the 2026
+ * series set out to cut (seed 003). A "node" is one interval-tree node the
+ * search examined, a "vma" one that it returned (an iteration of the
+ * kernel's anon_vma_interval_tree_foreach()).
+ */
+struct ksm_rmap_walk_cost {
+	unsigned long walks;		/* rmap_walk_ksm() calls */
+	unsigned long nodes;		/* interval-tree nodes examined */
+	unsigned long vmas;		/* VMAs the searches returned */
+};
+
 /* The scan cursor (struct ksm_scan). */
 struct ksm_scan {
 	struct ksm_mm_slot *mm_slot;		/* slot being scanned; NULL at the list head */
@@ -113,6 +145,8 @@ struct ksm_state {
 	bool merge_across_nodes;		/* one node only here: no effect but EBUSY (1) */
 	unsigned long run;			/* KSM_RUN_STOP, _MERGE or _UNMERGE */
 	enum ksm_skip_policy skip_policy;	/* stepping policy, the kernel's by default */
+	enum mmsim_ksm_rmap_walk rmap_walk;	/* rmap_walk_ksm()'s range, the kernel's by default */
+	struct ksm_rmap_walk_cost rmap_walk_cost;	/* what rmap_walk() of KSM folios searched */
 
 	/* The trees and the scan. */
 	struct rb_root root_stable_tree;	/* plain nodes and chains by page contents */

@@ -20,4 +20,12 @@ int remove_all_stable_nodes(struct mmsim *sim);
 /* run=2: unmerge everything, free every item; -ENOMEM. */
 int unmerge_and_remove_all_rmap_items(struct mmsim *sim);
 
+/*
+ * rmap_walk_ksm() over the range of the variant given, whatever `ksm
+ * rmap_walk=` is in force, adding what it searched to *cost (may be NULL).
+ * MMSIM_KSM_RMAP_WALK_FULL is Linux's walk: the checker's truth.
+ */
+void rmap_walk_ksm_range(struct mmsim *sim, struct folio *folio, enum mmsim_ksm_rmap_walk range,
+			 struct ksm_rmap_walk_cost *cost, rmap_one_t rmap_one, void *arg);
+
 #endif /* MMSIM_KSM_INTERNAL_H */

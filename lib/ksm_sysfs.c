@@ -71,6 +71,25 @@ static int set_merge_across_nodes(struct mmsim *sim, unsigned long value)
 	return err;
 }
 
+/*
+ * Seed 003's `ksm rmap_walk=`, not a Linux knob: each variant keeps its own
+ * bookkeeping in the items it merges, so it changes only while none is.
+ */
+static int set_rmap_walk(struct mmsim *sim, unsigned long value)
+{
+	int err;
+
+	if (value > MMSIM_KSM_RMAP_WALK_REMAPPED)
+		return -EINVAL;
+	if (sim->ksm.rmap_walk == value)
+		return 0;
+	err = stable_tree_busy(sim);
+	if (err)
+		return sim_error(sim, err, "ksm: rmap_walk changes only while no KSM page exists");
+	sim->ksm.rmap_walk = (enum mmsim_ksm_rmap_walk)value;
+	return 0;
+}
+
 /* kstrtouint() and kstrtobool() of the plain knobs. */
 static int set_uint(unsigned int *knob, unsigned long value)
 {
@@ -112,6 +131,8 @@ int ksm_set_tunable(struct mmsim *sim, const char *key, unsigned long value)
 		return set_merge_across_nodes(sim, value);
 	if (!strcmp(key, "run"))
 		return ksm_set_run(sim, value);
+	if (!strcmp(key, "rmap_walk"))
+		return set_rmap_walk(sim, value);
 	return sim_error(sim, -EINVAL, "ksm: no tunable %s", key);
 }
 
@@ -179,6 +200,7 @@ int ksm_read_counter(struct mmsim *sim, const char *name, long *value)
 		{ "smart_scan", ksm->smart_scan, p->ksm_smart_scan },
 		{ "merge_across_nodes", ksm->merge_across_nodes, true },
 		{ "run", (long)ksm->run, true },
+		{ "rmap_walk", (long)ksm->rmap_walk, true },	/* the simulator's own */
 	};
 
 	return ksm_file_read(sim, counters, sizeof(counters) / sizeof(counters[0]),
@@ -235,7 +257,32 @@ static bool collect_pte(struct mmsim *sim, struct folio *folio, const struct rma
 	return !look->found;
 }
 
-/* An item of a live mm whose address maps the node's folio must be reached by rmap_walk_ksm(). */
+/*
+ * Seed 003's bookkeeping, where the item's address maps the node's folio:
+ * the page offset there must be the saved pgoff or, without the remapped
+ * bit, address >> PAGE_SHIFT; else that variant's walk would miss the page.
+ */
+static int check_item_range(struct mmsim *sim, struct ksm_rmap_item *rmap_item,
+			    unsigned long addr)
+{
+	unsigned long pgoff = linear_page_index(vma_lookup(rmap_item->mm, addr), addr);
+
+	if (sim->ksm.rmap_walk == MMSIM_KSM_RMAP_WALK_PGOFF && rmap_item->pgoff != pgoff)
+		return BAD(sim, "pid %d at %#lx: page offset %#lx, the item saved %#lx",
+			   rmap_item->mm->pid, addr, pgoff, rmap_item->pgoff);
+	if (sim->ksm.rmap_walk == MMSIM_KSM_RMAP_WALK_REMAPPED &&
+	    !(rmap_item->address & REMAPPED_FLAG) && pgoff != addr >> PAGE_SHIFT)
+		return BAD(sim, "pid %d at %#lx: page offset %#lx, the item is not marked remapped",
+			   rmap_item->mm->pid, addr, pgoff);
+	return 0;
+}
+
+/*
+ * An item of a live mm whose address maps the node's folio must be reached
+ * by rmap_walk_ksm(): by Linux's full-range walk, whatever `ksm rmap_walk=`
+ * is in force (a narrowed walk that misses it is what seed 003 is about, not
+ * a broken model).
+ */
 static int check_item_reachable(struct mmsim *sim, struct folio *folio,
 				struct ksm_rmap_item *rmap_item)
 {
@@ -251,11 +298,11 @@ static int check_item_reachable(struct mmsim *sim, struct folio *folio,
 	look.want = pte_offset(sim, pmd, addr);
 	if (!pte_present(*look.want) || pte_special(*look.want) || pte_pfn(*look.want) != folio->pfn)
 		return 0;
-	rmap_walk_ksm(sim, folio, collect_pte, &look);
+	rmap_walk_ksm_range(sim, folio, MMSIM_KSM_RMAP_WALK_FULL, NULL, collect_pte, &look);
 	if (!look.found)
 		return BAD(sim, "pid %d at %#lx maps KSM page %#lx but rmap_walk_ksm misses it",
 			   rmap_item->mm->pid, addr, folio->pfn);
-	return 0;
+	return check_item_range(sim, rmap_item, addr);
 }
 
 /* One plain node or dup: its items, their counts, and the way back from its folio. */
@@ -344,6 +391,10 @@ static int check_mm_slot(struct mmsim *sim, struct ksm_mm_slot *slot, struct ksm
 			return BAD(sim, "pid %d: rmap_list out of order at %#lx", mm->pid, ri->address);
 		if ((ri->address & STABLE_FLAG) && (ri->address & UNSTABLE_FLAG))
 			return BAD(sim, "item %#lx both stable and unstable", ri->address);
+		if ((ri->address & REMAPPED_FLAG) &&
+		    (!(ri->address & STABLE_FLAG) || sim->ksm.rmap_walk != MMSIM_KSM_RMAP_WALK_REMAPPED))
+			return BAD(sim, "item %#lx marked remapped but not stable under rmap_walk=remapped",
+				   ri->address);
 		prev = ri->address & PAGE_MASK;
 		items++;
 		merging += !!(ri->address & STABLE_FLAG);

@@ -619,3 +619,59 @@ int mmsim_prctl_set_memory_merge(struct mmsim *sim, int pid, bool on)
 	err = on ? ksm_enable_merge_any(sim, mm) : ksm_disable_merge_any(sim, mm);
 	return finish(sim, err);
 }
+
+/* The entry of one mapping: its PTE, or its PMD for a PMD mapping. */
+static const void *hit_entry(const struct rmap_hit *hit)
+{
+	return hit->pte ? (const void *)hit->pte : (const void *)hit->pmd;
+}
+
+static int cmp_hit_entry(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)hit_entry(a), y = (uintptr_t)hit_entry(b);
+
+	return (x > y) - (x < y);
+}
+
+/* Is this hit the mapping of addr in mm? */
+static bool hit_maps(const struct rmap_hit *hit, const struct mm_struct *mm, unsigned long addr)
+{
+	unsigned long start = hit->pte ? addr & PAGE_MASK : addr & PMD_MASK;
+
+	return hit->vma->vm_mm == mm && hit->address == start;
+}
+
+/*
+ * A KSM walk may reach one PTE twice (through a child's own item and again
+ * through its parent's, in the "new forks" pass): each mapping counts once.
+ */
+int mmsim_rmap_walk(struct mmsim *sim, int pid, unsigned long addr, struct mmsim_rmap_walk *out)
+{
+	struct ksm_rmap_walk_cost before = sim->ksm.rmap_walk_cost;
+	struct mm_struct *mm;
+	struct rmap_hits h;
+	struct page *page;
+	bool pmd_mapped;
+	int err;
+
+	GET_MM(sim, pid, mm);
+	if (!out)
+		return -EINVAL;
+	*out = (struct mmsim_rmap_walk){ 0 };
+	page = follow_page(sim, mm, addr & PAGE_MASK, &pmd_mapped);
+	if (!page || folio_is_zero(page_folio(page)))
+		return 0;
+	err = rmap_collect(sim, page_folio(page), &h);
+	if (err)
+		return sim_error(sim, err, "rmap_walk: no memory for the mappings found");
+	if (h.nr)
+		qsort(h.hits, h.nr, sizeof(*h.hits), cmp_hit_entry);
+	for (size_t i = 0; i < h.nr; i++) {
+		out->mappings += !i || hit_entry(&h.hits[i]) != hit_entry(&h.hits[i - 1]);
+		out->reaches |= hit_maps(&h.hits[i], mm, addr);
+	}
+	sim_free(h.hits);
+	out->vmas = sim->ksm.rmap_walk_cost.vmas - before.vmas;
+	out->nodes = sim->ksm.rmap_walk_cost.nodes - before.nodes;
+	return 0;
+}

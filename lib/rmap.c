@@ -461,9 +461,16 @@ int rmap_collect(struct mmsim *sim, struct folio *folio, struct rmap_hits *h)
 	return 0;
 }
 
-/* try_to_unmap_one() for one PTE: the entry goes, and with it its mapping and reference. */
+/*
+ * try_to_unmap_one() for one PTE: the entry goes, and with it its mapping and
+ * reference. A KSM walk may list a PTE twice (a fork's own item, then its
+ * parent's in the "new forks" pass); the second time it maps nothing any
+ * more, as page_vma_mapped_walk() would find.
+ */
 static void unmap_pte(struct mmsim *sim, struct folio *folio, const struct rmap_hit *hit)
 {
+	if (!pte_present(*hit->pte) || pte_pfn(*hit->pte) != page_to_pfn(sim, hit->page))
+		return;
 	*hit->pte = 0;
 	add_mm_counter(hit->vma->vm_mm, MM_ANONPAGES, -1);
 	folio_remove_rmap(sim, folio, hit->page, 1, RMAP_LEVEL_PTE, hit->vma, pte_pfn(*hit->pmd));

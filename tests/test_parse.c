@@ -13,6 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <mmsim/mmsim.h>
+
 #include "scenario.h"
 
 static char err[512];
@@ -219,6 +221,35 @@ static void test_long_ksm_key(void **state)
 	scenario_free(&scn);
 }
 
+/* Seed 003: `ksm rmap_walk=VARIANT` and the rmap.* queries, all simulator-only. */
+static void test_ksm_rmap_walk(void **state)
+{
+	struct scenario scn;
+
+	(void)state;
+	scn = parse_ok("ksm rmap_walk=full\n"
+		       "ksm rmap_walk=remapped\n"
+		       "proc A\n"
+		       "expect rmap.reaches A 0x100000000000 == no\n"
+		       "expect rmap.mappings A 0x100000000000 >= 2\n");
+	assert_int_equal(scn.cmds[0].kind, CMD_KSM_RMAP_WALK);
+	assert_int_equal(scn.cmds[0].n, MMSIM_KSM_RMAP_WALK_FULL);
+	assert_int_equal(scn.cmds[1].n, MMSIM_KSM_RMAP_WALK_REMAPPED);
+	assert_int_equal(scn.cmds[3].q.kind, Q_RMAP_REACHES);
+	assert_true(scn.cmds[3].q.yesno && scn.cmds[3].q.sim_only);
+	assert_int_equal(scn.cmds[3].value, 0);
+	assert_int_equal(scn.cmds[4].q.kind, Q_RMAP_MAPPINGS);
+	assert_true(!scn.cmds[4].q.yesno && scn.cmds[4].q.sim_only);
+	scenario_free(&scn);
+
+	parse_bad("ksm rmap_walk=narrow", 1, "full, address, pgoff or remapped");
+	parse_bad("ksm rmap_walk=", 1, "full, address, pgoff or remapped");
+	parse_bad("ksm rmap_walk=pgoff smart_scan=0", 1, "nothing after 'rmap_walk=VARIANT'");
+	parse_bad("ksm smart_scan=0 rmap_walk=pgoff", 1, "simulator-only");
+	parse_bad("expect rmap.reaches A 0x100000000000 == 1", 1, "yes or no");
+	parse_bad("expect rmap.mappings A == 1", 1, "expected ADDR");
+}
+
 static void test_fill_contents(void **state)
 {
 	struct scn_fill_spec f = { FILL_UNIQUE, 0 };
@@ -246,6 +277,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_lines),
 		cmocka_unit_test(test_garbage_never_crashes),
 		cmocka_unit_test(test_long_ksm_key),
+		cmocka_unit_test(test_ksm_rmap_walk),
 		cmocka_unit_test(test_fill_contents),
 	};
 

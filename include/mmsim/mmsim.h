@@ -130,6 +130,34 @@ MMSIM_API int mmsim_ksm_stat(struct mmsim *sim, int pid, const char *name, long 
 /* prctl(PR_SET_MEMORY_MERGE, on): inherited over fork. */
 MMSIM_API int mmsim_prctl_set_memory_merge(struct mmsim *sim, int pid, bool on);
 
+/*
+ * Seed 003 (simulator only): the page-offset range rmap_walk_ksm() searches
+ * in each rmap_item's anon_vma interval tree, set with
+ * mmsim_ksm_set(sim, "rmap_walk", MMSIM_KSM_RMAP_WALK_...) and read back
+ * with mmsim_ksm_counter(sim, "rmap_walk", ...). Each variant keeps its own
+ * bookkeeping from the moment an item becomes stable, so it can change only
+ * while no KSM page exists: -EBUSY otherwise, as max_page_sharing.
+ */
+enum mmsim_ksm_rmap_walk {
+	MMSIM_KSM_RMAP_WALK_FULL,	/* [0, ULONG_MAX]: Linux 6.18 (the default) */
+	MMSIM_KSM_RMAP_WALK_ADDRESS,	/* rmap_item->address >> PAGE_SHIFT (the series, v1-v3) */
+	MMSIM_KSM_RMAP_WALK_PGOFF,	/* a pgoff the item saves when stable (v4 on; a union) */
+	MMSIM_KSM_RMAP_WALK_REMAPPED,	/* the address, unless a "remapped" bit says full */
+};
+/* What one rmap_walk() of the folio mapped at pid:addr found, under the variant in force. */
+struct mmsim_rmap_walk {
+	unsigned long mappings;		/* PTEs and PMDs of the folio the walk reached */
+	bool reaches;			/* one of them is the mapping at pid:addr */
+	unsigned long vmas;		/* KSM folio: VMAs the interval-tree searches returned */
+	unsigned long nodes;		/* KSM folio: interval-tree nodes the searches examined */
+};
+/*
+ * rmap_walk() as reclaim, migration or try_to_unmap() would make it, of the
+ * folio mapped at addr (all zero when nothing, or the zero page, is mapped).
+ */
+MMSIM_API int mmsim_rmap_walk(struct mmsim *sim, int pid, unsigned long addr,
+			      struct mmsim_rmap_walk *out);
+
 /* ---- Memory access, faulting as the kernel does -------------------------- */
 /* Copies len bytes to addr; -EFAULT where not mapped or not writable. */
 MMSIM_API int mmsim_write(struct mmsim *sim, int pid, unsigned long addr, const void *buf,
