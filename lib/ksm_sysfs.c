@@ -88,6 +88,18 @@ static int set_bool(bool *knob, unsigned long value)
 	return 0;
 }
 
+/* Not in Linux: `ksm skip=` (seed 000), the scan's step over large folios. */
+_Static_assert(MMSIM_KSM_SKIP_NONE == (int)KSM_SKIP_NONE &&
+	       MMSIM_KSM_SKIP_COMPOUND == (int)KSM_SKIP_COMPOUND &&
+	       MMSIM_KSM_SKIP_BATCH == (int)KSM_SKIP_BATCH, "public and internal skip policies");
+static int set_skip_policy(struct mmsim *sim, unsigned long value)
+{
+	if (value > KSM_SKIP_BATCH)
+		return sim_error(sim, -EINVAL, "ksm: skip takes none (0), compound (1) or batch (2)");
+	sim->ksm.skip_policy = (enum ksm_skip_policy)value;
+	return 0;
+}
+
 int ksm_set_tunable(struct mmsim *sim, const char *key, unsigned long value)
 {
 	struct ksm_state *ksm = &sim->ksm;
@@ -108,6 +120,8 @@ int ksm_set_tunable(struct mmsim *sim, const char *key, unsigned long value)
 		return set_merge_across_nodes(sim, value);
 	if (!strcmp(key, "run"))
 		return ksm_set_run(sim, value);
+	if (!strcmp(key, "skip"))
+		return set_skip_policy(sim, value);
 	return sim_error(sim, -EINVAL, "ksm: no tunable %s", key);
 }
 
@@ -151,6 +165,13 @@ int ksm_read_counter(struct mmsim *sim, const char *name, long *value)
 		{ "smart_scan", ksm->smart_scan },
 		{ "merge_across_nodes", ksm->merge_across_nodes },
 		{ "run", (long)ksm->run },
+		/* Not in Linux (seed 000): see struct ksm_state. */
+		{ "skip", (long)ksm->skip_policy },
+		{ "pages_jumped", (long)ksm->pages_jumped },
+		{ "pages_jumped_other", (long)ksm->pages_jumped_other },
+		{ "tail_pages_found", (long)ksm->tail_pages_found },
+		{ "checksums", (long)ksm->checksums },
+		{ "rmap_items_created", (long)ksm->rmap_items_created },
 	};
 
 	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
