@@ -196,7 +196,7 @@ static void workload_random(struct mmsim *sim, int pid, uint64_t *rng)
 		unsigned long len = random_len(rng);
 		unsigned long addr = BASE + rnd(rng, (win - len) / SZ_64K) * SZ_64K;
 		unsigned long to = BASE + rnd(rng, (win - len) / PAGE) * PAGE;
-		unsigned long half = len / PAGE / 2 * PAGE ?: PAGE;
+		unsigned long half = (len > PAGE ? len / PAGE / 2 : 1) * PAGE;
 		int p = pids[rnd(rng, (unsigned long)nr)], err;
 
 		switch (rnd(rng, 10)) {

@@ -167,8 +167,8 @@ static void random_op(struct world *w)
 	case 1:
 		err = mmsim_mmap(sim, pid, addr, len, RW);
 		assert_true(err == 0 || err == -EEXIST);
-		if (!err)
-			write_tags(w, pid, addr, len / PAGE / (1 + rnd(&w->rng, 3)) * PAGE ?: PAGE);
+		if (!err)	/* the first third, half or all of it */
+			write_tags(w, pid, addr, (len / PAGE / (1 + rnd(&w->rng, 3)) ?: 1) * PAGE);
 		break;
 	case 2:
 		write_tags(w, pid, addr, len);	/* COW after a fork */
