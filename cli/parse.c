@@ -184,6 +184,9 @@ static const char *const op_names[] = { "==", "!=", "<", "<=", ">", ">=" };
 static const char *const ksm_counters[] = { "pages_shared", "pages_sharing", "pages_unshared",
 	"pages_volatile", "stable_node_chains", "stable_node_dups", "ksm_zero_pages",
 	"general_profit", "pages_skipped", "full_scans", "pages_scanned" };
+/* Counters the simulator adds (seed 000's skip policies): the kernel executor skips them. */
+static const char *const ksm_sim_counters[] = { "pages_jumped", "pages_jumped_other",
+	"tail_pages_found", "checksums", "rmap_items_created" };
 static const char *const ksm_stat_fields[] = { "ksm_rmap_items", "ksm_zero_pages",
 	"ksm_merging_pages", "ksm_process_profit", "ksm_merge_any", "ksm_mergeable" };
 static const char *const smaps_fields[] = { "Rss", "Pss", "Anonymous", "AnonHugePages",
@@ -236,11 +239,13 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 	memset(q, 0, sizeof(*q));
 	if (!strncmp(w, "ksm.", 4)) {
 		q->kind = Q_KSM;
-		if (lookup(w + 4, ksm_counters, ARRAY_SIZE(ksm_counters)) < 0)
+		q->sim_only = lookup(w + 4, ksm_sim_counters, ARRAY_SIZE(ksm_sim_counters)) >= 0;
+		if (!q->sim_only && lookup(w + 4, ksm_counters, ARRAY_SIZE(ksm_counters)) < 0)
 			return perr(l, "unknown KSM counter '%s' (pages_shared, pages_sharing, "
 				    "pages_unshared, pages_volatile, stable_node_chains, stable_node_dups, "
-				    "ksm_zero_pages, general_profit, pages_skipped, full_scans, pages_scanned)",
-				    w + 4);
+				    "ksm_zero_pages, general_profit, pages_skipped, full_scans, pages_scanned; "
+				    "simulator only: pages_jumped, pages_jumped_other, tail_pages_found, "
+				    "checksums, rmap_items_created)", w + 4);
 		snprintf(q->name, sizeof(q->name), "%s", w + 4);
 		*next = i + 1;
 		return 0;
@@ -392,12 +397,15 @@ static int parse_ksm(struct line *l, struct scn_command *c)
 		return expect_tokens(l, 2, 2, "nothing after 'unmerge'");
 	}
 	if (l->nr == 2 && !strncmp(l->tok[1], "skip=", 5)) {
+		/* In the order of enum mmsim_ksm_skip. */
 		static const char *const policies[] = { "none", "compound", "batch" };
+		int policy = lookup(l->tok[1] + 5, policies, 3);
 
 		c->kind = CMD_KSM_SKIP;
-		if (lookup(l->tok[1] + 5, policies, 3) < 0)
+		if (policy < 0)
 			return perr(l, "ksm: skip= takes none, compound or batch, got '%s'", l->tok[1] + 5);
 		snprintf(c->word, sizeof(c->word), "%s", l->tok[1] + 5);
+		c->n = (unsigned long)policy;
 		return 0;
 	}
 	if (l->nr >= 2 && !strncmp(l->tok[1], "rmap_walk=", 10))

@@ -52,11 +52,6 @@ static int proc_pid(struct sim_exec *se, const struct scenario *scn, int slot, c
 	return se->pid[slot];
 }
 
-static int not_yet(char *err, size_t len, const char *what, int issue)
-{
-	return scn_fail(err, len, "%s is not available in the simulator yet (issue #%d)", what, issue);
-}
-
 /* A query the profile's version has no interface for answers # SKIP, as on that kernel. */
 static int lacks(struct sim_exec *se, struct scn_answer *ans)
 {
@@ -188,6 +183,19 @@ static void show_ptes(struct scn_executor *ex, struct mmsim *sim, struct mm_stru
 	}
 }
 
+/* What a skip policy stepped over (seed 000); nothing for the kernel's walk. */
+static void show_skip(struct scn_executor *ex, struct mmsim *sim)
+{
+	static const char *const policies[] = { "none", "compound", "batch" };
+	const struct ksm_state *ksm = &sim->ksm;
+
+	if (ksm->skip_policy == KSM_SKIP_NONE)
+		return;
+	show_line(ex, "  skip=%s: %lu pages jumped (%lu of other folios), %lu tail pages found",
+		  policies[ksm->skip_policy], ksm->pages_jumped, ksm->pages_jumped_other,
+		  ksm->tail_pages_found);
+}
+
 /* show ksm: the counters of /sys/kernel/mm/ksm, then each registered mm. */
 static void show_ksm(struct scn_executor *ex, struct mmsim *sim)
 {
@@ -210,6 +218,7 @@ static void show_ksm(struct scn_executor *ex, struct mmsim *sim)
 			line[0] = 0;
 		}
 	}
+	show_skip(ex, sim);
 	list_for_each_entry(slot, &sim->ksm.mm_head, mm_node)
 		show_line(ex, "  mm of pid %d%s: %ld rmap_items, %ld merging, %ld zero pages",
 			  slot->mm->pid, slot->mm->exited ? " (exited)" : "", slot->mm->ksm_rmap_items,
@@ -228,7 +237,7 @@ static int sim_recreate(struct sim_exec *se, const struct mmsim_config *cfg, con
 	static const char *const ksm_tunables[] = {
 		"pages_to_scan", "sleep_millisecs", "max_page_sharing",
 		"stable_node_chains_prune_millisecs", "use_zero_pages", "smart_scan",
-		"merge_across_nodes", "run", "rmap_walk",
+		"merge_across_nodes", "run", "rmap_walk", "skip",
 	};
 	struct mmsim *sim;
 	int ret;
@@ -316,7 +325,8 @@ static int sim_run(struct scn_executor *ex, const struct scn_command *c, char *e
 		ret = mmsim_ksm_run(se->sim, 2);
 		break;
 	case CMD_KSM_SKIP:
-		return not_yet(err, len, "ksm skip=", 4);
+		ret = mmsim_ksm_set(se->sim, "skip", c->n);
+		break;
 	case CMD_KSM_RMAP_WALK:
 		ret = mmsim_ksm_set(se->sim, "rmap_walk", c->n);
 		break;

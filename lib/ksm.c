@@ -1160,10 +1160,12 @@ static void merge_with_unstable_tree(struct mmsim *sim, struct page *page,
 }
 
 /* The page's checksum differs from the last pass's (which it replaces). */
-static bool page_changed(struct ksm_rmap_item *rmap_item, const struct page *page)
+static bool page_changed(struct mmsim *sim, struct ksm_rmap_item *rmap_item,
+			 const struct page *page)
 {
 	unsigned int checksum = calc_checksum(page);
 
+	sim->ksm.checksums++;
 	if (rmap_item->oldchecksum == checksum)
 		return false;
 	rmap_item->oldchecksum = checksum;
@@ -1189,7 +1191,7 @@ static void cmp_and_merge_page(struct mmsim *sim, struct page *page,
 	} else if (checksum_first) {
 		remove_rmap_item_from_tree(sim, rmap_item);
 		/* A page that changed since the last pass is not worth a search. */
-		if (page_changed(rmap_item, page) || !try_to_merge_with_zero_page(sim, rmap_item, page))
+		if (page_changed(sim, rmap_item, page) || !try_to_merge_with_zero_page(sim, rmap_item, page))
 			return;
 	}
 	kfolio = stable_tree_search(sim, page);
@@ -1206,7 +1208,7 @@ static void cmp_and_merge_page(struct mmsim *sim, struct page *page,
 	}
 	/* Before 6.11 every page searched the stable tree first, changed or not. */
 	if (!checksum_first &&
-	    (page_changed(rmap_item, page) || !try_to_merge_with_zero_page(sim, rmap_item, page)))
+	    (page_changed(sim, rmap_item, page) || !try_to_merge_with_zero_page(sim, rmap_item, page)))
 		return;
 	merge_with_unstable_tree(sim, page, rmap_item);
 }
@@ -1235,6 +1237,7 @@ static struct ksm_rmap_item *get_next_rmap_item(struct mmsim *sim, struct ksm_mm
 	}
 	rmap_item = alloc_rmap_item(sim);
 	if (rmap_item) {
+		sim->ksm.rmap_items_created++;
 		rmap_item->mm = slot->mm;
 		rmap_item->mm->ksm_rmap_items++;
 		rmap_item->address = addr;
@@ -1325,20 +1328,93 @@ static struct page *ksm_next_page(struct mmsim *sim, struct vm_area_struct *vma,
 	return NULL;
 }
 
-/*
- * The step from a visited page to the next address: the policy hook of
- * `ksm skip=` (seed 000). The kernel visits every page, each subpage of a
- * large folio included.
- */
-static unsigned long ksm_scan_step(struct mmsim *sim, const struct page *page,
-				   unsigned long addr)
+/* ---- `ksm skip=`: how far the cursor steps after a page (seed 000) ---------------------- */
+
+/* compound_nr() (include/linux/mm.h): a head page's compound size, 1 for a tail page. */
+static long compound_nr(const struct mmsim *sim, const struct page *page)
 {
-	(void)page;
-	switch (sim->ksm.skip_policy) {
+	const struct folio *folio = page_folio(page);
+
+	return page == folio_page(sim, folio, 0) ? folio_nr_pages(folio) : 1;
+}
+
+static bool PageTail(const struct mmsim *sim, const struct page *page)
+{
+	return folio_page_idx(sim, page_folio(page), page) > 0;
+}
+
+/*
+ * The pages of [start, end) that ksm_next_page() would have returned but a
+ * jump stepped over, in every VMA scan_mm() looks at (the jump may cross
+ * into the next ones); those of another folio than the page found apart.
+ */
+static void count_jumped_pages(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
+			       unsigned long end, const struct folio *found)
+{
+	struct vm_area_struct *vma;
+
+	for (vma = find_vma(mm, start); vma && vma->vm_start < end; vma = vma_next(vma)) {
+		if (!(vma->vm_flags & VM_MERGEABLE) || !vma->anon_vma)
+			continue;
+		for (unsigned long addr = MAX(start, vma->vm_start); addr < MIN(end, vma->vm_end);
+		     addr += PAGE_SIZE) {
+			bool pmd_mapped;
+			struct page *page = follow_page(sim, mm, addr, &pmd_mapped);
+
+			if (!page || !folio_test_anon(page_folio(page)))
+				continue;
+			sim->ksm.pages_jumped++;
+			if (page_folio(page) != found)
+				sim->ksm.pages_jumped_other++;
+		}
+	}
+}
+
+/*
+ * skip=batch: how many entries from addr on map consecutive pages of the
+ * page's folio, within the page table and the VMA: folio_pte_batch() for
+ * PTEs (1 for a small folio); a PMD leaf maps the rest of its range.
+ */
+static long folio_batch_at(struct mmsim *sim, struct vm_area_struct *vma, struct page *page,
+			   unsigned long addr)
+{
+	unsigned long end = MIN((addr & PMD_MASK) + PMD_SIZE, vma->vm_end);
+	int max_nr = (int)((end - addr) >> PAGE_SHIFT);
+	pmd_t *pmd = pmd_lookup(sim, vma->vm_mm, addr);
+
+	if (pmd_leaf(*pmd))
+		return max_nr;
+	return folio_pte_batch(sim, page_folio(page), pte_offset(sim, pmd, addr), max_nr);
+}
+
+/*
+ * The address after a visited page. The kernel (skip=none) visits every
+ * page, each subpage of a large folio included. skip=compound is seed
+ * 000's patch: compound_nr() pages on, whatever the neighbouring PTEs map,
+ * and a tail page (where the patch's VM_WARN_ON fires) steps one. skip=batch
+ * steps only over what the page tables show is the same folio.
+ */
+static unsigned long ksm_scan_step(struct mmsim *sim, struct vm_area_struct *vma,
+				   struct page *page, unsigned long addr)
+{
+	struct ksm_state *ksm = &sim->ksm;
+	long nr = 1;
+
+	switch (ksm->skip_policy) {
 	case KSM_SKIP_NONE:
 		break;
+	case KSM_SKIP_COMPOUND:
+		ksm->tail_pages_found += PageTail(sim, page);
+		nr = compound_nr(sim, page);
+		count_jumped_pages(sim, vma->vm_mm, addr + PAGE_SIZE, addr + nr * PAGE_SIZE,
+				   page_folio(page));
+		break;
+	case KSM_SKIP_BATCH:
+		nr = folio_batch_at(sim, vma, page, addr);
+		ksm->pages_jumped += nr - 1;	/* all of the page's folio, by construction */
+		break;
 	}
-	return addr + PAGE_SIZE;
+	return addr + nr * PAGE_SIZE;
 }
 
 /*
@@ -1374,7 +1450,7 @@ static struct ksm_rmap_item *scan_mm(struct mmsim *sim, struct ksm_mm_slot *slot
 				return NULL;
 			}
 			scan->rmap_list = &rmap_item->rmap_list;
-			scan->address = ksm_scan_step(sim, page, scan->address);
+			scan->address = ksm_scan_step(sim, vma, page, scan->address);
 			if (should_skip_rmap_item(sim, page_folio(page), rmap_item)) {
 				put_page(sim, page);
 				continue;

@@ -111,6 +111,8 @@ struct ksm_mm_slot {
 /* How the scan steps from one page to the next (seed 000's `ksm skip=`). */
 enum ksm_skip_policy {
 	KSM_SKIP_NONE,		/* the kernel's walk: every page, one after the other */
+	KSM_SKIP_COMPOUND,	/* the rejected patch: compound_nr() pages from any page found */
+	KSM_SKIP_BATCH,		/* over the PTEs folio_pte_batch() shows map the same folio */
 };
 
 /*
@@ -163,6 +165,16 @@ struct ksm_state {
 	unsigned long pages_scanned, pages_shared, pages_sharing, pages_unshared;
 	unsigned long rmap_items, stable_node_chains, stable_node_dups, pages_skipped;
 	long zero_pages;			/* ksm_zero_pages: KSM-placed zero PTEs */
+
+	/*
+	 * Not in Linux: what a skip policy leaves out and what the scan costs
+	 * (seed 000). Events since the instance was made; run=2 keeps them.
+	 */
+	unsigned long pages_jumped;		/* pages the walk would return that a skip stepped over */
+	unsigned long pages_jumped_other;	/* of those, pages of another folio than the page found */
+	unsigned long tail_pages_found;		/* skip=compound met a tail page: the patch's VM_WARN_ON */
+	unsigned long checksums;		/* calc_checksum() of a scanned page */
+	unsigned long rmap_items_created;	/* get_next_rmap_item() allocations */
 };
 
 #define KSM_RUN_STOP	0

@@ -107,6 +107,18 @@ static int set_bool(bool *knob, unsigned long value)
 	return 0;
 }
 
+/* Not in Linux: `ksm skip=` (seed 000), the scan's step over large folios. */
+_Static_assert(MMSIM_KSM_SKIP_NONE == (int)KSM_SKIP_NONE &&
+	       MMSIM_KSM_SKIP_COMPOUND == (int)KSM_SKIP_COMPOUND &&
+	       MMSIM_KSM_SKIP_BATCH == (int)KSM_SKIP_BATCH, "public and internal skip policies");
+static int set_skip_policy(struct mmsim *sim, unsigned long value)
+{
+	if (value > KSM_SKIP_BATCH)
+		return sim_error(sim, -EINVAL, "ksm: skip takes none (0), compound (1) or batch (2)");
+	sim->ksm.skip_policy = (enum ksm_skip_policy)value;
+	return 0;
+}
+
 int ksm_set_tunable(struct mmsim *sim, const char *key, unsigned long value)
 {
 	struct ksm_state *ksm = &sim->ksm;
@@ -133,6 +145,8 @@ int ksm_set_tunable(struct mmsim *sim, const char *key, unsigned long value)
 		return ksm_set_run(sim, value);
 	if (!strcmp(key, "rmap_walk"))
 		return set_rmap_walk(sim, value);
+	if (!strcmp(key, "skip"))
+		return set_skip_policy(sim, value);
 	return sim_error(sim, -EINVAL, "ksm: no tunable %s", key);
 }
 
@@ -200,7 +214,14 @@ int ksm_read_counter(struct mmsim *sim, const char *name, long *value)
 		{ "smart_scan", ksm->smart_scan, p->ksm_smart_scan },
 		{ "merge_across_nodes", ksm->merge_across_nodes, true },
 		{ "run", (long)ksm->run, true },
-		{ "rmap_walk", (long)ksm->rmap_walk, true },	/* the simulator's own */
+		/* Not in Linux: the seed experiments' switches and counts (struct ksm_state). */
+		{ "rmap_walk", (long)ksm->rmap_walk, true },
+		{ "skip", (long)ksm->skip_policy, true },
+		{ "pages_jumped", (long)ksm->pages_jumped, true },
+		{ "pages_jumped_other", (long)ksm->pages_jumped_other, true },
+		{ "tail_pages_found", (long)ksm->tail_pages_found, true },
+		{ "checksums", (long)ksm->checksums, true },
+		{ "rmap_items_created", (long)ksm->rmap_items_created, true },
 	};
 
 	return ksm_file_read(sim, counters, sizeof(counters) / sizeof(counters[0]),

@@ -117,7 +117,28 @@ static void test_every_command(void **state)
 	assert_int_equal(scn.cmds[32].value, -1);
 	assert_true(scn.cmds[34].q.sim_only);
 	assert_int_equal(scn.cmds[34].kind, CMD_PROBE);
+	assert_int_equal(scn.cmds[37].kind, CMD_KSM_SKIP);
+	assert_int_equal(scn.cmds[37].n, 2);	/* MMSIM_KSM_SKIP_BATCH */
 	scenario_free(&scn);
+}
+
+/* The simulator's own KSM counters parse as simulator-only queries; the kernel's do not. */
+static void test_ksm_simulator_counters(void **state)
+{
+	struct scenario scn;
+
+	(void)state;
+	scn = parse_ok("expect ksm.pages_jumped_other == 0\n"
+		       "probe ksm.rmap_items_created\n"
+		       "expect ksm.pages_scanned == 0\n"
+		       "ksm skip=compound\n");
+	assert_true(scn.cmds[0].q.sim_only);
+	assert_string_equal(scn.cmds[0].q.name, "pages_jumped_other");
+	assert_true(scn.cmds[1].q.sim_only);
+	assert_false(scn.cmds[2].q.sim_only);
+	assert_int_equal(scn.cmds[3].n, 1);	/* MMSIM_KSM_SKIP_COMPOUND */
+	scenario_free(&scn);
+	parse_bad("expect ksm.pages_leapt == 0", 1, "simulator only: pages_jumped");
 }
 
 static void test_malformed_lines(void **state)
@@ -275,6 +296,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_command),
 		cmocka_unit_test(test_malformed_lines),
+		cmocka_unit_test(test_ksm_simulator_counters),
 		cmocka_unit_test(test_garbage_never_crashes),
 		cmocka_unit_test(test_long_ksm_key),
 		cmocka_unit_test(test_ksm_rmap_walk),

@@ -103,8 +103,19 @@ MMSIM_API int mmsim_madvise(struct mmsim *sim, int pid, unsigned long addr, unsi
  * -EINVAL for a bad value (max_page_sharing below 2, a boolean above 1),
  * -ERANGE for max_page_sharing above INT_MAX, -EBUSY for max_page_sharing or
  * merge_across_nodes while KSM pages exist.
+ * Not in Linux: "skip", an enum mmsim_ksm_skip (-EINVAL for another value).
  */
 MMSIM_API int mmsim_ksm_set(struct mmsim *sim, const char *key, unsigned long value);
+/*
+ * How ksmd steps through large folios (seed 000, docs/experiments/seed-000-ksm-skip.md):
+ * the kernel's page by page; the rejected patch's compound_nr() pages after any
+ * page found; or only over the PTEs that folio_pte_batch() shows map the same folio.
+ */
+enum mmsim_ksm_skip {
+	MMSIM_KSM_SKIP_NONE,
+	MMSIM_KSM_SKIP_COMPOUND,
+	MMSIM_KSM_SKIP_BATCH,
+};
 /* run: 0 stops ksmd, 1 lets it merge, 2 unmerges every KSM page and stops. */
 MMSIM_API int mmsim_ksm_run(struct mmsim *sim, int run);
 /*
@@ -118,7 +129,11 @@ MMSIM_API int mmsim_ksm_scan(struct mmsim *sim, unsigned long full_scans);
  * pages_sharing, pages_unshared, pages_volatile, pages_scanned,
  * pages_skipped, full_scans, stable_node_chains, stable_node_dups,
  * ksm_zero_pages, general_profit) and the tunables. general_profit may be
- * negative.
+ * negative. Not in Linux, counted since mmsim_create(): pages_jumped (pages
+ * the kernel's walk would have visited that a skip policy stepped over),
+ * pages_jumped_other (those of another folio than the page the jump started
+ * from), tail_pages_found (skip=compound found a tail page), checksums
+ * (pages checksummed), rmap_items_created; and the policy as "skip".
  */
 MMSIM_API int mmsim_ksm_counter(struct mmsim *sim, const char *name, long *value);
 /*
