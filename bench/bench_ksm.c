@@ -311,12 +311,13 @@ static int save_settings(void)
 
 		if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof(s->name))
 			continue;
-		snprintf(s->path, sizeof(s->path), KSM_DIR "%s", de->d_name);
+		/* The length was checked above: the precision tells the compiler so. */
+		snprintf(s->path, sizeof(s->path), KSM_DIR "%.47s", de->d_name);
 		if (stat(s->path, &st) || !S_ISREG(st.st_mode) || !(st.st_mode & S_IWUSR))
 			continue;
 		if (read_text(s->path, raw, sizeof(raw)))
 			continue;
-		snprintf(s->name, sizeof(s->name), "%s", de->d_name);
+		snprintf(s->name, sizeof(s->name), "%.47s", de->d_name);
 		current_value(raw, s->saved, sizeof(s->saved));
 		s->changed = false;
 		nr_settings++;
