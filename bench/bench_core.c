@@ -27,6 +27,8 @@
 
 #include <mmsim/mmsim.h>
 
+#include "bench_util.h"
+
 #define SZ_4K	4096UL
 #define SZ_64K	(64UL << 10)
 #define SZ_2M	(2UL << 20)
@@ -582,20 +584,6 @@ static void run_kernel(enum op_id id)
 
 /* ------------------------------------------------------------------------ */
 /* The simulator                                                            */
-
-static void die(struct mmsim *sim, const char *what, int err)
-{
-	fprintf(stderr, "mmsim-bench-core: %s: %s (%s)\n", what, strerror(-err),
-		sim ? mmsim_last_error(sim) : "");
-	exit(2);
-}
-
-#define CHECK(sim, call)				\
-	do {						\
-		int err_ = (call);			\
-		if (err_)				\
-			die(sim, #call, err_);		\
-	} while (0)
 
 static struct mmsim *sim_new(int *pid)
 {

@@ -40,6 +40,8 @@
 
 #include <mmsim/mmsim.h>
 
+#include "bench_util.h"
+
 #define SZ_4K		4096UL
 #define MiB		(1UL << 20)
 #define SIM_BASE	0x100000000000UL
@@ -684,20 +686,6 @@ static void run_kernel(struct size_result *r)
 
 /* ------------------------------------------------------------------------ */
 /* The simulator                                                            */
-
-static void die(struct mmsim *sim, const char *what, int err)
-{
-	fprintf(stderr, "mmsim-bench-ksm: %s: %s (%s)\n", what, strerror(-err),
-		sim ? mmsim_last_error(sim) : "");
-	exit(2);
-}
-
-#define CHECK(sim, call)				\
-	do {						\
-		int err_ = (call);			\
-		if (err_)				\
-			die(sim, #call, err_);		\
-	} while (0)
 
 static long sim_counter(struct mmsim *sim, const char *name)
 {

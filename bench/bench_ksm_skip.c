@@ -17,6 +17,9 @@
 
 #include <mmsim/mmsim.h>
 
+#include "bench_util.h"
+#include "prng.h"
+
 #define BASE		0x100000000000UL
 #define PAGE		4096UL
 #define SZ_16K		(16UL << 10)
@@ -51,34 +54,6 @@ static struct {
 	int passes;
 	const char *json, *plot;
 } opt = { .size = 32 * MiB, .passes = 4 };
-
-static void die(struct mmsim *sim, const char *what, int err)
-{
-	fprintf(stderr, "mmsim-bench-ksm-skip: %s: %s (%s)\n", what, strerror(-err),
-		sim ? mmsim_last_error(sim) : "");
-	exit(1);
-}
-
-#define CHECK(sim, call)							\
-	do {									\
-		int err_ = (call);						\
-		if (err_)							\
-			die(sim, #call, err_);					\
-	} while (0)
-
-static uint64_t splitmix64(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static unsigned long rnd(uint64_t *s, unsigned long n)
-{
-	return (unsigned long)(splitmix64(s) % n);
-}
 
 static double now_ms(void)
 {

@@ -15,6 +15,8 @@
 
 #include <mmsim/mmsim.h>
 
+#include "bench_util.h"
+
 #include "mapcount.h"
 #include "sim.h"
 
@@ -48,20 +50,6 @@ static double now_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
-
-static void die(struct mmsim *sim, const char *what, int err)
-{
-	fprintf(stderr, "mmsim-bench-mapcount: %s: %s (%s)\n", what, strerror(-err),
-		sim ? mmsim_last_error(sim) : "");
-	exit(1);
-}
-
-#define CHECK(sim, call)							\
-	do {									\
-		int err_ = (call);						\
-		if (err_)							\
-			die(sim, #call, err_);					\
-	} while (0)
 
 static struct mmsim *new_sim(const char *scheme, unsigned long size)
 {

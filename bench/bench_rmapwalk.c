@@ -20,6 +20,8 @@
 
 #include <mmsim/mmsim.h>
 
+#include "bench_util.h"
+
 #include "ksm.h"
 #include "rmap.h"
 #include "sim.h"
@@ -60,20 +62,6 @@ static double now_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
-
-static void die(struct mmsim *sim, const char *what, int err)
-{
-	fprintf(stderr, "mmsim-bench-rmapwalk: %s: %s (%s)\n", what, strerror(-err),
-		sim ? mmsim_last_error(sim) : "");
-	exit(1);
-}
-
-#define CHECK(sim, call)							\
-	do {									\
-		int err_ = (call);						\
-		if (err_)							\
-			die(sim, #call, err_);					\
-	} while (0)
 
 /*
  * The parent: V * VMA_LEN at BASE (or BASE + FAR after a move), odd VMAs

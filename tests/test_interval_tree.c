@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "interval_tree.h"
+#include "prng.h"
 
 /* ---- deterministic PRNG (splitmix64) ---- */
 
@@ -23,11 +24,7 @@ struct rng {
 
 static uint64_t rng_next(struct rng *r)
 {
-	uint64_t z = (r->state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return splitmix64(&r->state);
 }
 
 static unsigned long rng_below(struct rng *r, unsigned long n)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "test_util.h"
+#include "prng.h"
 
 #include "ksm_internal.h"
 #include "page_alloc.h"
@@ -352,38 +353,29 @@ static void compare_all(struct mmsim *sim, const int *pids, int nr,
 	}
 }
 
-static uint64_t next_rand(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /* One random step; failures such as mremap over a hole are fine, a broken model is not. */
 static void random_step(struct mmsim *sim, uint64_t *rs, int *pids, int *nr)
 {
-	int i = (int)(next_rand(rs) % (uint64_t)*nr), ret = 0;
-	unsigned int slot = (unsigned int)(next_rand(rs) % NR_SLOTS);
-	unsigned long page = next_rand(rs) % SLOT_PAGES, pages = 1 + next_rand(rs) % 4;
+	int i = (int)(splitmix64(rs) % (uint64_t)*nr), ret = 0;
+	unsigned int slot = (unsigned int)(splitmix64(rs) % NR_SLOTS);
+	unsigned long page = splitmix64(rs) % SLOT_PAGES, pages = 1 + splitmix64(rs) % 4;
 	unsigned long addr = slot_addr(slot) + page * PAGE;
 
-	switch (next_rand(rs) % 8) {
+	switch (splitmix64(rs) % 8) {
 	case 0:
 		if (*nr < MAX_PROCS)
 			ret = mmsim_fork(sim, pids[i], &pids[*nr]), *nr += !ret;
 		break;
 	case 1: {
-		unsigned int to = (unsigned int)(next_rand(rs) % NR_SLOTS);
-		unsigned long dst = slot_addr(to) + (next_rand(rs) % SLOT_PAGES) * PAGE;
+		unsigned int to = (unsigned int)(splitmix64(rs) % NR_SLOTS);
+		unsigned long dst = slot_addr(to) + (splitmix64(rs) % SLOT_PAGES) * PAGE;
 
 		if (to != slot)
 			ret = mmsim_mremap(sim, pids[i], addr, pages * PAGE, dst);
 		break;
 	}
 	case 2:
-		ret = mmsim_fill(sim, pids[i], addr, PAGE, (int)(next_rand(rs) % 3));
+		ret = mmsim_fill(sim, pids[i], addr, PAGE, (int)(splitmix64(rs) % 3));
 		break;
 	case 3:
 		ret = mmsim_munmap(sim, pids[i], addr, PAGE);

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "test_util.h"
+#include "prng.h"
 
 #include "ksm.h"
 #include "sim.h"
@@ -32,19 +33,6 @@
 #define NR_SEEDS	100
 #define TAG		0x5eed000000000000ULL	/* first word of every page written */
 
-static uint64_t splitmix64(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static unsigned long rnd(uint64_t *s, unsigned long n)
-{
-	return (unsigned long)(splitmix64(s) % n);
-}
 
 struct world {
 	struct mmsim *sim;

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "test_util.h"
+#include "prng.h"
 
 #include "sim.h"
 
@@ -43,19 +44,6 @@
 #define FAR		(BASE + (1UL << 32))	/* far from the window: never touched */
 
 /* ---- deterministic PRNG ---------------------------------------------------- */
-static uint64_t splitmix64(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static unsigned long rnd(uint64_t *s, unsigned long n)
-{
-	return n ? (unsigned long)(splitmix64(s) % n) : 0;
-}
 
 /* ---- the model ------------------------------------------------------------- */
 struct proc {

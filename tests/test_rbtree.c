@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "rbtree.h"
+#include "prng.h"
 
 struct item {
 	struct rb_node rb;
@@ -30,11 +31,7 @@ struct rng {
 
 static uint64_t rng_next(struct rng *r)
 {
-	uint64_t z = (r->state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return splitmix64(&r->state);
 }
 
 static size_t rng_below(struct rng *r, size_t n)
