@@ -14,6 +14,7 @@
 #include "ksm.h"
 #include "page_alloc.h"
 #include "proc.h"
+#include "swap.h"
 #include "vma.h"
 
 /* What the walk saw of one folio, kept while the folio has any mapping. */
@@ -30,6 +31,8 @@ struct walk_state {
 	unsigned long nr_tables;		/* tables reached in the current mm */
 	long anon_pages;			/* MM_ANONPAGES of the current mm */
 	long ksm_zero_pages;			/* KSM-placed zero PTEs of the current mm */
+	long swap_ents;				/* MM_SWAPENTS of the current mm */
+	unsigned int *swap_refs;		/* swap PTEs found per slot, over all mms */
 	int err;
 };
 
@@ -111,7 +114,13 @@ static void check_entry(struct walk_state *w, struct mm_struct *mm, struct vm_ar
 		return;
 	}
 	if (!pte_present(entry)) {
-		fail(w, "non-present entry (there is no swap)", mm, addr);
+		unsigned int *map = swap_map_entry(sim, pte_to_swp_entry(entry));
+
+		if (pmd || !map || !(*map & SWAP_COUNT_MASK))
+			fail(w, "non-present entry that is no swap entry of a used slot", mm, addr);
+		else
+			w->swap_refs[swp_offset(pte_to_swp_entry(entry))]++;
+		w->swap_ents++;
 		return;
 	}
 	if (pte_write(entry) && !(vma->vm_flags & VM_WRITE))
@@ -268,9 +277,10 @@ static int check_folio(struct mmsim *sim, struct folio *folio, const struct foli
 
 	if (err)
 		return err;
-	if (folio->_refcount != t->total)
-		return sim_error(sim, -EUCLEAN, "folio %#lx: refcount %d, %d mappings", folio->pfn,
-				 folio->_refcount, t->total);
+	if (folio->_refcount != t->total + (folio_test_swapcache(folio) ? (int)folio_nr_pages(folio) : 0))
+		return sim_error(sim, -EUCLEAN, "folio %#lx: refcount %d, %d mappings%s", folio->pfn,
+				 folio->_refcount, t->total,
+				 folio_test_swapcache(folio) ? " and the swap cache's" : "");
 	/*
 	 * A KSM folio is found through its stable node's rmap_items, which may
 	 * lag behind fork and exit until ksmd passes: ksm_verify() checks that
@@ -333,9 +343,12 @@ static int check_buddy(struct mmsim *sim, unsigned long *is_table, struct walk_s
 			if (pfn != folio->pfn || folio_is_zero(folio))
 				continue;
 			HASH_FIND(hh, w->seen, &folio->pfn, sizeof(folio->pfn), s);
-			if (!s)
+			if (!s && !folio_test_swapcache(folio))
 				return sim_error(sim, -EUCLEAN, "folio %#lx is allocated but not mapped",
 						 pfn);
+			if (!s && folio->_refcount != (int)folio_nr_pages(folio))
+				return sim_error(sim, -EUCLEAN, "unmapped swap-cache folio %#lx: refcount %d",
+						 pfn, folio->_refcount);
 		}
 	}
 	if (frames + free != sim->nr_frames)
@@ -372,6 +385,44 @@ static void free_walk(struct walk_state *w)
 		free(s);
 	}
 	free(w->is_table);
+	free(w->swap_refs);
+}
+
+/*
+ * The swap device against the walk: every slot's count is the number of
+ * swap PTEs naming it, SWAP_HAS_CACHE is set exactly where the swap cache
+ * holds a folio (one that knows it), and only used slots keep contents.
+ */
+static int check_swap(struct mmsim *sim, const struct walk_state *w)
+{
+	struct swap_info_struct *si = sim->swap;
+	unsigned long inuse = 0, cached = 0;
+
+	for (unsigned long off = 1; off < si->max; off++) {
+		unsigned int map = si->swap_map[off];
+		swp_entry_t entry = swp_entry(si->type, off);
+		struct folio *folio = swap_cache_get_folio(sim, entry);
+
+		if ((map & SWAP_COUNT_MASK) != w->swap_refs[off])
+			return sim_error(sim, -EUCLEAN, "swap slot %lu: count %u, %u swap PTEs", off,
+					 map & SWAP_COUNT_MASK, w->swap_refs[off]);
+		if (!(map & SWAP_HAS_CACHE) != !folio)
+			return sim_error(sim, -EUCLEAN, "swap slot %lu: SWAP_HAS_CACHE %s, cache %s",
+					 off, map & SWAP_HAS_CACHE ? "set" : "clear",
+					 folio ? "holds a folio" : "holds none");
+		if (folio && (!folio_test_swapcache(folio) || entry.val < folio->swap ||
+			      entry.val >= folio->swap + (unsigned long)folio_nr_pages(folio)))
+			return sim_error(sim, -EUCLEAN, "swap slot %lu: cached folio %#lx is not its",
+					 off, folio->pfn);
+		if (!map && si->slot_data[off])
+			return sim_error(sim, -EUCLEAN, "free swap slot %lu keeps contents", off);
+		inuse += map != 0;
+		cached += folio != NULL;
+	}
+	if (inuse != si->inuse_pages || cached != sim->nr_swapcache)
+		return sim_error(sim, -EUCLEAN, "swap: %lu slots used (%lu counted), %lu cached (%lu counted)",
+				 inuse, si->inuse_pages, cached, sim->nr_swapcache);
+	return 0;
 }
 
 /* Walks every page table of every mm, checking each mm's own counters. */
@@ -382,7 +433,8 @@ static int walk_all(struct mmsim *sim, struct walk_state *w)
 
 	*w = (struct walk_state){ .sim = sim };
 	w->is_table = calloc(sim->nr_frames / BITS + 1, sizeof(unsigned long));
-	if (!w->is_table)
+	w->swap_refs = calloc(sim->swap->max, sizeof(*w->swap_refs));
+	if (!w->is_table || !w->swap_refs)
 		return -ENOMEM;
 	HASH_ITER(hh, sim->mms, mm, mtmp) {
 		err = check_vmas(sim, mm);
@@ -391,6 +443,7 @@ static int walk_all(struct mmsim *sim, struct walk_state *w)
 		w->nr_tables = 0;
 		w->anon_pages = 0;
 		w->ksm_zero_pages = 0;
+		w->swap_ents = 0;
 		walk_table(w, mm, mm->pgd, 0, 0);
 		if (w->err)
 			return w->err;
@@ -400,6 +453,9 @@ static int walk_all(struct mmsim *sim, struct walk_state *w)
 		if (w->anon_pages != mm->rss[MM_ANONPAGES])
 			return sim_error(sim, -EUCLEAN, "pid %d: %ld anon pages mapped, RSS says %ld",
 					 mm->pid, w->anon_pages, mm->rss[MM_ANONPAGES]);
+		if (w->swap_ents != mm->rss[MM_SWAPENTS])
+			return sim_error(sim, -EUCLEAN, "pid %d: %ld swap entries, MM_SWAPENTS says %ld",
+					 mm->pid, w->swap_ents, mm->rss[MM_SWAPENTS]);
 		if (w->ksm_zero_pages != mm->ksm_zero_pages)
 			return sim_error(sim, -EUCLEAN, "pid %d: %ld KSM zero pages mapped, ksm_stat says %ld",
 					 mm->pid, w->ksm_zero_pages, mm->ksm_zero_pages);
@@ -443,6 +499,8 @@ int mm_verify(struct mmsim *sim)
 	err = check_buddy(sim, w.is_table, &w);
 	if (!err)
 		err = check_deferred_queue(sim);
+	if (!err)
+		err = check_swap(sim, &w);
 	if (!err)
 		err = ksm_verify(sim);
 out:

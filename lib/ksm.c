@@ -1843,3 +1843,40 @@ void ksm_destroy(struct mmsim *sim)
 	free_stable_subtree(sim->ksm.root_stable_tree.rb_node);
 	sim->ksm.root_stable_tree = RB_ROOT;
 }
+
+/*
+ * ksm_might_need_to_copy() of mm/ksm.c (6.18): the KSM flag is lost when a
+ * KSM folio is swapped out, so the folio read back is a plain anonymous one
+ * whose index and anon_vma come from whichever mapping faulted it first; any
+ * other mapping of the same swap entry must get a copy unless the rmap
+ * would find the folio there too (same linear_page_index(), same anon_vma
+ * root). This comparison is where an anonymous VMA's vm_pgoff matters.
+ */
+struct folio *ksm_might_need_to_copy(struct mmsim *sim, struct folio *folio,
+				     struct vm_area_struct *vma, unsigned long addr)
+{
+	struct anon_vma *anon_vma = folio_anon_vma(folio);
+	struct folio *new_folio;
+
+	if (folio_test_large(folio))
+		return folio;
+	if (folio_test_ksm(folio)) {
+		if (folio_stable_node(folio) && sim->ksm.run != KSM_RUN_UNMERGE)
+			return folio;
+	} else if (!anon_vma) {
+		return folio;
+	} else if (folio->index == linear_page_index(vma, addr) &&
+		   anon_vma->root == vma->anon_vma->root) {
+		return folio;
+	}
+	new_folio = folio_alloc(sim, 0, FOLIO_anon);
+	if (!new_folio)
+		return NULL;
+	if (copy_page_data(sim, folio_page(sim, new_folio, 0), folio_page(sim, folio, 0))) {
+		folio_put(sim, new_folio);
+		return NULL;
+	}
+	new_folio->flags |= FOLIO_dirty | FOLIO_uptodate;
+	sim->ksm_swpin_copy++;
+	return new_folio;
+}

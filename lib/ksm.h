@@ -222,4 +222,14 @@ bool is_ksm_zero_pte(uint64_t pte);
 void ksm_map_zero_page(struct mmsim *sim, struct mm_struct *mm);
 void ksm_might_unmap_zero_page(struct mmsim *sim, struct mm_struct *mm, uint64_t pte);
 
+/*
+ * ksm_might_need_to_copy(): may do_swap_page() map this swap-cache folio at
+ * addr of vma? A KSM folio still in the stable tree, a folio of no anon_vma
+ * (just read from swap) or one whose index and anon_vma root match the
+ * place: yes, the folio itself. Otherwise an exclusive copy (the rmap could
+ * not find the folio there), or NULL when out of memory.
+ */
+struct folio *ksm_might_need_to_copy(struct mmsim *sim, struct folio *folio,
+				     struct vm_area_struct *vma, unsigned long addr);
+
 #endif /* MMSIM_KSM_H */

@@ -7,6 +7,7 @@
 
 #include "ksm.h"
 #include "page_alloc.h"
+#include "swap.h"
 #include "vma.h"
 
 /*
@@ -44,6 +45,7 @@ static unsigned long advised_flags(unsigned long flags, enum mmsim_advice advice
 	case MMSIM_MADV_MERGEABLE:
 	case MMSIM_MADV_UNMERGEABLE:	/* ksm_madvise() decides */
 	case MMSIM_MADV_DONTNEED:
+	case MMSIM_MADV_PAGEOUT:
 		break;
 	}
 	return flags;
@@ -62,6 +64,16 @@ static int madvise_vma(struct mmsim *sim, struct vm_area_struct *vma, unsigned l
 		reclaim_pt(sim, vma->vm_mm, start, end);
 		return 0;
 	}
+	if (advice == MMSIM_MADV_PAGEOUT) {
+		unsigned long written = 0;
+		int err2;
+
+		/* madvise_pageout(): locked VMAs are left alone; a full swap device is no error. */
+		if (vma->vm_flags & VM_LOCKED)
+			return -EINVAL;
+		err2 = reclaim_range(sim, vma->vm_mm, start, end, false, &written);
+		return err2 == -ENOMEM ? 0 : err2;
+	}
 	newflags = advised_flags(vma->vm_flags, advice);
 	/* KSM registers the mm, or unmerges the range, before the flags change. */
 	if (advice == MMSIM_MADV_MERGEABLE || advice == MMSIM_MADV_UNMERGEABLE)
@@ -79,7 +91,7 @@ int do_madvise(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 	struct vm_area_struct *vma;
 	int unmapped = 0;
 
-	if (!IS_ALIGNED(start, PAGE_SIZE) || advice > MMSIM_MADV_UNMERGEABLE)
+	if (!IS_ALIGNED(start, PAGE_SIZE) || advice > MMSIM_MADV_PAGEOUT)
 		return -EINVAL;
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (len_in && !len)

@@ -2,12 +2,13 @@
 /*
  * Faults and page-table level operations on anonymous memory, after
  * mm/memory.c (6.18): do_anonymous_page(), alloc_anon_folio(), do_wp_page(),
- * zap_pte_range(), copy_pte_range(); mm/mprotect.c's change_pte_range() and
+ * zap_pte_range(), copy_pte_range(), do_swap_page(); mm/mprotect.c's change_pte_range() and
  * mm/mremap.c's move_ptes() live here too because they walk the same tables.
  */
 #include "huge_memory.h"
 #include "ksm.h"
 #include "page_alloc.h"
+#include "swap.h"
 #include "vma.h"
 
 static pte_t mk_anon_pte(const struct vm_area_struct *vma, unsigned long pfn)
@@ -146,6 +147,10 @@ static bool wp_can_reuse_anon_folio(struct mmsim *sim, struct folio *folio,
 			return false;
 		return sim->mapcount->mm_owns_all(sim, folio, vma->vm_mm);
 	}
+	/* The swap cache's reference goes first if no swap entry needs the folio. */
+	if (folio_test_swapcache(folio) && !folio_test_ksm(folio) &&
+	    folio->_refcount == 1 + (int)folio_nr_pages(folio))
+		folio_free_swap(sim, folio);
 	if (folio_test_ksm(folio) || folio->_refcount != 1)
 		return false;
 	folio_move_anon_rmap(folio, vma);
@@ -211,6 +216,126 @@ static int do_wp_page(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd,
 	return wp_page_copy(sim, vma, pmd, pte, addr, page, unshare);
 }
 
+/* vm_swap_full(): more than half of the swap device is in use. */
+static bool vm_swap_full(const struct mmsim *sim)
+{
+	return sim->swap->inuse_pages * 2 > sim->swap->max - 1;
+}
+
+/* should_try_to_free_swap(): a written, exclusive folio needs its slot no more. */
+static bool should_try_to_free_swap(struct mmsim *sim, struct folio *folio,
+				    const struct vm_area_struct *vma, bool write)
+{
+	if (!folio_test_swapcache(folio))
+		return false;
+	if (vm_swap_full(sim) || (vma->vm_flags & VM_LOCKED))
+		return true;
+	return write && !folio_test_ksm(folio) &&
+	       folio->_refcount == 1 + (int)folio_nr_pages(folio);
+}
+
+/*
+ * swapin_readahead() without the readahead: the folio the swap cache holds
+ * for entry, or a new one read from the slot and added to the cache
+ * (swapcache_prepare sets SWAP_HAS_CACHE). 6.18 allocates a large folio
+ * only on a SWP_SYNCHRONOUS_IO device (zram, pmem) that skips the swap
+ * cache; the simulated device is an ordinary one, so swap-in is order-0.
+ * Returns the folio with a reference for the caller.
+ */
+static struct folio *swapin_folio(struct mmsim *sim, swp_entry_t entry, bool *fresh)
+{
+	struct folio *folio = swap_cache_get_folio(sim, entry);
+
+	*fresh = !folio;
+	if (folio) {
+		folio_get(folio);
+		return folio;
+	}
+	folio = folio_alloc(sim, 0, FOLIO_swapbacked);
+	if (!folio)
+		return NULL;
+	if (swap_read_folio(sim, entry, folio_page(sim, folio, 0)) ||
+	    add_to_swap_cache(sim, folio, entry)) {
+		folio_put(sim, folio);
+		return NULL;
+	}
+	*swap_map_entry(sim, entry) |= SWAP_HAS_CACHE;
+	sim->pswpin++;
+	return folio;
+}
+
+/* A swap-cache folio no PTE and no swap entry needs: reclaim would drop it; we do so now. */
+static void swapcache_folio_done(struct mmsim *sim, struct folio *folio)
+{
+	if (folio_test_swapcache(folio) && !folio_mapped(sim, folio))
+		folio_free_swap(sim, folio);
+}
+
+int do_swap_page(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd, pte_t *pte,
+		 unsigned long addr, bool write)
+{
+	pte_t orig = *pte, entry_pte;
+	swp_entry_t entry = pte_to_swp_entry(orig);
+	struct folio *folio, *swapcache;
+	struct page *page;
+	bool exclusive = false, fresh;
+	int rmap_flags = RMAP_NONE, err;
+
+	if (!swap_count(sim, entry))
+		return sim_error(sim, -EFAULT, "swap entry %#lx refers to a free slot", entry.val);
+	err = anon_vma_prepare(sim, vma);
+	if (err)
+		return err;
+	swapcache = folio = swapin_folio(sim, entry, &fresh);
+	if (!folio)
+		return -ENOMEM;
+	page = folio_page(sim, folio, (long)(entry.val - folio->swap));
+	/* KSM sometimes has to copy on read faults: the KSM flag is lost on swapout. */
+	folio = ksm_might_need_to_copy(sim, folio, vma, addr);
+	if (!folio) {
+		if (fresh)
+			delete_from_swap_cache(sim, swapcache);
+		folio_put(sim, swapcache);
+		return -ENOMEM;
+	}
+	if (folio != swapcache) {
+		page = folio_page(sim, folio, 0);
+		exclusive = true;	/* a fresh copy nobody else can see */
+	} else if (!folio_test_ksm(folio)) {
+		exclusive = pte_swp_exclusive(orig);
+	}
+	swap_free(sim, entry);
+	add_mm_counter(vma->vm_mm, MM_SWAPENTS, -1);
+	add_mm_counter(vma->vm_mm, MM_ANONPAGES, 1);
+	if (should_try_to_free_swap(sim, folio, vma, write))
+		folio_free_swap(sim, folio);
+
+	entry_pte = pfn_pte(page_to_pfn(sim, page), vm_page_prot(vma->vm_flags)) | _PAGE_ACCESSED;
+	if (!folio_test_ksm(folio) && (exclusive || folio->_refcount == 1)) {
+		if (vma->vm_flags & VM_WRITE) {
+			entry_pte = pte_mkwrite(entry_pte);
+			if (write)
+				entry_pte = pte_mkdirty(entry_pte);
+			write = false;
+		}
+		rmap_flags = RMAP_EXCLUSIVE;
+	}
+	/* The caller's reference becomes the mapping's. */
+	if (folio != swapcache || !folio_test_anon(folio))
+		folio_add_new_anon_rmap(sim, folio, vma, addr, folio != swapcache ? RMAP_EXCLUSIVE :
+					rmap_flags, RMAP_LEVEL_PTE, pte_pfn(*pmd));
+	else
+		folio_add_anon_rmap(sim, folio, page, 1, RMAP_LEVEL_PTE, vma, pte_pfn(*pmd),
+				    rmap_flags);
+	*pte = entry_pte;
+	if (folio != swapcache) {
+		folio_put(sim, swapcache);
+		swapcache_folio_done(sim, swapcache);
+	}
+	/* A write the entry could not allow yet: copy-on-write as usual. */
+	return write ? do_wp_page(sim, vma, pmd, pte, addr, false) : 0;
+}
+
 int handle_mm_fault_unshare(struct mmsim *sim, struct vm_area_struct *vma, unsigned long addr)
 {
 	pmd_t *pmd = pmd_lookup(sim, vma->vm_mm, addr);
@@ -270,6 +395,8 @@ int handle_mm_fault(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 	pte = pte_offset(sim, pmd, addr);
 	if (pte_none(*pte))
 		ret = do_anonymous_page(sim, vma, pmd, addr, write);
+	else if (is_swap_pte(*pte))
+		ret = do_swap_page(sim, vma, pmd, pte, addr, write);
 	else if (write && !pte_write(*pte))
 		ret = do_wp_page(sim, vma, pmd, pte, addr, false);
 	else
@@ -292,7 +419,14 @@ static void zap_pte_range(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *
 		struct folio *folio;
 		int nr = 1;
 
-		if (!pte_none(*pte) && pte_special(*pte)) {
+		if (is_swap_pte(*pte)) {
+			/* zap_nonpresent_ptes(): the entry's swap reference goes. */
+			swp_entry_t entry = pte_to_swp_entry(*pte);
+
+			*pte = 0;
+			add_mm_counter(vma->vm_mm, MM_SWAPENTS, -1);
+			free_swap_and_cache(sim, entry);
+		} else if (!pte_none(*pte) && pte_special(*pte)) {
 			ksm_might_unmap_zero_page(sim, vma->vm_mm, *pte);
 			*pte = 0;
 		} else if (!pte_none(*pte)) {
@@ -303,6 +437,9 @@ static void zap_pte_range(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *
 				pte[i] = 0;
 			add_mm_counter(vma->vm_mm, MM_ANONPAGES, -nr);
 			folio_remove_rmap(sim, folio, page, nr, RMAP_LEVEL_PTE, vma, pt);
+			/* free_swap_cache(): an unmapped folio nobody's swap entry needs leaves the cache. */
+			if (folio_test_swapcache(folio) && !folio_mapped(sim, folio))
+				folio_free_swap(sim, folio);
 			folio_put_refs(sim, folio, nr);
 		}
 		pte += nr;
@@ -352,6 +489,15 @@ static void copy_pte_range(struct mmsim *sim, struct vm_area_struct *dst_vma,
 
 		if (pte_none(*src)) {
 			/* nothing */
+		} else if (is_swap_pte(*src)) {
+			/*
+			 * copy_nonpresent_pte(): both share the swap entry, which
+			 * is no longer exclusive to either.
+			 */
+			swap_duplicate(sim, pte_to_swp_entry(*src));
+			*src &= ~_PAGE_SWP_EXCLUSIVE;
+			*dst = *src;
+			add_mm_counter(dst_vma->vm_mm, MM_SWAPENTS, 1);
 		} else if (pte_special(*src)) {
 			/*
 			 * The child inherits KSM's zero pages (ksm_fork() adds
@@ -451,7 +597,8 @@ void change_protection(struct mmsim *sim, struct vm_area_struct *vma, unsigned l
 		for (unsigned long a = addr; a < next; a += PAGE_SIZE, pte++) {
 			pte_t entry;
 
-			if (pte_none(*pte))
+			/* change_pte_range(): swap entries keep no protection bits. */
+			if (pte_none(*pte) || is_swap_pte(*pte))
 				continue;
 			entry = pte_modify(*pte, prot);
 			if (can_change_writable(sim, vma, *pte))

@@ -76,6 +76,7 @@ enum {
 	FOLIO_swapbacked	= 1 << 5,
 	FOLIO_zero		= 1 << 6,	/* the shared zero page or the huge zero folio */
 	FOLIO_uptodate		= 1 << 7,
+	FOLIO_swapcache		= 1 << 8,	/* in the swap cache: swap holds its slots (lib/swap_state.c) */
 };
 
 /*
@@ -91,6 +92,7 @@ struct folio {
 	struct anon_vma *anon_vma;	/* folio->mapping of an anonymous folio */
 	void *stable_node;		/* folio->mapping of a KSM folio */
 	unsigned long index;		/* linear_page_index() of the first page where first mapped */
+	unsigned long swap;		/* folio->swap.val: first slot's entry while FOLIO_swapcache */
 	/* Mapcounts of scheme "linux" (CONFIG_PAGE_MAPCOUNT + CONFIG_MM_ID), all biased by -1. */
 	int _large_mapcount;		/* every PTE and PMD mapping the folio */
 	int _entire_mapcount;		/* PMD mappings of the whole folio */
@@ -122,6 +124,11 @@ static inline bool folio_test_anon(const struct folio *folio)
 static inline bool folio_test_ksm(const struct folio *folio)
 {
 	return folio->flags & FOLIO_ksm;
+}
+
+static inline bool folio_test_swapcache(const struct folio *folio)
+{
+	return folio->flags & FOLIO_swapcache;
 }
 
 static inline bool folio_is_zero(const struct folio *folio)
@@ -201,6 +208,7 @@ struct anon_vma_chain {
 /* ---- mm_struct ------------------------------------------------------------- */
 enum {
 	MM_ANONPAGES,
+	MM_SWAPENTS,			/* swap entries in this mm's page tables */
 	NR_MM_COUNTERS,
 };
 

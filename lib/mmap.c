@@ -24,7 +24,7 @@ bool range_valid(unsigned long addr, unsigned long len)
 int do_mmap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 	    unsigned long len, int prot)
 {
-	unsigned long vm_flags, pgoff = addr >> PAGE_SHIFT;
+	unsigned long vm_flags, pgoff;
 	struct vm_area_struct *vma;
 
 	if (!len || !IS_ALIGNED(addr, PAGE_SIZE) ||
@@ -42,7 +42,11 @@ int do_mmap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 		vm_flags |= VM_ACCOUNT;
 	/* PR_SET_MEMORY_MERGE: every new VMA is mergeable. */
 	vm_flags = ksm_vma_flags(sim, mm, vm_flags);
-	/* An anonymous VMA's offset is its address: see seed 004. */
+	/*
+	 * "Set pgoff according to addr for anon_vma": an anonymous VMA's offset
+	 * is its address. Seed 004's one-liner makes it 0 instead.
+	 */
+	pgoff = sim->cfg.anon_pgoff == MMSIM_ANON_PGOFF_ZERO ? 0 : addr >> PAGE_SHIFT;
 	vma = vma_merge_new_range(sim, mm, addr, addr + len, vm_flags, pgoff, NULL);
 	if (!vma) {
 		vma = vm_area_alloc(sim, mm);

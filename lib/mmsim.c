@@ -15,6 +15,7 @@
 #include "page_alloc.h"
 #include "pgtable.h"
 #include "proc.h"
+#include "swap.h"
 #include "vma.h"
 
 #define DEFAULT_NR_FRAMES 65536UL
@@ -79,7 +80,9 @@ int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out)
 	if (sim->profile)
 		sim->mapcount = mapcount_ops_by_name(cfg && cfg->scheme ? cfg->scheme
 								: sim->profile->scheme);
-	if (nr_frames < 2 || nr_frames > (1UL << 32) || !sim->profile || !sim->mapcount) {
+	if (nr_frames < 2 || nr_frames > (1UL << 32) || !sim->profile || !sim->mapcount ||
+	    (cfg && (unsigned int)cfg->anon_pgoff > MMSIM_ANON_PGOFF_ZERO) ||
+	    (cfg && cfg->nr_swap_slots > (1UL << 32))) {
 		free(sim);
 		return -EINVAL;
 	}
@@ -93,8 +96,16 @@ int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out)
 	thp_defaults(&sim->thp);
 	ksm_init(sim);
 	sim->next_pid = 1;
+	if (!sim->cfg.nr_swap_slots)
+		sim->cfg.nr_swap_slots = nr_frames;
+	err = swap_init(sim, sim->cfg.nr_swap_slots);
+	if (err) {
+		free(sim);
+		return err;
+	}
 	err = page_alloc_init(sim, nr_frames);
 	if (err) {
+		swap_exit(sim);
 		free(sim);
 		return err;
 	}
@@ -194,6 +205,7 @@ void mmsim_destroy(struct mmsim *sim)
 	HASH_ITER(hh, sim->mms, mm, tmp)
 		mm_destroy(sim, mm);
 	ksm_destroy(sim);
+	swap_exit(sim);
 	if (sim->huge_zero_folio)
 		folio_put(sim, sim->huge_zero_folio);
 	page_alloc_exit(sim);
@@ -344,6 +356,27 @@ int mmsim_madvise(struct mmsim *sim, int pid, unsigned long addr, unsigned long 
 
 	GET_MM(sim, pid, mm);
 	return finish(sim, do_madvise(sim, mm, addr, len, advice));
+}
+
+int mmsim_reclaim(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
+		  unsigned long *nr_reclaimed)
+{
+	unsigned long written = 0;
+	struct mm_struct *mm;
+	int err;
+
+	GET_MM(sim, pid, mm);
+	if (!range_valid(addr, len))
+		return sim_error(sim, -EINVAL, "reclaim: bad range %#lx+%#lx", addr, len);
+	err = reclaim_range(sim, mm, addr, addr + len, true, &written);
+	if (nr_reclaimed)
+		*nr_reclaimed = written;
+	/* Like reclaim, running out of swap is an error only when nothing could go. */
+	if (err == -ENOMEM && written)
+		err = 0;
+	if (err)
+		sim_error(sim, err, "reclaim: %s", err == -ENOMEM ? "swap device full" : "failed");
+	return finish(sim, err);
 }
 
 /*
@@ -552,6 +585,12 @@ void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out)
 		.cow_reuses = sim->cow_reuses,
 		.pmd_splits = sim->pmd_splits,
 		.folio_splits = sim->folio_splits,
+		.nr_swap_slots = sim->swap->max - 1,
+		.nr_swap_used = sim->swap->inuse_pages,
+		.nr_swapcache = sim->nr_swapcache,
+		.pswpout = sim->pswpout,
+		.pswpin = sim->pswpin,
+		.ksm_swpin_copy = sim->ksm_swpin_copy,
 	};
 }
 

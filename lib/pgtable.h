@@ -57,6 +57,48 @@ static inline pte_t pte_modify(pte_t pte, uint64_t prot)
 	return (pte & keep) | prot;
 }
 
+/*
+ * Swap entries (include/linux/swapops.h): a PTE that is neither none nor
+ * present holds a swp_entry_t, the device (type) and the slot (offset) the
+ * page was written to. x86-64 scatters and inverts the fields (L1TF); the
+ * model packs them where the pfn would be, which keeps every entry non-zero
+ * (slot 0, the swap header, is never handed out) and clear of _PAGE_PRESENT,
+ * _PAGE_PROTNONE and _PAGE_SPECIAL. _PAGE_SWP_EXCLUSIVE is x86's bit 3.
+ */
+typedef struct {
+	unsigned long val;
+} swp_entry_t;
+
+#define _PAGE_SWP_EXCLUSIVE	(1ULL << 3)
+#define SWP_OFFSET_SHIFT	12
+#define SWP_OFFSET_BITS		40
+#define SWP_TYPE_SHIFT		SWP_OFFSET_BITS
+#define MAX_SWAPFILES		32
+
+static inline swp_entry_t swp_entry(unsigned int type, unsigned long offset)
+{
+	return (swp_entry_t){ ((unsigned long)type << SWP_TYPE_SHIFT) | offset };
+}
+static inline unsigned int swp_type(swp_entry_t entry)
+{
+	return (unsigned int)(entry.val >> SWP_TYPE_SHIFT);
+}
+static inline unsigned long swp_offset(swp_entry_t entry)
+{
+	return entry.val & ((1UL << SWP_OFFSET_BITS) - 1);
+}
+static inline bool is_swap_pte(pte_t pte) { return pte && !pte_present(pte); }
+static inline pte_t swp_entry_to_pte(swp_entry_t entry)
+{
+	return (pte_t)entry.val << SWP_OFFSET_SHIFT;
+}
+static inline swp_entry_t pte_to_swp_entry(pte_t pte)
+{
+	return (swp_entry_t){ (unsigned long)((pte & ~_PAGE_SWP_EXCLUSIVE) >> SWP_OFFSET_SHIFT) };
+}
+static inline bool pte_swp_exclusive(pte_t pte) { return pte & _PAGE_SWP_EXCLUSIVE; }
+static inline pte_t pte_swp_mkexclusive(pte_t pte) { return pte | _PAGE_SWP_EXCLUSIVE; }
+
 static inline bool pmd_none(pmd_t pmd) { return pmd == 0; }
 static inline bool pmd_leaf(pmd_t pmd) { return (pmd & _PAGE_PSE) && pte_present(pmd); }
 static inline bool pmd_table(pmd_t pmd) { return !pmd_none(pmd) && !(pmd & _PAGE_PSE); }

@@ -125,6 +125,13 @@ int proc_pagemap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr, ui
 			  pfn_to_page(sim, pte_pfn(entry));
 	} else {
 		entry = *pte_offset(sim, pmd, addr);
+		if (is_swap_pte(entry)) {
+			/* pte_to_pagemap_entry(): PM_SWAP with the type in bits 0-4, the offset above. */
+			swp_entry_t swp = pte_to_swp_entry(entry);
+
+			*out = MMSIM_PM_SWAP | swp_type(swp) | (swp_offset(swp) << 5);
+			return 0;
+		}
 		if (!pte_present(entry))
 			return 0;
 		page = counted = pfn_to_page(sim, pte_pfn(entry));
@@ -139,7 +146,7 @@ int proc_pagemap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr, ui
 }
 
 struct smaps_acc {
-	unsigned long rss, anonymous, anon_huge, ksm;
+	unsigned long rss, anonymous, anon_huge, ksm, swap;
 	unsigned long shared_clean, shared_dirty, private_clean, private_dirty;
 	uint64_t pss;			/* bytes << PSS_SHIFT */
 };
@@ -193,7 +200,9 @@ static void smaps_vma(struct mmsim *sim, struct vm_area_struct *vma, struct smap
 			pte_t *pte = pte_offset(sim, pmd, addr);
 
 			for (unsigned long a = addr; a < next; a += PAGE_SIZE, pte++)
-				if (pte_present(*pte) && !pte_special(*pte))
+				if (is_swap_pte(*pte))
+					acc->swap += PAGE_SIZE;	/* smaps_pte_entry()'s swap entries */
+				else if (pte_present(*pte) && !pte_special(*pte))
 					smaps_account(sim, acc, pfn_to_page(sim, pte_pfn(*pte)), 1,
 						      pte_dirty(*pte));
 		}
@@ -221,6 +230,7 @@ int proc_smaps(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 		out->private_clean += acc.private_clean >> 10;
 		out->private_dirty += acc.private_dirty >> 10;
 		out->ksm += acc.ksm >> 10;
+		out->swap += acc.swap >> 10;
 	}
 	return 0;
 }

@@ -15,6 +15,8 @@
 #include "profile.h"
 
 struct mapcount_ops;
+struct swap_info_struct;
+struct swap_cache_entry;
 
 /* One buddy free list per order (mm/page_alloc.c's free_area). */
 struct free_area {
@@ -61,6 +63,11 @@ struct mmsim {
 	unsigned long faults, cow_copies, cow_reuses, pmd_splits, folio_splits;
 
 	struct ksm_state ksm;			/* ksmd and its trees (ksm.c) */
+
+	struct swap_info_struct *swap;		/* the one swap device (swapfile.c) */
+	struct swap_cache_entry *swap_cache;	/* swap entry -> folio (swap_state.c) */
+	unsigned long nr_swapcache;		/* pages in the swap cache */
+	unsigned long pswpout, pswpin, ksm_swpin_copy;	/* /proc/vmstat */
 
 	unsigned long fail_countdown;		/* mmsim_fail_nth_alloc(): 0 = off */
 	char error[512];			/* mmsim_last_error() */

@@ -27,6 +27,16 @@ extern "C" {
 /* One simulator instance owns everything; instances never share state. */
 struct mmsim;
 
+/*
+ * Seed 004 (docs/experiments/seed-004-anon-vm-pgoff.md): the vm_pgoff that
+ * do_mmap() gives a new anonymous VMA. Linux: vm_start >> PAGE_SHIFT. The
+ * one-liner of the seed's thread: 0.
+ */
+enum mmsim_anon_pgoff {
+	MMSIM_ANON_PGOFF_KERNEL,	/* vm_start >> PAGE_SHIFT (the default) */
+	MMSIM_ANON_PGOFF_ZERO,		/* 0 */
+};
+
 struct mmsim_config {
 	unsigned long nr_frames;	/* physical memory in 4 KiB frames (0: 65536) */
 	uint64_t seed;			/* seeds the instance's PRNG */
@@ -45,6 +55,13 @@ struct mmsim_config {
 	 * another version.
 	 */
 	const char *kernel;
+	/* Not in Linux, seed 004: new anonymous VMAs' vm_pgoff. */
+	enum mmsim_anon_pgoff anon_pgoff;
+	/*
+	 * Slots of the simulated swap device (0: as many as nr_frames). Slot 0
+	 * holds the swap header, as in Linux, so one fewer page fits.
+	 */
+	unsigned long nr_swap_slots;
 };
 
 MMSIM_API int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out);
@@ -91,9 +108,26 @@ enum mmsim_advice {
 	MMSIM_MADV_NOHUGEPAGE,
 	MMSIM_MADV_MERGEABLE,
 	MMSIM_MADV_UNMERGEABLE,
+	/*
+	 * MADV_PAGEOUT: anonymous folios in the range that no other process
+	 * maps (folio_maybe_mapped_shared) are written to the simulated swap
+	 * device and freed; PMD mappings are split first. Running out of swap
+	 * is no error: the rest stays in memory, as in Linux.
+	 */
+	MMSIM_MADV_PAGEOUT,
 };
 MMSIM_API int mmsim_madvise(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
 		  enum mmsim_advice advice);
+
+/*
+ * Not in Linux: global reclaim (shrink_folio_list) of every anonymous folio
+ * mapped in [addr, addr + len) of pid, shared ones and KSM folios too: the
+ * rmap unmaps them everywhere, their pages go to the swap device and the
+ * folios are freed. *nr_reclaimed (may be NULL) counts the pages written.
+ * -ENOMEM when the swap device is full before anything was reclaimed.
+ */
+MMSIM_API int mmsim_reclaim(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
+			    unsigned long *nr_reclaimed);
 
 /* ---- KSM: /sys/kernel/mm/ksm, /proc/PID/ksm_stat, PR_SET_MEMORY_MERGE ----- */
 /*
@@ -208,6 +242,7 @@ struct mmsim_smaps {
 	unsigned long rss, pss, anonymous, anon_huge_pages;
 	unsigned long shared_clean, shared_dirty, private_clean, private_dirty;
 	unsigned long ksm;
+	unsigned long swap;		/* Swap: pages of the range on the swap device */
 };
 MMSIM_API int mmsim_smaps(struct mmsim *sim, int pid, unsigned long start, unsigned long end,
 		struct mmsim_smaps *out);
@@ -220,6 +255,9 @@ struct mmsim_stats {
 	unsigned long nr_deferred_split;
 	unsigned long nr_anon_vmas, nr_vmas, nr_mms;
 	unsigned long faults, cow_copies, cow_reuses, pmd_splits, folio_splits;
+	/* The swap device and /proc/vmstat's pswpout, pswpin and ksm_swpin_copy. */
+	unsigned long nr_swap_slots, nr_swap_used, nr_swapcache;
+	unsigned long pswpout, pswpin, ksm_swpin_copy;
 };
 MMSIM_API void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out);
 
