@@ -687,6 +687,7 @@ static bool hit_maps(const struct rmap_hit *hit, const struct mm_struct *mm, uns
 int mmsim_rmap_walk(struct mmsim *sim, int pid, unsigned long addr, struct mmsim_rmap_walk *out)
 {
 	struct ksm_rmap_walk_cost before = sim->ksm.rmap_walk_cost;
+	struct ksm_rmap_walk_cost before_anon = sim->anon_rmap_walk_cost;
 	struct mm_struct *mm;
 	struct rmap_hits h;
 	struct page *page;
@@ -710,7 +711,9 @@ int mmsim_rmap_walk(struct mmsim *sim, int pid, unsigned long addr, struct mmsim
 		out->reaches |= hit_maps(&h.hits[i], mm, addr);
 	}
 	sim_free(h.hits);
-	out->vmas = sim->ksm.rmap_walk_cost.vmas - before.vmas;
-	out->nodes = sim->ksm.rmap_walk_cost.nodes - before.nodes;
+	out->vmas = sim->ksm.rmap_walk_cost.vmas - before.vmas +
+		    sim->anon_rmap_walk_cost.vmas - before_anon.vmas;
+	out->nodes = sim->ksm.rmap_walk_cost.nodes - before.nodes +
+		     sim->anon_rmap_walk_cost.nodes - before_anon.nodes;
 	return 0;
 }

@@ -402,14 +402,19 @@ void rmap_walk_anon(struct mmsim *sim, struct folio *folio, rmap_one_t rmap_one,
 	unsigned long pgoff_start = folio->index;
 	unsigned long pgoff_end = pgoff_start + folio_nr_pages(folio) - 1;
 	struct interval_tree_node *node;
+	struct ksm_rmap_walk_cost *cost = &sim->anon_rmap_walk_cost;
 
 	if (!anon_vma)
 		return;
-	for (node = interval_tree_iter_first(&anon_vma->rb_root, pgoff_start, pgoff_end); node;
-	     node = interval_tree_iter_next(node, pgoff_start, pgoff_end)) {
+	/* What the interval-tree search costs depends on vm_pgoff: seed 004 counts it. */
+	cost->walks++;
+	for (node = interval_tree_iter_first_counted(&anon_vma->rb_root, pgoff_start, pgoff_end,
+						     &cost->nodes); node;
+	     node = interval_tree_iter_next_counted(node, pgoff_start, pgoff_end, &cost->nodes)) {
 		struct anon_vma_chain *avc = container_of(node, struct anon_vma_chain, rb);
 		unsigned long address = vma_address(avc->vma, pgoff_start, folio_nr_pages(folio));
 
+		cost->vmas++;
 		if (address == ~0UL)
 			continue;
 		if (!walk_vma(sim, folio, avc->vma, address, rmap_one, arg))

@@ -63,6 +63,7 @@ struct mmsim {
 	unsigned long faults, cow_copies, cow_reuses, pmd_splits, folio_splits;
 
 	struct ksm_state ksm;			/* ksmd and its trees (ksm.c) */
+	struct ksm_rmap_walk_cost anon_rmap_walk_cost;	/* what rmap_walk_anon() searched */
 
 	struct swap_info_struct *swap;		/* the one swap device (swapfile.c) */
 	struct swap_cache_entry *swap_cache;	/* swap entry -> folio (swap_state.c) */

@@ -197,8 +197,8 @@ enum mmsim_ksm_rmap_walk {
 struct mmsim_rmap_walk {
 	unsigned long mappings;		/* PTEs and PMDs of the folio the walk reached */
 	bool reaches;			/* one of them is the mapping at pid:addr */
-	unsigned long vmas;		/* KSM folio: VMAs the interval-tree searches returned */
-	unsigned long nodes;		/* KSM folio: interval-tree nodes the searches examined */
+	unsigned long vmas;		/* VMAs the interval-tree searches returned */
+	unsigned long nodes;		/* interval-tree nodes the searches examined */
 };
 /*
  * rmap_walk() as reclaim, migration or try_to_unmap() would make it, of the
