@@ -249,7 +249,7 @@ static void random_step(struct mmsim *sim, uint64_t *rs, int *pids, int *nr)
 			err = mmsim_fork(sim, pid, &pids[(*nr)++]);
 		break;
 	case 4:
-		err = mmsim_fill(sim, pid, a, PAGE, (int)rnd(rs, 4));
+		err = mmsim_fill(sim, pid, a, len, (int)rnd(rs, 4));
 		break;
 	case 5:
 		err = mmsim_madvise(sim, pid, a, len, MMSIM_MADV_PAGEOUT);
@@ -258,9 +258,9 @@ static void random_step(struct mmsim *sim, uint64_t *rs, int *pids, int *nr)
 		err = mmsim_reclaim(sim, pid, a, len, NULL);
 		break;
 	case 7: {
-		uint8_t byte;
+		uint8_t buf[8 * PAGE];
 
-		err = mmsim_read(sim, pid, a, &byte, 1);
+		err = mmsim_read(sim, pid, a, buf, len);
 		break;
 	}
 	default:
@@ -285,6 +285,8 @@ static void test_random_workloads(void **state)
 			struct mmsim_stats st;
 
 			pids[0] = new_proc(sim);
+			OK(sim, mmsim_mmap(sim, pids[0], BASE, 64 * PAGE, RW));
+			OK(sim, mmsim_fill(sim, pids[0], BASE, 64 * PAGE, 7));
 			for (int step = 0; step < 300; step++)
 				random_step(sim, &rs, pids, &nr);
 			OK(sim, mmsim_verify(sim));
