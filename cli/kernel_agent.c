@@ -38,10 +38,10 @@ static int advice_of(int a)
 	static const int advice[] = {
 		[ADV_MERGEABLE] = MADV_MERGEABLE, [ADV_UNMERGEABLE] = MADV_UNMERGEABLE,
 		[ADV_DONTNEED] = MADV_DONTNEED, [ADV_HUGEPAGE] = MADV_HUGEPAGE,
-		[ADV_NOHUGEPAGE] = MADV_NOHUGEPAGE,
+		[ADV_NOHUGEPAGE] = MADV_NOHUGEPAGE, [ADV_PAGEOUT] = MADV_PAGEOUT,
 	};
 
-	return a >= 0 && a <= ADV_NOHUGEPAGE ? advice[a] : -1;
+	return a >= 0 && a <= ADV_PAGEOUT ? advice[a] : -1;
 }
 
 /*

@@ -44,6 +44,7 @@
 #define KSM_SCAN_PAGES		"1000000000"
 
 #define PM_PRESENT		(1ULL << 63)
+#define PM_SWAP			(1ULL << 62)
 #define PM_EXCLUSIVE		(1ULL << 56)
 #define PM_PFN_MASK		((1ULL << 55) - 1)
 #define KPF_COMPOUND_HEAD	15
@@ -961,6 +962,8 @@ static int kernel_run(struct scn_executor *ex, const struct scn_command *c, char
 	case CMD_SCHEME:
 	case CMD_KSM_SKIP:
 	case CMD_KSM_RMAP_WALK:
+	case CMD_RECLAIM:
+	case CMD_ANON_PGOFF:
 	case CMD_SHOW:
 		snprintf(line, sizeof(line), "skipped on the kernel: %s", c->text);
 		ex->comment(ex->comment_ctx, line);
@@ -1066,6 +1069,30 @@ static int folio_order(struct kexec *ke, uint64_t pfn, long long *order, char *e
 }
 
 /* The sum of one smaps field over the mappings inside the window, in kB. */
+/* vma_start and vma_end: the /proc/PID/maps line covering the address, 0 when none. */
+static int maps_vma(pid_t pid, const struct scn_query_spec *q, struct scn_answer *ans, char *err,
+		    size_t len)
+{
+	char path[64], line[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return scn_fail(err, len, "cannot open %s: %s", path, scn_errno_name(errno));
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long start, end;
+
+		if (sscanf(line, "%lx-%lx", &start, &end) != 2 || q->addr[0] < start ||
+		    q->addr[0] >= end)
+			continue;
+		ans->value = (long long)(q->kind == Q_VMA_START ? start : end);
+		break;
+	}
+	fclose(f);
+	return 0;
+}
+
 static int smaps_sum(pid_t pid, const char *name, struct scn_answer *ans, char *err, size_t len)
 {
 	char path[64], line[512];
@@ -1195,9 +1222,14 @@ static int kernel_query(struct scn_executor *ex, const struct scn_query_spec *q,
 	default:
 		break;
 	}
+	if (q->kind == Q_VMA_START || q->kind == Q_VMA_END)
+		return maps_vma(pid, q, ans, err, len);
 	if (pagemap(pid, q->addr[0], &pm, err, len))
 		return -1;
 	switch (q->kind) {
+	case Q_SWAPPED:
+		ans->value = !!(pm & PM_SWAP);
+		return 0;
 	case Q_PRESENT:
 		ans->value = !!(pm & PM_PRESENT);
 		return 0;
@@ -1272,6 +1304,7 @@ static int check_window(const struct scenario *scn, char *err, size_t len)
 		case CMD_MADVISE:
 		case CMD_WRITE:
 		case CMD_READ:
+		case CMD_RECLAIM:
 			ok = range_ok(c->addr, c->len);
 			break;
 		case CMD_MREMAP:

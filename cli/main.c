@@ -36,7 +36,10 @@ static void usage(FILE *out)
 		"\n"
 		"Scenario language: ../shared/spec/scenario-language.md. Simulator-only\n"
 		"additions (README.md): ksm rmap_walk=full|address|pgoff|remapped,\n"
-		"rmap.reaches P ADDR, rmap.mappings P ADDR.\n");
+		"rmap.reaches P ADDR, rmap.mappings P ADDR, reclaim P ADDR LEN,\n"
+		"anon_pgoff kernel|zero, vma.pgoff P ADDR, folio.index P ADDR. Beyond the\n"
+		"spec, for both: madvise ... pageout, swapped P ADDR, vma_start P ADDR,\n"
+		"vma_end P ADDR, smaps P Swap.\n");
 }
 
 /* "--kernel-image X" or "--kernel-image=X": its value, advancing *i; NULL if not it. */

@@ -178,7 +178,7 @@ static int lookup(const char *s, const char *const *names, int n)
 
 static const char *const prot_names[] = { "rw", "r", "none" };
 static const char *const advice_names[] = { "mergeable", "unmergeable", "dontneed", "hugepage",
-					    "nohugepage" };
+					    "nohugepage", "pageout" };
 static const char *const thp_modes[] = { "always", "madvise", "inherit", "never" };
 static const char *const op_names[] = { "==", "!=", "<", "<=", ">", ">=" };
 static const char *const ksm_counters[] = { "pages_shared", "pages_sharing", "pages_unshared",
@@ -190,7 +190,7 @@ static const char *const ksm_sim_counters[] = { "pages_jumped", "pages_jumped_ot
 static const char *const ksm_stat_fields[] = { "ksm_rmap_items", "ksm_zero_pages",
 	"ksm_merging_pages", "ksm_process_profit", "ksm_merge_any", "ksm_mergeable" };
 static const char *const smaps_fields[] = { "Rss", "Pss", "Anonymous", "AnonHugePages",
-	"Shared_Clean", "Shared_Dirty", "Private_Clean", "Private_Dirty", "KSM" };
+	"Shared_Clean", "Shared_Dirty", "Private_Clean", "Private_Dirty", "KSM", "Swap" };
 static const char *const kpf_names[] = { "ANON", "KSM", "THP", "COMPOUND_HEAD",
 	"COMPOUND_TAIL", "ZERO_PAGE" };
 static const char *const ksm_tunables[] = { "pages_to_scan", "max_page_sharing",
@@ -200,11 +200,13 @@ static const char *const query_names[] = {
 	[Q_KSM] = "ksm.", [Q_KSM_STAT] = "ksm_stat", [Q_SMAPS] = "smaps",
 	[Q_KPAGECOUNT] = "kpagecount", [Q_KPAGEFLAGS] = "kpageflags", [Q_PRESENT] = "present",
 	[Q_EXCLUSIVE] = "exclusive", [Q_SAME_FRAME] = "same_frame",
-	[Q_FOLIO_ORDER] = "folio_order", [Q_BYTE] = "byte",
+	[Q_FOLIO_ORDER] = "folio_order", [Q_BYTE] = "byte", [Q_SWAPPED] = "swapped",
+	[Q_VMA_START] = "vma_start", [Q_VMA_END] = "vma_end",
 	[Q_FOLIO_MAPCOUNT] = "folio.mapcount", [Q_FOLIO_MAYBE_SHARED] = "folio.maybe_shared",
 	[Q_FOLIO_PARTIALLY_MAPPED] = "folio.partially_mapped",
 	[Q_TRUTH_MAPCOUNT] = "truth.mapcount", [Q_TRUTH_SHARED] = "truth.shared",
 	[Q_RMAP_REACHES] = "rmap.reaches", [Q_RMAP_MAPPINGS] = "rmap.mappings",
+	[Q_VMA_PGOFF] = "vma.pgoff", [Q_FOLIO_INDEX] = "folio.index",
 };
 
 const char *scn_query_name(enum scn_query kind)
@@ -233,7 +235,8 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 
 	if (i >= l->nr)
 		return perr(l, "%s: missing query (ksm.NAME, ksm_stat, smaps, kpagecount, kpageflags, "
-			    "present, exclusive, same_frame, folio_order, byte, folio.*, truth.*, rmap.*)",
+			    "present, exclusive, same_frame, folio_order, byte, swapped, vma_start, vma_end, "
+			    "folio.*, truth.*, rmap.*, vma.pgoff)",
 			    l->tok[0]);
 	w = l->tok[i];
 	memset(q, 0, sizeof(*q));
@@ -259,7 +262,7 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 	q->sim_only = k >= Q_FOLIO_MAPCOUNT;
 	q->yesno = k == Q_KPAGEFLAGS || k == Q_PRESENT || k == Q_EXCLUSIVE || k == Q_SAME_FRAME ||
 		   k == Q_FOLIO_MAYBE_SHARED || k == Q_FOLIO_PARTIALLY_MAPPED || k == Q_TRUTH_SHARED ||
-		   k == Q_RMAP_REACHES;
+		   k == Q_RMAP_REACHES || k == Q_SWAPPED;
 	if (get_proc(l, i + 1, &q->proc[0]))
 		return -1;
 	switch (q->kind) {
@@ -276,7 +279,7 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 	case Q_SMAPS:
 		if (get_word(l, i + 2, "smaps field", smaps_fields, ARRAY_SIZE(smaps_fields),
 			     "Rss, Pss, Anonymous, AnonHugePages, Shared_Clean, Shared_Dirty, "
-			     "Private_Clean, Private_Dirty, KSM") < 0)
+			     "Private_Clean, Private_Dirty, KSM, Swap") < 0)
 			return -1;
 		snprintf(q->name, sizeof(q->name), "%s", l->tok[i + 2]);
 		*next = i + 3;
@@ -573,7 +576,7 @@ static int parse_line(struct line *l, struct scn_command *c)
 		if (expect_tokens(l, 5, 5, "P ADDR LEN ADVICE") || parse_range(l, c))
 			return -1;
 		v = get_word(l, 4, "ADVICE", advice_names, ARRAY_SIZE(advice_names),
-			     "mergeable, unmergeable, dontneed, hugepage, nohugepage");
+			     "mergeable, unmergeable, dontneed, hugepage, nohugepage, pageout");
 		c->advice = (enum scn_advice)v;
 		return v < 0 ? -1 : 0;
 	}
@@ -622,9 +625,27 @@ static int parse_line(struct line *l, struct scn_command *c)
 	}
 	if (!strcmp(w, "show"))
 		return parse_show(l, c);
+	if (!strcmp(w, "reclaim")) {
+		c->kind = CMD_RECLAIM;
+		return expect_tokens(l, 4, 4, "P ADDR LEN") ?: parse_range(l, c);
+	}
+	if (!strcmp(w, "anon_pgoff")) {
+		/* In the order of enum mmsim_anon_pgoff. */
+		static const char *const policies[] = { "kernel", "zero" };
+
+		c->kind = CMD_ANON_PGOFF;
+		if (expect_tokens(l, 2, 2, "kernel|zero"))
+			return -1;
+		v = get_word(l, 1, "policy", policies, 2, "kernel or zero");
+		if (v < 0)
+			return -1;
+		snprintf(c->word, sizeof(c->word), "%s", l->tok[1]);
+		c->n = (unsigned long)v;
+		return 0;
+	}
 	return perr(l, "unknown command '%s' (expected kernel, seed, thp, ksm, proc, fork, exit, "
 		    "mmap, munmap, mprotect, mremap, madvise, prctl, write, poke, read, expect, "
-		    "probe, scheme or show)", w);
+		    "probe, scheme, show, reclaim or anon_pgoff)", w);
 }
 
 /* Splits a line into tokens in place; drops the comment. -1 when too many. */

@@ -23,22 +23,24 @@ enum scn_cmd {
 	CMD_WRITE, CMD_POKE, CMD_READ, CMD_KSM_SCAN, CMD_KSM_UNMERGE,
 	CMD_EXPECT, CMD_PROBE,
 	/* simulator only */
-	CMD_SCHEME, CMD_KSM_SKIP, CMD_SHOW, CMD_KSM_RMAP_WALK,
+	CMD_SCHEME, CMD_KSM_SKIP, CMD_SHOW, CMD_KSM_RMAP_WALK, CMD_RECLAIM, CMD_ANON_PGOFF,
 };
 
 enum scn_query {
 	Q_KSM, Q_KSM_STAT, Q_SMAPS, Q_KPAGECOUNT, Q_KPAGEFLAGS, Q_PRESENT, Q_EXCLUSIVE,
-	Q_SAME_FRAME, Q_FOLIO_ORDER, Q_BYTE,
+	Q_SAME_FRAME, Q_FOLIO_ORDER, Q_BYTE, Q_SWAPPED, Q_VMA_START, Q_VMA_END,
 	/* simulator only */
 	Q_FOLIO_MAPCOUNT, Q_FOLIO_MAYBE_SHARED, Q_FOLIO_PARTIALLY_MAPPED,
 	Q_TRUTH_MAPCOUNT, Q_TRUTH_SHARED, Q_RMAP_REACHES, Q_RMAP_MAPPINGS,
+	Q_VMA_PGOFF, Q_FOLIO_INDEX,
 };
 
 enum scn_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
 
 enum scn_prot { PROT_RW, PROT_R, PROT_NONE_ };
 
-enum scn_advice { ADV_MERGEABLE, ADV_UNMERGEABLE, ADV_DONTNEED, ADV_HUGEPAGE, ADV_NOHUGEPAGE };
+enum scn_advice { ADV_MERGEABLE, ADV_UNMERGEABLE, ADV_DONTNEED, ADV_HUGEPAGE, ADV_NOHUGEPAGE,
+		  ADV_PAGEOUT };
 
 enum scn_thp_mode { THP_ALWAYS, THP_MADVISE, THP_INHERIT, THP_NEVER };
 
@@ -69,7 +71,7 @@ struct scn_command {
 	char *text;			/* the command as written, comment and extra blanks removed */
 	int proc[2];			/* process slots: P, or P and C for fork */
 	unsigned long addr, len, addr2;
-	unsigned long n;		/* seed, ksm scan N, poke VALUE, ksm rmap_walk= variant */
+	unsigned long n;		/* seed, ksm scan N, poke VALUE, ksm rmap_walk= variant, anon_pgoff policy */
 	enum scn_prot prot;
 	enum scn_advice advice;
 	bool on;			/* prctl merge on|off */

@@ -274,6 +274,18 @@ static int sim_set_scheme(struct sim_exec *se, const char *name, char *err, size
 	return sim_recreate(se, &cfg, what, err, len);
 }
 
+/* Seed 004's policy is a config field: a new instance takes it. */
+static int sim_set_anon_pgoff(struct sim_exec *se, const struct scn_command *c, char *err,
+			      size_t len)
+{
+	struct mmsim_config cfg = se->sim->cfg;
+	char what[64];
+
+	cfg.anon_pgoff = (enum mmsim_anon_pgoff)c->n;
+	snprintf(what, sizeof(what), "anon_pgoff %s", c->word);
+	return sim_recreate(se, &cfg, what, err, len);
+}
+
 /* The profile takes its own scheme, unless the scenario chose one before. */
 static int sim_set_kernel(struct sim_exec *se, const char *version, char *err, size_t len)
 {
@@ -304,6 +316,10 @@ static int sim_run(struct scn_executor *ex, const struct scn_command *c, char *e
 			return scn_fail(err, len, "scheme must come before the first proc");
 		se->scheme_chosen = true;
 		return sim_set_scheme(se, c->word, err, len);
+	case CMD_ANON_PGOFF:
+		if (se->started)
+			return scn_fail(err, len, "anon_pgoff must come before the first proc");
+		return sim_set_anon_pgoff(se, c, err, len);
 	case CMD_SEED:
 		ex->seed = c->n;
 		return 0;
@@ -380,13 +396,16 @@ static int sim_run(struct scn_executor *ex, const struct scn_command *c, char *e
 	case CMD_MADVISE: {
 		static const enum mmsim_advice advice[] = { MMSIM_MADV_MERGEABLE, MMSIM_MADV_UNMERGEABLE,
 							    MMSIM_MADV_DONTNEED, MMSIM_MADV_HUGEPAGE,
-							    MMSIM_MADV_NOHUGEPAGE };
+							    MMSIM_MADV_NOHUGEPAGE, MMSIM_MADV_PAGEOUT };
 
 		ret = mmsim_madvise(se->sim, pid, c->addr, c->len, advice[c->advice]);
 		break;
 	}
 	case CMD_WRITE:
 		ret = write_pages(ex, pid, c);
+		break;
+	case CMD_RECLAIM:
+		ret = mmsim_reclaim(se->sim, pid, c->addr, c->len, NULL);
 		break;
 	case CMD_PRCTL:
 		ret = mmsim_prctl_set_memory_merge(se->sim, pid, c->on);
@@ -427,6 +446,7 @@ static int smaps_field(const struct mmsim_smaps *s, const char *name, long long 
 		{ "Private_Clean", offsetof(struct mmsim_smaps, private_clean) },
 		{ "Private_Dirty", offsetof(struct mmsim_smaps, private_dirty) },
 		{ "KSM", offsetof(struct mmsim_smaps, ksm) },
+		{ "Swap", offsetof(struct mmsim_smaps, swap) },
 	};
 
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
@@ -542,6 +562,26 @@ static int sim_query(struct scn_executor *ex, const struct scn_query_spec *q,
 	case Q_FOLIO_ORDER:
 		ret = mmsim_folio_order(se->sim, pid, q->addr[0], &order);
 		ans->value = order;
+		break;
+	case Q_SWAPPED:
+		ret = mmsim_pagemap(se->sim, pid, q->addr[0], &pm);
+		ans->value = !!(pm & MMSIM_PM_SWAP);
+		break;
+	case Q_VMA_START:
+	case Q_VMA_END:
+	case Q_VMA_PGOFF: {
+		/* No VMA there: 0, as no line of /proc/PID/maps covers it. */
+		struct vm_area_struct *vma = vma_lookup(find_mm(se->sim, pid), q->addr[0]);
+
+		if (vma)
+			ans->value = (long long)(q->kind == Q_VMA_START ? vma->vm_start :
+						 q->kind == Q_VMA_END ? vma->vm_end : vma->vm_pgoff);
+		break;
+	}
+	case Q_FOLIO_INDEX:
+		/* Nothing (or the zero page) mapped: -1, as folio_order. */
+		folio = folio_at(se, pid, q->addr[0]);
+		ans->value = folio ? (long long)folio->index : -1;
 		break;
 	case Q_BYTE:
 		ret = mmsim_read(se->sim, pid, q->addr[0], &byte, 1);
