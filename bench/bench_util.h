@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* What every benchmark of bench/ shares: giving up on a failed library call. */
+/* What every benchmark of bench/ shares: giving up on a failed library call, timing. */
 #ifndef MMSIM_BENCH_UTIL_H
 #define MMSIM_BENCH_UTIL_H
 
@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <mmsim/mmsim.h>
 
@@ -24,5 +25,28 @@ static inline void die(struct mmsim *sim, const char *what, int err)
 		if (err_)							\
 			die(sim, #call, err_);					\
 	} while (0)
+
+/* CLOCK_MONOTONIC in ns. */
+static inline double bench_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* The median of n samples (sorts them). */
+static inline int bench_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static inline double bench_median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), bench_cmp_double);
+	return v[n / 2];
+}
 
 #endif /* MMSIM_BENCH_UTIL_H */
