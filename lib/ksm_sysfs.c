@@ -486,6 +486,9 @@ static int check_ksm_folios(struct mmsim *sim)
 		if (!folio || folio->pfn != pfn || !folio_test_ksm(folio))
 			continue;
 		node = folio->stable_node;
+		/* remove_stable_node() lets go of an unmapped folio the swap cache still holds. */
+		if (!node && folio_test_swapcache(folio) && !folio_mapped(sim, folio))
+			continue;
 		if (folio_test_large(folio) || !node || node->kpfn != pfn)
 			return BAD(sim, "KSM folio %#lx has no proper stable node", pfn);
 		if (node->verify_gen != sim->ksm.verify_gen)

@@ -126,9 +126,13 @@ int shrink_anon_folio(struct mmsim *sim, struct folio *folio, unsigned long *nr_
 	if (err)
 		return keep_folio(sim, folio, added, err);
 	if (folio_mapped(sim, folio)) {
-		/* Some mapping the rmap cannot reach: the folio stays, in the swap cache. */
-		folio_put(sim, folio);
-		return 0;
+		/*
+		 * Some mapping the rmap cannot reach: the folio stays
+		 * (activate_locked). Linux leaves it in the swap cache either
+		 * way; the model takes it out again when no PTE holds one of
+		 * its entries, so that nothing observable lingers.
+		 */
+		return keep_folio(sim, folio, added && !folio_swapped(sim, folio), 0);
 	}
 	for (long i = 0; i < nr; i++)
 		swap_writepage(sim, folio_page(sim, folio, i), (swp_entry_t){ folio->swap + (unsigned long)i });

@@ -259,8 +259,8 @@ static void unmap_model(struct proc *p, unsigned long addr, unsigned long len)
 
 /* ---- operations ------------------------------------------------------------------ */
 enum { OP_MMAP, OP_MUNMAP, OP_MPROTECT, OP_MREMAP, OP_MADVISE, OP_FORK, OP_EXIT,
-       OP_WRITE, OP_FILL, OP_READ, OP_THP, NR_OPS };
-static const int op_weight[NR_OPS] = { 14, 6, 8, 6, 10, 3, 2, 14, 12, 10, 3 };
+       OP_WRITE, OP_FILL, OP_READ, OP_THP, OP_RECLAIM, NR_OPS };
+static const int op_weight[NR_OPS] = { 14, 6, 8, 6, 10, 3, 2, 14, 12, 10, 3, 3 };
 
 static int pick_op(struct world *w)
 {
@@ -426,7 +426,7 @@ static void do_mremap_op(struct world *w, struct proc *p)
 
 static void do_madvise_op(struct world *w, struct proc *p)
 {
-	enum mmsim_advice adv = (enum mmsim_advice)rnd(&w->rng, 5);
+	enum mmsim_advice adv = (enum mmsim_advice)rnd(&w->rng, 6);	/* MMSIM_MADV_PAGEOUT too */
 	unsigned long addr, len;
 	int bad, want, err;
 
@@ -452,6 +452,19 @@ static void do_madvise_op(struct world *w, struct proc *p)
 	for (unsigned long i = pg(addr); i < pg(addr + len); i++)
 		if (p->prot[i] >= 0)
 			memset(p->shadow + i * PAGE, 0, PAGE);
+}
+
+/* Global reclaim of what the range maps, shared folios too: contents must survive. */
+static void do_reclaim_op(struct world *w, struct proc *p)
+{
+	unsigned long addr, len, n = 0;
+	int err;
+
+	rand_range(w, &addr, &len);
+	TRACE(w, "reclaim(pid %d, %#lx, %#lx)", p->pid, addr, len);
+	err = mmsim_reclaim(w->sim, p->pid, addr, len, &n);
+	CHECK(w, err == 0 || is_oom(w, err), "reclaim(%#lx, %#lx) = %d: %s", addr, len, err,
+	      mmsim_last_error(w->sim));
 }
 
 static void do_fork_op(struct world *w, struct proc *p)
@@ -715,6 +728,7 @@ static void run_seed(unsigned long seed, int nops, unsigned long nr_frames, bool
 		case OP_FILL: do_write_op(w, p, true); break;
 		case OP_READ: do_read_op(w, p); break;
 		case OP_THP: do_thp_op(w); break;
+		case OP_RECLAIM: do_reclaim_op(w, p); break;
 		}
 		if (watch)
 			for (int i = 0; i < w->nprocs; i++)
@@ -744,6 +758,9 @@ static void run_seed(unsigned long seed, int nops, unsigned long nr_frames, bool
 		      st.nr_free_frames, st0.nr_free_frames, hz);
 		CHECK(w, st.nr_folios == hz && st.nr_large_folios == hz,
 		      "leak: %lu folios (%lu large) left", st.nr_folios, st.nr_large_folios);
+		CHECK(w, st.nr_swap_used == 0 && st.nr_swapcache == 0,
+		      "leak: %lu swap slots in use, %lu pages in the swap cache", st.nr_swap_used,
+		      st.nr_swapcache);
 		CHECK(w, st.nr_anon_vmas == 0 && st.nr_vmas == 0 && st.nr_page_tables == 0 &&
 			 st.nr_mms == 0 && st.nr_deferred_split == 0,
 		      "leak: anon_vmas %lu vmas %lu page tables %lu mms %lu split queue %lu",
@@ -751,9 +768,10 @@ static void run_seed(unsigned long seed, int nops, unsigned long nr_frames, bool
 		      st.nr_deferred_split);
 	}
 	if (getenv("MMSIM_PROPERTY_VERBOSE"))
-		printf("seed %lu: %lu calls met -ENOMEM, faults %lu cow %lu/%lu pmd splits %lu folio splits %lu\n",
+		printf("seed %lu: %lu calls met -ENOMEM, faults %lu cow %lu/%lu pmd splits %lu folio splits %lu "
+		       "swap out/in %lu/%lu\n",
 		       seed, w->enomem, st.faults, st.cow_copies, st.cow_reuses, st.pmd_splits,
-		       st.folio_splits);
+		       st.folio_splits, st.pswpout, st.pswpin);
 	mmsim_destroy(w->sim);
 	free(w->before);
 	free(w->after);
