@@ -283,7 +283,6 @@ int split_folio_refs(struct mmsim *sim, struct folio *folio, struct page *page, 
 	unsigned long pfn = folio->pfn;
 	long nr = folio_nr_pages(folio);
 	struct rmap_hits h;
-	bool pmd_split = false;
 	int err;
 
 	if (!folio_test_large(folio) || !folio_test_anon(folio) || folio_is_zero(folio))
@@ -292,23 +291,10 @@ int split_folio_refs(struct mmsim *sim, struct folio *folio, struct page *page, 
 		return -EBUSY;
 	if (folio->_refcount != folio_mapcount(sim, folio) + extra_refs)
 		return -EAGAIN;
-	err = rmap_collect(sim, folio, &h);
+	/* Not folio_mapcount(): a scheme may count a split PMD's PTEs as one. */
+	err = rmap_collect_ptes(sim, folio, &h);
 	if (err)
 		return err;
-	for (size_t i = 0; i < h.nr; i++) {
-		if (!h.hits[i].pte) {
-			split_huge_pmd(sim, h.hits[i].vma, h.hits[i].pmd, h.hits[i].address);
-			pmd_split = true;
-		}
-	}
-	/* Not folio_mapcount(): a scheme may count a split PMD's PTEs as one. */
-	if (pmd_split) {
-		/* PMDs turned into PTEs: look again. */
-		sim_free(h.hits);
-		err = rmap_collect(sim, folio, &h);
-		if (err)
-			return err;
-	}
 
 	{
 		struct folio old = *folio;

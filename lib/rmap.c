@@ -482,29 +482,40 @@ static void unmap_pte(struct mmsim *sim, struct folio *folio, const struct rmap_
 	folio_put(sim, folio);
 }
 
-int try_to_unmap(struct mmsim *sim, struct folio *folio)
+int rmap_collect_ptes(struct mmsim *sim, struct folio *folio, struct rmap_hits *h)
 {
-	struct rmap_hits h;
 	bool split = false;
-	int err = rmap_collect(sim, folio, &h);
+	int err = rmap_collect(sim, folio, h);
 
 	if (err)
 		return err;
-	for (size_t i = 0; i < h.nr; i++) {
-		if (!h.hits[i].pte) {
-			split_huge_pmd(sim, h.hits[i].vma, h.hits[i].pmd, h.hits[i].address);
+	for (size_t i = 0; i < h->nr; i++) {
+		if (!h->hits[i].pte) {
+			split_huge_pmd(sim, h->hits[i].vma, h->hits[i].pmd, h->hits[i].address);
 			split = true;
 		}
 	}
-	if (split) {
-		/* The PMDs are PTEs now: find them again. */
-		sim_free(h.hits);
-		err = rmap_collect(sim, folio, &h);
-		if (err)
-			return err;
-	}
+	if (!split)
+		return 0;
+	/* The PMDs are PTEs now: find them again. */
+	sim_free(h->hits);
+	return rmap_collect(sim, folio, h);
+}
+
+int try_to_unmap_each(struct mmsim *sim, struct folio *folio, unmap_one_t unmap_one)
+{
+	struct rmap_hits h;
+	int err = rmap_collect_ptes(sim, folio, &h);
+
+	if (err)
+		return err;
 	for (size_t i = 0; i < h.nr; i++)
-		unmap_pte(sim, folio, &h.hits[i]);
+		unmap_one(sim, folio, &h.hits[i]);
 	sim_free(h.hits);
 	return 0;
+}
+
+int try_to_unmap(struct mmsim *sim, struct folio *folio)
+{
+	return try_to_unmap_each(sim, folio, unmap_pte);
 }

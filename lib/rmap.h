@@ -102,6 +102,14 @@ int rmap_collect(struct mmsim *sim, struct folio *folio, struct rmap_hits *h);
  * tells). 0 or -ENOMEM.
  */
 int try_to_unmap(struct mmsim *sim, struct folio *folio);
+/*
+ * rmap_collect() after splitting every PMD mapping of the folio, so that
+ * each hit is a PTE (TTU_SPLIT_HUGE_PMD). 0 or -ENOMEM (PMDs may be split).
+ */
+int rmap_collect_ptes(struct mmsim *sim, struct folio *folio, struct rmap_hits *h);
+/* try_to_unmap() with another try_to_unmap_one() for each PTE (reclaim's into swap entries). */
+typedef void (*unmap_one_t)(struct mmsim *sim, struct folio *folio, const struct rmap_hit *hit);
+int try_to_unmap_each(struct mmsim *sim, struct folio *folio, unmap_one_t unmap_one);
 
 /* Which anon_vma a VMA (and its folios) use: for display and checks. */
 static inline struct anon_vma *folio_anon_vma(const struct folio *folio)

@@ -37,38 +37,6 @@ static void unmap_to_swap(struct mmsim *sim, struct folio *folio, const struct r
 	folio_put(sim, folio);
 }
 
-/*
- * try_to_unmap(TTU_SPLIT_HUGE_PMD): 6.18 swaps a PMD-mapped THP out whole
- * (CONFIG_THP_SWAP: one folio, 512 contiguous slots) but cannot put a swap
- * entry in a PMD, so try_to_unmap_one() splits each PMD mapping into PTEs
- * (split_huge_pmd_locked) and unmaps those. -ENOMEM before any change.
- */
-static int try_to_unmap_swap(struct mmsim *sim, struct folio *folio)
-{
-	struct rmap_hits h;
-	bool split = false;
-	int err = rmap_collect(sim, folio, &h);
-
-	if (err)
-		return err;
-	for (size_t i = 0; i < h.nr; i++) {
-		if (!h.hits[i].pte) {
-			split_huge_pmd(sim, h.hits[i].vma, h.hits[i].pmd, h.hits[i].address);
-			split = true;
-		}
-	}
-	if (split) {
-		sim_free(h.hits);
-		err = rmap_collect(sim, folio, &h);
-		if (err)
-			return err;
-	}
-	for (size_t i = 0; i < h.nr; i++)
-		unmap_to_swap(sim, folio, &h.hits[i]);
-	sim_free(h.hits);
-	return 0;
-}
-
 static int shrink_small_folios(struct mmsim *sim, unsigned long pfn, long nr,
 			       unsigned long *nr_written);
 
@@ -122,7 +90,13 @@ int shrink_anon_folio(struct mmsim *sim, struct folio *folio, unsigned long *nr_
 		added = true;
 	}
 	folio_get(folio);	/* isolated: ours until the end */
-	err = try_to_unmap_swap(sim, folio);
+	/*
+	 * try_to_unmap(TTU_SPLIT_HUGE_PMD): 6.18 swaps a PMD-mapped THP out
+	 * whole (CONFIG_THP_SWAP: one folio, 512 contiguous slots) but puts no
+	 * swap entry in a PMD, so try_to_unmap_one() splits each PMD mapping
+	 * into PTEs (split_huge_pmd_locked) and unmaps those.
+	 */
+	err = try_to_unmap_each(sim, folio, unmap_to_swap);
 	if (err)
 		return keep_folio(sim, folio, added, err);
 	if (folio_mapped(sim, folio)) {

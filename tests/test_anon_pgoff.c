@@ -22,14 +22,7 @@ static const enum mmsim_anon_pgoff policies[] = { MMSIM_ANON_PGOFF_KERNEL, MMSIM
 
 static struct mmsim *policy_sim(enum mmsim_anon_pgoff policy)
 {
-	struct mmsim_config cfg = { .nr_frames = 8192, .verify_every_step = true,
-				    .anon_pgoff = policy };
-	struct mmsim *sim;
-
-	assert_int_equal(mmsim_create(&cfg, &sim), 0);
-	OK(sim, mmsim_set_thp(sim, 0, MMSIM_THP_NEVER));
-	OK(sim, mmsim_set_thp(sim, SZ_2M, MMSIM_THP_NEVER));
-	return sim;
+	return test_sim_cfg((struct mmsim_config){ .nr_frames = 8192, .anon_pgoff = policy });
 }
 
 static struct vm_area_struct *vma_at(struct mmsim *sim, int pid, unsigned long addr)

@@ -18,14 +18,7 @@
 
 static struct mmsim *swap_sim(unsigned long slots)
 {
-	struct mmsim_config cfg = { .nr_frames = 8192, .verify_every_step = true,
-				    .nr_swap_slots = slots };
-	struct mmsim *sim;
-
-	assert_int_equal(mmsim_create(&cfg, &sim), 0);
-	OK(sim, mmsim_set_thp(sim, 0, MMSIM_THP_NEVER));
-	OK(sim, mmsim_set_thp(sim, SZ_2M, MMSIM_THP_NEVER));
-	return sim;
+	return test_sim_cfg((struct mmsim_config){ .nr_frames = 8192, .nr_swap_slots = slots });
 }
 
 static int swapped(struct mmsim *sim, int pid, unsigned long addr)

@@ -32,6 +32,19 @@
 			fail_msg("%s = %d: %s", #call, ok_err_, mmsim_last_error(sim)); \
 	} while (0)
 
+/* An instance of cfg with the checker on after every step, every THP size off. */
+static inline struct mmsim *test_sim_cfg(struct mmsim_config cfg)
+{
+	struct mmsim *sim;
+
+	cfg.verify_every_step = true;
+	assert_int_equal(mmsim_create(&cfg, &sim), 0);
+	/* Scenarios start with every THP size off, as the kernel executor sets it. */
+	assert_int_equal(mmsim_set_thp(sim, 0, MMSIM_THP_NEVER), 0);
+	assert_int_equal(mmsim_set_thp(sim, SZ_2M, MMSIM_THP_NEVER), 0);
+	return sim;
+}
+
 /*
  * An instance with the checker on after every step. MMSIM_TEST_SCHEME picks
  * the folio mapcount scheme and MMSIM_TEST_KERNEL the Linux profile (ctest
@@ -39,16 +52,9 @@
  */
 static inline struct mmsim *test_sim(unsigned long nr_frames)
 {
-	struct mmsim_config cfg = { .nr_frames = nr_frames, .verify_every_step = true,
-				    .scheme = getenv("MMSIM_TEST_SCHEME"),
-				    .kernel = getenv("MMSIM_TEST_KERNEL") };
-	struct mmsim *sim;
-
-	assert_int_equal(mmsim_create(&cfg, &sim), 0);
-	/* Scenarios start with every THP size off, as the kernel executor sets it. */
-	assert_int_equal(mmsim_set_thp(sim, 0, MMSIM_THP_NEVER), 0);
-	assert_int_equal(mmsim_set_thp(sim, SZ_2M, MMSIM_THP_NEVER), 0);
-	return sim;
+	return test_sim_cfg((struct mmsim_config){ .nr_frames = nr_frames,
+						   .scheme = getenv("MMSIM_TEST_SCHEME"),
+						   .kernel = getenv("MMSIM_TEST_KERNEL") });
 }
 
 static inline uint64_t pagemap_of(struct mmsim *sim, int pid, unsigned long addr)
