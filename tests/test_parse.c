@@ -271,6 +271,54 @@ static void test_ksm_rmap_walk(void **state)
 	parse_bad("expect rmap.mappings A == 1", 1, "expected ADDR");
 }
 
+/*
+ * Swap and seed 004: madvise pageout and the swapped, vma_start, vma_end
+ * queries are kernel-readable; reclaim, anon_pgoff, vma.pgoff and
+ * folio.index are simulator-only.
+ */
+static void test_swap_and_anon_pgoff(void **state)
+{
+	struct scenario scn;
+
+	(void)state;
+	scn = parse_ok("anon_pgoff zero\n"
+		       "proc A\n"
+		       "madvise A 0x100000000000 8K pageout\n"
+		       "reclaim A 0x100000000000 4K\n"
+		       "expect swapped A 0x100000000000 == yes\n"
+		       "expect vma_start A 0x100000001000 == 0x100000000000\n"
+		       "expect vma_end A 0x100000001000 == 0x100000002000\n"
+		       "expect vma.pgoff A 0x100000001000 == 0\n"
+		       "expect folio.index A 0x100000001000 == -1\n"
+		       "expect smaps A Swap == 8\n");
+	assert_int_equal(scn.cmds[0].kind, CMD_ANON_PGOFF);
+	assert_int_equal(scn.cmds[0].n, MMSIM_ANON_PGOFF_ZERO);
+	assert_int_equal(scn.cmds[2].kind, CMD_MADVISE);
+	assert_int_equal(scn.cmds[2].advice, ADV_PAGEOUT);
+	assert_int_equal(scn.cmds[3].kind, CMD_RECLAIM);
+	assert_int_equal(scn.cmds[3].len, 4096);
+	assert_int_equal(scn.cmds[4].q.kind, Q_SWAPPED);
+	assert_true(scn.cmds[4].q.yesno && !scn.cmds[4].q.sim_only);
+	assert_int_equal(scn.cmds[5].q.kind, Q_VMA_START);
+	assert_int_equal(scn.cmds[5].value, 0x100000000000LL);
+	assert_true(!scn.cmds[5].q.yesno && !scn.cmds[5].q.sim_only);
+	assert_int_equal(scn.cmds[6].q.kind, Q_VMA_END);
+	assert_false(scn.cmds[6].q.sim_only);
+	assert_int_equal(scn.cmds[7].q.kind, Q_VMA_PGOFF);
+	assert_true(scn.cmds[7].q.sim_only);
+	assert_int_equal(scn.cmds[8].q.kind, Q_FOLIO_INDEX);
+	assert_true(scn.cmds[8].q.sim_only);
+	assert_int_equal(scn.cmds[8].value, -1);
+	assert_int_equal(scn.cmds[9].q.kind, Q_SMAPS);
+	scenario_free(&scn);
+
+	parse_bad("anon_pgoff one", 1, "kernel or zero");
+	parse_bad("anon_pgoff", 1, "kernel|zero");
+	parse_bad("reclaim A 0x100000000000", 1, "P ADDR LEN");
+	parse_bad("madvise A 0x100000000000 4K swapout", 1, "pageout");
+	parse_bad("expect swapped A 0x100000000000 == 2", 1, "yes or no");
+}
+
 static void test_fill_contents(void **state)
 {
 	struct scn_fill_spec f = { FILL_UNIQUE, 0 };
@@ -300,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_garbage_never_crashes),
 		cmocka_unit_test(test_long_ksm_key),
 		cmocka_unit_test(test_ksm_rmap_walk),
+		cmocka_unit_test(test_swap_and_anon_pgoff),
 		cmocka_unit_test(test_fill_contents),
 	};
 
