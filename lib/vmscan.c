@@ -108,8 +108,11 @@ int shrink_anon_folio(struct mmsim *sim, struct folio *folio, unsigned long *nr_
 		 */
 		return keep_folio(sim, folio, added && !folio_swapped(sim, folio), 0);
 	}
-	for (long i = 0; i < nr; i++)
-		swap_writepage(sim, folio_page(sim, folio, i), (swp_entry_t){ folio->swap + (unsigned long)i });
+	for (long i = 0; i < nr; i++) {
+		swp_entry_t entry = { folio->swap + (unsigned long)i };
+
+		swap_writepage(sim, folio_page(sim, folio, i), entry);
+	}
 	*nr_written += (unsigned long)nr;
 	/* __remove_mapping(): out of the swap cache, and our reference frees it. */
 	delete_from_swap_cache(sim, folio);
