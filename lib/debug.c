@@ -116,10 +116,18 @@ static void check_entry(struct walk_state *w, struct mm_struct *mm, struct vm_ar
 	if (!pte_present(entry)) {
 		unsigned int *map = swap_map_entry(sim, pte_to_swp_entry(entry));
 
-		if (pmd || !map || !(*map & SWAP_COUNT_MASK))
+		if (pmd || !map || !(*map & SWAP_COUNT_MASK)) {
 			fail(w, "non-present entry that is no swap entry of a used slot", mm, addr);
-		else
-			w->swap_refs[swp_offset(pte_to_swp_entry(entry))]++;
+			return;
+		}
+		/* Allocated at the first swap entry: most steps of most runs have none. */
+		if (!w->swap_refs)
+			w->swap_refs = calloc(sim->swap->max, sizeof(*w->swap_refs));
+		if (!w->swap_refs) {
+			w->err = -ENOMEM;
+			return;
+		}
+		w->swap_refs[swp_offset(pte_to_swp_entry(entry))]++;
 		w->swap_ents++;
 		return;
 	}
@@ -398,14 +406,18 @@ static int check_swap(struct mmsim *sim, const struct walk_state *w)
 	struct swap_info_struct *si = sim->swap;
 	unsigned long inuse = 0, cached = 0;
 
+	/* Nothing in swap, no swap entry seen: nothing to recount. */
+	if (!w->swap_refs && !si->inuse_pages && !sim->nr_swapcache && !sim->swap_cache)
+		return 0;
 	for (unsigned long off = 1; off < si->max; off++) {
+		unsigned int refs = w->swap_refs ? w->swap_refs[off] : 0;
 		unsigned int map = si->swap_map[off];
 		swp_entry_t entry = swp_entry(si->type, off);
 		struct folio *folio = swap_cache_get_folio(sim, entry);
 
-		if ((map & SWAP_COUNT_MASK) != w->swap_refs[off])
+		if ((map & SWAP_COUNT_MASK) != refs)
 			return sim_error(sim, -EUCLEAN, "swap slot %lu: count %u, %u swap PTEs", off,
-					 map & SWAP_COUNT_MASK, w->swap_refs[off]);
+					 map & SWAP_COUNT_MASK, refs);
 		if (!(map & SWAP_HAS_CACHE) != !folio)
 			return sim_error(sim, -EUCLEAN, "swap slot %lu: SWAP_HAS_CACHE %s, cache %s",
 					 off, map & SWAP_HAS_CACHE ? "set" : "clear",
@@ -433,8 +445,7 @@ static int walk_all(struct mmsim *sim, struct walk_state *w)
 
 	*w = (struct walk_state){ .sim = sim };
 	w->is_table = calloc(sim->nr_frames / BITS + 1, sizeof(unsigned long));
-	w->swap_refs = calloc(sim->swap->max, sizeof(*w->swap_refs));
-	if (!w->is_table || !w->swap_refs)
+	if (!w->is_table)
 		return -ENOMEM;
 	HASH_ITER(hh, sim->mms, mm, mtmp) {
 		err = check_vmas(sim, mm);

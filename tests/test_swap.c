@@ -388,6 +388,32 @@ static void test_ksm_might_need_to_copy(void **state)
 	mmsim_destroy(sim);
 }
 
+/* The checker recounts swap_map from the page tables and the swap cache. */
+static void test_checker_recounts_swap_map(void **state)
+{
+	struct mmsim *sim = swap_sim(0);
+	int p = filled_proc(sim, 2);
+	unsigned int *map;
+
+	(void)state;
+	OK(sim, mmsim_madvise(sim, p, BASE, 2 * PAGE, MMSIM_MADV_PAGEOUT));
+	map = swap_map_entry(sim, swp_entry(0, slot_of(sim, p, BASE)));
+	(*map)++;
+	assert_int_equal(mmsim_verify(sim), -EUCLEAN);
+	assert_non_null(strstr(mmsim_last_error(sim), "count 2, 1 swap PTEs"));
+	(*map)--;
+	*map |= SWAP_HAS_CACHE;
+	assert_int_equal(mmsim_verify(sim), -EUCLEAN);
+	assert_non_null(strstr(mmsim_last_error(sim), "SWAP_HAS_CACHE set"));
+	*map &= ~SWAP_HAS_CACHE;
+	find_mm(sim, p)->rss[MM_SWAPENTS]--;
+	assert_int_equal(mmsim_verify(sim), -EUCLEAN);
+	assert_non_null(strstr(mmsim_last_error(sim), "MM_SWAPENTS"));
+	find_mm(sim, p)->rss[MM_SWAPENTS]++;
+	OK(sim, mmsim_verify(sim));
+	mmsim_destroy(sim);
+}
+
 /* Every allocation of pageout and of swap-in may fail: an error or success, the model intact. */
 static void test_allocation_failures(void **state)
 {
@@ -426,6 +452,7 @@ int main(void)
 		cmocka_unit_test(test_pageout_skips_shared),
 		cmocka_unit_test(test_ksm_page_swapped_and_back),
 		cmocka_unit_test(test_ksm_might_need_to_copy),
+		cmocka_unit_test(test_checker_recounts_swap_map),
 		cmocka_unit_test(test_allocation_failures),
 	};
 
