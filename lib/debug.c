@@ -33,6 +33,7 @@ struct walk_state {
 	long ksm_zero_pages;			/* KSM-placed zero PTEs of the current mm */
 	long swap_ents;				/* MM_SWAPENTS of the current mm */
 	unsigned int *swap_refs;		/* swap PTEs found per slot, over all mms */
+	unsigned long highest_ref;		/* the highest slot a swap PTE names */
 	int err;
 };
 
@@ -128,6 +129,7 @@ static void check_entry(struct walk_state *w, struct mm_struct *mm, struct vm_ar
 			return;
 		}
 		w->swap_refs[swp_offset(pte_to_swp_entry(entry))]++;
+		w->highest_ref = MAX(w->highest_ref, swp_offset(pte_to_swp_entry(entry)));
 		w->swap_ents++;
 		return;
 	}
@@ -409,31 +411,37 @@ static int check_swap(struct mmsim *sim, const struct walk_state *w)
 	/* Nothing in swap, no swap entry seen: nothing to recount. */
 	if (!w->swap_refs && !si->inuse_pages && !sim->nr_swapcache && !sim->swap_cache)
 		return 0;
-	for (unsigned long off = 1; off < si->max; off++) {
+	/* Above highest_bit no slot was ever used: only a stray PTE could name one. */
+	for (unsigned long off = 1; off <= MAX(si->highest_bit, w->highest_ref); off++) {
 		unsigned int refs = w->swap_refs ? w->swap_refs[off] : 0;
 		unsigned int map = si->swap_map[off];
 		swp_entry_t entry = swp_entry(si->type, off);
-		struct folio *folio = swap_cache_get_folio(sim, entry);
+		struct folio *folio;
 
 		if ((map & SWAP_COUNT_MASK) != refs)
 			return sim_error(sim, -EUCLEAN, "swap slot %lu: count %u, %u swap PTEs", off,
 					 map & SWAP_COUNT_MASK, refs);
-		if (!(map & SWAP_HAS_CACHE) != !folio)
-			return sim_error(sim, -EUCLEAN, "swap slot %lu: SWAP_HAS_CACHE %s, cache %s",
-					 off, map & SWAP_HAS_CACHE ? "set" : "clear",
-					 folio ? "holds a folio" : "holds none");
-		if (folio && (!folio_test_swapcache(folio) || entry.val < folio->swap ||
-			      entry.val >= folio->swap + (unsigned long)folio_nr_pages(folio)))
-			return sim_error(sim, -EUCLEAN, "swap slot %lu: cached folio %#lx is not its",
-					 off, folio->pfn);
 		if (!map && si->slot_data[off])
 			return sim_error(sim, -EUCLEAN, "free swap slot %lu keeps contents", off);
 		inuse += map != 0;
-		cached += folio != NULL;
+		if (!(map & SWAP_HAS_CACHE))
+			continue;
+		folio = swap_cache_get_folio(sim, entry);
+		if (!folio)
+			return sim_error(sim, -EUCLEAN, "swap slot %lu: SWAP_HAS_CACHE set, cache holds none",
+					 off);
+		if (!folio_test_swapcache(folio) || entry.val < folio->swap ||
+		    entry.val >= folio->swap + (unsigned long)folio_nr_pages(folio))
+			return sim_error(sim, -EUCLEAN, "swap slot %lu: cached folio %#lx is not its",
+					 off, folio->pfn);
+		cached++;
 	}
-	if (inuse != si->inuse_pages || cached != sim->nr_swapcache)
-		return sim_error(sim, -EUCLEAN, "swap: %lu slots used (%lu counted), %lu cached (%lu counted)",
-				 inuse, si->inuse_pages, cached, sim->nr_swapcache);
+	/* Each cached slot has its entry: equal counts leave no entry without the flag. */
+	if (inuse != si->inuse_pages || cached != sim->nr_swapcache ||
+	    cached != swap_cache_count(sim))
+		return sim_error(sim, -EUCLEAN, "swap: %lu slots used (%lu counted), %lu cached "
+				 "(%lu counted, %lu in the swap cache)", inuse, si->inuse_pages, cached,
+				 sim->nr_swapcache, swap_cache_count(sim));
 	return 0;
 }
 

@@ -24,7 +24,7 @@ struct swap_info_struct {
 	unsigned long inuse_pages;	/* slots with a count or a cached folio */
 	unsigned int *swap_map;		/* per slot: count | SWAP_HAS_CACHE */
 	void **slot_data;		/* per slot: the page written there, NULL when all zero */
-	unsigned long cluster_next;	/* where the next search starts */
+	unsigned long highest_bit;	/* no slot above was ever used (the checker stops there) */
 };
 
 /* ---- swapfile.c -------------------------------------------------------------- */
@@ -68,6 +68,8 @@ int add_to_swap_cache(struct mmsim *sim, struct folio *folio, swp_entry_t entry)
 void delete_from_swap_cache(struct mmsim *sim, struct folio *folio);
 /* swap_cache_get_folio(): the folio cached for entry, or NULL. */
 struct folio *swap_cache_get_folio(struct mmsim *sim, swp_entry_t entry);
+/* Entries in the swap cache, for the checker. */
+unsigned long swap_cache_count(struct mmsim *sim);
 /* Drops every folio of the swap cache (teardown). */
 void swap_cache_exit(struct mmsim *sim);
 

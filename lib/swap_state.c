@@ -78,6 +78,11 @@ void delete_from_swap_cache(struct mmsim *sim, struct folio *folio)
 	folio_put_refs(sim, folio, (int)nr);
 }
 
+unsigned long swap_cache_count(struct mmsim *sim)
+{
+	return HASH_COUNT(sim->swap_cache);
+}
+
 void swap_cache_exit(struct mmsim *sim)
 {
 	while (sim->swap_cache)

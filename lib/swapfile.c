@@ -27,7 +27,6 @@ int swap_init(struct mmsim *sim, unsigned long nr)
 		free(si);
 		return -ENOMEM;
 	}
-	si->cluster_next = 1;
 	sim->swap = si;
 	return 0;
 }
@@ -68,26 +67,26 @@ static bool slots_free(const struct swap_info_struct *si, unsigned long offset, 
 
 /*
  * The cluster allocator of 6.18 keeps a large folio's slots contiguous and
- * aligned to its size; a next-fit scan with the same alignment gives the
- * same shape without the cluster lists.
+ * aligned to its size. The model takes the lowest free block so aligned:
+ * the same shape without the cluster lists, and the used slots stay low,
+ * which keeps the checker's recount short. Which slot a page gets is not
+ * observable on a kernel without swap anyway.
  */
 swp_entry_t get_swap_pages(struct mmsim *sim, long nr)
 {
 	struct swap_info_struct *si = sim->swap;
-	unsigned long n = (unsigned long)nr, start;
+	unsigned long n = (unsigned long)nr;
 
 	if (!si || si->max - 1 - si->inuse_pages < n)
 		return (swp_entry_t){ 0 };
-	start = ALIGN_UP(si->cluster_next, n);
-	for (unsigned long tried = 0; tried < si->max; tried += n, start += n) {
-		if (start + n > si->max)
-			start = n;	/* wrap; slot 0 is the header */
+	/* Slot 0 is the header: a block of one starts at 1, larger ones at n. */
+	for (unsigned long start = n == 1 ? 1 : n; start + n <= si->max; start += n) {
 		if (!slots_free(si, start, nr))
 			continue;
 		for (unsigned long i = 0; i < n; i++)
 			si->swap_map[start + i] = SWAP_HAS_CACHE;
 		si->inuse_pages += n;
-		si->cluster_next = start + n;
+		si->highest_bit = MAX(si->highest_bit, start + n - 1);
 		return swp_entry(si->type, start);
 	}
 	return (swp_entry_t){ 0 };

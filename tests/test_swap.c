@@ -404,7 +404,7 @@ static void test_checker_recounts_swap_map(void **state)
 	(*map)--;
 	*map |= SWAP_HAS_CACHE;
 	assert_int_equal(mmsim_verify(sim), -EUCLEAN);
-	assert_non_null(strstr(mmsim_last_error(sim), "SWAP_HAS_CACHE set"));
+	assert_non_null(strstr(mmsim_last_error(sim), "SWAP_HAS_CACHE set, cache holds none"));
 	*map &= ~SWAP_HAS_CACHE;
 	find_mm(sim, p)->rss[MM_SWAPENTS]--;
 	assert_int_equal(mmsim_verify(sim), -EUCLEAN);
