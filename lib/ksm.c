@@ -315,8 +315,12 @@ static void break_cow(struct mmsim *sim, struct ksm_rmap_item *rmap_item)
 		break_ksm(sim, vma, addr);
 }
 
-/* get_mergeable_page(): the anonymous page at the item's address, with a reference. */
-static struct page *get_mergeable_page(struct mmsim *sim, struct ksm_rmap_item *rmap_item)
+/*
+ * The anonymous page at the item's address, without a reference: what
+ * get_mergeable_page() takes, and what the unstable-tree descent looks at
+ * ahead of time.
+ */
+static struct page *mergeable_page_at(struct mmsim *sim, const struct ksm_rmap_item *rmap_item)
 {
 	unsigned long addr = rmap_item->address & PAGE_MASK;
 	struct vm_area_struct *vma = find_mergeable_vma(rmap_item->mm, addr);
@@ -336,7 +340,16 @@ static struct page *get_mergeable_page(struct mmsim *sim, struct ksm_rmap_item *
 	__builtin_prefetch(page->data);
 	if (!page->folio || !folio_test_anon(page_folio(page)))
 		return NULL;
-	folio_get(page_folio(page));
+	return page;
+}
+
+/* get_mergeable_page(): the anonymous page at the item's address, with a reference. */
+static struct page *get_mergeable_page(struct mmsim *sim, struct ksm_rmap_item *rmap_item)
+{
+	struct page *page = mergeable_page_at(sim, rmap_item);
+
+	if (page)
+		folio_get(page_folio(page));
 	return page;
 }
 
@@ -1052,6 +1065,24 @@ static struct ksm_stable_node *stable_tree_insert(struct mmsim *sim, struct foli
 }
 
 /*
+ * Starts fetching what the descent reads if it goes to node: its page's
+ * folio and contents, and its children's items (already fetched by the
+ * level above). Looks only: no reference, nothing changes.
+ */
+static void unstable_tree_prefetch(struct mmsim *sim, const struct rb_node *node)
+{
+	const struct page *page;
+
+	if (!node)
+		return;
+	__builtin_prefetch(node->rb_left);
+	__builtin_prefetch(node->rb_right);
+	page = mergeable_page_at(sim, rb_entry(node, struct ksm_rmap_item, node));
+	if (page)
+		__builtin_prefetch(page->folio);
+}
+
+/*
  * unstable_tree_search_insert(): an item of this pass whose page equals
  * page (its page returned with a reference in *tree_pagep), or else the item
  * goes into the tree. A tree page that cannot be had ends the search with
@@ -1069,14 +1100,15 @@ static struct ksm_rmap_item *unstable_tree_search_insert(struct mmsim *sim,
 		struct page *tree_page;
 		int ret;
 
-		/*
-		 * The walk goes on to one of the children: fetch both items
-		 * (a cache miss each in a large tree) while this level's page
-		 * is looked up and compared.
-		 */
-		__builtin_prefetch((*new)->rb_left);
-		__builtin_prefetch((*new)->rb_right);
 		tree_page = get_mergeable_page(sim, tree_rmap_item);
+		/*
+		 * The walk goes on to one of the children. Each level is a chain
+		 * of cache misses (item, page table, page, folio, contents):
+		 * look both children up now, so that their misses overlap this
+		 * level's compare and each other.
+		 */
+		unstable_tree_prefetch(sim, (*new)->rb_left);
+		unstable_tree_prefetch(sim, (*new)->rb_right);
 		if (!tree_page)
 			return NULL;
 		if (page == tree_page) {
