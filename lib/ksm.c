@@ -1333,7 +1333,7 @@ static struct page *ksm_next_page(struct mmsim *sim, struct vm_area_struct *vma,
 				  unsigned long *addrp)
 {
 	for (unsigned long addr = *addrp, next; addr < vma->vm_end; addr = next) {
-		pmd_t *pmd = pmd_lookup(sim, vma->vm_mm, addr);
+		pmd_t *pmd = follow_page_pmd(sim, vma->vm_mm, addr);
 		struct page *page = NULL;
 
 		next = MIN((addr & PMD_MASK) + PMD_SIZE, vma->vm_end);

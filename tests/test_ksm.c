@@ -308,6 +308,51 @@ static void test_mremap_unmerges(void **state)
 	mmsim_destroy(sim);
 }
 
+/*
+ * The scan's page-table walks start from the PMD table of the last walk
+ * (follow_page_pmd()). Tables freed and reallocated between passes must not
+ * leave it pointing at a table that now maps something else: here the freed
+ * PMD table's buffer becomes the PMD table of a range 512 GiB away, at the
+ * same index, which would show the scan that range's pages instead.
+ */
+static void test_scan_after_page_tables_change(void **state)
+{
+	const unsigned long far = BASE + (512UL << 30), moved = BASE + (1UL << 30);
+	struct mmsim *sim = test_sim(4096);
+	int pid = mergeable_proc(sim, 2 * PAGE);
+
+	(void)state;
+	OK(sim, mmsim_fill(sim, pid, BASE, 2 * PAGE, 6));
+	OK(sim, mmsim_ksm_scan(sim, 2));
+	assert_int_equal(counter(sim, "pages_sharing"), 1);
+	/* Every table of the range goes; the next ones reuse their buffers. */
+	OK(sim, mmsim_munmap(sim, pid, BASE, 2 * PAGE));
+	OK(sim, mmsim_mmap(sim, pid, far, 2 * PAGE, RW));
+	OK(sim, mmsim_madvise(sim, pid, far, 2 * PAGE, MMSIM_MADV_MERGEABLE));
+	OK(sim, mmsim_fill(sim, pid, far, PAGE, 11));
+	OK(sim, mmsim_fill(sim, pid, far + PAGE, PAGE, 12));
+	OK(sim, mmsim_mmap(sim, pid, BASE, 2 * PAGE, RW));
+	OK(sim, mmsim_madvise(sim, pid, BASE, 2 * PAGE, MMSIM_MADV_MERGEABLE));
+	OK(sim, mmsim_fill(sim, pid, BASE, 2 * PAGE, 9));
+	OK(sim, mmsim_ksm_scan(sim, 2));
+	assert_int_equal(counter(sim, "pages_shared"), 1);
+	assert_int_equal(counter(sim, "pages_sharing"), 1);
+	assert_int_equal(counter(sim, "pages_unshared"), 2);
+	assert_int_equal(pfn_of(sim, pid, BASE), pfn_of(sim, pid, BASE + PAGE));
+	assert_int_not_equal(pfn_of(sim, pid, far), pfn_of(sim, pid, far + PAGE));
+	/* mremap into the next PUD range, then a fork: merged again at the new place. */
+	OK(sim, mmsim_mremap(sim, pid, BASE, 2 * PAGE, moved));
+	OK(sim, mmsim_ksm_scan(sim, 2));
+	assert_int_equal(pfn_of(sim, pid, moved), pfn_of(sim, pid, moved + PAGE));
+	do_fork(sim, pid);
+	OK(sim, mmsim_munmap(sim, pid, far, 2 * PAGE));
+	OK(sim, mmsim_ksm_scan(sim, 2));
+	assert_int_equal(counter(sim, "pages_shared"), 1);
+	assert_int_equal(counter(sim, "pages_sharing"), 3);
+	assert_int_equal(counter(sim, "pages_unshared"), 2);
+	mmsim_destroy(sim);
+}
+
 /* Failing allocations stop a pass with -ENOMEM and leave a consistent model. */
 static void test_scan_under_allocation_failure(void **state)
 {
@@ -345,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_thp_split_before_merge),
 		cmocka_unit_test(test_prctl_memory_merge),
 		cmocka_unit_test(test_mremap_unmerges),
+		cmocka_unit_test(test_scan_after_page_tables_change),
 		cmocka_unit_test(test_scan_under_allocation_failure),
 	};
 
