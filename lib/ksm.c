@@ -1067,19 +1067,28 @@ static struct ksm_stable_node *stable_tree_insert(struct mmsim *sim, struct foli
 /*
  * Starts fetching what the descent reads if it goes to node: its page's
  * folio and contents, and its children's items (already fetched by the
- * level above). Looks only: no reference, nothing changes.
+ * level above). Looks only: no reference, nothing changes, and no VMA
+ * check (a prefetch of the wrong page costs nothing but the fetch). An
+ * exited mm has no page tables left to look at.
  */
 static void unstable_tree_prefetch(struct mmsim *sim, const struct rb_node *node)
 {
+	const struct ksm_rmap_item *rmap_item;
 	const struct page *page;
+	bool pmd_mapped;
 
 	if (!node)
 		return;
 	__builtin_prefetch(node->rb_left);
 	__builtin_prefetch(node->rb_right);
-	page = mergeable_page_at(sim, rb_entry(node, struct ksm_rmap_item, node));
-	if (page)
+	rmap_item = rb_entry(node, struct ksm_rmap_item, node);
+	if (ksm_test_exit(rmap_item->mm))
+		return;
+	page = follow_page(sim, rmap_item->mm, rmap_item->address & PAGE_MASK, &pmd_mapped);
+	if (page) {
+		__builtin_prefetch(page->data);
 		__builtin_prefetch(page->folio);
+	}
 }
 
 /*
