@@ -317,17 +317,25 @@ static void break_cow(struct mmsim *sim, struct ksm_rmap_item *rmap_item)
 
 /*
  * The anonymous page at the item's address, without a reference: what
- * get_mergeable_page() takes, and what the unstable-tree descent looks at
- * ahead of time.
+ * get_mergeable_page() takes. *vmap carries the VMA between the lookups of
+ * one tree descent, which changes no VMA: an item of the same mm inside it
+ * needs no new search (its checks passed when it was found).
  */
-static struct page *mergeable_page_at(struct mmsim *sim, const struct ksm_rmap_item *rmap_item)
+static struct page *mergeable_page_at(struct mmsim *sim, const struct ksm_rmap_item *rmap_item,
+				      struct vm_area_struct **vmap)
 {
 	unsigned long addr = rmap_item->address & PAGE_MASK;
-	struct vm_area_struct *vma = find_mergeable_vma(rmap_item->mm, addr);
+	struct vm_area_struct *vma = *vmap;
 	struct page *page;
 	bool pmd_mapped;
 
-	if (!vma || follow_page_refuses_protnone(sim, vma))
+	if (!vma || vma->vm_mm != rmap_item->mm || addr < vma->vm_start || addr >= vma->vm_end) {
+		vma = find_mergeable_vma(rmap_item->mm, addr);
+		if (!vma)
+			return NULL;
+		*vmap = vma;
+	}
+	if (follow_page_refuses_protnone(sim, vma))
 		return NULL;
 	page = follow_page(sim, rmap_item->mm, addr, &pmd_mapped);
 	if (!page)
@@ -340,16 +348,6 @@ static struct page *mergeable_page_at(struct mmsim *sim, const struct ksm_rmap_i
 	__builtin_prefetch(page->data);
 	if (!page->folio || !folio_test_anon(page_folio(page)))
 		return NULL;
-	return page;
-}
-
-/* get_mergeable_page(): the anonymous page at the item's address, with a reference. */
-static struct page *get_mergeable_page(struct mmsim *sim, struct ksm_rmap_item *rmap_item)
-{
-	struct page *page = mergeable_page_at(sim, rmap_item);
-
-	if (page)
-		folio_get(page_folio(page));
 	return page;
 }
 
@@ -1103,13 +1101,19 @@ static struct ksm_rmap_item *unstable_tree_search_insert(struct mmsim *sim,
 							 struct page **tree_pagep)
 {
 	struct rb_node **new = &sim->ksm.root_unstable_tree.rb_node, *parent = NULL;
+	struct vm_area_struct *vma = NULL;
 
 	while (*new) {
 		struct ksm_rmap_item *tree_rmap_item = rb_entry(*new, struct ksm_rmap_item, node);
 		struct page *tree_page;
 		int ret;
 
-		tree_page = get_mergeable_page(sim, tree_rmap_item);
+		/*
+		 * get_mergeable_page() takes a reference on each tree page for
+		 * the compare and drops it after. Nothing here can see it in
+		 * between, so only the page that matches takes one.
+		 */
+		tree_page = mergeable_page_at(sim, tree_rmap_item, &vma);
 		/*
 		 * The walk goes on to one of the children. Each level is a chain
 		 * of cache misses (item, page table, page, folio, contents):
@@ -1118,20 +1122,16 @@ static struct ksm_rmap_item *unstable_tree_search_insert(struct mmsim *sim,
 		 */
 		unstable_tree_prefetch(sim, (*new)->rb_left);
 		unstable_tree_prefetch(sim, (*new)->rb_right);
-		if (!tree_page)
+		/* Not a KSM page in place of a forked page (page == tree_page). */
+		if (!tree_page || page == tree_page)
 			return NULL;
-		if (page == tree_page) {
-			/* Do not put a KSM page in place of a forked page. */
-			put_page(sim, tree_page);
-			return NULL;
-		}
 		ret = memcmp_pages(page, tree_page);
 		parent = *new;
 		if (ret) {
-			put_page(sim, tree_page);
 			new = ret < 0 ? &parent->rb_left : &parent->rb_right;
 			continue;
 		}
+		folio_get(page_folio(tree_page));
 		*tree_pagep = tree_page;
 		return tree_rmap_item;
 	}
