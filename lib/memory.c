@@ -37,7 +37,7 @@ int __folio_pte_batch(struct mmsim *sim, struct folio *folio, const pte_t *pte, 
 struct page *follow_page(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 			 bool *pmd_mapped)
 {
-	pmd_t *pmd = pmd_lookup(sim, mm, addr);
+	pmd_t *pmd = follow_page_pmd(sim, mm, addr);
 	pte_t *pte;
 
 	*pmd_mapped = false;

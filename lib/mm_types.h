@@ -23,6 +23,8 @@
 #define PMD_SIZE	(1UL << PMD_SHIFT)
 #define PMD_MASK	(~(PMD_SIZE - 1))
 #define PUD_SHIFT	30
+#define PUD_SIZE	(1UL << PUD_SHIFT)
+#define PUD_MASK	(~(PUD_SIZE - 1))
 #define PGDIR_SHIFT	39
 #define PTRS_PER_TABLE	512
 #define HPAGE_PMD_ORDER	(PMD_SHIFT - PAGE_SHIFT)
@@ -229,6 +231,13 @@ struct mm_struct {
 	long ksm_zero_pages;		/* KSM-placed zero-page PTEs of this mm */
 	/* What ksm_stat adds on a kernel whose fork copied the parent's counters. */
 	long ksm_rmap_items_inherited, ksm_merging_pages_inherited;
+	/*
+	 * follow_page_pmd()'s memory of its last walk: the entries of the PMD
+	 * table covering [pmd_cache_base, + PUD_SIZE), NULL for none. Valid
+	 * while that table exists: pte_free() forgets it.
+	 */
+	uint64_t *pmd_cache_table;
+	unsigned long pmd_cache_base;
 	UT_hash_handle hh;		/* in sim->mms, by pid (not once exited) */
 };
 
