@@ -134,16 +134,10 @@ void *page_buf_alloc(struct mmsim *sim, bool zero)
 
 void page_buf_free(struct mmsim *sim, void *buf)
 {
+	/* The stack holds one buffer per frame and a few spares: rarely full. */
 	if (sim->nr_cached_bufs == sim->buf_cache_size) {
-		unsigned long size = sim->buf_cache_size ? 2 * sim->buf_cache_size : 1024;
-		void **cache = realloc(sim->buf_cache, size * sizeof(*cache));
-
-		if (!cache) {
-			free(buf);
-			return;
-		}
-		sim->buf_cache = cache;
-		sim->buf_cache_size = size;
+		free(buf);
+		return;
 	}
 	sim->buf_cache[sim->nr_cached_bufs++] = buf;
 }
@@ -161,15 +155,27 @@ int page_alloc_init(struct mmsim *sim, unsigned long nr_frames)
 {
 	struct folio *zero;
 
+	/*
+	 * Every buffer belongs to a frame (contents or a page table) or is
+	 * free, plus a spare or two in flight: sized once here, a free never
+	 * waits for realloc() to copy the stack or for the host to fault it in.
+	 */
+	unsigned long cache_size = nr_frames + 16;
+
 	sim->pages = calloc(nr_frames, sizeof(*sim->pages));
 	sim->folios = calloc(nr_frames, sizeof(*sim->folios));
-	if (!sim->pages || !sim->folios) {
+	sim->buf_cache = malloc(cache_size * sizeof(*sim->buf_cache));
+	if (!sim->pages || !sim->folios || !sim->buf_cache) {
 		free(sim->pages);
 		free(sim->folios);
+		free(sim->buf_cache);
+		sim->buf_cache = NULL;
 		return -ENOMEM;
 	}
 	sim->nr_frames = nr_frames;
+	sim->buf_cache_size = cache_size;
 	prefault(sim->folios, nr_frames * sizeof(*sim->folios));
+	prefault(sim->buf_cache, cache_size * sizeof(*sim->buf_cache));
 	for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++)
 		sim->free_area[o] = (struct free_area){ .head = NO_PFN };
 	for (unsigned long pfn = 0; pfn < nr_frames; pfn++)
