@@ -436,7 +436,7 @@ int mm_verify(struct mmsim *sim)
 	if (err)
 		goto out;
 	HASH_ITER(hh, w.seen, s, tmp) {
-		err = check_folio(sim, &sim->folios[s->pfn], &s->t);
+		err = check_folio(sim, pfn_folio(sim, s->pfn), &s->t);
 		if (err)
 			goto out;
 	}

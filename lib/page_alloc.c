@@ -163,18 +163,18 @@ int page_alloc_init(struct mmsim *sim, unsigned long nr_frames)
 	unsigned long cache_size = nr_frames + 16;
 
 	sim->pages = calloc(nr_frames, sizeof(*sim->pages));
-	sim->folios = calloc(nr_frames, sizeof(*sim->folios));
+	sim->folio_slots = aligned_alloc(FOLIO_SLOT_SIZE, nr_frames * FOLIO_SLOT_SIZE);
 	sim->buf_cache = malloc(cache_size * sizeof(*sim->buf_cache));
-	if (!sim->pages || !sim->folios || !sim->buf_cache) {
+	if (!sim->pages || !sim->folio_slots || !sim->buf_cache) {
 		free(sim->pages);
-		free(sim->folios);
+		free(sim->folio_slots);
 		free(sim->buf_cache);
 		sim->buf_cache = NULL;
 		return -ENOMEM;
 	}
 	sim->nr_frames = nr_frames;
 	sim->buf_cache_size = cache_size;
-	prefault(sim->folios, nr_frames * sizeof(*sim->folios));
+	memset(sim->folio_slots, 0, nr_frames * FOLIO_SLOT_SIZE);
 	prefault(sim->buf_cache, cache_size * sizeof(*sim->buf_cache));
 	for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++)
 		sim->free_area[o] = (struct free_area){ .head = NO_PFN };
@@ -182,7 +182,7 @@ int page_alloc_init(struct mmsim *sim, unsigned long nr_frames)
 		sim->pages[pfn]._mapcount = -1;
 
 	/* Frame 0 is the shared zero page. */
-	zero = &sim->folios[ZERO_PFN];
+	zero = pfn_folio(sim, ZERO_PFN);
 	zero->pfn = ZERO_PFN;
 	zero->flags = FOLIO_zero | FOLIO_uptodate;
 	zero->_refcount = 1;
@@ -213,9 +213,9 @@ void page_alloc_exit(struct mmsim *sim)
 	sim->buf_cache = NULL;
 	sim->buf_cache_size = 0;
 	free(sim->pages);
-	free(sim->folios);
+	free(sim->folio_slots);
 	sim->pages = NULL;
-	sim->folios = NULL;
+	sim->folio_slots = NULL;
 }
 
 struct folio *folio_alloc(struct mmsim *sim, unsigned int order, unsigned int flags)
@@ -227,15 +227,16 @@ struct folio *folio_alloc(struct mmsim *sim, unsigned int order, unsigned int fl
 	if (!page)
 		return NULL;
 	pfn = page_to_pfn(sim, page);
-	folio = &sim->folios[pfn];
-	memset(folio, 0, sizeof(*folio));
+	folio = pfn_folio(sim, pfn);
+	memset(folio, 0, folio_struct_size(order));
 	folio->pfn = pfn;
 	folio->order = order;
 	folio->flags = flags | FOLIO_uptodate;
 	if (order > 1 && (flags & FOLIO_anon))
 		folio->flags |= FOLIO_large_rmappable;
 	folio->_refcount = 1;
-	INIT_LIST_HEAD(&folio->_deferred_list);
+	if (order)
+		INIT_LIST_HEAD(&folio->_deferred_list);
 	for (long i = 0; i < folio_nr_pages(folio); i++)
 		page[i].folio = folio;
 	sim->mapcount->folio_init(sim, folio);
@@ -247,7 +248,9 @@ struct folio *folio_alloc(struct mmsim *sim, unsigned int order, unsigned int fl
 
 static void free_folio(struct mmsim *sim, struct folio *folio)
 {
-	if (!list_empty(&folio->_deferred_list)) {
+	unsigned int order = folio->order;
+
+	if (order && !list_empty(&folio->_deferred_list)) {
 		list_del_init(&folio->_deferred_list);
 		sim->split_queue_len--;
 	}
@@ -258,8 +261,8 @@ static void free_folio(struct mmsim *sim, struct folio *folio)
 		sim->huge_zero_folio = NULL;
 	if (folio->flags & FOLIO_ksm)
 		ksm_folio_freed(folio);
-	free_pages(sim, folio_page(sim, folio, 0), folio->order);
-	memset(folio, 0, sizeof(*folio));
+	free_pages(sim, folio_page(sim, folio, 0), order);
+	memset(folio, 0, folio_struct_size(order));
 }
 
 void folio_get(struct folio *folio)
@@ -281,7 +284,7 @@ void folio_put(struct mmsim *sim, struct folio *folio)
 
 struct folio *zero_folio(struct mmsim *sim)
 {
-	return &sim->folios[ZERO_PFN];
+	return pfn_folio(sim, ZERO_PFN);
 }
 
 struct folio *get_huge_zero_folio(struct mmsim *sim)

@@ -38,7 +38,7 @@ struct mmsim {
 	/* Physical memory (page_alloc.c). */
 	unsigned long nr_frames;
 	struct page *pages;			/* descriptor of every frame, by pfn */
-	struct folio *folios;			/* folio descriptor of every possible head, by pfn */
+	struct folio_slot *folio_slots;		/* folio descriptors, overlaid on frames' slots: pfn_folio() */
 	struct free_area free_area[MAX_PAGE_ORDER + 1];
 	unsigned long nr_free;			/* free frames */
 	struct folio *huge_zero_folio;		/* allocated on first use, kept until destroy */
@@ -86,6 +86,12 @@ static inline struct page *pfn_to_page(const struct mmsim *sim, unsigned long pf
 static inline unsigned long page_to_pfn(const struct mmsim *sim, const struct page *page)
 {
 	return (unsigned long)(page - sim->pages);
+}
+
+/* The folio whose first frame is pfn (valid only if one starts there). */
+static inline struct folio *pfn_folio(const struct mmsim *sim, unsigned long pfn)
+{
+	return (struct folio *)&sim->folio_slots[pfn];
 }
 
 static inline struct folio *page_folio(const struct page *page)
