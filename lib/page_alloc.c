@@ -94,22 +94,25 @@ struct page *alloc_pages(struct mmsim *sim, unsigned int order)
 	return pfn_to_page(sim, pfn);
 }
 
+/* What a frame keeps while free: nothing but the -1 of an unmapped _mapcount. */
+static inline void reset_freed_page(struct mmsim *sim, struct page *p)
+{
+	if (p->data)
+		page_buf_free(sim, p->data);
+	p->data = NULL;
+	p->folio = NULL;
+	p->flags = 0;
+	p->_mapcount = -1;
+	p->pt.pmd_huge_pte = p->pt.deposit_next = 0;
+}
+
 void free_pages(struct mmsim *sim, struct page *page, unsigned int order)
 {
-	unsigned long pfn = page_to_pfn(sim, page);
+	unsigned long nr = 1UL << order;
 
-	for (unsigned long i = 0; i < (1UL << order); i++) {
-		struct page *p = page + i;
-
-		if (p->data)
-			page_buf_free(sim, p->data);
-		p->data = NULL;
-		p->folio = NULL;
-		p->flags = 0;
-		p->_mapcount = -1;
-		p->pt.pmd_huge_pte = p->pt.deposit_next = 0;
-	}
-	free_one_block(sim, pfn, order);
+	for (unsigned long i = 0; i < nr; i++)
+		reset_freed_page(sim, page + i);
+	free_one_block(sim, page_to_pfn(sim, page), order);
 }
 
 /*
@@ -246,23 +249,36 @@ struct folio *folio_alloc(struct mmsim *sim, unsigned int order, unsigned int fl
 	return folio;
 }
 
-static void free_folio(struct mmsim *sim, struct folio *folio)
+static void free_large_folio(struct mmsim *sim, struct folio *folio)
 {
-	unsigned int order = folio->order;
-
-	if (order && !list_empty(&folio->_deferred_list)) {
+	if (!list_empty(&folio->_deferred_list)) {
 		list_del_init(&folio->_deferred_list);
 		sim->split_queue_len--;
 	}
-	sim->nr_folios--;
-	if (folio->order)
-		sim->nr_large_folios--;
+	sim->nr_large_folios--;
 	if (folio == sim->huge_zero_folio)
 		sim->huge_zero_folio = NULL;
+}
+
+void free_folio(struct mmsim *sim, struct folio *folio)
+{
+	unsigned int order = folio->order;
+	struct page *page = folio_page(sim, folio, 0);
+
+	sim->nr_folios--;
+	if (order)
+		free_large_folio(sim, folio);
 	if (folio->flags & FOLIO_ksm)
 		ksm_folio_freed(folio);
-	free_pages(sim, folio_page(sim, folio, 0), order);
-	memset(folio, 0, folio_struct_size(order));
+	if (order) {
+		free_pages(sim, page, order);
+		memset(folio, 0, folio_struct_size(order));
+		return;
+	}
+	/* The common case, a small folio: one frame, one line of folio. */
+	reset_freed_page(sim, page);
+	free_one_block(sim, folio->pfn, 0);
+	memset(folio, 0, FOLIO_SLOT_SIZE);	/* not *folio = (struct folio){}: 104 bytes */
 }
 
 void folio_get(struct folio *folio)
@@ -270,17 +286,6 @@ void folio_get(struct folio *folio)
 	folio->_refcount++;
 }
 
-void folio_put_refs(struct mmsim *sim, struct folio *folio, int refs)
-{
-	folio->_refcount -= refs;
-	if (folio->_refcount == 0 && !(sim->pages[folio->pfn].flags & PG_reserved))
-		free_folio(sim, folio);
-}
-
-void folio_put(struct mmsim *sim, struct folio *folio)
-{
-	folio_put_refs(sim, folio, 1);
-}
 
 struct folio *zero_folio(struct mmsim *sim)
 {
