@@ -299,8 +299,7 @@ static void zap_pte_range(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *
 			page = pfn_to_page(sim, pte_pfn(*pte));
 			folio = page_folio(page);
 			nr = folio_pte_batch(sim, folio, pte, (int)((end - addr) >> PAGE_SHIFT));
-			for (int i = 0; i < nr; i++)
-				pte[i] = 0;
+			clear_ptes(pte, nr);
 			add_mm_counter(vma->vm_mm, MM_ANONPAGES, -nr);
 			folio_remove_rmap(sim, folio, page, nr, RMAP_LEVEL_PTE, vma, pt);
 			folio_put_refs(sim, folio, nr);
