@@ -94,24 +94,36 @@ struct page *alloc_pages(struct mmsim *sim, unsigned int order)
 	return pfn_to_page(sim, pfn);
 }
 
-/* What a frame keeps while free: nothing but the -1 of an unmapped _mapcount. */
+/*
+ * What a frame keeps while free: nothing but the -1 of an unmapped
+ * _mapcount (free_one_block() then marks the block's head).
+ */
 static inline void reset_freed_page(struct mmsim *sim, struct page *p)
 {
 	if (p->data)
 		page_buf_free(sim, p->data);
-	p->data = NULL;
-	p->folio = NULL;
-	p->flags = 0;
-	p->_mapcount = -1;
-	p->pt.pmd_huge_pte = p->pt.deposit_next = 0;
+	*p = (struct page){ ._mapcount = -1 };
 }
 
 void free_pages(struct mmsim *sim, struct page *page, unsigned int order)
 {
-	unsigned long nr = 1UL << order;
+	unsigned long nr = 1UL << order, pushed = 0;
+	void **stack = sim->buf_cache + sim->nr_cached_bufs;
 
-	for (unsigned long i = 0; i < nr; i++)
-		reset_freed_page(sim, page + i);
+	if (sim->buf_cache_size - sim->nr_cached_bufs < nr) {
+		for (unsigned long i = 0; i < nr; i++)
+			reset_freed_page(sim, page + i);
+	} else {
+		/* Room for every buffer: no test per frame (a 2M folio has 512). */
+		for (unsigned long i = 0; i < nr; i++) {
+			struct page *p = page + i;
+
+			if (p->data)
+				stack[pushed++] = p->data;
+			*p = (struct page){ ._mapcount = -1 };
+		}
+		sim->nr_cached_bufs += pushed;
+	}
 	free_one_block(sim, page_to_pfn(sim, page), order);
 }
 
