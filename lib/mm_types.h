@@ -49,7 +49,11 @@ enum {
 	PG_anon_exclusive	= 1 << 3,	/* PageAnonExclusive: mapped by one mm only, may be written without a copy */
 };
 
-/* One descriptor per 4 KiB frame, indexed by pfn. */
+/*
+ * One descriptor per 4 KiB frame, indexed by pfn: 32 bytes, two to a cache
+ * line, since munmap and fork stream through them. Pfns fit 32 bits (at
+ * most 2^32 frames), and 0, the zero page's, is never free nor a table.
+ */
 struct page {
 	uint16_t flags;			/* PG_* */
 	uint8_t buddy_order;		/* order of the free block this frame heads (PG_buddy) */
@@ -57,15 +61,16 @@ struct page {
 	struct folio *folio;		/* folio this frame belongs to; NULL when free or a page table */
 	void *data;			/* contents, NULL while all zero; page-table entries for PG_table */
 	union {
-		struct {		/* PG_buddy: free list links, as pfns */
-			unsigned long next, prev;
+		struct {		/* PG_buddy: free list links, as pfns (0 = none) */
+			uint32_t next, prev;
 		} buddy;
 		struct {		/* PG_table */
-			unsigned long pmd_huge_pte;	/* PMD table: deposited PTE tables (pfn stack, 0 = none) */
-			unsigned long deposit_next;	/* deposited PTE table: next in that stack */
+			uint32_t pmd_huge_pte;	/* PMD table: deposited PTE tables (pfn stack, 0 = none) */
+			uint32_t deposit_next;	/* deposited PTE table: next in that stack */
 		} pt;
 	};
 };
+_Static_assert(sizeof(struct page) == 32, "two frame descriptors per cache line");
 
 /* Bits of struct folio::flags. */
 enum {

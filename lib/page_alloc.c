@@ -22,9 +22,9 @@ static void free_list_add(struct mmsim *sim, unsigned long pfn, unsigned int ord
 	page->flags |= PG_buddy;
 	page->buddy_order = (uint8_t)order;
 	page->buddy.prev = NO_PFN;
-	page->buddy.next = area->head;
+	page->buddy.next = (uint32_t)area->head;
 	if (area->head != NO_PFN)
-		pfn_to_page(sim, area->head)->buddy.prev = pfn;
+		pfn_to_page(sim, area->head)->buddy.prev = (uint32_t)pfn;
 	area->head = pfn;
 	area->nr_free++;
 }

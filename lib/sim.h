@@ -18,10 +18,11 @@ struct mapcount_ops;
 
 /* One buddy free list per order (mm/page_alloc.c's free_area). */
 struct free_area {
-	unsigned long head;		/* pfn of the first free block, NO_PFN if none */
+	unsigned long head;		/* pfn of the first free block, NO_PFN (0) if none */
 	unsigned long nr_free;		/* blocks on this list */
 };
-#define NO_PFN (~0UL)
+/* Ends a buddy list: frame 0 is the shared zero page, never free. */
+#define NO_PFN 0UL
 
 /* The per-size and top-level THP switches of /sys/kernel/mm/transparent_hugepage. */
 struct thp_policy {
