@@ -21,10 +21,10 @@ static void free_list_add(struct mmsim *sim, unsigned long pfn, unsigned int ord
 
 	page->flags |= PG_buddy;
 	page->buddy_order = (uint8_t)order;
-	page->buddy.prev = NO_PFN;
-	page->buddy.next = (uint32_t)area->head;
+	page->buddy.prev = buddy_link(NO_PFN);
+	page->buddy.next = buddy_link(area->head);
 	if (area->head != NO_PFN)
-		pfn_to_page(sim, area->head)->buddy.prev = (uint32_t)pfn;
+		pfn_to_page(sim, area->head)->buddy.prev = buddy_link(pfn);
 	area->head = pfn;
 	area->nr_free++;
 }
@@ -33,13 +33,15 @@ static void free_list_del(struct mmsim *sim, unsigned long pfn, unsigned int ord
 {
 	struct free_area *area = &sim->free_area[order];
 	struct page *page = pfn_to_page(sim, pfn);
+	unsigned long prev = buddy_link_pfn(page->buddy.prev);
+	unsigned long next = buddy_link_pfn(page->buddy.next);
 
-	if (page->buddy.prev != NO_PFN)
-		pfn_to_page(sim, page->buddy.prev)->buddy.next = page->buddy.next;
+	if (prev != NO_PFN)
+		pfn_to_page(sim, prev)->buddy.next = page->buddy.next;
 	else
-		area->head = page->buddy.next;
-	if (page->buddy.next != NO_PFN)
-		pfn_to_page(sim, page->buddy.next)->buddy.prev = page->buddy.prev;
+		area->head = next;
+	if (next != NO_PFN)
+		pfn_to_page(sim, next)->buddy.prev = page->buddy.prev;
 	page->flags &= (uint16_t)~PG_buddy;
 	area->nr_free--;
 }

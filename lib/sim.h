@@ -18,11 +18,21 @@ struct mapcount_ops;
 
 /* One buddy free list per order (mm/page_alloc.c's free_area). */
 struct free_area {
-	unsigned long head;		/* pfn of the first free block, NO_PFN (0) if none */
+	unsigned long head;		/* pfn of the first free block, NO_PFN if none */
 	unsigned long nr_free;		/* blocks on this list */
 };
-/* Ends a buddy list: frame 0 is the shared zero page, never free. */
-#define NO_PFN 0UL
+#define NO_PFN (~0UL)
+
+/* struct page's 32-bit buddy links: 0 (the zero page, never free) is NO_PFN. */
+static inline uint32_t buddy_link(unsigned long pfn)
+{
+	return pfn == NO_PFN ? 0 : (uint32_t)pfn;
+}
+
+static inline unsigned long buddy_link_pfn(uint32_t link)
+{
+	return link ? link : NO_PFN;
+}
 
 /* The per-size and top-level THP switches of /sys/kernel/mm/transparent_hugepage. */
 struct thp_policy {
