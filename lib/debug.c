@@ -301,7 +301,7 @@ static int check_buddy(struct mmsim *sim, unsigned long *is_table, struct walk_s
 		unsigned long n = 0;
 
 		for (unsigned long pfn = sim->free_area[order].head; pfn != NO_PFN;
-		     pfn = sim->pages[pfn].buddy.next) {
+		     pfn = buddy_link_pfn(sim->pages[pfn].buddy.next)) {
 			const struct page *page = &sim->pages[pfn];
 
 			if (!(page->flags & PG_buddy) || page->buddy_order != order ||
@@ -436,7 +436,7 @@ int mm_verify(struct mmsim *sim)
 	if (err)
 		goto out;
 	HASH_ITER(hh, w.seen, s, tmp) {
-		err = check_folio(sim, &sim->folios[s->pfn], &s->t);
+		err = check_folio(sim, pfn_folio(sim, s->pfn), &s->t);
 		if (err)
 			goto out;
 	}
