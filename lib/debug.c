@@ -321,7 +321,7 @@ static int check_buddy(struct mmsim *sim, unsigned long *is_table, struct walk_s
 		unsigned long n = 0;
 
 		for (unsigned long pfn = sim->free_area[order].head; pfn != NO_PFN;
-		     pfn = sim->pages[pfn].buddy.next) {
+		     pfn = buddy_link_pfn(sim->pages[pfn].buddy.next)) {
 			const struct page *page = &sim->pages[pfn];
 
 			if (!(page->flags & PG_buddy) || page->buddy_order != order ||
@@ -430,8 +430,8 @@ static int check_swap(struct mmsim *sim, const struct walk_state *w)
 		if (!folio)
 			return sim_error(sim, -EUCLEAN, "swap slot %lu: SWAP_HAS_CACHE set, cache holds none",
 					 off);
-		if (!folio_test_swapcache(folio) || entry.val < folio->swap ||
-		    entry.val >= folio->swap + (unsigned long)folio_nr_pages(folio))
+		if (!folio_test_swapcache(folio) || entry.val < folio_swap(sim, folio).val ||
+		    entry.val >= folio_swap(sim, folio).val + (unsigned long)folio_nr_pages(folio))
 			return sim_error(sim, -EUCLEAN, "swap slot %lu: cached folio %#lx is not its",
 					 off, folio->pfn);
 		cached++;
@@ -511,7 +511,7 @@ int mm_verify(struct mmsim *sim)
 	if (err)
 		goto out;
 	HASH_ITER(hh, w.seen, s, tmp) {
-		err = check_folio(sim, &sim->folios[s->pfn], &s->t);
+		err = check_folio(sim, pfn_folio(sim, s->pfn), &s->t);
 		if (err)
 			goto out;
 	}

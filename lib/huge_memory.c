@@ -304,15 +304,14 @@ int split_folio_refs(struct mmsim *sim, struct folio *folio, struct page *page, 
 			sim->split_queue_len--;
 		}
 		for (long i = 0; i < nr; i++) {
-			struct folio *f = &sim->folios[pfn + i];
+			struct folio *f = pfn_folio(sim, pfn + i);
 			struct page *p = pfn_to_page(sim, pfn + i);
 
-			memset(f, 0, sizeof(*f));
+			memset(f, 0, folio_struct_size(0));
 			f->pfn = pfn + i;
 			f->flags = old.flags & ~(FOLIO_large_rmappable | FOLIO_partially_mapped);
 			f->anon_vma = old.anon_vma;
 			f->index = old.index + i;
-			INIT_LIST_HEAD(&f->_deferred_list);
 			p->folio = f;
 			sim->mapcount->folio_init(sim, f);
 		}
@@ -333,7 +332,7 @@ int split_folio_refs(struct mmsim *sim, struct folio *folio, struct page *page, 
 	sim_free(h.hits);
 	page_folio(page ? page : pfn_to_page(sim, pfn))->_refcount += extra_refs;
 	for (long i = 0; i < nr; i++) {
-		struct folio *f = &sim->folios[pfn + i];
+		struct folio *f = pfn_folio(sim, pfn + i);
 		struct page *p = pfn_to_page(sim, pfn + i);
 
 		/* PageAnonExclusive means nothing on a page nobody maps. */

@@ -22,6 +22,27 @@ int handle_mm_fault_unshare(struct mmsim *sim, struct vm_area_struct *vma, unsig
 /* May this VMA be read (or written) at all? */
 bool access_permitted(const struct vm_area_struct *vma, bool write);
 
+/*
+ * pmd_lookup() for lookups that come in runs within one PUD range (KSM's
+ * scan and its tree descents, 1 GiB per PMD table): the PMD table of the
+ * last walk in this mm is kept, so the walk starts there. The entry itself
+ * is read fresh each time; only the table's place is remembered, and
+ * pte_free() forgets it when any table of the mm goes.
+ */
+static inline pmd_t *follow_page_pmd(struct mmsim *sim, struct mm_struct *mm, unsigned long addr)
+{
+	pmd_t *pmd;
+
+	if (mm->pmd_cache_table && mm->pmd_cache_base == (addr & PUD_MASK))
+		return &mm->pmd_cache_table[pmd_index(addr)];
+	pmd = pmd_lookup(sim, mm, addr);
+	if (pmd) {
+		mm->pmd_cache_table = pmd - pmd_index(addr);
+		mm->pmd_cache_base = addr & PUD_MASK;
+	}
+	return pmd;
+}
+
 /* The page mapped at addr (NULL if none); *pmd_mapped tells a PMD leaf maps it. */
 struct page *follow_page(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 			 bool *pmd_mapped);

@@ -315,15 +315,27 @@ static void break_cow(struct mmsim *sim, struct ksm_rmap_item *rmap_item)
 		break_ksm(sim, vma, addr);
 }
 
-/* get_mergeable_page(): the anonymous page at the item's address, with a reference. */
-static struct page *get_mergeable_page(struct mmsim *sim, struct ksm_rmap_item *rmap_item)
+/*
+ * The anonymous page at the item's address, without a reference: what
+ * get_mergeable_page() takes. *vmap carries the VMA between the lookups of
+ * one tree descent, which changes no VMA: an item of the same mm inside it
+ * needs no new search (its checks passed when it was found).
+ */
+static struct page *mergeable_page_at(struct mmsim *sim, const struct ksm_rmap_item *rmap_item,
+				      struct vm_area_struct **vmap)
 {
 	unsigned long addr = rmap_item->address & PAGE_MASK;
-	struct vm_area_struct *vma = find_mergeable_vma(rmap_item->mm, addr);
+	struct vm_area_struct *vma = *vmap;
 	struct page *page;
 	bool pmd_mapped;
 
-	if (!vma || follow_page_refuses_protnone(sim, vma))
+	if (!vma || vma->vm_mm != rmap_item->mm || addr < vma->vm_start || addr >= vma->vm_end) {
+		vma = find_mergeable_vma(rmap_item->mm, addr);
+		if (!vma)
+			return NULL;
+		*vmap = vma;
+	}
+	if (follow_page_refuses_protnone(sim, vma))
 		return NULL;
 	page = follow_page(sim, rmap_item->mm, addr, &pmd_mapped);
 	if (!page)
@@ -336,7 +348,6 @@ static struct page *get_mergeable_page(struct mmsim *sim, struct ksm_rmap_item *
 	__builtin_prefetch(page->data);
 	if (!page->folio || !folio_test_anon(page_folio(page)))
 		return NULL;
-	folio_get(page_folio(page));
 	return page;
 }
 
@@ -1052,6 +1063,33 @@ static struct ksm_stable_node *stable_tree_insert(struct mmsim *sim, struct foli
 }
 
 /*
+ * Starts fetching what the descent reads if it goes to node: its page's
+ * folio and contents, and its children's items (already fetched by the
+ * level above). Looks only: no reference, nothing changes, and no VMA
+ * check (a prefetch of the wrong page costs nothing but the fetch). An
+ * exited mm has no page tables left to look at.
+ */
+static void unstable_tree_prefetch(struct mmsim *sim, const struct rb_node *node)
+{
+	const struct ksm_rmap_item *rmap_item;
+	const struct page *page;
+	bool pmd_mapped;
+
+	if (!node)
+		return;
+	__builtin_prefetch(node->rb_left);
+	__builtin_prefetch(node->rb_right);
+	rmap_item = rb_entry(node, struct ksm_rmap_item, node);
+	if (ksm_test_exit(rmap_item->mm))
+		return;
+	page = follow_page(sim, rmap_item->mm, rmap_item->address & PAGE_MASK, &pmd_mapped);
+	if (page) {
+		__builtin_prefetch(page->data);
+		__builtin_prefetch(page->folio);
+	}
+}
+
+/*
  * unstable_tree_search_insert(): an item of this pass whose page equals
  * page (its page returned with a reference in *tree_pagep), or else the item
  * goes into the tree. A tree page that cannot be had ends the search with
@@ -1063,6 +1101,7 @@ static struct ksm_rmap_item *unstable_tree_search_insert(struct mmsim *sim,
 							 struct page **tree_pagep)
 {
 	struct rb_node **new = &sim->ksm.root_unstable_tree.rb_node, *parent = NULL;
+	struct vm_area_struct *vma = NULL;
 
 	while (*new) {
 		struct ksm_rmap_item *tree_rmap_item = rb_entry(*new, struct ksm_rmap_item, node);
@@ -1070,27 +1109,29 @@ static struct ksm_rmap_item *unstable_tree_search_insert(struct mmsim *sim,
 		int ret;
 
 		/*
-		 * The walk goes on to one of the children: fetch both items
-		 * (a cache miss each in a large tree) while this level's page
-		 * is looked up and compared.
+		 * get_mergeable_page() takes a reference on each tree page for
+		 * the compare and drops it after. Nothing here can see it in
+		 * between, so only the page that matches takes one.
 		 */
-		__builtin_prefetch((*new)->rb_left);
-		__builtin_prefetch((*new)->rb_right);
-		tree_page = get_mergeable_page(sim, tree_rmap_item);
-		if (!tree_page)
+		tree_page = mergeable_page_at(sim, tree_rmap_item, &vma);
+		/*
+		 * The walk goes on to one of the children. Each level is a chain
+		 * of cache misses (item, page table, page, folio, contents):
+		 * look both children up now, so that their misses overlap this
+		 * level's compare and each other.
+		 */
+		unstable_tree_prefetch(sim, (*new)->rb_left);
+		unstable_tree_prefetch(sim, (*new)->rb_right);
+		/* Not a KSM page in place of a forked page (page == tree_page). */
+		if (!tree_page || page == tree_page)
 			return NULL;
-		if (page == tree_page) {
-			/* Do not put a KSM page in place of a forked page. */
-			put_page(sim, tree_page);
-			return NULL;
-		}
 		ret = memcmp_pages(page, tree_page);
 		parent = *new;
 		if (ret) {
-			put_page(sim, tree_page);
 			new = ret < 0 ? &parent->rb_left : &parent->rb_right;
 			continue;
 		}
+		folio_get(page_folio(tree_page));
 		*tree_pagep = tree_page;
 		return tree_rmap_item;
 	}
@@ -1301,7 +1342,7 @@ static struct page *ksm_next_page(struct mmsim *sim, struct vm_area_struct *vma,
 				  unsigned long *addrp)
 {
 	for (unsigned long addr = *addrp, next; addr < vma->vm_end; addr = next) {
-		pmd_t *pmd = pmd_lookup(sim, vma->vm_mm, addr);
+		pmd_t *pmd = follow_page_pmd(sim, vma->vm_mm, addr);
 		struct page *page = NULL;
 
 		next = MIN((addr & PMD_MASK) + PMD_SIZE, vma->vm_end);

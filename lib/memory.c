@@ -20,25 +20,45 @@ static pte_t mk_anon_pte(const struct vm_area_struct *vma, unsigned long pfn)
 	return entry;
 }
 
+/*
+ * Entry i of the batch must be pte[0] with pfn + i, up to the bits ignored:
+ * pte[i] ^ (pte[0] + (i << _PAGE_PFN_SHIFT)) keeps only the differences
+ * (the addition leaves the flag bits alone). pte[0] is present, so a none
+ * or swap entry differs in the present bits. Four entries are tested at a
+ * time for the long runs of PTE-mapped large folios.
+ */
+#define PTE_BATCH_IGNORE	(_PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_SOFT_DIRTY | _PAGE_RW)
+#define PTE_PFN_STEP		((pte_t)1 << _PAGE_PFN_SHIFT)
+
 int __folio_pte_batch(struct mmsim *sim, struct folio *folio, const pte_t *pte, int max_nr)
 {
-	const pte_t ignore = _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_SOFT_DIRTY | _PAGE_RW |
-			     _PAGE_PFN_MASK;
+	pte_t want = pte[0] + PTE_PFN_STEP;	/* entry nr as it must be */
 	unsigned long pfn = pte_pfn(pte[0]);
 	int nr = 1;
 
 	(void)sim;
 	max_nr = (int)MIN((long)max_nr, (long)(folio->pfn - pfn) + folio_nr_pages(folio));
-	while (nr < max_nr && pte_present(pte[nr]) && pte_pfn(pte[nr]) == pfn + nr &&
-	       ((pte[nr] ^ pte[0]) & ~ignore) == 0)
+	while (nr + 4 <= max_nr) {
+		pte_t diff = (pte[nr] ^ want) | (pte[nr + 1] ^ (want + PTE_PFN_STEP)) |
+			     (pte[nr + 2] ^ (want + 2 * PTE_PFN_STEP)) |
+			     (pte[nr + 3] ^ (want + 3 * PTE_PFN_STEP));
+
+		if (diff & ~PTE_BATCH_IGNORE)
+			break;
+		nr += 4;
+		want += 4 * PTE_PFN_STEP;
+	}
+	while (nr < max_nr && !((pte[nr] ^ want) & ~PTE_BATCH_IGNORE)) {
 		nr++;
+		want += PTE_PFN_STEP;
+	}
 	return nr;
 }
 
 struct page *follow_page(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 			 bool *pmd_mapped)
 {
-	pmd_t *pmd = pmd_lookup(sim, mm, addr);
+	pmd_t *pmd = follow_page_pmd(sim, mm, addr);
 	pte_t *pte;
 
 	*pmd_mapped = false;
@@ -289,7 +309,7 @@ int do_swap_page(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd, pte_
 	swapcache = folio = swapin_folio(sim, entry, &fresh);
 	if (!folio)
 		return -ENOMEM;
-	page = folio_page(sim, folio, (long)(entry.val - folio->swap));
+	page = folio_page(sim, folio, (long)(entry.val - folio_swap(sim, folio).val));
 	/* KSM sometimes has to copy on read faults: the KSM flag is lost on swapout. */
 	folio = ksm_might_need_to_copy(sim, folio, vma, addr);
 	if (!folio) {
@@ -433,8 +453,7 @@ static void zap_pte_range(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *
 			page = pfn_to_page(sim, pte_pfn(*pte));
 			folio = page_folio(page);
 			nr = folio_pte_batch(sim, folio, pte, (int)((end - addr) >> PAGE_SHIFT));
-			for (int i = 0; i < nr; i++)
-				pte[i] = 0;
+			clear_ptes(pte, nr);
 			add_mm_counter(vma->vm_mm, MM_ANONPAGES, -nr);
 			folio_remove_rmap(sim, folio, page, nr, RMAP_LEVEL_PTE, vma, pt);
 			/* free_swap_cache(): an unmapped folio nobody's swap entry needs leaves the cache. */

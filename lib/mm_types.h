@@ -8,6 +8,7 @@
 #define MMSIM_MM_TYPES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <uthash.h>
 
@@ -23,6 +24,8 @@
 #define PMD_SIZE	(1UL << PMD_SHIFT)
 #define PMD_MASK	(~(PMD_SIZE - 1))
 #define PUD_SHIFT	30
+#define PUD_SIZE	(1UL << PUD_SHIFT)
+#define PUD_MASK	(~(PUD_SIZE - 1))
 #define PGDIR_SHIFT	39
 #define PTRS_PER_TABLE	512
 #define HPAGE_PMD_ORDER	(PMD_SHIFT - PAGE_SHIFT)
@@ -48,7 +51,11 @@ enum {
 	PG_anon_exclusive	= 1 << 3,	/* PageAnonExclusive: mapped by one mm only, may be written without a copy */
 };
 
-/* One descriptor per 4 KiB frame, indexed by pfn. */
+/*
+ * One descriptor per 4 KiB frame, indexed by pfn: 32 bytes, two to a cache
+ * line, since munmap and fork stream through them. Pfns fit 32 bits (at
+ * most 2^32 frames), and 0, the zero page's, is never free nor a table.
+ */
 struct page {
 	uint16_t flags;			/* PG_* */
 	uint8_t buddy_order;		/* order of the free block this frame heads (PG_buddy) */
@@ -56,15 +63,16 @@ struct page {
 	struct folio *folio;		/* folio this frame belongs to; NULL when free or a page table */
 	void *data;			/* contents, NULL while all zero; page-table entries for PG_table */
 	union {
-		struct {		/* PG_buddy: free list links, as pfns */
-			unsigned long next, prev;
+		struct {		/* PG_buddy: free list links, as pfns (0 = none) */
+			uint32_t next, prev;
 		} buddy;
 		struct {		/* PG_table */
-			unsigned long pmd_huge_pte;	/* PMD table: deposited PTE tables (pfn stack, 0 = none) */
-			unsigned long deposit_next;	/* deposited PTE table: next in that stack */
+			uint32_t pmd_huge_pte;	/* PMD table: deposited PTE tables (pfn stack, 0 = none) */
+			uint32_t deposit_next;	/* deposited PTE table: next in that stack */
 		} pt;
 	};
 };
+_Static_assert(sizeof(struct page) == 32, "two frame descriptors per cache line");
 
 /* Bits of struct folio::flags. */
 enum {
@@ -81,28 +89,48 @@ enum {
 
 /*
  * A folio: one power-of-two run of frames that is allocated, mapped and
- * freed as a unit. The kernel overlays it on the first struct pages; we keep
- * one per frame in a parallel array and use the one of the first frame.
+ * freed as a unit. As the kernel overlays it on the first struct pages, we
+ * overlay it on the folio slots of its first frames (sim->folio_slots, one
+ * cache line per frame): a small folio is its first line alone; the fields
+ * only large folios use lie in the slot of the second frame, as the kernel
+ * keeps them in the second struct page. Never touch those of a small folio:
+ * that slot belongs to the next frame's folio.
  */
 struct folio {
 	unsigned long pfn;		/* first frame */
-	unsigned int order;		/* 0 for a small folio, up to HPAGE_PMD_ORDER */
-	unsigned int flags;		/* FOLIO_* */
+	uint8_t order;			/* 0 for a small folio, up to HPAGE_PMD_ORDER */
+	uint16_t flags;			/* FOLIO_* */
 	int _refcount;			/* one per mapping (PTE or PMD) plus any extra holder */
 	struct anon_vma *anon_vma;	/* folio->mapping of an anonymous folio */
 	void *stable_node;		/* folio->mapping of a KSM folio */
 	unsigned long index;		/* linear_page_index() of the first page where first mapped */
-	unsigned long swap;		/* folio->swap.val: first slot's entry while FOLIO_swapcache */
 	/* Mapcounts of scheme "linux" (CONFIG_PAGE_MAPCOUNT + CONFIG_MM_ID), all biased by -1. */
 	int _large_mapcount;		/* every PTE and PMD mapping the folio */
 	int _entire_mapcount;		/* PMD mappings of the whole folio */
 	int _nr_pages_mapped;		/* pages with a PTE mapping, + ENTIRELY_MAPPED while PMD-mapped */
+	int scheme_private[3];		/* state of the other mapcount schemes */
+	/* Large folios only, from here on: the second frame's slot. */
 	unsigned int _mm_id[2];		/* MM-owner slots: which mm owns each slot (0: free) */
 	int _mm_id_mapcount[2];		/* mappings by that mm, biased by -1 */
 	bool _mm_ids_shared;		/* the "maybe mapped shared" bit */
-	long scheme_private[4];		/* state of the other mapcount schemes */
-	struct list_head _deferred_list;/* on sim->deferred_split_queue */
+	struct list_head _deferred_list;/* on sim->deferred_split_queue (order > 1) */
 };
+
+/* One frame's share of folio descriptors: a cache line. */
+#define FOLIO_SLOT_SIZE 64
+struct folio_slot {
+	_Alignas(FOLIO_SLOT_SIZE) unsigned char bytes[FOLIO_SLOT_SIZE];
+};
+_Static_assert(offsetof(struct folio, _mm_id) == FOLIO_SLOT_SIZE,
+	       "a small folio's fields fill the first slot exactly");
+_Static_assert(sizeof(struct folio) <= 2 * FOLIO_SLOT_SIZE,
+	       "a large folio's fields fit its first two frames' slots");
+
+/* The bytes of folio descriptor a folio of this order owns. */
+static inline size_t folio_struct_size(unsigned int order)
+{
+	return order ? sizeof(struct folio) : FOLIO_SLOT_SIZE;
+}
 
 #define ENTIRELY_MAPPED 0x800000
 
@@ -237,6 +265,13 @@ struct mm_struct {
 	long ksm_zero_pages;		/* KSM-placed zero-page PTEs of this mm */
 	/* What ksm_stat adds on a kernel whose fork copied the parent's counters. */
 	long ksm_rmap_items_inherited, ksm_merging_pages_inherited;
+	/*
+	 * follow_page_pmd()'s memory of its last walk: the entries of the PMD
+	 * table covering [pmd_cache_base, + PUD_SIZE), NULL for none. Valid
+	 * while that table exists: pte_free() forgets it.
+	 */
+	uint64_t *pmd_cache_table;
+	unsigned long pmd_cache_base;
 	UT_hash_handle hh;		/* in sim->mms, by pid (not once exited) */
 };
 

@@ -6,40 +6,50 @@
  * Differences from Linux: one zone, one migratetype, no per-cpu lists and no
  * tail placement heuristic, so the allocation order is simple and exact.
  */
+#define _DEFAULT_SOURCE	/* madvise() */
 #include "page_alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "ksm.h"
 #include "mapcount.h"
 
-static void free_list_add(struct mmsim *sim, unsigned long pfn, unsigned int order)
+/*
+ * The list steps are inlined into the merge loop: a munmap of small pages
+ * runs them twice a page, and their calls cost a third of the work.
+ */
+static inline __attribute__((always_inline)) void
+free_list_add(struct mmsim *sim, unsigned long pfn, unsigned int order)
 {
 	struct free_area *area = &sim->free_area[order];
 	struct page *page = pfn_to_page(sim, pfn);
 
 	page->flags |= PG_buddy;
 	page->buddy_order = (uint8_t)order;
-	page->buddy.prev = NO_PFN;
-	page->buddy.next = area->head;
+	page->buddy.prev = buddy_link(NO_PFN);
+	page->buddy.next = buddy_link(area->head);
 	if (area->head != NO_PFN)
-		pfn_to_page(sim, area->head)->buddy.prev = pfn;
+		pfn_to_page(sim, area->head)->buddy.prev = buddy_link(pfn);
 	area->head = pfn;
 	area->nr_free++;
 }
 
-static void free_list_del(struct mmsim *sim, unsigned long pfn, unsigned int order)
+static inline __attribute__((always_inline)) void
+free_list_del(struct mmsim *sim, unsigned long pfn, unsigned int order)
 {
 	struct free_area *area = &sim->free_area[order];
 	struct page *page = pfn_to_page(sim, pfn);
+	unsigned long prev = buddy_link_pfn(page->buddy.prev);
+	unsigned long next = buddy_link_pfn(page->buddy.next);
 
-	if (page->buddy.prev != NO_PFN)
-		pfn_to_page(sim, page->buddy.prev)->buddy.next = page->buddy.next;
+	if (prev != NO_PFN)
+		pfn_to_page(sim, prev)->buddy.next = page->buddy.next;
 	else
-		area->head = page->buddy.next;
-	if (page->buddy.next != NO_PFN)
-		pfn_to_page(sim, page->buddy.next)->buddy.prev = page->buddy.prev;
+		area->head = next;
+	if (next != NO_PFN)
+		pfn_to_page(sim, next)->buddy.prev = page->buddy.prev;
 	page->flags &= (uint16_t)~PG_buddy;
 	area->nr_free--;
 }
@@ -94,22 +104,37 @@ struct page *alloc_pages(struct mmsim *sim, unsigned int order)
 	return pfn_to_page(sim, pfn);
 }
 
+/*
+ * What a frame keeps while free: nothing but the -1 of an unmapped
+ * _mapcount (free_one_block() then marks the block's head).
+ */
+static inline void reset_freed_page(struct mmsim *sim, struct page *p)
+{
+	if (p->data)
+		page_buf_free(sim, p->data);
+	*p = (struct page){ ._mapcount = -1 };
+}
+
 void free_pages(struct mmsim *sim, struct page *page, unsigned int order)
 {
-	unsigned long pfn = page_to_pfn(sim, page);
+	unsigned long nr = 1UL << order, pushed = 0;
+	void **stack = sim->buf_cache + sim->nr_cached_bufs;
 
-	for (unsigned long i = 0; i < (1UL << order); i++) {
-		struct page *p = page + i;
+	if (sim->buf_cache_size - sim->nr_cached_bufs < nr) {
+		for (unsigned long i = 0; i < nr; i++)
+			reset_freed_page(sim, page + i);
+	} else {
+		/* Room for every buffer: no test per frame (a 2M folio has 512). */
+		for (unsigned long i = 0; i < nr; i++) {
+			struct page *p = page + i;
 
-		if (p->data)
-			page_buf_free(sim, p->data);
-		p->data = NULL;
-		p->folio = NULL;
-		p->flags = 0;
-		p->_mapcount = -1;
-		p->pt.pmd_huge_pte = p->pt.deposit_next = 0;
+			if (p->data)
+				stack[pushed++] = p->data;
+			*p = (struct page){ ._mapcount = -1 };
+		}
+		sim->nr_cached_bufs += pushed;
 	}
-	free_one_block(sim, pfn, order);
+	free_one_block(sim, page_to_pfn(sim, page), order);
 }
 
 /*
@@ -134,16 +159,10 @@ void *page_buf_alloc(struct mmsim *sim, bool zero)
 
 void page_buf_free(struct mmsim *sim, void *buf)
 {
+	/* The stack holds one buffer per frame and a few spares: rarely full. */
 	if (sim->nr_cached_bufs == sim->buf_cache_size) {
-		unsigned long size = sim->buf_cache_size ? 2 * sim->buf_cache_size : 1024;
-		void **cache = realloc(sim->buf_cache, size * sizeof(*cache));
-
-		if (!cache) {
-			free(buf);
-			return;
-		}
-		sim->buf_cache = cache;
-		sim->buf_cache_size = size;
+		free(buf);
+		return;
 	}
 	sim->buf_cache[sim->nr_cached_bufs++] = buf;
 }
@@ -157,26 +176,64 @@ static void prefault(void *mem, size_t size)
 		p[off] = 0;
 }
 
+/*
+ * A zeroed array of frame descriptors. Like the kernel's vmemmap, a large
+ * one asks the host for huge pages: munmap and fork stream through it, and
+ * on 4 KiB pages every 64 or 128 frames would cost another TLB miss.
+ */
+static void *alloc_frame_array(size_t size, size_t align)
+{
+	const size_t huge = PMD_SIZE;
+	void *mem;
+
+	if (size < huge) {
+		mem = aligned_alloc(align, ALIGN_UP(size, align));
+		if (mem)
+			memset(mem, 0, size);
+		return mem;
+	}
+	size = ALIGN_UP(size, huge);
+	mem = aligned_alloc(huge, size);
+	if (!mem)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	madvise(mem, size, MADV_HUGEPAGE);	/* a hint: without it all works the same */
+#endif
+	memset(mem, 0, size);
+	return mem;
+}
+
 int page_alloc_init(struct mmsim *sim, unsigned long nr_frames)
 {
 	struct folio *zero;
 
-	sim->pages = calloc(nr_frames, sizeof(*sim->pages));
-	sim->folios = calloc(nr_frames, sizeof(*sim->folios));
-	if (!sim->pages || !sim->folios) {
+	/*
+	 * Every buffer belongs to a frame (contents or a page table) or is
+	 * free, plus a spare or two in flight: sized once here, a free never
+	 * waits for realloc() to copy the stack or for the host to fault it in.
+	 */
+	unsigned long cache_size = nr_frames + 16;
+
+	sim->pages = alloc_frame_array(nr_frames * sizeof(*sim->pages), sizeof(*sim->pages));
+	sim->folio_slots = alloc_frame_array(nr_frames * FOLIO_SLOT_SIZE, FOLIO_SLOT_SIZE);
+	sim->buf_cache = malloc(cache_size * sizeof(*sim->buf_cache));
+	if (!sim->pages || !sim->folio_slots || !sim->buf_cache) {
 		free(sim->pages);
-		free(sim->folios);
+		free(sim->folio_slots);
+		free(sim->buf_cache);
+		sim->buf_cache = NULL;
 		return -ENOMEM;
 	}
 	sim->nr_frames = nr_frames;
-	prefault(sim->folios, nr_frames * sizeof(*sim->folios));
+	sim->buf_cache_size = cache_size;
+	prefault(sim->buf_cache, cache_size * sizeof(*sim->buf_cache));
 	for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++)
 		sim->free_area[o] = (struct free_area){ .head = NO_PFN };
 	for (unsigned long pfn = 0; pfn < nr_frames; pfn++)
 		sim->pages[pfn]._mapcount = -1;
 
 	/* Frame 0 is the shared zero page. */
-	zero = &sim->folios[ZERO_PFN];
+	zero = pfn_folio(sim, ZERO_PFN);
 	zero->pfn = ZERO_PFN;
 	zero->flags = FOLIO_zero | FOLIO_uptodate;
 	zero->_refcount = 1;
@@ -207,9 +264,9 @@ void page_alloc_exit(struct mmsim *sim)
 	sim->buf_cache = NULL;
 	sim->buf_cache_size = 0;
 	free(sim->pages);
-	free(sim->folios);
+	free(sim->folio_slots);
 	sim->pages = NULL;
-	sim->folios = NULL;
+	sim->folio_slots = NULL;
 }
 
 struct folio *folio_alloc(struct mmsim *sim, unsigned int order, unsigned int flags)
@@ -221,15 +278,16 @@ struct folio *folio_alloc(struct mmsim *sim, unsigned int order, unsigned int fl
 	if (!page)
 		return NULL;
 	pfn = page_to_pfn(sim, page);
-	folio = &sim->folios[pfn];
-	memset(folio, 0, sizeof(*folio));
+	folio = pfn_folio(sim, pfn);
+	memset(folio, 0, folio_struct_size(order));
 	folio->pfn = pfn;
 	folio->order = order;
 	folio->flags = flags | FOLIO_uptodate;
 	if (order > 1 && (flags & FOLIO_anon))
 		folio->flags |= FOLIO_large_rmappable;
 	folio->_refcount = 1;
-	INIT_LIST_HEAD(&folio->_deferred_list);
+	if (order)
+		INIT_LIST_HEAD(&folio->_deferred_list);
 	for (long i = 0; i < folio_nr_pages(folio); i++)
 		page[i].folio = folio;
 	sim->mapcount->folio_init(sim, folio);
@@ -239,21 +297,36 @@ struct folio *folio_alloc(struct mmsim *sim, unsigned int order, unsigned int fl
 	return folio;
 }
 
-static void free_folio(struct mmsim *sim, struct folio *folio)
+static void free_large_folio(struct mmsim *sim, struct folio *folio)
 {
 	if (!list_empty(&folio->_deferred_list)) {
 		list_del_init(&folio->_deferred_list);
 		sim->split_queue_len--;
 	}
-	sim->nr_folios--;
-	if (folio->order)
-		sim->nr_large_folios--;
+	sim->nr_large_folios--;
 	if (folio == sim->huge_zero_folio)
 		sim->huge_zero_folio = NULL;
+}
+
+void free_folio(struct mmsim *sim, struct folio *folio)
+{
+	unsigned int order = folio->order;
+	struct page *page = folio_page(sim, folio, 0);
+
+	sim->nr_folios--;
+	if (order)
+		free_large_folio(sim, folio);
 	if (folio->flags & FOLIO_ksm)
 		ksm_folio_freed(folio);
-	free_pages(sim, folio_page(sim, folio, 0), folio->order);
-	memset(folio, 0, sizeof(*folio));
+	if (order) {
+		free_pages(sim, page, order);
+		memset(folio, 0, folio_struct_size(order));
+		return;
+	}
+	/* The common case, a small folio: one frame, one line of folio. */
+	reset_freed_page(sim, page);
+	free_one_block(sim, folio->pfn, 0);
+	memset(folio, 0, FOLIO_SLOT_SIZE);	/* not *folio = (struct folio){}: 104 bytes */
 }
 
 void folio_get(struct folio *folio)
@@ -261,21 +334,10 @@ void folio_get(struct folio *folio)
 	folio->_refcount++;
 }
 
-void folio_put_refs(struct mmsim *sim, struct folio *folio, int refs)
-{
-	folio->_refcount -= refs;
-	if (folio->_refcount == 0 && !(sim->pages[folio->pfn].flags & PG_reserved))
-		free_folio(sim, folio);
-}
-
-void folio_put(struct mmsim *sim, struct folio *folio)
-{
-	folio_put_refs(sim, folio, 1);
-}
 
 struct folio *zero_folio(struct mmsim *sim)
 {
-	return &sim->folios[ZERO_PFN];
+	return pfn_folio(sim, ZERO_PFN);
 }
 
 struct folio *get_huge_zero_folio(struct mmsim *sim)

@@ -20,9 +20,22 @@ void free_pages(struct mmsim *sim, struct page *page, unsigned int order);
 /* A new folio of all-zero frames with refcount 1 and nothing mapped. */
 struct folio *folio_alloc(struct mmsim *sim, unsigned int order, unsigned int flags);
 void folio_get(struct folio *folio);
-/* Drops a reference; the last one frees the folio and its frames. */
-void folio_put(struct mmsim *sim, struct folio *folio);
-void folio_put_refs(struct mmsim *sim, struct folio *folio, int refs);
+/* __folio_put(): frees a folio whose last reference went. */
+void free_folio(struct mmsim *sim, struct folio *folio);
+
+/* Drops references; the last one frees the folio and its frames. */
+static inline void folio_put_refs(struct mmsim *sim, struct folio *folio, int refs)
+{
+	folio->_refcount -= refs;
+	/* The shared zero page (PG_reserved) is never freed; the huge zero folio is. */
+	if (folio->_refcount == 0 && folio->pfn != ZERO_PFN)
+		free_folio(sim, folio);
+}
+
+static inline void folio_put(struct mmsim *sim, struct folio *folio)
+{
+	folio_put_refs(sim, folio, 1);
+}
 
 struct folio *zero_folio(struct mmsim *sim);
 /* The huge zero folio, allocated on first use; NULL when memory is exhausted. */

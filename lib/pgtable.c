@@ -39,6 +39,8 @@ unsigned long pte_alloc_one(struct mmsim *sim, struct mm_struct *mm)
 
 void pte_free(struct mmsim *sim, struct mm_struct *mm, unsigned long pfn)
 {
+	/* Any table of the mm going may be the one follow_page_pmd() kept. */
+	mm->pmd_cache_table = NULL;
 	mm->nr_page_tables--;
 	sim->nr_page_tables--;
 	free_pages(sim, pfn_to_page(sim, pfn), 0);

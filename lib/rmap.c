@@ -307,32 +307,6 @@ void folio_add_anon_rmap(struct mmsim *sim, struct folio *folio, struct page *pa
 			SetPageAnonExclusive(page + i);
 }
 
-void folio_remove_rmap(struct mmsim *sim, struct folio *folio, struct page *page,
-		       int nr, enum rmap_level level, struct vm_area_struct *vma,
-		       unsigned long pt_pfn)
-{
-	struct rmap_site site = { vma, pt_pfn };
-	bool partially;
-
-	partially = sim->mapcount->remove(sim, folio, page,
-					  level == RMAP_LEVEL_PMD ? 1 : nr, level, &site);
-	if (partially && folio_test_anon(folio) && !(folio->flags & FOLIO_partially_mapped))
-		deferred_split_folio(sim, folio, true);
-}
-
-void folio_dup_anon_rmap(struct mmsim *sim, struct folio *folio, struct page *page,
-			 int nr, enum rmap_level level, struct vm_area_struct *dst_vma,
-			 unsigned long pt_pfn)
-{
-	struct rmap_site site = { dst_vma, pt_pfn };
-	int n = level == RMAP_LEVEL_PMD ? 1 : nr;
-
-	/* Nothing is pinned in the model, so the duplication always succeeds. */
-	for (int i = 0; i < n; i++)
-		ClearPageAnonExclusive(page + i);
-	sim->mapcount->add(sim, folio, page, n, level, &site);
-}
-
 void folio_move_anon_rmap(struct folio *folio, struct vm_area_struct *vma)
 {
 	folio->anon_vma = vma->anon_vma;

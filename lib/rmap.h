@@ -35,14 +35,6 @@ void folio_add_new_anon_rmap(struct mmsim *sim, struct folio *folio,
 void folio_add_anon_rmap(struct mmsim *sim, struct folio *folio, struct page *page,
 			 int nr, enum rmap_level level, struct vm_area_struct *vma,
 			 unsigned long pt_pfn, int flags);
-/* Removes mappings; queues the folio for deferred split when left partly mapped. */
-void folio_remove_rmap(struct mmsim *sim, struct folio *folio, struct page *page,
-		       int nr, enum rmap_level level, struct vm_area_struct *vma,
-		       unsigned long pt_pfn);
-/* folio_try_dup_anon_rmap_{ptes,pmd}: fork adds the child's mappings. */
-void folio_dup_anon_rmap(struct mmsim *sim, struct folio *folio, struct page *page,
-			 int nr, enum rmap_level level, struct vm_area_struct *dst_vma,
-			 unsigned long pt_pfn);
 /* folio_move_anon_rmap(): a reused folio now belongs to this VMA's anon_vma. */
 void folio_move_anon_rmap(struct folio *folio, struct vm_area_struct *vma);
 
@@ -60,6 +52,37 @@ static inline void ClearPageAnonExclusive(struct page *page)
 }
 
 void deferred_split_folio(struct mmsim *sim, struct folio *folio, bool partially_mapped);
+
+/*
+ * Removes mappings; queues the folio for deferred split when left partly
+ * mapped. Inline, like folio_dup_anon_rmap(): zap and fork call them for
+ * every batch of PTEs, a single PTE for every small folio.
+ */
+static inline void folio_remove_rmap(struct mmsim *sim, struct folio *folio, struct page *page,
+				     int nr, enum rmap_level level, struct vm_area_struct *vma,
+				     unsigned long pt_pfn)
+{
+	struct rmap_site site = { vma, pt_pfn };
+
+	if (sim->mapcount->remove(sim, folio, page, level == RMAP_LEVEL_PMD ? 1 : nr, level,
+				  &site) &&
+	    folio_test_anon(folio) && !(folio->flags & FOLIO_partially_mapped))
+		deferred_split_folio(sim, folio, true);
+}
+
+/* folio_try_dup_anon_rmap_{ptes,pmd}: fork adds the child's mappings. */
+static inline void folio_dup_anon_rmap(struct mmsim *sim, struct folio *folio,
+				       struct page *page, int nr, enum rmap_level level,
+				       struct vm_area_struct *dst_vma, unsigned long pt_pfn)
+{
+	struct rmap_site site = { dst_vma, pt_pfn };
+	int n = level == RMAP_LEVEL_PMD ? 1 : nr;
+
+	/* Nothing is pinned in the model, so the duplication always succeeds. */
+	for (int i = 0; i < n; i++)
+		ClearPageAnonExclusive(page + i);
+	sim->mapcount->add(sim, folio, page, n, level, &site);
+}
 
 /* One mapping of a folio found by a walk: a PTE or a PMD leaf. */
 struct rmap_hit {

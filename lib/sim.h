@@ -25,6 +25,17 @@ struct free_area {
 };
 #define NO_PFN (~0UL)
 
+/* struct page's 32-bit buddy links: 0 (the zero page, never free) is NO_PFN. */
+static inline uint32_t buddy_link(unsigned long pfn)
+{
+	return pfn == NO_PFN ? 0 : (uint32_t)pfn;
+}
+
+static inline unsigned long buddy_link_pfn(uint32_t link)
+{
+	return link ? link : NO_PFN;
+}
+
 /* The per-size and top-level THP switches of /sys/kernel/mm/transparent_hugepage. */
 struct thp_policy {
 	enum mmsim_thp_mode top;			/* enabled */
@@ -40,7 +51,7 @@ struct mmsim {
 	/* Physical memory (page_alloc.c). */
 	unsigned long nr_frames;
 	struct page *pages;			/* descriptor of every frame, by pfn */
-	struct folio *folios;			/* folio descriptor of every possible head, by pfn */
+	struct folio_slot *folio_slots;		/* folio descriptors, overlaid on frames' slots: pfn_folio() */
 	struct free_area free_area[MAX_PAGE_ORDER + 1];
 	unsigned long nr_free;			/* free frames */
 	struct folio *huge_zero_folio;		/* allocated on first use, kept until destroy */
@@ -67,6 +78,7 @@ struct mmsim {
 
 	struct swap_info_struct *swap;		/* the one swap device (swapfile.c) */
 	struct swap_cache_entry *swap_cache;	/* swap entry -> folio (swap_state.c) */
+	struct swap_cache_entry *swap_cache_heads;	/* folio pfn -> its first entry */
 	unsigned long nr_swapcache;		/* pages in the swap cache */
 	unsigned long pswpout, pswpin, ksm_swpin_copy;	/* /proc/vmstat */
 
@@ -94,6 +106,12 @@ static inline struct page *pfn_to_page(const struct mmsim *sim, unsigned long pf
 static inline unsigned long page_to_pfn(const struct mmsim *sim, const struct page *page)
 {
 	return (unsigned long)(page - sim->pages);
+}
+
+/* The folio whose first frame is pfn (valid only if one starts there). */
+static inline struct folio *pfn_folio(const struct mmsim *sim, unsigned long pfn)
+{
+	return (struct folio *)&sim->folio_slots[pfn];
 }
 
 static inline struct folio *page_folio(const struct page *page)

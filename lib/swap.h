@@ -66,6 +66,8 @@ void swap_writepage(struct mmsim *sim, struct page *page, swp_entry_t entry);
 int add_to_swap_cache(struct mmsim *sim, struct folio *folio, swp_entry_t entry);
 /* delete_from_swap_cache(): the folio leaves the cache, drops its references and SWAP_HAS_CACHE. */
 void delete_from_swap_cache(struct mmsim *sim, struct folio *folio);
+/* folio->swap: the first entry of a swap-cache folio (val 0 when not in the cache). */
+swp_entry_t folio_swap(struct mmsim *sim, const struct folio *folio);
 /* swap_cache_get_folio(): the folio cached for entry, or NULL. */
 struct folio *swap_cache_get_folio(struct mmsim *sim, swp_entry_t entry);
 /* Entries in the swap cache, for the checker. */

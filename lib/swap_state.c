@@ -4,6 +4,8 @@
  * swapped out, or after it was read back, it is found by its swap entries.
  * Linux keeps one xarray slot per page; the model keeps one uthash entry per
  * page, keyed by the swap entry. The cache holds one reference per page.
+ * Linux keeps the folio's first entry in folio->swap; the model's folio has
+ * no room left in its cache line, so a second hash finds it by pfn.
  */
 #include "page_alloc.h"
 #include "swap.h"
@@ -11,7 +13,9 @@
 struct swap_cache_entry {
 	unsigned long val;		/* swp_entry_t */
 	struct folio *folio;
-	UT_hash_handle hh;
+	unsigned long pfn;		/* the folio's, for the folio's first entry */
+	UT_hash_handle hh;		/* in sim->swap_cache by val */
+	UT_hash_handle hh_head;		/* first entry only: in sim->swap_cache_heads by pfn */
 };
 
 static struct swap_cache_entry *cache_find(struct mmsim *sim, unsigned long val)
@@ -26,6 +30,14 @@ static void cache_del(struct mmsim *sim, struct swap_cache_entry *e)
 {
 	HASH_DEL(sim->swap_cache, e);
 	sim_free(e);
+}
+
+swp_entry_t folio_swap(struct mmsim *sim, const struct folio *folio)
+{
+	struct swap_cache_entry *e;
+
+	HASH_FIND(hh_head, sim->swap_cache_heads, &folio->pfn, sizeof(folio->pfn), e);
+	return (swp_entry_t){ e ? e->val : 0 };
 }
 
 struct folio *swap_cache_get_folio(struct mmsim *sim, swp_entry_t entry)
@@ -52,13 +64,20 @@ int add_to_swap_cache(struct mmsim *sim, struct folio *folio, swp_entry_t entry)
 			break;
 		}
 	}
+	if (i == nr) {
+		struct swap_cache_entry *head = cache_find(sim, entry.val);
+
+		head->pfn = folio->pfn;
+		HASH_ADD(hh_head, sim->swap_cache_heads, pfn, sizeof(head->pfn), head);
+		if (!head->hh_head.tbl)
+			i--;	/* no room for the head's table: undo all */
+	}
 	if (i < nr) {
 		while (i--)
 			cache_del(sim, cache_find(sim, entry.val + (unsigned long)i));
 		return -ENOMEM;
 	}
 	folio->flags |= FOLIO_swapcache;
-	folio->swap = entry.val;
 	folio->_refcount += (int)nr;
 	sim->nr_swapcache += (unsigned long)nr;
 	return 0;
@@ -67,12 +86,13 @@ int add_to_swap_cache(struct mmsim *sim, struct folio *folio, swp_entry_t entry)
 void delete_from_swap_cache(struct mmsim *sim, struct folio *folio)
 {
 	long nr = folio_nr_pages(folio);
-	swp_entry_t entry = { folio->swap };
+	swp_entry_t entry = folio_swap(sim, folio);
+	struct swap_cache_entry *head = cache_find(sim, entry.val);
 
+	HASH_DELETE(hh_head, sim->swap_cache_heads, head);
 	for (long i = 0; i < nr; i++)
 		cache_del(sim, cache_find(sim, entry.val + (unsigned long)i));
 	folio->flags &= ~FOLIO_swapcache;
-	folio->swap = 0;
 	sim->nr_swapcache -= (unsigned long)nr;
 	swapcache_clear(sim, entry, nr);
 	folio_put_refs(sim, folio, (int)nr);

@@ -138,8 +138,10 @@ void swapcache_clear(struct mmsim *sim, swp_entry_t entry, long nr)
 
 bool folio_swapped(struct mmsim *sim, const struct folio *folio)
 {
+	swp_entry_t entry = folio_swap(sim, folio);
+
 	for (long i = 0; i < folio_nr_pages(folio); i++)
-		if (swap_count(sim, (swp_entry_t){ folio->swap + (unsigned long)i }))
+		if (swap_count(sim, (swp_entry_t){ entry.val + (unsigned long)i }))
 			return true;
 	return false;
 }

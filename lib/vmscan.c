@@ -18,7 +18,8 @@
 static void unmap_to_swap(struct mmsim *sim, struct folio *folio, const struct rmap_hit *hit)
 {
 	struct page *page = hit->page;
-	swp_entry_t entry = { folio->swap + (unsigned long)folio_page_idx(sim, folio, page) };
+	swp_entry_t entry = { folio_swap(sim, folio).val +
+			      (unsigned long)folio_page_idx(sim, folio, page) };
 	pte_t swp_pte = swp_entry_to_pte(entry);
 	struct mm_struct *mm = hit->vma->vm_mm;
 
@@ -109,7 +110,7 @@ int shrink_anon_folio(struct mmsim *sim, struct folio *folio, unsigned long *nr_
 		return keep_folio(sim, folio, added && !folio_swapped(sim, folio), 0);
 	}
 	for (long i = 0; i < nr; i++) {
-		swp_entry_t entry = { folio->swap + (unsigned long)i };
+		swp_entry_t entry = { folio_swap(sim, folio).val + (unsigned long)i };
 
 		swap_writepage(sim, folio_page(sim, folio, i), entry);
 	}

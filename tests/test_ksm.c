@@ -308,6 +308,96 @@ static void test_mremap_unmerges(void **state)
 	mmsim_destroy(sim);
 }
 
+/*
+ * The scan's page-table walks start from the PMD table of the last walk
+ * (follow_page_pmd()). Tables freed and reallocated between passes must not
+ * leave it pointing at a table that now maps something else: here the freed
+ * PMD table's buffer becomes the PMD table of a range 512 GiB away, at the
+ * same index, which would show the scan that range's pages instead.
+ */
+static void test_scan_after_page_tables_change(void **state)
+{
+	const unsigned long far = BASE + (512UL << 30), moved = BASE + (1UL << 30);
+	struct mmsim *sim = test_sim(4096);
+	int pid = mergeable_proc(sim, 2 * PAGE);
+
+	(void)state;
+	OK(sim, mmsim_fill(sim, pid, BASE, 2 * PAGE, 6));
+	OK(sim, mmsim_ksm_scan(sim, 2));
+	assert_int_equal(counter(sim, "pages_sharing"), 1);
+	/* Every table of the range goes; the next ones reuse their buffers. */
+	OK(sim, mmsim_munmap(sim, pid, BASE, 2 * PAGE));
+	OK(sim, mmsim_mmap(sim, pid, far, 2 * PAGE, RW));
+	OK(sim, mmsim_madvise(sim, pid, far, 2 * PAGE, MMSIM_MADV_MERGEABLE));
+	OK(sim, mmsim_fill(sim, pid, far, PAGE, 11));
+	OK(sim, mmsim_fill(sim, pid, far + PAGE, PAGE, 12));
+	OK(sim, mmsim_mmap(sim, pid, BASE, 2 * PAGE, RW));
+	OK(sim, mmsim_madvise(sim, pid, BASE, 2 * PAGE, MMSIM_MADV_MERGEABLE));
+	OK(sim, mmsim_fill(sim, pid, BASE, 2 * PAGE, 9));
+	OK(sim, mmsim_ksm_scan(sim, 2));
+	assert_int_equal(counter(sim, "pages_shared"), 1);
+	assert_int_equal(counter(sim, "pages_sharing"), 1);
+	assert_int_equal(counter(sim, "pages_unshared"), 2);
+	assert_int_equal(pfn_of(sim, pid, BASE), pfn_of(sim, pid, BASE + PAGE));
+	assert_int_not_equal(pfn_of(sim, pid, far), pfn_of(sim, pid, far + PAGE));
+	/* mremap into the next PUD range, then a fork: merged again at the new place. */
+	OK(sim, mmsim_mremap(sim, pid, BASE, 2 * PAGE, moved));
+	OK(sim, mmsim_ksm_scan(sim, 2));
+	assert_int_equal(pfn_of(sim, pid, moved), pfn_of(sim, pid, moved + PAGE));
+	do_fork(sim, pid);
+	OK(sim, mmsim_munmap(sim, pid, far, 2 * PAGE));
+	OK(sim, mmsim_ksm_scan(sim, 2));
+	assert_int_equal(counter(sim, "pages_shared"), 1);
+	assert_int_equal(counter(sim, "pages_sharing"), 3);
+	assert_int_equal(counter(sim, "pages_unshared"), 2);
+	mmsim_destroy(sim);
+}
+
+/*
+ * An item of an exited mm stays in the unstable tree until ksmd reaches its
+ * slot; a search that meets it ends there with nothing inserted
+ * (get_mergeable_page() finds no VMA), and the descent's look-ahead must
+ * not walk the page tables the exit freed. A failed allocation stops pass 2
+ * between the two processes, so that the first exits mid-pass.
+ */
+static void test_unstable_search_meets_exited_mm(void **state)
+{
+	const unsigned long other = BASE + SZ_2M;
+	struct mmsim *sim = test_sim(4096);
+	int pid = mergeable_proc(sim, 4 * PAGE), second = new_proc(sim);
+
+	(void)state;
+	OK(sim, mmsim_mmap(sim, second, other, 5 * PAGE, RW));
+	OK(sim, mmsim_madvise(sim, second, other, 5 * PAGE, MMSIM_MADV_MERGEABLE));
+	for (unsigned long i = 0; i < 4; i++) {
+		OK(sim, mmsim_fill(sim, pid, BASE + i * PAGE, PAGE, (int)(0x10 + i)));
+		OK(sim, mmsim_fill(sim, second, other + (i + 1) * PAGE, PAGE, (int)(0x10 + i)));
+	}
+	OK(sim, mmsim_ksm_scan(sim, 1));
+	/* A page the second process's next visit needs a new item for: the allocation that fails. */
+	OK(sim, mmsim_fill(sim, second, other, PAGE, 0x20));
+	mmsim_fail_nth_alloc(sim, 1);
+	assert_int_equal(mmsim_ksm_scan(sim, 1), -ENOMEM);
+	mmsim_fail_nth_alloc(sim, 0);
+	assert_int_equal(counter(sim, "pages_unshared"), 4);
+	/*
+	 * ksm_exit() moves the slot right behind the cursor: the rest of pass
+	 * 2 searches through its items, which end every search (nothing of
+	 * the second process goes in), and then drops them.
+	 */
+	OK(sim, mmsim_exit(sim, pid));
+	OK(sim, mmsim_ksm_scan(sim, 1));
+	assert_int_equal(counter(sim, "full_scans"), 2);
+	assert_int_equal(counter(sim, "pages_shared"), 0);
+	assert_int_equal(counter(sim, "pages_unshared"), 0);
+	/* Pass 3: the second's five pages are unique. */
+	OK(sim, mmsim_ksm_scan(sim, 1));
+	assert_int_equal(counter(sim, "pages_shared"), 0);
+	assert_int_equal(counter(sim, "pages_unshared"), 5);
+	assert_int_equal(stat_of(sim, second, "ksm_rmap_items"), 5);
+	mmsim_destroy(sim);
+}
+
 /* Failing allocations stop a pass with -ENOMEM and leave a consistent model. */
 static void test_scan_under_allocation_failure(void **state)
 {
@@ -345,6 +435,8 @@ int main(void)
 		cmocka_unit_test(test_thp_split_before_merge),
 		cmocka_unit_test(test_prctl_memory_merge),
 		cmocka_unit_test(test_mremap_unmerges),
+		cmocka_unit_test(test_scan_after_page_tables_change),
+		cmocka_unit_test(test_unstable_search_meets_exited_mm),
 		cmocka_unit_test(test_scan_under_allocation_failure),
 	};
 

@@ -27,6 +27,18 @@ static struct mmsim *scheme_sim(int scheme)
 	return sim;
 }
 
+/* Every case starts so: one process writes one folio of size bytes at BASE. */
+static struct mmsim *scheme_sim_with_folio(int scheme, unsigned long size, int *pid)
+{
+	struct mmsim *sim = scheme_sim(scheme);
+
+	*pid = new_proc(sim);
+	OK(sim, mmsim_set_thp(sim, size, MMSIM_THP_ALWAYS));
+	OK(sim, mmsim_mmap(sim, *pid, BASE, size, RW));
+	OK(sim, mmsim_fill(sim, *pid, BASE, size, 1));
+	return sim;
+}
+
 static struct folio *folio_at(struct mmsim *sim, int pid, unsigned long addr)
 {
 	return sim->pages[pfn_of(sim, pid, addr)].folio;
@@ -82,13 +94,10 @@ static void test_across_page_tables(void **state)
 
 	(void)state;
 	for (int s = 0; s < NR_SCHEMES; s++) {
-		struct mmsim *sim = scheme_sim(s);
-		int p = new_proc(sim);
+		int p;
+		struct mmsim *sim = scheme_sim_with_folio(s, SZ_64K, &p);
 		struct folio *f;
 
-		OK(sim, mmsim_set_thp(sim, SZ_64K, MMSIM_THP_ALWAYS));
-		OK(sim, mmsim_mmap(sim, p, BASE, SZ_64K, RW));
-		OK(sim, mmsim_fill(sim, p, BASE, SZ_64K, 1));
 		OK(sim, mmsim_mremap(sim, p, BASE, SZ_64K, to));
 		f = folio_at(sim, p, to);
 		assert_int_equal(f->order, 4);
@@ -122,13 +131,10 @@ static void test_pmd_split(void **state)
 
 	(void)state;
 	for (int s = 0; s < NR_SCHEMES; s++) {
-		struct mmsim *sim = scheme_sim(s);
-		int p = new_proc(sim);
+		int p;
+		struct mmsim *sim = scheme_sim_with_folio(s, SZ_2M, &p);
 		struct folio *f;
 
-		OK(sim, mmsim_set_thp(sim, SZ_2M, MMSIM_THP_ALWAYS));
-		OK(sim, mmsim_mmap(sim, p, BASE, SZ_2M, RW));
-		OK(sim, mmsim_fill(sim, p, BASE, SZ_2M, 1));
 		f = folio_at(sim, p, BASE);
 		assert_int_equal(f->order, 9);
 		check(sim, s, f, pmd);
@@ -168,13 +174,10 @@ static void test_map_three_unmap_two(void **state)
 
 	(void)state;
 	for (int s = 0; s < NR_SCHEMES; s++) {
-		struct mmsim *sim = scheme_sim(s);
-		int p = new_proc(sim);
+		int p;
+		struct mmsim *sim = scheme_sim_with_folio(s, SZ_16K, &p);
 		struct folio *f;
 
-		OK(sim, mmsim_set_thp(sim, SZ_16K, MMSIM_THP_ALWAYS));
-		OK(sim, mmsim_mmap(sim, p, BASE, SZ_16K, RW));
-		OK(sim, mmsim_fill(sim, p, BASE, SZ_16K, 1));
 		f = folio_at(sim, p, BASE);
 		assert_int_equal(f->order, 2);
 		OK(sim, mmsim_munmap(sim, p, BASE + 3 * PAGE, PAGE));
@@ -211,13 +214,10 @@ static void test_three_mms(void **state)
 
 	(void)state;
 	for (int s = 0; s < NR_SCHEMES; s++) {
-		struct mmsim *sim = scheme_sim(s);
-		int p = new_proc(sim), c1, c2;
+		int p, c1, c2;
+		struct mmsim *sim = scheme_sim_with_folio(s, SZ_64K, &p);
 		struct folio *f;
 
-		OK(sim, mmsim_set_thp(sim, SZ_64K, MMSIM_THP_ALWAYS));
-		OK(sim, mmsim_mmap(sim, p, BASE, SZ_64K, RW));
-		OK(sim, mmsim_fill(sim, p, BASE, SZ_64K, 1));
 		c1 = do_fork(sim, p);
 		c2 = do_fork(sim, p);
 		f = folio_at(sim, p, BASE);
@@ -259,14 +259,11 @@ static void test_partial_munmap_after_fork(void **state)
 
 	(void)state;
 	for (int s = 0; s < NR_SCHEMES; s++) {
-		struct mmsim *sim = scheme_sim(s);
+		int p, c;
+		struct mmsim *sim = scheme_sim_with_folio(s, SZ_64K, &p);
 		struct mmsim_mapcount_report r = { 0 };
-		int p = new_proc(sim), c;
 		struct folio *f;
 
-		OK(sim, mmsim_set_thp(sim, SZ_64K, MMSIM_THP_ALWAYS));
-		OK(sim, mmsim_mmap(sim, p, BASE, SZ_64K, RW));
-		OK(sim, mmsim_fill(sim, p, BASE, SZ_64K, 1));
 		c = do_fork(sim, p);
 		f = folio_at(sim, p, BASE);
 		OK(sim, mmsim_munmap(sim, c, BASE, SZ_64K / 2));
@@ -305,13 +302,10 @@ static void test_mremap_part(void **state)
 
 	(void)state;
 	for (int s = 0; s < NR_SCHEMES; s++) {
-		struct mmsim *sim = scheme_sim(s);
-		int p = new_proc(sim);
+		int p;
+		struct mmsim *sim = scheme_sim_with_folio(s, SZ_64K, &p);
 		struct folio *f;
 
-		OK(sim, mmsim_set_thp(sim, SZ_64K, MMSIM_THP_ALWAYS));
-		OK(sim, mmsim_mmap(sim, p, BASE, SZ_64K, RW));
-		OK(sim, mmsim_fill(sim, p, BASE, SZ_64K, 1));
 		OK(sim, mmsim_mremap(sim, p, BASE + SZ_64K / 2, SZ_64K / 2, to));
 		f = folio_at(sim, p, BASE);
 		assert_ptr_equal(folio_at(sim, p, to), f);

@@ -170,7 +170,7 @@ static int fp_verify(struct mmsim *sim, const struct folio *folio, const struct 
 	long pte_full = fp_full(folio) - fp_pmd(folio), partial = 0;
 
 	if (fp_pmd(folio) != t->pmd_maps || pte_full < 0)
-		return sim_error(sim, -EUCLEAN, "folio %#lx: %ld full mappings, %ld PMDs, truth %d PMDs",
+		return sim_error(sim, -EUCLEAN, "folio %#lx: %d full mappings, %d PMDs, truth %d PMDs",
 				 folio->pfn, fp_full(folio), fp_pmd(folio), t->pmd_maps);
 	for (long i = 0; i < folio_nr_pages(folio); i++) {
 		const struct page *page = folio_page(sim, folio, i);
@@ -182,7 +182,7 @@ static int fp_verify(struct mmsim *sim, const struct folio *folio, const struct 
 		partial += page->_mapcount + 1;
 	}
 	if (partial != fp_partial(folio))
-		return sim_error(sim, -EUCLEAN, "folio %#lx: partial_folio_mapcount %ld, pages say %ld",
+		return sim_error(sim, -EUCLEAN, "folio %#lx: partial_folio_mapcount %d, pages say %ld",
 				 folio->pfn, fp_partial(folio), partial);
 	if (fp_folio_mapcount(sim, folio) != t->total)
 		return sim_error(sim, -EUCLEAN, "folio %#lx: mapcount %d but %d entries map it",

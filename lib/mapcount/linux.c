@@ -16,6 +16,8 @@ static void set_mm_slot(struct folio *folio, int slot, unsigned int mm_id, int m
 
 void folio_init_mm_slots(struct folio *folio)
 {
+	if (!folio_test_large(folio))
+		return;		/* a small folio has no slots (see struct folio) */
 	set_mm_slot(folio, 0, 0, 0);
 	set_mm_slot(folio, 1, 0, 0);
 	folio->_mm_ids_shared = false;

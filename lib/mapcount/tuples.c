@@ -122,7 +122,7 @@ static int tuples_verify(struct mmsim *sim, const struct folio *folio,
 {
 	if (!folio_test_large(folio)) {
 		if (tuples_count(folio) != t->total)
-			return sim_error(sim, -EUCLEAN, "pfn %#lx: tuple count %ld but %d PTEs map it",
+			return sim_error(sim, -EUCLEAN, "pfn %#lx: tuple count %d but %d PTEs map it",
 					 folio->pfn, tuples_count(folio), t->total);
 		return 0;
 	}
