@@ -70,6 +70,12 @@ struct page {
 			uint32_t pmd_huge_pte;	/* PMD table: deposited PTE tables (pfn stack, 0 = none) */
 			uint32_t deposit_next;	/* deposited PTE table: next in that stack */
 		} pt;
+		/*
+		 * First frame of a folio in the swap cache: folio->swap, the
+		 * entry of its first slot, in the word Linux shares with
+		 * page->private (swap_state.c).
+		 */
+		unsigned long swap;
 	};
 };
 _Static_assert(sizeof(struct page) == 32, "two frame descriptors per cache line");

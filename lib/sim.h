@@ -78,7 +78,6 @@ struct mmsim {
 
 	struct swap_info_struct *swap;		/* the one swap device (swapfile.c) */
 	struct swap_cache_entry *swap_cache;	/* swap entry -> folio (swap_state.c) */
-	struct swap_cache_entry *swap_cache_heads;	/* folio pfn -> its first entry */
 	unsigned long nr_swapcache;		/* pages in the swap cache */
 	unsigned long pswpout, pswpin, ksm_swpin_copy;	/* /proc/vmstat */
 

@@ -4,8 +4,8 @@
  * swapped out, or after it was read back, it is found by its swap entries.
  * Linux keeps one xarray slot per page; the model keeps one uthash entry per
  * page, keyed by the swap entry. The cache holds one reference per page.
- * Linux keeps the folio's first entry in folio->swap; the model's folio has
- * no room left in its cache line, so a second hash finds it by pfn.
+ * The folio's first entry, folio->swap, lives in its first frame's struct
+ * page, in the word Linux shares with page->private (mm_types.h).
  */
 #include "page_alloc.h"
 #include "swap.h"
@@ -13,9 +13,7 @@
 struct swap_cache_entry {
 	unsigned long val;		/* swp_entry_t */
 	struct folio *folio;
-	unsigned long pfn;		/* the folio's, for the folio's first entry */
 	UT_hash_handle hh;		/* in sim->swap_cache by val */
-	UT_hash_handle hh_head;		/* first entry only: in sim->swap_cache_heads by pfn */
 };
 
 static struct swap_cache_entry *cache_find(struct mmsim *sim, unsigned long val)
@@ -34,10 +32,9 @@ static void cache_del(struct mmsim *sim, struct swap_cache_entry *e)
 
 swp_entry_t folio_swap(struct mmsim *sim, const struct folio *folio)
 {
-	struct swap_cache_entry *e;
-
-	HASH_FIND(hh_head, sim->swap_cache_heads, &folio->pfn, sizeof(folio->pfn), e);
-	return (swp_entry_t){ e ? e->val : 0 };
+	if (!folio_test_swapcache(folio))
+		return (swp_entry_t){ 0 };
+	return (swp_entry_t){ sim->pages[folio->pfn].swap };
 }
 
 struct folio *swap_cache_get_folio(struct mmsim *sim, swp_entry_t entry)
@@ -64,20 +61,13 @@ int add_to_swap_cache(struct mmsim *sim, struct folio *folio, swp_entry_t entry)
 			break;
 		}
 	}
-	if (i == nr) {
-		struct swap_cache_entry *head = cache_find(sim, entry.val);
-
-		head->pfn = folio->pfn;
-		HASH_ADD(hh_head, sim->swap_cache_heads, pfn, sizeof(head->pfn), head);
-		if (!head->hh_head.tbl)
-			i--;	/* no room for the head's table: undo all */
-	}
 	if (i < nr) {
 		while (i--)
 			cache_del(sim, cache_find(sim, entry.val + (unsigned long)i));
 		return -ENOMEM;
 	}
 	folio->flags |= FOLIO_swapcache;
+	sim->pages[folio->pfn].swap = entry.val;
 	folio->_refcount += (int)nr;
 	sim->nr_swapcache += (unsigned long)nr;
 	return 0;
@@ -87,9 +77,7 @@ void delete_from_swap_cache(struct mmsim *sim, struct folio *folio)
 {
 	long nr = folio_nr_pages(folio);
 	swp_entry_t entry = folio_swap(sim, folio);
-	struct swap_cache_entry *head = cache_find(sim, entry.val);
 
-	HASH_DELETE(hh_head, sim->swap_cache_heads, head);
 	for (long i = 0; i < nr; i++)
 		cache_del(sim, cache_find(sim, entry.val + (unsigned long)i));
 	folio->flags &= ~FOLIO_swapcache;
