@@ -111,39 +111,13 @@ static bool selected(enum op_id id)
 	return false;
 }
 
-static void note(struct side *s, const char *fmt, ...)
-{
-	size_t used = strlen(s->note);
-	va_list ap;
-
-	if (used && used + 2 < sizeof(s->note)) {
-		strcpy(s->note + used, "; ");
-		used += 2;
-	}
-	va_start(ap, fmt);
-	vsnprintf(s->note + used, sizeof(s->note) - used, fmt, ap);
-	va_end(ap);
-}
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
+/* A remark on a side's result. */
+#define note(s, ...) bench_note((s)->note, sizeof((s)->note), __VA_ARGS__)
 
 /* Median and minimum of the per-repetition figures. */
 static void summarize(struct side *s, double *v, int n)
 {
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	qsort(v, (size_t)n, sizeof(*v), bench_cmp_double);
 	s->min = v[0];
 	s->median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 	s->done = true;
@@ -313,11 +287,11 @@ static char *kmap(unsigned long len, unsigned long align)
 static double ktouch(char *p, unsigned long len, unsigned long step, char c)
 {
 	volatile char *v = p;
-	double t0 = now_ns();
+	double t0 = bench_now_ns();
 
 	for (unsigned long off = 0; off < len; off += step)
 		v[off] = c;
-	return now_ns() - t0;
+	return bench_now_ns() - t0;
 }
 
 /* Reads back what was written, so that no compiler may drop the writes. */
@@ -477,7 +451,7 @@ static int kernel_fork(enum op_id id, struct side *s)
 	if (!p)
 		return -ENOMEM;
 	for (int r = 0; r < opt.reps; r++) {
-		double t0 = now_ns();
+		double t0 = bench_now_ns();
 		int status;
 		pid_t pid = fork();
 
@@ -492,7 +466,7 @@ static int kernel_fork(enum op_id id, struct side *s)
 			munmap(p, opt.len);
 			return -ECHILD;
 		}
-		v[r] = (now_ns() - t0) / (double)n;
+		v[r] = (bench_now_ns() - t0) / (double)n;
 	}
 	kconsume(p, opt.len, SZ_4K);
 	munmap(p, opt.len);
@@ -515,10 +489,10 @@ static int kernel_munmap(enum op_id id, struct side *s)
 
 		if (!p)
 			return -ENOMEM;
-		t0 = now_ns();
+		t0 = bench_now_ns();
 		if (munmap(p, opt.len))
 			return -errno;
-		v[r] = (now_ns() - t0) / (double)n;
+		v[r] = (bench_now_ns() - t0) / (double)n;
 	}
 	summarize(s, v, opt.reps);
 	return 0;
@@ -609,11 +583,11 @@ static struct mmsim *sim_new(int *pid)
 static double sim_touch(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
 			unsigned long step, int c)
 {
-	double t0 = now_ns();
+	double t0 = bench_now_ns();
 
 	for (unsigned long off = 0; off < len; off += step)
 		CHECK(sim, mmsim_fill(sim, pid, addr + off, 1, c));
-	return now_ns() - t0;
+	return bench_now_ns() - t0;
 }
 
 static void sim_expect_order(struct mmsim *sim, int pid, unsigned long addr, int want,
@@ -697,11 +671,11 @@ static void sim_fork(enum op_id id, struct side *s)
 
 	sim_populate(sim, pid, id == OP_FORK_2M_PTE, s);
 	for (int r = 0; r < opt.reps; r++) {
-		double t0 = now_ns();
+		double t0 = bench_now_ns();
 
 		CHECK(sim, mmsim_fork(sim, pid, &child));
 		CHECK(sim, mmsim_exit(sim, child));
-		v[r] = (now_ns() - t0) / (double)n;
+		v[r] = (bench_now_ns() - t0) / (double)n;
 	}
 	mmsim_destroy(sim);
 	summarize(s, v, opt.reps);
@@ -717,10 +691,10 @@ static void sim_munmap(enum op_id id, struct side *s)
 		struct mmsim *sim = sim_new(&pid);
 		unsigned long addr = sim_populate(sim, pid, id == OP_MUNMAP_2M_PTE,
 						  r ? &(struct side){0} : s);
-		double t0 = now_ns();
+		double t0 = bench_now_ns();
 
 		CHECK(sim, mmsim_munmap(sim, pid, addr, opt.len));
-		v[r] = (now_ns() - t0) / (double)n;
+		v[r] = (bench_now_ns() - t0) / (double)n;
 		mmsim_destroy(sim);
 	}
 	summarize(s, v, opt.reps);

@@ -97,34 +97,8 @@ struct size_result {
 
 static struct size_result results[MAX_SIZES];
 
-static void note(struct side *s, const char *fmt, ...)
-{
-	size_t used = strlen(s->note);
-	va_list ap;
-
-	if (used && used + 2 < sizeof(s->note)) {
-		strcpy(s->note + used, "; ");
-		used += 2;
-	}
-	va_start(ap, fmt);
-	vsnprintf(s->note + used, sizeof(s->note) - used, fmt, ap);
-	va_end(ap);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
+/* A remark on a side's result. */
+#define note(s, ...) bench_note((s)->note, sizeof((s)->note), __VA_ARGS__)
 
 /* ------------------------------------------------------------------------ */
 /* The workload's contents                                                  */
@@ -171,21 +145,21 @@ static int measure_limits(struct size_result *r)
 	for (int rep = 0; rep < 3; rep++) {
 		uint64_t h = 0;
 		long diff = 0;
-		double t0 = now_s();
+		double t0 = bench_now_s();
 
 		for (unsigned long i = 0; i < n; i++)
 			h += XXH64(a + i * SZ_4K, SZ_4K, 0);
-		x[rep] = (double)n / (now_s() - t0);
-		t0 = now_s();
+		x[rep] = (double)n / (bench_now_s() - t0);
+		t0 = bench_now_s();
 		for (unsigned long i = 0; i < n; i++)
 			diff += memcmp(a + i * SZ_4K, b + i * SZ_4K, SZ_4K) != 0;
-		m[rep] = (double)n / (now_s() - t0);
+		m[rep] = (double)n / (bench_now_s() - t0);
 		sink += h + (uint64_t)diff;
 	}
 	munmap(a, len);
 	munmap(b, len);
-	qsort(x, 3, sizeof(double), cmp_double);
-	qsort(m, 3, sizeof(double), cmp_double);
+	qsort(x, 3, sizeof(double), bench_cmp_double);
+	qsort(m, 3, sizeof(double), bench_cmp_double);
 	r->xxh_pps = x[1];
 	r->xxh_pps_max = x[2];
 	r->memcmp_pps = m[1];
@@ -397,7 +371,7 @@ static int lock_fd = -1;
 static const char *take_lock(void)
 {
 	static char why[160];
-	double deadline = now_s() + LOCK_TIMEOUT_S;
+	double deadline = bench_now_s() + LOCK_TIMEOUT_S;
 
 	lock_fd = open(LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (lock_fd < 0) {
@@ -405,7 +379,7 @@ static const char *take_lock(void)
 		return why;
 	}
 	while (flock(lock_fd, LOCK_EX | LOCK_NB)) {
-		if (errno != EWOULDBLOCK || now_s() > deadline) {
+		if (errno != EWOULDBLOCK || bench_now_s() > deadline) {
 			snprintf(why, sizeof(why), "%s is held by another run (waited %d s)",
 				 LOCK_PATH, LOCK_TIMEOUT_S);
 			close(lock_fd);
@@ -527,7 +501,7 @@ static int kernel_passes(struct side *s, long base)
 	}
 	/* Wake from the naps on time: the default timer slack is 50 us. */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
-	start = now_s();
+	start = bench_now_s();
 	err = ksm_write("run", "1");
 	if (err)
 		goto out;
@@ -536,9 +510,9 @@ static int kernel_passes(struct side *s, long base)
 	for (int k = 0; k < NR_PASSES;) {
 		long fs;
 
-		t = now_s();
+		t = bench_now_s();
 		fs = pread_long(fs_fd);
-		t_end = now_s();
+		t_end = bench_now_s();
 		if (fs < 0) {
 			err = -EIO;
 			goto out;
@@ -734,9 +708,9 @@ static void run_sim(struct size_result *r)
 		double t0;
 
 		s->merged[k] = sim_merged(sim);
-		t0 = now_s();
+		t0 = bench_now_s();
 		CHECK(sim, mmsim_ksm_scan(sim, 1));
-		s->secs[k] = now_s() - t0;
+		s->secs[k] = bench_now_s() - t0;
 	}
 	s->merged[NR_PASSES] = sim_merged(sim);
 	for (int c = 0; c < NR_COUNTERS; c++)

@@ -55,14 +55,6 @@ static struct {
 	const char *json, *plot;
 } opt = { .size = 32 * MiB, .passes = 4 };
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 /* ---- Contents -------------------------------------------------------------- */
 
 /* The first bytes of an allocation: a word no other page holds, the rest zero. */
@@ -244,9 +236,9 @@ static void measure(enum workload w, int policy, struct result *r)
 	workloads[w](sim, pid, &rng);
 
 	mmsim_get_stats(sim, &before);
-	t = now_ms();
+	t = (bench_now_ns() * 1e-6);
 	CHECK(sim, mmsim_ksm_scan(sim, (unsigned long)opt.passes));
-	r->ms = now_ms() - t;
+	r->ms = (bench_now_ns() * 1e-6) - t;
 	mmsim_get_stats(sim, &after);
 
 	r->visited = counter(sim, "pages_scanned") + counter(sim, "pages_skipped");

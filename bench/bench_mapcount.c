@@ -43,14 +43,6 @@ struct result {
 static struct result results[MAX_SCHEMES];
 static int nr_schemes;
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
 static struct mmsim *new_sim(const char *scheme, unsigned long size)
 {
 	struct mmsim_config cfg = { .nr_frames = 4 * (size >> 12) + 65536, .scheme = scheme };
@@ -77,34 +69,34 @@ static void run_once(const char *scheme, enum layout l, unsigned long size, doub
 	CHECK(sim, mmsim_proc_create(sim, &p));
 	CHECK(sim, mmsim_mmap(sim, p, BASE, size, RW));
 
-	t = now_ns();
+	t = bench_now_ns();
 	CHECK(sim, mmsim_fill(sim, p, BASE, size, 1));
 	if (l == L_PTE_2M) {
 		/* Read-only first pages split every PMD: the folios stay order 9. */
 		for (unsigned long a = BASE; a < BASE + size; a += SZ_2M)
 			CHECK(sim, mmsim_mprotect(sim, p, a, 4096, MMSIM_PROT_READ));
 	}
-	ns[OP_FAULT] = (now_ns() - t) / nr;
+	ns[OP_FAULT] = (bench_now_ns() - t) / nr;
 
-	t = now_ns();
+	t = bench_now_ns();
 	CHECK(sim, mmsim_fork(sim, p, &c));
-	ns[OP_FORK] = (now_ns() - t) / nr;
+	ns[OP_FORK] = (bench_now_ns() - t) / nr;
 
-	t = now_ns();
+	t = bench_now_ns();
 	for (unsigned long a = BASE; a < BASE + size; a += fsz)
 		CHECK(sim, mmsim_fill(sim, c, a + fsz - 4096, 4096, 2));
-	ns[OP_COW] = (now_ns() - t) / nr;
+	ns[OP_COW] = (bench_now_ns() - t) / nr;
 
 	ns[OP_QUERY] = 0;	/* time_query() times it on its own */
 
-	t = now_ns();
+	t = bench_now_ns();
 	CHECK(sim, mmsim_mremap(sim, p, BASE, size, to));
-	ns[OP_MREMAP] = (now_ns() - t) / nr;
+	ns[OP_MREMAP] = (bench_now_ns() - t) / nr;
 
-	t = now_ns();
+	t = bench_now_ns();
 	CHECK(sim, mmsim_munmap(sim, c, BASE, size));
 	CHECK(sim, mmsim_munmap(sim, p, to, size));
-	ns[OP_MUNMAP] = (now_ns() - t) / (2 * nr);
+	ns[OP_MUNMAP] = (bench_now_ns() - t) / (2 * nr);
 	mmsim_destroy(sim);
 }
 
@@ -140,22 +132,15 @@ static double time_query(const char *scheme, enum layout l, unsigned long size)
 		folios[n++] = folio;
 		pfn += folio_nr_pages(folio) - 1;
 	}
-	t = now_ns();
+	t = bench_now_ns();
 	for (unsigned long r = 0; r < reps; r++)
 		for (unsigned long i = 0; i < n; i++)
 			sink += folio_mapcount(sim, folios[i]) + folio_maybe_mapped_shared(sim, folios[i]);
-	t = (now_ns() - t) / (double)(reps * n);
+	t = (bench_now_ns() - t) / (double)(reps * n);
 	(void)sink;
 	free(folios);
 	mmsim_destroy(sim);
 	return t;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 /*
@@ -342,7 +327,7 @@ int main(int argc, char **argv)
 					samples[o][r] = ns[o];
 			}
 			for (int o = 0; o < NR_OPS; o++) {
-				qsort(samples[o], (size_t)reps, sizeof(double), cmp_double);
+				qsort(samples[o], (size_t)reps, sizeof(double), bench_cmp_double);
 				res->ns[l][o] = samples[o][reps / 2];
 			}
 			res->bytes[l] = ops->bytes_per_folio + ops->bytes_per_page * (folio_size[l] >> 12);

@@ -55,14 +55,6 @@ struct result {
 	unsigned long rmap_items;
 };
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
 /*
  * The parent: V * VMA_LEN at BASE (or BASE + FAR after a move), odd VMAs
  * read-only so that they stay apart, all faulted in while they were one
@@ -97,13 +89,6 @@ static bool count_hit(struct mmsim *sim, struct folio *folio, const struct rmap_
 	return true;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* ns per walk: the median of NR_REPS batches sized to take a few ms each. */
 static double time_walks(struct mmsim *sim, struct folio *folio, double nodes_per_walk)
 {
@@ -112,13 +97,13 @@ static double time_walks(struct mmsim *sim, struct folio *folio, double nodes_pe
 
 	n = n < 5 ? 5 : n > 20000 ? 20000 : n;
 	for (int r = 0; r < NR_REPS; r++) {
-		double t0 = now_ns();
+		double t0 = bench_now_ns();
 
 		for (unsigned long i = 0; i < n; i++)
 			rmap_walk(sim, folio, count_hit, &hits);
-		ns[r] = (now_ns() - t0) / (double)n;
+		ns[r] = (bench_now_ns() - t0) / (double)n;
 	}
-	qsort(ns, NR_REPS, sizeof(ns[0]), cmp_double);
+	qsort(ns, NR_REPS, sizeof(ns[0]), bench_cmp_double);
 	return ns[NR_REPS / 2];
 }
 

@@ -4,6 +4,7 @@
 #define MMSIM_BENCH_UTIL_H
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,29 @@ static inline double bench_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* CLOCK_MONOTONIC in seconds. */
+static inline double bench_now_s(void)
+{
+	return bench_now_ns() * 1e-9;
+}
+
+/* Appends "; " and a formatted remark to a result's note (a fixed buffer, cut to fit). */
+static inline void bench_note(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static inline void bench_note(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used && used + 2 < size) {
+		strcpy(buf + used, "; ");
+		used += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(buf + used, size - used, fmt, ap);
+	va_end(ap);
 }
 
 /* The median of n samples (sorts them). */
