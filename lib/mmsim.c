@@ -37,6 +37,23 @@ void sim_free(void *ptr)
 	free(ptr);
 }
 
+void *sim_array_grow(struct mmsim *sim, void *array, size_t nr, size_t *cap, size_t elem)
+{
+	size_t new_cap = *cap ? 2 * *cap : 64;
+	void *n;
+
+	if (nr < *cap)
+		return array;
+	n = sim_malloc(sim, new_cap * elem);
+	if (!n)
+		return NULL;
+	if (nr)
+		memcpy(n, array, nr * elem);
+	sim_free(array);
+	*cap = new_cap;
+	return n;
+}
+
 int sim_error(struct mmsim *sim, int err, const char *fmt, ...)
 {
 	va_list ap;

@@ -408,22 +408,14 @@ static bool collect_hit(struct mmsim *sim, struct folio *folio, const struct rma
 			void *arg)
 {
 	struct rmap_hits *h = arg;
+	struct rmap_hit *hits = sim_array_grow(sim, h->hits, h->nr, &h->cap, sizeof(*hits));
 
 	(void)folio;
-	if (h->nr == h->cap) {
-		size_t cap = h->cap ? 2 * h->cap : 64;
-		struct rmap_hit *n = sim_malloc(sim, cap * sizeof(*n));
-
-		if (!n) {
-			h->failed = true;
-			return false;
-		}
-		for (size_t i = 0; i < h->nr; i++)
-			n[i] = h->hits[i];
-		sim_free(h->hits);
-		h->hits = n;
-		h->cap = cap;
+	if (!hits) {
+		h->failed = true;
+		return false;
 	}
+	h->hits = hits;
 	h->hits[h->nr++] = *hit;
 	return true;
 }

@@ -92,6 +92,13 @@ struct mmsim {
 bool sim_alloc_fails(struct mmsim *sim);
 void *sim_malloc(struct mmsim *sim, size_t size);	/* zeroed; NULL on (injected) failure */
 void sim_free(void *ptr);
+/*
+ * Room for one more of nr elements of elem bytes in an array of *cap: the
+ * array itself while nr < *cap, else a copy twice as large (64 at first),
+ * the old one freed and *cap updated. NULL (array and *cap untouched) on
+ * failure. Not realloc(): sim_malloc() is where failures are injected.
+ */
+void *sim_array_grow(struct mmsim *sim, void *array, size_t nr, size_t *cap, size_t elem);
 
 /* Records a reason for mmsim_last_error() and returns err. */
 int sim_error(struct mmsim *sim, int err, const char *fmt, ...)

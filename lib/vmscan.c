@@ -146,20 +146,14 @@ struct folio_batch {
 
 static int batch_add(struct mmsim *sim, struct folio_batch *b, unsigned long pfn)
 {
+	unsigned long *pfns;
+
 	if (b->nr && b->pfns[b->nr - 1] == pfn)
 		return 0;
-	if (b->nr == b->cap) {
-		size_t cap = b->cap ? 2 * b->cap : 64;
-		unsigned long *n = sim_malloc(sim, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		for (size_t i = 0; i < b->nr; i++)
-			n[i] = b->pfns[i];
-		sim_free(b->pfns);
-		b->pfns = n;
-		b->cap = cap;
-	}
+	pfns = sim_array_grow(sim, b->pfns, b->nr, &b->cap, sizeof(*pfns));
+	if (!pfns)
+		return -ENOMEM;
+	b->pfns = pfns;
 	b->pfns[b->nr++] = pfn;
 	return 0;
 }
