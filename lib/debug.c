@@ -115,7 +115,8 @@ static void check_entry(struct walk_state *w, struct mm_struct *mm, struct vm_ar
 		return;
 	}
 	if (!pte_present(entry)) {
-		unsigned int *map = swap_map_entry(sim, pte_to_swp_entry(entry));
+		swp_entry_t swp = pte_to_swp_entry(entry);
+		unsigned int *map = swap_map_entry(sim, swp);
 
 		if (pmd || !map || !(*map & SWAP_COUNT_MASK)) {
 			fail(w, "non-present entry that is no swap entry of a used slot", mm, addr);
@@ -128,8 +129,8 @@ static void check_entry(struct walk_state *w, struct mm_struct *mm, struct vm_ar
 			w->err = -ENOMEM;
 			return;
 		}
-		w->swap_refs[swp_offset(pte_to_swp_entry(entry))]++;
-		w->highest_ref = MAX(w->highest_ref, swp_offset(pte_to_swp_entry(entry)));
+		w->swap_refs[swp_offset(swp)]++;
+		w->highest_ref = MAX(w->highest_ref, swp_offset(swp));
 		w->swap_ents++;
 		return;
 	}

@@ -150,6 +150,22 @@ static int do_anonymous_page(struct mmsim *sim, struct vm_area_struct *vma, pmd_
 }
 
 /*
+ * A non-KSM folio whose references are one mapping's (or the caller's) and
+ * the swap cache's, one per page: nothing else holds it, so its slots may go.
+ */
+static bool folio_held_by_swapcache_alone(const struct folio *folio)
+{
+	return !folio_test_ksm(folio) && folio->_refcount == 1 + (int)folio_nr_pages(folio);
+}
+
+/* A swap-cache folio no PTE and no swap entry needs: reclaim would drop it; we do so now. */
+static void swapcache_folio_done(struct mmsim *sim, struct folio *folio)
+{
+	if (folio_test_swapcache(folio) && !folio_mapped(sim, folio))
+		folio_free_swap(sim, folio);
+}
+
+/*
  * wp_can_reuse_anon_folio(): a small folio only when we hold the sole
  * reference; a large one (6.15+) only when this mm owns every mapping and
  * nothing else holds a reference.
@@ -168,8 +184,7 @@ static bool wp_can_reuse_anon_folio(struct mmsim *sim, struct folio *folio,
 		return sim->mapcount->mm_owns_all(sim, folio, vma->vm_mm);
 	}
 	/* The swap cache's reference goes first if no swap entry needs the folio. */
-	if (folio_test_swapcache(folio) && !folio_test_ksm(folio) &&
-	    folio->_refcount == 1 + (int)folio_nr_pages(folio))
+	if (folio_test_swapcache(folio) && folio_held_by_swapcache_alone(folio))
 		folio_free_swap(sim, folio);
 	if (folio_test_ksm(folio) || folio->_refcount != 1)
 		return false;
@@ -250,8 +265,7 @@ static bool should_try_to_free_swap(struct mmsim *sim, struct folio *folio,
 		return false;
 	if (vm_swap_full(sim) || (vma->vm_flags & VM_LOCKED))
 		return true;
-	return write && !folio_test_ksm(folio) &&
-	       folio->_refcount == 1 + (int)folio_nr_pages(folio);
+	return write && folio_held_by_swapcache_alone(folio);
 }
 
 /*
@@ -282,13 +296,6 @@ static struct folio *swapin_folio(struct mmsim *sim, swp_entry_t entry, bool *fr
 	*swap_map_entry(sim, entry) |= SWAP_HAS_CACHE;
 	sim->pswpin++;
 	return folio;
-}
-
-/* A swap-cache folio no PTE and no swap entry needs: reclaim would drop it; we do so now. */
-static void swapcache_folio_done(struct mmsim *sim, struct folio *folio)
-{
-	if (folio_test_swapcache(folio) && !folio_mapped(sim, folio))
-		folio_free_swap(sim, folio);
 }
 
 int do_swap_page(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd, pte_t *pte,
@@ -457,8 +464,7 @@ static void zap_pte_range(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *
 			add_mm_counter(vma->vm_mm, MM_ANONPAGES, -nr);
 			folio_remove_rmap(sim, folio, page, nr, RMAP_LEVEL_PTE, vma, pt);
 			/* free_swap_cache(): an unmapped folio nobody's swap entry needs leaves the cache. */
-			if (folio_test_swapcache(folio) && !folio_mapped(sim, folio))
-				folio_free_swap(sim, folio);
+			swapcache_folio_done(sim, folio);
 			folio_put_refs(sim, folio, nr);
 		}
 		pte += nr;

@@ -334,7 +334,6 @@ void folio_get(struct folio *folio)
 	folio->_refcount++;
 }
 
-
 struct folio *zero_folio(struct mmsim *sim)
 {
 	return pfn_folio(sim, ZERO_PFN);
