@@ -1068,7 +1068,6 @@ static int folio_order(struct kexec *ke, uint64_t pfn, long long *order, char *e
 	return 0;
 }
 
-/* The sum of one smaps field over the mappings inside the window, in kB. */
 /* vma_start and vma_end: the /proc/PID/maps line covering the address, 0 when none. */
 static int maps_vma(pid_t pid, const struct scn_query_spec *q, struct scn_answer *ans, char *err,
 		    size_t len)
@@ -1093,6 +1092,7 @@ static int maps_vma(pid_t pid, const struct scn_query_spec *q, struct scn_answer
 	return 0;
 }
 
+/* The sum of one smaps field over the mappings inside the window, in kB. */
 static int smaps_sum(pid_t pid, const char *name, struct scn_answer *ans, char *err, size_t len)
 {
 	char path[64], line[512];

@@ -636,7 +636,7 @@ static int parse_line(struct line *l, struct scn_command *c)
 		c->kind = CMD_ANON_PGOFF;
 		if (expect_tokens(l, 2, 2, "kernel|zero"))
 			return -1;
-		v = get_word(l, 1, "policy", policies, 2, "kernel or zero");
+		v = get_word(l, 1, "policy", policies, ARRAY_SIZE(policies), "kernel or zero");
 		if (v < 0)
 			return -1;
 		snprintf(c->word, sizeof(c->word), "%s", l->tok[1]);
