@@ -116,24 +116,6 @@ static void measure(enum workload w, enum mmsim_anon_pgoff policy, unsigned long
 	mmsim_destroy(sim);
 }
 
-static int parse_list(const char *s, unsigned long *out, unsigned long max)
-{
-	int nr = 0;
-	char *end;
-
-	while (*s && nr < MAX_LIST) {
-		unsigned long v = strtoul(s, &end, 10);
-
-		if (end == s || v > max)
-			return -1;
-		out[nr++] = v;
-		s = *end == ',' ? end + 1 : end;
-		if (*end && *end != ',')
-			return -1;
-	}
-	return nr;
-}
-
 static void usage(void)
 {
 	fprintf(stderr,
@@ -181,9 +163,9 @@ int main(int argc, char **argv)
 			ns_list[1] = 256;
 			ks[1] = 3;
 		} else if (!strcmp(argv[i], "--n") && more) {
-			nr_n = parse_list(argv[++i], ns_list, 4096);
+			nr_n = bench_parse_list(argv[++i], ns_list, MAX_LIST, 4096);
 		} else if (!strcmp(argv[i], "--forks") && more) {
-			nr_k = parse_list(argv[++i], ks, 1000);
+			nr_k = bench_parse_list(argv[++i], ks, MAX_LIST, 1000);
 		} else if (!strcmp(argv[i], "--json") && more) {
 			json = argv[++i];
 		} else {

@@ -190,23 +190,6 @@ static void usage(void)
 	exit(2);
 }
 
-/* "1,10,100" into list; the count, or 0 when malformed. */
-static int parse_list(const char *s, unsigned long *list, unsigned long max)
-{
-	int n = 0;
-
-	while (*s && n < MAX_LIST) {
-		char *end;
-		unsigned long v = strtoul(s, &end, 10);
-
-		if (end == s || v > max || (*end && *end != ','))
-			return 0;
-		list[n++] = v;
-		s = *end ? end + 1 : end;
-	}
-	return *s ? 0 : n;
-}
-
 int main(int argc, char **argv)
 {
 	unsigned long children[MAX_LIST] = { 1, 10, 100, 1000 }, vmas[MAX_LIST] = { 1, 16 };
@@ -221,9 +204,9 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--quick"))
 			nr_children = 3;
 		else if (!strcmp(argv[i], "--children") && more)
-			nr_children = parse_list(argv[++i], children, 100000);
+			nr_children = bench_parse_list(argv[++i], children, MAX_LIST, 100000);
 		else if (!strcmp(argv[i], "--vmas") && more)
-			nr_vmas = parse_list(argv[++i], vmas, 128);
+			nr_vmas = bench_parse_list(argv[++i], vmas, MAX_LIST, 128);
 		else if (!strcmp(argv[i], "--json") && more)
 			json = argv[++i];
 		else

@@ -73,4 +73,25 @@ static inline double bench_median(double *v, size_t n)
 	return v[n / 2];
 }
 
+/*
+ * A command-line list "1,10,100" of at most max_nr numbers, none above max,
+ * into list: how many, or 0 when malformed or longer.
+ */
+static inline int bench_parse_list(const char *s, unsigned long *list, int max_nr,
+				   unsigned long max)
+{
+	int n = 0;
+
+	while (*s && n < max_nr) {
+		char *end;
+		unsigned long v = strtoul(s, &end, 10);
+
+		if (end == s || v > max || (*end && *end != ','))
+			return 0;
+		list[n++] = v;
+		s = *end ? end + 1 : end;
+	}
+	return *s ? 0 : n;
+}
+
 #endif /* MMSIM_BENCH_UTIL_H */
