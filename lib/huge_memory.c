@@ -326,7 +326,7 @@ int split_folio_refs(struct mmsim *sim, struct folio *folio, struct page *page, 
 
 		if (remap_to_zero_page(sim, hit))
 			continue;
-		sim->mapcount->add(sim, f, hit->page, 1, RMAP_LEVEL_PTE, &site);
+		mapcount_add(sim, f, hit->page, 1, RMAP_LEVEL_PTE, &site);
 		f->_refcount++;
 	}
 	sim_free(h.hits);

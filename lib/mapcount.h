@@ -42,6 +42,13 @@ static inline int truth_mm_maps(const struct folio_truth *t, unsigned int mm_id)
 
 struct mapcount_ops {
 	const char *name;
+	/*
+	 * A small folio's mapcount is its page's _mapcount alone, as in every
+	 * kernel (__folio_add_rmap()'s first case): mapcount_add() and
+	 * mapcount_remove() count it themselves, and add/remove below see
+	 * large folios only. False: the scheme counts small folios too.
+	 */
+	bool small_folio_in_page_mapcount;
 	/* A new folio: nothing mapped. */
 	void (*folio_init)(struct mmsim *sim, struct folio *folio);
 	/*
@@ -125,6 +132,28 @@ void folio_init_mm_slots(struct folio *folio);
 /* Checks the slots and the shared bit against the truth (both schemes). */
 int verify_mm_slots(struct mmsim *sim, const struct folio *folio,
 		    const struct folio_truth *t);
+
+/*
+ * Every rmap add and remove goes through these two: the small-folio case,
+ * one PTE of one page, is the commonest of all and needs no call.
+ */
+static inline int mapcount_add(struct mmsim *sim, struct folio *folio, struct page *page,
+			       int nr, enum rmap_level level, const struct rmap_site *site)
+{
+	if (!folio_test_large(folio) && sim->mapcount->small_folio_in_page_mapcount)
+		return ++page->_mapcount == 0;
+	return sim->mapcount->add(sim, folio, page, nr, level, site);
+}
+
+static inline bool mapcount_remove(struct mmsim *sim, struct folio *folio, struct page *page,
+				   int nr, enum rmap_level level, const struct rmap_site *site)
+{
+	if (!folio_test_large(folio) && sim->mapcount->small_folio_in_page_mapcount) {
+		page->_mapcount--;
+		return false;
+	}
+	return sim->mapcount->remove(sim, folio, page, nr, level, site);
+}
 
 static inline int folio_mapcount(const struct mmsim *sim, const struct folio *folio)
 {

@@ -434,42 +434,55 @@ out:
 	return ret;
 }
 
-/* zap_present_ptes(): one batch of PTEs mapping one folio goes at once. */
+/*
+ * zap_present_ptes(): the batch of PTEs from pte that map one folio goes at
+ * once; returns its length.
+ */
+static int zap_present_ptes(struct mmsim *sim, const struct rmap_site *site, pte_t *pte,
+			    int max_nr)
+{
+	struct page *page = pfn_to_page(sim, pte_pfn(*pte));
+	struct folio *folio = page_folio(page);
+	int nr = folio_pte_batch(sim, folio, pte, max_nr);
+
+	clear_ptes(pte, nr);
+	folio_remove_rmap_ptes(sim, folio, page, nr, site);
+	/* free_swap_cache(): an unmapped folio nobody's swap entry needs leaves the cache. */
+	swapcache_folio_done(sim, folio);
+	folio_put_refs(sim, folio, nr);
+	return nr;
+}
+
+/* The counters are summed over the table and added once, as the kernel's rss[] is. */
 static void zap_pte_range(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd,
 			  unsigned long addr, unsigned long end)
 {
+	const struct rmap_site site = { vma, pte_pfn(*pmd) };
 	pte_t *pte = pte_offset(sim, pmd, addr);
-	unsigned long pt = pte_pfn(*pmd);
+	int max_nr = (int)((end - addr) >> PAGE_SHIFT);
+	long anon = 0, swap = 0;
 
-	while (addr < end) {
-		struct page *page;
-		struct folio *folio;
-		int nr = 1;
-
-		if (is_swap_pte(*pte)) {
+	for (int i = 0, nr; i < max_nr; i += nr) {
+		nr = 1;
+		if (pte_none(pte[i]))
+			continue;
+		if (is_swap_pte(pte[i])) {
 			/* zap_nonpresent_ptes(): the entry's swap reference goes. */
-			swp_entry_t entry = pte_to_swp_entry(*pte);
+			swp_entry_t entry = pte_to_swp_entry(pte[i]);
 
-			*pte = 0;
-			add_mm_counter(vma->vm_mm, MM_SWAPENTS, -1);
+			pte[i] = 0;
+			swap++;
 			free_swap_and_cache(sim, entry);
-		} else if (!pte_none(*pte) && pte_special(*pte)) {
-			ksm_might_unmap_zero_page(sim, vma->vm_mm, *pte);
-			*pte = 0;
-		} else if (!pte_none(*pte)) {
-			page = pfn_to_page(sim, pte_pfn(*pte));
-			folio = page_folio(page);
-			nr = folio_pte_batch(sim, folio, pte, (int)((end - addr) >> PAGE_SHIFT));
-			clear_ptes(pte, nr);
-			add_mm_counter(vma->vm_mm, MM_ANONPAGES, -nr);
-			folio_remove_rmap(sim, folio, page, nr, RMAP_LEVEL_PTE, vma, pt);
-			/* free_swap_cache(): an unmapped folio nobody's swap entry needs leaves the cache. */
-			swapcache_folio_done(sim, folio);
-			folio_put_refs(sim, folio, nr);
+		} else if (pte_special(pte[i])) {
+			ksm_might_unmap_zero_page(sim, vma->vm_mm, pte[i]);
+			pte[i] = 0;
+		} else {
+			nr = zap_present_ptes(sim, &site, pte + i, max_nr - i);
+			anon += nr;
 		}
-		pte += nr;
-		addr += (unsigned long)nr << PAGE_SHIFT;
 	}
+	add_mm_counter(vma->vm_mm, MM_ANONPAGES, -anon);
+	add_mm_counter(vma->vm_mm, MM_SWAPENTS, -swap);
 }
 
 static unsigned long pmd_addr_end(unsigned long addr, unsigned long end)
@@ -499,56 +512,68 @@ void zap_vma_range(struct mmsim *sim, struct vm_area_struct *vma, unsigned long 
 	}
 }
 
-/* copy_present_ptes(): the child maps the same folios; both sides lose write access. */
-static void copy_pte_range(struct mmsim *sim, struct vm_area_struct *dst_vma,
-			   struct vm_area_struct *src_vma, pmd_t *dst_pmd, pmd_t *src_pmd,
-			   unsigned long addr, unsigned long end)
+/*
+ * copy_present_ptes(): the child maps the batch of the folio's pages from
+ * src too; both sides lose write access. Returns the batch's length.
+ */
+static int copy_present_ptes(struct mmsim *sim, const struct rmap_site *dst_site, pte_t *dst,
+			     pte_t *src, int max_nr)
 {
+	struct page *page = pfn_to_page(sim, pte_pfn(*src));
+	struct folio *folio = page_folio(page);
+	int nr = folio_pte_batch(sim, folio, src, max_nr);
+
+	folio->_refcount += nr;
+	folio_dup_anon_rmap_ptes(sim, folio, page, nr, dst_site);
+	for (int i = 0; i < nr; i++) {
+		src[i] = pte_wrprotect(src[i]);
+		dst[i] = pte_mkold(src[i]);
+	}
+	return nr;
+}
+
+/*
+ * copy_nonpresent_pte(): both share the swap entry, which is no longer
+ * exclusive to either.
+ */
+static void copy_nonpresent_pte(struct mmsim *sim, pte_t *dst, pte_t *src)
+{
+	swap_duplicate(sim, pte_to_swp_entry(*src));
+	*src &= ~_PAGE_SWP_EXCLUSIVE;
+	*dst = *src;
+}
+
+static void copy_pte_range(struct mmsim *sim, struct vm_area_struct *dst_vma, pmd_t *dst_pmd,
+			   pmd_t *src_pmd, unsigned long addr, unsigned long end)
+{
+	const struct rmap_site dst_site = { dst_vma, pte_pfn(*dst_pmd) };
 	pte_t *src = pte_offset(sim, src_pmd, addr), *dst = pte_offset(sim, dst_pmd, addr);
-	unsigned long dst_pt = pte_pfn(*dst_pmd);
+	int max_nr = (int)((end - addr) >> PAGE_SHIFT);
+	long anon = 0, swap = 0;
 
-	while (addr < end) {
-		struct page *page;
-		struct folio *folio;
-		int nr = 1;
-
-		if (pte_none(*src)) {
-			/* nothing */
-		} else if (is_swap_pte(*src)) {
-			/*
-			 * copy_nonpresent_pte(): both share the swap entry, which
-			 * is no longer exclusive to either.
-			 */
-			swap_duplicate(sim, pte_to_swp_entry(*src));
-			*src &= ~_PAGE_SWP_EXCLUSIVE;
-			*dst = *src;
-			add_mm_counter(dst_vma->vm_mm, MM_SWAPENTS, 1);
-		} else if (pte_special(*src)) {
+	for (int i = 0, nr; i < max_nr; i += nr) {
+		nr = 1;
+		if (pte_none(src[i]))
+			continue;
+		if (is_swap_pte(src[i])) {
+			copy_nonpresent_pte(sim, dst + i, src + i);
+			swap++;
+		} else if (pte_special(src[i])) {
 			/*
 			 * The child inherits KSM's zero pages (ksm_fork() adds
 			 * them to the global count): counted as they are copied,
 			 * so that a fork that fails half-way stays exact.
 			 */
-			if (is_ksm_zero_pte(*src))
+			if (is_ksm_zero_pte(src[i]))
 				ksm_map_zero_page(sim, dst_vma->vm_mm);
-			*dst = *src;
+			dst[i] = src[i];
 		} else {
-			page = pfn_to_page(sim, pte_pfn(*src));
-			folio = page_folio(page);
-			nr = folio_pte_batch(sim, folio, src, (int)((end - addr) >> PAGE_SHIFT));
-			folio->_refcount += nr;
-			folio_dup_anon_rmap(sim, folio, page, nr, RMAP_LEVEL_PTE, dst_vma, dst_pt);
-			add_mm_counter(dst_vma->vm_mm, MM_ANONPAGES, nr);
-			for (int i = 0; i < nr; i++) {
-				src[i] = pte_wrprotect(src[i]);
-				dst[i] = pte_mkold(src[i]);
-			}
+			nr = copy_present_ptes(sim, &dst_site, dst + i, src + i, max_nr - i);
+			anon += nr;
 		}
-		src += nr;
-		dst += nr;
-		addr += (unsigned long)nr << PAGE_SHIFT;
 	}
-	(void)src_vma;
+	add_mm_counter(dst_vma->vm_mm, MM_ANONPAGES, anon);
+	add_mm_counter(dst_vma->vm_mm, MM_SWAPENTS, swap);
 }
 
 int copy_page_range(struct mmsim *sim, struct vm_area_struct *dst,
@@ -576,7 +601,7 @@ int copy_page_range(struct mmsim *sim, struct vm_area_struct *dst,
 		err = pte_alloc(sim, dst->vm_mm, dst_pmd);
 		if (err)
 			return err;
-		copy_pte_range(sim, dst, src, dst_pmd, src_pmd, addr, next);
+		copy_pte_range(sim, dst, dst_pmd, src_pmd, addr, next);
 	}
 	return 0;
 }

@@ -284,7 +284,7 @@ void folio_add_new_anon_rmap(struct mmsim *sim, struct folio *folio,
 	long nr = folio_nr_pages(folio);
 
 	folio_set_anon(folio, vma, address, exclusive);
-	sim->mapcount->add(sim, folio, folio_page(sim, folio, 0),
+	mapcount_add(sim, folio, folio_page(sim, folio, 0),
 			   level == RMAP_LEVEL_PMD ? 1 : (int)nr, level, &site);
 	if (exclusive) {
 		/* A PMD mapping keeps the flag on the head page only. */
@@ -301,7 +301,7 @@ void folio_add_anon_rmap(struct mmsim *sim, struct folio *folio, struct page *pa
 {
 	struct rmap_site site = { vma, pt_pfn };
 
-	sim->mapcount->add(sim, folio, page, level == RMAP_LEVEL_PMD ? 1 : nr, level, &site);
+	mapcount_add(sim, folio, page, level == RMAP_LEVEL_PMD ? 1 : nr, level, &site);
 	if (flags & RMAP_EXCLUSIVE)
 		for (int i = 0; i < (level == RMAP_LEVEL_PMD ? 1 : nr); i++)
 			SetPageAnonExclusive(page + i);

@@ -54,34 +54,62 @@ static inline void ClearPageAnonExclusive(struct page *page)
 void deferred_split_folio(struct mmsim *sim, struct folio *folio, bool partially_mapped);
 
 /*
- * Removes mappings; queues the folio for deferred split when left partly
- * mapped. Inline, like folio_dup_anon_rmap(): zap and fork call them for
- * every batch of PTEs, a single PTE for every small folio.
+ * __folio_remove_rmap(): removes mappings at site; queues the folio for
+ * deferred split when left partly mapped. Inline, like the dup below: zap
+ * and fork call them for every batch of PTEs, a single PTE for every small
+ * folio, with the site of the whole page table built once.
  */
+static inline void __folio_remove_rmap(struct mmsim *sim, struct folio *folio, struct page *page,
+				       int nr, enum rmap_level level, const struct rmap_site *site)
+{
+	if (mapcount_remove(sim, folio, page, nr, level, site) &&
+	    folio_test_anon(folio) && !(folio->flags & FOLIO_partially_mapped))
+		deferred_split_folio(sim, folio, true);
+}
+
+/* folio_remove_rmap_ptes(): nr PTEs of one page table map consecutive pages from page. */
+static inline void folio_remove_rmap_ptes(struct mmsim *sim, struct folio *folio,
+					  struct page *page, int nr, const struct rmap_site *site)
+{
+	__folio_remove_rmap(sim, folio, page, nr, RMAP_LEVEL_PTE, site);
+}
+
 static inline void folio_remove_rmap(struct mmsim *sim, struct folio *folio, struct page *page,
 				     int nr, enum rmap_level level, struct vm_area_struct *vma,
 				     unsigned long pt_pfn)
 {
 	struct rmap_site site = { vma, pt_pfn };
 
-	if (sim->mapcount->remove(sim, folio, page, level == RMAP_LEVEL_PMD ? 1 : nr, level,
-				  &site) &&
-	    folio_test_anon(folio) && !(folio->flags & FOLIO_partially_mapped))
-		deferred_split_folio(sim, folio, true);
+	__folio_remove_rmap(sim, folio, page, level == RMAP_LEVEL_PMD ? 1 : nr, level, &site);
 }
 
-/* folio_try_dup_anon_rmap_{ptes,pmd}: fork adds the child's mappings. */
+/*
+ * folio_try_dup_anon_rmap_ptes(): fork adds the child's nr PTE mappings at
+ * site. Nothing is pinned in the model, so the duplication always succeeds.
+ */
+static inline void folio_dup_anon_rmap_ptes(struct mmsim *sim, struct folio *folio,
+					    struct page *page, int nr,
+					    const struct rmap_site *site)
+{
+	ClearPageAnonExclusive(page);
+	for (int i = 1; i < nr; i++)
+		ClearPageAnonExclusive(page + i);
+	mapcount_add(sim, folio, page, nr, RMAP_LEVEL_PTE, site);
+}
+
+/* folio_try_dup_anon_rmap_{ptes,pmd}. */
 static inline void folio_dup_anon_rmap(struct mmsim *sim, struct folio *folio,
 				       struct page *page, int nr, enum rmap_level level,
 				       struct vm_area_struct *dst_vma, unsigned long pt_pfn)
 {
 	struct rmap_site site = { dst_vma, pt_pfn };
-	int n = level == RMAP_LEVEL_PMD ? 1 : nr;
 
-	/* Nothing is pinned in the model, so the duplication always succeeds. */
-	for (int i = 0; i < n; i++)
-		ClearPageAnonExclusive(page + i);
-	sim->mapcount->add(sim, folio, page, n, level, &site);
+	if (level == RMAP_LEVEL_PTE) {
+		folio_dup_anon_rmap_ptes(sim, folio, page, nr, &site);
+		return;
+	}
+	ClearPageAnonExclusive(page);
+	mapcount_add(sim, folio, page, 1, level, &site);
 }
 
 /* One mapping of a folio found by a walk: a PTE or a PMD leaf. */

@@ -73,6 +73,7 @@ static int large_verify(struct mmsim *sim, const struct folio *folio,
 const struct mapcount_ops mapcount_large_ops = {
 	.name = "large",
 	.folio_init = pagecount_folio_init,
+	.small_folio_in_page_mapcount = true,
 	.add = large_add,
 	.remove = large_remove,
 	.folio_mapcount = large_mapcount_folio_mapcount,

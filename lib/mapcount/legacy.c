@@ -34,9 +34,6 @@ int pagecount_add(struct folio *folio, struct page *page, int nr, enum rmap_leve
 {
 	int first = 0;
 
-	if (!folio_test_large(folio))
-		return ++page->_mapcount == 0;
-
 	if (level == RMAP_LEVEL_PTE) {
 		for (int i = 0; i < nr; i++)
 			first += ++page[i]._mapcount == 0;
@@ -54,11 +51,6 @@ int pagecount_add(struct folio *folio, struct page *page, int nr, enum rmap_leve
 bool pagecount_remove(struct folio *folio, struct page *page, int nr, enum rmap_level level)
 {
 	int last = 0, unmapped;
-
-	if (!folio_test_large(folio)) {
-		page->_mapcount--;
-		return false;
-	}
 
 	if (level == RMAP_LEVEL_PTE) {
 		for (int i = 0; i < nr; i++)
@@ -203,6 +195,7 @@ static int legacy_verify(struct mmsim *sim, const struct folio *folio,
 const struct mapcount_ops mapcount_legacy_ops = {
 	.name = "legacy",
 	.folio_init = pagecount_folio_init,
+	.small_folio_in_page_mapcount = true,
 	.add = legacy_add,
 	.remove = legacy_remove,
 	.folio_mapcount = legacy_folio_mapcount,

@@ -81,9 +81,6 @@ static int linux_add(struct mmsim *sim, struct folio *folio, struct page *page, 
 	int first = 0;
 
 	(void)sim;
-	if (!folio_test_large(folio))
-		return ++page->_mapcount == 0;
-
 	if (level == RMAP_LEVEL_PTE) {
 		for (int i = 0; i < nr; i++)
 			first += ++page[i]._mapcount == 0;
@@ -106,11 +103,6 @@ static bool linux_remove(struct mmsim *sim, struct folio *folio, struct page *pa
 	int last = 0, unmapped;
 
 	(void)sim;
-	if (!folio_test_large(folio)) {
-		page->_mapcount--;
-		return false;
-	}
-
 	if (level == RMAP_LEVEL_PTE) {
 		folio_sub_large_mapcount_mm(folio, nr, site->vma->vm_mm);
 		for (int i = 0; i < nr; i++)
@@ -204,6 +196,7 @@ static int linux_verify(struct mmsim *sim, const struct folio *folio,
 const struct mapcount_ops mapcount_linux_ops = {
 	.name = "linux",
 	.folio_init = linux_folio_init,
+	.small_folio_in_page_mapcount = true,
 	.add = linux_add,
 	.remove = linux_remove,
 	.folio_mapcount = large_mapcount_folio_mapcount,

@@ -38,8 +38,7 @@ static int npm_add(struct mmsim *sim, struct folio *folio, struct page *page, in
 	int diff = level == RMAP_LEVEL_PMD ? 1 : nr;
 
 	(void)sim;
-	if (!folio_test_large(folio))
-		return ++page->_mapcount == 0;
+	(void)page;
 	if (level == RMAP_LEVEL_PMD)
 		folio->_entire_mapcount++;
 	folio_add_large_mapcount_mm(folio, diff, site->vma->vm_mm);
@@ -54,10 +53,7 @@ static bool npm_remove(struct mmsim *sim, struct folio *folio, struct page *page
 	int mapcount;
 
 	(void)sim;
-	if (!folio_test_large(folio)) {
-		page->_mapcount--;
-		return false;
-	}
+	(void)page;
 	if (level == RMAP_LEVEL_PMD)
 		last = --folio->_entire_mapcount < 0;
 	folio_sub_large_mapcount_mm(folio, level == RMAP_LEVEL_PMD ? 1 : nr, site->vma->vm_mm);
@@ -139,6 +135,7 @@ static int npm_verify(struct mmsim *sim, const struct folio *folio,
 const struct mapcount_ops mapcount_nopagemapcount_ops = {
 	.name = "nopagemapcount",
 	.folio_init = npm_folio_init,
+	.small_folio_in_page_mapcount = true,
 	.add = npm_add,
 	.remove = npm_remove,
 	.folio_mapcount = large_mapcount_folio_mapcount,
