@@ -434,22 +434,37 @@ out:
 	return ret;
 }
 
+/* zap_present_folio_ptes(): nr PTEs from pte map consecutive pages of folio. */
+static inline __attribute__((always_inline)) void
+zap_present_folio_ptes(struct mmsim *sim, const struct rmap_site *site, pte_t *pte,
+		       struct folio *folio, struct page *page, int nr)
+{
+	clear_ptes(pte, nr);
+	folio_remove_rmap_ptes(sim, folio, page, nr, site);
+	/* free_swap_cache(): an unmapped folio nobody's swap entry needs leaves the cache. */
+	swapcache_folio_done(sim, folio);
+	folio_put_refs(sim, folio, nr);
+}
+
 /*
  * zap_present_ptes(): the batch of PTEs from pte that map one folio goes at
- * once; returns its length.
+ * once; returns its length. A small folio's one PTE takes a path of its own
+ * (the same steps, compiled for nr = 1), as the kernel's does: it is the
+ * commonest case of all.
  */
 static int zap_present_ptes(struct mmsim *sim, const struct rmap_site *site, pte_t *pte,
 			    int max_nr)
 {
 	struct page *page = pfn_to_page(sim, pte_pfn(*pte));
 	struct folio *folio = page_folio(page);
-	int nr = folio_pte_batch(sim, folio, pte, max_nr);
+	int nr;
 
-	clear_ptes(pte, nr);
-	folio_remove_rmap_ptes(sim, folio, page, nr, site);
-	/* free_swap_cache(): an unmapped folio nobody's swap entry needs leaves the cache. */
-	swapcache_folio_done(sim, folio);
-	folio_put_refs(sim, folio, nr);
+	if (!folio_test_large(folio)) {
+		zap_present_folio_ptes(sim, site, pte, folio, page, 1);
+		return 1;
+	}
+	nr = __folio_pte_batch(sim, folio, pte, max_nr);
+	zap_present_folio_ptes(sim, site, pte, folio, page, nr);
 	return nr;
 }
 
@@ -512,23 +527,37 @@ void zap_vma_range(struct mmsim *sim, struct vm_area_struct *vma, unsigned long 
 	}
 }
 
-/*
- * copy_present_ptes(): the child maps the batch of the folio's pages from
- * src too; both sides lose write access. Returns the batch's length.
- */
-static int copy_present_ptes(struct mmsim *sim, const struct rmap_site *dst_site, pte_t *dst,
-			     pte_t *src, int max_nr)
+static inline __attribute__((always_inline)) void
+copy_present_folio_ptes(struct mmsim *sim, const struct rmap_site *dst_site,
+			pte_t *restrict dst, pte_t *restrict src, struct folio *folio,
+			struct page *page, int nr)
 {
-	struct page *page = pfn_to_page(sim, pte_pfn(*src));
-	struct folio *folio = page_folio(page);
-	int nr = folio_pte_batch(sim, folio, src, max_nr);
-
 	folio->_refcount += nr;
 	folio_dup_anon_rmap_ptes(sim, folio, page, nr, dst_site);
 	for (int i = 0; i < nr; i++) {
 		src[i] = pte_wrprotect(src[i]);
 		dst[i] = pte_mkold(src[i]);
 	}
+}
+
+/*
+ * copy_present_ptes(): the child maps the batch of the folio's pages from
+ * src too; both sides lose write access. Returns the batch's length; a
+ * small folio's one PTE has its own path, as in zap_present_ptes().
+ */
+static int copy_present_ptes(struct mmsim *sim, const struct rmap_site *dst_site,
+			     pte_t *restrict dst, pte_t *restrict src, int max_nr)
+{
+	struct page *page = pfn_to_page(sim, pte_pfn(*src));
+	struct folio *folio = page_folio(page);
+	int nr;
+
+	if (!folio_test_large(folio)) {
+		copy_present_folio_ptes(sim, dst_site, dst, src, folio, page, 1);
+		return 1;
+	}
+	nr = __folio_pte_batch(sim, folio, src, max_nr);
+	copy_present_folio_ptes(sim, dst_site, dst, src, folio, page, nr);
 	return nr;
 }
 
