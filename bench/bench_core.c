@@ -28,6 +28,8 @@
 #include <mmsim/mmsim.h>
 
 #include "bench_util.h"
+/* sizeof(struct page) and FOLIO_SLOT_SIZE, for the descriptor floor. */
+#include "mm_types.h"
 
 #define SZ_4K	4096UL
 #define SZ_64K	(64UL << 10)
@@ -94,6 +96,7 @@ struct side {
 
 static struct {
 	struct side sim, kernel;
+	double floor;		/* ns per op of the bare descriptor passes; 0: none */
 } results[NR_OPS];
 
 static bool selected(enum op_id id)
@@ -700,6 +703,95 @@ static void sim_munmap(enum op_id id, struct side *s)
 	summarize(s, v, opt.reps);
 }
 
+/* ------------------------------------------------------------------------ */
+/* The descriptor floor                                                     */
+
+/* An array on huge pages, touched, as the simulator's descriptor arrays are. */
+static void *floor_array(size_t size)
+{
+	void *p = kmap(ALIGN_UP(size, SZ_2M), SZ_2M);
+
+	if (!p) {
+		fprintf(stderr, "mmsim-bench-core: mmap %zu bytes: %s\n", size, strerror(errno));
+		exit(2);
+	}
+	madvise(p, size, MADV_HUGEPAGE);
+	memset(p, 1, size);
+	return p;
+}
+
+/*
+ * One bare pass, per page in pfn order, over what munmap and fork cannot
+ * avoid touching: clear an 8-byte PTE, read-modify-write the frame's
+ * struct page and (small folios) its folio slot, nothing else. Cold: opt.len
+ * of other memory is written before each pass, as the page contents are
+ * before munmap_4k; warm: the arrays were just walked, as fork's are.
+ * Median ns per page.
+ */
+static double descriptor_pass(bool folio_slots, bool cold)
+{
+	unsigned long n = opt.len / SZ_4K;
+	uint64_t *pte = floor_array(n * sizeof(*pte));	/* a pte_t */
+	struct page *pages = floor_array(n * sizeof(*pages));
+	struct folio_slot *slots = folio_slots ? floor_array(n * sizeof(*slots)) : NULL;
+	unsigned char *other = cold ? floor_array(opt.len) : NULL;
+	double v[opt.reps];
+
+	for (int r = 0; r < opt.reps; r++) {
+		uint64_t sum = 0;
+		double t0;
+
+		if (other)
+			memset(other, r + 2, opt.len);
+		t0 = bench_now_ns();
+		for (unsigned long i = 0; i < n; i++) {
+			sum += pte[i];
+			pte[i] = 0;
+			sum += (uint64_t)pages[i]._mapcount--;
+			pages[i].data = NULL;
+			if (slots) {
+				sum += slots[i].bytes[12];
+				memset(&slots[i], 0, sizeof(slots[i]));
+			}
+		}
+		v[r] = (bench_now_ns() - t0) / (double)n;
+		sink += sum;
+	}
+	munmap(pte, ALIGN_UP(n * sizeof(*pte), SZ_2M));
+	munmap(pages, ALIGN_UP(n * sizeof(*pages), SZ_2M));
+	if (slots)
+		munmap(slots, ALIGN_UP(n * sizeof(*slots), SZ_2M));
+	if (other)
+		munmap(other, opt.len);
+	return bench_median(v, (size_t)opt.reps);
+}
+
+/*
+ * The floor of each fork and munmap figure: fork+exit walks the descriptors
+ * twice (copy, then zap), warm from the repetition before; munmap once, cold
+ * after 4K pages' contents, warm after the PTE-mapped THPs' split. A small
+ * folio brings its folio slot, a PTE-mapped 2M folio one slot in 512.
+ */
+static void measure_floor(enum op_id id)
+{
+	switch (id) {
+	case OP_FORK_4K:
+		results[id].floor = 2 * descriptor_pass(true, false);
+		break;
+	case OP_FORK_2M_PTE:
+		results[id].floor = 2 * descriptor_pass(false, false);
+		break;
+	case OP_MUNMAP_4K:
+		results[id].floor = descriptor_pass(true, true);
+		break;
+	case OP_MUNMAP_2M_PTE:
+		results[id].floor = descriptor_pass(false, false);
+		break;
+	default:
+		break;
+	}
+}
+
 static void run_sim(enum op_id id)
 {
 	struct side *s = &results[id].sim;
@@ -747,11 +839,11 @@ static int print_table(void)
 
 	printf("mmsim-bench-core: %lu MiB per measurement, median of %d repetition%s\n\n",
 	       opt.len / MiB, opt.reps, opt.reps == 1 ? "" : "s");
-	printf("%-26s %14s %14s %10s %10s  %s\n", "operation", "sim ns/op", "kernel ns/op",
-	       "sim/kern", "target", "result");
+	printf("%-26s %14s %14s %10s %10s  %-7s %8s\n", "operation", "sim ns/op", "kernel ns/op",
+	       "sim/kern", "target", "result", "floor");
 	for (int i = 0; i < NR_OPS; i++) {
 		const struct side *k = &results[i].kernel, *sm = &results[i].sim;
-		char kcol[32], tcol[16], rcol[16];
+		char kcol[32], tcol[16], rcol[16], fcol[16];
 		double ratio;
 		enum verdict v;
 
@@ -771,10 +863,16 @@ static int print_table(void)
 			snprintf(rcol, sizeof(rcol), "1/%.1f", 1.0 / ratio);
 		else
 			snprintf(rcol, sizeof(rcol), "-");
-		printf("%-26s %14.1f %14s %10s %10s  %s\n", ops[i].title, sm->median, kcol, rcol,
-		       tcol, verdict_names[v]);
+		if (results[i].floor)
+			snprintf(fcol, sizeof(fcol), "%.1f", results[i].floor);
+		else
+			snprintf(fcol, sizeof(fcol), "-");
+		printf("%-26s %14.1f %14s %10s %10s  %-7s %8s\n", ops[i].title, sm->median, kcol,
+		       rcol, tcol, verdict_names[v], fcol);
 	}
-	printf("\nns/op: per fault (write fault), per PTE copied (fork), per page (munmap).\n");
+	printf("\nns/op: per fault (write fault), per PTE copied (fork), per page (munmap).\n"
+	       "floor: ns/op of bare passes over the PTEs, struct pages and folio slots the\n"
+	       "operation touches, with no other work (bench/README.md).\n");
 	for (int i = 0; i < NR_OPS; i++) {
 		if (!selected(i))
 			continue;
@@ -844,6 +942,10 @@ static int write_json(const char *path)
 			fprintf(f, "      \"target_ratio\": %.5f,\n", 1.0 / ops[i].target_den);
 		else
 			fprintf(f, "      \"target_ratio\": null,\n");
+		if (results[i].floor)
+			fprintf(f, "      \"floor_ns\": %.3f,\n", results[i].floor);
+		else
+			fprintf(f, "      \"floor_ns\": null,\n");
 		fprintf(f, "      \"result\": \"%s\"\n    }", verdict_names[v]);
 		first = false;
 	}
@@ -929,8 +1031,10 @@ int main(int argc, char **argv)
 			run_kernel(i);
 	restore_settings();
 	for (int i = 0; i < NR_OPS; i++)
-		if (selected(i))
+		if (selected(i)) {
 			run_sim(i);
+			measure_floor(i);
+		}
 
 	fails = print_table();
 	if (opt.json) {
