@@ -97,6 +97,20 @@ static int linux_add(struct mmsim *sim, struct folio *folio, struct page *page, 
 	return (int)folio_nr_pages(folio) - (folio->_nr_pages_mapped - ENTIRELY_MAPPED);
 }
 
+/*
+ * Whether every mapped page of the folio has exactly one mapping, a PTE: no
+ * PMD maps it and its mappings (the exact _large_mapcount) are as many as its
+ * mapped pages (_nr_pages_mapped), each of which has at least one. Then the
+ * pages a batch of PTEs unmaps all go from 0 to -1, and a munmap of
+ * PTE-mapped 2M folios, which takes this path for every page, stores the -1
+ * without loading and testing each count first.
+ */
+static bool folio_pages_mapped_once(const struct folio *folio)
+{
+	return folio->_entire_mapcount < 0 &&
+	       folio->_large_mapcount + 1 == folio->_nr_pages_mapped;
+}
+
 static bool linux_remove(struct mmsim *sim, struct folio *folio, struct page *page, int nr,
 			 enum rmap_level level, const struct rmap_site *site)
 {
@@ -104,9 +118,16 @@ static bool linux_remove(struct mmsim *sim, struct folio *folio, struct page *pa
 
 	(void)sim;
 	if (level == RMAP_LEVEL_PTE) {
+		if (folio_pages_mapped_once(folio)) {
+			/* Each of the nr pages goes from 0 to -1: no need to read them. */
+			for (int i = 0; i < nr; i++)
+				page[i]._mapcount = -1;
+			last = nr;
+		} else {
+			for (int i = 0; i < nr; i++)
+				last += --page[i]._mapcount < 0;
+		}
 		folio_sub_large_mapcount_mm(folio, nr, site->vma->vm_mm);
-		for (int i = 0; i < nr; i++)
-			last += --page[i]._mapcount < 0;
 		folio->_nr_pages_mapped -= last;
 		/* While PMD-mapped nothing became unmapped. */
 		unmapped = folio->_nr_pages_mapped >= ENTIRELY_MAPPED ? 0 : last;
