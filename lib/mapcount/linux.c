@@ -6,6 +6,7 @@
  */
 #include "internal.h"
 
+#include <limits.h>
 #include <stdio.h>
 
 static void set_mm_slot(struct folio *folio, int slot, unsigned int mm_id, int mapcount)
@@ -75,28 +76,6 @@ void folio_sub_large_mapcount_mm(struct folio *folio, int diff, const struct mm_
 		folio->_mm_ids_shared = false;
 }
 
-static int linux_add(struct mmsim *sim, struct folio *folio, struct page *page, int nr,
-		     enum rmap_level level, const struct rmap_site *site)
-{
-	int first = 0;
-
-	(void)sim;
-	if (level == RMAP_LEVEL_PTE) {
-		for (int i = 0; i < nr; i++)
-			first += ++page[i]._mapcount == 0;
-		folio->_nr_pages_mapped += first;
-		folio_add_large_mapcount_mm(folio, nr, site->vma->vm_mm);
-		return folio->_nr_pages_mapped >= ENTIRELY_MAPPED ? 0 : first;
-	}
-
-	folio_add_large_mapcount_mm(folio, 1, site->vma->vm_mm);
-	if (++folio->_entire_mapcount != 0)
-		return 0;
-	folio->_nr_pages_mapped += ENTIRELY_MAPPED;
-	/* Pages already mapped by PTEs were counted then. */
-	return (int)folio_nr_pages(folio) - (folio->_nr_pages_mapped - ENTIRELY_MAPPED);
-}
-
 /*
  * Whether every mapped page of the folio has exactly one mapping, a PTE: no
  * PMD maps it and its mappings (the exact _large_mapcount) are as many as its
@@ -109,6 +88,51 @@ static bool folio_pages_mapped_once(const struct folio *folio)
 {
 	return folio->_entire_mapcount < 0 &&
 	       folio->_large_mapcount + 1 == folio->_nr_pages_mapped;
+}
+
+/*
+ * The _mapcount every page of the folio has, when the folio's counters
+ * prove one (INT_MIN when they do not): -1 with no page mapped, 0 with all
+ * pages mapped once each. Mapping PTEs then needs no read of the counts.
+ */
+static int uniform_page_mapcount(const struct folio *folio)
+{
+	if (folio->_nr_pages_mapped == 0)
+		return -1;
+	if (folio->_nr_pages_mapped == folio_nr_pages(folio) && folio_pages_mapped_once(folio))
+		return 0;
+	return INT_MIN;
+}
+
+static int linux_add(struct mmsim *sim, struct folio *folio, struct page *page, int nr,
+		     enum rmap_level level, const struct rmap_site *site)
+{
+	int first = 0;
+
+	(void)sim;
+	if (level == RMAP_LEVEL_PTE) {
+		int before = uniform_page_mapcount(folio);
+
+		if (before != INT_MIN) {
+			/* fork of a private folio, or a new one's first mapping */
+			for (int i = 0; i < nr; i++)
+				page[i]._mapcount = before + 1;
+			first = before < 0 ? nr : 0;
+		} else {
+			for (int i = 0; i < nr; i++)
+				first += ++page[i]._mapcount == 0;
+		}
+		folio->_nr_pages_mapped += first;
+		folio_add_large_mapcount_mm(folio, nr, site->vma->vm_mm);
+		return folio->_nr_pages_mapped >= ENTIRELY_MAPPED ? 0 : first;
+	}
+
+	folio_add_large_mapcount_mm(folio, 1, site->vma->vm_mm);
+	if (++folio->_entire_mapcount != 0)
+		return 0;
+	folio->_nr_pages_mapped += ENTIRELY_MAPPED;
+	/* Pages already mapped by PTEs were counted then. */
+	return (int)folio_nr_pages(folio) - (folio->_nr_pages_mapped - ENTIRELY_MAPPED);
 }
 
 static bool linux_remove(struct mmsim *sim, struct folio *folio, struct page *page, int nr,
