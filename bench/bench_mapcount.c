@@ -127,7 +127,7 @@ static double time_query(const char *scheme, enum layout l, unsigned long size)
 	for (unsigned long pfn = 0; pfn < sim->nr_frames; pfn++) {
 		struct folio *folio = sim->pages[pfn].folio;
 
-		if (!folio || folio->pfn != pfn || !folio_test_anon(folio) || folio_is_zero(folio))
+		if (!folio || folio_pfn(folio) != pfn || !folio_test_anon(folio) || folio_is_zero(folio))
 			continue;
 		folios[n++] = folio;
 		pfn += folio_nr_pages(folio) - 1;

@@ -142,7 +142,7 @@ static void show_folio(struct scn_executor *ex, struct mmsim *sim, struct mm_str
 		return;
 	}
 	show_line(ex, "folio %#lx order %u (%s, by %s): refcount %d, mapcount %d (scheme %s), "
-		  "index %#lx, anon_vma %lu%s%s", folio->pfn, folio->order,
+		  "index %#lx, anon_vma %lu%s%s", folio_pfn(folio), folio->order,
 		  folio_test_ksm(folio) ? "KSM" : "anon", pmd_mapped ? "PMD" : "PTE",
 		  folio->_refcount, folio_mapcount(sim, folio), sim->mapcount->name,
 		  folio->index, folio->anon_vma ? folio->anon_vma->serial : 0,

@@ -49,16 +49,17 @@ static bool test_and_set(unsigned long *map, unsigned long bit)
 
 static struct seen_folio *seen(struct walk_state *w, struct folio *folio)
 {
+	unsigned long pfn = folio_pfn(folio);
 	struct seen_folio *s;
 
-	HASH_FIND(hh, w->seen, &folio->pfn, sizeof(folio->pfn), s);
+	HASH_FIND(hh, w->seen, &pfn, sizeof(pfn), s);
 	if (!s) {
 		s = calloc(1, sizeof(*s));
 		if (!s) {
 			w->err = -ENOMEM;
 			return NULL;
 		}
-		s->pfn = folio->pfn;
+		s->pfn = pfn;
 		HASH_ADD(hh, w->seen, pfn, sizeof(s->pfn), s);
 		if (!s->hh.tbl) {
 			free(s);
@@ -154,7 +155,7 @@ static void check_entry(struct walk_state *w, struct mm_struct *mm, struct vm_ar
 		fail(w, "entry maps a frame that is no anonymous folio", mm, addr);
 		return;
 	}
-	if (pmd && (folio->order != HPAGE_PMD_ORDER || pfn != folio->pfn)) {
+	if (pmd && (folio->order != HPAGE_PMD_ORDER || pfn != folio_pfn(folio))) {
 		fail(w, "PMD leaf does not map a whole PMD-sized folio", mm, addr);
 		return;
 	}
@@ -166,7 +167,7 @@ static void check_entry(struct walk_state *w, struct mm_struct *mm, struct vm_ar
 	if (pmd)
 		s->t.pmd_maps++;
 	else
-		s->t.pte_maps[pfn - folio->pfn]++;
+		s->t.pte_maps[pfn - folio_pfn(folio)]++;
 	s->t.total++;
 	if (count_mm(&s->t, mm->mm_id))
 		w->err = -ENOMEM;
@@ -289,7 +290,7 @@ static int check_folio(struct mmsim *sim, struct folio *folio, const struct foli
 	if (err)
 		return err;
 	if (folio->_refcount != t->total + (folio_test_swapcache(folio) ? (int)folio_nr_pages(folio) : 0))
-		return sim_error(sim, -EUCLEAN, "folio %#lx: refcount %d, %d mappings%s", folio->pfn,
+		return sim_error(sim, -EUCLEAN, "folio %#lx: refcount %d, %d mappings%s", folio_pfn(folio),
 				 folio->_refcount, t->total,
 				 folio_test_swapcache(folio) ? " and the swap cache's" : "");
 	/*
@@ -302,14 +303,14 @@ static int check_folio(struct mmsim *sim, struct folio *folio, const struct foli
 	rmap_walk_anon(sim, folio, count_reached, &r);
 	if (r.found != t->total)
 		return sim_error(sim, -EUCLEAN, "folio %#lx: rmap walk finds %d of %d mappings",
-				 folio->pfn, r.found, t->total);
+				 folio_pfn(folio), r.found, t->total);
 	for (long i = 0; i < folio_nr_pages(folio); i++) {
 		const struct page *page = folio_page(sim, folio, i);
 		int maps = t->pte_maps[i] + (i == 0 ? t->pmd_maps : 0);
 
 		if (PageAnonExclusive(page) && maps > 1)
 			return sim_error(sim, -EUCLEAN, "pfn %#lx: PageAnonExclusive but mapped %d times",
-					 folio->pfn + i, maps);
+					 folio_pfn(folio) + i, maps);
 	}
 	return 0;
 }
@@ -351,9 +352,9 @@ static int check_buddy(struct mmsim *sim, unsigned long *is_table, struct walk_s
 			struct seen_folio *s;
 
 			frames++;
-			if (pfn != folio->pfn || folio_is_zero(folio))
+			if (pfn != folio_pfn(folio) || folio_is_zero(folio))
 				continue;
-			HASH_FIND(hh, w->seen, &folio->pfn, sizeof(folio->pfn), s);
+			HASH_FIND(hh, w->seen, &pfn, sizeof(pfn), s);
 			if (!s && !folio_test_swapcache(folio))
 				return sim_error(sim, -EUCLEAN, "folio %#lx is allocated but not mapped",
 						 pfn);
@@ -377,7 +378,7 @@ static int check_deferred_queue(struct mmsim *sim)
 		n++;
 		if (folio->order < 2 || !folio_test_anon(folio))
 			return sim_error(sim, -EUCLEAN, "folio %#lx on the split queue is no large anon folio",
-					 folio->pfn);
+					 folio_pfn(folio));
 	}
 	if (n != sim->split_queue_len)
 		return sim_error(sim, -EUCLEAN, "split queue holds %lu, length %lu", n,
@@ -434,7 +435,7 @@ static int check_swap(struct mmsim *sim, const struct walk_state *w)
 		if (!folio_test_swapcache(folio) || entry.val < folio_swap(sim, folio).val ||
 		    entry.val >= folio_swap(sim, folio).val + (unsigned long)folio_nr_pages(folio))
 			return sim_error(sim, -EUCLEAN, "swap slot %lu: cached folio %#lx is not its",
-					 off, folio->pfn);
+					 off, folio_pfn(folio));
 		cached++;
 	}
 	/* Each cached slot has its entry: equal counts leave no entry without the flag. */
@@ -491,7 +492,9 @@ int mm_folio_truth(struct mmsim *sim, const struct folio *folio, struct folio_tr
 
 	memset(out, 0, sizeof(*out));
 	if (!err) {
-		HASH_FIND(hh, w.seen, &folio->pfn, sizeof(folio->pfn), s);
+		unsigned long pfn = folio_pfn(folio);
+
+		HASH_FIND(hh, w.seen, &pfn, sizeof(pfn), s);
 		if (s) {
 			*out = s->t;
 			/* The per-mm arrays die with the walk. */

@@ -65,7 +65,7 @@ static void map_anon_folio_pmd(struct mmsim *sim, struct folio *folio,
 {
 	folio_add_new_anon_rmap(sim, folio, vma, haddr, RMAP_EXCLUSIVE, RMAP_LEVEL_PMD,
 				pmd_table_pfn(sim, vma->vm_mm, haddr));
-	*pmd = mk_huge_pmd(vma, folio->pfn);
+	*pmd = mk_huge_pmd(vma, folio_pfn(folio));
 	add_mm_counter(vma->vm_mm, MM_ANONPAGES, HPAGE_PMD_NR);
 	deferred_split_folio(sim, folio, false);
 }
@@ -93,7 +93,7 @@ int do_huge_pmd_anonymous_page(struct mmsim *sim, struct vm_area_struct *vma,
 			return VM_FAULT_FALLBACK;
 		}
 		pgtable_trans_huge_deposit(sim, vma->vm_mm, haddr, pt);
-		*pmd = pfn_pte(folio->pfn, vm_page_prot(vma->vm_flags)) | _PAGE_PSE |
+		*pmd = pfn_pte(folio_pfn(folio), vm_page_prot(vma->vm_flags)) | _PAGE_PSE |
 		       _PAGE_ACCESSED | _PAGE_SPECIAL;
 		return 0;
 	}
@@ -198,7 +198,7 @@ void split_huge_pmd(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd,
 			    exclusive ? RMAP_EXCLUSIVE : RMAP_NONE);
 	ptes = (pte_t *)table_entries(sim, pt);
 	for (int i = 0; i < HPAGE_PMD_NR; i++)
-		ptes[i] = pfn_pte(folio->pfn + (unsigned long)i, 0) | bits;
+		ptes[i] = pfn_pte(folio_pfn(folio) + (unsigned long)i, 0) | bits;
 	*pmd = pfn_pte(pt, _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED);
 	folio_remove_rmap(sim, folio, head, 1, RMAP_LEVEL_PMD, vma,
 			  pmd_table_pfn(sim, vma->vm_mm, haddr));
@@ -280,7 +280,7 @@ static bool remap_to_zero_page(struct mmsim *sim, const struct rmap_hit *hit)
  */
 int split_folio_refs(struct mmsim *sim, struct folio *folio, struct page *page, int extra_refs)
 {
-	unsigned long pfn = folio->pfn;
+	unsigned long pfn = folio_pfn(folio);
 	long nr = folio_nr_pages(folio);
 	struct rmap_hits h;
 	int err;
@@ -308,7 +308,7 @@ int split_folio_refs(struct mmsim *sim, struct folio *folio, struct page *page, 
 			struct page *p = pfn_to_page(sim, pfn + i);
 
 			memset(f, 0, folio_struct_size(0));
-			f->pfn = pfn + i;
+			f->_pfn = (uint32_t)(pfn + i);
 			f->flags = old.flags & ~(FOLIO_large_rmappable | FOLIO_partially_mapped);
 			f->anon_vma = old.anon_vma;
 			f->index = old.index + i;

@@ -25,7 +25,7 @@ int do_huge_pmd_wp_page(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pm
 
 static inline bool is_huge_zero_pmd(struct mmsim *sim, pmd_t pmd)
 {
-	return sim->huge_zero_folio && pte_pfn(pmd) == sim->huge_zero_folio->pfn;
+	return sim->huge_zero_folio && pte_pfn(pmd) == folio_pfn(sim->huge_zero_folio);
 }
 
 /* __split_huge_pmd(): the PMD leaf mapping addr (if any) becomes 512 PTEs. */

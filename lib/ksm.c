@@ -1044,7 +1044,7 @@ static struct ksm_stable_node *stable_tree_insert(struct mmsim *sim, struct foli
 	dup = alloc_stable_node(sim);
 	if (!dup)
 		return NULL;
-	dup->kpfn = kfolio->pfn;
+	dup->kpfn = folio_pfn(kfolio);
 	if (!equal) {
 		rb_link_node(&dup->node, parent, new);
 		rb_insert_color(&dup->node, &sim->ksm.root_stable_tree);
@@ -1753,7 +1753,7 @@ static bool rmap_one_ksm(struct mmsim *sim, struct folio *folio, struct vm_area_
 	if (!pmd || !pmd_table(*pmd))
 		return true;
 	hit.pte = pte_offset(sim, pmd, addr);
-	if (!pte_present(*hit.pte) || pte_special(*hit.pte) || pte_pfn(*hit.pte) != folio->pfn)
+	if (!pte_present(*hit.pte) || pte_special(*hit.pte) || pte_pfn(*hit.pte) != folio_pfn(folio))
 		return true;
 	hit.pmd = pmd;
 	hit.page = folio_page(sim, folio, 0);

@@ -317,12 +317,12 @@ static int check_item_reachable(struct mmsim *sim, struct folio *folio,
 	if (!pmd || !pmd_table(*pmd))
 		return 0;
 	look.want = pte_offset(sim, pmd, addr);
-	if (!pte_present(*look.want) || pte_special(*look.want) || pte_pfn(*look.want) != folio->pfn)
+	if (!pte_present(*look.want) || pte_special(*look.want) || pte_pfn(*look.want) != folio_pfn(folio))
 		return 0;
 	rmap_walk_ksm_range(sim, folio, MMSIM_KSM_RMAP_WALK_FULL, NULL, collect_pte, &look);
 	if (!look.found)
 		return BAD(sim, "pid %d at %#lx maps KSM page %#lx but rmap_walk_ksm misses it",
-			   rmap_item->mm->pid, addr, folio->pfn);
+			   rmap_item->mm->pid, addr, folio_pfn(folio));
 	return check_item_range(sim, rmap_item, addr);
 }
 
@@ -483,7 +483,7 @@ static int check_ksm_folios(struct mmsim *sim)
 		struct folio *folio = sim->pages[pfn].folio;
 		struct ksm_stable_node *node;
 
-		if (!folio || folio->pfn != pfn || !folio_test_ksm(folio))
+		if (!folio || folio_pfn(folio) != pfn || !folio_test_ksm(folio))
 			continue;
 		node = folio->stable_node;
 		/* remove_stable_node() lets go of an unmapped folio the swap cache still holds. */

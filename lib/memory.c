@@ -37,7 +37,7 @@ int __folio_pte_batch(struct mmsim *sim, struct folio *folio, const pte_t *pte, 
 	int nr = 1;
 
 	(void)sim;
-	max_nr = (int)MIN((long)max_nr, (long)(folio->pfn - pfn) + folio_nr_pages(folio));
+	max_nr = (int)MIN((long)max_nr, (long)(folio_pfn(folio) - pfn) + folio_nr_pages(folio));
 	while (nr + 4 <= max_nr) {
 		pte_t diff = (pte[nr] ^ want) | (pte[nr + 1] ^ (want + PTE_PFN_STEP)) |
 			     (pte[nr + 2] ^ (want + 2 * PTE_PFN_STEP)) |
@@ -145,7 +145,7 @@ static int do_anonymous_page(struct mmsim *sim, struct vm_area_struct *vma, pmd_
 				pte_pfn(*pmd));
 	pte = pte_offset(sim, pmd, start);
 	for (long i = 0; i < nr; i++)
-		pte[i] = mk_anon_pte(vma, folio->pfn + (unsigned long)i);
+		pte[i] = mk_anon_pte(vma, folio_pfn(folio) + (unsigned long)i);
 	return 0;
 }
 
@@ -217,7 +217,7 @@ static int wp_page_copy(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pm
 				pte_pfn(*pmd));
 	if (!old)
 		ksm_might_unmap_zero_page(sim, vma->vm_mm, *pte);
-	*pte = unshare ? pfn_pte(new->pfn, vm_page_prot(vma->vm_flags)) : mk_anon_pte(vma, new->pfn);
+	*pte = unshare ? pfn_pte(folio_pfn(new), vm_page_prot(vma->vm_flags)) : mk_anon_pte(vma, folio_pfn(new));
 	if (old) {
 		folio_remove_rmap(sim, old, old_page, 1, RMAP_LEVEL_PTE, vma, pte_pfn(*pmd));
 		folio_put(sim, old);

@@ -103,7 +103,7 @@ enum {
  * that slot belongs to the next frame's folio.
  */
 struct folio {
-	unsigned long pfn;		/* first frame */
+	unsigned long _pfn;		/* first frame: folio_pfn() */
 	uint8_t order;			/* 0 for a small folio, up to HPAGE_PMD_ORDER */
 	uint16_t flags;			/* FOLIO_* */
 	int _refcount;			/* one per mapping (PTE or PMD) plus any extra holder */
@@ -131,6 +131,11 @@ _Static_assert(offsetof(struct folio, _mm_id) == FOLIO_SLOT_SIZE,
 	       "a small folio's fields fill the first slot exactly");
 _Static_assert(sizeof(struct folio) <= 2 * FOLIO_SLOT_SIZE,
 	       "a large folio's fields fit its first two frames' slots");
+
+static inline unsigned long folio_pfn(const struct folio *folio)
+{
+	return folio->_pfn;
+}
 
 /* The bytes of folio descriptor a folio of this order owns. */
 static inline size_t folio_struct_size(unsigned int order)

@@ -248,7 +248,7 @@ int page_alloc_init(struct mmsim *sim, unsigned long nr_frames)
 
 	/* Frame 0 is the shared zero page. */
 	zero = pfn_folio(sim, ZERO_PFN);
-	zero->pfn = ZERO_PFN;
+	zero->_pfn = ZERO_PFN;
 	zero->flags = FOLIO_zero | FOLIO_uptodate;
 	zero->_refcount = 1;
 	sim->pages[ZERO_PFN].flags = PG_reserved;
@@ -294,7 +294,7 @@ struct folio *folio_alloc(struct mmsim *sim, unsigned int order, unsigned int fl
 	pfn = page_to_pfn(sim, page);
 	folio = pfn_folio(sim, pfn);
 	memset(folio, 0, folio_struct_size(order));
-	folio->pfn = pfn;
+	folio->_pfn = (uint32_t)pfn;
 	folio->order = order;
 	folio->flags = flags | FOLIO_uptodate;
 	if (order > 1 && (flags & FOLIO_anon))
@@ -339,7 +339,7 @@ void free_folio(struct mmsim *sim, struct folio *folio)
 	}
 	/* The common case, a small folio: one frame, one line of folio. */
 	reset_freed_page(sim, page);
-	free_one_block(sim, folio->pfn, 0);
+	free_one_block(sim, folio_pfn(folio), 0);
 	memset(folio, 0, FOLIO_SLOT_SIZE);	/* not *folio = (struct folio){}: 104 bytes */
 }
 

@@ -28,7 +28,7 @@ static inline void folio_put_refs(struct mmsim *sim, struct folio *folio, int re
 {
 	folio->_refcount -= refs;
 	/* The shared zero page (PG_reserved) is never freed; the huge zero folio is. */
-	if (folio->_refcount == 0 && folio->pfn != ZERO_PFN)
+	if (folio->_refcount == 0 && folio_pfn(folio) != ZERO_PFN)
 		free_folio(sim, folio);
 }
 

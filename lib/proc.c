@@ -85,7 +85,7 @@ int proc_kpageflags(struct mmsim *sim, unsigned long pfn, uint64_t *flags)
 		if (!folio_is_zero(folio) && folio_mapped(sim, folio))
 			u |= 1ULL << MMSIM_KPF_MMAP;
 		if (folio_test_large(folio)) {
-			u |= 1ULL << (pfn == folio->pfn ? MMSIM_KPF_COMPOUND_HEAD
+			u |= 1ULL << (pfn == folio_pfn(folio) ? MMSIM_KPF_COMPOUND_HEAD
 							: MMSIM_KPF_COMPOUND_TAIL);
 			u |= 1ULL << MMSIM_KPF_THP;
 		}

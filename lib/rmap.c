@@ -329,7 +329,7 @@ static bool walk_vma(struct mmsim *sim, struct folio *folio, struct vm_area_stru
 		     unsigned long address, rmap_one_t rmap_one, void *arg)
 {
 	long nr = folio_nr_pages(folio);
-	unsigned long first = folio->pfn, end;
+	unsigned long first = folio_pfn(folio), end;
 
 	/* The folio's pages can lie only where its index range meets the VMA. */
 	end = address + ((unsigned long)nr << PAGE_SHIFT);

@@ -128,13 +128,13 @@ static inline struct folio *page_folio(const struct page *page)
 static inline struct page *folio_page(const struct mmsim *sim, const struct folio *folio,
 				      long n)
 {
-	return &sim->pages[folio->pfn + n];
+	return &sim->pages[folio_pfn(folio) + n];
 }
 
 static inline long folio_page_idx(const struct mmsim *sim, const struct folio *folio,
 				  const struct page *page)
 {
-	return (long)(page_to_pfn(sim, page) - folio->pfn);
+	return (long)(page_to_pfn(sim, page) - folio_pfn(folio));
 }
 
 struct mm_struct *find_mm(struct mmsim *sim, int pid);

@@ -34,7 +34,7 @@ swp_entry_t folio_swap(struct mmsim *sim, const struct folio *folio)
 {
 	if (!folio_test_swapcache(folio))
 		return (swp_entry_t){ 0 };
-	return (swp_entry_t){ sim->pages[folio->pfn].swap };
+	return (swp_entry_t){ sim->pages[folio_pfn(folio)].swap };
 }
 
 struct folio *swap_cache_get_folio(struct mmsim *sim, swp_entry_t entry)
@@ -67,7 +67,7 @@ int add_to_swap_cache(struct mmsim *sim, struct folio *folio, swp_entry_t entry)
 		return -ENOMEM;
 	}
 	folio->flags |= FOLIO_swapcache;
-	sim->pages[folio->pfn].swap = entry.val;
+	sim->pages[folio_pfn(folio)].swap = entry.val;
 	folio->_refcount += (int)nr;
 	sim->nr_swapcache += (unsigned long)nr;
 	return 0;

@@ -48,7 +48,7 @@ static int shrink_small_folios(struct mmsim *sim, unsigned long pfn, long nr,
  */
 static int split_and_shrink(struct mmsim *sim, struct folio *folio, unsigned long *nr_written)
 {
-	unsigned long pfn = folio->pfn;
+	unsigned long pfn = folio_pfn(folio);
 	long nr = folio_nr_pages(folio);
 	int err = split_folio(sim, folio);
 
@@ -129,7 +129,7 @@ static int shrink_small_folios(struct mmsim *sim, unsigned long pfn, long nr,
 		struct folio *f = pfn_to_page(sim, pfn + (unsigned long)i)->folio;
 		int err;
 
-		if (!f || f->pfn != pfn + (unsigned long)i)
+		if (!f || folio_pfn(f) != pfn + (unsigned long)i)
 			continue;
 		err = shrink_anon_folio(sim, f, nr_written);
 		if (err)
@@ -168,7 +168,7 @@ static int collect_folios(struct mmsim *sim, struct mm_struct *mm, unsigned long
 
 		if (!folio || folio_is_zero(folio) || !folio_test_anon(folio))
 			continue;
-		if (batch_add(sim, b, folio->pfn))
+		if (batch_add(sim, b, folio_pfn(folio)))
 			return -ENOMEM;
 	}
 	return 0;
@@ -202,7 +202,7 @@ static int pageout_folio(struct mmsim *sim, struct folio *folio, unsigned long s
 			return shrink_anon_folio(sim, folio, nr_written);
 		break;
 	}
-	pfn = folio->pfn;
+	pfn = folio_pfn(folio);
 	err = split_folio(sim, folio);
 	if (err)
 		return err == -ENOMEM ? err : 0;
@@ -210,7 +210,7 @@ static int pageout_folio(struct mmsim *sim, struct folio *folio, unsigned long s
 		struct page *p = follow_page(sim, mm, a, &pmd_mapped);
 		struct folio *f = p ? page_folio(p) : NULL;
 
-		if (!f || f->pfn < pfn || f->pfn >= pfn + (unsigned long)nr || folio_is_zero(f) ||
+		if (!f || folio_pfn(f) < pfn || folio_pfn(f) >= pfn + (unsigned long)nr || folio_is_zero(f) ||
 		    folio_maybe_mapped_shared(sim, f))
 			continue;
 		err = shrink_anon_folio(sim, f, nr_written);
@@ -230,7 +230,7 @@ int reclaim_range(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 		struct folio *folio = pfn_to_page(sim, b.pfns[i])->folio;
 
 		/* An earlier folio's split or freeing may have changed this frame. */
-		if (!folio || folio->pfn != b.pfns[i] || !folio_test_anon(folio))
+		if (!folio || folio_pfn(folio) != b.pfns[i] || !folio_test_anon(folio))
 			continue;
 		err = shared_too ? shrink_anon_folio(sim, folio, nr_written)
 				 : pageout_folio(sim, folio, start, end, mm, nr_written);

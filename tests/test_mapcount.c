@@ -43,7 +43,7 @@ static void test_new_folio(void **state)
 	assert_false(folio_maybe_mapped_shared(sim, f));
 	assert_int_equal(f->_refcount, 16);
 	for (int i = 0; i < 16; i++)
-		assert_int_equal(sim->pages[f->pfn + i]._mapcount, 0);
+		assert_int_equal(sim->pages[folio_pfn(f) + i]._mapcount, 0);
 	mmsim_destroy(sim);
 }
 
@@ -62,7 +62,7 @@ static void test_pmd_mapping(void **state)
 	assert_int_equal(f->_entire_mapcount, 0);
 	assert_int_equal(f->_nr_pages_mapped, ENTIRELY_MAPPED);
 	assert_int_equal(f->_large_mapcount, 0);
-	assert_int_equal(sim->mapcount->page_mapcount(sim, f, &sim->pages[f->pfn + 7]), 1);
+	assert_int_equal(sim->mapcount->page_mapcount(sim, f, &sim->pages[folio_pfn(f) + 7]), 1);
 	c = do_fork(sim, p);
 	assert_int_equal(f->_entire_mapcount, 1);
 	assert_int_equal(f->_large_mapcount, 1);
@@ -74,8 +74,8 @@ static void test_pmd_mapping(void **state)
 	assert_int_equal(f->_nr_pages_mapped, ENTIRELY_MAPPED + 511);
 	assert_int_equal(f->_large_mapcount, 511);		/* 1 PMD + 511 PTEs */
 	assert_int_equal(f->_mm_id_mapcount[1], 510);
-	assert_int_equal(sim->mapcount->page_mapcount(sim, f, &sim->pages[f->pfn + 5]), 1);
-	assert_int_equal(sim->mapcount->page_mapcount(sim, f, &sim->pages[f->pfn + 6]), 2);
+	assert_int_equal(sim->mapcount->page_mapcount(sim, f, &sim->pages[folio_pfn(f) + 5]), 1);
+	assert_int_equal(sim->mapcount->page_mapcount(sim, f, &sim->pages[folio_pfn(f) + 6]), 2);
 	mmsim_destroy(sim);
 }
 
@@ -154,7 +154,7 @@ static void test_partially_mapped(void **state)
 	OK(sim, mmsim_munmap(sim, p, BASE + 8 * PAGE, 8 * PAGE));
 	assert_int_equal(f->_nr_pages_mapped, 8);
 	assert_int_equal(f->_large_mapcount, 7);
-	assert_int_equal(sim->pages[f->pfn + 9]._mapcount, -1);
+	assert_int_equal(sim->pages[folio_pfn(f) + 9]._mapcount, -1);
 	assert_true(f->flags & FOLIO_partially_mapped);
 	mmsim_get_stats(sim, &st);
 	assert_int_equal(st.nr_deferred_split, 1);

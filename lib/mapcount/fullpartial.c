@@ -171,22 +171,22 @@ static int fp_verify(struct mmsim *sim, const struct folio *folio, const struct 
 
 	if (fp_pmd(folio) != t->pmd_maps || pte_full < 0)
 		return sim_error(sim, -EUCLEAN, "folio %#lx: %d full mappings, %d PMDs, truth %d PMDs",
-				 folio->pfn, fp_full(folio), fp_pmd(folio), t->pmd_maps);
+				 folio_pfn(folio), fp_full(folio), fp_pmd(folio), t->pmd_maps);
 	for (long i = 0; i < folio_nr_pages(folio); i++) {
 		const struct page *page = folio_page(sim, folio, i);
 
 		if (page->_mapcount + 1 + pte_full != t->pte_maps[i])
 			return sim_error(sim, -EUCLEAN,
 					 "pfn %#lx: partial count %d + %ld full PTE mappings but %d PTEs map it",
-					 folio->pfn + i, page->_mapcount + 1, pte_full, t->pte_maps[i]);
+					 folio_pfn(folio) + i, page->_mapcount + 1, pte_full, t->pte_maps[i]);
 		partial += page->_mapcount + 1;
 	}
 	if (partial != fp_partial(folio))
 		return sim_error(sim, -EUCLEAN, "folio %#lx: partial_folio_mapcount %d, pages say %ld",
-				 folio->pfn, fp_partial(folio), partial);
+				 folio_pfn(folio), fp_partial(folio), partial);
 	if (fp_folio_mapcount(sim, folio) != t->total)
 		return sim_error(sim, -EUCLEAN, "folio %#lx: mapcount %d but %d entries map it",
-				 folio->pfn, fp_folio_mapcount(sim, folio), t->total);
+				 folio_pfn(folio), fp_folio_mapcount(sim, folio), t->total);
 	return 0;
 }
 

@@ -45,7 +45,7 @@ int large_mapcount_verify(struct mmsim *sim, const struct folio *folio,
 {
 	if (folio_test_large(folio) && folio->_large_mapcount + 1 != t->total)
 		return sim_error(sim, -EUCLEAN, "folio %#lx: _large_mapcount %d but %d entries map it",
-				 folio->pfn, folio->_large_mapcount, t->total);
+				 folio_pfn(folio), folio->_large_mapcount, t->total);
 	return 0;
 }
 

@@ -105,17 +105,17 @@ int pagecount_verify_pages(struct mmsim *sim, const struct folio *folio,
 
 		if (page->_mapcount + 1 != t->pte_maps[i])
 			return sim_error(sim, -EUCLEAN, "pfn %#lx: _mapcount %d but %d PTEs map it",
-					 folio->pfn + i, page->_mapcount, t->pte_maps[i]);
+					 folio_pfn(folio) + i, page->_mapcount, t->pte_maps[i]);
 		mapped += t->pte_maps[i] > 0;
 	}
 	if (!folio_test_large(folio))
 		return 0;
 	if (folio->_entire_mapcount + 1 != t->pmd_maps)
 		return sim_error(sim, -EUCLEAN, "folio %#lx: _entire_mapcount %d but %d PMDs map it",
-				 folio->pfn, folio->_entire_mapcount, t->pmd_maps);
+				 folio_pfn(folio), folio->_entire_mapcount, t->pmd_maps);
 	if (folio->_nr_pages_mapped != mapped + (t->pmd_maps ? ENTIRELY_MAPPED : 0))
 		return sim_error(sim, -EUCLEAN, "folio %#lx: _nr_pages_mapped %#x, %d pages PTE-mapped",
-				 folio->pfn, folio->_nr_pages_mapped, mapped);
+				 folio_pfn(folio), folio->_nr_pages_mapped, mapped);
 	return 0;
 }
 
@@ -129,7 +129,7 @@ int pagecount_verify(struct mmsim *sim, const struct folio *folio,
 		return err;
 	if (folio->_mm_id[0] || folio->_mm_id[1] || folio->_mm_ids_shared)
 		return sim_error(sim, -EUCLEAN, "folio %#lx: MM-owner state in a scheme without it",
-				 folio->pfn);
+				 folio_pfn(folio));
 	return 0;
 }
 
@@ -188,7 +188,7 @@ static int legacy_verify(struct mmsim *sim, const struct folio *folio,
 
 	if (!err && folio_test_large(folio) && folio->_large_mapcount != -1)
 		return sim_error(sim, -EUCLEAN, "folio %#lx: _large_mapcount used by legacy",
-				 folio->pfn);
+				 folio_pfn(folio));
 	return err;
 }
 

@@ -216,18 +216,18 @@ int verify_mm_slots(struct mmsim *sim, const struct folio *folio,
 		if (!id) {
 			if (folio->_mm_id_mapcount[slot] != -1)
 				return sim_error(sim, -EUCLEAN, "folio %#lx: free slot %d counts %d",
-						 folio->pfn, slot, folio->_mm_id_mapcount[slot]);
+						 folio_pfn(folio), slot, folio->_mm_id_mapcount[slot]);
 			continue;
 		}
 		want = truth_mm_maps(t, id);
 		/* A slot may undercount: mappings added while the mm was untracked. */
 		if (folio->_mm_id_mapcount[slot] + 1 > want)
 			return sim_error(sim, -EUCLEAN, "folio %#lx: slot %d says mm %u maps %d, truth %d",
-					 folio->pfn, slot, id, folio->_mm_id_mapcount[slot] + 1, want);
+					 folio_pfn(folio), slot, id, folio->_mm_id_mapcount[slot] + 1, want);
 	}
 	if (t->nr_mms > 1 && !(folio->_large_mapcount > 0 && folio->_mm_ids_shared))
 		return sim_error(sim, -EUCLEAN, "folio %#lx: mapped by %d mms but not maybe-shared",
-				 folio->pfn, t->nr_mms);
+				 folio_pfn(folio), t->nr_mms);
 	return 0;
 }
 

@@ -114,21 +114,21 @@ static int npm_verify(struct mmsim *sim, const struct folio *folio,
 	if (!folio_test_large(folio)) {
 		if (folio_page(sim, folio, 0)->_mapcount + 1 != t->total)
 			return sim_error(sim, -EUCLEAN, "pfn %#lx: _mapcount %d but %d PTEs map it",
-					 folio->pfn, folio_page(sim, folio, 0)->_mapcount, t->total);
+					 folio_pfn(folio), folio_page(sim, folio, 0)->_mapcount, t->total);
 		return 0;
 	}
 	for (long i = 0; i < folio_nr_pages(folio); i++)
 		if (folio_page(sim, folio, i)->_mapcount != -1)
 			return sim_error(sim, -EUCLEAN, "pfn %#lx: per-page _mapcount %d without PAGE_MAPCOUNT",
-					 folio->pfn + i, folio_page(sim, folio, i)->_mapcount);
+					 folio_pfn(folio) + i, folio_page(sim, folio, i)->_mapcount);
 	if (folio->_nr_pages_mapped)
 		return sim_error(sim, -EUCLEAN, "folio %#lx: _nr_pages_mapped %#x without PAGE_MAPCOUNT",
-				 folio->pfn, folio->_nr_pages_mapped);
+				 folio_pfn(folio), folio->_nr_pages_mapped);
 	if (large_mapcount_verify(sim, folio, t))
 		return -EUCLEAN;
 	if (folio->_entire_mapcount + 1 != t->pmd_maps)
 		return sim_error(sim, -EUCLEAN, "folio %#lx: _entire_mapcount %d but %d PMDs map it",
-				 folio->pfn, folio->_entire_mapcount, t->pmd_maps);
+				 folio_pfn(folio), folio->_entire_mapcount, t->pmd_maps);
 	return verify_mm_slots(sim, folio, t);
 }
 

@@ -88,7 +88,7 @@ int mmsim_mapcount_report(struct mmsim *sim, struct mmsim_mapcount_report *acc)
 		struct folio_rmap_truth t;
 		int err;
 
-		if (!folio || folio->pfn != pfn || folio_is_zero(folio) || !folio_test_anon(folio) ||
+		if (!folio || folio_pfn(folio) != pfn || folio_is_zero(folio) || !folio_test_anon(folio) ||
 		    folio_test_ksm(folio))
 			continue;
 		err = folio_rmap_truth(sim, folio, &t);

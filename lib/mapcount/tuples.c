@@ -123,13 +123,13 @@ static int tuples_verify(struct mmsim *sim, const struct folio *folio,
 	if (!folio_test_large(folio)) {
 		if (tuples_count(folio) != t->total)
 			return sim_error(sim, -EUCLEAN, "pfn %#lx: tuple count %d but %d PTEs map it",
-					 folio->pfn, tuples_count(folio), t->total);
+					 folio_pfn(folio), tuples_count(folio), t->total);
 		return 0;
 	}
 	for (long i = 0; i < folio_nr_pages(folio); i++)
 		if (folio_page(sim, folio, i)->_mapcount != -1)
 			return sim_error(sim, -EUCLEAN, "pfn %#lx: per-page _mapcount %d in scheme tuples",
-					 folio->pfn + i, folio_page(sim, folio, i)->_mapcount);
+					 folio_pfn(folio) + i, folio_page(sim, folio, i)->_mapcount);
 	return 0;
 }
 
