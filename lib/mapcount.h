@@ -128,7 +128,12 @@ const struct mapcount_ops *mapcount_ops_by_name(const char *name);
  */
 void folio_add_large_mapcount_mm(struct folio *folio, int diff, const struct mm_struct *mm);
 void folio_sub_large_mapcount_mm(struct folio *folio, int diff, const struct mm_struct *mm);
-void folio_init_mm_slots(struct folio *folio);
+/*
+ * A new large folio's _large_mapcount, _entire_mapcount, _nr_pages_mapped,
+ * free MM-owner slots and clear shared bit; nothing for a small folio, which
+ * has none of them: every scheme's folio_init() calls it.
+ */
+void folio_init_large_mapcounts(struct folio *folio);
 /* Checks the slots and the shared bit against the truth (both schemes). */
 int verify_mm_slots(struct mmsim *sim, const struct folio *folio,
 		    const struct folio_truth *t);

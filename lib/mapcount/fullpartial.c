@@ -36,6 +36,10 @@
  * faulting mm's). "Partially mapped": no full mapping left and some but not
  * all pages mapped after pages went unmapped, the 6.18 rule, computed at
  * page level only when partial mappings exist.
+ *
+ * A small folio's one page is mapped in full or not at all: it keeps only
+ * full, since partial and pmd lie where a small folio has no room (struct
+ * folio); both read as 0 for it.
  */
 #include "../mapcount.h"
 
@@ -43,15 +47,25 @@
 #define fp_partial(folio)	((folio)->scheme_private[1])
 #define fp_pmd(folio)		((folio)->scheme_private[2])
 
+/* partial and pmd as a small folio's reader sees them: 0. */
+static int fp_nr_partial(const struct folio *folio)
+{
+	return folio_test_large(folio) ? fp_partial(folio) : 0;
+}
+
+static int fp_nr_pmd(const struct folio *folio)
+{
+	return folio_test_large(folio) ? fp_pmd(folio) : 0;
+}
+
 static void fp_folio_init(struct mmsim *sim, struct folio *folio)
 {
 	for (long i = 0; i < folio_nr_pages(folio); i++)
 		folio_page(sim, folio, i)->_mapcount = -1;
-	folio->_large_mapcount = -1;
-	folio->_entire_mapcount = -1;
-	folio->_nr_pages_mapped = 0;
-	folio_init_mm_slots(folio);
+	folio_init_large_mapcounts(folio);
 	fp_full(folio) = 0;
+	if (!folio_test_large(folio))
+		return;
 	fp_partial(folio) = 0;
 	fp_pmd(folio) = 0;
 }
@@ -63,7 +77,7 @@ static long fp_pages_mapped(const struct mmsim *sim, const struct folio *folio)
 
 	if (fp_full(folio))
 		return folio_nr_pages(folio);
-	for (long i = 0; i < folio_nr_pages(folio) && fp_partial(folio); i++)
+	for (long i = 0; i < folio_nr_pages(folio) && fp_nr_partial(folio); i++)
 		mapped += folio_page(sim, folio, i)->_mapcount >= 0;
 	return mapped;
 }
@@ -103,6 +117,10 @@ static bool fp_remove(struct mmsim *sim, struct folio *folio, struct page *page,
 	bool unmapped = false;
 
 	(void)site;
+	if (!folio_test_large(folio)) {
+		fp_full(folio)--;
+		return false;
+	}
 	if (level == RMAP_LEVEL_PMD) {
 		fp_full(folio)--;
 		fp_pmd(folio)--;
@@ -122,7 +140,7 @@ static bool fp_remove(struct mmsim *sim, struct folio *folio, struct page *page,
 		page[i]._mapcount--;
 		fp_partial(folio)--;
 	}
-	if (fp_full(folio) || !folio_test_large(folio))
+	if (fp_full(folio))
 		return false;
 	for (int i = 0; i < nr; i++)
 		unmapped |= page[i]._mapcount < 0;
@@ -132,15 +150,15 @@ static bool fp_remove(struct mmsim *sim, struct folio *folio, struct page *page,
 static int fp_folio_mapcount(const struct mmsim *sim, const struct folio *folio)
 {
 	(void)sim;
-	return (int)(fp_pmd(folio) + (fp_full(folio) - fp_pmd(folio)) * folio_nr_pages(folio) +
-		     fp_partial(folio));
+	return (int)(fp_nr_pmd(folio) + (fp_full(folio) - fp_nr_pmd(folio)) * folio_nr_pages(folio) +
+		     fp_nr_partial(folio));
 }
 
 static bool fp_maybe_mapped_shared(const struct mmsim *sim, const struct folio *folio)
 {
-	if (fp_full(folio) >= 2 || (fp_full(folio) && fp_partial(folio)))
+	if (fp_full(folio) >= 2 || (fp_full(folio) && fp_nr_partial(folio)))
 		return true;
-	if (fp_full(folio) || !fp_partial(folio))
+	if (fp_full(folio) || !fp_nr_partial(folio))
 		return false;
 	/* Only partial mappings: the page-level slow path. */
 	for (long i = 0; i < folio_nr_pages(folio); i++)
@@ -161,17 +179,17 @@ static bool fp_mm_owns_all(const struct mmsim *sim, const struct folio *folio,
 {
 	(void)sim;
 	(void)mm;
-	return fp_full(folio) == 1 && !fp_partial(folio);
+	return fp_full(folio) == 1 && !fp_nr_partial(folio);
 }
 
 /* Every count is exact; only the "shared" guess may err, which is reported. */
 static int fp_verify(struct mmsim *sim, const struct folio *folio, const struct folio_truth *t)
 {
-	long pte_full = fp_full(folio) - fp_pmd(folio), partial = 0;
+	long pte_full = fp_full(folio) - fp_nr_pmd(folio), partial = 0;
 
-	if (fp_pmd(folio) != t->pmd_maps || pte_full < 0)
+	if (fp_nr_pmd(folio) != t->pmd_maps || pte_full < 0)
 		return sim_error(sim, -EUCLEAN, "folio %#lx: %d full mappings, %d PMDs, truth %d PMDs",
-				 folio_pfn(folio), fp_full(folio), fp_pmd(folio), t->pmd_maps);
+				 folio_pfn(folio), fp_full(folio), fp_nr_pmd(folio), t->pmd_maps);
 	for (long i = 0; i < folio_nr_pages(folio); i++) {
 		const struct page *page = folio_page(sim, folio, i);
 
@@ -181,9 +199,9 @@ static int fp_verify(struct mmsim *sim, const struct folio *folio, const struct 
 					 folio_pfn(folio) + i, page->_mapcount + 1, pte_full, t->pte_maps[i]);
 		partial += page->_mapcount + 1;
 	}
-	if (partial != fp_partial(folio))
+	if (partial != fp_nr_partial(folio))
 		return sim_error(sim, -EUCLEAN, "folio %#lx: partial_folio_mapcount %d, pages say %ld",
-				 folio_pfn(folio), fp_partial(folio), partial);
+				 folio_pfn(folio), fp_nr_partial(folio), partial);
 	if (fp_folio_mapcount(sim, folio) != t->total)
 		return sim_error(sim, -EUCLEAN, "folio %#lx: mapcount %d but %d entries map it",
 				 folio_pfn(folio), fp_folio_mapcount(sim, folio), t->total);

@@ -22,11 +22,8 @@ void pagecount_folio_init(struct mmsim *sim, struct folio *folio)
 {
 	for (long i = 0; i < folio_nr_pages(folio); i++)
 		folio_page(sim, folio, i)->_mapcount = -1;
-	folio->_large_mapcount = -1;
-	folio->_entire_mapcount = -1;
-	folio->_nr_pages_mapped = 0;
 	/* No MM-owner tracking: the slots stay free, the bit clear. */
-	folio_init_mm_slots(folio);
+	folio_init_large_mapcounts(folio);
 }
 
 /* __folio_add_rmap() before 6.10: returns how many pages became mapped. */

@@ -15,10 +15,13 @@ static void set_mm_slot(struct folio *folio, int slot, unsigned int mm_id, int m
 	folio->_mm_id_mapcount[slot] = mapcount - 1;
 }
 
-void folio_init_mm_slots(struct folio *folio)
+void folio_init_large_mapcounts(struct folio *folio)
 {
 	if (!folio_test_large(folio))
-		return;		/* a small folio has no slots (see struct folio) */
+		return;		/* a small folio has none of these (see struct folio) */
+	folio->_large_mapcount = -1;
+	folio->_entire_mapcount = -1;
+	folio->_nr_pages_mapped = 0;
 	set_mm_slot(folio, 0, 0, 0);
 	set_mm_slot(folio, 1, 0, 0);
 	folio->_mm_ids_shared = false;
@@ -28,10 +31,7 @@ static void linux_folio_init(struct mmsim *sim, struct folio *folio)
 {
 	for (long i = 0; i < folio_nr_pages(folio); i++)
 		folio_page(sim, folio, i)->_mapcount = -1;
-	folio->_large_mapcount = -1;
-	folio->_entire_mapcount = -1;
-	folio->_nr_pages_mapped = 0;
-	folio_init_mm_slots(folio);
+	folio_init_large_mapcounts(folio);
 }
 
 /* folio_add_return_large_mapcount(): the total, then the MM-owner slots. */

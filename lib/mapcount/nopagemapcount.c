@@ -26,10 +26,7 @@ static void npm_folio_init(struct mmsim *sim, struct folio *folio)
 {
 	for (long i = 0; i < folio_nr_pages(folio); i++)
 		folio_page(sim, folio, i)->_mapcount = -1;
-	folio->_large_mapcount = -1;
-	folio->_entire_mapcount = -1;
-	folio->_nr_pages_mapped = 0;
-	folio_init_mm_slots(folio);
+	folio_init_large_mapcounts(folio);
 }
 
 static int npm_add(struct mmsim *sim, struct folio *folio, struct page *page, int nr,

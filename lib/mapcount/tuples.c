@@ -45,10 +45,7 @@ static void tuples_folio_init(struct mmsim *sim, struct folio *folio)
 {
 	for (long i = 0; i < folio_nr_pages(folio); i++)
 		folio_page(sim, folio, i)->_mapcount = -1;
-	folio->_large_mapcount = -1;
-	folio->_entire_mapcount = -1;
-	folio->_nr_pages_mapped = 0;
-	folio_init_mm_slots(folio);
+	folio_init_large_mapcounts(folio);
 	tuples_count(folio) = 0;
 }
 
