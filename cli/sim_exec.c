@@ -13,6 +13,7 @@
 
 #include "debug.h"
 #include "huge_memory.h"
+#include "rmap.h"
 #include "sim.h"
 #include "vma.h"
 
@@ -145,7 +146,7 @@ static void show_folio(struct scn_executor *ex, struct mmsim *sim, struct mm_str
 		  "index %#lx, anon_vma %lu%s%s", folio_pfn(folio), folio->order,
 		  folio_test_ksm(folio) ? "KSM" : "anon", pmd_mapped ? "PMD" : "PTE",
 		  folio->_refcount, folio_mapcount(sim, folio), sim->mapcount->name,
-		  folio->index, folio->anon_vma ? folio->anon_vma->serial : 0,
+		  folio->index, folio_anon_vma(folio) ? folio_anon_vma(folio)->serial : 0,
 		  folio_maybe_mapped_shared(sim, folio) ? ", maybe shared" : "",
 		  folio->flags & FOLIO_partially_mapped ? ", partially mapped" : "");
 	/* These fields are scheme linux's; the others keep their own state. */
