@@ -96,41 +96,46 @@ enum {
 /*
  * A folio: one power-of-two run of frames that is allocated, mapped and
  * freed as a unit. As the kernel overlays it on the first struct pages, we
- * overlay it on the folio slots of its first frames (sim->folio_slots, one
- * cache line per frame): a small folio is its first line alone; the fields
- * only large folios use lie in the slot of the second frame, as the kernel
- * keeps them in the second struct page. Never touch those of a small folio:
- * that slot belongs to the next frame's folio.
+ * overlay it on the folio slots of its first frames (sim->folio_slots, 32
+ * bytes per frame, two to a cache line): a small folio is its first slot
+ * alone; the fields only large folios use lie in the slots of the following
+ * frames, as the kernel keeps them in the second and third struct page.
+ * Never touch those of a small folio: they belong to the next frames'
+ * folios. Large folios have order 2 or more, so they own at least 4 slots.
  */
 struct folio {
-	unsigned long _pfn;		/* first frame: folio_pfn() */
+	uint32_t _pfn;			/* first frame: folio_pfn(); pfns fit 32 bits (struct page) */
 	uint8_t order;			/* 0 for a small folio, up to HPAGE_PMD_ORDER */
 	uint16_t flags;			/* FOLIO_* */
 	int _refcount;			/* one per mapping (PTE or PMD) plus any extra holder */
-	struct anon_vma *anon_vma;	/* folio->mapping of an anonymous folio */
-	void *stable_node;		/* folio->mapping of a KSM folio */
+	int scheme_private;		/* state of the other mapcount schemes, small folios too */
+	union {				/* folio->mapping: which one, FOLIO_ksm says */
+		struct anon_vma *anon_vma;	/* an anonymous folio's */
+		void *stable_node;		/* a KSM folio's (NULL while set up or let go) */
+	};
 	unsigned long index;		/* linear_page_index() of the first page where first mapped */
+	/* Large folios only, from here on: the following frames' slots. */
 	/* Mapcounts of scheme "linux" (CONFIG_PAGE_MAPCOUNT + CONFIG_MM_ID), all biased by -1. */
 	int _large_mapcount;		/* every PTE and PMD mapping the folio */
 	int _entire_mapcount;		/* PMD mappings of the whole folio */
 	int _nr_pages_mapped;		/* pages with a PTE mapping, + ENTIRELY_MAPPED while PMD-mapped */
-	int scheme_private[3];		/* state of the other mapcount schemes */
-	/* Large folios only, from here on: the second frame's slot. */
+	int scheme_private_large[2];	/* more state of the other mapcount schemes */
 	unsigned int _mm_id[2];		/* MM-owner slots: which mm owns each slot (0: free) */
 	int _mm_id_mapcount[2];		/* mappings by that mm, biased by -1 */
 	bool _mm_ids_shared;		/* the "maybe mapped shared" bit */
-	struct list_head _deferred_list;/* on sim->deferred_split_queue (order > 1) */
+	struct list_head _deferred_list;/* on sim->deferred_split_queue */
 };
 
-/* One frame's share of folio descriptors: a cache line. */
-#define FOLIO_SLOT_SIZE 64
+/* One frame's share of folio descriptors: half a cache line. */
+#define FOLIO_SLOT_SIZE 32
 struct folio_slot {
 	_Alignas(FOLIO_SLOT_SIZE) unsigned char bytes[FOLIO_SLOT_SIZE];
 };
-_Static_assert(offsetof(struct folio, _mm_id) == FOLIO_SLOT_SIZE,
+_Static_assert(offsetof(struct folio, _large_mapcount) == FOLIO_SLOT_SIZE,
 	       "a small folio's fields fill the first slot exactly");
-_Static_assert(sizeof(struct folio) <= 2 * FOLIO_SLOT_SIZE,
-	       "a large folio's fields fit its first two frames' slots");
+/* Order 1 would give 2 slots: folio_alloc() makes no order-1 folios. */
+_Static_assert(sizeof(struct folio) <= 4 * FOLIO_SLOT_SIZE,
+	       "a large folio's fields fit its first four frames' slots");
 
 static inline unsigned long folio_pfn(const struct folio *folio)
 {

@@ -285,10 +285,14 @@ void page_alloc_exit(struct mmsim *sim)
 
 struct folio *folio_alloc(struct mmsim *sim, unsigned int order, unsigned int flags)
 {
-	struct page *page = alloc_pages(sim, order);
+	struct page *page;
 	struct folio *folio;
 	unsigned long pfn;
 
+	/* A large folio's fields need the slots of four frames (struct folio). */
+	if (order == 1)
+		return NULL;
+	page = alloc_pages(sim, order);
 	if (!page)
 		return NULL;
 	pfn = page_to_pfn(sim, page);
@@ -337,10 +341,10 @@ void free_folio(struct mmsim *sim, struct folio *folio)
 		memset(folio, 0, folio_struct_size(order));
 		return;
 	}
-	/* The common case, a small folio: one frame, one line of folio. */
+	/* The common case, a small folio: one frame, one slot of folio. */
 	reset_freed_page(sim, page);
 	free_one_block(sim, folio_pfn(folio), 0);
-	memset(folio, 0, FOLIO_SLOT_SIZE);	/* not *folio = (struct folio){}: 104 bytes */
+	memset(folio, 0, FOLIO_SLOT_SIZE);	/* not *folio = (struct folio){}: 88 bytes */
 }
 
 void folio_get(struct folio *folio)

@@ -17,7 +17,7 @@ void page_alloc_exit(struct mmsim *sim);
 struct page *alloc_pages(struct mmsim *sim, unsigned int order);
 void free_pages(struct mmsim *sim, struct page *page, unsigned int order);
 
-/* A new folio of all-zero frames with refcount 1 and nothing mapped. */
+/* A new folio of all-zero frames with refcount 1 and nothing mapped; order 0 or 2+. */
 struct folio *folio_alloc(struct mmsim *sim, unsigned int order, unsigned int flags);
 void folio_get(struct folio *folio);
 /* __folio_put(): frees a folio whose last reference went. */

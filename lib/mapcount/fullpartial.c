@@ -7,14 +7,15 @@
  * are OUR READING, chosen so that the page-level work happens only for
  * partial mappings and every count stays exact:
  *
- *  - full (scheme_private[0]): mappings that cover every page of the folio
+ *  - full (scheme_private): mappings that cover every page of the folio
  *    once: a PMD, or one rmap call adding PTEs for all its pages (a fault,
- *    fork's copy of a whole batch, a PMD split). pmd (scheme_private[2])
- *    says how many of them are PMDs, since a PMD is one page-table entry
- *    and a PTE mapping of the whole folio is nr_pages of them.
- *  - partial (scheme_private[1]): PTEs that map the folio outside a full
- *    mapping; page->_mapcount (biased by -1) holds each page's share of
- *    them. While partial is 0 no page is looked at.
+ *    fork's copy of a whole batch, a PMD split). pmd
+ *    (scheme_private_large[1]) says how many of them are PMDs, since a PMD
+ *    is one page-table entry and a PTE mapping of the whole folio is
+ *    nr_pages of them.
+ *  - partial (scheme_private_large[0]): PTEs that map the folio outside a
+ *    full mapping; page->_mapcount (biased by -1) holds each page's share
+ *    of them. While partial is 0 no page is looked at.
  *  - Adding fewer PTEs than the folio has pages: partial += nr, and each
  *    page's count += 1. Two partial mappings that happen to cover the folio
  *    between them stay partial (nothing says they are one mapping).
@@ -43,9 +44,9 @@
  */
 #include "../mapcount.h"
 
-#define fp_full(folio)		((folio)->scheme_private[0])
-#define fp_partial(folio)	((folio)->scheme_private[1])
-#define fp_pmd(folio)		((folio)->scheme_private[2])
+#define fp_full(folio)		((folio)->scheme_private)
+#define fp_partial(folio)	((folio)->scheme_private_large[0])
+#define fp_pmd(folio)		((folio)->scheme_private_large[1])
 
 /* partial and pmd as a small folio's reader sees them: 0. */
 static int fp_nr_partial(const struct folio *folio)

@@ -39,7 +39,7 @@
  */
 #include "../mapcount.h"
 
-#define tuples_count(folio)	((folio)->scheme_private[0])
+#define tuples_count(folio)	((folio)->scheme_private)
 
 static void tuples_folio_init(struct mmsim *sim, struct folio *folio)
 {
