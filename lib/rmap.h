@@ -92,6 +92,8 @@ static inline void folio_dup_anon_rmap_ptes(struct mmsim *sim, struct folio *fol
 					    const struct rmap_site *site)
 {
 	ClearPageAnonExclusive(page);
+	/* Unrolled, as the mapcount loops of mapcount/linux.c are: 512 pages a THP. */
+	_Pragma("GCC unroll 4")
 	for (int i = 1; i < nr; i++)
 		ClearPageAnonExclusive(page + i);
 	mapcount_add(sim, folio, page, nr, RMAP_LEVEL_PTE, site);
