@@ -120,12 +120,12 @@ static int linux_add(struct mmsim *sim, struct folio *folio, struct page *page, 
 
 		if (before != INT_MIN) {
 			/* fork of a private folio, or a new one's first mapping */
-			_Pragma("GCC unroll 4")
+			_Pragma("GCC unroll 8")
 			for (int i = 0; i < nr; i++)
 				page[i]._mapcount = before + 1;
 			first = before < 0 ? nr : 0;
 		} else {
-			_Pragma("GCC unroll 4")
+			_Pragma("GCC unroll 8")
 			for (int i = 0; i < nr; i++)
 				first += ++page[i]._mapcount == 0;
 		}
@@ -151,12 +151,12 @@ static bool linux_remove(struct mmsim *sim, struct folio *folio, struct page *pa
 	if (level == RMAP_LEVEL_PTE) {
 		if (folio_pages_mapped_once(folio)) {
 			/* Each of the nr pages goes from 0 to -1: no need to read them. */
-			_Pragma("GCC unroll 4")
+			_Pragma("GCC unroll 8")
 			for (int i = 0; i < nr; i++)
 				page[i]._mapcount = -1;
 			last = nr;
 		} else {
-			_Pragma("GCC unroll 4")
+			_Pragma("GCC unroll 8")
 			for (int i = 0; i < nr; i++)
 				last += --page[i]._mapcount < 0;
 		}
