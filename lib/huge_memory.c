@@ -248,8 +248,7 @@ int copy_huge_pmd(struct mmsim *sim, struct vm_area_struct *dst_vma,
 	if (!is_huge_zero_pmd(sim, *src_pmd)) {
 		folio = page_folio(pfn_to_page(sim, pte_pfn(*src_pmd)));
 		folio_get(folio);
-		folio_dup_anon_rmap(sim, folio, folio_page(sim, folio, 0), 1, RMAP_LEVEL_PMD,
-				    dst_vma, pmd_table_pfn(sim, dst_vma->vm_mm, addr));
+		folio_dup_anon_rmap_pmd(sim, folio, dst_vma, pmd_table_pfn(sim, dst_vma->vm_mm, addr));
 		add_mm_counter(dst_vma->vm_mm, MM_ANONPAGES, HPAGE_PMD_NR);
 		*src_pmd = pte_wrprotect(*src_pmd);
 	}

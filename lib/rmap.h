@@ -99,19 +99,15 @@ static inline void folio_dup_anon_rmap_ptes(struct mmsim *sim, struct folio *fol
 	mapcount_add(sim, folio, page, nr, RMAP_LEVEL_PTE, site);
 }
 
-/* folio_try_dup_anon_rmap_{ptes,pmd}. */
-static inline void folio_dup_anon_rmap(struct mmsim *sim, struct folio *folio,
-				       struct page *page, int nr, enum rmap_level level,
-				       struct vm_area_struct *dst_vma, unsigned long pt_pfn)
+/* folio_try_dup_anon_rmap_pmd(): fork adds the child's PMD mapping of the whole folio. */
+static inline void folio_dup_anon_rmap_pmd(struct mmsim *sim, struct folio *folio,
+					   struct vm_area_struct *dst_vma, unsigned long pt_pfn)
 {
 	struct rmap_site site = { dst_vma, pt_pfn };
+	struct page *head = folio_page(sim, folio, 0);
 
-	if (level == RMAP_LEVEL_PTE) {
-		folio_dup_anon_rmap_ptes(sim, folio, page, nr, &site);
-		return;
-	}
-	ClearPageAnonExclusive(page);
-	mapcount_add(sim, folio, page, 1, level, &site);
+	ClearPageAnonExclusive(head);
+	mapcount_add(sim, folio, head, 1, RMAP_LEVEL_PMD, &site);
 }
 
 /* One mapping of a folio found by a walk: a PTE or a PMD leaf. */
