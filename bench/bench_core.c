@@ -750,7 +750,7 @@ static double descriptor_pass(bool folio_slots, bool cold)
 			sum += (uint64_t)pages[i]._mapcount--;
 			pages[i].data = NULL;
 			if (slots) {
-				sum += slots[i].bytes[12];
+				sum += slots[i].bytes[offsetof(struct folio, _refcount)];
 				memset(&slots[i], 0, sizeof(slots[i]));
 			}
 		}
