@@ -7,6 +7,7 @@
  */
 #include "huge_memory.h"
 #include "ksm.h"
+#include "mmu_gather.h"
 #include "page_alloc.h"
 #include "swap.h"
 #include "vma.h"
@@ -159,13 +160,6 @@ static int do_anonymous_page(struct mmsim *sim, struct vm_area_struct *vma, pmd_
 static bool folio_held_by_swapcache_alone(const struct folio *folio)
 {
 	return !folio_test_ksm(folio) && folio->_refcount == 1 + (int)folio_nr_pages(folio);
-}
-
-/* A swap-cache folio no PTE and no swap entry needs: reclaim would drop it; we do so now. */
-static void swapcache_folio_done(struct mmsim *sim, struct folio *folio)
-{
-	if (folio_test_swapcache(folio) && !folio_mapped(sim, folio))
-		folio_free_swap(sim, folio);
 }
 
 /*
@@ -360,7 +354,7 @@ int do_swap_page(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd, pte_
 	*pte = entry_pte;
 	if (folio != swapcache) {
 		folio_put(sim, swapcache);
-		swapcache_folio_done(sim, swapcache);
+		free_swap_cache(sim, swapcache);
 	}
 	/* A write the entry could not allow yet: copy-on-write as usual. */
 	return write ? do_wp_page(sim, vma, pmd, pte, addr, false) : 0;
@@ -437,16 +431,18 @@ out:
 	return ret;
 }
 
-/* zap_present_folio_ptes(): nr PTEs from pte map consecutive pages of folio. */
+/*
+ * zap_present_folio_ptes(): nr PTEs from pte map consecutive pages of folio.
+ * The references go to the gather, as the kernel's do: they are put once
+ * the TLB would no longer hold the entries.
+ */
 static inline __attribute__((always_inline)) void
-zap_present_folio_ptes(struct mmsim *sim, const struct rmap_site *site, pte_t *pte,
+zap_present_folio_ptes(struct mmu_gather *tlb, const struct rmap_site *site, pte_t *pte,
 		       struct folio *folio, struct page *page, int nr)
 {
 	clear_ptes(pte, nr);
-	folio_remove_rmap_ptes(sim, folio, page, nr, site);
-	/* free_swap_cache(): an unmapped folio nobody's swap entry needs leaves the cache. */
-	swapcache_folio_done(sim, folio);
-	folio_put_refs(sim, folio, nr);
+	folio_remove_rmap_ptes(tlb->sim, folio, page, nr, site);
+	tlb_remove_folio_pages(tlb, folio, (unsigned int)nr);
 }
 
 /*
@@ -455,26 +451,31 @@ zap_present_folio_ptes(struct mmsim *sim, const struct rmap_site *site, pte_t *p
  * (the same steps, compiled for nr = 1), as the kernel's does: it is the
  * commonest case of all.
  */
-static int zap_present_ptes(struct mmsim *sim, const struct rmap_site *site, pte_t *pte,
+static int zap_present_ptes(struct mmu_gather *tlb, const struct rmap_site *site, pte_t *pte,
 			    int max_nr)
 {
-	struct page *page = pfn_to_page(sim, pte_pfn(*pte));
+	struct page *page = pfn_to_page(tlb->sim, pte_pfn(*pte));
 	struct folio *folio = page_folio(page);
 	int nr;
 
 	if (!folio_test_large(folio)) {
-		zap_present_folio_ptes(sim, site, pte, folio, page, 1);
+		zap_present_folio_ptes(tlb, site, pte, folio, page, 1);
 		return 1;
 	}
-	nr = __folio_pte_batch(sim, folio, pte, max_nr);
-	zap_present_folio_ptes(sim, site, pte, folio, page, nr);
+	nr = __folio_pte_batch(tlb->sim, folio, pte, max_nr);
+	zap_present_folio_ptes(tlb, site, pte, folio, page, nr);
 	return nr;
 }
 
-/* The counters are summed over the table and added once, as the kernel's rss[] is. */
-static void zap_pte_range(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd,
+/*
+ * The counters are summed over the table and added once, as the kernel's
+ * rss[] is. A swap entry can free a frame at once (free_swap_and_cache()):
+ * the gathered ones go first, so that frames return in address order.
+ */
+static void zap_pte_range(struct mmu_gather *tlb, struct vm_area_struct *vma, pmd_t *pmd,
 			  unsigned long addr, unsigned long end)
 {
+	struct mmsim *sim = tlb->sim;
 	const struct rmap_site site = { vma, pte_pfn(*pmd) };
 	pte_t *pte = pte_offset(sim, pmd, addr);
 	int max_nr = (int)((end - addr) >> PAGE_SHIFT);
@@ -490,12 +491,13 @@ static void zap_pte_range(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *
 
 			pte[i] = 0;
 			swap++;
+			tlb_flush_mmu(tlb);
 			free_swap_and_cache(sim, entry);
 		} else if (pte_special(pte[i])) {
 			ksm_might_unmap_zero_page(sim, vma->vm_mm, pte[i]);
 			pte[i] = 0;
 		} else {
-			nr = zap_present_ptes(sim, &site, pte + i, max_nr - i);
+			nr = zap_present_ptes(tlb, &site, pte + i, max_nr - i);
 			anon += nr;
 		}
 	}
@@ -513,6 +515,9 @@ static unsigned long pmd_addr_end(unsigned long addr, unsigned long end)
 void zap_vma_range(struct mmsim *sim, struct vm_area_struct *vma, unsigned long start,
 		   unsigned long end)
 {
+	struct mmu_gather tlb;
+
+	tlb_gather_mmu(&tlb, sim);
 	for (unsigned long addr = start, next; addr < end; addr = next) {
 		pmd_t *pmd = pmd_lookup(sim, vma->vm_mm, addr);
 
@@ -520,14 +525,17 @@ void zap_vma_range(struct mmsim *sim, struct vm_area_struct *vma, unsigned long 
 		if (!pmd || pmd_none(*pmd))
 			continue;
 		if (pmd_leaf(*pmd)) {
+			/* These free or allocate frames now: the gathered ones go first. */
+			tlb_flush_mmu(&tlb);
 			if (next - addr == PMD_SIZE) {
 				zap_huge_pmd(sim, vma, pmd, addr);
 				continue;
 			}
 			split_huge_pmd(sim, vma, pmd, addr);
 		}
-		zap_pte_range(sim, vma, pmd, addr, next);
+		zap_pte_range(&tlb, vma, pmd, addr, next);
 	}
+	tlb_finish_mmu(&tlb);
 }
 
 /*

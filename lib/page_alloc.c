@@ -18,38 +18,38 @@
 
 /*
  * The list steps are inlined into the merge loop: a munmap of small pages
- * runs them twice a page, and their calls cost a third of the work.
+ * runs them twice a page, and their calls cost a third of the work. They
+ * take the descriptor array as an argument because through sim every store
+ * to a struct page would make the compiler load sim->pages again.
  */
 static inline __attribute__((always_inline)) void
-free_list_add(struct mmsim *sim, unsigned long pfn, unsigned int order)
+free_list_add(struct free_area *area, struct page *pages, unsigned long pfn, unsigned int order)
 {
-	struct free_area *area = &sim->free_area[order];
-	struct page *page = pfn_to_page(sim, pfn);
+	struct page *page = &pages[pfn];
 
 	page->flags |= PG_buddy;
 	page->buddy_order = (uint8_t)order;
 	page->buddy.prev = buddy_link(NO_PFN);
 	page->buddy.next = buddy_link(area->head);
 	if (area->head != NO_PFN)
-		pfn_to_page(sim, area->head)->buddy.prev = buddy_link(pfn);
+		pages[area->head].buddy.prev = buddy_link(pfn);
 	area->head = pfn;
 	area->nr_free++;
 }
 
 static inline __attribute__((always_inline)) void
-free_list_del(struct mmsim *sim, unsigned long pfn, unsigned int order)
+free_list_del(struct free_area *area, struct page *pages, unsigned long pfn)
 {
-	struct free_area *area = &sim->free_area[order];
-	struct page *page = pfn_to_page(sim, pfn);
+	struct page *page = &pages[pfn];
 	unsigned long prev = buddy_link_pfn(page->buddy.prev);
 	unsigned long next = buddy_link_pfn(page->buddy.next);
 
 	if (prev != NO_PFN)
-		pfn_to_page(sim, prev)->buddy.next = page->buddy.next;
+		pages[prev].buddy.next = page->buddy.next;
 	else
 		area->head = next;
 	if (next != NO_PFN)
-		pfn_to_page(sim, next)->buddy.prev = page->buddy.prev;
+		pages[next].buddy.prev = page->buddy.prev;
 	page->flags &= (uint16_t)~PG_buddy;
 	area->nr_free--;
 }
@@ -57,21 +57,20 @@ free_list_del(struct mmsim *sim, unsigned long pfn, unsigned int order)
 /* __free_one_page(): merge with free buddies of the same order, then list. */
 static void free_one_block(struct mmsim *sim, unsigned long pfn, unsigned int order)
 {
-	sim->nr_free += 1UL << order;
-	while (order < MAX_PAGE_ORDER) {
-		unsigned long buddy = pfn ^ (1UL << order);
-		struct page *bp;
+	struct page *pages = sim->pages;
+	unsigned long nr_frames = sim->nr_frames;
 
-		if (buddy >= sim->nr_frames)
+	sim->nr_free += 1UL << order;
+	for (; order < MAX_PAGE_ORDER; order++) {
+		unsigned long buddy = pfn ^ (1UL << order);
+
+		if (buddy >= nr_frames || !(pages[buddy].flags & PG_buddy) ||
+		    pages[buddy].buddy_order != order)
 			break;
-		bp = pfn_to_page(sim, buddy);
-		if (!(bp->flags & PG_buddy) || bp->buddy_order != order)
-			break;
-		free_list_del(sim, buddy, order);
+		free_list_del(&sim->free_area[order], pages, buddy);
 		pfn &= ~(1UL << order);
-		order++;
 	}
-	free_list_add(sim, pfn, order);
+	free_list_add(&sim->free_area[order], pages, pfn, order);
 }
 
 struct page *alloc_pages(struct mmsim *sim, unsigned int order)
@@ -86,11 +85,11 @@ struct page *alloc_pages(struct mmsim *sim, unsigned int order)
 	if (o > MAX_PAGE_ORDER)
 		return NULL;
 	pfn = sim->free_area[o].head;
-	free_list_del(sim, pfn, o);
+	free_list_del(&sim->free_area[o], sim->pages, pfn);
 	/* expand(): hand the upper halves back, keep the lowest part. */
 	while (o > order) {
 		o--;
-		free_list_add(sim, pfn + (1UL << o), o);
+		free_list_add(&sim->free_area[o], sim->pages, pfn + (1UL << o), o);
 	}
 	sim->nr_free -= 1UL << order;
 	/* prep_new_page(): nothing of the free-list links may leak into the new use. */
@@ -326,25 +325,97 @@ static void free_large_folio(struct mmsim *sim, struct folio *folio)
 		sim->huge_zero_folio = NULL;
 }
 
+/*
+ * A small folio's descriptors go back to what a free frame keeps; returns
+ * its pfn, the frame the caller hands to the buddy allocator.
+ */
+static unsigned long release_small_folio(struct mmsim *sim, struct folio *folio)
+{
+	unsigned long pfn = folio_pfn(folio);
+
+	sim->nr_folios--;
+	if (folio->flags & FOLIO_ksm)
+		ksm_folio_freed(folio);
+	reset_freed_page(sim, pfn_to_page(sim, pfn));
+	memset(folio, 0, FOLIO_SLOT_SIZE);	/* not *folio = (struct folio){}: 88 bytes */
+	return pfn;
+}
+
 void free_folio(struct mmsim *sim, struct folio *folio)
 {
 	unsigned int order = folio->order;
-	struct page *page = folio_page(sim, folio, 0);
 
-	sim->nr_folios--;
-	if (order)
-		free_large_folio(sim, folio);
-	if (folio->flags & FOLIO_ksm)
-		ksm_folio_freed(folio);
-	if (order) {
-		free_pages(sim, page, order);
-		memset(folio, 0, folio_struct_size(order));
+	if (!order) {
+		free_one_block(sim, release_small_folio(sim, folio), 0);
 		return;
 	}
-	/* The common case, a small folio: one frame, one slot of folio. */
-	reset_freed_page(sim, page);
-	free_one_block(sim, folio_pfn(folio), 0);
-	memset(folio, 0, FOLIO_SLOT_SIZE);	/* not *folio = (struct folio){}: 88 bytes */
+	sim->nr_folios--;
+	free_large_folio(sim, folio);
+	if (folio->flags & FOLIO_ksm)
+		ksm_folio_freed(folio);
+	free_pages(sim, folio_page(sim, folio, 0), order);
+	memset(folio, 0, folio_struct_size(order));
+}
+
+/*
+ * Consecutive frames freed one after another, lowest first, end as the
+ * aligned blocks the run splits into would: each block, once whole, merges
+ * on with its buddies exactly as it would have, and the smaller blocks
+ * listed and merged on the way leave no trace on the free lists. Freeing
+ * those blocks is the same result for a fraction of the work: a munmap of
+ * small pages spent half of it merging each frame with its buddy.
+ */
+struct free_run {
+	unsigned long pfn, nr;
+};
+
+static void free_run_flush(struct mmsim *sim, struct free_run *run)
+{
+	unsigned long pfn = run->pfn, nr = run->nr;
+
+	while (nr) {
+		/* The largest aligned block at pfn that the run covers (pfn 0 is never free). */
+		unsigned int order = (unsigned int)__builtin_ctzl(pfn);
+		unsigned int fits = 63 - (unsigned int)__builtin_clzl(nr);
+
+		order = order < fits ? order : fits;
+		order = order < MAX_PAGE_ORDER ? order : MAX_PAGE_ORDER;
+		free_one_block(sim, pfn, order);
+		pfn += 1UL << order;
+		nr -= 1UL << order;
+	}
+	run->nr = 0;
+}
+
+static void free_run_add(struct mmsim *sim, struct free_run *run, unsigned long pfn)
+{
+	if (run->nr && pfn != run->pfn + run->nr)
+		free_run_flush(sim, run);
+	if (!run->nr)
+		run->pfn = pfn;
+	run->nr++;
+}
+
+void folios_put_refs(struct mmsim *sim, struct folio *const *folios, const unsigned int *refs,
+		     unsigned int nr)
+{
+	struct free_run run = { 0 };
+
+	for (unsigned int i = 0; i < nr; i++) {
+		struct folio *folio = folios[i];
+
+		folio->_refcount -= (int)refs[i];
+		if (folio->_refcount || folio_pfn(folio) == ZERO_PFN)
+			continue;
+		if (folio_test_large(folio)) {
+			/* Frames go back in the order their folios were put. */
+			free_run_flush(sim, &run);
+			free_folio(sim, folio);
+			continue;
+		}
+		free_run_add(sim, &run, release_small_folio(sim, folio));
+	}
+	free_run_flush(sim, &run);
 }
 
 void folio_get(struct folio *folio)

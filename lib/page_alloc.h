@@ -23,6 +23,13 @@ void folio_get(struct folio *folio);
 /* __folio_put(): frees a folio whose last reference went. */
 void free_folio(struct mmsim *sim, struct folio *folio);
 
+/*
+ * folios_put_refs() (mm/swap.c, with free_unref_folios()): drops refs[i]
+ * from folios[i]; those whose last reference went are freed, in order.
+ */
+void folios_put_refs(struct mmsim *sim, struct folio *const *folios, const unsigned int *refs,
+		     unsigned int nr);
+
 /* Drops references; the last one frees the folio and its frames. */
 static inline void folio_put_refs(struct mmsim *sim, struct folio *folio, int refs)
 {

@@ -70,6 +70,14 @@ void delete_from_swap_cache(struct mmsim *sim, struct folio *folio);
 swp_entry_t folio_swap(struct mmsim *sim, const struct folio *folio);
 /* swap_cache_get_folio(): the folio cached for entry, or NULL. */
 struct folio *swap_cache_get_folio(struct mmsim *sim, swp_entry_t entry);
+/* free_swap_cache(): a swap-cache folio mapped nowhere leaves the cache if no entry needs it. */
+void free_swap_cache(struct mmsim *sim, struct folio *folio);
+/*
+ * free_pages_and_swap_cache(): the folios an unmap gathered (mmu_gather.h)
+ * leave the swap cache where they may, then lose refs[i] references each.
+ */
+void free_pages_and_swap_cache(struct mmsim *sim, struct folio *const *folios,
+			       const unsigned int *refs, unsigned int nr);
 /* Entries in the swap cache, for the checker. */
 unsigned long swap_cache_count(struct mmsim *sim);
 /* Drops every folio of the swap cache (teardown). */

@@ -7,6 +7,7 @@
  * The folio's first entry, folio->swap, lives in its first frame's struct
  * page, in the word Linux shares with page->private (mm_types.h).
  */
+#include "mapcount.h"
 #include "page_alloc.h"
 #include "swap.h"
 
@@ -84,6 +85,21 @@ void delete_from_swap_cache(struct mmsim *sim, struct folio *folio)
 	sim->nr_swapcache -= (unsigned long)nr;
 	swapcache_clear(sim, entry, nr);
 	folio_put_refs(sim, folio, (int)nr);
+}
+
+/* A swap-cache folio no PTE and no swap entry needs: reclaim would drop it; we do so now. */
+void free_swap_cache(struct mmsim *sim, struct folio *folio)
+{
+	if (folio_test_swapcache(folio) && !folio_mapped(sim, folio))
+		folio_free_swap(sim, folio);
+}
+
+void free_pages_and_swap_cache(struct mmsim *sim, struct folio *const *folios,
+			       const unsigned int *refs, unsigned int nr)
+{
+	for (unsigned int i = 0; i < nr; i++)
+		free_swap_cache(sim, folios[i]);
+	folios_put_refs(sim, folios, refs, nr);
 }
 
 unsigned long swap_cache_count(struct mmsim *sim)

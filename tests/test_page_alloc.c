@@ -11,6 +11,7 @@
 
 #include "page_alloc.h"
 #include "pgtable.h"
+#include "prng.h"
 
 /* A bare instance for the allocator alone: no process, no verifier calls. */
 static struct mmsim *raw_sim(unsigned long nr_frames)
@@ -268,6 +269,79 @@ static void test_free_count_restored_after_exit(void **state)
 	mmsim_destroy(sim);
 }
 
+/*
+ * folios_put_refs() frees runs of consecutive small folios as the aligned
+ * blocks they split into. The free lists must end exactly as freeing the
+ * folios one by one leaves them: same blocks, same order on every list,
+ * or later allocations would hand out other frames. Small and large folios,
+ * runs up and down, gaps, and puts that free nothing, in random order.
+ */
+#define PUT_FOLIOS 1500
+
+static void put_sequence(struct mmsim *sim, uint64_t seed, bool batched)
+{
+	struct folio *folios[PUT_FOLIOS], *seq[PUT_FOLIOS];
+	unsigned int refs[PUT_FOLIOS];
+	unsigned long n = 0, i = 0;
+
+	for (unsigned long f = 0; f < PUT_FOLIOS; f++) {
+		unsigned int order = rnd(&seed, 10) ? 0 : 2 + (unsigned int)rnd(&seed, 3);
+
+		folios[f] = folio_alloc(sim, order, FOLIO_anon);
+		assert_non_null(folios[f]);
+		if (!rnd(&seed, 8))
+			folio_get(folios[f]);	/* freed by its second put */
+	}
+	while (i < PUT_FOLIOS) {
+		/* A chunk of consecutive allocations, put up or down. */
+		unsigned long len = 1 + rnd(&seed, 64), start = i, end;
+		bool down = !rnd(&seed, 4);
+
+		end = start + len < PUT_FOLIOS ? start + len : PUT_FOLIOS;
+		for (unsigned long k = 0; k < end - start; k++) {
+			struct folio *folio = folios[down ? end - 1 - k : start + k];
+
+			/* Some stay: the free lists keep many blocks, in an order to compare. */
+			if (rnd(&seed, 3)) {
+				seq[n] = folio;
+				refs[n++] = (unsigned int)folio->_refcount;
+			}
+		}
+		i = end;
+	}
+	if (batched) {
+		folios_put_refs(sim, seq, refs, (unsigned int)n);
+		return;
+	}
+	for (unsigned long k = 0; k < n; k++)
+		folio_put_refs(sim, seq[k], (int)refs[k]);
+}
+
+static void test_folios_put_refs_same_lists_as_one_by_one(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 8; seed++) {
+		struct mmsim *one = raw_sim(8192), *batch = raw_sim(8192);
+
+		put_sequence(one, seed, false);
+		put_sequence(batch, seed, true);
+		assert_int_equal(batch->nr_free, one->nr_free);
+		assert_int_equal(batch->nr_folios, one->nr_folios);
+		assert_true(one->nr_folios > 0);
+		for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++) {
+			unsigned long a = one->free_area[o].head, b = batch->free_area[o].head;
+
+			assert_int_equal(batch->free_area[o].nr_free, one->free_area[o].nr_free);
+			for (; a != NO_PFN; a = buddy_link_pfn(one->pages[a].buddy.next),
+					    b = buddy_link_pfn(batch->pages[b].buddy.next))
+				assert_int_equal(b, a);
+			assert_int_equal(b, NO_PFN);
+		}
+		mmsim_destroy(one);
+		mmsim_destroy(batch);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +352,7 @@ int main(void)
 		cmocka_unit_test(test_fault_enomem_when_exhausted),
 		cmocka_unit_test(test_fragmentation_thp_fallback),
 		cmocka_unit_test(test_free_count_restored_after_exit),
+		cmocka_unit_test(test_folios_put_refs_same_lists_as_one_by_one),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
