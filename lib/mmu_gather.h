@@ -38,10 +38,19 @@ static inline void tlb_flush_mmu(struct mmu_gather *tlb)
 	tlb->nr = 0;
 }
 
-/* __tlb_remove_folio_pages(): nr zapped PTEs mapped pages of folio. */
+/*
+ * __tlb_remove_folio_pages(): nr zapped PTEs mapped pages of folio. Only a
+ * folio's last references, or a swap-cache folio's, have work to wait for
+ * (freeing, leaving the cache); the others go now, which spares an exiting
+ * child, whose folios its parent still maps, the trip through the batch.
+ */
 static inline void tlb_remove_folio_pages(struct mmu_gather *tlb, struct folio *folio,
 					  unsigned int nr)
 {
+	if (folio->_refcount > (int)nr && !folio_test_swapcache(folio)) {
+		folio->_refcount -= (int)nr;
+		return;
+	}
 	tlb->folios[tlb->nr] = folio;
 	tlb->refs[tlb->nr] = nr;
 	if (++tlb->nr == MMU_GATHER_BATCH)

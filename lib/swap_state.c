@@ -97,7 +97,8 @@ void free_swap_cache(struct mmsim *sim, struct folio *folio)
 void free_pages_and_swap_cache(struct mmsim *sim, struct folio *const *folios,
 			       const unsigned int *refs, unsigned int nr)
 {
-	for (unsigned int i = 0; i < nr; i++)
+	/* With the cache empty no folio can leave it: a munmap need not look. */
+	for (unsigned int i = 0; i < nr && sim->nr_swapcache; i++)
 		free_swap_cache(sim, folios[i]);
 	folios_put_refs(sim, folios, refs, nr);
 }
