@@ -361,12 +361,12 @@ void free_folio(struct mmsim *sim, struct folio *folio)
 }
 
 /*
- * Consecutive frames freed one after another, lowest first, end as the
- * aligned blocks the run splits into would: each block, once whole, merges
- * on with its buddies exactly as it would have, and the smaller blocks
- * listed and merged on the way leave no trace on the free lists. Freeing
- * those blocks is the same result for a fraction of the work: a munmap of
- * small pages spent half of it merging each frame with its buddy.
+ * Freeing a run of consecutive frames one at a time, lowest first, leaves
+ * the free lists as freeing the aligned blocks the run splits into does:
+ * each block, once whole, merges on with its buddies as it would have, and
+ * the smaller blocks listed and merged on the way leave no trace. The
+ * blocks give that result for a fraction of the work: a munmap of small
+ * pages spent half of its time merging each frame with its buddy.
  */
 struct free_run {
 	unsigned long pfn, nr;
@@ -379,7 +379,8 @@ static void free_run_flush(struct mmsim *sim, struct free_run *run)
 	while (nr) {
 		/* The largest aligned block at pfn that the run covers (pfn 0 is never free). */
 		unsigned int order = (unsigned int)__builtin_ctzl(pfn);
-		unsigned int fits = 63 - (unsigned int)__builtin_clzl(nr);
+		unsigned int fits = (unsigned int)(8 * sizeof(nr) - 1) -
+				    (unsigned int)__builtin_clzl(nr);
 
 		order = order < fits ? order : fits;
 		order = order < MAX_PAGE_ORDER ? order : MAX_PAGE_ORDER;
