@@ -325,6 +325,15 @@ static void free_large_folio(struct mmsim *sim, struct folio *folio)
 		sim->huge_zero_folio = NULL;
 }
 
+/* Every freed folio, small or large: one folio fewer, and KSM lets go of it. */
+static inline __attribute__((always_inline)) void
+folio_unaccount(struct mmsim *sim, struct folio *folio)
+{
+	sim->nr_folios--;
+	if (folio->flags & FOLIO_ksm)
+		ksm_folio_freed(folio);
+}
+
 /*
  * A small folio's descriptors go back to what a free frame keeps; returns
  * its pfn, the frame the caller hands to the buddy allocator. Inlined: a
@@ -336,9 +345,7 @@ release_small_folio(struct mmsim *sim, struct folio *folio)
 {
 	unsigned long pfn = folio_pfn(folio);
 
-	sim->nr_folios--;
-	if (folio->flags & FOLIO_ksm)
-		ksm_folio_freed(folio);
+	folio_unaccount(sim, folio);
 	reset_freed_page(sim, pfn_to_page(sim, pfn));
 	memset(folio, 0, FOLIO_SLOT_SIZE);	/* not *folio = (struct folio){}: 88 bytes */
 	return pfn;
@@ -352,10 +359,8 @@ void free_folio(struct mmsim *sim, struct folio *folio)
 		free_one_block(sim, release_small_folio(sim, folio), 0);
 		return;
 	}
-	sim->nr_folios--;
+	folio_unaccount(sim, folio);
 	free_large_folio(sim, folio);
-	if (folio->flags & FOLIO_ksm)
-		ksm_folio_freed(folio);
 	free_pages(sim, folio_page(sim, folio, 0), order);
 	memset(folio, 0, folio_struct_size(order));
 }
@@ -408,8 +413,7 @@ void folios_put_refs(struct mmsim *sim, struct folio *const *folios, const unsig
 	for (unsigned int i = 0; i < nr; i++) {
 		struct folio *folio = folios[i];
 
-		folio->_refcount -= (int)refs[i];
-		if (folio->_refcount || folio_pfn(folio) == ZERO_PFN)
+		if (!folio_ref_sub_and_test(folio, (int)refs[i]))
 			continue;
 		if (folio_test_large(folio)) {
 			/* Frames go back in the order their folios were put. */

@@ -30,12 +30,21 @@ void free_folio(struct mmsim *sim, struct folio *folio);
 void folios_put_refs(struct mmsim *sim, struct folio *const *folios, const unsigned int *refs,
 		     unsigned int nr);
 
+/*
+ * folio_ref_sub_and_test(): drops references; true when the last went and
+ * the folio must be freed. The shared zero page (PG_reserved) never is; the
+ * huge zero folio is.
+ */
+static inline bool folio_ref_sub_and_test(struct folio *folio, int refs)
+{
+	folio->_refcount -= refs;
+	return folio->_refcount == 0 && folio_pfn(folio) != ZERO_PFN;
+}
+
 /* Drops references; the last one frees the folio and its frames. */
 static inline void folio_put_refs(struct mmsim *sim, struct folio *folio, int refs)
 {
-	folio->_refcount -= refs;
-	/* The shared zero page (PG_reserved) is never freed; the huge zero folio is. */
-	if (folio->_refcount == 0 && folio_pfn(folio) != ZERO_PFN)
+	if (folio_ref_sub_and_test(folio, refs))
 		free_folio(sim, folio);
 }
 
