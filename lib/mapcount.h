@@ -129,11 +129,13 @@ const struct mapcount_ops *mapcount_ops_by_name(const char *name);
 void folio_add_large_mapcount_mm(struct folio *folio, int diff, const struct mm_struct *mm);
 void folio_sub_large_mapcount_mm(struct folio *folio, int diff, const struct mm_struct *mm);
 /*
- * A new large folio's _large_mapcount, _entire_mapcount, _nr_pages_mapped,
- * free MM-owner slots and clear shared bit; nothing for a small folio, which
- * has none of them: every scheme's folio_init() calls it.
+ * A new folio's kernel mapcounts: every page's _mapcount -1 and, for a large
+ * folio, _large_mapcount, _entire_mapcount, _nr_pages_mapped, free MM-owner
+ * slots and a clear shared bit (a small folio has none of them). The
+ * folio_init() of schemes that keep no state of their own, and the first
+ * step of the others'.
  */
-void folio_init_large_mapcounts(struct folio *folio);
+void folio_init_mapcounts(struct mmsim *sim, struct folio *folio);
 /* Checks the slots and the shared bit against the truth (both schemes). */
 int verify_mm_slots(struct mmsim *sim, const struct folio *folio,
 		    const struct folio_truth *t);

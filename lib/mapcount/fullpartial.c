@@ -61,9 +61,7 @@ static int fp_nr_pmd(const struct folio *folio)
 
 static void fp_folio_init(struct mmsim *sim, struct folio *folio)
 {
-	for (long i = 0; i < folio_nr_pages(folio); i++)
-		folio_page(sim, folio, i)->_mapcount = -1;
-	folio_init_large_mapcounts(folio);
+	folio_init_mapcounts(sim, folio);
 	fp_full(folio) = 0;
 	if (!folio_test_large(folio))
 		return;

@@ -9,7 +9,6 @@
 
 #include "../mapcount.h"
 
-void pagecount_folio_init(struct mmsim *sim, struct folio *folio);
 int pagecount_add(struct folio *folio, struct page *page, int nr, enum rmap_level level);
 bool pagecount_remove(struct folio *folio, struct page *page, int nr, enum rmap_level level);
 int pagecount_page_mapcount(const struct mmsim *sim, const struct folio *folio,

@@ -72,7 +72,7 @@ static int large_verify(struct mmsim *sim, const struct folio *folio,
 
 const struct mapcount_ops mapcount_large_ops = {
 	.name = "large",
-	.folio_init = pagecount_folio_init,
+	.folio_init = folio_init_mapcounts,	/* no MM-owner tracking: the slots stay free */
 	.small_folio_in_page_mapcount = true,
 	.add = large_add,
 	.remove = large_remove,

@@ -18,14 +18,6 @@
  */
 #include "internal.h"
 
-void pagecount_folio_init(struct mmsim *sim, struct folio *folio)
-{
-	for (long i = 0; i < folio_nr_pages(folio); i++)
-		folio_page(sim, folio, i)->_mapcount = -1;
-	/* No MM-owner tracking: the slots stay free, the bit clear. */
-	folio_init_large_mapcounts(folio);
-}
-
 /* __folio_add_rmap() before 6.10: returns how many pages became mapped. */
 int pagecount_add(struct folio *folio, struct page *page, int nr, enum rmap_level level)
 {
@@ -191,7 +183,7 @@ static int legacy_verify(struct mmsim *sim, const struct folio *folio,
 
 const struct mapcount_ops mapcount_legacy_ops = {
 	.name = "legacy",
-	.folio_init = pagecount_folio_init,
+	.folio_init = folio_init_mapcounts,	/* no MM-owner tracking: the slots stay free */
 	.small_folio_in_page_mapcount = true,
 	.add = legacy_add,
 	.remove = legacy_remove,

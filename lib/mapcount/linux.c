@@ -15,23 +15,18 @@ static void set_mm_slot(struct folio *folio, int slot, unsigned int mm_id, int m
 	folio->_mm_id_mapcount[slot] = mapcount - 1;
 }
 
-void folio_init_large_mapcounts(struct folio *folio)
+void folio_init_mapcounts(struct mmsim *sim, struct folio *folio)
 {
+	for (long i = 0; i < folio_nr_pages(folio); i++)
+		folio_page(sim, folio, i)->_mapcount = -1;
 	if (!folio_test_large(folio))
-		return;		/* a small folio has none of these (see struct folio) */
+		return;		/* a small folio has none of the rest (see struct folio) */
 	folio->_large_mapcount = -1;
 	folio->_entire_mapcount = -1;
 	folio->_nr_pages_mapped = 0;
 	set_mm_slot(folio, 0, 0, 0);
 	set_mm_slot(folio, 1, 0, 0);
 	folio->_mm_ids_shared = false;
-}
-
-static void linux_folio_init(struct mmsim *sim, struct folio *folio)
-{
-	for (long i = 0; i < folio_nr_pages(folio); i++)
-		folio_page(sim, folio, i)->_mapcount = -1;
-	folio_init_large_mapcounts(folio);
 }
 
 /* folio_add_return_large_mapcount(): the total, then the MM-owner slots. */
@@ -249,7 +244,7 @@ static int linux_verify(struct mmsim *sim, const struct folio *folio,
 
 const struct mapcount_ops mapcount_linux_ops = {
 	.name = "linux",
-	.folio_init = linux_folio_init,
+	.folio_init = folio_init_mapcounts,
 	.small_folio_in_page_mapcount = true,
 	.add = linux_add,
 	.remove = linux_remove,

@@ -22,13 +22,6 @@
  */
 #include "internal.h"
 
-static void npm_folio_init(struct mmsim *sim, struct folio *folio)
-{
-	for (long i = 0; i < folio_nr_pages(folio); i++)
-		folio_page(sim, folio, i)->_mapcount = -1;
-	folio_init_large_mapcounts(folio);
-}
-
 static int npm_add(struct mmsim *sim, struct folio *folio, struct page *page, int nr,
 		   enum rmap_level level, const struct rmap_site *site)
 {
@@ -131,7 +124,7 @@ static int npm_verify(struct mmsim *sim, const struct folio *folio,
 
 const struct mapcount_ops mapcount_nopagemapcount_ops = {
 	.name = "nopagemapcount",
-	.folio_init = npm_folio_init,
+	.folio_init = folio_init_mapcounts,
 	.small_folio_in_page_mapcount = true,
 	.add = npm_add,
 	.remove = npm_remove,

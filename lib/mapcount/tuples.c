@@ -43,9 +43,7 @@
 
 static void tuples_folio_init(struct mmsim *sim, struct folio *folio)
 {
-	for (long i = 0; i < folio_nr_pages(folio); i++)
-		folio_page(sim, folio, i)->_mapcount = -1;
-	folio_init_large_mapcounts(folio);
+	folio_init_mapcounts(sim, folio);
 	tuples_count(folio) = 0;
 }
 
