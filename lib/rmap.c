@@ -285,7 +285,7 @@ void folio_add_new_anon_rmap(struct mmsim *sim, struct folio *folio,
 
 	folio_set_anon(folio, vma, address, exclusive);
 	mapcount_add(sim, folio, folio_page(sim, folio, 0),
-			   level == RMAP_LEVEL_PMD ? 1 : (int)nr, level, &site);
+		     level == RMAP_LEVEL_PMD ? 1 : (int)nr, level, &site);
 	if (exclusive) {
 		/* A PMD mapping keeps the flag on the head page only. */
 		long n = level == RMAP_LEVEL_PMD ? 1 : nr;

@@ -91,10 +91,9 @@ static inline void folio_dup_anon_rmap_ptes(struct mmsim *sim, struct folio *fol
 					    struct page *page, int nr,
 					    const struct rmap_site *site)
 {
-	ClearPageAnonExclusive(page);
 	/* Unrolled, as the mapcount loops of mapcount/linux.c are: 512 pages a THP. */
 	_Pragma("GCC unroll 8")
-	for (int i = 1; i < nr; i++)
+	for (int i = 0; i < nr; i++)
 		ClearPageAnonExclusive(page + i);
 	mapcount_add(sim, folio, page, nr, RMAP_LEVEL_PTE, site);
 }
