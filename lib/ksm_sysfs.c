@@ -317,7 +317,8 @@ static int check_item_reachable(struct mmsim *sim, struct folio *folio,
 	if (!pmd || !pmd_table(*pmd))
 		return 0;
 	look.want = pte_offset(sim, pmd, addr);
-	if (!pte_present(*look.want) || pte_special(*look.want) || pte_pfn(*look.want) != folio_pfn(folio))
+	if (!pte_present(*look.want) || pte_special(*look.want) ||
+	    pte_pfn(*look.want) != folio_pfn(folio))
 		return 0;
 	rmap_walk_ksm_range(sim, folio, MMSIM_KSM_RMAP_WALK_FULL, NULL, collect_pte, &look);
 	if (!look.found)

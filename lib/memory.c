@@ -214,7 +214,8 @@ static int wp_page_copy(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pm
 				pte_pfn(*pmd));
 	if (!old)
 		ksm_might_unmap_zero_page(sim, vma->vm_mm, *pte);
-	*pte = unshare ? pfn_pte(folio_pfn(new), vm_page_prot(vma->vm_flags)) : mk_anon_pte(vma, folio_pfn(new));
+	*pte = unshare ? pfn_pte(folio_pfn(new), vm_page_prot(vma->vm_flags))
+		       : mk_anon_pte(vma, folio_pfn(new));
 	if (old) {
 		folio_remove_rmap(sim, old, old_page, 1, RMAP_LEVEL_PTE, vma, pte_pfn(*pmd));
 		folio_put(sim, old);

@@ -210,8 +210,8 @@ static int pageout_folio(struct mmsim *sim, struct folio *folio, unsigned long s
 		struct page *p = follow_page(sim, mm, a, &pmd_mapped);
 		struct folio *f = p ? page_folio(p) : NULL;
 
-		if (!f || folio_pfn(f) < pfn || folio_pfn(f) >= pfn + (unsigned long)nr || folio_is_zero(f) ||
-		    folio_maybe_mapped_shared(sim, f))
+		if (!f || folio_pfn(f) < pfn || folio_pfn(f) >= pfn + (unsigned long)nr ||
+		    folio_is_zero(f) || folio_maybe_mapped_shared(sim, f))
 			continue;
 		err = shrink_anon_folio(sim, f, nr_written);
 		if (err)

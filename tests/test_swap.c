@@ -362,8 +362,7 @@ static void test_ksm_might_need_to_copy(void **state)
 	sim->ksm.run = KSM_RUN_MERGE;
 	assert_non_null(copy);
 	assert_ptr_not_equal(copy, ksm);
-	assert_int_equal(sim->pages[folio_pfn(copy)].data ? ((uint8_t *)sim->pages[folio_pfn(copy)].data)[0] : 0,
-			 0x4d);
+	assert_int_equal(page_byte(&sim->pages[folio_pfn(copy)], 0), 0x4d);
 	folio_put(sim, copy);
 
 	c = new_proc(sim);
