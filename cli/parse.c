@@ -750,12 +750,50 @@ fail:
 	return -1;
 }
 
+/*
+ * Text of n bytes, not NUL-terminated (a file's contents, a fuzzer's input):
+ * a NUL byte is an error, since every line must be text.
+ */
+int scenario_parse_mem(const char *name, const char *buf, size_t n, struct scenario *scn,
+		       char *err, size_t errlen)
+{
+	const char *nul = memchr(buf, '\0', n);
+	char *text;
+	int ret, line = 1;
+
+	memset(scn, 0, sizeof(*scn));
+	if (nul) {
+		for (const char *p = buf; p < nul; p++)
+			line += *p == '\n';
+		snprintf(err, errlen, "%s:%d: a NUL byte, but scenarios are text", name, line);
+		return -1;
+	}
+	if (n > MAX_FILE) {
+		snprintf(err, errlen, "%s: larger than %lu bytes", name, MAX_FILE);
+		return -1;
+	}
+	text = malloc(n + 1);
+	if (!text) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		return -1;
+	}
+	memcpy(text, buf, n);
+	text[n] = '\0';
+	ret = scenario_parse_text(name, text, scn, err, errlen);
+	free(text);
+	return ret;
+}
+
+/*
+ * A read error (a directory: EISDIR) is an error, never an empty scenario
+ * that passes: fread() returns 0 either way, only ferror() tells them apart.
+ */
 int scenario_parse(const char *path, struct scenario *scn, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf;
 	size_t n;
-	int ret;
+	int ret, read_errno;
 
 	memset(scn, 0, sizeof(*scn));
 	if (!f) {
@@ -768,25 +806,16 @@ int scenario_parse(const char *path, struct scenario *scn, char *err, size_t err
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
+	errno = 0;
 	n = fread(buf, 1, MAX_FILE + 1, f);
+	read_errno = ferror(f) ? (errno ? errno : EIO) : 0;
 	fclose(f);
-	if (n > MAX_FILE) {
+	if (read_errno) {
 		free(buf);
-		snprintf(err, errlen, "%s: larger than %lu bytes", path, MAX_FILE);
+		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(read_errno));
 		return -1;
 	}
-	if (memchr(buf, '\0', n)) {
-		const char *nul = memchr(buf, '\0', n);
-		int line = 1;
-
-		for (const char *p = buf; p < nul; p++)
-			line += *p == '\n';
-		free(buf);
-		snprintf(err, errlen, "%s:%d: a NUL byte, but scenarios are text", path, line);
-		return -1;
-	}
-	buf[n] = '\0';
-	ret = scenario_parse_text(path, buf, scn, err, errlen);
+	ret = scenario_parse_mem(path, buf, n, scn, err, errlen);
 	free(buf);
 	return ret;
 }

@@ -102,6 +102,9 @@ struct scenario {
 int scenario_parse(const char *path, struct scenario *scn, char *err, size_t errlen);
 int scenario_parse_text(const char *name, const char *text, struct scenario *scn,
 			char *err, size_t errlen);
+/* n bytes that need no NUL at the end; a NUL byte inside is an error. */
+int scenario_parse_mem(const char *name, const char *buf, size_t n, struct scenario *scn,
+		       char *err, size_t errlen);
 void scenario_free(struct scenario *scn);
 
 const char *scn_query_name(enum scn_query kind);
@@ -154,6 +157,7 @@ struct scn_executor {
 	const char *kernel;		/* simulator: the Linux profile to start with, NULL for 6.18 */
 	uint64_t seed;			/* seed N (default 1) */
 	unsigned long unique_pages;	/* pages written with fill=unique so far */
+	unsigned long memory;		/* simulator: bytes of memory; 0: the default (1 GiB) */
 	void (*comment)(void *ctx, const char *line);	/* where show prints */
 	void *comment_ctx;
 	void *priv;

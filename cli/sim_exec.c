@@ -638,7 +638,8 @@ static const struct scn_executor_ops sim_ops = {
 int sim_executor_create(struct scn_executor *ex, const struct scenario *scn, char *err,
 			size_t errlen)
 {
-	struct mmsim_config cfg = { .nr_frames = 1UL << 18, .verify_every_step = true,
+	struct mmsim_config cfg = { .nr_frames = ex->memory ? ex->memory >> 12 : 1UL << 18,
+				    .verify_every_step = true,
 				    .scheme = ex->scheme, .kernel = ex->kernel };
 	struct sim_exec *se = calloc(1, sizeof(*se));
 	int ret;

@@ -3,7 +3,9 @@
 # With --era, what the era tests need too: qemu and a static busybox, to boot
 # Debian's 6.1 and 6.12 kernels (scripts/fetch-kernels.sh fetches those).
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config libcmocka-dev libjemalloc-dev uthash-dev libxxhash-dev)
+# clang and libclang-rt-14-dev: the libFuzzer targets of tests/fuzz (scripts/fuzz.sh).
+pkgs=(build-essential cmake pkg-config libcmocka-dev libjemalloc-dev uthash-dev libxxhash-dev
+      clang libclang-rt-14-dev)
 [ "${1:-}" != --era ] || pkgs=(qemu-system-x86 busybox-static)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -19,6 +19,12 @@ if [ -x build/ci/bench/mmsim-bench-core ]; then
 	build/ci/bench/mmsim-bench-core --quick
 fi
 
+# Each fuzz target for a fixed minute (scripts/fuzz.sh): a finding fails CI;
+# without clang's libFuzzer it says so and is skipped.
+fuzz_status=0
+scripts/fuzz.sh --seconds "${MMSIM_CI_FUZZ_SECONDS:-60}" || fuzz_status=$?
+[ "$fuzz_status" = 0 ] || [ "$fuzz_status" = 77 ] || exit "$fuzz_status"
+
 cmake -S . -B build/sanitize -DMMSIM_SANITIZE=ON -DMMSIM_WERROR=ON -DMMSIM_BUILD_BENCH=OFF \
 	-DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build/sanitize -j"$jobs"

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Fuzzes mmsim with libFuzzer (tests/fuzz/README.md): builds the targets
+# with clang, ASan and UBSan in build/fuzz, then runs each one.
+#
+#   scripts/fuzz.sh HOURS        a campaign: both targets at once, HOURS each
+#   scripts/fuzz.sh --seconds S  each target for S seconds in turn (CI: 60)
+#
+# Seeds: every scenario of tests/scenarios and every past finding of
+# tests/fuzz/regressions; the corpus grows in build/fuzz/corpus/TARGET and is
+# kept between runs. A finding (crash, leak, undefined behaviour, a broken
+# model invariant, an input slower than MMSIM_FUZZ_TIMEOUT seconds, default
+# 25) is saved in build/fuzz/findings/ and the exit status is 1; put it in
+# tests/fuzz/regressions once fixed. Exit 77 when clang cannot build
+# libFuzzer targets. Each run ends with one line per target:
+#   fuzz-TARGET: N executions in S s (R/s), F findings
+set -euo pipefail
+cd "$(dirname "$0")/.."
+usage() { echo "usage: scripts/fuzz.sh HOURS | --seconds S [TARGET...]" >&2; exit 2; }
+[ $# -ge 1 ] || usage
+if [ "$1" = --seconds ]; then
+	[ $# -ge 2 ] || usage
+	seconds=$2 parallel=0
+	shift 2
+else
+	seconds=$(awk -v h="$1" 'BEGIN { if (h + 0 <= 0) exit 1; printf "%d", h * 3600 }') || usage
+	parallel=1
+	shift
+fi
+targets=("${@:-parse}")
+[ $# -ge 1 ] || targets=(parse run)
+timeout=${MMSIM_FUZZ_TIMEOUT:-25}
+cc=${MMSIM_FUZZ_CC:-clang}
+
+probe=$(mktemp -d)
+trap 'rm -rf "$probe"' EXIT
+echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; return (int)n * 0; }' \
+	>"$probe/t.c"
+if ! command -v "$cc" >/dev/null ||
+   ! "$cc" -fsanitize=fuzzer,address,undefined "$probe/t.c" -o "$probe/t" 2>/dev/null; then
+	echo "fuzz.sh: SKIP: $cc cannot build libFuzzer targets (scripts/deps.sh installs clang" \
+	     "and libclang-rt-14-dev)" >&2
+	exit 77
+fi
+
+build=build/fuzz
+CC=$cc cmake -S . -B $build -DMMSIM_FUZZ=ON -DMMSIM_WERROR=OFF -DMMSIM_BUILD_BENCH=OFF \
+	-DMMSIM_BUILD_STATIC_CLI=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+if ! cmake --build $build -j"$(nproc)" --target "${targets[@]/#/fuzz-}" >$build/build.log 2>&1; then
+	cat $build/build.log >&2
+	exit 2
+fi
+mkdir -p $build/findings
+
+# One target: libFuzzer's own log in build/fuzz/TARGET.log, a summary line here.
+run_target() {
+	local t=$1 corpus=$build/corpus/$1 log=$build/$1.log status=0
+	mkdir -p "$corpus"
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	$build/tests/fuzz/fuzz-"$t" "$corpus" tests/scenarios tests/scenarios/era tests/fuzz/regressions \
+		-dict=tests/fuzz/mms.dict -max_total_time="$seconds" -timeout="$timeout" \
+		-max_len=8192 -print_final_stats=1 -artifact_prefix=$build/findings/"$t"- \
+		>"$log" 2>&1 || status=$?
+	awk -v t="$t" -v st="$status" -v dir=$build/findings '
+		/^stat::number_of_executed_units:/ { n = $2 }
+		/^stat::average_exec_per_sec:/ { r = $2 }
+		/^Done [0-9]+ runs in [0-9]+ second/ { s = $5 }
+		END { printf "fuzz-%s: %d executions in %d s (%d/s), %d findings%s\n", t, n, s, r,
+			  st != 0, st != 0 ? " (see " dir "/" t "-*, build/fuzz/" t ".log)" : "" }' "$log"
+	return "$status"
+}
+
+failed=0
+if [ "$parallel" = 1 ]; then
+	pids=()
+	for t in "${targets[@]}"; do run_target "$t" & pids+=($!); done
+	for p in "${pids[@]}"; do wait "$p" || failed=1; done
+else
+	for t in "${targets[@]}"; do run_target "$t" || failed=1; done
+fi
+exit $failed

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Fuzz target: parse and run on the simulator, as `mmsim run` does, on a
+ * small machine (FUZZ_MEMORY) with the invariant checker on. A crash, leak,
+ * undefined behaviour, or a Bail out! that says a model invariant broke
+ * (EUCLEAN) is a finding; any other Bail out! is the scenario's own error.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run.h"
+
+#define FUZZ_MEMORY (4UL << 20)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct scn_executor ex = { 0 };
+	struct scn_report report = { 0 };
+	struct scenario scn;
+	struct tap tap = { 0 };
+	char err[384];
+
+	if (scenario_parse_mem("fuzz.mms", (const char *)data, size, &scn, err, sizeof(err)))
+		return 0;
+	ex.scn = &scn;
+	ex.seed = 1;
+	ex.memory = FUZZ_MEMORY;
+	if (sim_executor_create(&ex, &scn, err, sizeof(err))) {
+		fprintf(stderr, "cannot create the simulator: %s\n", err);
+		abort();
+	}
+	tap.out = fopen("/dev/null", "w");
+	if (!tap.out)
+		abort();
+	scenario_run(&scn, &ex, &tap, &report);
+	ex.ops->finish(&ex);
+	fclose(tap.out);
+	if (strstr(report.bail, "EUCLEAN") || strstr(report.bail, "not handled")) {
+		fprintf(stderr, "finding: Bail out! %s\n", report.bail);
+		abort();
+	}
+	scn_report_free(&report);
+	scenario_free(&scn);
+	return 0;
+}
