@@ -10,7 +10,8 @@
 # kept between runs. A finding (crash, leak, undefined behaviour, a broken
 # model invariant, an input slower than MMSIM_FUZZ_TIMEOUT seconds, default
 # 25) is saved in build/fuzz/findings/ and the exit status is 1; put it in
-# tests/fuzz/regressions once fixed. Exit 77 when clang cannot build
+# tests/fuzz/regressions once fixed (MMSIM_FUZZ_BUILD=DIR: another build
+# directory, for a campaign beside other work). Exit 77 when clang cannot build
 # libFuzzer targets. Each run ends with one line per target:
 #   fuzz-TARGET: N executions in S s (R/s), F findings
 set -euo pipefail
@@ -42,7 +43,7 @@ if ! command -v "$cc" >/dev/null ||
 	exit 77
 fi
 
-build=build/fuzz
+build=${MMSIM_FUZZ_BUILD:-build/fuzz}
 CC=$cc cmake -S . -B $build -DMMSIM_FUZZ=ON -DMMSIM_WERROR=OFF -DMMSIM_BUILD_BENCH=OFF \
 	-DMMSIM_BUILD_STATIC_CLI=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 if ! cmake --build $build -j"$(nproc)" --target "${targets[@]/#/fuzz-}" >$build/build.log 2>&1; then
@@ -65,7 +66,7 @@ run_target() {
 		/^stat::average_exec_per_sec:/ { r = $2 }
 		/^Done [0-9]+ runs in [0-9]+ second/ { s = $5 }
 		END { printf "fuzz-%s: %d executions in %d s (%d/s), %d findings%s\n", t, n, s, r,
-			  st != 0, st != 0 ? " (see " dir "/" t "-*, build/fuzz/" t ".log)" : "" }' "$log"
+			  st != 0, st != 0 ? " (see " dir "/" t "-* and its log)" : "" }' "$log"
 	return "$status"
 }
 
