@@ -15,6 +15,9 @@
 # libFuzzer targets. Each run ends with one line per target:
 #   fuzz-TARGET: N executions in S s (R/s), F findings
 set -euo pipefail
+# All in a function, read whole before it runs: editing this file cannot
+# disturb a campaign under way.
+main() {
 cd "$(dirname "$0")/.."
 usage() { echo "usage: scripts/fuzz.sh HOURS | --seconds S [TARGET...]" >&2; exit 2; }
 [ $# -ge 1 ] || usage
@@ -55,6 +58,7 @@ mkdir -p $build/findings
 # One target: libFuzzer's own log in build/fuzz/TARGET.log, a summary line here.
 run_target() {
 	local t=$1 corpus=$build/corpus/$1 log=$build/$1.log status=0
+	[ ! -e "$log" ] || cat "$log" >>"$log.old"
 	mkdir -p "$corpus"
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	$build/tests/fuzz/fuzz-"$t" "$corpus" tests/scenarios tests/scenarios/era tests/fuzz/regressions \
@@ -71,11 +75,22 @@ run_target() {
 }
 
 failed=0
+# A campaign goes on after a finding (each is saved) until its time is up.
+campaign() {
+	local t=$1 end=$(($(date +%s) + seconds)) left status=0
+	while left=$((end - $(date +%s))); [ "$left" -gt 0 ]; do
+		seconds=$left run_target "$t" || status=1
+	done
+	return $status
+}
+
 if [ "$parallel" = 1 ]; then
 	pids=()
-	for t in "${targets[@]}"; do run_target "$t" & pids+=($!); done
+	for t in "${targets[@]}"; do campaign "$t" & pids+=($!); done
 	for p in "${pids[@]}"; do wait "$p" || failed=1; done
 else
 	for t in "${targets[@]}"; do run_target "$t" || failed=1; done
 fi
 exit $failed
+}
+main "$@"
