@@ -9,8 +9,8 @@
 #
 #   scripts/soak.sh [OPS] [--hours H] [--build DIR] [--config NAME]...
 #
-# OPS defaults to 24000 a configuration (CI); --hours stops earlier. NAME is a
-# scheme (linux legacy large nopagemapcount tuples fullpartial) or a profile
+# OPS defaults to 6000 a configuration (CI: one chunk each); --hours stops
+# earlier. NAME is a scheme (linux legacy large nopagemapcount tuples fullpartial) or a profile
 # (6.12, 6.1). DIR is a build with tests/test_property (default build/ci).
 # Prints a line a chunk, then one a configuration:
 #   soak linux@6.18: N operations (seeds A..B), F failures, R ops/s in S s
@@ -24,7 +24,7 @@ set -euo pipefail
 # disturb a soak under way.
 main() {
 	cd "$(dirname "$0")/.."
-	local ops=24000 hours="" build=build/ci configs=() c
+	local ops=6000 hours="" build=build/ci configs=() c
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--hours) hours=$2; shift 2 ;;
