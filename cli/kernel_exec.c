@@ -1284,54 +1284,6 @@ static const struct scn_executor_ops kernel_ops = {
 
 /* ---- Start ---------------------------------------------------------------------- */
 
-static bool range_ok(unsigned long addr, unsigned long len)
-{
-	return addr >= SCN_WINDOW_START && addr <= SCN_WINDOW_END &&
-	       len <= SCN_WINDOW_END - addr;
-}
-
-/* Every address the scenario will touch, checked before anything starts. */
-static int check_window(const struct scenario *scn, char *err, size_t len)
-{
-	for (int i = 0; i < scn->nr_cmds; i++) {
-		const struct scn_command *c = &scn->cmds[i];
-		bool ok = true;
-
-		switch (c->kind) {
-		case CMD_MMAP:
-		case CMD_MUNMAP:
-		case CMD_MPROTECT:
-		case CMD_MADVISE:
-		case CMD_WRITE:
-		case CMD_READ:
-		case CMD_RECLAIM:
-			ok = range_ok(c->addr, c->len);
-			break;
-		case CMD_MREMAP:
-			ok = range_ok(c->addr, c->len) && range_ok(c->addr2, c->len);
-			break;
-		case CMD_POKE:
-			ok = range_ok(c->addr, 1);
-			break;
-		case CMD_EXPECT:
-		case CMD_PROBE:
-			if (c->q.sim_only || c->q.kind == Q_KSM || c->q.kind == Q_KSM_STAT ||
-			    c->q.kind == Q_SMAPS)
-				break;
-			ok = range_ok(c->q.addr[0], 1) &&
-			     (c->q.kind != Q_SAME_FRAME || range_ok(c->q.addr[1], 1));
-			break;
-		default:
-			break;
-		}
-		if (!ok)
-			return scn_fail(err, len, "line %d: %s: address outside [%#lx, %#lx); the kernel "
-				    "executor refuses to run it", c->line, c->text, SCN_WINDOW_START,
-				    SCN_WINDOW_END);
-	}
-	return 0;
-}
-
 static int take_lock(struct kexec *ke, char *err, size_t len)
 {
 	long deadline = now_ms() + LOCK_TIMEOUT_S * 1000L;
@@ -1563,7 +1515,7 @@ int kernel_executor_create(struct scn_executor *ex, const struct scenario *scn, 
 		return scn_fail(err, errlen, "the kernel executor needs root");
 	if (access(KSM_DIR, F_OK))
 		return scn_fail(err, errlen, "this kernel has no KSM (" KSM_DIR ")");
-	if (check_window(scn, err, errlen))
+	if (scenario_check_window(scn, err, errlen))
 		return -1;
 	if (active)
 		return scn_fail(err, errlen, "a kernel run is already active in this process");

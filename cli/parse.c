@@ -73,7 +73,10 @@ void scn_fill_page(const struct scn_fill_spec *fill, uint64_t seed, unsigned lon
 	}
 }
 
-/* A number: decimal or 0x hexadecimal, with an optional K, M or G suffix. */
+/*
+ * A number: decimal or 0x hexadecimal, with an optional K, M or G suffix.
+ * -1 when it is none, -ERANGE when it is one beyond 2^63 - 1.
+ */
 static int parse_number(const char *s, bool allow_suffix, bool allow_negative,
 			long long *out)
 {
@@ -94,9 +97,11 @@ static int parse_number(const char *s, bool allow_suffix, bool allow_negative,
 	}
 	errno = 0;
 	v = strtoull(s, &end, (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 16 : 10);
-	if (errno || end == s || (mult == 1 ? *end != '\0' : end != s + len - 1))
+	if (end == s || (mult == 1 ? *end != '\0' : end != s + len - 1))
 		return -1;
-	if (v > (unsigned long long)INT64_MAX / mult)
+	if (errno == ERANGE || v > (unsigned long long)INT64_MAX / mult)
+		return -ERANGE;
+	if (errno)
 		return -1;
 	v *= mult;
 	*out = neg ? -(long long)v : (long long)v;
@@ -106,10 +111,15 @@ static int parse_number(const char *s, bool allow_suffix, bool allow_negative,
 static int get_ulong(struct line *l, int i, const char *what, bool suffix, unsigned long *out)
 {
 	long long v;
+	int ret;
 
 	if (i >= l->nr)
 		return perr(l, "%s: missing %s", l->tok[0], what);
-	if (parse_number(l->tok[i], suffix, false, &v))
+	ret = parse_number(l->tok[i], suffix, false, &v);
+	if (ret == -ERANGE)
+		return perr(l, "%s: %s '%s' is too large (at most 2^63 - 1)", l->tok[0], what,
+			    l->tok[i]);
+	if (ret)
 		return perr(l, "%s: expected %s (a number such as 4096, 0x1000%s), got '%s'",
 			    l->tok[0], what, suffix ? " or 64K" : "", l->tok[i]);
 	*out = (unsigned long)v;
@@ -309,7 +319,7 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 
 static int parse_expect(struct line *l, struct scn_command *c)
 {
-	int i = 0, op;
+	int i = 0, op, ret;
 
 	if (parse_query(l, 1, &c->q, &i))
 		return -1;
@@ -330,8 +340,9 @@ static int parse_expect(struct line *l, struct scn_command *c)
 			c->value = 0;
 		else
 			return perr(l, "expect: expected yes or no, got '%s'", l->tok[i + 1]);
-	} else if (parse_number(l->tok[i + 1], true, true, &c->value)) {
-		return perr(l, "expect: expected a number, got '%s'", l->tok[i + 1]);
+	} else if ((ret = parse_number(l->tok[i + 1], true, true, &c->value))) {
+		return perr(l, "expect: expected a number%s, got '%s'",
+			    ret == -ERANGE ? " within +-(2^63 - 1)" : "", l->tok[i + 1]);
 	}
 	if (i + 2 != l->nr)
 		return perr(l, "expect: unexpected '%s' after the value", l->tok[i + 2]);
@@ -818,6 +829,60 @@ int scenario_parse(const char *path, struct scenario *scn, char *err, size_t err
 	ret = scenario_parse_mem(path, buf, n, scn, err, errlen);
 	free(buf);
 	return ret;
+}
+
+static bool range_ok(unsigned long addr, unsigned long len)
+{
+	return addr >= SCN_WINDOW_START && addr <= SCN_WINDOW_END &&
+	       len <= SCN_WINDOW_END - addr;
+}
+
+/*
+ * Every address the scenario will touch, checked before anything starts, by
+ * both executors alike: on Linux the window holds no mapping of the
+ * executor's own, and below it (mmap_min_addr) or above it (the 47-bit
+ * TASK_SIZE) mmap fails, so a scenario outside it could mean something else
+ * on each executor.
+ */
+int scenario_check_window(const struct scenario *scn, char *err, size_t len)
+{
+	for (int i = 0; i < scn->nr_cmds; i++) {
+		const struct scn_command *c = &scn->cmds[i];
+		bool ok = true;
+
+		switch (c->kind) {
+		case CMD_MMAP:
+		case CMD_MUNMAP:
+		case CMD_MPROTECT:
+		case CMD_MADVISE:
+		case CMD_WRITE:
+		case CMD_READ:
+		case CMD_RECLAIM:
+			ok = range_ok(c->addr, c->len);
+			break;
+		case CMD_MREMAP:
+			ok = range_ok(c->addr, c->len) && range_ok(c->addr2, c->len);
+			break;
+		case CMD_POKE:
+			ok = range_ok(c->addr, 1);
+			break;
+		case CMD_EXPECT:
+		case CMD_PROBE:
+			if (c->q.sim_only || c->q.kind == Q_KSM || c->q.kind == Q_KSM_STAT ||
+			    c->q.kind == Q_SMAPS)
+				break;
+			ok = range_ok(c->q.addr[0], 1) &&
+			     (c->q.kind != Q_SAME_FRAME || range_ok(c->q.addr[1], 1));
+			break;
+		default:
+			break;
+		}
+		if (!ok)
+			return scn_fail(err, len, "line %d: %s: address outside [%#lx, %#lx), the "
+				    "window scenarios run in", c->line, c->text, SCN_WINDOW_START,
+				    SCN_WINDOW_END);
+	}
+	return 0;
 }
 
 void scenario_free(struct scenario *scn)

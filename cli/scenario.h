@@ -106,6 +106,12 @@ int scenario_parse_text(const char *name, const char *text, struct scenario *scn
 int scenario_parse_mem(const char *name, const char *buf, size_t n, struct scenario *scn,
 		       char *err, size_t errlen);
 void scenario_free(struct scenario *scn);
+/*
+ * Is every address the scenario touches inside [SCN_WINDOW_START,
+ * SCN_WINDOW_END)? Both executors refuse a scenario that is not, before it
+ * starts, with the same message: -1 and "line N: COMMAND: address outside ...".
+ */
+int scenario_check_window(const struct scenario *scn, char *err, size_t errlen);
 
 const char *scn_query_name(enum scn_query kind);
 /* Writes a Bail out! message into err and returns -1, for the executors. */

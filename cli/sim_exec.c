@@ -641,10 +641,12 @@ int sim_executor_create(struct scn_executor *ex, const struct scenario *scn, cha
 	struct mmsim_config cfg = { .nr_frames = ex->memory ? ex->memory >> 12 : 1UL << 18,
 				    .verify_every_step = true,
 				    .scheme = ex->scheme, .kernel = ex->kernel };
-	struct sim_exec *se = calloc(1, sizeof(*se));
+	struct sim_exec *se;
 	int ret;
 
-	(void)scn;
+	if (scenario_check_window(scn, err, errlen))
+		return -1;
+	se = calloc(1, sizeof(*se));
 	if (!se)
 		return scn_fail(err, errlen, "out of memory");
 	ret = mmsim_create(&cfg, &se->sim);

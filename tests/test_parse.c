@@ -150,7 +150,7 @@ static void test_malformed_lines(void **state)
 	parse_bad("mmap A 0x100000000000 4K rwx", 1, "rw, r or none");
 	parse_bad("mmap 1A 0x100000000000 4K", 1, "process name");
 	parse_bad("mmap A 12qq 4K", 1, "expected ADDR");
-	parse_bad("mmap A 0x100000000000 99999999999999999999999", 1, "expected LEN");
+	parse_bad("mmap A 0x100000000000 99999999999999999999999", 1, "LEN '99999999999999999999999' is too large");
 	parse_bad("munmap A 0x100000000000", 1, "P ADDR LEN");
 	parse_bad("mprotect A 0x100000000000 4K", 1, "rw|r|none");
 	parse_bad("mprotect A 0x100000000000 4K x", 1, "rw, r or none");

@@ -56,8 +56,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ex.seed = 1;
 	ex.memory = FUZZ_MEMORY;
 	if (sim_executor_create(&ex, &scn, err, sizeof(err))) {
-		fprintf(stderr, "cannot create the simulator: %s\n", err);
-		abort();
+		/* Addresses outside the window: refused before the run, as by mmsim run. */
+		scenario_free(&scn);
+		return 0;
 	}
 	tap.out = fopen("/dev/null", "w");
 	if (!tap.out)
