@@ -514,6 +514,8 @@ int ksm_verify(struct mmsim *sim)
 		err = check_unstable_tree(sim, &rc);
 	if (!err)
 		err = check_ksm_folios(sim);
+	/* For mmsim_stats.verify_visited: every item and node, every frame. */
+	sim->verify_visited += rc.items + rc.shared + rc.chains + rc.dups + sim->nr_frames;
 	if (err)
 		return err;
 	if (rc.shared != ksm->pages_shared || rc.sharing != ksm->pages_sharing ||

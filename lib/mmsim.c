@@ -99,12 +99,18 @@ int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out)
 								: sim->profile->scheme);
 	if (nr_frames < 2 || nr_frames > (1UL << 32) || !sim->profile || !sim->mapcount ||
 	    (cfg && (unsigned int)cfg->anon_pgoff > MMSIM_ANON_PGOFF_ZERO) ||
-	    (cfg && cfg->nr_swap_slots > (1UL << 32))) {
+	    (cfg && cfg->nr_swap_slots > (1UL << 32)) ||
+	    (cfg && (unsigned int)cfg->verify > MMSIM_VERIFY_OFF) ||
+	    (cfg && cfg->verify == MMSIM_VERIFY_EVERY_N && !cfg->verify_every)) {
 		free(sim);
 		return -EINVAL;
 	}
 	if (cfg)
 		sim->cfg = *cfg;
+	/* Callers from before the levels set verify_every_step alone. */
+	if (sim->cfg.verify == MMSIM_VERIFY_DEFAULT)
+		sim->cfg.verify = sim->cfg.verify_every_step ? MMSIM_VERIFY_CALL : MMSIM_VERIFY_OFF;
+	sim->cfg.verify_every_step = sim->cfg.verify == MMSIM_VERIFY_CALL;
 	sim->cfg.nr_frames = nr_frames;
 	/* The caller's string need not outlive the call. */
 	sim->cfg.scheme = sim->mapcount->name;
@@ -238,16 +244,43 @@ struct mm_struct *find_mm(struct mmsim *sim, int pid)
 	return mm;
 }
 
+/* Does the level ask for a check after this call? */
+static bool verify_due(struct mmsim *sim)
+{
+	switch (sim->cfg.verify) {
+	case MMSIM_VERIFY_CALL:
+		return true;
+	case MMSIM_VERIFY_EVERY_N:
+		return ++sim->verify_calls % sim->cfg.verify_every == 0;
+	default:
+		return false;
+	}
+}
+
 /* Every public operation ends here: verify when asked, and say why on error. */
 static int finish(struct mmsim *sim, int err)
 {
-	if (!err && sim->cfg.verify_every_step) {
+	if (!err && verify_due(sim)) {
 		int verr = mm_verify(sim);
 
 		if (verr)
 			return verr;
 	}
 	return err;
+}
+
+int mmsim_verify_point(struct mmsim *sim, enum mmsim_verify_point at)
+{
+	switch (sim->cfg.verify) {
+	case MMSIM_VERIFY_COMMAND:
+		return mm_verify(sim);
+	case MMSIM_VERIFY_END:
+	case MMSIM_VERIFY_EVERY_N:
+		return at == MMSIM_VERIFY_AT_END ? mm_verify(sim) : 0;
+	default:
+		/* CALL checked after the last call already; OFF never checks. */
+		return 0;
+	}
 }
 
 #define GET_MM(sim, pid, mm)							\
@@ -608,6 +641,8 @@ void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out)
 		.pswpout = sim->pswpout,
 		.pswpin = sim->pswpin,
 		.ksm_swpin_copy = sim->ksm_swpin_copy,
+		.verify_runs = sim->verify_runs,
+		.verify_visited = sim->verify_visited,
 	};
 }
 

@@ -82,6 +82,8 @@ struct mmsim {
 	unsigned long pswpout, pswpin, ksm_swpin_copy;	/* /proc/vmstat */
 
 	unsigned long fail_countdown;		/* mmsim_fail_nth_alloc(): 0 = off */
+	unsigned long verify_calls;		/* calls counted for MMSIM_VERIFY_EVERY_N */
+	unsigned long verify_runs, verify_visited;	/* full checks, and what they visited */
 	char error[512];			/* mmsim_last_error() */
 };
 
