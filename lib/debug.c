@@ -42,6 +42,7 @@ struct walk_state {
 	unsigned int *swap_refs;		/* swap PTEs found per slot, over all mms */
 	unsigned long highest_ref;		/* the highest slot a swap PTE names */
 	unsigned long visited;			/* entries, tables, frames and folios looked at */
+	unsigned long content_refs;		/* references to stored contents found */
 	struct vm_area_struct *vma;		/* the VMA of the last entry, in the current mm */
 	int err;
 };
@@ -337,9 +338,15 @@ static int check_frames(struct mmsim *sim, struct walk_state *w)
 			frames++;
 			continue;
 		}
-		if (!folio)
+		if (!folio) {
+			if (page->content)
+				return sim_error(sim, -EUCLEAN, "free frame %#lx holds contents", pfn);
 			continue;
+		}
 		frames++;
+		if (folio_is_zero(folio) && page->content)
+			return sim_error(sim, -EUCLEAN, "huge zero frame %#lx holds contents", pfn);
+		content_verify_ref(page->content, &w->content_refs);
 		if (pfn != folio_pfn(folio) || folio_is_zero(folio))
 			continue;
 		if (!w->frames[pfn].total) {
@@ -421,7 +428,7 @@ static void free_walk(struct walk_state *w)
  * swap PTEs naming it, SWAP_HAS_CACHE is set exactly where the swap cache
  * holds a folio (one that knows it), and only used slots keep contents.
  */
-static int check_swap(struct mmsim *sim, const struct walk_state *w)
+static int check_swap(struct mmsim *sim, struct walk_state *w)
 {
 	struct swap_info_struct *si = sim->swap;
 	unsigned long inuse = 0, cached = 0;
@@ -441,6 +448,7 @@ static int check_swap(struct mmsim *sim, const struct walk_state *w)
 					 map & SWAP_COUNT_MASK, refs);
 		if (!map && si->slot_data[off])
 			return sim_error(sim, -EUCLEAN, "free swap slot %lu keeps contents", off);
+		content_verify_ref(si->slot_data[off], &w->content_refs);
 		inuse += map != 0;
 		if (!(map & SWAP_HAS_CACHE))
 			continue;
@@ -518,7 +526,7 @@ int mm_folio_truth(struct mmsim *sim, const struct folio *folio, struct folio_tr
 int mm_verify(struct mmsim *sim)
 {
 	struct walk_state w;
-	int err = walk_all(sim, &w);
+	int err = walk_all(sim, &w), cerr;
 
 	if (!err)
 		err = check_buddy(sim, &w);
@@ -528,6 +536,10 @@ int mm_verify(struct mmsim *sim)
 		err = check_deferred_queue(sim);
 	if (!err)
 		err = check_swap(sim, &w);
+	/* Also after an error (checking nothing): it puts every recount back to 0. */
+	cerr = content_verify(sim, w.content_refs, !err, &w.visited);
+	if (!err)
+		err = cerr;
 	if (!err)
 		err = ksm_verify(sim);
 	sim->verify_runs++;

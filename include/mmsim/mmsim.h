@@ -236,6 +236,38 @@ MMSIM_API int mmsim_write(struct mmsim *sim, int pid, unsigned long addr, const 
 MMSIM_API int mmsim_fill(struct mmsim *sim, int pid, unsigned long addr, unsigned long len, int c);
 MMSIM_API int mmsim_read(struct mmsim *sim, int pid, unsigned long addr, void *buf, size_t len);
 
+/*
+ * Contents a front end generates, described rather than spelled out: the
+ * simulator keeps the description and makes bytes only when they are read
+ * (or compared by KSM, which sees exactly those bytes).
+ */
+enum mmsim_fill_kind {
+	MMSIM_FILL_ZERO,
+	MMSIM_FILL_PATTERN,	/* every 8 bytes are value, little-endian (byte V: V * 0x0101010101010101) */
+	MMSIM_FILL_UNIQUE,	/* page n of the range: its 8 bytes at word i are, little-endian,
+				 * SplitMix64(value + 512 n + i) */
+};
+struct mmsim_fill {
+	enum mmsim_fill_kind kind;
+	uint64_t value;
+};
+/* The bytes of page n of a fill. */
+MMSIM_API void mmsim_fill_page(const struct mmsim_fill *fill, unsigned long n, uint8_t page[4096]);
+/*
+ * Writes [addr, addr + len) (page-aligned) page by page with the fill, as
+ * mmsim_write() would write its bytes, in one call. *done (may be NULL):
+ * the pages written, also when a fault fails part way.
+ */
+MMSIM_API int mmsim_write_fill(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
+			       const struct mmsim_fill *fill, unsigned long *done);
+
+/*
+ * Long operations (writes, KSM passes) call fn every 65536 pages with a
+ * line saying how far they got; NULL turns it off (the default).
+ */
+typedef void (*mmsim_progress_fn)(void *arg, const char *line);
+MMSIM_API void mmsim_set_progress(struct mmsim *sim, mmsim_progress_fn fn, void *arg);
+
 /* ---- What /proc would show ----------------------------------------------- */
 /* /proc/kpageflags bits, as numbered by the kernel (KPF_*). */
 enum {
