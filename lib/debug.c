@@ -18,22 +18,30 @@
 #include "vma.h"
 
 /*
- * What the walk saw, per frame: one array for the whole walk, allocated once
- * (no allocation per entry) and read back in pfn order. pte_maps is the
- * page's own; the rest is kept in the entry of the folio's first frame.
+ * What the walk saw, 12 bytes per frame, in an array the instance keeps
+ * (sim->verify_frames: no allocation per entry, nor per check), zeroed
+ * again after each check. maps is the
+ * page's PTE mappings; what the walk counts per folio lies, as the kernel
+ * lays out a large folio, in the entries of its first frames.
  */
 struct truth_frame {
-	int pte_maps;			/* PTE mappings of this page */
-	int pmd_maps;			/* folio: PMD mappings */
-	int total;			/* folio: every mapping */
-	int nr_mms;			/* folio: distinct mms */
-	unsigned int last_mm;		/* folio: the mm that counted last (walked one by one) */
-	int slot_maps[2];		/* folio: mappings by the mms of its _mm_id[] slots */
+	int maps;			/* PTE mappings of this page */
+	union {
+		struct {			/* a folio's first frame */
+			unsigned int last_mm;	/* the mm that counted last (walked one by one) */
+			int nr_mms;		/* distinct mms */
+		};
+		struct {			/* a large folio's second */
+			int total;		/* every mapping (a small folio's is maps) */
+			int pmd_maps;
+		};
+		int slot_maps[2];		/* its third: by the mms of its _mm_id[] slots */
+	};
 };
 
 struct walk_state {
 	struct mmsim *sim;
-	struct truth_frame *frames;		/* by pfn */
+	struct truth_frame *frames;		/* by pfn: sim->verify_frames */
 	unsigned long *is_table;		/* bitmap of frames reached as tables */
 	unsigned long nr_tables;		/* tables reached in the current mm */
 	long anon_pages;			/* MM_ANONPAGES of the current mm */
@@ -64,19 +72,26 @@ static void count_mapping(struct walk_state *w, struct mm_struct *mm, struct fol
 	unsigned long head = folio_pfn(folio);
 	struct truth_frame *f = &w->frames[head];
 
-	if (pmd)
-		f->pmd_maps++;
-	else
-		w->frames[pfn].pte_maps++;
-	f->total++;
+	if (!pmd)
+		w->frames[pfn].maps++;
 	if (f->last_mm != mm->mm_id) {
 		f->last_mm = mm->mm_id;
 		f->nr_mms++;
 	}
 	if (folio_test_large(folio)) {
-		f->slot_maps[0] += folio->_mm_id[0] == mm->mm_id;
-		f->slot_maps[1] += folio->_mm_id[1] == mm->mm_id;
+		f[1].pmd_maps += pmd;
+		f[1].total++;
+		f[2].slot_maps[0] += folio->_mm_id[0] == mm->mm_id;
+		f[2].slot_maps[1] += folio->_mm_id[1] == mm->mm_id;
 	}
+}
+
+/* Mappings of the folio at head the walk found. */
+static int truth_total(const struct walk_state *w, const struct folio *folio)
+{
+	const struct truth_frame *f = &w->frames[folio_pfn(folio)];
+
+	return folio_test_large(folio) ? f[1].total : f->maps;
 }
 
 /* The truth of one folio, from the frames of the walk. */
@@ -86,16 +101,17 @@ static void folio_truth_of(const struct walk_state *w, const struct folio *folio
 	unsigned long head = folio_pfn(folio);
 	const struct truth_frame *f = &w->frames[head];
 
-	memset(t, 0, sizeof(*t));
+	/* pte_maps beyond the folio's pages are never read: 2 KiB less to clear. */
+	memset(&t->pmd_maps, 0, sizeof(*t) - offsetof(struct folio_truth, pmd_maps));
 	for (long i = 0; i < folio_nr_pages(folio); i++)
-		t->pte_maps[i] = w->frames[head + i].pte_maps;
-	t->pmd_maps = f->pmd_maps;
-	t->total = f->total;
+		t->pte_maps[i] = w->frames[head + i].maps;
+	t->total = truth_total(w, folio);
 	t->nr_mms = f->nr_mms;
 	if (folio_test_large(folio)) {
+		t->pmd_maps = f[1].pmd_maps;
 		for (int i = 0; i < 2; i++) {
 			t->mm_ids[i] = folio->_mm_id[i];
-			t->mm_maps[i] = f->slot_maps[i];
+			t->mm_maps[i] = f[2].slot_maps[i];
 		}
 	}
 }
@@ -349,7 +365,7 @@ static int check_frames(struct mmsim *sim, struct walk_state *w)
 		content_verify_ref(page->content, &w->content_refs);
 		if (pfn != folio_pfn(folio) || folio_is_zero(folio))
 			continue;
-		if (!w->frames[pfn].total) {
+		if (!truth_total(w, folio)) {
 			if (!folio_test_swapcache(folio))
 				return sim_error(sim, -EUCLEAN, "folio %#lx is allocated but not mapped",
 						 pfn);
@@ -416,11 +432,20 @@ static int check_deferred_queue(struct mmsim *sim)
 	return 0;
 }
 
+/* The instance keeps the arrays, zeroed for the next check; swap's recount goes. */
 static void free_walk(struct walk_state *w)
 {
-	free(w->frames);
-	free(w->is_table);
+	if (w->frames)
+		memset(w->frames, 0, w->sim->nr_frames * sizeof(*w->frames));
 	free(w->swap_refs);
+}
+
+void mm_verify_exit(struct mmsim *sim)
+{
+	free(sim->verify_frames);
+	free(sim->verify_is_table);
+	sim->verify_frames = NULL;
+	sim->verify_is_table = NULL;
 }
 
 /*
@@ -478,11 +503,16 @@ static int walk_all(struct mmsim *sim, struct walk_state *w)
 	int err;
 
 	*w = (struct walk_state){ .sim = sim };
-	/* calloc()'s fresh pages are zero already: no pass to clear them. */
-	w->frames = calloc(sim->nr_frames, sizeof(*w->frames));
-	w->is_table = calloc(sim->nr_frames / BITS + 1, sizeof(unsigned long));
-	if (!w->frames || !w->is_table)
+	/* Allocated at the first check: an instance that never checks pays nothing. */
+	if (!sim->verify_frames)
+		sim->verify_frames = calloc(sim->nr_frames, sizeof(struct truth_frame));
+	if (!sim->verify_is_table)
+		sim->verify_is_table = calloc(sim->nr_frames / BITS + 1, sizeof(unsigned long));
+	if (!sim->verify_frames || !sim->verify_is_table)
 		return -ENOMEM;
+	w->frames = sim->verify_frames;
+	w->is_table = sim->verify_is_table;
+	memset(w->is_table, 0, (sim->nr_frames / BITS + 1) * sizeof(unsigned long));
 	HASH_ITER(hh, sim->mms, mm, mtmp) {
 		err = check_vmas(sim, mm);
 		if (err)

@@ -234,6 +234,7 @@ void mmsim_destroy(struct mmsim *sim)
 		folio_put(sim, sim->huge_zero_folio);
 	page_alloc_exit(sim);
 	content_store_exit(sim);
+	mm_verify_exit(sim);
 	free(sim->mm_ids);
 	free(sim);
 }

@@ -89,6 +89,8 @@ struct mmsim {
 	void *progress_arg;
 	unsigned long verify_calls;		/* calls counted for MMSIM_VERIFY_EVERY_N */
 	unsigned long verify_runs, verify_visited;	/* full checks, and what they visited */
+	void *verify_frames;			/* the checker's per-frame recount (debug.c), zeroed */
+	unsigned long *verify_is_table;		/* its bitmap of frames reached as tables */
 	char error[512];			/* mmsim_last_error() */
 };
 
