@@ -181,6 +181,8 @@ struct scn_executor {
 /* The simulator executor (cli/sim_exec.c). */
 int sim_executor_create(struct scn_executor *ex, const struct scenario *scn, char *err,
 			size_t errlen);
+/* The instance a simulator executor runs (for tests that look inside). */
+struct mmsim *sim_executor_sim(struct scn_executor *ex);
 /* The live-kernel executor (cli/kernel_exec.c). */
 int kernel_executor_create(struct scn_executor *ex, const struct scenario *scn, char *err,
 			   size_t errlen);

@@ -779,3 +779,8 @@ int sim_executor_create(struct scn_executor *ex, const struct scenario *scn, cha
 	}
 	return 0;
 }
+
+struct mmsim *sim_executor_sim(struct scn_executor *ex)
+{
+	return ((struct sim_exec *)ex->priv)->sim;
+}
