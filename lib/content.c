@@ -197,19 +197,10 @@ static unsigned long find_slot(const struct content_store *st, enum content_kind
 	return i;
 }
 
-/* A table twice as large (64 slots at first), rehashed; the old one freed. */
-static int grow(struct mmsim *sim)
+/* Every content of the old table into st->slots of size slots; the old one freed. */
+static void rehash(struct content_store *st, struct page_content **old, unsigned long old_size,
+		   unsigned long size)
 {
-	struct content_store *st = &sim->contents;
-	unsigned long size = st->mask ? 2 * (st->mask + 1) : 64;
-	struct page_content **old = st->slots;
-	unsigned long old_size = st->mask ? st->mask + 1 : 0;
-
-	st->slots = sim_malloc(sim, size * sizeof(*st->slots));
-	if (!st->slots) {
-		st->slots = old;
-		return -ENOMEM;
-	}
 	st->mask = size - 1;
 	for (unsigned long i = 0; i < old_size; i++) {
 		struct page_content *c = old[i];
@@ -222,7 +213,42 @@ static int grow(struct mmsim *sim)
 		st->slots[j] = c;
 	}
 	sim_free(old);
+}
+
+/* A table twice as large (64 slots at first). */
+static int grow(struct mmsim *sim)
+{
+	struct content_store *st = &sim->contents;
+	unsigned long size = st->mask ? 2 * (st->mask + 1) : 64;
+	struct page_content **old = st->slots;
+
+	st->slots = sim_malloc(sim, size * sizeof(*st->slots));
+	if (!st->slots) {
+		st->slots = old;
+		return -ENOMEM;
+	}
+	rehash(st, old, st->mask ? st->mask + 1 : 0, size);
 	return 0;
+}
+
+/*
+ * A table half as large once it is an eighth full, so that the host gets
+ * the memory back when the simulated memory goes. Not through sim_malloc():
+ * a put cannot fail, and without the memory the table just stays large.
+ */
+static void shrink(struct content_store *st)
+{
+	unsigned long size = (st->mask + 1) / 2;
+	struct page_content **old = st->slots;
+
+	if (size < 64 || 8 * st->nr >= st->mask + 1)
+		return;
+	st->slots = calloc(size, sizeof(*st->slots));
+	if (!st->slots) {
+		st->slots = old;
+		return;
+	}
+	rehash(st, old, st->mask + 1, size);
 }
 
 int content_prepare(struct mmsim *sim, bool bytes)
@@ -320,6 +346,7 @@ void content_put(struct mmsim *sim, struct page_content *c)
 	if (!c || --c->refcount)
 		return;
 	table_remove(st, find_slot(st, c->kind, c->value, c->bytes));
+	shrink(st);
 	/* Keep one descriptor and buffer for the next new contents: no free/malloc per page. */
 	if (!st->spare_bytes) {
 		st->spare_bytes = c->bytes;
