@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "draw.h"
 #include "qemu.h"
 #include "run.h"
 
@@ -18,6 +19,9 @@ static void usage(FILE *out)
 		"usage: mmsim run [--kernel | --kernel-image VMLINUZ | --profile VERSION | --scheme NAME]\n"
 		"                 [--json] FILE...\n"
 		"       mmsim diff [--kernel-image VMLINUZ] [--profile VERSION] FILE...\n"
+		"       mmsim draw FILE [--after LINE] --view process|folio|anon_vma|ksm\n"
+		"                  [--proc P] [--addr ADDR] [--format dot|svg|png] [-o OUT]\n"
+		"       mmsim explain FILE -o PAGE.html [--kernel | --kernel-json JSON]\n"
 		"\n"
 		"  run           run scenarios on the simulator, TAP 13 on stdout\n"
 		"  run --kernel  run them on this machine's Linux (root, KSM, THP)\n"
@@ -33,6 +37,9 @@ static void usage(FILE *out)
 		"                kernel's own version when it is one of these\n"
 		"  --json        print results and every queried value as JSON\n"
 		"  diff          run on both and list every query whose values differ\n"
+		"  draw          a picture of the simulator's model after a line (mmsim draw -h)\n"
+		"  explain       a web page that steps through a scenario, with pictures\n"
+		"                (mmsim explain -h)\n"
 		"\n"
 		"Scenario language: ../shared/spec/scenario-language.md. Simulator-only\n"
 		"additions (README.md): ksm rmap_walk=full|address|pgoff|remapped,\n"
@@ -368,6 +375,10 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "diff"))
 		return cmd_diff(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "draw"))
+		return cmd_draw(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "explain"))
+		return cmd_explain(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;
