@@ -31,6 +31,7 @@ struct dot {
 		char *s;
 		size_t len, cap;
 	} main, late, *cur;		/* late: what must come after every cluster */
+	struct buf ranks[5];		/* node ids per row: mms, then each page-table level */
 	bool oom;
 	unsigned char *drawn;		/* by pfn: that folio's node is written */
 	unsigned long *folios;		/* folios to write, in the order met */
@@ -110,15 +111,25 @@ static void out_proc(struct dot *d, const struct mm_struct *mm)
 	}
 }
 
-static void out_header(struct dot *d, const char *rankdir)
+/*
+ * The caption under the picture: the title, and what colours and edges mean
+ * (legend: one line of table cells), so the graph itself stays compact.
+ */
+static void out_header(struct dot *d, const char *rankdir, const char *legend)
 {
 	out(d, "digraph mmsim {\n");
-	out(d, "  graph [rankdir=%s, fontname=\"%s\", fontsize=16, nodesep=0.3, ranksep=0.7, "
-	    "newrank=true, labelloc=t, labeljust=l", rankdir, FONT);
-	if (d->o->title) {
-		out(d, ", label=<<B>");
-		out_escaped(d, d->o->title);
-		out(d, "</B>>");
+	out(d, "  graph [rankdir=%s, fontname=\"%s\", fontsize=14, nodesep=0.25, ranksep=0.45, "
+	    "newrank=true, labelloc=b, labeljust=l", rankdir, FONT);
+	if (d->o->title || legend) {
+		out(d, ", label=<<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"2\">");
+		if (d->o->title) {
+			out(d, "<TR><TD ALIGN=\"LEFT\" COLSPAN=\"9\"><B>");
+			out_escaped(d, d->o->title);
+			out(d, "</B></TD></TR>");
+		}
+		if (legend)
+			out(d, "<TR>%s</TR>", legend);
+		out(d, "</TABLE>>");
 	}
 	out(d, "];\n");
 	out(d, "  node [shape=plaintext, fontname=\"%s\", fontsize=13];\n", FONT);
@@ -137,6 +148,23 @@ static void out_late(struct dot *d)
 {
 	if (d->late.len)
 		out(d, "%s", d->late.s);
+}
+
+/* Puts node id on row r: every process's tables of one level side by side. */
+static void rank(struct dot *d, int r, const char *id)
+{
+	struct buf *was = d->cur;
+
+	d->cur = &d->ranks[r];
+	out(d, " %s;", id);
+	d->cur = was;
+}
+
+static void out_ranks(struct dot *d)
+{
+	for (int r = 0; r < 5; r++)
+		if (d->ranks[r].len)
+			out(d, "  { rank=same;%s }\n", d->ranks[r].s);
 }
 
 /* ---- Folios ----------------------------------------------------------------- */
@@ -404,7 +432,7 @@ static void out_run_target(struct dot *d, const char *from, const struct pt_run 
 	want_folio(d, r->folio);
 	out(d, "  %s -> folio%#lx", from, folio_pfn(r->folio));
 	if (!folio_is_zero(r->folio)) {
-		out(d, ":p%ld:w", folio_row_of(d, r->folio, r->page));
+		out(d, ":p%ld", folio_row_of(d, r->folio, r->page));
 	}
 	if (level == 2)
 		out(d, " [label=\"[%u] PMD %s\", penwidth=2.5", r->first, ro ? "ro" : "rw");
@@ -484,6 +512,7 @@ static void out_table(struct dot *d, struct mm_struct *mm, unsigned long table, 
 	char id[48];
 
 	snprintf(id, sizeof(id), "pt%#lx", table);
+	rank(d, level + 1, id);
 	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++) {
 		if (pte_none(entries[i]))
 			continue;
@@ -506,10 +535,12 @@ static void out_table(struct dot *d, struct mm_struct *mm, unsigned long table, 
 		out(d, "%luM", span >> 20);
 	if (tables)
 		out(d, "\\n%u table%s below", tables, tables == 1 ? "" : "s");
-	if (present)
-		out(d, "\\n%u %s mapped", present, level == 3 ? "pages" : "PMD leaves");
+	if (present && level == 3)
+		out(d, "\\n%u page%s mapped", present, present == 1 ? "" : "s");
+	else if (present)
+		out(d, "\\n%u PMD lea%s", present, present == 1 ? "f" : "ves");
 	if (swap)
-		out(d, "\\n%u swap entries", swap);
+		out(d, "\\n%u swap entr%s", swap, swap == 1 ? "y" : "ies");
 	out(d, "\"];\n");
 	if (level == 3 || level == 2)
 		out_leaf_runs(d, mm, table, level, base, id);
@@ -568,6 +599,10 @@ static void out_mm_node(struct dot *d, struct mm_struct *mm)
 
 static void draw_process(struct dot *d, struct mm_struct *mm)
 {
+	char id[32];
+
+	snprintf(id, sizeof(id), "mm%d", mm->pid);
+	rank(d, 0, id);
 	out(d, "  subgraph cluster_mm%d {\n  style=\"rounded\"; color=\"#999999\"; label=\"\";\n", mm->pid);
 	out_mm_node(d, mm);
 	out(d, "  mm%d -> pt%#lx [label=\"pgd\"];\n", mm->pid, mm->pgd);
@@ -575,29 +610,23 @@ static void draw_process(struct dot *d, struct mm_struct *mm)
 	out(d, "  }\n");
 }
 
-static void out_legend(struct dot *d)
-{
-	out(d, "  legend [label=<<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\">"
-	    "<TR><TD ALIGN=\"LEFT\"><B>legend</B></TD></TR>"
-	    "<TR><TD ALIGN=\"LEFT\">edge [i-j]: page-table entries i..j; rw writable, ro read-only (dashed)</TD></TR>"
-	    "<TR><TD ALIGN=\"LEFT\">thick edge: one PMD maps the whole 2 MiB folio</TD></TR>"
-	    "<TR><TD ALIGN=\"LEFT\">mapcount: what /proc/kpagecount shows for the page</TD></TR>"
-	    "<TR><TD ALIGN=\"LEFT\" BGCOLOR=\"#b8e0b8\">exclusive: PageAnonExclusive</TD></TR>"
-	    "<TR><TD ALIGN=\"LEFT\" BGCOLOR=\"#fde2c0\">folio maybe mapped by another process</TD></TR>"
-	    "<TR><TD ALIGN=\"LEFT\" BGCOLOR=\"#e4d4f4\">KSM folio</TD></TR></TABLE>>];\n");
-}
+static const char PROCESS_LEGEND[] =
+	"<TD>[i-j] rw: entries i..j, writable</TD><TD>- - ro: read-only</TD>"
+	"<TD>thick: PMD</TD><TD>mapcount: kpagecount</TD>"
+	"<TD BGCOLOR=\"#b8e0b8\">PageAnonExclusive</TD>"
+	"<TD BGCOLOR=\"#fde2c0\">maybe shared</TD><TD BGCOLOR=\"#e4d4f4\">KSM</TD>";
 
 static int view_process(struct dot *d)
 {
 	struct mm_struct *mm;
 
-	out_header(d, "LR");
+	out_header(d, "TB", PROCESS_LEGEND);
 	for (mm = d->sim->mms; mm; mm = mm->hh.next)
 		if (!d->o->pid || mm->pid == d->o->pid)
 			draw_process(d, mm);
 	out_late(d);
+	out_ranks(d);
 	out_wanted_folios(d, false);
-	out_legend(d);
 	out(d, "}\n");
 	return 0;
 }
@@ -680,7 +709,7 @@ static int view_folio(struct dot *d)
 		return sim_error(d->sim, -ENOENT, "draw: nothing is mapped at %#lx in pid %d",
 				 d->o->addr, d->o->pid);
 	folio = page_folio(page);
-	out_header(d, "LR");
+	out_header(d, "LR", PROCESS_LEGEND);
 	for (m = d->sim->mms; m; m = m->hh.next) {
 		unsigned long before = nr;
 
@@ -761,7 +790,8 @@ static int view_anon_vma(struct dot *d)
 		    folio_anon_vma(f) && folio_anon_vma(f)->serial < nr)
 			nr_folios[folio_anon_vma(f)->serial]++;
 	}
-	out_header(d, "TB");
+	out_header(d, "TB", "<TD>thick: vma-&gt;anon_vma</TD><TD>dashed: an anon_vma_chain</TD>"
+		   "<TD>gold: parent, up to the root</TD>");
 	for (mm = sim->mms; mm; mm = mm->hh.next) {
 		struct vm_area_struct *vma;
 		unsigned long k = 0;
@@ -920,7 +950,8 @@ static int view_ksm(struct dot *d)
 	struct ksm_state *ksm = &d->sim->ksm;
 	unsigned long k = 0;
 
-	out_header(d, "TB");
+	out_header(d, "TB", "<TD>purple: stable tree (rb_left, rb_right)</TD><TD>grey boxes: "
+		   "rmap_items (process, address)</TD>");
 	out(d, "  counters [shape=box, style=filled, fillcolor=\"#f4f4f4\", label=\"/sys/kernel/mm/ksm");
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		long v = 0;
@@ -979,6 +1010,8 @@ int mmsim_draw_dot(struct mmsim *sim, const struct mmsim_draw *opts, char **dot,
 	free(d.drawn);
 	free(d.folios);
 	free(d.late.s);
+	for (int r = 0; r < 5; r++)
+		free(d.ranks[r].s);
 	if (!ret && d.oom)
 		ret = sim_error(sim, -ENOMEM, "draw: out of memory");
 	if (ret) {
