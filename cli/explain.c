@@ -357,7 +357,7 @@ static const char CSS[] =
 
 static const char SCRIPT[] =
 	"var steps=document.querySelectorAll('.step'),views=JSON.parse(document.body.dataset.views),"
-	"cur=0,view=views[0],errors=[];\n"
+	"cur=0,view=views[0],errors=[],hash0=location.hash;\n"
 	"window.addEventListener('error',function(e){errors.push(String(e.message));});\n"
 	"function svgOf(i,v){var s=steps[i].dataset['svg'+v];return s?document.getElementById('svg'+s):null;}\n"
 	"function show(i){if(i<0||i>=steps.length)return;cur=i;\n"
@@ -383,9 +383,9 @@ static const char SCRIPT[] =
 	" else if(e.key=='ArrowLeft'||e.key=='PageUp'){show(cur-1);e.preventDefault();}\n"
 	" else if(e.key=='Home')show(0);else if(e.key=='End')show(steps.length-1);\n"
 	" else if(e.key>='1'&&e.key<=String(views.length))setView(views[e.key-1]);});\n"
-	"var m=/^#step-(\\d+)$/.exec(location.hash);show(m?Math.min(+m[1],steps.length)-1:0);\n"
+	"var m=/^#step-(\\d+)$/.exec(hash0);show(m?Math.min(+m[1],steps.length)-1:0);\n"
 	/* #selftest: every step and view shows an SVG that has size; the verdict in #selftest. */
-	"if(location.hash=='#selftest'){var bad=[];for(var i=0;i<steps.length;i++){"
+	"if(hash0=='#selftest'){var bad=[];for(var i=0;i<steps.length;i++){"
 	"views.forEach(function(v){setView(v);show(i);var p=svgOf(i,v),s=p&&p.querySelector('svg');"
 	"var r=s&&s.getBoundingClientRect();if(!s||r.width<10||r.height<10)bad.push((i+1)+'/'+v);});}"
 	"setView(views[0]);show(0);var t=document.createElement('pre');t.id='selftest';"
