@@ -356,8 +356,10 @@ static bool run_continues(struct dot *d, const struct pt_run *r, pte_t e)
 		return false;
 	if (folio_is_zero(folio))
 		return true;
+	/* The next page of the folio; or, for a KSM page, the same page again. */
 	if (r->nr_folios == 1 && folio == r->folio)
-		return page == r->page + (long)r->nr;
+		return page == r->page + (long)r->nr ||
+		       (folio_test_ksm(folio) && !folio_test_large(folio));
 	/* A group: small folios alike in every way the picture shows. */
 	return !folio_test_large(folio) && !folio_test_large(r->folio) && r->page == 0 &&
 	       (r->nr_folios > 1 || r->nr == 1) &&
@@ -684,8 +686,10 @@ static void folio_mappings(struct dot *d, struct mm_struct *mm, unsigned long ta
 		    vma ? vma->vm_start : 0, folio_pfn(folio), folio_row_of(d, folio, r->page),
 		    level == 2 ? "PMD" : "PTE", r->addr);
 		if (level == 3 && r->nr > 1)
-			out(d, " x%u\\npages %ld-%ld", r->nr, r->page, r->page + r->nr - 1);
-		else if (level == 3)
+			out(d, " x%u", r->nr);
+		if (level == 3 && folio_test_large(folio) && r->nr > 1)
+			out(d, "\\npages %ld-%ld", r->page, r->page + r->nr - 1);
+		else if (level == 3 && folio_test_large(folio))
 			out(d, "\\npage %ld", r->page);
 		out(d, " %s\"%s%s];\n", pte_write(r->entry) ? "rw" : "ro",
 		    pte_write(r->entry) ? "" : ", style=dashed", level == 2 ? ", penwidth=2.5" : "");

@@ -81,7 +81,7 @@ static void folio_of_edge(const char *dot, const char *edge_from, char *id, size
 	snprintf(id, len, "%.*s", (int)strcspn(p, ": ["), p);
 }
 
-/* The node that the edge with this label, from pt0x8, goes to. */
+/* The node that the edge with this label, from pt0x8 or pt0x4, goes to. */
 static void edge_with_label(const char *dot, const char *label, char *id, size_t len)
 {
 	char *copy = strdup(dot), *save = NULL;
@@ -90,7 +90,7 @@ static void edge_with_label(const char *dot, const char *label, char *id, size_t
 	for (char *l = strtok_r(copy, "\n", &save); l && !found; l = strtok_r(NULL, "\n", &save)) {
 		if (!strstr(l, label))
 			continue;
-		assert_true(!strncmp(l, "  pt0x8 -> ", 11));
+		assert_true(!strncmp(l, "  pt0x8 -> ", 11) || !strncmp(l, "  pt0x4 -> ", 11));
 		snprintf(id, len, "%.*s", (int)strcspn(l + 11, " :"), l + 11);
 		found = true;
 	}
@@ -235,6 +235,31 @@ static void test_ksm_view(void **state)
 	stepper_close(&st);
 }
 
+/*
+ * ksm-basic.mms after its first scan (line 10): 8 equal pages merged into one
+ * KSM page (pages_shared 1, pages_sharing 7: 8 read-only PTEs drawn as one
+ * edge to a KSM folio of mapcount 8), 8 unique pages left as one group.
+ */
+static void test_process_view_ksm(void **state)
+{
+	struct stepper st;
+	char *dot, *line, ksm[40];
+
+	(void)state;
+	open_at(&st, "ksm-basic.mms", 21);
+	dot = draw(&st, MMSIM_DRAW_PROCESS, -1, 0);
+	edge_with_label(dot, "[label=\"[0-7] ro\", style=dashed]", ksm, sizeof(ksm));
+	line = node_line(dot, ksm);
+	assert_non_null(line);
+	assert_non_null(strstr(line, "<B>KSM folio"));
+	assert_non_null(strstr(line, "mapcount 8<"));
+	free(line);
+	assert_non_null(strstr(dot, "-> group0xd_8 [label=\"[8-15] rw\"]"));
+	assert_non_null(strstr(dot, "<B>8 small folios</B>"));
+	free(dot);
+	stepper_close(&st);
+}
+
 /* Same input, same bytes: twice from one state, and from a second run. */
 static void test_deterministic(void **state)
 {
@@ -351,6 +376,7 @@ int main(void)
 		cmocka_unit_test(test_folio_view),
 		cmocka_unit_test(test_anon_vma_view),
 		cmocka_unit_test(test_ksm_view),
+		cmocka_unit_test(test_process_view_ksm),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_large_state_summarised),
 		cmocka_unit_test(test_bad_requests),
