@@ -44,7 +44,9 @@ static void usage(FILE *out)
 		"Scenario language: ../shared/spec/scenario-language.md. Simulator-only\n"
 		"additions (README.md): ksm rmap_walk=full|address|pgoff|remapped,\n"
 		"rmap.reaches P ADDR, rmap.mappings P ADDR, reclaim P ADDR LEN,\n"
-		"anon_pgoff kernel|zero, vma.pgoff P ADDR, folio.index P ADDR. Beyond the\n"
+		"anon_pgoff kernel|zero, vma.pgoff P ADDR, folio.index P ADDR,\n"
+		"show dot process|anon_vma [P] FILE, show dot folio P ADDR FILE, show dot ksm FILE\n"
+		"(Graphviz DOT of the model, README.md \"Pictures\"). Beyond the\n"
 		"spec, for both: madvise ... pageout, swapped P ADDR, vma_start P ADDR,\n"
 		"vma_end P ADDR, smaps P Swap.\n");
 }

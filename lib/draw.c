@@ -802,7 +802,8 @@ static int view_anon_vma(struct dot *d)
 
 		if (d->o->pid && mm->pid != d->o->pid)
 			continue;
-		out(d, "  subgraph cluster_mm%d {\n  style=rounded; color=\"#999999\"; label=<<B>", mm->pid);
+		out(d, "  subgraph cluster_mm%d {\n  style=rounded; color=\"#999999\"; labelloc=t; "
+		    "label=<<B>", mm->pid);
 		out_proc(d, mm);
 		out(d, "</B>>;\n");
 		for_each_vma(mm, vma) {
@@ -810,8 +811,12 @@ static int view_anon_vma(struct dot *d)
 
 			if (k++ >= d->max)
 				break;
-			out(d, "  vma%d_%#lx [shape=box, label=\"VMA %#lx-%#lx\\n", mm->pid,
-			    vma->vm_start, vma->vm_start, vma->vm_end);
+			char id[64];
+
+			snprintf(id, sizeof(id), "vma%d_%#lx", mm->pid, vma->vm_start);
+			rank(d, 0, id);	/* every VMA on the top row, the anon_vmas below */
+			out(d, "  %s [shape=box, label=\"VMA %#lx-%#lx\\n", id, vma->vm_start,
+			    vma->vm_end);
 			out_vma_flags(d, vma);
 			out(d, ", pgoff %#lx\"];\n", vma->vm_pgoff);
 			list_for_each_entry(avc, &vma->anon_vma_chain, same_vma) {
@@ -832,6 +837,7 @@ static int view_anon_vma(struct dot *d)
 		out(d, "  }\n");
 	}
 	out_late(d);
+	out_ranks(d);
 	/* By serial: the same anon_vma gets the same line whatever reached it first. */
 	for (size_t s = 0; s < nr; s++)
 		if (seen[s])
