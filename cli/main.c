@@ -142,6 +142,7 @@ static int cmd_run(int argc, char **argv)
 	struct sim_start start = { 0 };
 	bool results = false, bad = false;
 	FILE *devnull = NULL;
+	struct utsname u;
 
 	for (; first < argc && argv[first][0] == '-'; first++) {
 		const char *v = image_option(argc, argv, &first, &bad);
@@ -194,10 +195,14 @@ static int cmd_run(int argc, char **argv)
 		fclose(devnull);
 		return status;
 	}
+	if (create == kernel_executor_create && !uname(&u))
+		tap.kernel = u.release;
 	if (tap.json)
 		printf("[\n");
 	else
 		printf("TAP version 13\n");
+	if (tap.kernel && !tap.json)
+		printf("# the live kernel: Linux %s\n", tap.kernel);
 	for (int i = first; i < argc; i++) {
 		struct scenario scn;
 		struct scn_report report;
@@ -257,7 +262,7 @@ static int cmd_diff(int argc, char **argv)
 	const char *image = NULL;
 	char release[128] = "";
 	bool bad = false, profile_given = false;
-	int status = 0, first = 0;
+	int status = 0, first = 0, agree = 0, differing = 0, broken = 0, absent = 0;
 
 	for (; first < argc && argv[first][0] == '-'; first++) {
 		const char *v = image_option(argc, argv, &first, &bad);
@@ -294,6 +299,8 @@ static int cmd_diff(int argc, char **argv)
 	}
 	if (!profile_given && release[0])
 		start.kernel = profile_of_release(release);
+	printf("# the simulator (profile %s) against Linux %s\n", start.kernel ? start.kernel : "6.18",
+	       release[0] ? release : "(unknown: the guest never said)");
 	for (int i = 0; i < argc; i++) {
 		struct tap quiet = { .out = stdout, .json = true };
 		struct scenario s1, s2;
@@ -326,6 +333,7 @@ static int cmd_diff(int argc, char **argv)
 			if (b == 2)
 				printf("  kernel: Bail out! %s\n", kern.bail);
 			status = 2;
+			broken++;
 		} else {
 			for (int k = 0; k < sim.nr && k < kern.nr; k++) {
 				const struct scn_result *x = &sim.results[k], *y = &kern.results[k];
@@ -336,8 +344,8 @@ static int cmd_diff(int argc, char **argv)
 				differ++;
 				snprintf(vx, sizeof(vx), x->ans.skip ? "skip" : "%lld", x->ans.value);
 				snprintf(vy, sizeof(vy), y->ans.skip ? "skip" : "%lld", y->ans.value);
-				printf("%s:%d: %s: simulator %s, kernel %s\n", s1.name, x->cmd->line,
-				       x->cmd->text, vx, vy);
+				printf("%s:%d: %s: simulator %s, kernel %s (Linux %s)\n", s1.name,
+				       x->cmd->line, x->cmd->text, vx, vy, release[0] ? release : "?");
 			}
 			if (!sim.lacks[0] != !kern.lacks[0]) {
 				printf("%s: only the %s stopped: %s\n", s1.name,
@@ -350,6 +358,12 @@ static int cmd_diff(int argc, char **argv)
 				       sim.nr, kern.nr);
 				differ++;
 			}
+			if (!differ && sim.lacks[0])
+				absent++;
+			else if (differ)
+				differing++;
+			else
+				agree++;
 			if (!differ && sim.lacks[0])
 				printf("%s: not on this version (%s)\n", s1.name, sim.lacks);
 			else
@@ -364,6 +378,8 @@ static int cmd_diff(int argc, char **argv)
 		scenario_free(&s2);
 	}
 	free(guest);
+	printf("# %d files on Linux %s: %d agree, %d differ, %d cannot compare, %d not on this "
+	       "version\n", argc, release[0] ? release : "?", agree, differing, broken, absent);
 	return status;
 }
 
