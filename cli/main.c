@@ -11,6 +11,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "draw.h"
 #include "qemu.h"
 #include "run.h"
 
@@ -21,6 +22,9 @@ static void usage(FILE *out)
 		"                 [--verify=call|command|end|N|off] [--memory SIZE] [--quiet]\n"
 		"                 [--json] FILE...\n"
 		"       mmsim diff [--kernel-image VMLINUZ] [--profile VERSION] FILE...\n"
+		"       mmsim draw FILE [--after LINE] --view process|folio|anon_vma|ksm\n"
+		"                  [--proc P] [--addr ADDR] [--format dot|svg|png] [-o OUT]\n"
+		"       mmsim explain FILE -o PAGE.html [--kernel | --kernel-json JSON]\n"
 		"\n"
 		"  run           run scenarios on the simulator, TAP 13 on stdout\n"
 		"  run --kernel  run them on this machine's Linux (root, KSM, THP)\n"
@@ -43,11 +47,16 @@ static void usage(FILE *out)
 		"                commands that run longer than two seconds)\n"
 		"  --json        print results and every queried value as JSON\n"
 		"  diff          run on both and list every query whose values differ\n"
+		"  draw          a picture of the simulator's model after a line (mmsim draw -h)\n"
+		"  explain       a web page that steps through a scenario, with pictures\n"
+		"                (mmsim explain -h)\n"
 		"\n"
 		"Scenario language: ../shared/spec/scenario-language.md. Simulator-only\n"
 		"additions (README.md): ksm rmap_walk=full|address|pgoff|remapped,\n"
 		"rmap.reaches P ADDR, rmap.mappings P ADDR, reclaim P ADDR LEN,\n"
-		"anon_pgoff kernel|zero, vma.pgoff P ADDR, folio.index P ADDR. Beyond the\n"
+		"anon_pgoff kernel|zero, vma.pgoff P ADDR, folio.index P ADDR,\n"
+		"show dot process|anon_vma [P] FILE, show dot folio P ADDR FILE, show dot ksm FILE\n"
+		"(Graphviz DOT of the model, README.md \"Pictures\"). Beyond the\n"
 		"spec, for both: madvise ... pageout, swapped P ADDR, vma_start P ADDR,\n"
 		"vma_end P ADDR, smaps P Swap, memory SIZE.\n");
 }
@@ -437,6 +446,10 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "diff"))
 		return cmd_diff(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "draw"))
+		return cmd_draw(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "explain"))
+		return cmd_explain(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;

@@ -183,6 +183,14 @@ int sim_executor_create(struct scn_executor *ex, const struct scenario *scn, cha
 			size_t errlen);
 /* The instance a simulator executor runs (for tests that look inside). */
 struct mmsim *sim_executor_sim(struct scn_executor *ex);
+/*
+ * A picture of the simulator executor's model now (lib/draw.c): view is an
+ * enum mmsim_draw_view, slot a process slot or -1 for every process, addr
+ * the folio view's. The DOT text goes in *dot (free() it); -1 with a
+ * message when the process does not exist or nothing is mapped there.
+ */
+int sim_executor_draw(struct scn_executor *ex, int view, int slot, unsigned long addr,
+		      const char *title, char **dot, char *err, size_t errlen);
 /* The live-kernel executor (cli/kernel_exec.c). */
 int kernel_executor_create(struct scn_executor *ex, const struct scenario *scn, char *err,
 			   size_t errlen);

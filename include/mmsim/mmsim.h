@@ -374,6 +374,42 @@ MMSIM_API int mmsim_verify_point(struct mmsim *sim, enum mmsim_verify_point at);
  */
 MMSIM_API void mmsim_fail_nth_alloc(struct mmsim *sim, unsigned long n);
 
+/* ---- Pictures: the model as a Graphviz graph (lib/draw.c) ----------------- */
+enum mmsim_draw_view {
+	/* mm -> page-table levels (populated parts only) -> folios, VMAs beside */
+	MMSIM_DRAW_PROCESS,
+	/* the folio mapped at pid:addr, every mapping of it, scheme beside truth */
+	MMSIM_DRAW_FOLIO,
+	/* anon_vmas, their chains (anon_vma_chain) and the VMAs across forks */
+	MMSIM_DRAW_ANON_VMA,
+	/* the KSM stable tree (chains, dups, rmap_items), the unstable tree, counters */
+	MMSIM_DRAW_KSM,
+};
+struct mmsim_draw {
+	enum mmsim_draw_view view;
+	int pid;			/* one process (0: every one); the folio view's */
+	unsigned long addr;		/* the folio view: the address the folio is mapped at */
+	/*
+	 * Longest list drawn in full (mappings of one page table, runs of
+	 * pages of one folio, VMAs, rmap_items of one KSM page...); the rest
+	 * is one "and N more" line. 0: 12.
+	 */
+	unsigned long max_items;
+	/* names[pid] labels that process (NULL, or a NULL entry: "pid N") */
+	const char *const *names;
+	int nr_names;
+	const char *title;		/* the graph's caption (NULL: none) */
+};
+/*
+ * Writes the view as a DOT graph (Graphviz's `dot` lays it out) into *dot,
+ * a NUL-terminated string of *len bytes the caller frees with free(). The
+ * same state always gives the same bytes. -EINVAL for an unknown view or a
+ * pid with no process (-ENOENT for a folio view where nothing is mapped),
+ * -ENOMEM; the model is never changed.
+ */
+MMSIM_API int mmsim_draw_dot(struct mmsim *sim, const struct mmsim_draw *opts, char **dot,
+			     size_t *len);
+
 #ifdef __cplusplus
 }
 #endif
