@@ -166,8 +166,8 @@ static void serve(void)
 		addr = (void *)(uintptr_t)r.addr;
 		switch (r.op) {
 		case AG_MMAP:
-			p = mmap(addr, r.len, prot_of(r.arg),
-				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+			p = mmap(addr, r.len, prot_of(r.arg), MAP_PRIVATE | MAP_ANONYMOUS |
+				 MAP_FIXED_NOREPLACE | (r.value ? MAP_NORESERVE : 0), -1, 0);
 			if (p == MAP_FAILED) {
 				rep.err = errno;
 			} else if (p != addr) {

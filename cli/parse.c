@@ -546,12 +546,16 @@ static int parse_line(struct line *l, struct scn_command *c)
 	if (!strcmp(w, "mmap")) {
 		c->kind = CMD_MMAP;
 		c->prot = PROT_RW;
-		if (expect_tokens(l, 4, 5, "P ADDR LEN [rw|r|none]") || parse_range(l, c))
+		if (expect_tokens(l, 4, 6, "P ADDR LEN [rw|r|none] [noreserve]") || parse_range(l, c))
 			return -1;
-		if (l->nr == 5 && (v = get_word(l, 4, "protection", prot_names, 3, "rw, r or none")) < 0)
+		if (l->nr >= 5 && (v = get_word(l, 4, "protection", prot_names, 3, "rw, r or none")) < 0)
 			return -1;
-		if (l->nr == 5)
+		if (l->nr >= 5)
 			c->prot = (enum scn_prot)v;
+		if (l->nr == 6 && strcmp(l->tok[5], "noreserve"))
+			return perr(l, "mmap: expected noreserve after the protection, got '%s'",
+				    l->tok[5]);
+		c->noreserve = l->nr == 6;
 		return 0;
 	}
 	if (!strcmp(w, "munmap")) {

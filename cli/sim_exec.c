@@ -383,7 +383,8 @@ static int sim_run(struct scn_executor *ex, const struct scn_command *c, char *e
 
 	switch (c->kind) {
 	case CMD_MMAP:
-		ret = mmsim_mmap(se->sim, pid, c->addr, c->len, prot_of(c->prot));
+		ret = mmsim_mmap_flags(se->sim, pid, c->addr, c->len, prot_of(c->prot),
+				       c->noreserve ? MMSIM_MAP_NORESERVE : 0);
 		break;
 	case CMD_MUNMAP:
 		ret = mmsim_munmap(se->sim, pid, c->addr, c->len);

@@ -148,6 +148,8 @@ static void test_malformed_lines(void **state)
 	parse_bad("proc A\n\nmmap A 0x100000000001 4K", 3, "not a multiple of 4096");
 	parse_bad("mmap A 0x100000000000", 1, "P ADDR LEN");
 	parse_bad("mmap A 0x100000000000 4K rwx", 1, "rw, r or none");
+	parse_bad("mmap A 0x100000000000 4K rw reserve", 1, "expected noreserve");
+	parse_bad("mmap A 0x100000000000 4K rw noreserve x", 1, "P ADDR LEN");
 	parse_bad("mmap 1A 0x100000000000 4K", 1, "process name");
 	parse_bad("mmap A 12qq 4K", 1, "expected ADDR");
 	parse_bad("mmap A 0x100000000000 99999999999999999999999", 1, "expected LEN");

@@ -95,6 +95,12 @@ enum mmsim_prot {
 /* Private anonymous mapping at exactly addr (MAP_FIXED_NOREPLACE). */
 MMSIM_API int mmsim_mmap(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
 	       int prot);
+enum mmsim_map_flags {
+	MMSIM_MAP_NORESERVE = 1,	/* MAP_NORESERVE: VM_NORESERVE, no VM_ACCOUNT */
+};
+/* mmsim_mmap() with mmap(2) flags beyond MAP_PRIVATE | MAP_ANONYMOUS (mmsim_map_flags). */
+MMSIM_API int mmsim_mmap_flags(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
+			       int prot, unsigned int flags);
 MMSIM_API int mmsim_munmap(struct mmsim *sim, int pid, unsigned long addr, unsigned long len);
 MMSIM_API int mmsim_mprotect(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
 		   int prot);
