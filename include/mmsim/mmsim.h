@@ -121,6 +121,14 @@ enum mmsim_advice {
 	 * is no error: the rest stays in memory, as in Linux.
 	 */
 	MMSIM_MADV_PAGEOUT,
+	/*
+	 * MADV_POPULATE_READ / MADV_POPULATE_WRITE: fault every page in as a
+	 * read (the zero page where nothing is mapped) or a write (breaking
+	 * COW, as GUP with FOLL_WRITE). A hole is -ENOMEM, a VMA without
+	 * PROT_READ (PROT_WRITE for a write) -EINVAL.
+	 */
+	MMSIM_MADV_POPULATE_READ,
+	MMSIM_MADV_POPULATE_WRITE,
 };
 MMSIM_API int mmsim_madvise(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
 		  enum mmsim_advice advice);
