@@ -195,7 +195,7 @@ static int lookup(const char *s, const char *const *names, int n)
 
 static const char *const prot_names[] = { "rw", "r", "none" };
 static const char *const advice_names[] = { "mergeable", "unmergeable", "dontneed", "hugepage",
-					    "nohugepage", "pageout" };
+					    "nohugepage", "pageout", "populate_read", "populate_write" };
 static const char *const thp_modes[] = { "always", "madvise", "inherit", "never" };
 static const char *const op_names[] = { "==", "!=", "<", "<=", ">", ">=" };
 static const char *const ksm_counters[] = { "pages_shared", "pages_sharing", "pages_unshared",
@@ -592,12 +592,16 @@ static int parse_line(struct line *l, struct scn_command *c)
 	if (!strcmp(w, "mmap")) {
 		c->kind = CMD_MMAP;
 		c->prot = PROT_RW;
-		if (expect_tokens(l, 4, 5, "P ADDR LEN [rw|r|none]") || parse_range(l, c))
+		if (expect_tokens(l, 4, 6, "P ADDR LEN [rw|r|none] [noreserve]") || parse_range(l, c))
 			return -1;
-		if (l->nr == 5 && (v = get_word(l, 4, "protection", prot_names, 3, "rw, r or none")) < 0)
+		if (l->nr >= 5 && (v = get_word(l, 4, "protection", prot_names, 3, "rw, r or none")) < 0)
 			return -1;
-		if (l->nr == 5)
+		if (l->nr >= 5)
 			c->prot = (enum scn_prot)v;
+		if (l->nr == 6 && strcmp(l->tok[5], "noreserve"))
+			return perr(l, "mmap: expected noreserve after the protection, got '%s'",
+				    l->tok[5]);
+		c->noreserve = l->nr == 6;
 		return 0;
 	}
 	if (!strcmp(w, "munmap")) {
@@ -622,7 +626,8 @@ static int parse_line(struct line *l, struct scn_command *c)
 		if (expect_tokens(l, 5, 5, "P ADDR LEN ADVICE") || parse_range(l, c))
 			return -1;
 		v = get_word(l, 4, "ADVICE", advice_names, ARRAY_SIZE(advice_names),
-			     "mergeable, unmergeable, dontneed, hugepage, nohugepage, pageout");
+			     "mergeable, unmergeable, dontneed, hugepage, nohugepage, pageout, "
+			     "populate_read, populate_write");
 		c->advice = (enum scn_advice)v;
 		return v < 0 ? -1 : 0;
 	}

@@ -42,7 +42,7 @@ enum scn_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
 enum scn_prot { PROT_RW, PROT_R, PROT_NONE_ };
 
 enum scn_advice { ADV_MERGEABLE, ADV_UNMERGEABLE, ADV_DONTNEED, ADV_HUGEPAGE, ADV_NOHUGEPAGE,
-		  ADV_PAGEOUT };
+		  ADV_PAGEOUT, ADV_POPULATE_READ, ADV_POPULATE_WRITE };
 
 enum scn_thp_mode { THP_ALWAYS, THP_MADVISE, THP_INHERIT, THP_NEVER };
 
@@ -76,6 +76,7 @@ struct scn_command {
 	unsigned long n;		/* seed, ksm scan N, poke VALUE, ksm rmap_walk= variant, anon_pgoff policy,
 					 * memory SIZE in bytes */
 	enum scn_prot prot;
+	bool noreserve;			/* mmap ... noreserve: MAP_NORESERVE */
 	enum scn_advice advice;
 	bool on;			/* prctl merge on|off */
 	struct scn_fill_spec fill;

@@ -483,7 +483,8 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 
 	switch (c->kind) {
 	case CMD_MMAP:
-		ret = mmsim_mmap(se->sim, pid, c->addr, c->len, prot_of(c->prot));
+		ret = mmsim_mmap_flags(se->sim, pid, c->addr, c->len, prot_of(c->prot),
+				       c->noreserve ? MMSIM_MAP_NORESERVE : 0);
 		break;
 	case CMD_MUNMAP:
 		ret = mmsim_munmap(se->sim, pid, c->addr, c->len);
@@ -497,7 +498,9 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 	case CMD_MADVISE: {
 		static const enum mmsim_advice advice[] = { MMSIM_MADV_MERGEABLE, MMSIM_MADV_UNMERGEABLE,
 							    MMSIM_MADV_DONTNEED, MMSIM_MADV_HUGEPAGE,
-							    MMSIM_MADV_NOHUGEPAGE, MMSIM_MADV_PAGEOUT };
+							    MMSIM_MADV_NOHUGEPAGE, MMSIM_MADV_PAGEOUT,
+							    MMSIM_MADV_POPULATE_READ,
+							    MMSIM_MADV_POPULATE_WRITE };
 
 		ret = mmsim_madvise(se->sim, pid, c->addr, c->len, advice[c->advice]);
 		break;

@@ -116,6 +116,12 @@ enum mmsim_prot {
 /* Private anonymous mapping at exactly addr (MAP_FIXED_NOREPLACE). */
 MMSIM_API int mmsim_mmap(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
 	       int prot);
+enum mmsim_map_flags {
+	MMSIM_MAP_NORESERVE = 1,	/* MAP_NORESERVE: VM_NORESERVE, no VM_ACCOUNT */
+};
+/* mmsim_mmap() with mmap(2) flags beyond MAP_PRIVATE | MAP_ANONYMOUS (mmsim_map_flags). */
+MMSIM_API int mmsim_mmap_flags(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
+			       int prot, unsigned int flags);
 MMSIM_API int mmsim_munmap(struct mmsim *sim, int pid, unsigned long addr, unsigned long len);
 MMSIM_API int mmsim_mprotect(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
 		   int prot);
@@ -136,6 +142,14 @@ enum mmsim_advice {
 	 * is no error: the rest stays in memory, as in Linux.
 	 */
 	MMSIM_MADV_PAGEOUT,
+	/*
+	 * MADV_POPULATE_READ / MADV_POPULATE_WRITE: fault every page in as a
+	 * read (the zero page where nothing is mapped) or a write (breaking
+	 * COW, as GUP with FOLL_WRITE). A hole is -ENOMEM, a VMA without
+	 * PROT_READ (PROT_WRITE for a write) -EINVAL.
+	 */
+	MMSIM_MADV_POPULATE_READ,
+	MMSIM_MADV_POPULATE_WRITE,
 };
 MMSIM_API int mmsim_madvise(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
 		  enum mmsim_advice advice);
