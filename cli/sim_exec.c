@@ -47,15 +47,17 @@ static int out_of_memory(struct sim_exec *se, const struct scn_command *c, char 
 {
 	struct mmsim_stats st;
 	unsigned long left = 0;
+	char needed[64] = "";
 
 	mmsim_get_stats(se->sim, &st);
 	if (c->kind == CMD_WRITE)
 		left = c->len / 4096 - se->pages_done;
+	if (left)
+		snprintf(needed, sizeof(needed), ", and the command needed %lu MiB more", left >> 8);
 	return scn_fail(err, len, "%s: out of simulated memory: all but %lu of its %lu MiB are in use"
-			"%s%lu%s; give it more with `memory SIZE` before the first proc, or mmsim run "
+			"%s; give it more with `memory SIZE` before the first proc, or mmsim run "
 			"--memory SIZE (SIZE at least %lu MiB)", c->text, st.nr_free_frames,
-			st.nr_frames >> 8, left ? ", and the command needed " : "", left ? left >> 8 : 0,
-			left ? " MiB more" : "", ((st.nr_frames - st.nr_free_frames + left) >> 8) + 1);
+			st.nr_frames >> 8, needed, ((st.nr_frames - st.nr_free_frames + left) >> 8) + 1);
 }
 
 /* Turns a failed library call into a Bail out! message. */
