@@ -29,6 +29,8 @@
 #define KSM_DIR		"/sys/kernel/mm/ksm/"
 #define THP_DIR		"/sys/kernel/mm/transparent_hugepage/"
 #define LOCK_PATH	"/run/mmsim-kernel.lock"
+/* The settings as found, kept on disk while they are changed (see saved_file_write). */
+#define SAVED_PATH	"/run/mmsim-kernel.saved"
 
 #define AGENT_TIMEOUT_MS	120000	/* one command, e.g. writing a large range */
 #define EXIT_TIMEOUT_MS		30000	/* a process's teardown */
@@ -211,11 +213,12 @@ static const char *saved_value(const char *path)
  * Puts every saved setting back. run=2 first: it unmerges what the scenario
  * left and frees ksmd's state, so that max_page_sharing and
  * merge_across_nodes can be restored (EBUSY while KSM pages exist).
- * Async-signal-safe.
+ * Async-signal-safe. Returns how many could not be written.
  */
-static void restore_settings(void)
+static int restore_settings(void)
 {
 	const char *advisor = saved_value(KSM_DIR "advisor_mode");
+	int failed = 0;
 
 	if (ksm_saved)
 		write_raw(KSM_DIR "run", "2");
@@ -232,8 +235,118 @@ static void restore_settings(void)
 			write(STDERR_FILENO, msg, sizeof(msg) - 1);
 			write(STDERR_FILENO, s->path, strlen(s->path));
 			write(STDERR_FILENO, "\n", 1);
+			failed++;
 		}
 	}
+	return failed;
+}
+
+/*
+ * SIGKILL runs no handler: the settings as found go to SAVED_PATH before
+ * the first write, and leave it only once they are back. A start that finds
+ * the file (its writer died: the lock is ours) restores from it first, so
+ * the settings it saves are the machine's own, not a dead run's.
+ */
+static int saved_file_write(char *err, size_t len)
+{
+	static const char tmp[] = SAVED_PATH ".new";
+	FILE *f = fopen(tmp, "w");
+	int ok;
+
+	if (!f)
+		return scn_fail(err, len, "cannot write %s: %s", tmp, scn_errno_name(errno));
+	fprintf(f, "# mmsim kernel executor, pid %d: the settings before it changed them.\n"
+		"# mmsim kernel-restore (or the next mmsim run --kernel) puts them back.\n",
+		(int)getpid());
+	for (int i = 0; i < nr_settings; i++)
+		fprintf(f, "%s %s\n", settings[i].path, settings[i].saved);
+	ok = !fflush(f) && !fsync(fileno(f));
+	ok &= !fclose(f);
+	if (!ok || rename(tmp, SAVED_PATH)) {
+		scn_fail(err, len, "cannot write %s: %s", SAVED_PATH, scn_errno_name(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* One "PATH VALUE" line of SAVED_PATH into settings[]; -1 when it is not one of ours. */
+static int saved_line(char *line)
+{
+	char *value = strchr(line, ' ');
+	struct setting *s = &settings[nr_settings];
+
+	line[strcspn(line, "\n")] = '\0';
+	if (!value || nr_settings == (int)(sizeof(settings) / sizeof(settings[0])))
+		return -1;
+	*value++ = '\0';
+	/* Only our own files, so a stray file cannot make root write elsewhere. */
+	if ((strncmp(line, KSM_DIR, strlen(KSM_DIR)) && strncmp(line, THP_DIR, strlen(THP_DIR))) ||
+	    strstr(line, "..") || !*value || strchr(value, ' ') ||
+	    strlen(line) >= sizeof(s->path) || strlen(value) >= sizeof(s->saved))
+		return -1;
+	snprintf(s->path, sizeof(s->path), "%s", line);
+	snprintf(s->saved, sizeof(s->saved), "%s", value);
+	s->valid = true;
+	ksm_saved |= !strncmp(line, KSM_DIR, strlen(KSM_DIR));
+	nr_settings++;
+	return 0;
+}
+
+/*
+ * Puts back the settings a dead run left in SAVED_PATH, saying so on out.
+ * 0 (also when there was nothing to do, *found false), -1 with a message.
+ * Called with the lock held and nothing of ours saved yet.
+ */
+static int saved_file_recover(FILE *out, bool *found, char *err, size_t len)
+{
+	char line[256], now[64], raw[64];
+	int lineno = 0, failed, changed = 0;
+	long pid = 0;
+	FILE *f = fopen(SAVED_PATH, "r");
+
+	*found = false;
+	if (!f)
+		return errno == ENOENT ? 0 :
+		       scn_fail(err, len, "cannot read %s: %s", SAVED_PATH, scn_errno_name(errno));
+	*found = true;
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		if (line[0] == '#') {
+			sscanf(line, "# mmsim kernel executor, pid %ld", &pid);
+			continue;
+		}
+		if (saved_line(line)) {
+			fclose(f);
+			nr_settings = 0;
+			ksm_saved = false;
+			return scn_fail(err, len, "%s:%d: not a line mmsim writes (PATH VALUE under %s or "
+					"%s); look at the file, then remove it", SAVED_PATH, lineno,
+					KSM_DIR, THP_DIR);
+		}
+	}
+	fclose(f);
+	fprintf(out, "mmsim: a kernel run (pid %ld) ended without restoring the settings; "
+		"restoring them from %s:\n", pid, SAVED_PATH);
+	for (int i = 0; i < nr_settings; i++) {
+		if (read_text(settings[i].path, raw, sizeof(raw)))
+			continue;
+		current_value(raw, now, sizeof(now));
+		if (strcmp(now, settings[i].saved) && ++changed)
+			fprintf(out, "mmsim:   %s: %s -> %s\n", settings[i].path, now, settings[i].saved);
+	}
+	failed = restore_settings();
+	fprintf(out, "mmsim: %d of %d settings were changed; %s\n", changed, nr_settings,
+		failed ? "some could not be restored" : "all restored");
+	fflush(out);
+	nr_settings = 0;
+	ksm_saved = false;
+	if (failed)
+		return scn_fail(err, len, "%d settings of %s could not be restored; the file is kept",
+				failed, SAVED_PATH);
+	if (unlink(SAVED_PATH))
+		return scn_fail(err, len, "cannot remove %s: %s", SAVED_PATH, scn_errno_name(errno));
+	return 0;
 }
 
 /* ---- Processes ------------------------------------------------------------------ */
@@ -308,7 +421,9 @@ static void teardown(struct kexec *ke)
 	/* Orphans handed to us as subreaper; a process still forking sees EOF and exits. */
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
-	restore_settings();
+	/* All back: the file has done its job; else the next start tries again. */
+	if (!restore_settings())
+		unlink(SAVED_PATH);
 	armed = 0;
 }
 
@@ -1536,6 +1651,7 @@ int kernel_executor_create(struct scn_executor *ex, const struct scenario *scn, 
 			   size_t errlen)
 {
 	struct kexec *ke;
+	bool found;
 
 	if (geteuid())
 		return scn_fail(err, errlen, "the kernel executor needs root");
@@ -1553,7 +1669,8 @@ int kernel_executor_create(struct scn_executor *ex, const struct scenario *scn, 
 		ke->proc[i].fd = ke->proc[i].pidfd = -1;
 	prctl(PR_GET_CHILD_SUBREAPER, &ke->old_subreaper, 0, 0, 0);
 	active = ke;
-	if (take_lock(ke, err, errlen) || check_other_mergeable(err, errlen))
+	if (take_lock(ke, err, errlen) || saved_file_recover(stderr, &found, err, errlen) ||
+	    check_other_mergeable(err, errlen))
 		goto out;
 	ke->kpagecount_fd = open("/proc/kpagecount", O_RDONLY | O_CLOEXEC);
 	ke->kpageflags_fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
@@ -1567,7 +1684,7 @@ int kernel_executor_create(struct scn_executor *ex, const struct scenario *scn, 
 			 !access(THP_DIR "enabled", F_OK);
 	ke->legacy_2m = ke->legacy_top = THP_NEVER;
 	install_handlers();
-	if (save_all(err, errlen))
+	if (save_all(err, errlen) || saved_file_write(err, errlen))
 		goto out;
 	armed = 1;
 	if (set_start_state(ke, err, errlen))
@@ -1583,4 +1700,26 @@ int kernel_executor_create(struct scn_executor *ex, const struct scenario *scn, 
 out:
 	kexec_release(ke);
 	return -1;
+}
+
+int kernel_settings_recover(FILE *out, char *err, size_t errlen)
+{
+	struct kexec *ke;
+	bool found;
+	int ret;
+
+	if (geteuid())
+		return scn_fail(err, errlen, "restoring the kernel's settings needs root");
+	ke = calloc(1, sizeof(*ke));
+	if (!ke)
+		return scn_fail(err, errlen, "out of memory");
+	ke->lock_fd = -1;
+	ret = take_lock(ke, err, errlen) ?: saved_file_recover(out, &found, err, errlen);
+	if (!ret && !found)
+		fprintf(out, "mmsim: nothing to restore: no %s (every kernel run restored its "
+			"settings)\n", SAVED_PATH);
+	if (ke->lock_fd >= 0)
+		close(ke->lock_fd);
+	free(ke);
+	return ret;
 }

@@ -25,6 +25,7 @@ static void usage(FILE *out)
 		"       mmsim draw FILE [--after LINE] --view process|folio|anon_vma|ksm\n"
 		"                  [--proc P] [--addr ADDR] [--format dot|svg|png] [-o OUT]\n"
 		"       mmsim explain FILE -o PAGE.html [--kernel | --kernel-json JSON]\n"
+		"       mmsim kernel-restore\n"
 		"\n"
 		"  run           run scenarios on the simulator, TAP 13 on stdout\n"
 		"  run --kernel  run them on this machine's Linux (root, KSM, THP)\n"
@@ -50,6 +51,10 @@ static void usage(FILE *out)
 		"  draw          a picture of the simulator's model after a line (mmsim draw -h)\n"
 		"  explain       a web page that steps through a scenario, with pictures\n"
 		"                (mmsim explain -h)\n"
+		"  kernel-restore\n"
+		"                put back the THP and KSM settings that a killed kernel run\n"
+		"                (SIGKILL) left changed, from /run/mmsim-kernel.saved; every\n"
+		"                run --kernel does it first by itself, and says so\n"
 		"\n"
 		"Scenario language: ../shared/spec/scenario-language.md. Simulator-only\n"
 		"additions (README.md): ksm rmap_walk=full|address|pgoff|remapped,\n"
@@ -450,6 +455,15 @@ int main(int argc, char **argv)
 		return cmd_draw(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "explain"))
 		return cmd_explain(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "kernel-restore") && argc == 2) {
+		char err[384];
+
+		if (kernel_settings_recover(stdout, err, sizeof(err))) {
+			fprintf(stderr, "mmsim: %s\n", err);
+			return 2;
+		}
+		return 0;
+	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;

@@ -8,6 +8,7 @@
 #define MMSIM_CLI_SCENARIO_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -204,5 +205,11 @@ int sim_executor_draw(struct scn_executor *ex, int view, int slot, unsigned long
 /* The live-kernel executor (cli/kernel_exec.c). */
 int kernel_executor_create(struct scn_executor *ex, const struct scenario *scn, char *err,
 			   size_t errlen);
+/*
+ * What a kernel run left when it died without restoring (SIGKILL): put back
+ * the settings it saved, saying what on out. The executor does it first at
+ * every start; mmsim kernel-restore does it by hand. 0, or -1 with a message.
+ */
+int kernel_settings_recover(FILE *out, char *err, size_t errlen);
 
 #endif /* MMSIM_CLI_SCENARIO_H */
