@@ -104,7 +104,8 @@ check_clean() {
 round() {
 	local name=$1 scn=$2 point=$3 sig=$4 target=$5 want=$6 seen="$work/$1.pids" rc t
 	: >"$seen"
-	setsid "$mmsim" run --kernel "$scn" >"$work/$name.out" 2>&1 &
+	# Its own session and group; bash reports no "Killed" for it.
+	{ setsid "$mmsim" run --kernel "$scn" >"$work/$name.out" 2>&1 & } 2>/dev/null
 	mmsim_pid=$!
 	for t in $(seq 1 1200); do
 		descendants "$mmsim_pid" >>"$seen"
@@ -126,7 +127,7 @@ round() {
 	sleep 0.3
 	descendants "$mmsim_pid" >>"$seen"
 	if [ "$target" = group ]; then kill -s "$sig" -- "-$mmsim_pid"; else kill -s "$sig" "$mmsim_pid"; fi
-	wait "$mmsim_pid"
+	wait "$mmsim_pid" 2>/dev/null
 	rc=$?
 	mmsim_pid=
 	if [ "$rc" = "$want" ]; then
