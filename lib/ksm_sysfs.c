@@ -308,7 +308,8 @@ static int cmp_ptr(const void *a, const void *b)
 
 static bool reached(const struct reached *r, pte_t *pte)
 {
-	return bsearch(&pte, r->ptes, r->nr, sizeof(*r->ptes), cmp_ptr) != NULL;
+	/* No array at all when the walk found nothing: bsearch() wants one. */
+	return r->nr && bsearch(&pte, r->ptes, r->nr, sizeof(*r->ptes), cmp_ptr) != NULL;
 }
 
 /*
@@ -371,7 +372,8 @@ static int check_items_reachable(struct mmsim *sim, struct ksm_stable_node *node
 		free(r.ptes);
 		return -ENOMEM;
 	}
-	qsort(r.ptes, r.nr, sizeof(*r.ptes), cmp_ptr);
+	if (r.nr)
+		qsort(r.ptes, r.nr, sizeof(*r.ptes), cmp_ptr);
 	list_for_each_entry(rmap_item, &node->hlist, hlist) {
 		err = check_item_reachable(sim, folio, rmap_item, &r);
 		if (err)

@@ -77,9 +77,16 @@ run_target() {
 failed=0
 # A campaign goes on after a finding (each is saved) until its time is up.
 campaign() {
-	local t=$1 end=$(($(date +%s) + seconds)) left status=0
+	local t=$1 end=$(($(date +%s) + seconds)) left start status=0
 	while left=$((end - $(date +%s))); [ "$left" -gt 0 ]; do
-		seconds=$left run_target "$t" || status=1
+		start=$(date +%s)
+		seconds=$left run_target "$t" && continue
+		status=1
+		# A finding within a minute is a seed or corpus input: fix it first.
+		if [ $(($(date +%s) - start)) -lt 60 ]; then
+			echo "fuzz-$t: stopped: an input of the corpus fails at once" >&2
+			break
+		fi
 	done
 	return $status
 }
