@@ -60,6 +60,25 @@ static int out_of_memory(struct sim_exec *se, const struct scn_command *c, char 
 			st.nr_frames >> 8, needed, ((st.nr_frames - st.nr_free_frames + left) >> 8) + 1);
 }
 
+/*
+ * A write of more pages than the machine has frames can never succeed: each
+ * page it leaves present is a frame of its own (a page already present and
+ * exclusive needs none, but there are never more of those than frames).
+ * Bail at once, before a single page is written.
+ */
+static int too_large(struct sim_exec *se, const struct scn_command *c, char *err, size_t len)
+{
+	struct mmsim_stats st;
+
+	mmsim_get_stats(se->sim, &st);
+	if (c->len / 4096 <= st.nr_frames)
+		return 0;
+	return scn_fail(err, len, "%s: needs %lu MiB of memory, more than the simulated machine's "
+			"%lu MiB; give it more with `memory SIZE` before the first proc, or mmsim run "
+			"--memory SIZE (SIZE more than %lu MiB)", c->text, c->len >> 20,
+			st.nr_frames >> 8, c->len >> 20);
+}
+
 /* Turns a failed library call into a Bail out! message. */
 static int call_failed(struct sim_exec *se, const struct scn_command *c, int ret, char *err,
 		       size_t len)
@@ -508,6 +527,8 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 		break;
 	}
 	case CMD_WRITE:
+		if (too_large(se, c, err, len))
+			return -1;
 		ret = write_pages(ex, pid, c);
 		break;
 	case CMD_RECLAIM:

@@ -115,12 +115,15 @@ case_ beyond-task-size 2 "Bail out! beyond-task-size.mms: line 2: mmap A 0x80000
 case_ query-outside 2 "Bail out! query-outside.mms: line 2: expect present A 0x1000 == no: $OUT" \
 	'proc A\nexpect present A 0x1000 == no\n' kernel
 
-# Huge sizes: the simulated memory runs out at once, saying how much is needed.
-case_ write-2G 2 "Bail out! write-2G.mms:3: write A $W 2G byte=1: out of simulated memory: all but 0 of its 1024 MiB are in use, and the command needed 1026 MiB more" \
+# Huge sizes: a write larger than the simulated memory bails before it
+# starts; one that fits alone runs out at once; both say how much is needed.
+case_ write-2G 2 "Bail out! write-2G.mms:3: write A $W 2G byte=1: needs 2048 MiB of memory, more than the simulated machine's 1024 MiB; give it more with \`memory SIZE\` before the first proc, or mmsim run --memory SIZE (SIZE more than 2048 MiB)" \
 	"proc A\nmmap A $W 2G\nwrite A $W 2G byte=1\n"
-case_ write-64G 2 "Bail out! write-64G.mms:3: write A $W 64G byte=1: out of simulated memory: all but 0 of its 1024 MiB are in use, and the command needed 64514 MiB more" \
+case_ write-64G 2 "Bail out! write-64G.mms:3: write A $W 64G byte=1: needs 65536 MiB of memory, more than the simulated machine's 1024 MiB" \
 	"proc A\nmmap A $W 64G\nwrite A $W 64G byte=1\n"
-case_ memory-16M 2 "Bail out! memory-16M.mms:4: write A $W 32M unique: out of simulated memory: all but 0 of its 16 MiB are in use, and the command needed" \
+case_ write-1G-twice 2 "Bail out! write-1G-twice.mms:5: write B $W 1G byte=2: out of simulated memory: all but 0 of its 1024 MiB are in use, and the command needed" \
+	"proc A\nmmap A $W 1G\nwrite A $W 768M byte=1\nfork A B\nwrite B $W 1G byte=2\n"
+case_ memory-16M 2 "Bail out! memory-16M.mms:4: write A $W 32M unique: needs 32 MiB of memory, more than the simulated machine's 16 MiB" \
 	"memory 16M\nproc A\nmmap A $W 32M\nwrite A $W 32M unique\n"
 # Reading 1 GiB maps the zero page: no memory needed, done at once.
 case_ read-1G 0 "1..1" "proc A\nmmap A $W 1G\nread A $W 1G\nexpect smaps A Rss == 0\n"
