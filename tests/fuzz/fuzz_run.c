@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Fuzz target: parse and run on the simulator, as `mmsim run` does, on a
- * small machine (FUZZ_MEMORY) with the invariant checker on. A crash, leak,
- * undefined behaviour, or a Bail out! that says a model invariant broke
+ * small machine (FUZZ_MEMORY, or a `memory` line's SIZE up to
+ * FUZZ_MEMORY_MAX) with the invariant checker after every command. A crash,
+ * leak, undefined behaviour, or a Bail out! that says a model invariant broke
  * (EUCLEAN) is a finding; any other Bail out! is the scenario's own error.
  */
 #include <stdint.h>
@@ -13,6 +14,8 @@
 #include "run.h"
 
 #define FUZZ_MEMORY (4UL << 20)
+/* `memory SIZE` above this is cut down to it: a fuzzer wants many small runs. */
+#define FUZZ_MEMORY_MAX (16UL << 20)
 #define BROKEN_INVARIANT "EUCLEAN (a model invariant broke)"
 
 /*
@@ -52,6 +55,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (scenario_parse_mem("fuzz.mms", (const char *)data, size, &scn, err, sizeof(err)))
 		return 0;
+	for (int i = 0; i < scn.nr_cmds; i++)
+		if (scn.cmds[i].kind == CMD_MEMORY && scn.cmds[i].n > FUZZ_MEMORY_MAX)
+			scn.cmds[i].n = FUZZ_MEMORY_MAX;
 	ex.scn = &scn;
 	ex.seed = 1;
 	ex.memory = FUZZ_MEMORY;
