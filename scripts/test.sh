@@ -32,7 +32,7 @@ cmake -S . -B build/sanitize -DMMSIM_SANITIZE=ON -DMMSIM_WERROR=ON -DMMSIM_BUILD
 cmake --build build/sanitize -j"$jobs"
 # The kernel and era tests run once, above: under ASan the scenario window
 # (0x100000000000...) lies inside ASan's shadow memory, so the kernel
-# executor's processes could not map it. The soak's property test ran above
-# (and runs here under the sanitizers in its ctest form).
+# executor's processes could not map it. The soak runs once, above too; the
+# property tests it repeats run here.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	ctest --test-dir build/sanitize --output-on-failure -j"$jobs" -LE "kernel|era|soak"
