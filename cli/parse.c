@@ -512,12 +512,12 @@ static int parse_line(struct line *l, struct scn_command *c)
 	int v;
 
 	if (!strcmp(w, "kernel")) {
-		static const char *const versions[] = { "6.18", "6.12", "6.1" };
+		static const char *const versions[] = { "6.18", "7.3", "6.12", "6.1" };
 
 		c->kind = CMD_KERNEL;
-		if (expect_tokens(l, 2, 2, "VERSION (6.18, 6.12 or 6.1)"))
+		if (expect_tokens(l, 2, 2, "VERSION (6.18, 7.3, 6.12 or 6.1)"))
 			return -1;
-		if (get_word(l, 1, "VERSION", versions, 3, "6.18, 6.12 or 6.1") < 0)
+		if (get_word(l, 1, "VERSION", versions, 4, "6.18, 7.3, 6.12 or 6.1") < 0)
 			return -1;
 		snprintf(c->word, sizeof(c->word), "%s", l->tok[1]);
 		return 0;
