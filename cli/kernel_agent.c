@@ -33,15 +33,20 @@ static int prot_of(int p)
 	return p == PROT_RW ? PROT_READ | PROT_WRITE : p == PROT_R ? PROT_READ : PROT_NONE;
 }
 
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25	/* Linux 6.1; glibc 2.36 (Debian 12) lacks the name */
+#endif
+
 static int advice_of(int a)
 {
 	static const int advice[] = {
 		[ADV_MERGEABLE] = MADV_MERGEABLE, [ADV_UNMERGEABLE] = MADV_UNMERGEABLE,
 		[ADV_DONTNEED] = MADV_DONTNEED, [ADV_HUGEPAGE] = MADV_HUGEPAGE,
 		[ADV_NOHUGEPAGE] = MADV_NOHUGEPAGE, [ADV_PAGEOUT] = MADV_PAGEOUT,
+		[ADV_COLLAPSE] = MADV_COLLAPSE,
 	};
 
-	return a >= 0 && a <= ADV_PAGEOUT ? advice[a] : -1;
+	return a >= 0 && a <= ADV_COLLAPSE ? advice[a] : -1;
 }
 
 /*

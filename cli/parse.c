@@ -178,7 +178,7 @@ static int lookup(const char *s, const char *const *names, int n)
 
 static const char *const prot_names[] = { "rw", "r", "none" };
 static const char *const advice_names[] = { "mergeable", "unmergeable", "dontneed", "hugepage",
-					    "nohugepage", "pageout" };
+					    "nohugepage", "pageout", "collapse" };
 static const char *const thp_modes[] = { "always", "madvise", "inherit", "never" };
 static const char *const op_names[] = { "==", "!=", "<", "<=", ">", ">=" };
 static const char *const ksm_counters[] = { "pages_shared", "pages_sharing", "pages_unshared",
@@ -576,7 +576,8 @@ static int parse_line(struct line *l, struct scn_command *c)
 		if (expect_tokens(l, 5, 5, "P ADDR LEN ADVICE") || parse_range(l, c))
 			return -1;
 		v = get_word(l, 4, "ADVICE", advice_names, ARRAY_SIZE(advice_names),
-			     "mergeable, unmergeable, dontneed, hugepage, nohugepage, pageout");
+			     "mergeable, unmergeable, dontneed, hugepage, nohugepage, pageout, "
+			     "collapse");
 		c->advice = (enum scn_advice)v;
 		return v < 0 ? -1 : 0;
 	}

@@ -413,7 +413,8 @@ static int sim_run(struct scn_executor *ex, const struct scn_command *c, char *e
 	case CMD_MADVISE: {
 		static const enum mmsim_advice advice[] = { MMSIM_MADV_MERGEABLE, MMSIM_MADV_UNMERGEABLE,
 							    MMSIM_MADV_DONTNEED, MMSIM_MADV_HUGEPAGE,
-							    MMSIM_MADV_NOHUGEPAGE, MMSIM_MADV_PAGEOUT };
+							    MMSIM_MADV_NOHUGEPAGE, MMSIM_MADV_PAGEOUT,
+							    MMSIM_MADV_COLLAPSE };
 
 		ret = mmsim_madvise(se->sim, pid, c->addr, c->len, advice[c->advice]);
 		break;

@@ -608,6 +608,8 @@ void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out)
 		.pswpout = sim->pswpout,
 		.pswpin = sim->pswpin,
 		.ksm_swpin_copy = sim->ksm_swpin_copy,
+		.thp_collapse_alloc = sim->thp_collapse_alloc,
+		.thp_collapse_alloc_failed = sim->thp_collapse_alloc_failed,
 	};
 }
 

@@ -115,6 +115,15 @@ enum mmsim_advice {
 	 * is no error: the rest stays in memory, as in Linux.
 	 */
 	MMSIM_MADV_PAGEOUT,
+	/*
+	 * MADV_COLLAPSE (6.1+): every 2M-aligned block of the range becomes a
+	 * PMD-mapped THP, whatever the THP switches say (docs/collapse.md):
+	 * holes and zero pages become zeroes, swapped pages are read back, KSM
+	 * and shared pages are copied. 0 when every block is a THP afterwards;
+	 * -EINVAL (the VMA is not eligible, or a block is empty), -EBUSY,
+	 * -EAGAIN or -ENOMEM as Linux returns them.
+	 */
+	MMSIM_MADV_COLLAPSE,
 };
 MMSIM_API int mmsim_madvise(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
 		  enum mmsim_advice advice);
@@ -259,6 +268,8 @@ struct mmsim_stats {
 	/* The swap device and /proc/vmstat's pswpout, pswpin and ksm_swpin_copy. */
 	unsigned long nr_swap_slots, nr_swap_used, nr_swapcache;
 	unsigned long pswpout, pswpin, ksm_swpin_copy;
+	/* /proc/vmstat's thp_collapse_alloc and thp_collapse_alloc_failed. */
+	unsigned long thp_collapse_alloc, thp_collapse_alloc_failed;
 };
 MMSIM_API void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out);
 
