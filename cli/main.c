@@ -31,12 +31,12 @@ static void usage(FILE *out)
 		"  --kernel-image VMLINUZ\n"
 		"                run them on that Linux instead, booted under qemu with\n"
 		"                mmsim-static and busybox-static in an initramfs\n"
-		"                (scripts/fetch-kernels.sh fetches Debian's 6.1 and 6.12)\n"
+		"                (scripts/fetch-kernels.sh fetches Debian's 6.1, 6.12, 7.3)\n"
 		"  --scheme NAME on the simulator, start with that folio mapcount scheme\n"
 		"                (linux, legacy, large, nopagemapcount, tuples, fullpartial)\n"
 		"  --profile VERSION\n"
 		"                on the simulator, start as Linux VERSION: 6.18 (default),\n"
-		"                6.12 or 6.1 (docs/kernel-versions.md); diff picks the\n"
+		"                7.3, 6.12 or 6.1 (docs/kernel-versions.md); diff picks the\n"
 		"                kernel's own version when it is one of these\n"
 		"  --verify=WHEN on the simulator, check every invariant of the model after\n"
 		"                every library call (call), after every command (command,\n"
@@ -299,7 +299,7 @@ static bool same_answer(const struct scn_answer *sim, const struct scn_answer *k
  */
 static const char *profile_of_release(const char *release)
 {
-	static const char *const versions[] = { "6.18", "6.12", "6.1" };
+	static const char *const versions[] = { "6.18", "7.3", "6.12", "6.1" };
 
 	for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
 		if (scn_release_is(release, versions[i]))

@@ -713,6 +713,8 @@ void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out)
 		.ksm_swpin_copy = sim->ksm_swpin_copy,
 		.verify_runs = sim->verify_runs,
 		.verify_visited = sim->verify_visited,
+		.thp_collapse_alloc = sim->thp_collapse_alloc,
+		.thp_collapse_alloc_failed = sim->thp_collapse_alloc_failed,
 	};
 }
 
