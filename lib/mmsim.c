@@ -841,3 +841,8 @@ int mmsim_rmap_walk(struct mmsim *sim, int pid, unsigned long addr, struct mmsim
 		     sim->anon_rmap_walk_cost.nodes - before_anon.nodes;
 	return 0;
 }
+
+const char *mmsim_version(void)
+{
+	return MMSIM_VERSION_STRING;
+}

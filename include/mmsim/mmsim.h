@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mmsim/version.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -26,6 +28,12 @@ extern "C" {
 
 /* One simulator instance owns everything; instances never share state. */
 struct mmsim;
+
+/*
+ * The release of the library linked in ("0.1.0"), which may be newer than
+ * the headers a program was built with (MMSIM_VERSION_STRING).
+ */
+MMSIM_API const char *mmsim_version(void);
 
 /*
  * Seed 004 (docs/experiments/seed-004-anon-vm-pgoff.md): the vm_pgoff that
