@@ -13,8 +13,8 @@
 # earlier. NAME is a scheme (linux legacy large nopagemapcount tuples fullpartial) or a profile
 # (6.12, 6.1). DIR is a build with tests/test_property (default build/ci).
 # Prints a line a chunk, then one a configuration:
-#   soak linux@6.18: N operations (seeds A..B), F failures, R ops/s in S s
-# (F counts failed chunks: a chunk stops at its first failing seed) and exits
+#   soak linux@6.18: N operations (seeds A..B), F failed chunks, R ops/s in S s
+# (a chunk stops at its first failing seed; its operations count all the same) and exits
 # 1 when any chunk failed; its seed and step are in DIR/soak/soak.log
 # (MMSIM_SOAK_DIR overrides that directory, whose status file holds the
 # figures so far), and MMSIM_PROPERTY_SEED=A MMSIM_PROPERTY_SEEDS=1
@@ -72,14 +72,16 @@ main() {
 			out=$(env "${env[@]}" $dir/test_property.$$ 2>&1) || status=$?
 			t1=$(date +%s%N)
 			secs[$c]=$((${secs[$c]} + (t1 - t0) / 1000000))
+			# A failed chunk counts too (its seeds ran up to the failure): the
+			# soak moves on to the next seeds rather than repeat these.
+			done_ops[$c]=$((${done_ops[$c]} + chunk_ops))
 			if [ $status = 0 ]; then
-				done_ops[$c]=$((${done_ops[$c]} + chunk_ops))
 				echo "soak $(label "$c"): seeds ${next[$c]}..$((${next[$c]} + seeds_per_chunk - 1)) ok, ${done_ops[$c]} operations" >>"$log"
 			else
 				fails[$c]=$((${fails[$c]} + 1))
 				failed=1
 				{ echo "soak $(label "$c"): seeds ${next[$c]}..$((${next[$c]} + seeds_per_chunk - 1)) FAILED:"
-				  grep -E "seed [0-9]+|FAILED|ERROR|error" <<<"$out" | head -20; } >>"$log"
+				  grep -E "seed [0-9]+|ERROR|error" <<<"$out" | head -6; } >>"$log"
 			fi
 			next[$c]=$((${next[$c]} + seeds_per_chunk))
 		done
@@ -103,7 +105,7 @@ summary() {
 	for c in "${configs[@]}"; do
 		ms=${secs[$c]}
 		[ "$ms" -gt 0 ] || ms=1
-		echo "soak $(label "$c"): ${done_ops[$c]} operations (seeds 1..$((${next[$c]} - 1))), ${fails[$c]} failures, $((${done_ops[$c]} * 1000 / ms)) ops/s in $((ms / 1000)) s"
+		echo "soak $(label "$c"): ${done_ops[$c]} operations (seeds 1..$((${next[$c]} - 1))), ${fails[$c]} failed chunks, $((${done_ops[$c]} * 1000 / ms)) ops/s in $((ms / 1000)) s"
 	done
 }
 
