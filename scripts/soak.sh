@@ -12,10 +12,11 @@
 # OPS defaults to 6000 a configuration (CI: one chunk each); --hours stops
 # earlier. NAME is a scheme (linux legacy large nopagemapcount tuples fullpartial) or a profile
 # (6.12, 6.1). DIR is a build with tests/test_property (default build/ci).
-# Prints a line a chunk, then one a configuration:
+# Logs a line a chunk; at the end prints one a configuration:
 #   soak linux@6.18: N operations (seeds A..B), F failed chunks, R ops/s in S s
-# (a chunk stops at its first failing seed; its operations count all the same) and exits
-# 1 when any chunk failed; its seed and step are in DIR/soak/soak.log
+# (a chunk stops at its first failing seed; its operations count all the
+# same) and exits 1 when any chunk failed; its seed and step are in
+# DIR/soak/soak.log
 # (MMSIM_SOAK_DIR overrides that directory, whose status file holds the
 # figures so far), and MMSIM_PROPERTY_SEED=A MMSIM_PROPERTY_SEEDS=1
 # MMSIM_PROPERTY_TRACE=1 replays one.
