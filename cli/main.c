@@ -23,7 +23,7 @@ static void usage(FILE *out)
 		"usage: mmsim --version | mmsim help [COMMAND]\n"
 		"       mmsim run [--kernel | --kernel-image VMLINUZ | --profile VERSION | --scheme NAME]\n"
 		"                 [--verify=call|command|end|N|off] [--memory SIZE] [--quiet]\n"
-		"                 [--json] FILE...\n"
+		"                 [--allow-skip] [--json] FILE...\n"
 		"       mmsim diff [--kernel-image VMLINUZ] [--profile VERSION] FILE...\n"
 		"       mmsim draw FILE [--after LINE] --view process|folio|anon_vma|ksm\n"
 		"                  [--proc P] [--addr ADDR] [--format dot|svg|png] [-o OUT]\n"
@@ -48,7 +48,10 @@ static void usage(FILE *out)
 		"                64G; default 1G); a `memory SIZE` line in the file wins\n"
 		"  --quiet       no progress lines on stderr (shown only on a terminal, for\n"
 		"                commands that run longer than two seconds)\n"
-		"  --json        print results and every queried value as JSON\n"
+		"  --allow-skip  a file whose expects were all skipped (a version that lacks\n"
+		"                what it needs) passes; without it, that fails (exit 1)\n"
+		"  --json        results and every queried value as JSON, with the scheme and\n"
+		"                profile (or the kernel's release) and what show printed\n"
 		"  diff          run on both and list every query whose values differ\n"
 		"  draw          a picture of the simulator's model after a line (mmsim draw -h)\n"
 		"  explain       a web page that steps through a scenario, with pictures\n"
@@ -169,12 +172,36 @@ static int run_file(const char *path, executor_create_t create, const char *exec
 		return 2;
 	}
 	status = scenario_run(scn, &ex, tap, report);
+	if (create == sim_executor_create && sim_executor_sim(&ex)) {
+		snprintf(report->scheme, sizeof(report->scheme), "%s",
+			 mmsim_scheme(sim_executor_sim(&ex)));
+		snprintf(report->profile, sizeof(report->profile), "%s",
+			 mmsim_kernel(sim_executor_sim(&ex)));
+	} else if (tap->kernel) {
+		snprintf(report->kernel_release, sizeof(report->kernel_release), "%s", tap->kernel);
+	}
 	ex.ops->finish(&ex);
 	if (tap->json)
 		scn_report_json(stdout, scn, report, executor, last);
 	if (status)
 		return status;
 	return report->failed ? 1 : 0;
+}
+
+/* Every expect of the file skipped: it ran, and proved nothing. */
+static bool vacuous(const struct scn_report *r)
+{
+	return r->skipped && !r->passed && !r->failed;
+}
+
+static const char *skip_reason(const struct scn_report *r)
+{
+	if (r->lacks[0])
+		return r->lacks;
+	for (int i = 0; i < r->nr; i++)
+		if (r->results[i].ans.skip)
+			return r->results[i].ans.reason;
+	return "?";
 }
 
 static int cmd_run(int argc, char **argv)
@@ -185,7 +212,7 @@ static int cmd_run(int argc, char **argv)
 	int status = 0, first = 0;
 	const char *image = NULL;
 	struct sim_start start = { .progress = isatty(STDERR_FILENO) };
-	bool results = false, bad = false, sim_options = false;
+	bool results = false, bad = false, sim_options = false, allow_skip = false;
 	FILE *devnull = NULL;
 	struct utsname u;
 
@@ -214,6 +241,8 @@ static int cmd_run(int argc, char **argv)
 			sim_options = true;
 		} else if (!bad && !strcmp(argv[first], "--quiet")) {
 			start.progress = false;
+		} else if (!bad && !strcmp(argv[first], "--allow-skip")) {
+			allow_skip = true;
 		} else if (!bad && !strcmp(argv[first], "--results")) {
 			/* Not for people: the guest's half of diff --kernel-image. */
 			results = true;
@@ -228,7 +257,7 @@ static int cmd_run(int argc, char **argv)
 		return 2;
 	}
 	if (image)
-		return qemu_run_tap(image, tap.json, argv + first, argc - first);
+		return qemu_run_tap(image, tap.json, allow_skip, argv + first, argc - first);
 	if (results) {
 		/* Every file runs, each on its own, as diff runs them; no TAP. */
 		devnull = fopen("/dev/null", "w");
@@ -265,6 +294,13 @@ static int cmd_run(int argc, char **argv)
 		int s = run_file(argv[i], create, executor, &start, &tap, i == argc - 1, &scn,
 				 &report);
 
+		if (!s && vacuous(&report) && !allow_skip) {
+			if (!tap.json)
+				printf("# %s: all %d expects were skipped (%s): nothing was checked "
+				       "(--allow-skip accepts that)\n", scn.name, report.skipped,
+				       skip_reason(&report));
+			s = 1;
+		}
 		scn_report_free(&report);
 		scenario_free(&scn);
 		if (s > status)
@@ -274,6 +310,9 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (tap.json)
 		printf("]\n");
+	else if (status != 2 && !tap.n)
+		printf("1..0 # SKIP no expect in %s: only probes\n", argc - first > 1 ? "these files" :
+		       "this file");
 	else if (status != 2)
 		printf("1..%d\n", tap.n);
 	return status;
