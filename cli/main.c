@@ -11,6 +11,9 @@
 
 #include "qemu.h"
 #include "run.h"
+#ifdef MMSIM_HAVE_SWEEP
+#include "sweep.h"
+#endif
 
 static void usage(FILE *out)
 {
@@ -18,6 +21,8 @@ static void usage(FILE *out)
 		"usage: mmsim run [--kernel | --kernel-image VMLINUZ | --profile VERSION | --scheme NAME]\n"
 		"                 [--json] FILE...\n"
 		"       mmsim diff [--kernel-image VMLINUZ] [--profile VERSION] FILE...\n"
+		"       mmsim sweep GRID --out DIR [--engine local|slurm|parallel-ssh] [--jobs N]\n"
+		"                        (mmsim sweep --help)\n"
 		"\n"
 		"  run           run scenarios on the simulator, TAP 13 on stdout\n"
 		"  run --kernel  run them on this machine's Linux (root, KSM, THP)\n"
@@ -384,6 +389,10 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "diff"))
 		return cmd_diff(argc - 2, argv + 2);
+#ifdef MMSIM_HAVE_SWEEP
+	if (!strcmp(argv[1], "sweep"))
+		return cmd_sweep(argc - 2, argv + 2);
+#endif
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;
