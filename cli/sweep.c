@@ -640,7 +640,7 @@ static int write_sbatch(const char *path, const struct sweep_grid *g, const stru
 			fclose(f);
 		return -errno;
 	}
-	fprintf(f, "#!/bin/sh\n# mmsim sweep %s: %d array tasks of %d jobs each\n", g->name,
+	fprintf(f, "#!/bin/sh\n# mmsim sweep %s: %d array tasks, %d jobs each at most\n", g->name,
 		tasks, chunk);
 	fprintf(f, "#SBATCH --job-name=mmsim-sweep-%s\n", g->name);
 	if (o->jobs)

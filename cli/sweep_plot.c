@@ -106,7 +106,9 @@ static char *build_query(const struct plot_opts *o)
 	for (int i = 0; i < o->nr_where; i++)
 		n += (size_t)snprintf(sql + n, 4096 - n, " AND \"%.*s\" = ?",
 				      (int)(strchr(o->where[i], '=') - o->where[i]), o->where[i]);
-	snprintf(sql + n, 4096 - n, " GROUP BY 1, 2 ORDER BY 1, MIN(job)");
+	/* Lines, and points on each, in the order the grid has them. */
+	snprintf(sql + n, 4096 - n, " GROUP BY 1, 2 ORDER BY MIN(MIN(job)) OVER (PARTITION BY 1), "
+		 "MIN(job)");
 	return sql;
 }
 
