@@ -805,6 +805,8 @@ static int sweep_run(int argc, char **argv)
 		sweep_grid_free(&g);
 		return 2;
 	}
+	if (!o.jobs)
+		o.jobs = g.jobs;	/* a benchmark grid may ask for one job at a time */
 	if (o.dry_run) {
 		print_jobs(&g, jobs, nr);
 		sweep_jobs_free(jobs, nr);

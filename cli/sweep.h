@@ -41,6 +41,7 @@ struct sweep_grid {
 	int ok_exit[SWEEP_MAX_OK_EXIT];	/* exit statuses that count as a result */
 	int nr_ok_exit;
 	int timeout;		/* seconds, 0 for none */
+	int jobs;		/* jobs at once unless --jobs says: 0 for every core */
 	char **slurm_options;	/* [slurm] options: extra sbatch words */
 	int nr_slurm_options;
 	int slurm_chunk;	/* jobs per array task, 0 for automatic */

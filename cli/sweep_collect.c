@@ -50,8 +50,11 @@ static void scalar_text(const cJSON *j, char *out, size_t len)
 	else if (cJSON_IsNumber(j) && j->valuedouble == floor(j->valuedouble) &&
 		 fabs(j->valuedouble) < 1e15)
 		snprintf(out, len, "%.0f", j->valuedouble);
+	else if (cJSON_IsNumber(j) &&
+		 (snprintf(out, len, "%.15g", j->valuedouble), strtod(out, NULL) != j->valuedouble))
+		snprintf(out, len, "%.17g", j->valuedouble);	/* the shortest that reads back */
 	else if (cJSON_IsNumber(j))
-		snprintf(out, len, "%.17g", j->valuedouble);
+		;
 	else
 		out[0] = '\0';
 }

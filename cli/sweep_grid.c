@@ -30,6 +30,7 @@ struct grid_ctx {
 	struct sweep_grid *g;
 	FILE *f;
 	int line;		/* the line inih is on: counted by our reader */
+	int section_line;	/* where the current [section] began */
 	char *err;
 	size_t len;
 };
@@ -51,8 +52,11 @@ static char *reader(char *buf, int size, void *stream)
 	struct grid_ctx *c = stream;
 	char *s = fgets(buf, size, c->f);
 
-	if (s)
+	if (s) {
 		c->line++;
+		if (s[strspn(s, " \t")] == '[')
+			c->section_line = c->line;
+	}
 	return s;
 }
 
@@ -179,7 +183,10 @@ static int sweep_key(struct grid_ctx *c, const char *name, const char *value)
 		return parse_int_list(c, value, g->ok_exit, SWEEP_MAX_OK_EXIT, &g->nr_ok_exit);
 	if (!strcmp(name, "timeout"))
 		return parse_count(c, name, value, &g->timeout);
-	fail(c, "unknown key '%s' in [sweep] (name, command, inputs, ok_exit, timeout)", name);
+	if (!strcmp(name, "jobs"))
+		return parse_count(c, name, value, &g->jobs);
+	fail(c, "unknown key '%s' in [sweep] (name, command, inputs, ok_exit, timeout, jobs)",
+	     name);
 	return -EINVAL;
 }
 
@@ -261,6 +268,7 @@ static int handler(void *user, const char *section, const char *name, const char
 	} else if (!strcmp(section, "slurm")) {
 		ret = slurm_key(c, name, value);
 	} else {
+		c->line = c->section_line;
 		fail(c, "unknown section [%s] (sweep, params, metrics, slurm)", section);
 		return 0;
 	}
@@ -368,9 +376,12 @@ static char *dir_of(const char *path)
 {
 	char buf[PATH_MAX], *slash;
 
-	if (!realpath(path, buf))
+	/* A path that does not exist (yet) keeps its own directory part. */
+	if (!realpath(path, buf) && snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
 		return NULL;
 	slash = strrchr(buf, '/');
+	if (!slash)
+		return strdup(".");
 	if (slash == buf)
 		slash[1] = '\0';
 	else
