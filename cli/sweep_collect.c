@@ -41,20 +41,26 @@ static const cJSON *unwrap(const cJSON *j)
 	return j;
 }
 
+/* The shortest text that reads back as D: 0.01478, not 0.014779999999999999. */
+static void number_text(double d, char *out, size_t len)
+{
+	if (d == floor(d) && fabs(d) < 1e15) {
+		snprintf(out, len, "%.0f", d);
+		return;
+	}
+	snprintf(out, len, "%.15g", d);
+	if (strtod(out, NULL) != d)
+		snprintf(out, len, "%.17g", d);
+}
+
 static void scalar_text(const cJSON *j, char *out, size_t len)
 {
 	if (cJSON_IsString(j))
 		snprintf(out, len, "%s", j->valuestring);
 	else if (cJSON_IsBool(j))
 		snprintf(out, len, "%d", cJSON_IsTrue(j) ? 1 : 0);
-	else if (cJSON_IsNumber(j) && j->valuedouble == floor(j->valuedouble) &&
-		 fabs(j->valuedouble) < 1e15)
-		snprintf(out, len, "%.0f", j->valuedouble);
-	else if (cJSON_IsNumber(j) &&
-		 (snprintf(out, len, "%.15g", j->valuedouble), strtod(out, NULL) != j->valuedouble))
-		snprintf(out, len, "%.17g", j->valuedouble);	/* the shortest that reads back */
 	else if (cJSON_IsNumber(j))
-		;
+		number_text(j->valuedouble, out, len);
 	else
 		out[0] = '\0';
 }
