@@ -1,2 +1,93 @@
-#!/bin/sh
-exit 77
+#!/usr/bin/env bash
+# mmsim sweep --engine slurm against a real single-node Slurm that this test
+# starts on localhost (tests/sweep/slurm-cluster.sh: munged, slurmctld and
+# slurmd from a generated slurm.conf in a temporary directory) and stops:
+# - a 2 scheme x 2 scenario grid as one job array, two jobs per array task,
+#   waited for and collected; every cell's JSON is the direct run's;
+# - --no-wait, then `mmsim sweep collect DIR` once the array has ended;
+# - resume: after a job's result is removed, the next submission's array
+#   holds that job alone.
+# Skipped (77), saying why, where Slurm or munge is missing or does not start.
+set -u
+mmsim=$1 src=$2
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d /tmp/mmsim-sweep-slurm.XXXXXX)
+# shellcheck source=slurm-cluster.sh
+. "$here/slurm-cluster.sh"
+cleanup() { cluster_stop; rm -rf "$tmp"; }
+cluster_start "$tmp/cluster" || { rm -rf "$tmp"; exit 77; }
+trap cleanup EXIT
+fails=0
+ok() { echo "ok - $*"; }
+bad() { echo "not ok - $*"; fails=$((fails + 1)); }
+check() { if eval "$1"; then ok "$2"; else bad "$2"; fi; }
+csv() { awk -F, -v row="$2" -v name="$3" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+	NR == row + 1 { print $c[name] }' "$1"; }
+echo "# Slurm $(sinfo -V) on $(sinfo -h -o '%N %c CPUs %T')"
+
+mkdir -p "$tmp/grid"
+cat >"$tmp/grid/grid.ini" <<EOF
+[sweep]
+name = slurm-test
+command = run --json --scheme {scheme} {input}
+inputs = $src/tests/scenarios/fork-thp-child-write.mms $src/tests/scenarios/fork-mthp-cow.mms
+ok_exit = 0 1
+[params]
+scheme = linux tuples
+[slurm]
+chunk = 2
+options = --time=5
+EOF
+
+# --- waited for ---
+out=$tmp/out
+timeout 240 "$mmsim" sweep "$tmp/grid/grid.ini" --engine slurm --out "$out" >"$tmp/log" 2>&1
+status=$?
+cat "$tmp/log"
+check '[ $status -eq 0 ]' "the sweep through Slurm exits 0"
+check 'grep -q "Slurm job [0-9]*: 2 array tasks for 4 jobs" "$tmp/log"' "one job array of two tasks (chunk = 2)"
+check 'grep -q "^#SBATCH --array=0-1$" "$out/slurm/array-1.sh"' "submitted with sbatch --array=0-1"
+check '[ "$(ls "$out"/slurm/slurm-*_*.out | wc -l)" = 2 ]' "each array task wrote its Slurm output"
+same=0
+for row in 1 2 3 4; do
+	input=$(csv "$out/results.csv" $row input)
+	scheme=$(csv "$out/results.csv" $row scheme)
+	key=$(csv "$out/results.csv" $row key)
+	"$mmsim" run --json --scheme "$scheme" "$src/tests/scenarios/$input.mms" >"$tmp/direct.json" 2>/dev/null
+	[ "$(csv "$out/results.csv" $row outcome)" = ok ] && cmp -s "$tmp/direct.json" "$out/jobs/$key/stdout" &&
+		same=$((same + 1))
+done
+check '[ $same -eq 4 ]' "every cell ran under Slurm, its JSON the direct run's ($same of 4)"
+check '[ "$(cut -d, -f3,4 "$out/results.csv" | tail -n +2 | sort -u | wc -l)" = 4 ]' "4 distinct cells"
+
+# --- resume: one job without a result is resubmitted alone ---
+key=$(csv "$out/results.csv" 3 key)
+rm "$out/jobs/$key/meta.json"
+timeout 240 "$mmsim" sweep "$tmp/grid/grid.ini" --engine slurm --out "$out" >"$tmp/log" 2>&1
+status=$?
+check '[ $status -eq 0 ] && grep -q "4 jobs, 3 with results already, 1 to run" "$tmp/log" && [ -f "$out/jobs/$key/meta.json" ]' \
+	"the job without a result ran again"
+check '[ "$(cat "$out/slurm/todo-2")" = "$key" ] && grep -q "^#SBATCH --array=0-0$" "$out/slurm/array-2.sh"' \
+	"in an array of its own"
+
+# --- --no-wait, then collect ---
+out2=$tmp/out2
+"$mmsim" sweep "$tmp/grid/grid.ini" --engine slurm --no-wait --out "$out2" >"$tmp/log" 2>&1
+status=$?
+cat "$tmp/log"
+job=$(sed -n 's/^submitted Slurm job \([0-9]*\);.*/\1/p' "$tmp/log")
+check '[ $status -eq 0 ] && [ -n "$job" ]' "--no-wait submits and returns"
+for _ in $(seq 240); do
+	[ -z "$(squeue -h -j "$job" 2>/dev/null)" ] && break
+	sleep 0.5
+done
+"$mmsim" sweep collect "$out2" >"$tmp/log" 2>&1
+status=$?
+cat "$tmp/log"
+check '[ $status -eq 0 ] && grep -q "4 jobs: 4 ok, 0 failed, 0 without a result" "$tmp/log"' \
+	"mmsim sweep collect gathers the array's results"
+check 'cmp -s <(cut -d, -f1-6,12- "$out/results.csv") <(cut -d, -f1-6,12- "$out2/results.csv")' \
+	"the same table as the waited-for sweep (but for timing and host)"
+
+echo "$fails failed"
+[ "$fails" -eq 0 ]
