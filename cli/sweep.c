@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -474,6 +475,14 @@ struct sweep_opts {
 	bool no_wait, retry_failed, dry_run;
 };
 
+static int bad_use(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "mmsim sweep: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, " (mmsim sweep --help)\n");
+	return -EINVAL;
+}
+
 static int parse_opts(int argc, char **argv, struct sweep_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -487,35 +496,44 @@ static int parse_opts(int argc, char **argv, struct sweep_opts *o)
 			o->retry_failed = true;
 		} else if (!strcmp(a, "--dry-run")) {
 			o->dry_run = true;
-		} else if (a[0] == '-' && !v) {
-			return -EINVAL;
+		} else if (strcmp(a, "--out") && strcmp(a, "--engine") && strcmp(a, "--hosts") &&
+			   strcmp(a, "--jobs") && strcmp(a, "--chunk")) {
+			if (a[0] == '-')
+				return bad_use("unknown option %s", a);
+			if (o->grid)
+				return bad_use("one grid at a time (%s is a second)", a);
+			o->grid = a;
+		} else if (!v) {
+			return bad_use("%s needs a value", a);
 		} else if (!strcmp(a, "--out")) {
 			o->out = argv[++i];
 		} else if (!strcmp(a, "--engine")) {
 			o->engine = argv[++i];
 		} else if (!strcmp(a, "--hosts")) {
 			o->hosts = argv[++i];
-		} else if (!strcmp(a, "--jobs") || !strcmp(a, "--chunk")) {
+		} else {
 			char *end;
 			long n = strtol(v, &end, 10);
 
-			if (*end || n < 1 || n > 100000)
-				return -EINVAL;
+			if (!*v || *end || n < 1 || n > 100000)
+				return bad_use("%s needs a count from 1 to 100000", a);
 			*(a[2] == 'j' ? &o->jobs : &o->chunk) = (int)n;
 			i++;
-		} else if (a[0] == '-' || o->grid) {
-			return -EINVAL;
-		} else {
-			o->grid = a;
 		}
 	}
-	if (!o->grid || (!o->out && !o->dry_run))
-		return -EINVAL;
+	if (!o->grid)
+		return bad_use("%s", "no GRID file");
+	if (!o->out && !o->dry_run)
+		return bad_use("%s", "no --out DIR");
 	if (strcmp(o->engine, "local") && strcmp(o->engine, "slurm") &&
 	    strcmp(o->engine, "parallel-ssh"))
-		return -EINVAL;
-	if (!strcmp(o->engine, "parallel-ssh") != !!o->hosts)
-		return -EINVAL;
+		return bad_use("no engine '%s' (local, slurm, parallel-ssh)", o->engine);
+	if (!strcmp(o->engine, "parallel-ssh") && !o->hosts)
+		return bad_use("%s", "--engine parallel-ssh needs --hosts H1,H2 or a file of hosts");
+	if (strcmp(o->engine, "parallel-ssh") && o->hosts)
+		return bad_use("%s", "--hosts is for --engine parallel-ssh");
+	if ((o->no_wait || o->chunk) && strcmp(o->engine, "slurm"))
+		return bad_use("%s", "--no-wait and --chunk are for --engine slurm");
 	return 0;
 }
 
@@ -654,54 +672,101 @@ static int write_sbatch(const char *path, const struct sweep_grid *g, const stru
 	return fclose(f) ? -EIO : 0;
 }
 
-/* sbatch --parsable prints the job id first; with --wait it returns when the array ends. */
-static int run_slurm(const struct sweep_opts *o, const struct sweep_grid *g, const char *mmsim,
-		     const char *dir, const struct sweep_job *jobs, int nr, int todo_n)
+/* The files of the next submission N: DIR/slurm/array-N.sh, todo-N, jobid-N. */
+static int next_submission(const char *sdir, char *script, char *todo, char *idfile, size_t len,
+			   int *seq)
 {
-	char sdir[PATH_MAX], todo[PATH_MAX], script[PATH_MAX], id[64] = "";
-	int chunk = o->chunk ? o->chunk : g->slurm_chunk, tasks, fds[2], status, seq = 0;
-	char *argv[64];
-	int n = 0;
-	pid_t pid;
-	FILE *f;
+	char name[32];
 
-	if (sweep_path(sdir, sizeof(sdir), dir, "/slurm") || make_dirs(sdir))
-		return -EIO;
-	/* Each submission its own files, so a running array's list never changes. */
+	*seq = 0;
 	do {
-		char name[32];
-
-		snprintf(name, sizeof(name), "/array-%d.sh", ++seq);
-		if (sweep_path(script, sizeof(script), sdir, name))
+		snprintf(name, sizeof(name), "/array-%d.sh", ++*seq);
+		if (sweep_path(script, len, sdir, name))
 			return -ENAMETOOLONG;
 	} while (!access(script, F_OK));
-	{
-		char name[32];
+	snprintf(name, sizeof(name), "/todo-%d", *seq);
+	if (sweep_path(todo, len, sdir, name))
+		return -ENAMETOOLONG;
+	snprintf(name, sizeof(name), "/jobid-%d", *seq);
+	return sweep_path(idfile, len, sdir, name);
+}
 
-		snprintf(name, sizeof(name), "/todo-%d", seq);
-		if (sweep_path(todo, sizeof(todo), sdir, name))
-			return -ENAMETOOLONG;
+/*
+ * An array an earlier submission left queued or running (--no-wait): a new
+ * one would run its jobs a second time beside it. Its id in ID, or false.
+ */
+static bool earlier_array_queued(const char *sdir, int seq, char *id, size_t len)
+{
+	for (int k = 1; k < seq; k++) {
+		char path[PATH_MAX], name[32], cmd[96], line[64] = "";
+		FILE *f, *p;
+
+		snprintf(name, sizeof(name), "/jobid-%d", k);
+		if (sweep_path(path, sizeof(path), sdir, name) || !(f = fopen(path, "r")))
+			continue;
+		if (!fgets(id, (int)len, f))
+			id[0] = '\0';
+		fclose(f);
+		id[strcspn(id, "\n")] = '\0';
+		if (!id[0] || id[strspn(id, "0123456789")])
+			continue;	/* only digits go into the command line */
+		snprintf(cmd, sizeof(cmd), "squeue -h -j %s -o %%i 2>/dev/null", id);
+		p = popen(cmd, "r");
+		if (p && fgets(line, sizeof(line), p) && line[0] != '\n') {
+			pclose(p);
+			return true;
+		}
+		if (p)
+			pclose(p);
 	}
-	if (write_todo(todo, dir, jobs, nr) != todo_n)
-		return -EIO;
-	if (!chunk)	/* Slurm's default MaxArraySize is 1001 */
-		chunk = (todo_n + 999) / 1000;
-	tasks = (todo_n + chunk - 1) / chunk;
-	if (write_sbatch(script, g, o, mmsim, dir, todo, tasks, chunk))
-		return -EIO;
+	return false;
+}
+
+/* Until sbatch --wait returns (EOF on its stdout): a progress line. */
+static void wait_array(FILE *f, const char *id, const char *dir, const struct sweep_job *jobs,
+		       int nr)
+{
+	double last = now();
+
+	for (;;) {
+		struct pollfd p = { .fd = fileno(f), .events = POLLIN };
+		char buf[256];
+
+		if (poll(&p, 1, 2000) > 0 && !fgets(buf, sizeof(buf), f))
+			break;
+		/* On a terminal one line redrawn; in a log a line a minute. */
+		if (isatty(2)) {
+			fprintf(stderr, "\rSlurm job %s: %d of %d jobs have results ", id,
+				count_done(dir, jobs, nr), nr);
+		} else if (now() - last >= 60) {
+			last = now();
+			fprintf(stderr, "Slurm job %s: %d of %d jobs have results\n", id,
+				count_done(dir, jobs, nr), nr);
+		}
+	}
+	if (isatty(2))
+		fprintf(stderr, "\n");
+}
+
+/* Starts sbatch with its stdout on a pipe; *out reads it. */
+static pid_t start_sbatch(const struct sweep_opts *o, const struct sweep_grid *g,
+			  const char *script, FILE **out)
+{
+	char *argv[64];
+	int n = 0, fds[2];
+	pid_t pid;
+
 	argv[n++] = "sbatch";
 	argv[n++] = "--parsable";
 	if (!o->no_wait)
 		argv[n++] = "--wait";
 	for (int i = 0; i < g->nr_slurm_options && n < 60; i++)
 		argv[n++] = g->slurm_options[i];
-	argv[n++] = script;
+	argv[n++] = (char *)script;
 	argv[n] = NULL;
 	if (pipe(fds))
-		return -errno;
+		return -1;
 	pid = fork();
-	if (pid < 0)
-		return -errno;
 	if (!pid) {
 		dup2(fds[1], 1);
 		close(fds[0]);
@@ -712,38 +777,61 @@ static int run_slurm(const struct sweep_opts *o, const struct sweep_grid *g, con
 		_exit(127);
 	}
 	close(fds[1]);
-	f = fdopen(fds[0], "r");
-	if (f && fgets(id, sizeof(id), f))
+	*out = pid > 0 ? fdopen(fds[0], "r") : NULL;
+	if (pid > 0 && !*out)
+		close(fds[0]);
+	return pid;
+}
+
+/* sbatch --parsable prints the job id first; with --wait it returns when the array ends. */
+static int run_slurm(const struct sweep_opts *o, const struct sweep_grid *g, const char *mmsim,
+		     const char *dir, const struct sweep_job *jobs, int nr, int todo_n)
+{
+	char sdir[PATH_MAX], todo[PATH_MAX], script[PATH_MAX], idfile[PATH_MAX], id[64] = "";
+	int chunk = o->chunk ? o->chunk : g->slurm_chunk, tasks, status, seq;
+	FILE *f = NULL, *idf;
+	pid_t pid;
+
+	if (sweep_path(sdir, sizeof(sdir), dir, "/slurm") || make_dirs(sdir) ||
+	    next_submission(sdir, script, todo, idfile, sizeof(script), &seq))
+		return -EIO;
+	if (earlier_array_queued(sdir, seq, id, sizeof(id))) {
+		fprintf(stderr, "mmsim sweep: Slurm job %s of this sweep is still queued or running: "
+			"wait for it (squeue -j %s) or cancel it (scancel %s) first\n", id, id, id);
+		return -EBUSY;
+	}
+	if (write_todo(todo, dir, jobs, nr) != todo_n)
+		return -EIO;
+	if (!chunk)	/* Slurm's default MaxArraySize is 1001 */
+		chunk = (todo_n + 999) / 1000;
+	tasks = (todo_n + chunk - 1) / chunk;
+	if (write_sbatch(script, g, o, mmsim, dir, todo, tasks, chunk))
+		return -EIO;
+	pid = start_sbatch(o, g, script, &f);
+	if (pid < 0 || !f)
+		return -errno;
+	id[0] = '\0';
+	if (fgets(id, sizeof(id), f))
 		id[strcspn(id, ";\n")] = '\0';
-	if (id[0])
+	if (id[0]) {
 		fprintf(stderr, "mmsim sweep: Slurm job %s: %d array tasks for %d jobs (%s)\n", id,
 			tasks, todo_n, script);
-	if (o->no_wait) {
-		if (f)
-			fclose(f);
-		waitpid(pid, &status, 0);
-		if (id[0])
-			printf("submitted Slurm job %s; when it ends: mmsim sweep collect %s\n", id, dir);
-		return id[0] ? 1 : -EIO;	/* 1: nothing to collect yet */
+		if ((idf = fopen(idfile, "w"))) {
+			fprintf(idf, "%s\n", id);
+			fclose(idf);
+		}
 	}
-	/* While the array runs: a progress line every two seconds. */
-	for (;;) {
-		struct pollfd p = { .fd = fds[0], .events = POLLIN };
-		char buf[256];
-
-		if (poll(&p, 1, 2000) > 0 && !fgets(buf, sizeof(buf), f))
-			break;
-		if (isatty(2))
-			fprintf(stderr, "\rSlurm job %s: %d of %d jobs have results ", id,
-				count_done(dir, jobs, nr), nr);
-	}
-	if (isatty(2))
-		fprintf(stderr, "\n");
+	if (!o->no_wait && id[0])
+		wait_array(f, id, dir, jobs, nr);
 	fclose(f);
 	waitpid(pid, &status, 0);
 	if (!id[0]) {
 		fprintf(stderr, "mmsim sweep: sbatch did not submit the array\n");
 		return -EIO;
+	}
+	if (o->no_wait) {
+		printf("submitted Slurm job %s; when it ends: mmsim sweep collect %s\n", id, dir);
+		return 1;	/* nothing to collect yet */
 	}
 	return 0;
 }
@@ -783,18 +871,37 @@ static int run_engine(const struct sweep_opts *o, const struct sweep_grid *g, co
 	return run_parallel(o, mmsim, dir, todo);
 }
 
+/* One sweep at a time in a DIR: two would run the same jobs side by side. */
+static int lock_dir(const char *dir)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (sweep_path(path, sizeof(path), dir, "/lock"))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		fprintf(stderr, "mmsim sweep: %s: %s\n", path, strerror(errno));
+		return -EIO;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		fprintf(stderr, "mmsim sweep: another mmsim sweep is running in %s\n", dir);
+		close(fd);
+		return -EBUSY;
+	}
+	return fd;
+}
+
 static int sweep_run(int argc, char **argv)
 {
 	char err[512], mmsim[PATH_MAX], dir[PATH_MAX];
 	struct sweep_grid g;
 	struct sweep_opts o;
 	struct sweep_job *jobs;
-	int nr, ret;
+	int nr, ret, lock = -1;
 
-	if (parse_opts(argc, argv, &o)) {
-		sweep_usage(stderr);
+	if (parse_opts(argc, argv, &o))
 		return 2;
-	}
 	if (!realpath("/proc/self/exe", mmsim)) {
 		fprintf(stderr, "mmsim sweep: cannot find my own binary\n");
 		return 2;
@@ -818,12 +925,15 @@ static int sweep_run(int argc, char **argv)
 		fprintf(stderr, "mmsim sweep: %s: %s\n", o.out, strerror(ret ? -ret : errno));
 		ret = -EIO;
 	} else {
-		ret = sweep_write_plan(dir, &g, jobs, nr, err, sizeof(err));
-		if (ret)
+		lock = lock_dir(dir);
+		ret = lock < 0 ? lock : sweep_write_plan(dir, &g, jobs, nr, err, sizeof(err));
+		if (ret && lock >= 0)
 			fprintf(stderr, "mmsim sweep: %s\n", err);
 	}
 	if (!ret)
 		ret = run_engine(&o, &g, mmsim, dir, jobs, nr);
+	if (lock >= 0)
+		close(lock);
 	sweep_jobs_free(jobs, nr);
 	sweep_grid_free(&g);
 	if (ret < 0)

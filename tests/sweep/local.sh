@@ -83,6 +83,11 @@ check 'grep -q "18 jobs, 17 with results already, 1 to run" "$tmp/log" && [ -f "
 after=$(stat -c %y "$first")
 check '[ "$before" = "$after" ]' "the others' results are untouched"
 
+flock -n "$out/lock" "$mmsim" sweep "$src/examples/sweep-schemes.ini" --out "$out" >"$tmp/log" 2>&1
+status=$?
+check '[ $status -eq 2 ] && grep -q "another mmsim sweep is running in" "$tmp/log"' \
+	"one sweep at a time in a directory"
+
 # --- failures do not stop the others ---
 mkdir -p "$tmp/fail"
 cat >"$tmp/fail/job.sh" <<'EOF'

@@ -6,7 +6,10 @@
 #   waited for and collected; every cell's JSON is the direct run's;
 # - --no-wait, then `mmsim sweep collect DIR` once the array has ended;
 # - resume: after a job's result is removed, the next submission's array
-#   holds that job alone.
+#   holds that job alone;
+# - scancel of a running array: the job it interrupted has no result, is
+#   listed by collect, and is the only one the next run submits; no second
+#   array is submitted while one of the sweep's is queued or running.
 # Skipped (77), saying why, where Slurm or munge is missing or does not start.
 set -u
 mmsim=$1 src=$2
@@ -88,6 +91,47 @@ check '[ $status -eq 0 ] && grep -q "4 jobs: 4 ok, 0 failed, 0 without a result"
 	"mmsim sweep collect gathers the array's results"
 check 'cmp -s <(cut -d, -f1-6,12- "$out/results.csv") <(cut -d, -f1-6,12- "$out2/results.csv")' \
 	"the same table as the waited-for sweep (but for timing and host)"
+
+# --- a cancelled array: what it interrupted has no result, and runs again ---
+mkdir -p "$tmp/cancel"
+cat >"$tmp/cancel/job.sh" <<'EOF'
+#!/bin/sh
+# n=2 sleeps until it is cancelled, unless the file "fast" exists
+[ "$1" = 2 ] && [ ! -e "$(dirname "$0")/fast" ] && sleep 120
+echo "{\"n\": $1}"
+EOF
+chmod +x "$tmp/cancel/job.sh"
+printf '[sweep]\ncommand = exec ./job.sh {n}\n[params]\nn = 1 2 3\n' >"$tmp/cancel/grid.ini"
+c=$tmp/cancel/out
+"$mmsim" sweep "$tmp/cancel/grid.ini" --engine slurm --no-wait --out "$c" >"$tmp/log" 2>&1
+job=$(sed -n 's/^submitted Slurm job \([0-9]*\);.*/\1/p' "$tmp/log")
+k1=$(awk -F'\t' '$3 == 1 { print $2 }' "$c/jobs.tsv")
+k2=$(awk -F'\t' '$3 == 2 { print $2 }' "$c/jobs.tsv")
+k3=$(awk -F'\t' '$3 == 3 { print $2 }' "$c/jobs.tsv")
+for _ in $(seq 120); do
+	[ -f "$c/jobs/$k1/meta.json" ] && [ -f "$c/jobs/$k3/meta.json" ] && [ -f "$c/jobs/$k2/stderr" ] && break
+	sleep 0.5
+done
+"$mmsim" sweep "$tmp/cancel/grid.ini" --engine slurm --no-wait --out "$c" >"$tmp/log" 2>&1
+status=$?
+check '[ $status -eq 2 ] && grep -q "Slurm job $job of this sweep is still queued or running" "$tmp/log"' \
+	"no second array while the first still runs"
+scancel "$job"
+for _ in $(seq 120); do
+	[ -z "$(squeue -h -j "$job" 2>/dev/null)" ] && break
+	sleep 0.5
+done
+"$mmsim" sweep collect "$c" >"$tmp/log" 2>&1
+status=$?
+cat "$tmp/log"
+check '[ $status -eq 1 ] && grep -q "^job 1 (n=2) has no result: missing" "$tmp/log" && grep -q "3 jobs: 2 ok, 0 failed, 1 without a result" "$tmp/log"' \
+	"after scancel, the interrupted job has no result and is listed"
+check '! pgrep -f "^sleep 120$" >/dev/null' "scancel stopped the job's command"
+touch "$tmp/cancel/fast"
+timeout 240 "$mmsim" sweep "$tmp/cancel/grid.ini" --engine slurm --out "$c" >"$tmp/log" 2>&1
+status=$?
+check '[ $status -eq 0 ] && grep -q "3 jobs, 2 with results already, 1 to run" "$tmp/log"' \
+	"running the sweep again runs only the interrupted job"
 
 echo "$fails failed"
 [ "$fails" -eq 0 ]
