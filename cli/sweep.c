@@ -272,6 +272,28 @@ struct job_end {
 };
 
 /*
+ * The child ended: were we stopped too? A cancelled Slurm job, or a ^C,
+ * signals every process, the command often first: a command killed by
+ * SIGTERM, SIGINT, SIGHUP or SIGKILL waits a second for our own signal, so
+ * that a cancellation is not taken for the job's result.
+ */
+static int stopped_too(int status)
+{
+	struct timespec ts = { 0 };
+	sigset_t stop;
+	int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGHUP);
+	if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGKILL)
+		ts.tv_sec = 1;
+	sig = sigtimedwait(&stop, NULL, &ts);
+	return sig > 0 ? sig : 0;
+}
+
+/*
  * Waits for the child, killing its process group at the timeout. SIGTERM,
  * SIGINT and SIGHUP (a cancelled allocation, ^C) stop it too and leave no
  * result, so the next run of the sweep runs the job again.
@@ -286,8 +308,10 @@ static void wait_job(pid_t pid, int timeout, const sigset_t *set, struct job_end
 		siginfo_t info;
 		int sig;
 
-		if (waitpid(pid, &end->status, WNOHANG) == pid)
+		if (waitpid(pid, &end->status, WNOHANG) == pid) {
+			end->stopped_by = stopped_too(end->status);
 			return;
+		}
 		if (deadline) {
 			double left = deadline - now();
 
