@@ -17,13 +17,8 @@ command -v parallel >/dev/null || { echo "SKIP: no GNU parallel (scripts/deps.sh
 command -v sqlite3 >/dev/null || { echo "SKIP: no sqlite3 (scripts/deps.sh installs it)"; exit 77; }
 tmp=$(mktemp -d /tmp/mmsim-sweep-local.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-fails=0
-ok() { echo "ok - $*"; }
-bad() { echo "not ok - $*"; fails=$((fails + 1)); }
-check() { if eval "$1"; then ok "$2"; else bad "$2"; fi; }
-# the value of column NAME in CSV row ROW (1 = first job): fields here have no commas
-csv() { awk -F, -v row="$2" -v name="$3" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
-	NR == row + 1 { print $c[name] }' "$1"; }
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # --- the example grid, every cell against a direct run ---
 out=$tmp/schemes

@@ -20,27 +20,20 @@ tmp=$(mktemp -d /tmp/mmsim-sweep-slurm.XXXXXX)
 cleanup() { cluster_stop; rm -rf "$tmp"; }
 cluster_start "$tmp/cluster" || { rm -rf "$tmp"; exit 77; }
 trap cleanup EXIT
-fails=0
-ok() { echo "ok - $*"; }
-bad() { echo "not ok - $*"; fails=$((fails + 1)); }
-check() { if eval "$1"; then ok "$2"; else bad "$2"; fi; }
-csv() { awk -F, -v row="$2" -v name="$3" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
-	NR == row + 1 { print $c[name] }' "$1"; }
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+# Until Slurm job $1 has left the queue (two minutes at most).
+wait_gone() {
+	for _ in $(seq 240); do
+		[ -z "$(squeue -h -j "$1" 2>/dev/null)" ] && return
+		sleep 0.5
+	done
+}
 echo "# Slurm $(sinfo -V) on $(sinfo -h -o '%N %c CPUs %T')"
 
 mkdir -p "$tmp/grid"
-cat >"$tmp/grid/grid.ini" <<EOF
-[sweep]
-name = slurm-test
-command = run --json --scheme {scheme} {input}
-inputs = $src/tests/scenarios/fork-thp-child-write.mms $src/tests/scenarios/fork-mthp-cow.mms
-ok_exit = 0 1
-[params]
-scheme = linux tuples
-[slurm]
-chunk = 2
-options = --time=5
-EOF
+scheme_grid "$tmp/grid/grid.ini" slurm-test
+printf '[slurm]\nchunk = 2\noptions = --time=5\n' >>"$tmp/grid/grid.ini"
 
 # --- waited for ---
 out=$tmp/out
@@ -51,15 +44,7 @@ check '[ $status -eq 0 ]' "the sweep through Slurm exits 0"
 check 'grep -q "Slurm job [0-9]*: 2 array tasks for 4 jobs" "$tmp/log"' "one job array of two tasks (chunk = 2)"
 check 'grep -q "^#SBATCH --array=0-1$" "$out/slurm/array-1.sh"' "submitted with sbatch --array=0-1"
 check '[ "$(ls "$out"/slurm/slurm-*_*.out | wc -l)" = 2 ]' "each array task wrote its Slurm output"
-same=0
-for row in 1 2 3 4; do
-	input=$(csv "$out/results.csv" $row input)
-	scheme=$(csv "$out/results.csv" $row scheme)
-	key=$(csv "$out/results.csv" $row key)
-	"$mmsim" run --json --scheme "$scheme" "$src/tests/scenarios/$input.mms" >"$tmp/direct.json" 2>/dev/null
-	[ "$(csv "$out/results.csv" $row outcome)" = ok ] && cmp -s "$tmp/direct.json" "$out/jobs/$key/stdout" &&
-		same=$((same + 1))
-done
+same=$(same_as_direct "$out" 4)
 check '[ $same -eq 4 ]' "every cell ran under Slurm, its JSON the direct run's ($same of 4)"
 check '[ "$(cut -d, -f3,4 "$out/results.csv" | tail -n +2 | sort -u | wc -l)" = 4 ]' "4 distinct cells"
 
@@ -80,10 +65,7 @@ status=$?
 cat "$tmp/log"
 job=$(sed -n 's/^submitted Slurm job \([0-9]*\);.*/\1/p' "$tmp/log")
 check '[ $status -eq 0 ] && [ -n "$job" ]' "--no-wait submits and returns"
-for _ in $(seq 240); do
-	[ -z "$(squeue -h -j "$job" 2>/dev/null)" ] && break
-	sleep 0.5
-done
+wait_gone "$job"
 "$mmsim" sweep collect "$out2" >"$tmp/log" 2>&1
 status=$?
 cat "$tmp/log"
@@ -117,10 +99,7 @@ status=$?
 check '[ $status -eq 2 ] && grep -q "Slurm job $job of this sweep is still queued or running" "$tmp/log"' \
 	"no second array while the first still runs"
 scancel "$job"
-for _ in $(seq 120); do
-	[ -z "$(squeue -h -j "$job" 2>/dev/null)" ] && break
-	sleep 0.5
-done
+wait_gone "$job"
 "$mmsim" sweep collect "$c" >"$tmp/log" 2>&1
 status=$?
 cat "$tmp/log"

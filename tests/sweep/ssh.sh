@@ -25,12 +25,8 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-fails=0
-ok() { echo "ok - $*"; }
-bad() { echo "not ok - $*"; fails=$((fails + 1)); }
-check() { if eval "$1"; then ok "$2"; else bad "$2"; fi; }
-csv() { awk -F, -v row="$2" -v name="$3" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
-	NR == row + 1 { print $c[name] }' "$1"; }
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 port=$((30000 + ($$ % 5000) * 2))
 ssh-keygen -q -t ed25519 -N '' -f "$tmp/host_key"
@@ -72,15 +68,7 @@ done
 $PARALLEL_SSH mmsim-a true || { echo "SKIP: the test's sshd did not start:"; tail -5 "$tmp/sshd.log"; exit 77; }
 
 mkdir -p "$tmp/grid"
-cat >"$tmp/grid/grid.ini" <<EOF
-[sweep]
-name = ssh-test
-command = run --json --scheme {scheme} {input}
-inputs = $src/tests/scenarios/fork-thp-child-write.mms $src/tests/scenarios/fork-mthp-cow.mms
-ok_exit = 0 1
-[params]
-scheme = linux tuples
-EOF
+scheme_grid "$tmp/grid/grid.ini" ssh-test
 out=$tmp/out
 "$mmsim" sweep "$tmp/grid/grid.ini" --engine parallel-ssh --hosts mmsim-a,mmsim-b --jobs 1 \
 	--out "$out" >"$tmp/log" 2>&1
@@ -90,14 +78,7 @@ check '[ $status -eq 0 ] && grep -q "4 jobs: 4 ok" "$tmp/log"' "the sweep over s
 hosts=$(awk -F'\t' 'NR > 1 { print $2 }' "$out/parallel.joblog" | sort | uniq -c | awk '{ print $2 }' | xargs)
 check '[ "$hosts" = "mmsim-a mmsim-b" ]' "both hosts took jobs (joblog: $hosts)"
 check '[ "$(grep -c "Accepted publickey" "$tmp/sshd.log")" -ge 4 ]' "the jobs came in through the test's sshd"
-same=0
-for row in 1 2 3 4; do
-	input=$(csv "$out/results.csv" $row input)
-	scheme=$(csv "$out/results.csv" $row scheme)
-	key=$(csv "$out/results.csv" $row key)
-	"$mmsim" run --json --scheme "$scheme" "$src/tests/scenarios/$input.mms" >"$tmp/direct.json" 2>/dev/null
-	cmp -s "$tmp/direct.json" "$out/jobs/$key/stdout" && same=$((same + 1))
-done
+same=$(same_as_direct "$out" 4)
 check '[ $same -eq 4 ]' "every cell's JSON is the direct run's ($same of 4)"
 
 cat >"$tmp/grid/where.sh" <<'EOF'
