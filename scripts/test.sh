@@ -9,6 +9,8 @@ scripts/deps.sh
 if ! { scripts/deps.sh --era && scripts/fetch-kernels.sh >/dev/null; }; then
 	echo "test.sh: no qemu or kernel images: the era tests will be skipped" >&2
 fi
+# Without Chromium the test of mmsim explain's page skips, saying so.
+scripts/deps.sh --browser || echo "test.sh: no chromium: the browser test will be skipped" >&2
 # The sweep engines' tests start a single-node Slurm and an sshd on localhost,
 # from packages whose services a normal Debian starts when they are installed:
 # so they are installed in CI (CI=true) or when asked (MMSIM_TEST_CLUSTERS=1).
