@@ -90,7 +90,7 @@ cat >"$tmp/fail/job.sh" <<'EOF'
 # n=2 fails, n=3 hangs past the timeout, the others print JSON
 case $1 in
 2) echo "boom at n=$1" >&2; exit 3 ;;
-3) exec sleep 30 ;;
+3) echo $$ >"$(dirname "$0")/sleeper.pid"; exec sleep 30 ;;
 esac
 echo "{\"n\": $1, \"square\": $(($1 * $1))}"
 EOF
@@ -123,17 +123,17 @@ check 'grep -q "4 jobs, 2 with results already, 2 to run" "$tmp/log"' "--retry-f
 
 # --- a job stopped by SIGTERM leaves no result and no process ---
 key=$(csv "$f" 3 key)
-rm -f "$tmp/fail/out/jobs/$key/meta.json"
+rm -f "$tmp/fail/out/jobs/$key/meta.json" "$tmp/fail/sleeper.pid"
 "$mmsim" sweep exec "$tmp/fail/out" "$key" &
 wrapper=$!
-sleep 0.5
+for _ in $(seq 50); do [ -s "$tmp/fail/sleeper.pid" ] && break; sleep 0.1; done
 kill -TERM "$wrapper"
 wait "$wrapper"
 status=$?
 sleep 0.2
 check '[ $status -eq 143 ] && [ ! -f "$tmp/fail/out/jobs/$key/meta.json" ]' \
 	"a job stopped by SIGTERM has no result (status $status), so it runs again"
-check '! pgrep -f "^sleep 30$" >/dev/null' "its command was stopped with it"
+check '! kill -0 "$(cat "$tmp/fail/sleeper.pid")" 2>/dev/null' "its command was stopped with it"
 
 # --- a bad grid ---
 printf '[sweep]\ncommand = run {x}\n[params]\nx = 1\ny = 2\n' >"$tmp/bad.ini"

@@ -79,7 +79,7 @@ mkdir -p "$tmp/cancel"
 cat >"$tmp/cancel/job.sh" <<'EOF'
 #!/bin/sh
 # n=2 sleeps until it is cancelled, unless the file "fast" exists
-[ "$1" = 2 ] && [ ! -e "$(dirname "$0")/fast" ] && sleep 120
+[ "$1" = 2 ] && [ ! -e "$(dirname "$0")/fast" ] && echo $$ >"$(dirname "$0")/sleeper.pid" && exec sleep 120
 echo "{\"n\": $1}"
 EOF
 chmod +x "$tmp/cancel/job.sh"
@@ -105,7 +105,8 @@ status=$?
 cat "$tmp/log"
 check '[ $status -eq 1 ] && grep -q "^job 1 (n=2) has no result: missing" "$tmp/log" && grep -q "3 jobs: 2 ok, 0 failed, 1 without a result" "$tmp/log"' \
 	"after scancel, the interrupted job has no result and is listed"
-check '! pgrep -f "^sleep 120$" >/dev/null' "scancel stopped the job's command"
+check '[ -s "$tmp/cancel/sleeper.pid" ] && ! kill -0 "$(cat "$tmp/cancel/sleeper.pid")" 2>/dev/null' \
+	"scancel stopped the job's command"
 touch "$tmp/cancel/fast"
 timeout 240 "$mmsim" sweep "$tmp/cancel/grid.ini" --engine slurm --out "$c" >"$tmp/log" 2>&1
 status=$?
