@@ -19,16 +19,14 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+#include <mmsim/mmsim.h>
 
 #include "sweep.h"
 
-#ifndef MMSIM_VERSION
-#define MMSIM_VERSION "unknown"
-#endif
-
+/* The release each job's row names: the library's, as `mmsim --version` says. */
 const char *sweep_version(void)
 {
-	return MMSIM_VERSION;
+	return mmsim_version();
 }
 
 static void sweep_usage(FILE *out)
