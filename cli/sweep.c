@@ -234,6 +234,8 @@ static int read_cmd(const char *dir, const char *key, struct job_cmd *c)
 	fclose(f);
 	if (!ret && !c->argc)
 		ret = -EINVAL;
+	if (ret)
+		job_cmd_free(c);
 	return ret;
 }
 
@@ -241,16 +243,19 @@ static int read_cmd(const char *dir, const char *key, struct job_cmd *c)
 static int place_json(struct job_cmd *c, const char *result)
 {
 	for (int i = 0; i < c->argc; i++) {
-		char *p = strstr(c->argv[i], "{json}");
-		char *w;
+		size_t from = 0;
+		char *p, *w;
 
-		if (!p)
-			continue;
-		if (asprintf(&w, "%.*s%s%s", (int)(p - c->argv[i]), c->argv[i], result, p + 6) < 0)
-			return -ENOMEM;
-		free(c->argv[i]);
-		c->argv[i] = w;
-		i--;	/* the word may hold another */
+		/* Searched from after each replacement: the path may hold "{json}" too. */
+		while ((p = strstr(c->argv[i] + from, "{json}"))) {
+			int head = (int)(p - c->argv[i]);
+
+			if (asprintf(&w, "%.*s%s%s", head, c->argv[i], result, p + 6) < 0)
+				return -ENOMEM;
+			free(c->argv[i]);
+			c->argv[i] = w;
+			from = (size_t)head + strlen(result);
+		}
 	}
 	return 0;
 }
