@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * mmsim sweep's grid: parsing (each bad grid names its line and what was
- * wrong), expansion into jobs (order, substitution, keys, inputs, programs)
- * and the JSON paths that pick a job's metrics.
+ * wrong), expansion into jobs (order, substitution, keys, inputs, programs),
+ * the JSON paths that pick a job's metrics, and the collection of a made-up
+ * output directory (every outcome, CSV quoting, default metrics).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -318,6 +319,82 @@ static void test_json_paths(void **state)
 	cJSON_Delete(doc);
 }
 
+static void write_job(const char *dir, int n, const char *meta, const char *out, const char *err)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/jobs/%016x", dir, n);
+	assert_int_equal(mkdir(path, 0755), 0);
+	if (meta) {
+		snprintf(path, sizeof(path), "%s/jobs/%016x/meta.json", dir, n);
+		write_file(path, meta);
+	}
+	snprintf(path, sizeof(path), "%s/jobs/%016x/stdout", dir, n);
+	write_file(path, out);
+	snprintf(path, sizeof(path), "%s/jobs/%016x/stderr", dir, n);
+	write_file(path, err);
+}
+
+static char *slurp(const char *path)
+{
+	static const size_t max = 1 << 16;
+	FILE *in = fopen(path, "r");
+	char *buf = calloc(1, max);
+
+	assert_non_null(in);
+	assert_true(fread(buf, 1, max - 1, in) < max - 1);
+	fclose(in);
+	return buf;
+}
+
+#define META(exit, sig, timeout) "{\"exit_status\": " #exit ", \"signal\": " #sig \
+	", \"timed_out\": " #timeout ", \"started\": \"2026-01-02T03:04:05Z\", " \
+	"\"seconds\": 1.5, \"host\": \"h\", \"version\": \"9.9\"}"
+
+/* Every outcome the table knows, made up in a directory, and the CSV it gives. */
+static void test_collect(void **state)
+{
+	struct fixture *f = *state;
+	char path[256], *csv;
+
+	snprintf(path, sizeof(path), "%s/jobs", f->dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	write_file(f->grid, "[sweep]\ncommand = exec ./x {n}\nok_exit = 0 1\n"
+		   "[params]\nn = 1 2 3 4 5 6 7\n");
+	snprintf(path, sizeof(path), "%s/jobs.tsv", f->dir);
+	write_file(path, "job\tkey\tn\n"
+		   "0\t0000000000000001\t1\n1\t0000000000000002\t2\n2\t0000000000000003\t3\n"
+		   "3\t0000000000000004\t4\n4\t0000000000000005\t5\n5\t0000000000000006\t6\n"
+		   "6\t0000000000000007\t7\n");
+	write_job(f->dir, 1, META(0, 0, false), "[{\"a\": 1, \"s\": \"x,\\\"y\\\"\"}]", "");
+	write_job(f->dir, 2, META(1, 0, false), "not json", "");
+	write_job(f->dir, 3, META(2, 0, false), "", "bad thing\n");
+	write_job(f->dir, 4, META(-1, 9, false), "", "");
+	write_job(f->dir, 5, META(-1, 0, true), "", "");
+	write_job(f->dir, 6, NULL, "", "");
+	write_job(f->dir, 7, META(1, 0, false), "{\"a\": 0.25, \"t\": [1]}", "");
+	assert_int_equal(sweep_collect(f->dir, true), 1);
+	snprintf(path, sizeof(path), "%s/results.csv", f->dir);
+	csv = slurp(path);
+	assert_string_equal(csv,
+		"job,key,n,outcome,exit_status,signal,seconds,started,host,version,a,s\n"
+		"0,0000000000000001,1,ok,0,0,1.500,2026-01-02T03:04:05Z,h,9.9,1,\"x,\"\"y\"\"\"\n"
+		"1,0000000000000002,2,bad json,1,0,1.500,2026-01-02T03:04:05Z,h,9.9,,\n"
+		"2,0000000000000003,3,exit 2,2,0,1.500,2026-01-02T03:04:05Z,h,9.9,,\n"
+		"3,0000000000000004,4,signal 9,-1,9,1.500,2026-01-02T03:04:05Z,h,9.9,,\n"
+		"4,0000000000000005,5,timeout,-1,0,1.500,2026-01-02T03:04:05Z,h,9.9,,\n"
+		"5,0000000000000006,6,missing,,,,,,,,\n"
+		"6,0000000000000007,7,ok,1,0,1.500,2026-01-02T03:04:05Z,h,9.9,0.25,\n");
+	free(csv);
+	snprintf(path, sizeof(path), "%s/results.sqlite", f->dir);
+	assert_int_equal(access(path, R_OK), 0);
+	/* All ok: exit 0. */
+	write_file(f->grid, "[sweep]\ncommand = exec ./x {n}\nok_exit = 0 1\n[params]\nn = 1\n");
+	snprintf(path, sizeof(path), "%s/jobs.tsv", f->dir);
+	write_file(path, "job\tkey\tn\n0\t0000000000000001\t1\n");
+	assert_int_equal(sweep_collect(f->dir, true), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -329,6 +406,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_inputs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_programs, setup, teardown),
 		cmocka_unit_test(test_json_paths),
+		cmocka_unit_test_setup_teardown(test_collect, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
