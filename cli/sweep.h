@@ -110,6 +110,23 @@ struct cJSON *sweep_read_json(const char *dir, const char *key, const struct swe
 int sweep_write_plan(const char *dir, const struct sweep_grid *g, const struct sweep_job *jobs,
 		     int nr, char *err, size_t len);
 int sweep_collect(const char *dir, bool quiet);
+
+/* What `mmsim sweep GRID` was asked for. */
+struct sweep_opts {
+	const char *grid, *out, *engine, *hosts;
+	int jobs, chunk;
+	bool no_wait, retry_failed, dry_run;
+};
+
+/*
+ * Runs the jobs without a result through o->engine (cli/sweep_engine.c):
+ * 0 when they ran, 1 when a Slurm array was submitted without waiting,
+ * <0 when the engine could not run.
+ */
+int sweep_run_engine(const struct sweep_opts *o, const struct sweep_grid *g, const char *mmsim,
+		     const char *dir, const struct sweep_job *jobs, int nr);
+int sweep_make_dirs(const char *path);
+double sweep_now(void);	/* seconds, CLOCK_REALTIME */
 int sweep_exec(int argc, char **argv);
 int sweep_plot(int argc, char **argv);
 const char *sweep_version(void);
