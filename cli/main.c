@@ -16,6 +16,9 @@
 #include "draw.h"
 #include "qemu.h"
 #include "run.h"
+#ifdef MMSIM_HAVE_SWEEP
+#include "sweep.h"
+#endif
 
 static void usage(FILE *out)
 {
@@ -28,6 +31,8 @@ static void usage(FILE *out)
 		"       mmsim draw FILE [--after LINE] --view process|folio|anon_vma|ksm\n"
 		"                  [--proc P] [--addr ADDR] [--format dot|svg|png] [-o OUT]\n"
 		"       mmsim explain FILE -o PAGE.html [--kernel | --kernel-json JSON]\n"
+		"       mmsim sweep GRID --out DIR [--engine local|slurm|parallel-ssh] [--jobs N]\n"
+		"                        (mmsim sweep --help)\n"
 		"\n"
 		"  run           run scenarios on the simulator, TAP 13 on stdout\n"
 		"  run --kernel  run them on this machine's Linux (root, KSM, THP)\n"
@@ -500,7 +505,11 @@ static int cmd_help(int argc, char **argv)
 		return cmd_draw(1, args);
 	if (!strcmp(argv[0], "explain"))
 		return cmd_explain(1, args);
-	fprintf(stderr, "mmsim help: no command '%s' (run, diff, draw, explain)\n", argv[0]);
+#ifdef MMSIM_HAVE_SWEEP
+	if (!strcmp(argv[0], "sweep"))
+		return cmd_sweep(1, args);
+#endif
+	fprintf(stderr, "mmsim help: no command '%s' (run, diff, draw, explain, sweep)\n", argv[0]);
 	return 2;
 }
 
@@ -528,6 +537,10 @@ int main(int argc, char **argv)
 		return cmd_draw(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "explain"))
 		return cmd_explain(argc - 2, argv + 2);
+#ifdef MMSIM_HAVE_SWEEP
+	if (!strcmp(argv[1], "sweep"))
+		return cmd_sweep(argc - 2, argv + 2);
+#endif
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;
