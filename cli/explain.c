@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include <mmsim/mmsim.h>
 
@@ -120,7 +121,7 @@ struct kvalue {
 struct kernel_side {
 	struct kvalue *v;
 	int nr;
-	char note[512];			/* why there are none, or which run they come from */
+	char note[768];			/* why there are none, or which run they come from */
 };
 
 static const struct kvalue *kernel_value(const struct kernel_side *k, int line)
@@ -158,7 +159,13 @@ static void kernel_run(const char *path, struct kernel_side *k)
 		for (int i = 0; k->v && i < r.nr; i++)
 			k->v[k->nr++] = (struct kvalue){ r.results[i].cmd->line, r.results[i].ans.skip,
 							 r.results[i].ans.value };
-		snprintf(k->note, sizeof(k->note), "%s", r.bail[0] ? r.bail : "live kernel");
+		struct utsname u;
+
+		if (r.bail[0])
+			snprintf(k->note, sizeof(k->note), "this machine's Linux, until: %s", r.bail);
+		else
+			snprintf(k->note, sizeof(k->note), "this machine's Linux %s",
+				 uname(&u) ? "" : u.release);
 		scn_report_free(&r);
 	}
 	if (devnull)
@@ -456,7 +463,7 @@ static void query_rows(struct page *pg, int from, int to)
 			continue;
 		if (!any)
 			fprintf(pg->side, "<table class=\"q\"><tr><th>query</th><th>simulator</th>%s"
-				"<th>expected</th></tr>", pg->kern->note[0] ? "<th>kernel</th>" : "");
+				"<th>expected</th></tr>", pg->kern->nr ? "<th>kernel</th>" : "");
 		any = true;
 		format_answer(c, res->ans.skip, res->ans.value, sv, sizeof(sv));
 		if (kv)
@@ -466,7 +473,7 @@ static void query_rows(struct page *pg, int from, int to)
 			c->kind == CMD_EXPECT && !res->ans.skip && !res->passed ? "fail" : "");
 		html_text(pg->side, c->text);
 		fprintf(pg->side, "</td><td class=\"v\">%s</td>", sv);
-		if (pg->kern->note[0])
+		if (pg->kern->nr)
 			fprintf(pg->side, "<td class=\"v\">%s</td>", kv ? kvs : "-");
 		fprintf(pg->side, "<td class=\"v\">");
 		if (c->kind == CMD_EXPECT) {
@@ -567,11 +574,10 @@ static void write_tail(struct page *pg, FILE *out)
 	for (int v = 0, k = 1; v < 4; v++)
 		if (pg->views[v])
 			fprintf(out, "<kbd>%d</kbd> %s, ", k++, draw_view_names[v]);
-	fprintf(out, "<kbd>Home</kbd> <kbd>End</kbd>. Simulator: mmsim, %s.%s",
-		pg->kern->note[0] ? "kernel values from " : "no kernel run",
-		pg->kern->note[0] ? "" : "");
-	if (pg->kern->note[0])
-		html_text(out, pg->kern->note);
+	fprintf(out, "<kbd>Home</kbd> <kbd>End</kbd>. Pictures: the simulator's model. %s",
+		pg->kern->nr ? "Kernel values from " : pg->kern->note[0] ? "No kernel values: " :
+		"No kernel run.");
+	html_text(out, pg->kern->note);
 	fprintf(out, "</p></div>\n<div id=\"pic\"><div id=\"tabs\">");
 	for (int v = 0; v < 4; v++)
 		if (pg->views[v])
@@ -640,6 +646,8 @@ int cmd_explain(int argc, char **argv)
 	}
 	if (kernel)
 		kernel_run(file, &kern);
+	if (kernel && !kern.nr)
+		fprintf(stderr, "mmsim explain: no kernel values: %s\n", kern.note);
 	notes_read(&notes, file);
 	pg.st = &st;
 	pg.kern = &kern;
