@@ -328,10 +328,11 @@ static const char *const view_titles[4] = {
 	"processes: page tables and folios", "folio", "anon_vmas", "KSM trees",
 };
 
-/* The pictures of one state, deduplicated: a step whose DOT is the last one's reuses it. */
-struct picture {
-	char *dot;
-	int id;				/* the <div> holding its SVG */
+/* Every distinct picture of one view, in step order; a step whose DOT is the last one's reuses it. */
+struct view_pictures {
+	char **dots;
+	int *ids;			/* the <div> holding each one's SVG */
+	int nr, cap;
 };
 
 static const char CSS[] =
@@ -348,7 +349,7 @@ static const char CSS[] =
 	"#pic{flex:1;overflow:auto;padding:.5em;display:flex;flex-direction:column}"
 	"#tabs{margin-bottom:.4em}"
 	".cmd{font-family:'DejaVu Sans Mono',monospace;font-size:1.15em;background:#22313f;color:#ffd866;"
-	"padding:.4em .6em;border-radius:.3em;white-space:pre-wrap}"
+	"padding:.4em .6em;border-radius:.3em;white-space:pre-wrap;position:sticky;top:0}"
 	".note{color:#555;font-style:italic;margin:.5em 0}"
 	".what{margin:.6em 0;line-height:1.4}"
 	"table.q{border-collapse:collapse;width:100%;font-size:.85em;margin-top:.6em}"
@@ -406,34 +407,80 @@ struct page {
 	const struct kernel_side *kern;
 	const struct notes *notes;
 	bool views[4];
-	struct picture last[4];		/* the last picture of each view */
+	struct view_pictures pics_of[4];
 	int nr_svgs;
 };
 
-/* Draws view v now; the SVG goes in the page unless it is the last one again. */
+/* Draws view v now; a new picture unless it is the last one again. */
 static int picture(struct page *pg, int v, int *id, char *err, size_t errlen)
 {
-	char *dot, *svg, *start;
-	size_t len;
+	struct view_pictures *vp = &pg->pics_of[v];
+	char *dot;
 
 	if (sim_executor_draw((struct scn_executor *)&pg->st->ex, v, -1, 0, NULL, &dot, err, errlen))
 		return -1;
-	if (pg->last[v].dot && !strcmp(pg->last[v].dot, dot)) {
+	if (vp->nr && !strcmp(vp->dots[vp->nr - 1], dot)) {
 		free(dot);
-		*id = pg->last[v].id;
+		*id = vp->ids[vp->nr - 1];
 		return 0;
 	}
-	if (draw_render(dot, "svg", &svg, &len, err, errlen)) {
-		free(dot);
-		return -1;
+	if (vp->nr == vp->cap) {
+		int cap = vp->cap ? 2 * vp->cap : 16;
+		char **d = realloc(vp->dots, (size_t)cap * sizeof(*d));
+		int *ids = d ? realloc(vp->ids, (size_t)cap * sizeof(*ids)) : NULL;
+
+		if (d)
+			vp->dots = d;
+		if (!d || !ids) {
+			free(dot);
+			return scn_fail(err, errlen, "out of memory");
+		}
+		vp->ids = ids;
+		vp->cap = cap;
 	}
-	free(pg->last[v].dot);
-	pg->last[v].dot = dot;
-	pg->last[v].id = *id = ++pg->nr_svgs;
-	start = strstr(svg, "<svg");
-	fprintf(pg->pics, "<div class=\"svg\" id=\"svg%d\">%s</div>\n", *id, start ? start : svg);
-	free(svg);
+	vp->dots[vp->nr] = dot;
+	vp->ids[vp->nr++] = *id = ++pg->nr_svgs;
 	return 0;
+}
+
+/*
+ * Every picture of view v as SVG into the page: laid out alike (cli/layout.c)
+ * so that objects keep their places from step to step, or each on its own
+ * by dot if that fails.
+ */
+static int write_pictures(struct page *pg, int v, char *err, size_t errlen)
+{
+	struct view_pictures *vp = &pg->pics_of[v];
+	char **svgs = calloc((size_t)vp->nr + 1, sizeof(*svgs));
+	size_t len;
+	int ret = 0;
+
+	if (!svgs)
+		return scn_fail(err, errlen, "out of memory");
+	if (vp->nr && layout_stable(vp->dots, vp->nr, svgs, err, errlen)) {
+		fprintf(stderr, "mmsim explain: %s view: no stable layout (%s): each step laid out "
+			"on its own\n", draw_view_names[v], err);
+		for (int i = 0; i < vp->nr && !ret; i++)
+			ret = draw_render(vp->dots[i], "svg", &svgs[i], &len, err, errlen);
+	}
+	for (int i = 0; i < vp->nr; i++) {
+		const char *start = svgs[i] ? strstr(svgs[i], "<svg") : NULL;
+
+		if (!ret)
+			fprintf(pg->pics, "<div class=\"svg\" id=\"svg%d\">%s</div>\n", vp->ids[i],
+				start ? start : "");
+		free(svgs[i]);
+	}
+	free(svgs);
+	return ret;
+}
+
+static void free_pictures(struct view_pictures *vp)
+{
+	for (int i = 0; i < vp->nr; i++)
+		free(vp->dots[i]);
+	free(vp->dots);
+	free(vp->ids);
 }
 
 static void format_answer(const struct scn_command *c, bool skip, long long v, char *buf,
@@ -662,6 +709,9 @@ int cmd_explain(int argc, char **argv)
 	while (st.next < st.scn.nr_cmds)
 		if (write_step(&pg, &st, n++, err, sizeof(err)))
 			goto done;
+	for (int v = 0; v < 4; v++)
+		if (pg.views[v] && write_pictures(&pg, v, err, sizeof(err)))
+			goto done;
 	if (fclose(pg.side) | fclose(pg.pics)) {
 		pg.side = pg.pics = NULL;
 		snprintf(err, sizeof(err), "out of memory");
@@ -692,7 +742,7 @@ done:
 	free(side_buf);
 	free(pics_buf);
 	for (int v = 0; v < 4; v++)
-		free(pg.last[v].dot);
+		free_pictures(&pg.pics_of[v]);
 	notes_free(&notes);
 	free(kern.v);
 	stepper_close(&st);
