@@ -361,7 +361,8 @@ static const char CSS[] =
 	"#list{font-family:'DejaVu Sans Mono',monospace;font-size:.7em;margin-top:1em;"
 	"border-top:1px solid #ddd;padding-top:.5em}"
 	"#list div{cursor:pointer;padding:.05em .3em}#list div.on{background:#ffd866}"
-	"kbd{border:1px solid #999;border-radius:.2em;padding:0 .3em;font-size:.8em}";
+	"kbd{border:1px solid #999;border-radius:.2em;padding:0 .3em;font-size:.8em}"
+	"#side.hide{display:none}";
 
 static const char SCRIPT[] =
 	"var steps=document.querySelectorAll('.step'),views=JSON.parse(document.body.dataset.views),"
@@ -390,7 +391,14 @@ static const char SCRIPT[] =
 	" if(e.key=='ArrowRight'||e.key==' '||e.key=='PageDown'){show(cur+1);e.preventDefault();}\n"
 	" else if(e.key=='ArrowLeft'||e.key=='PageUp'){show(cur-1);e.preventDefault();}\n"
 	" else if(e.key=='Home')show(0);else if(e.key=='End')show(steps.length-1);\n"
-	" else if(e.key>='1'&&e.key<=String(views.length))setView(views[e.key-1]);});\n"
+	" else if(e.key>='1'&&e.key<=String(views.length))setView(views[e.key-1]);\n"
+	" else if(e.key=='+'||e.key=='=')zoomBy(1.25);else if(e.key=='-')zoomBy(0.8);\n"
+	" else if(e.key=='0')zoomBy(0);\n"
+	" else if(e.key=='f')document.getElementById('side').classList.toggle('hide');});\n"
+	/* Zoom: the pictures at a multiple of the panel's width, scrolled; 0 fits them again. */
+	"var zoom=1;function zoomBy(k){zoom=k?Math.max(1,zoom*k):1;document.querySelectorAll('.svg svg')"
+	".forEach(function(s){s.style.width=(zoom*100)+'%';s.style.height=zoom==1?'100%':'auto';"
+	"s.style.maxHeight=zoom==1?'':'none';});}\n"
 	"var m=/^#step-(\\d+)$/.exec(hash0);show(m?Math.min(+m[1],steps.length)-1:0);\n"
 	/* #selftest: every step and view shows an SVG that has size; the verdict in #selftest. */
 	"if(hash0=='#selftest'){var bad=[];for(var i=0;i<steps.length;i++){"
@@ -621,7 +629,9 @@ static void write_tail(struct page *pg, FILE *out)
 	for (int v = 0, k = 1; v < 4; v++)
 		if (pg->views[v])
 			fprintf(out, "<kbd>%d</kbd> %s, ", k++, draw_view_names[v]);
-	fprintf(out, "<kbd>Home</kbd> <kbd>End</kbd>. Pictures: the simulator's model. %s",
+	fprintf(out, "<kbd>Home</kbd> <kbd>End</kbd>, <kbd>+</kbd> <kbd>-</kbd> <kbd>0</kbd> zoom, "
+		"<kbd>f</kbd> this panel off and on. Pictures: the simulator's model, each object "
+		"in the same place at every step. %s",
 		pg->kern->nr ? "Kernel values from " : pg->kern->note[0] ? "No kernel values: " :
 		"No kernel run.");
 	html_text(out, pg->kern->note);
