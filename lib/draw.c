@@ -16,7 +16,7 @@
 #include "rmap.h"
 #include "vma.h"
 
-#define DRAW_MAX_ITEMS 12
+#define DRAW_MAX_ITEMS 8
 /* This many small folios or more in a row, alike, are drawn as one group. */
 #define GROUP_MIN 4
 
