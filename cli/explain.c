@@ -612,7 +612,6 @@ static void write_head(struct page *pg, FILE *out)
 static void write_tail(struct page *pg, FILE *out)
 {
 	const struct scenario *scn = &pg->st->scn;
-	int n = 0;
 
 	fprintf(out, "<div id=\"list\">");
 	for (int i = 0; i < scn->nr_cmds; i++) {
@@ -623,7 +622,6 @@ static void write_tail(struct page *pg, FILE *out)
 		fprintf(out, "<div>%d: ", c->line);
 		html_text(out, c->text);
 		fprintf(out, "</div>");
-		n++;
 	}
 	fprintf(out, "</div><p class=\"note\"><kbd>&#8592;</kbd> <kbd>&#8594;</kbd> step, ");
 	for (int v = 0, k = 1; v < 4; v++)
@@ -641,7 +639,6 @@ static void write_tail(struct page *pg, FILE *out)
 			fprintf(out, "<button data-view=\"%s\">%s</button> ", draw_view_names[v],
 				view_titles[v]);
 	fprintf(out, "</div>\n");
-	(void)n;
 }
 
 static void explain_usage(FILE *out)

@@ -458,16 +458,13 @@ static void out_run_target(struct dot *d, const char *from, const struct pt_run 
 static const char *const level_name[] = { "PGD", "PUD", "PMD", "PTE" };
 static const unsigned int level_shift[] = { PGDIR_SHIFT, PUD_SHIFT, PMD_SHIFT, PAGE_SHIFT };
 
-static void out_table(struct dot *d, struct mm_struct *mm, unsigned long table, int level,
-		      unsigned long base);
 
-static void out_leaf_runs(struct dot *d, struct mm_struct *mm, unsigned long table, int level,
-			  unsigned long base, const char *id)
+static void out_leaf_runs(struct dot *d, unsigned long table, int level, unsigned long base,
+			  const char *id)
 {
 	struct pt_run *runs = malloc(PTRS_PER_TABLE * sizeof(*runs));
 	size_t n;
 
-	(void)mm;
 	if (!runs) {
 		d->oom = true;
 		return;
@@ -505,8 +502,7 @@ static void out_leaf_runs(struct dot *d, struct mm_struct *mm, unsigned long tab
 	free(runs);
 }
 
-static void out_table(struct dot *d, struct mm_struct *mm, unsigned long table, int level,
-		      unsigned long base)
+static void out_table(struct dot *d, unsigned long table, int level, unsigned long base)
 {
 	uint64_t *entries = table_entries(d->sim, table);
 	unsigned long span = 1UL << (level_shift[level] + 9);
@@ -545,7 +541,7 @@ static void out_table(struct dot *d, struct mm_struct *mm, unsigned long table, 
 		out(d, "\\n%u swap entr%s", swap, swap == 1 ? "y" : "ies");
 	out(d, "\"];\n");
 	if (level == 3 || level == 2)
-		out_leaf_runs(d, mm, table, level, base, id);
+		out_leaf_runs(d, table, level, base, id);
 	if (level == 3)
 		return;
 	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++) {
@@ -560,7 +556,7 @@ static void out_table(struct dot *d, struct mm_struct *mm, unsigned long table, 
 			break;
 		}
 		out(d, "  %s -> pt%#lx [label=\"[%u]\"];\n", id, (unsigned long)pte_pfn(entries[i]), i);
-		out_table(d, mm, pte_pfn(entries[i]), level + 1, addr);
+		out_table(d, pte_pfn(entries[i]), level + 1, addr);
 	}
 }
 
@@ -608,7 +604,7 @@ static void draw_process(struct dot *d, struct mm_struct *mm)
 	out(d, "  subgraph cluster_mm%d {\n  style=\"rounded\"; color=\"#999999\"; label=\"\";\n", mm->pid);
 	out_mm_node(d, mm);
 	out(d, "  mm%d -> pt%#lx [label=\"pgd\"];\n", mm->pid, mm->pgd);
-	out_table(d, mm, mm->pgd, 0, 0);
+	out_table(d, mm->pgd, 0, 0);
 	out(d, "  }\n");
 }
 
@@ -759,7 +755,7 @@ static void out_anon_vma(struct dot *d, const struct anon_vma *av, const unsigne
 }
 
 /* Marks every anon_vma reachable from the VMAs, parents and roots too. */
-static void mark_anon_vma(struct dot *d, const struct anon_vma *av, unsigned char *seen,
+static void mark_anon_vma(const struct anon_vma *av, unsigned char *seen,
 			  const struct anon_vma **list, size_t *n)
 {
 	for (; av; av = av->parent == av ? NULL : av->parent) {
@@ -768,7 +764,6 @@ static void mark_anon_vma(struct dot *d, const struct anon_vma *av, unsigned cha
 		seen[av->serial] = 1;
 		list[(*n)++] = av;
 	}
-	(void)d;
 }
 
 static int view_anon_vma(struct dot *d)
@@ -822,7 +817,7 @@ static int view_anon_vma(struct dot *d)
 			list_for_each_entry(avc, &vma->anon_vma_chain, same_vma) {
 				bool own = avc->anon_vma == vma->anon_vma;
 
-				mark_anon_vma(d, avc->anon_vma, seen, list, &n);
+				mark_anon_vma(avc->anon_vma, seen, list, &n);
 				late(d, true);
 				out(d, "  vma%d_%#lx -> av%lu [label=\"%s\"%s];\n", mm->pid,
 				    vma->vm_start, avc->anon_vma->serial,
