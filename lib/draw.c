@@ -779,7 +779,7 @@ static int view_anon_vma(struct dot *d)
 		free(seen);
 		free(list);
 		free(nr_folios);
-		return -ENOMEM;
+		return sim_error(sim, -ENOMEM, "draw: out of memory");
 	}
 	/* folio->mapping of every anonymous folio: where its rmap walk starts. */
 	for (unsigned long pfn = 0; pfn < sim->nr_frames; pfn++) {
