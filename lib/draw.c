@@ -367,6 +367,34 @@ static bool run_continues(struct dot *d, const struct pt_run *r, pte_t e)
 	       same_look(page_look(d, folio, 0), page_look(d, r->folio, 0));
 }
 
+/* Are all pages of a large folio alike (one row in its box)? */
+static bool folio_uniform(struct dot *d, const struct folio *folio)
+{
+	struct page_look first = page_look(d, folio, 0);
+
+	for (long i = 1; i < folio_nr_pages(folio); i++)
+		if (!same_look(page_look(d, folio, i), first))
+			return false;
+	return true;
+}
+
+/* Does PMD leaf e continue run r: one more whole THP alike, every page alike? */
+static bool pmd_run_continues(struct dot *d, const struct pt_run *r, pmd_t e)
+{
+	struct folio *folio;
+	long page;
+
+	if (pte_write(e) != pte_write(r->entry) || !r->folio || folio_is_zero(r->folio) ||
+	    !entry_maps(d->sim, e, &folio, &page) || folio_is_zero(folio))
+		return false;
+	if (r->nr == 1 && !folio_uniform(d, r->folio))
+		return false;
+	return folio_uniform(d, folio) &&
+	       same_look(page_look(d, folio, 0), page_look(d, r->folio, 0)) &&
+	       folio_maybe_mapped_shared(d->sim, folio) ==
+	       folio_maybe_mapped_shared(d->sim, r->folio);
+}
+
 /*
  * The leaf entries of a PTE table (level 3) or the PMD leaves of a PMD table
  * (level 2) as runs; returns how many.
@@ -384,7 +412,8 @@ static size_t table_runs(struct dot *d, unsigned long table, int level, unsigned
 
 		if (pte_none(e) || (level == 2 && !pmd_leaf(e)))
 			continue;
-		if (level == 3 && r && r->first + r->nr == i && run_continues(d, r, e)) {
+		if (r && r->first + r->nr == i &&
+		    (level == 3 ? run_continues(d, r, e) : pmd_run_continues(d, r, e))) {
 			struct folio *folio;
 			long page;
 
@@ -419,15 +448,18 @@ static void out_run_target(struct dot *d, const char *from, const struct pt_run 
 	if (r->nr_folios > 1) {
 		struct page_look l = page_look(d, r->folio, 0);
 
-		out(d, "  %s -> group%#lx_%u [label=\"[%u-%u] %s\"%s];\n", from, folio_pfn(r->folio),
-		    r->nr_folios, r->first, r->first + r->nr - 1, ro ? "ro" : "rw",
-		    ro ? ", style=dashed" : "");
+		out(d, "  %s -> group%#lx_%u [label=\"[%u-%u] %s%s\"%s%s];\n", from,
+		    folio_pfn(r->folio), r->nr_folios, r->first, r->first + r->nr - 1,
+		    level == 2 ? "PMD " : "", ro ? "ro" : "rw", ro ? ", style=dashed" : "",
+		    level == 2 ? ", penwidth=2.5" : "");
 		out(d, "  group%#lx_%u [label=<<TABLE BORDER=\"1\" CELLBORDER=\"0\" BGCOLOR=\"%s\">"
-		    "<TR><TD><B>%u small %sfolios</B></TD></TR><TR><TD>from pfn %#lx</TD></TR>"
-		    "<TR><TD>each: mapcount %llu%s</TD></TR></TABLE>>];\n", folio_pfn(r->folio),
+		    "<TR><TD><B>%u %s%s</B></TD></TR><TR><TD>from pfn %#lx</TD></TR>"
+		    "<TR><TD>%s: mapcount %llu%s</TD></TR></TABLE>>];\n", folio_pfn(r->folio),
 		    r->nr_folios, folio_color(d, r->folio), r->nr_folios,
-		    folio_test_ksm(r->folio) ? "KSM " : "", folio_pfn(r->folio),
-		    (unsigned long long)l.mapcount, l.exclusive ? ", exclusive" : "");
+		    folio_test_ksm(r->folio) ? "KSM " : "",
+		    level == 2 ? "folios of 2 MiB (THPs)" : "small folios", folio_pfn(r->folio),
+		    level == 2 ? "each page" : "each", (unsigned long long)l.mapcount,
+		    l.exclusive ? ", exclusive" : "");
 		late(d, false);
 		return;
 	}

@@ -313,9 +313,11 @@ static void test_large_state_summarised(void **state)
 	assert_true(len < 60000);
 	assert_non_null(strstr(dot, "<B>512 small folios</B>"));
 	assert_non_null(strstr(dot, "each: mapcount 2"));
-	/* Each mm: 32 PTE tables, 8 drawn; 512 PMD leaves, 8 drawn. */
+	/* Each mm: 32 PTE tables, 8 drawn; 512 PMD leaves to THPs alike, one group. */
 	assert_int_equal(count(dot, "label=\"and 24 more PTE tables\""), 2);
-	assert_int_equal(count(dot, "label=\"and 504 more runs\\n(504 entries)\""), 2);
+	assert_int_equal(count(dot, "[label=\"[0-511] PMD ro\", style=dashed, penwidth=2.5]"), 2);
+	assert_non_null(strstr(dot, "<B>512 folios of 2 MiB (THPs)</B>"));
+	assert_non_null(strstr(dot, "each page: mapcount 2<"));
 	free(dot);
 	o.max_items = 600;
 	OK(sim, mmsim_draw_dot(sim, &o, &dot, &len));
