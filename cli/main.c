@@ -11,6 +11,9 @@
 
 #include "qemu.h"
 #include "run.h"
+#ifdef MMSIM_HAVE_CAPTURE
+#include "capture_cmd.h"
+#endif
 
 static void usage(FILE *out)
 {
@@ -18,6 +21,9 @@ static void usage(FILE *out)
 		"usage: mmsim run [--kernel | --kernel-image VMLINUZ | --profile VERSION | --scheme NAME]\n"
 		"                 [--json] FILE...\n"
 		"       mmsim diff [--kernel-image VMLINUZ] [--profile VERSION] FILE...\n"
+		"       mmsim capture -o FILE (--pid PID... | [--merge-any] -- COMMAND...)\n"
+		"       mmsim replay FILE [--check]\n"
+		"       mmsim whatif ksm FILE [--passes N] [TUNABLES] [--json|--csv] [--live]\n"
 		"\n"
 		"  run           run scenarios on the simulator, TAP 13 on stdout\n"
 		"  run --kernel  run them on this machine's Linux (root, KSM, THP)\n"
@@ -33,6 +39,9 @@ static void usage(FILE *out)
 		"                kernel's own version when it is one of these\n"
 		"  --json        print results and every queried value as JSON\n"
 		"  diff          run on both and list every query whose values differ\n"
+		"  capture       snapshot live processes into an SQLite file (--help)\n"
+		"  replay        rebuild a capture in the simulator; --check compares /proc\n"
+		"  whatif ksm    predict what ksmd would merge, pass by pass (--help)\n"
 		"\n"
 		"Scenario language: ../shared/spec/scenario-language.md. Simulator-only\n"
 		"additions (README.md): ksm rmap_walk=full|address|pgoff|remapped,\n"
@@ -384,6 +393,14 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "diff"))
 		return cmd_diff(argc - 2, argv + 2);
+#ifdef MMSIM_HAVE_CAPTURE
+	if (!strcmp(argv[1], "capture"))
+		return cmd_capture(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "replay"))
+		return cmd_replay(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "whatif"))
+		return cmd_whatif(argc - 2, argv + 2);
+#endif
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;

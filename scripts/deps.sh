@@ -3,7 +3,8 @@
 # With --era, what the era tests need too: qemu and a static busybox, to boot
 # Debian's 6.1 and 6.12 kernels (scripts/fetch-kernels.sh fetches those).
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config libcmocka-dev libjemalloc-dev uthash-dev libxxhash-dev)
+pkgs=(build-essential cmake pkg-config libcmocka-dev libjemalloc-dev uthash-dev libxxhash-dev
+	libsqlite3-dev)
 [ "${1:-}" != --era ] || pkgs=(qemu-system-x86 busybox-static)
 missing=()
 for p in "${pkgs[@]}"; do
