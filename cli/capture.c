@@ -146,6 +146,25 @@ static void smaps_field(const char *line, struct cap_vma *v)
 			*(long *)((char *)v + fields[i].off) = atol(line + strlen(fields[i].key));
 }
 
+/* The process's totals: smaps_rollup's Anonymous, AnonHugePages and Pss_Anon. */
+static int read_rollup(struct reader *r, struct cap_proc *p)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", p->pid);
+	f = fopen(path, "re");
+	if (!f)
+		return fail(r, "%s", path, p->pid, errno);
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "Anonymous: %ld", &p->anonymous_kb);
+		sscanf(line, "AnonHugePages: %ld", &p->anon_huge_kb);
+		sscanf(line, "Pss_Anon: %ld", &p->pss_anon_kb);
+	}
+	fclose(f);
+	return 0;
+}
+
 static int read_smaps(struct reader *r, struct cap_proc *p)
 {
 	char path[64], line[1024];
@@ -357,7 +376,7 @@ static int scan_pages(struct reader *r, struct cap_proc *p)
 
 static int capture_proc_now(struct reader *r, struct cap_proc *p)
 {
-	if (read_stat(r, p) || read_smaps(r, p) || scan_pages(r, p))
+	if (read_stat(r, p) || read_smaps(r, p) || read_rollup(r, p) || scan_pages(r, p))
 		return -1;
 	/* Gone meanwhile? Then what we read may be half of its teardown. */
 	if (kill(p->pid, 0) && errno == ESRCH)
@@ -744,10 +763,13 @@ static int parse_args(int argc, char **argv, struct cap_args *a)
 			break;
 		} else if (!strcmp(o, "--children")) {
 			a->children = true;
+			continue;
 		} else if (!strcmp(o, "--merge-any")) {
 			a->merge_any = true;
+			continue;
 		} else if (!strcmp(o, "--leave-running")) {
 			a->leave_running = true;
+			continue;
 		} else if (!v) {
 			return -1;
 		} else if (!strcmp(o, "-o")) {

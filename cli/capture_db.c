@@ -21,7 +21,8 @@ static const char *const schema[] = {
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 	"CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
 	"CREATE TABLE processes (pid INTEGER PRIMARY KEY, ppid INTEGER NOT NULL, comm TEXT NOT NULL,"
-	" start_time INTEGER NOT NULL, merge_any INTEGER NOT NULL)",
+	" start_time INTEGER NOT NULL, merge_any INTEGER NOT NULL, anonymous_kb INTEGER NOT NULL,"
+	" anon_huge_kb INTEGER NOT NULL, pss_anon_kb INTEGER NOT NULL)",
 	"CREATE TABLE vmas (pid INTEGER NOT NULL REFERENCES processes, start INTEGER NOT NULL,"
 	" end INTEGER NOT NULL, perms TEXT NOT NULL, pgoff INTEGER NOT NULL, name TEXT NOT NULL,"
 	" vm_flags TEXT NOT NULL, rss_kb INTEGER NOT NULL, pss_kb INTEGER NOT NULL,"
@@ -157,6 +158,9 @@ static int save_proc(sqlite3 *db, sqlite3_stmt **st, const struct cap_proc *p, c
 	bind_text(st[0], 3, p->comm);
 	sqlite3_bind_int64(st[0], 4, (sqlite3_int64)p->start_time);
 	sqlite3_bind_int64(st[0], 5, p->merge_any);
+	sqlite3_bind_int64(st[0], 6, p->anonymous_kb);
+	sqlite3_bind_int64(st[0], 7, p->anon_huge_kb);
+	sqlite3_bind_int64(st[0], 8, p->pss_anon_kb);
 	if ((ret = put_row(db, st[0], err, len)))
 		return ret;
 	for (size_t i = 0; i < p->nr_vmas; i++) {
@@ -200,7 +204,7 @@ static int save_body(sqlite3 *db, const struct capture *cap, volatile int *stop,
 		     size_t len)
 {
 	static const char *const ins[] = {
-		"INSERT INTO processes VALUES (?, ?, ?, ?, ?)",
+		"INSERT INTO processes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 		"INSERT INTO vmas VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		"INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		"INSERT INTO writes VALUES (?, ?, ?, ?, ?)",
@@ -523,7 +527,8 @@ static int load_procs(struct loader *l, struct capture *cap)
 	size_t room = 0;
 	int rc, ret = 0;
 
-	if (sqlite3_prepare_v2(l->db, "SELECT pid, ppid, comm, start_time, merge_any FROM processes"
+	if (sqlite3_prepare_v2(l->db, "SELECT pid, ppid, comm, start_time, merge_any, anonymous_kb,"
+			       " anon_huge_kb, pss_anon_kb FROM processes"
 			       " ORDER BY pid", -1, &st, NULL))
 		return load_fail(l, "processes");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -539,6 +544,9 @@ static int load_procs(struct loader *l, struct capture *cap)
 		col_text(st, 2, p->comm, sizeof(p->comm));
 		p->start_time = (unsigned long long)sqlite3_column_int64(st, 3);
 		p->merge_any = sqlite3_column_int(st, 4);
+		p->anonymous_kb = (long)sqlite3_column_int64(st, 5);
+		p->anon_huge_kb = (long)sqlite3_column_int64(st, 6);
+		p->pss_anon_kb = (long)sqlite3_column_int64(st, 7);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)

@@ -46,6 +46,7 @@ struct cap_proc {
 	char comm[32];
 	unsigned long long start_time;	/* /proc/PID/stat starttime, to know it again */
 	bool merge_any;
+	long anonymous_kb, anon_huge_kb, pss_anon_kb;	/* smaps_rollup */
 	struct cap_vma *vmas;
 	size_t nr_vmas;
 	struct cap_page *pages;		/* sorted by addr */

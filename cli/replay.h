@@ -29,7 +29,8 @@ struct replay_report {
 	unsigned long no_fingerprint;	/* no contents known: zero-filled */
 	unsigned long order_missed;	/* a folio not rebuilt at its order */
 	unsigned long partial_folios;	/* large folios mapped in part */
-	unsigned long skipped_vmas;	/* outside what the simulator maps */
+	unsigned long skipped_vmas;
+	unsigned long unmergeable_vmas;	/* of merge-any processes, without mg as captured */	/* outside what the simulator maps */
 };
 
 struct replay {
