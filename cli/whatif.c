@@ -18,11 +18,16 @@
 #include "replay.h"
 
 /*
- * ksmd's CPU per scanned page, measured on Linux 6.18.44 (2 CPUs) by
- * `mmsim whatif ksm --live` on the workloads of docs/experiments/ksm-whatif.md:
- * the estimate's default, overridden by --cpu-ns-per-page.
+ * ksmd's CPU per page by what it did with the page, measured on Linux
+ * 6.18.44 (2 shared CPUs) by `mmsim whatif ksm --live` on the workloads of
+ * docs/experiments/ksm-whatif.md: seen for the first time (an rmap_item and
+ * a checksum), compared (checksum, stable and unstable tree searches,
+ * perhaps a merge), skipped by smart_scan. The estimate's defaults,
+ * overridden by --cpu-ns NEW,COMPARED,SKIPPED.
  */
-#define DEFAULT_CPU_NS_PER_PAGE	1000.0
+#define DEFAULT_NS_NEW		1000.0
+#define DEFAULT_NS_COMPARED	2900.0
+#define DEFAULT_NS_SKIPPED	250.0
 
 static const char *const counters[] = {
 	"full_scans", "pages_shared", "pages_sharing", "pages_unshared", "pages_volatile",
@@ -30,7 +35,7 @@ static const char *const counters[] = {
 	"ksm_zero_pages", "general_profit",
 };
 #define NR_COUNTERS (sizeof(counters) / sizeof(counters[0]))
-enum { C_FULL_SCANS, C_SHARED, C_SHARING, C_UNSHARED, C_VOLATILE, C_SCANNED };
+enum { C_FULL_SCANS, C_SHARED, C_SHARING, C_UNSHARED, C_VOLATILE, C_SCANNED, C_SKIPPED };
 
 /* The tunables whatif sets, by sysfs name, and their options. */
 static const char *const tunables[][2] = {
@@ -47,7 +52,8 @@ struct row {
 	double time_ms;
 	long c[NR_COUNTERS];
 	long freed_kb;
-	double cpu_ms;			/* an estimate from cpu_ns_per_page, or measured (live) */
+	double cpu_ms;			/* this pass's: an estimate, or measured (live) */
+	long created;			/* rmap_items created in the pass (simulator) */
 };
 
 struct wi_opts {
@@ -56,7 +62,7 @@ struct wi_opts {
 	unsigned long value[NR_TUNABLES];
 	struct replay_opts ro;
 	bool from_captured, json, csv, live;
-	double cpu_ns;
+	double ns[3];			/* new, compared, skipped page */
 	int sweep;			/* index into tunables, -1: none */
 	unsigned long sweep_values[32];
 	int nr_sweep;
@@ -80,6 +86,19 @@ static void read_row(struct mmsim *sim, struct row *row)
 		mmsim_ksm_counter(sim, counters[i], &v);
 		row->c[i] = v;
 	}
+	mmsim_ksm_counter(sim, "rmap_items_created", &row->created);
+}
+
+/* The estimate: each page of the pass at the cost of what ksmd did with it. */
+static double cpu_estimate(const struct wi_opts *o, const struct row *prev, const struct row *row)
+{
+	double created = (double)(row->created - prev->created);
+	double skipped = (double)(row->c[C_SKIPPED] - prev->c[C_SKIPPED]);
+	double scanned = (double)(row->c[C_SCANNED] - prev->c[C_SCANNED]);
+	double compared = scanned - created - skipped;
+
+	return (created * o->ns[0] + (compared > 0 ? compared : 0) * o->ns[1] + skipped * o->ns[2]) /
+	       1e6;
 }
 
 /* --from-captured: ksmd merges until nothing changes, as the captured state had it. */
@@ -144,7 +163,7 @@ static int simulate(const struct capture *cap, const struct wi_opts *o, const un
 		t += ceil((double)scanned / (double)value[0]) * (double)value[1];
 		row->pass = *nr + 1;
 		row->time_ms = t;
-		row->cpu_ms = (double)scanned * o->cpu_ns / 1e6;
+		row->cpu_ms = cpu_estimate(o, *nr ? &(*rows)[*nr - 1] : &base, row);
 		mmsim_get_stats(r.sim, &st);
 		row->freed_kb = ((long)st.nr_free_frames - (long)st0.nr_free_frames) * 4;
 		if (++*nr == cap_rows) {
@@ -277,6 +296,37 @@ static int check_alive(const struct capture *cap, pid_t *pids, char *err, size_t
 	return 0;
 }
 
+/*
+ * The per-page costs of this run: the first pass only creates rmap_items and
+ * checksums; a pass that skipped nothing compared every page; one that
+ * skipped pages, the rest at the compared cost.
+ */
+static void measure_costs(const struct row *rows, long n, double *ns)
+{
+	double cmp_ms = 0, cmp_pages = 0;
+
+	ns[0] = ns[1] = ns[2] = 0;
+	if (n && rows[0].c[C_SCANNED])
+		ns[0] = rows[0].cpu_ms * 1e6 / (double)rows[0].c[C_SCANNED];
+	for (long k = 1; k < n; k++)
+		if (rows[k].c[C_SKIPPED] == rows[k - 1].c[C_SKIPPED]) {
+			cmp_ms += rows[k].cpu_ms;
+			cmp_pages += (double)(rows[k].c[C_SCANNED] - rows[k - 1].c[C_SCANNED]);
+		}
+	if (cmp_pages)
+		ns[1] = cmp_ms * 1e6 / cmp_pages;
+	for (long k = 1, best = 0; k < n; k++) {
+		long sk = rows[k].c[C_SKIPPED] - rows[k - 1].c[C_SKIPPED];
+		double sc = (double)(rows[k].c[C_SCANNED] - rows[k - 1].c[C_SCANNED]);
+
+		/* The pass that skipped most says most about a skip's cost. */
+		if (sk > best) {
+			best = sk;
+			ns[2] = (rows[k].cpu_ms * 1e6 - (sc - (double)sk) * ns[1]) / (double)sk;
+		}
+	}
+}
+
 static int live_passes(const struct capture *cap, long passes, const unsigned long *value,
 		       struct row *rows, double *ns_per_page, char *err, size_t len)
 {
@@ -317,9 +367,10 @@ static int live_passes(const struct capture *cap, long passes, const unsigned lo
 		t += ceil((double)(rows[k].c[C_SCANNED] - prev) / (double)value[0]) * (double)value[1];
 		rows[k].time_ms = t;
 		rows[k].cpu_ms = (ksmd_cpu_ns(kernel_ksm_ksmd()) - cpu0) / 1e6;
+		cpu0 += rows[k].cpu_ms * 1e6;
 	}
-	if (!ret && passes && rows[passes - 1].c[C_SCANNED])
-		*ns_per_page = rows[passes - 1].cpu_ms * 1e6 / (double)rows[passes - 1].c[C_SCANNED];
+	if (!ret)
+		measure_costs(rows, passes, ns_per_page);
 	kernel_ksm_close();
 out:
 	free(pids);
@@ -334,7 +385,7 @@ static double rel_diff(long pred, long live)
 }
 
 /* Side by side; 0 when the targets hold (2% at the end, 5% each pass), else 1. */
-static int compare(const struct row *pred, const struct row *live, long n, double ns_per_page)
+static int compare(const struct row *pred, const struct row *live, long n, const double *ns)
 {
 	static const int cols[] = { C_SHARED, C_SHARING, C_UNSHARED, C_VOLATILE };
 	double worst = 0, last = 0;
@@ -358,8 +409,8 @@ static int compare(const struct row *pred, const struct row *live, long n, doubl
 	}
 	printf("# pages_shared and pages_sharing: worst pass %.2f%% (target 5%%), last pass %.2f%% "
 	       "(target 2%%)\n", worst, last);
-	printf("# ksmd CPU measured: %.0f ns per scanned page (the estimate used %s)\n", ns_per_page,
-	       "--cpu-ns-per-page");
+	printf("# ksmd CPU measured per page: %.0f ns new, %.0f ns compared, %.0f ns skipped (the "
+	       "estimate's costs: --cpu-ns NEW,COMPARED,SKIPPED)\n", ns[0], ns[1], ns[2]);
 	return worst <= 5.0 && last <= 2.0 ? 0 : 1;
 }
 
@@ -371,7 +422,7 @@ static void whatif_usage(FILE *out)
 		"usage: mmsim whatif ksm FILE [--passes N | --seconds S] [--pages-to-scan N]\n"
 		"         [--sleep-ms MS] [--max-page-sharing N] [--smart-scan 0|1]\n"
 		"         [--use-zero-pages 0|1] [--merge-across-nodes 0|1]\n"
-		"         [--mergeable as-captured|all] [--from-captured] [--cpu-ns-per-page NS]\n"
+		"         [--mergeable as-captured|all] [--from-captured] [--cpu-ns NEW,CMP,SKIP]\n"
 		"         [--sweep TUNABLE=V1,V2,...] [--json | --csv] [--live]\n"
 		"\n"
 		"Replays the capture and runs the simulated ksmd, one row per full pass: the\n"
@@ -440,8 +491,9 @@ static int parse_opt(int argc, char **argv, int *i, struct wi_opts *o, bool *set
 		return 0;
 	else if (!strcmp(a, "--mergeable") && (!strcmp(v, "all") || !strcmp(v, "as-captured")))
 		o->ro.mergeable_all = !strcmp(v, "all");
-	else if (!strcmp(a, "--cpu-ns-per-page") && (o->cpu_ns = atof(v)) > 0)
-		return 0;
+	else if (!strcmp(a, "--cpu-ns"))
+		return sscanf(v, "%lf,%lf,%lf", &o->ns[0], &o->ns[1], &o->ns[2]) == 3 &&
+		       o->ns[0] >= 0 && o->ns[1] >= 0 && o->ns[2] >= 0 ? 0 : -1;
 	else if (!strcmp(a, "--sweep"))
 		return parse_sweep(v, o);
 	else if (!strcmp(a, "--advisor"))
@@ -492,7 +544,7 @@ static int run_sweep(const struct capture *cap, struct wi_opts *o)
 static int run_live(const struct capture *cap, struct wi_opts *o)
 {
 	struct row *pred = NULL, *live;
-	double ns = 0;
+	double ns[3] = { 0 };
 	long nr;
 	char err[512];
 	int status;
@@ -503,7 +555,7 @@ static int run_live(const struct capture *cap, struct wi_opts *o)
 		return 2;
 	}
 	live = calloc((size_t)nr + 1, sizeof(*live));
-	if (!live || live_passes(cap, nr, o->value, live, &ns, err, sizeof(err))) {
+	if (!live || live_passes(cap, nr, o->value, live, ns, err, sizeof(err))) {
 		fprintf(stderr, "mmsim whatif --live: %s\n", live ? err : "out of memory");
 		free(pred);
 		free(live);
@@ -519,7 +571,8 @@ static int run_live(const struct capture *cap, struct wi_opts *o)
 
 int cmd_whatif(int argc, char **argv)
 {
-	struct wi_opts o = { .sweep = -1, .cpu_ns = DEFAULT_CPU_NS_PER_PAGE };
+	struct wi_opts o = { .sweep = -1,
+			     .ns = { DEFAULT_NS_NEW, DEFAULT_NS_COMPARED, DEFAULT_NS_SKIPPED } };
 	bool set[NR_TUNABLES] = { 0 };
 	struct capture cap;
 	char err[512];
