@@ -448,6 +448,7 @@ int replay_build(const struct capture *cap, const struct replay_opts *o, struct 
 		pages += cap->procs[k].nr_pages;
 	/* Room for every page, whole large folios around them, and page tables. */
 	cfg.nr_frames = o->nr_frames ? o->nr_frames : 2 * pages + 65536;
+	cfg.verify_every_step = o->verify;
 	r->sim_pid = calloc(cap->nr_procs + 1, sizeof(*r->sim_pid));
 	order = calloc(cap->nr_procs + 1, sizeof(*order));
 	if (!r->sim_pid || !order) {

@@ -16,6 +16,7 @@
 struct replay_opts {
 	bool mergeable_all;		/* --mergeable all: every process merge-any */
 	unsigned long nr_frames;	/* 0: sized from the capture */
+	bool verify;			/* the invariant checker after every step (tests) */
 };
 
 /* What was rebuilt, and what only approximately. */
