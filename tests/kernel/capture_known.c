@@ -170,8 +170,10 @@ int main(int argc, char **argv)
 	if (!mkdtemp(path) || pipe(ready))
 		return 2;
 	c = fork();
-	if (!c)
+	if (!c) {
+		setpgid(0, 0);	/* the test kills it and its child as a group */
 		child_body(ready[1]);
+	}
 	while (got < 2 && read(ready[0], &b, 1) == 1)
 		got++;
 	snprintf(file, sizeof(file), "%s/k.cap", path);
@@ -184,6 +186,7 @@ int main(int argc, char **argv)
 		_exit(127);
 	}
 	waitpid(cap_pid, &st, 0);
+	kill(-c, SIGKILL);
 	kill(c, SIGKILL);
 	waitpid(c, NULL, 0);
 	if (!WIFEXITED(st) || WEXITSTATUS(st) || capture_load(file, &cap, err, sizeof(err))) {
