@@ -62,7 +62,8 @@ static int fail(struct reader *r, const char *fmt, const char *a, int pid, int e
 
 	snprintf(what, sizeof(what), fmt, a);
 	if (e == ENOENT || e == ESRCH)
-		snprintf(r->err, r->len, "process %d vanished during the capture (%s)", pid, what);
+		snprintf(r->err, r->len, "process %d does not exist or exited during the capture (%s)",
+			 pid, what);
 	else if (e == EACCES || e == EPERM)
 		snprintf(r->err, r->len, "process %d: %s: permission denied (capture your own "
 			 "processes, or run as root)", pid, what);

@@ -584,6 +584,8 @@ static unsigned long check_pages(const struct cap_proc *p, struct replay *r, int
 		mmsim_folio_order(r->sim, spid, pg->addr, &order);
 		if (pg->kpageflags & (1ULL << CAP_KPF_ZERO_PAGE))
 			order = 0;	/* kpagecount of the zero page is not a mapping count */
+		else if (!pg->pfn && (pm & MMSIM_PM_PRESENT))
+			continue;	/* captured without root: present is all we know */
 		else if (count == pg->kpagecount && order == pg->folio_order)
 			continue;
 		else if (bad++ < 20)
