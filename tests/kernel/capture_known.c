@@ -9,7 +9,9 @@
  * kpagecount, and which pages the two share. Usage: capture_known MMSIM.
  * Exit 77 without root (the capture needs /proc/kpageflags).
  */
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,7 +159,7 @@ int main(int argc, char **argv)
 	struct replay_opts o = { .verify = true };
 	struct capture cap;
 	struct replay r;
-	int ready[2], st, got = 0;
+	int ready[2], st, got = 0, lock;
 	pid_t c, cap_pid;
 	size_t kc = 0, kg = 0;
 
@@ -167,6 +169,10 @@ int main(int argc, char **argv)
 		printf("skip: capture needs root for /proc/kpageflags\n");
 		return 77;
 	}
+	/* No kernel run may change the THP settings meanwhile: the project's lock. */
+	lock = open("/run/mmsim-kernel.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (lock < 0 || flock(lock, LOCK_EX))
+		return 2;
 	if (!mkdtemp(path) || pipe(ready))
 		return 2;
 	c = fork();
