@@ -526,6 +526,9 @@ static int run_sweep(const struct capture *cap, struct wi_opts *o)
 			status = 2;
 			break;
 		}
+		if (!nr)
+			fprintf(stderr, "mmsim whatif: no captured process has mergeable memory, ksmd "
+				"has nothing to scan (--mergeable all makes every process merge-any)\n");
 		if (o->json) {
 			print_json(rows, nr, value, s + 1 == (o->sweep >= 0 ? o->nr_sweep : 1));
 		} else if (o->csv) {
