@@ -135,6 +135,7 @@ static void smaps_field(const char *line, struct cap_vma *v)
 		{ "Pss:", offsetof(struct cap_vma, pss_kb) },
 		{ "Anonymous:", offsetof(struct cap_vma, anonymous_kb) },
 		{ "AnonHugePages:", offsetof(struct cap_vma, anon_huge_kb) },
+		{ "Swap:", offsetof(struct cap_vma, swap_kb) },
 	};
 
 	if (!strncmp(line, "VmFlags:", 8)) {
@@ -368,7 +369,7 @@ out:
 	return ret;
 }
 
-static int scan_pages(struct reader *r, struct cap_proc *p)
+static int scan_pages(struct reader *r, struct cap_proc *p, bool series)
 {
 	char path[64];
 	size_t room = 0;
@@ -378,8 +379,13 @@ static int scan_pages(struct reader *r, struct cap_proc *p)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return fail(r, "%s", path, p->pid, errno);
+	/*
+	 * Reading pagemap costs 8 bytes a page present or not: a VMA with nothing
+	 * resident or swapped (a sanitizer's shadow, a runtime's reservation)
+	 * is not walked at all. The time series walks them all: pages may come.
+	 */
 	for (size_t i = 0; !ret && i < p->nr_vmas; i++)
-		if (vma_captured(&p->vmas[i]))
+		if (vma_captured(&p->vmas[i]) && (p->vmas[i].rss_kb || p->vmas[i].swap_kb || series))
 			ret = scan_vma(r, fd, p, &p->vmas[i], &room);
 	close(fd);
 	return ret ? ret : fingerprint_all(r, p);
@@ -387,7 +393,7 @@ static int scan_pages(struct reader *r, struct cap_proc *p)
 
 static int capture_proc_now(struct reader *r, struct cap_proc *p)
 {
-	if (read_stat(r, p) || read_smaps(r, p) || read_rollup(r, p) || scan_pages(r, p))
+	if (read_stat(r, p) || read_smaps(r, p) || read_rollup(r, p) || scan_pages(r, p, false))
 		return -1;
 	/* Gone meanwhile? Then what we read may be half of its teardown. */
 	if (kill(p->pid, 0) && errno == ESRCH)
@@ -581,7 +587,7 @@ static int sample_proc(struct reader *r, struct capture *cap, size_t *room, stru
 
 	now.vmas = cur->vmas;
 	now.nr_vmas = cur->nr_vmas;
-	ret = scan_pages(r, &now);
+	ret = scan_pages(r, &now, true);
 	while (!ret && (i < cur->nr_pages || j < now.nr_pages)) {
 		struct cap_page *a = i < cur->nr_pages ? &cur->pages[i] : NULL;
 		struct cap_page *b = j < now.nr_pages ? &now.pages[j] : NULL;

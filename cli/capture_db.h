@@ -39,6 +39,7 @@ struct cap_vma {
 	char name[256];			/* the path, [heap], [stack], or "" */
 	char vm_flags[160];		/* smaps VmFlags, e.g. "rd wr mr mw me ac mg" */
 	long rss_kb, pss_kb, anonymous_kb, anon_huge_kb;
+	long swap_kb;			/* read, not stored: a VMA without Rss or Swap is not walked */
 };
 
 struct cap_proc {

@@ -22,8 +22,9 @@
 #include "capture_db.h"
 #include "replay.h"
 
-#define R1	0x100000000000UL	/* 64 pages */
-#define R2	0x100000400000UL	/* 2M, MADV_HUGEPAGE */
+/* Clear of AddressSanitizer's shadow and allocator, so that it runs under it too. */
+#define R1	0x520000000000UL	/* 64 pages */
+#define R2	0x520000400000UL	/* 2M, MADV_HUGEPAGE */
 #define NR1	64
 #define PAGE	4096UL
 
@@ -180,8 +181,14 @@ int main(int argc, char **argv)
 		setpgid(0, 0);	/* the test kills it and its child as a group */
 		child_body(ready[1]);
 	}
+	close(ready[1]);	/* a child that dies early gives EOF */
 	while (got < 2 && read(ready[0], &b, 1) == 1)
 		got++;
+	if (got < 2) {
+		waitpid(c, &st, 0);
+		printf("not ok: the test's process could not map its regions (status %#x)\n", st);
+		return 1;
+	}
 	snprintf(file, sizeof(file), "%s/k.cap", path);
 	cap_pid = fork();
 	if (!cap_pid) {
