@@ -34,7 +34,7 @@ cap=$tmp/$workload.cap
 args=""
 for a in "$@"; do args="$args '$(printf %s "$a" | sed "s/'/'\\\\''/g")'"; done
 if [ "$workload" = tclsh ]; then body="sleep 600 | $prog"; else body="$prog$args"; fi
-"$mmsim" capture -o "$cap" --merge-any --children --after "${settle:-${MMSIM_SETTLE_S:-4}}" --leave-running \
+"$mmsim" capture -o "$cap" --merge-any --children --after "${settle:-${MMSIM_SETTLE_S:-8}}" --leave-running \
 	$series -- sh -c "for i in $(seq -s ' ' ${copies:-4}); do $body & done; wait" 2>"$tmp/capture.err"
 rc=$?
 cat "$tmp/capture.err"
