@@ -626,6 +626,14 @@ int cmd_replay(int argc, char **argv)
 	char err[512];
 	int status = 0;
 
+	if (argc == 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
+		printf("usage: mmsim replay FILE [--check] [--mergeable-all]\n\n"
+		       "Rebuilds a capture (mmsim capture) in the simulator and says what could not\n"
+		       "be rebuilt exactly. --check compares each process's Rss, Pss_Anon and\n"
+		       "AnonHugePages and each page's kpagecount and folio order with the capture\n"
+		       "(exit 1 when any differs).\n");
+		return 0;
+	}
 	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--check"))
 			check = true;
