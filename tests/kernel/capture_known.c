@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,6 +179,13 @@ int main(int argc, char **argv)
 		return 2;
 	c = fork();
 	if (!c) {
+		/*
+		 * The lock is the test's alone: a child that kept it would hold
+		 * every later kernel run off if the test died first, and it dies
+		 * with the test.
+		 */
+		close(lock);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		setpgid(0, 0);	/* the test kills it and its child as a group */
 		child_body(ready[1]);
 	}
