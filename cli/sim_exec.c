@@ -155,6 +155,32 @@ static void show_vmas(struct scn_executor *ex, struct mm_struct *mm)
 			  vma->anon_vma ? vma->anon_vma->serial : 0);
 }
 
+/*
+ * The 6.18 fields as stored, each with what it means: the kernel keeps
+ * _large_mapcount, _entire_mapcount and each MM slot's count one below the
+ * number they count (-1 for none), and _nr_pages_mapped adds ENTIRELY_MAPPED
+ * while a PMD maps the folio.
+ */
+static void show_linux_counts(struct scn_executor *ex, const struct folio *folio)
+{
+	int pte_pages = folio->_nr_pages_mapped & (ENTIRELY_MAPPED - 1);
+	char slots[2][48];
+
+	show_line(ex, "  _large_mapcount %d (%d mappings), _entire_mapcount %d (%d by PMD), "
+		  "_nr_pages_mapped %#x (%d pages by PTE%s)", folio->_large_mapcount,
+		  folio->_large_mapcount + 1, folio->_entire_mapcount, folio->_entire_mapcount + 1,
+		  folio->_nr_pages_mapped, pte_pages,
+		  folio->_nr_pages_mapped & ENTIRELY_MAPPED ? ", + ENTIRELY_MAPPED" : "");
+	for (int i = 0; i < 2; i++) {
+		if (folio->_mm_id[i])
+			snprintf(slots[i], sizeof(slots[i]), "mm id %u maps it %d times",
+				 folio->_mm_id[i], folio->_mm_id_mapcount[i] + 1);
+		else
+			snprintf(slots[i], sizeof(slots[i]), "empty");
+	}
+	show_line(ex, "  MM slots (_mm_id, _mm_id_mapcount + 1): %s; %s", slots[0], slots[1]);
+}
+
 static void show_folio(struct scn_executor *ex, struct mmsim *sim, struct mm_struct *mm,
 		       unsigned long addr)
 {
@@ -181,10 +207,7 @@ static void show_folio(struct scn_executor *ex, struct mmsim *sim, struct mm_str
 		  folio->flags & FOLIO_partially_mapped ? ", partially mapped" : "");
 	/* These fields are scheme linux's; the others keep their own state. */
 	if (folio_test_large(folio) && sim->mapcount == &mapcount_linux_ops)
-		show_line(ex, "  _large_mapcount %d _entire_mapcount %d _nr_pages_mapped %#x "
-			  "mm slots (%u: %d) (%u: %d)", folio->_large_mapcount,
-			  folio->_entire_mapcount, folio->_nr_pages_mapped, folio->_mm_id[0],
-			  folio->_mm_id_mapcount[0], folio->_mm_id[1], folio->_mm_id_mapcount[1]);
+		show_linux_counts(ex, folio);
 	if (!mm_folio_truth(sim, folio, &t))
 		show_line(ex, "  truth: %d mappings (%d by PMD) from %d mm%s", t.total, t.pmd_maps,
 			  t.nr_mms, t.nr_mms == 1 ? "" : "s");
@@ -484,6 +507,9 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 			se->pid[c->proc[0]] = 0;
 		break;
 	default:
+		/* Each show names its line, so a reader can tell which output is whose. */
+		if (c->kind == CMD_SHOW && strcmp(c->word, "dot"))
+			show_line(ex, "%s:%d %s", scn->name, c->line, c->text);
 		if (c->kind == CMD_SHOW && !strcmp(c->word, "dot"))
 			return show_dot(ex, c, err, len);
 		if (c->kind == CMD_SHOW && !strcmp(c->word, "ksm")) {
