@@ -373,8 +373,12 @@ static int sim_recreate(struct sim_exec *se, const struct mmsim_config *cfg, con
 	int ret;
 
 	ret = mmsim_create(cfg, &sim);
-	if (ret)
-		return scn_fail(err, len, "%s: %s", what, errname(ret));
+	if (ret) {
+		char why[200] = "";
+
+		mmsim_config_check(cfg, why, sizeof(why));
+		return scn_fail(err, len, "%s: %s%s%s", what, errname(ret), why[0] ? ": " : "", why);
+	}
 	ret = carry_ksm_tunables(se->sim, sim);
 	if (ret) {
 		mmsim_destroy(sim);
@@ -858,11 +862,14 @@ int sim_executor_create(struct scn_executor *ex, const struct scenario *scn, cha
 		return scn_fail(err, errlen, "out of memory");
 	ret = mmsim_create(&cfg, &se->sim);
 	if (ret) {
+		char why[200] = "";
+
 		free(se);
-		return scn_fail(err, errlen, "cannot create the simulator%s%s%s%s: %s",
+		mmsim_config_check(&cfg, why, sizeof(why));
+		return scn_fail(err, errlen, "cannot create the simulator%s%s%s%s: %s%s%s",
 				ex->scheme ? " with scheme " : "", ex->scheme ? ex->scheme : "",
 				ex->kernel ? " for Linux " : "", ex->kernel ? ex->kernel : "",
-				errname(ret));
+				errname(ret), why[0] ? ": " : "", why);
 	}
 	/* At scenario start every THP size and the top level are never. */
 	mmsim_set_thp(se->sim, 0, MMSIM_THP_NEVER);
