@@ -91,11 +91,20 @@ static inline void folio_dup_anon_rmap_ptes(struct mmsim *sim, struct folio *fol
 					    struct page *page, int nr,
 					    const struct rmap_site *site)
 {
+	int exclusive = 0;
+
+	mc_begin(sim, MMSIM_MC_FORK);
+	/* The kernel reads every page's flag and clears, atomically, those set. */
+	mc_pages(sim, page_to_pfn(sim, page), nr, 0);
 	/* Unrolled, as the mapcount loops of mapcount/linux.c are: 512 pages a THP. */
 	_Pragma("GCC unroll 8")
-	for (int i = 0; i < nr; i++)
+	for (int i = 0; i < nr; i++) {
+		exclusive += PageAnonExclusive(page + i);
 		ClearPageAnonExclusive(page + i);
+	}
+	mc_atomics(sim, exclusive);
 	mapcount_add(sim, folio, page, nr, RMAP_LEVEL_PTE, site);
+	mc_end(sim);
 }
 
 /* folio_try_dup_anon_rmap_pmd(): fork adds the child's PMD mapping of the whole folio. */
@@ -105,8 +114,11 @@ static inline void folio_dup_anon_rmap_pmd(struct mmsim *sim, struct folio *foli
 	struct rmap_site site = { dst_vma, pt_pfn };
 	struct page *head = folio_page(sim, folio, 0);
 
+	mc_begin(sim, MMSIM_MC_FORK);
+	mc_pages(sim, folio_pfn(folio), 1, PageAnonExclusive(head));
 	ClearPageAnonExclusive(head);
 	mapcount_add(sim, folio, head, 1, RMAP_LEVEL_PMD, &site);
+	mc_end(sim);
 }
 
 /* One mapping of a folio found by a walk: a PTE or a PMD leaf. */

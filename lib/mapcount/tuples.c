@@ -51,9 +51,9 @@ static void tuples_folio_init(struct mmsim *sim, struct folio *folio)
 static int tuples_add(struct mmsim *sim, struct folio *folio, struct page *page, int nr,
 		      enum rmap_level level, const struct rmap_site *site)
 {
-	(void)sim;
 	(void)page;
 	(void)site;
+	mc_folio(sim, folio, !mc_new_folio(sim));
 	if (++tuples_count(folio) != 1)
 		return 0;
 	/* Nothing tells which pages were mapped before: report the call's. */
@@ -63,11 +63,11 @@ static int tuples_add(struct mmsim *sim, struct folio *folio, struct page *page,
 static bool tuples_remove(struct mmsim *sim, struct folio *folio, struct page *page, int nr,
 			  enum rmap_level level, const struct rmap_site *site)
 {
-	(void)sim;
 	(void)page;
 	(void)nr;
 	(void)level;
 	(void)site;
+	mc_folio(sim, folio, 1);
 	tuples_count(folio)--;
 	/* Which pages stay mapped is unknown: never "partially mapped". */
 	return false;
@@ -75,21 +75,21 @@ static bool tuples_remove(struct mmsim *sim, struct folio *folio, struct page *p
 
 static int tuples_folio_mapcount(const struct mmsim *sim, const struct folio *folio)
 {
-	(void)sim;
+	mc_question(sim, MMSIM_MC_FOLIO_MAPCOUNT, folio);
 	return (int)tuples_count(folio);
 }
 
 static bool tuples_maybe_mapped_shared(const struct mmsim *sim, const struct folio *folio)
 {
-	(void)sim;
+	mc_question(sim, MMSIM_MC_MAYBE_SHARED, folio);
 	return tuples_count(folio) > 1;
 }
 
 static int tuples_page_mapcount(const struct mmsim *sim, const struct folio *folio,
 				const struct page *page)
 {
-	(void)sim;
 	(void)page;
+	mc_question(sim, MMSIM_MC_PAGE_MAPCOUNT, folio);
 	if (!folio_test_large(folio))
 		return (int)tuples_count(folio);
 	return -EOPNOTSUPP;
@@ -98,7 +98,7 @@ static int tuples_page_mapcount(const struct mmsim *sim, const struct folio *fol
 /* Each pair is taken to map every page once; a drifted count reads as 0. */
 static int tuples_average_page_mapcount(const struct mmsim *sim, const struct folio *folio)
 {
-	(void)sim;
+	mc_question(sim, MMSIM_MC_PAGE_MAPCOUNT, folio);
 	return tuples_count(folio) > 0 ? (int)tuples_count(folio) : 0;
 }
 

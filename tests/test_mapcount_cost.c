@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The mapcount schemes' cost counters (lib/mapcount/cost.c) on cases
+ * computed by hand from what each scheme's kernel code does: a fork of one
+ * PTE-mapped 2 MiB THP, and the child's munmap of it.
+ */
+#include "test_util.h"
+
+#include "mapcount.h"
+
+enum { LINUX, LEGACY, LARGE, NOPAGE, TUPLES, FULLPARTIAL, NR_SCHEMES };
+static const char *const names[NR_SCHEMES] = {
+	"linux", "legacy", "large", "nopagemapcount", "tuples", "fullpartial",
+};
+
+/* One operation's counters, as computed by hand. */
+struct want {
+	unsigned long calls, entries, atomics, lines, page_iters;
+};
+
+static void check_cost(const char *scheme, const char *what, const struct mmsim_mapcount_cost *c,
+		       const struct want *w)
+{
+	if (c->calls != w->calls || c->entries != w->entries || c->atomics != w->atomics ||
+	    c->lines != w->lines || c->page_iters != w->page_iters)
+		fail_msg("%s %s: calls %lu entries %lu atomics %lu lines %lu iters %lu, "
+			 "want %lu %lu %lu %lu %lu", scheme, what, c->calls, c->entries, c->atomics,
+			 c->lines, c->page_iters, w->calls, w->entries, w->atomics, w->lines,
+			 w->page_iters);
+}
+
+/*
+ * A 2 MiB THP, its PMD split by an mprotect of the second half: 512 PTEs in
+ * one page table, two VMAs of 256 pages, every page PageAnonExclusive. The
+ * fork copies two batches of 256 (one rmap call each); the child's munmap
+ * zaps them in two batches.
+ *
+ * Fork, every scheme: 512 entries; the PageAnonExclusive loop reads the 512
+ * struct pages and clears 512 flags (atomic); lines: the 256 pages of each
+ * call, plus the folio's second page (its mapcount fields) for the second
+ * call, whose pages do not include it: 256 + 257 = 513. Then per call:
+ *   legacy: 256 page _mapcount atomics, _nr_pages_mapped: 2 x 257 + 512
+ *   large: and _large_mapcount: 2 x 258 + 512
+ *   linux: _nr_pages_mapped, _large_mapcount's bit-spinlock and unlock: 2 x 259 + 512
+ *   nopagemapcount: _large_mapcount's lock and unlock: 2 x 2 + 512, no page loop
+ *   tuples: the count: 2 x 1 + 512
+ *   fullpartial: the child's batches are partial: 256 page counts + partial: 2 x 257 + 512
+ * Zap: the same per call without the PageAnonExclusive loop; the schemes
+ * without page counts touch the folio's line alone (1 line a call).
+ */
+static void test_fork_pte_mapped_thp(void **state)
+{
+	static const struct want fork[NR_SCHEMES] = {
+		[LINUX] = { 2, 512, 1030, 513, 1024 },
+		[LEGACY] = { 2, 512, 1026, 513, 1024 },
+		[LARGE] = { 2, 512, 1028, 513, 1024 },
+		[NOPAGE] = { 2, 512, 516, 513, 512 },
+		[TUPLES] = { 2, 512, 514, 513, 512 },
+		[FULLPARTIAL] = { 2, 512, 1026, 513, 1024 },
+	};
+	static const struct want zap[NR_SCHEMES] = {
+		[LINUX] = { 2, 512, 518, 513, 512 },
+		[LEGACY] = { 2, 512, 514, 513, 512 },
+		[LARGE] = { 2, 512, 516, 513, 512 },
+		[NOPAGE] = { 2, 512, 4, 2, 0 },
+		[TUPLES] = { 2, 512, 2, 2, 0 },
+		[FULLPARTIAL] = { 2, 512, 514, 513, 512 },
+	};
+
+	(void)state;
+	for (int s = 0; s < NR_SCHEMES; s++) {
+		struct mmsim_config cfg = { .verify_every_step = true, .scheme = names[s] };
+		struct mmsim_mapcount_cost c[MMSIM_MC_NR_OPS];
+		struct mmsim *sim;
+		int p, child;
+
+		assert_int_equal(mmsim_create(&cfg, &sim), 0);
+		OK(sim, mmsim_set_thp(sim, 0, MMSIM_THP_NEVER));
+		OK(sim, mmsim_set_thp(sim, SZ_2M, MMSIM_THP_ALWAYS));
+		p = new_proc(sim);
+		OK(sim, mmsim_mmap(sim, p, BASE, SZ_2M, RW));
+		OK(sim, mmsim_fill(sim, p, BASE, SZ_2M, 1));
+		OK(sim, mmsim_mprotect(sim, p, BASE + SZ_1M, SZ_1M, MMSIM_PROT_READ));
+		assert_int_equal(order_at(sim, p, BASE), 9);
+
+		/* Off until enabled: the fault and split above counted nothing. */
+		mmsim_mapcount_costs(sim, c);
+		for (int op = 0; op < MMSIM_MC_NR_OPS; op++)
+			assert_int_equal(c[op].calls + c[op].lines + c[op].atomics, 0);
+
+		mmsim_mapcount_costs_enable(sim, true);
+		OK(sim, mmsim_fork(sim, p, &child));
+		mmsim_mapcount_costs(sim, c);
+		check_cost(names[s], "fork", &c[MMSIM_MC_FORK], &fork[s]);
+		for (int op = 0; op < MMSIM_MC_NR_OPS; op++)
+			if (op != MMSIM_MC_FORK && c[op].calls)
+				fail_msg("%s: fork also counted %lu %s calls", names[s], c[op].calls,
+					 mmsim_mapcount_op_name(op));
+
+		mmsim_mapcount_costs_reset(sim);
+		OK(sim, mmsim_munmap(sim, child, BASE, SZ_2M));
+		mmsim_mapcount_costs(sim, c);
+		check_cost(names[s], "zap", &c[MMSIM_MC_ZAP], &zap[s]);
+		mmsim_destroy(sim);
+	}
+}
+
+/* Questions: folio_mapcount() loops over 512 pages in legacy alone. */
+static void test_questions(void **state)
+{
+	static const unsigned long lines[NR_SCHEMES] = { 1, 512, 1, 1, 1, 1 };
+
+	(void)state;
+	for (int s = 0; s < NR_SCHEMES; s++) {
+		struct mmsim_config cfg = { .scheme = names[s] };
+		struct mmsim_mapcount_cost c[MMSIM_MC_NR_OPS];
+		struct mmsim *sim;
+		struct folio *f;
+		int p;
+
+		assert_int_equal(mmsim_create(&cfg, &sim), 0);
+		OK(sim, mmsim_set_thp(sim, SZ_2M, MMSIM_THP_ALWAYS));
+		p = new_proc(sim);
+		OK(sim, mmsim_mmap(sim, p, BASE, SZ_2M, RW));
+		OK(sim, mmsim_fill(sim, p, BASE, SZ_2M, 1));
+		f = sim->pages[pfn_of(sim, p, BASE)].folio;
+		mmsim_mapcount_costs_enable(sim, true);
+		assert_int_equal(folio_mapcount(sim, f), 1);
+		mmsim_mapcount_costs(sim, c);
+		assert_int_equal(c[MMSIM_MC_FOLIO_MAPCOUNT].calls, 1);
+		assert_int_equal(c[MMSIM_MC_FOLIO_MAPCOUNT].lines, lines[s]);
+		assert_int_equal(c[MMSIM_MC_FOLIO_MAPCOUNT].atomics, 0);
+		/* The accuracy report's walks and questions are not the kernel's. */
+		{
+			struct mmsim_mapcount_report r = { 0 };
+
+			mmsim_mapcount_costs_reset(sim);
+			OK(sim, mmsim_mapcount_report(sim, &r));
+			assert_int_equal(r.folios, 1);
+			mmsim_mapcount_costs(sim, c);
+			for (int op = 0; op < MMSIM_MC_NR_OPS; op++)
+				assert_int_equal(c[op].calls, 0);
+		}
+		mmsim_destroy(sim);
+	}
+	assert_string_equal(mmsim_mapcount_op_name(MMSIM_MC_FORK), "fork");
+	assert_null(mmsim_mapcount_op_name(MMSIM_MC_NR_OPS));
+	assert_null(mmsim_mapcount_op_name(-1));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fork_pte_mapped_thp),
+		cmocka_unit_test(test_questions),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
