@@ -103,6 +103,8 @@ extern const struct mapcount_ops mapcount_legacy_ops;
 extern const struct mapcount_ops mapcount_large_ops;
 extern const struct mapcount_ops mapcount_nopagemapcount_ops;
 extern const struct mapcount_ops mapcount_tuples_ops;
+extern const struct mapcount_ops mapcount_tuples_exact_ops;
+extern const struct mapcount_ops mapcount_mappedpages_ops;
 extern const struct mapcount_ops mapcount_fullpartial_ops;
 
 /*

@@ -8,25 +8,26 @@
 
 #include "mapcount.h"
 
-enum { LINUX, LEGACY, LARGE, NOPAGE, TUPLES, FULLPARTIAL, NR_SCHEMES };
+enum { LINUX, LEGACY, LARGE, NOPAGE, TUPLES, FULLPARTIAL, TUPLES_EXACT, MAPPED, NR_SCHEMES };
 static const char *const names[NR_SCHEMES] = {
-	"linux", "legacy", "large", "nopagemapcount", "tuples", "fullpartial",
+	"linux", "legacy", "large", "nopagemapcount", "tuples", "fullpartial", "tuples-exact",
+	"mappedpages",
 };
 
 /* One operation's counters, as computed by hand. */
 struct want {
-	unsigned long calls, entries, atomics, lines, page_iters;
+	unsigned long calls, entries, atomics, lines, page_iters, scan_ptes;
 };
 
 static void check_cost(const char *scheme, const char *what, const struct mmsim_mapcount_cost *c,
 		       const struct want *w)
 {
 	if (c->calls != w->calls || c->entries != w->entries || c->atomics != w->atomics ||
-	    c->lines != w->lines || c->page_iters != w->page_iters)
-		fail_msg("%s %s: calls %lu entries %lu atomics %lu lines %lu iters %lu, "
-			 "want %lu %lu %lu %lu %lu", scheme, what, c->calls, c->entries, c->atomics,
-			 c->lines, c->page_iters, w->calls, w->entries, w->atomics, w->lines,
-			 w->page_iters);
+	    c->lines != w->lines || c->page_iters != w->page_iters || c->scan_ptes != w->scan_ptes)
+		fail_msg("%s %s: calls %lu entries %lu atomics %lu lines %lu iters %lu scan %lu, "
+			 "want %lu %lu %lu %lu %lu %lu", scheme, what, c->calls, c->entries, c->atomics,
+			 c->lines, c->page_iters, c->scan_ptes, w->calls, w->entries, w->atomics,
+			 w->lines, w->page_iters, w->scan_ptes);
 }
 
 /*
@@ -45,8 +46,15 @@ static void check_cost(const char *scheme, const char *what, const struct mmsim_
  *   nopagemapcount: _large_mapcount's lock and unlock: 2 x 2 + 512, no page loop
  *   tuples: the count: 2 x 1 + 512
  *   fullpartial: the child's batches are partial: 256 page counts + partial: 2 x 257 + 512
+ *   tuples-exact: the first batch scans the other 256 pages' PTEs in the
+ *     child's table, finds none and adds the pair (1 atomic); the second
+ *     finds the first page's PTE at once (1 read) and changes nothing:
+ *     1 + 512 atomics, 257 PTEs scanned
+ *   mappedpages: _large_mapcount's lock and unlock, the page total: 2 x 3 + 512
  * Zap: the same per call without the PageAnonExclusive loop; the schemes
  * without page counts touch the folio's line alone (1 line a call).
+ * tuples-exact: the first batch finds the second VMA's first PTE (1 read),
+ * the second scans the 256 cleared ones and removes the pair: 1 atomic.
  */
 static void test_fork_pte_mapped_thp(void **state)
 {
@@ -57,6 +65,8 @@ static void test_fork_pte_mapped_thp(void **state)
 		[NOPAGE] = { 2, 512, 516, 513, 512 },
 		[TUPLES] = { 2, 512, 514, 513, 512 },
 		[FULLPARTIAL] = { 2, 512, 1026, 513, 1024 },
+		[TUPLES_EXACT] = { 2, 512, 513, 513, 512, 257 },
+		[MAPPED] = { 2, 512, 518, 513, 512 },
 	};
 	static const struct want zap[NR_SCHEMES] = {
 		[LINUX] = { 2, 512, 518, 513, 512 },
@@ -65,6 +75,8 @@ static void test_fork_pte_mapped_thp(void **state)
 		[NOPAGE] = { 2, 512, 4, 2, 0 },
 		[TUPLES] = { 2, 512, 2, 2, 0 },
 		[FULLPARTIAL] = { 2, 512, 514, 513, 512 },
+		[TUPLES_EXACT] = { 2, 512, 1, 2, 0, 257 },
+		[MAPPED] = { 2, 512, 6, 2, 0 },
 	};
 
 	(void)state;
@@ -108,7 +120,7 @@ static void test_fork_pte_mapped_thp(void **state)
 /* Questions: folio_mapcount() loops over 512 pages in legacy alone. */
 static void test_questions(void **state)
 {
-	static const unsigned long lines[NR_SCHEMES] = { 1, 512, 1, 1, 1, 1 };
+	static const unsigned long lines[NR_SCHEMES] = { 1, 512, 1, 1, 1, 1, 1, 1 };
 
 	(void)state;
 	for (int s = 0; s < NR_SCHEMES; s++) {

@@ -43,8 +43,9 @@ struct mmsim_config {
 	bool verify_every_step;		/* run mmsim_verify() after every operation */
 	/*
 	 * The folio mapcount scheme (docs/mapcount-schemes.md): "linux" (6.18,
-	 * the default when NULL), "legacy", "large", "nopagemapcount", "tuples"
-	 * or "fullpartial". mmsim_create() fails with -EINVAL for another name.
+	 * the default when NULL), "legacy", "large", "nopagemapcount", "tuples",
+	 * "fullpartial", "tuples-exact" or "mappedpages". mmsim_create() fails
+	 * with -EINVAL for another name.
 	 */
 	const char *scheme;
 	/*
