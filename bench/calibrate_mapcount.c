@@ -12,7 +12,9 @@
  * freed; in the parent: the folios freed) give, less the "linux" scheme's
  * counted work at those costs, what each PTE costs the callers (fork_entry,
  * zap_entry) and what freeing adds (free_page). Zero-page PTEs (no rmap at
- * all, but no batching either) are printed for comparison.
+ * all, one PTE a batch) give what a batch costs beyond its PTEs (fork_call,
+ * zap_call): what pre-6.9 kernels, with one rmap call per PTE, paid on
+ * every PTE of a large folio.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -390,12 +392,27 @@ static void sim_counts(const char *scheme, unsigned long len, struct sim_counts 
 	mmsim_destroy(sim);
 }
 
-/* The user-space cost of the mapcount work in c, per entry. */
+/*
+ * Solves entry + c x call = thp, entry + call = zero (c: calls a PTE), both
+ * costs kept >= 0.
+ */
+static void per_call(double *entry, double *call, double thp, double zero,
+		     const struct mmsim_mapcount_cost *counts)
+{
+	double c = (double)counts->calls / (double)counts->entries;
+
+	*entry = (thp - c * zero) / (1 - c);
+	if (*entry < 0)
+		*entry = 0;
+	*call = zero > *entry ? zero - *entry : 0;
+}
+
+/* The user-space cost of the rmap work in c, per entry. */
 static double work(const struct mapcount_model *m, const struct mmsim_mapcount_cost *c)
 {
 	struct mapcount_model w = *m;
 
-	w.fork_entry = w.zap_entry = w.step = 0;
+	w.fork_entry = w.zap_entry = w.fork_call = w.zap_call = w.step = 0;
 	w.scale = 1;
 	return mapcount_model_predict(&w, MMSIM_MC_OTHER, c) / (double)c->entries;
 }
@@ -476,15 +493,19 @@ int main(int argc, char **argv)
 	wf = work(&m, &sc.fork);
 	wz = work(&m, &sc.zap);
 	m.scale = 1;
-	m.fork_entry = k.fork_thp > wf ? k.fork_thp - wf : 0;
-	m.zap_entry = k.zap_thp_shared > wz ? k.zap_thp_shared - wz : 0;
+	/*
+	 * A zero-page PTE is a batch of one without rmap work: entry + call =
+	 * its cost. A THP's PTE: entry + call x (calls a PTE) + its rmap work.
+	 */
+	per_call(&m.fork_entry, &m.fork_call, k.fork_thp - wf, k.fork_zero, &sc.fork);
+	per_call(&m.zap_entry, &m.zap_call, k.zap_thp_shared - wz, k.zap_zero, &sc.zap);
 	m.free_page = k.zap_thp_free > k.zap_thp_shared ? k.zap_thp_free - k.zap_thp_shared : 0;
 	m.step = m.line;
 
 	printf("kernel %s, %lu MiB, best of %d\n\n", m.kernel, opt.len >> 20, opt.reps);
 	printf("%-36s %10s %10s %8s\n", "kernel, ns per PTE", "measured", "predicted", "error");
-	printf("%-36s %10.2f %10s\n", "fork, zero-page PTEs", k.fork_zero, "-");
-	printf("%-36s %10.2f %10s\n", "munmap, zero-page PTEs", k.zap_zero, "-");
+	printf("%-36s %10.2f %10s\n", "fork, zero-page PTEs", k.fork_zero, "(call)");
+	printf("%-36s %10.2f %10s\n", "munmap, zero-page PTEs", k.zap_zero, "(call)");
 	{
 		double pf = mapcount_model_predict(&m, MMSIM_MC_FORK, &sc.fork) / (double)sc.fork.entries;
 		double pz = mapcount_model_predict(&m, MMSIM_MC_ZAP, &sc.zap) / (double)sc.zap.entries;
@@ -505,8 +526,9 @@ int main(int argc, char **argv)
 	       (double)sc.zap.page_iters / (double)sc.zap.entries);
 	printf("user space: line %.3f ns, atomic %.3f ns more, iteration %.3f ns: the mapcount work"
 	       " of a PTE is %.2f ns in fork, %.2f ns in munmap\n"
-	       "(the THP rows are predicted exactly by construction: the rest of each PTE is"
-	       " fork_entry, zap_entry)\n\n", m.line, m.atomic, m.iter, wf, wz);
+	       "(the rows marked are predicted exactly by construction: what is left of each PTE"
+	       " is fork_entry, zap_entry,\n and what an unbatched zero-page PTE costs more is"
+	       " fork_call, zap_call)\n\n", m.line, m.atomic, m.iter, wf, wz);
 	for (size_t i = 0; i < MAPCOUNT_MODEL_NR_KEYS; i++)
 		printf("%-12s %.4f\n", mapcount_model_keys[i], *mapcount_model_field(&m, i));
 	err = mapcount_model_save(&m, opt.out);

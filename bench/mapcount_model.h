@@ -16,8 +16,10 @@
 
 struct mapcount_model {
 	char kernel[80];	/* uname -r of the calibration */
-	double fork_entry;	/* ns a PTE costs fork beyond the rmap (zero-page PTEs) */
-	double zap_entry;	/* ns a PTE costs a zap beyond the rmap (zero-page PTEs) */
+	double fork_entry;	/* ns a PTE costs fork beyond the rmap, batched */
+	double zap_entry;	/* ns a PTE costs a zap beyond the rmap, batched */
+	double fork_call;	/* ns an rmap call (a batch) adds to fork: unbatched PTEs cost it each */
+	double zap_call;	/* the same for a zap */
 	double free_page;	/* ns a page of a freed PTE-mapped THP adds to munmap */
 	double line;		/* ns a struct page cache line costs */
 	double atomic;		/* ns an atomic RMW adds on a line already touched */
@@ -27,31 +29,34 @@ struct mapcount_model {
 };
 
 static const char *const mapcount_model_keys[] = {
-	"fork_entry", "zap_entry", "free_page", "line", "atomic", "iter", "step", "scale",
+	"fork_entry", "zap_entry", "fork_call", "zap_call", "free_page", "line", "atomic", "iter",
+	"step", "scale",
 };
 #define MAPCOUNT_MODEL_NR_KEYS (sizeof(mapcount_model_keys) / sizeof(mapcount_model_keys[0]))
 
 static inline double *mapcount_model_field(struct mapcount_model *m, size_t i)
 {
-	double *f[] = { &m->fork_entry, &m->zap_entry, &m->free_page, &m->line, &m->atomic,
-			&m->iter, &m->step, &m->scale };
+	double *f[] = { &m->fork_entry, &m->zap_entry, &m->fork_call, &m->zap_call, &m->free_page,
+			&m->line, &m->atomic, &m->iter, &m->step, &m->scale };
 
 	return f[i];
 }
 
 /*
  * ns the kernel would spend on the operation whose counters are c: the
- * caller's per-entry work (fork or zap) plus the mapcount work, whose
- * user-space costs are scaled to what the calibration measured in the kernel.
+ * caller's per-entry and per-call work (fork or zap) plus the rmap work
+ * (lines, atomics, loops), at user-space costs times scale.
  */
 static inline double mapcount_model_predict(const struct mapcount_model *m, int op,
 					    const struct mmsim_mapcount_cost *c)
 {
 	double entry = op == MMSIM_MC_FORK ? m->fork_entry : op == MMSIM_MC_ZAP ? m->zap_entry : 0;
+	double call = op == MMSIM_MC_FORK ? m->fork_call : op == MMSIM_MC_ZAP ? m->zap_call : 0;
 	double work = (double)c->lines * m->line + (double)c->atomics * m->atomic +
 		      (double)(c->page_iters + c->scan_ptes) * m->iter;
 
-	return (double)c->entries * entry + m->scale * work + (double)c->rmap_steps * m->step;
+	return (double)c->entries * entry + (double)c->calls * call + m->scale * work +
+	       (double)c->rmap_steps * m->step;
 }
 
 static inline int mapcount_model_save(const struct mapcount_model *m, const char *path)

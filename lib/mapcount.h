@@ -158,6 +158,8 @@ void __mc_pages(const struct mmsim *sim, unsigned long pfn, long nr, long atomic
 void __mc_folio(const struct mmsim *sim, const struct folio *folio, int atomics);
 void __mc_count(const struct mmsim *sim, long entries, long scan_ptes, long rmap_steps);
 void __mc_atomics(const struct mmsim *sim, long atomics);
+/* One line (a pfn's struct page) touched, with atomics RMWs on it. */
+void __mc_line(const struct mmsim *sim, unsigned long pfn, long atomics);
 
 /* Counting is off unless asked for: each helper is one test then. */
 static inline bool mc_on(const struct mmsim *sim)
@@ -211,6 +213,17 @@ static inline void mc_resume(struct mmsim *sim)
 {
 	sim->mc_cost.counting++;
 }
+/*
+ * The folio reference a batch of fork's copies takes (folio_ref_add()) or a
+ * zapped batch drops (folio_put_refs()): one atomic on the head page, for
+ * every scheme. Last in a call, after the page loops.
+ */
+static inline void mc_head_ref(const struct mmsim *sim, const struct folio *folio)
+{
+	if (mc_on(sim))
+		__mc_line(sim, folio_pfn(folio), 1);
+}
+
 /* The call maps a new folio for the first time: its counts are set, not added to. */
 static inline bool mc_new_folio(const struct mmsim *sim)
 {

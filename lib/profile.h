@@ -44,6 +44,8 @@ struct kernel_profile {
 	bool fork_copies_ksm_counters;	/* the child starts with the parent's ksm_rmap_items and
 					   ksm_merging_pages (until 4d6fc29f3634, which 6.12.117
 					   has and 6.1 has not) */
+	bool rmap_per_pte;		/* fork and zap make one rmap call per PTE of a large
+					   folio: no folio_pte_batch() there before 6.9 */
 };
 
 /* The profile of version ("6.18" when NULL), or NULL for a version we do not model. */

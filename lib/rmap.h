@@ -62,9 +62,12 @@ void deferred_split_folio(struct mmsim *sim, struct folio *folio, bool partially
 static inline void __folio_remove_rmap(struct mmsim *sim, struct folio *folio, struct page *page,
 				       int nr, enum rmap_level level, const struct rmap_site *site)
 {
+	mc_begin(sim, MMSIM_MC_ZAP);
 	if (mapcount_remove(sim, folio, page, nr, level, site) &&
 	    folio_test_anon(folio) && !(folio->flags & FOLIO_partially_mapped))
 		deferred_split_folio(sim, folio, true);
+	mc_head_ref(sim, folio);	/* the batch's references go with it */
+	mc_end(sim);
 }
 
 /* folio_remove_rmap_ptes(): nr PTEs of one page table map consecutive pages from page. */
@@ -104,6 +107,7 @@ static inline void folio_dup_anon_rmap_ptes(struct mmsim *sim, struct folio *fol
 	}
 	mc_atomics(sim, exclusive);
 	mapcount_add(sim, folio, page, nr, RMAP_LEVEL_PTE, site);
+	mc_head_ref(sim, folio);	/* folio_ref_add() of the batch */
 	mc_end(sim);
 }
 
@@ -118,6 +122,7 @@ static inline void folio_dup_anon_rmap_pmd(struct mmsim *sim, struct folio *foli
 	mc_pages(sim, folio_pfn(folio), 1, PageAnonExclusive(head));
 	ClearPageAnonExclusive(head);
 	mapcount_add(sim, folio, head, 1, RMAP_LEVEL_PMD, &site);
+	mc_head_ref(sim, folio);
 	mc_end(sim);
 }
 

@@ -108,6 +108,17 @@ void __mc_pages(const struct mmsim *sim, unsigned long pfn, long nr, long atomic
 	touch_run(st, pfn, (unsigned long)nr);
 }
 
+void __mc_line(const struct mmsim *sim, unsigned long pfn, long atomics)
+{
+	struct mapcount_cost_state *st = mc_state(sim);
+
+	if (!st->depth)
+		return;
+	st->c[st->op].atomics += (unsigned long)atomics;
+	if (pfn < st->lo || pfn >= st->hi)
+		touch_run(st, pfn, 1);
+}
+
 void __mc_folio(const struct mmsim *sim, const struct folio *folio, int atomics)
 {
 	struct mapcount_cost_state *st = mc_state(sim);
