@@ -304,16 +304,17 @@ static void print_predictions(const struct mapcount_model *m, const char *path, 
 	printf("%-15s %-9s", "scheme", "layout");
 	for (int o = 0; o < NR_PRED; o++)
 		printf(" %9s", pred_names[o]);
-	printf("   atomics/lines per folio: fork, munmap\n");
+	printf("   atomics/lines/PTEs scanned: fork, munmap (whole run)\n");
 	for (int s = 0; s < nr_schemes; s++)
 		for (int l = 0; l < NR_LAYOUTS; l++) {
 			const struct result *r = &results[s];
 			printf("%-15s %-9s", mapcount_schemes[s]->name, layout_names[l]);
 			for (int o = 0; o < NR_PRED; o++)
 				printf(" %9.1f", r->pred[l][o]);
-			printf("   %lu/%lu, %lu/%lu (whole run)\n", r->cost[l][P_FORK].atomics,
-			       r->cost[l][P_FORK].lines, r->cost[l][P_MUNMAP].atomics,
-			       r->cost[l][P_MUNMAP].lines);
+			printf("   %lu/%lu/%lu, %lu/%lu/%lu\n", r->cost[l][P_FORK].atomics,
+			       r->cost[l][P_FORK].lines, r->cost[l][P_FORK].scan_ptes,
+			       r->cost[l][P_MUNMAP].atomics, r->cost[l][P_MUNMAP].lines,
+			       r->cost[l][P_MUNMAP].scan_ptes);
 		}
 	printf("\nspeed-up over legacy, layout pte_2m: predicted (kernel) | measured (simulator)\n");
 	printf("%-15s", "scheme");

@@ -161,7 +161,10 @@ static bool legacy_remove(struct mmsim *sim, struct folio *folio, struct page *p
 	return pagecount_remove(folio, page, nr, level);
 }
 
-/* folio_mapcount() before 6.10: the entire mapcount plus a loop over every page. */
+/*
+ * folio_mapcount() before 6.10: the entire mapcount plus a loop over every
+ * page, which 6.9 skips when no page is mapped by a PTE.
+ */
 static int legacy_folio_mapcount(const struct mmsim *sim, const struct folio *folio)
 {
 	int mapcount;
@@ -172,9 +175,13 @@ static int legacy_folio_mapcount(const struct mmsim *sim, const struct folio *fo
 		mc_end(sim);
 		return folio_page(sim, folio, 0)->_mapcount + 1;
 	}
+	mapcount = folio->_entire_mapcount + 1;
+	if (folio->_nr_pages_mapped == (mapcount ? ENTIRELY_MAPPED : 0)) {
+		mc_end(sim);
+		return mapcount;
+	}
 	mc_pages(sim, folio_pfn(folio), folio_nr_pages(folio), 0);
 	mc_end(sim);
-	mapcount = folio->_entire_mapcount + 1;
 	for (long i = 0; i < folio_nr_pages(folio); i++)
 		mapcount += folio_page(sim, folio, i)->_mapcount + 1;
 	return mapcount;
