@@ -94,18 +94,20 @@ static inline void folio_dup_anon_rmap_ptes(struct mmsim *sim, struct folio *fol
 					    struct page *page, int nr,
 					    const struct rmap_site *site)
 {
-	int exclusive = 0;
-
 	mc_begin(sim, MMSIM_MC_FORK);
-	/* The kernel reads every page's flag and clears, atomically, those set. */
-	mc_pages(sim, page_to_pfn(sim, page), nr, 0);
+	if (mc_on(sim)) {
+		int exclusive = 0;
+
+		/* The kernel reads every page's flag and clears, atomically, those set. */
+		for (int i = 0; i < nr; i++)
+			exclusive += PageAnonExclusive(page + i);
+		mc_pages(sim, page_to_pfn(sim, page), nr, 0);
+		mc_atomics(sim, exclusive);
+	}
 	/* Unrolled, as the mapcount loops of mapcount/linux.c are: 512 pages a THP. */
 	_Pragma("GCC unroll 8")
-	for (int i = 0; i < nr; i++) {
-		exclusive += PageAnonExclusive(page + i);
+	for (int i = 0; i < nr; i++)
 		ClearPageAnonExclusive(page + i);
-	}
-	mc_atomics(sim, exclusive);
 	mapcount_add(sim, folio, page, nr, RMAP_LEVEL_PTE, site);
 	mc_head_ref(sim, folio);	/* folio_ref_add() of the batch */
 	mc_end(sim);

@@ -121,6 +121,43 @@ static void test_fork_pte_mapped_thp(void **state)
 }
 
 /*
+ * The same fork and munmap as 6.1 did them: one rmap call per PTE (no
+ * folio_pte_batch() before 6.9), so per PTE: the flag (atomic: the pages
+ * are exclusive), the page's _mapcount, _nr_pages_mapped and the folio
+ * reference: 4 atomics in fork, 3 in munmap (no flag). Lines a call: the
+ * page, the folio's second page and its head, 3; 2 for pages 0 and 1,
+ * which are among them: 2 + 2 + 510 x 3 = 1534.
+ */
+static void test_fork_pte_mapped_thp_61(void **state)
+{
+	static const struct want fork = { 512, 512, 2048, 1534, 1024, 0 };
+	static const struct want zap = { 512, 512, 1536, 1534, 512, 0 };
+	struct mmsim_config cfg = { .verify_every_step = true, .kernel = "6.1" };
+	struct mmsim_mapcount_cost c[MMSIM_MC_NR_OPS];
+	struct mmsim *sim;
+	int p, child;
+
+	(void)state;
+	assert_int_equal(mmsim_create(&cfg, &sim), 0);
+	assert_string_equal(mmsim_scheme(sim), "legacy");
+	OK(sim, mmsim_set_thp(sim, SZ_2M, MMSIM_THP_ALWAYS));
+	p = new_proc(sim);
+	OK(sim, mmsim_mmap(sim, p, BASE, SZ_2M, RW));
+	OK(sim, mmsim_fill(sim, p, BASE, SZ_2M, 1));
+	OK(sim, mmsim_mprotect(sim, p, BASE + SZ_1M, SZ_1M, MMSIM_PROT_READ));
+	assert_int_equal(order_at(sim, p, BASE), 9);
+	mmsim_mapcount_costs_enable(sim, true);
+	OK(sim, mmsim_fork(sim, p, &child));
+	mmsim_mapcount_costs(sim, c);
+	check_cost("legacy/6.1", "fork", &c[MMSIM_MC_FORK], &fork);
+	mmsim_mapcount_costs_reset(sim);
+	OK(sim, mmsim_munmap(sim, child, BASE, SZ_2M));
+	mmsim_mapcount_costs(sim, c);
+	check_cost("legacy/6.1", "zap", &c[MMSIM_MC_ZAP], &zap);
+	mmsim_destroy(sim);
+}
+
+/*
  * Questions: folio_mapcount() of a PTE-mapped THP loops over its 512 pages
  * in legacy alone; of a PMD-mapped one, nowhere (6.9 skips the loop).
  */
@@ -178,6 +215,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fork_pte_mapped_thp),
+		cmocka_unit_test(test_fork_pte_mapped_thp_61),
 		cmocka_unit_test(test_questions),
 	};
 
