@@ -33,15 +33,21 @@ static int prot_of(int p)
 	return p == PROT_RW ? PROT_READ | PROT_WRITE : p == PROT_R ? PROT_READ : PROT_NONE;
 }
 
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25	/* Linux 6.1; glibc 2.36 (Debian 12) lacks the name */
+#endif
+
 static int advice_of(int a)
 {
 	static const int advice[] = {
 		[ADV_MERGEABLE] = MADV_MERGEABLE, [ADV_UNMERGEABLE] = MADV_UNMERGEABLE,
 		[ADV_DONTNEED] = MADV_DONTNEED, [ADV_HUGEPAGE] = MADV_HUGEPAGE,
 		[ADV_NOHUGEPAGE] = MADV_NOHUGEPAGE, [ADV_PAGEOUT] = MADV_PAGEOUT,
+		[ADV_POPULATE_READ] = MADV_POPULATE_READ, [ADV_POPULATE_WRITE] = MADV_POPULATE_WRITE,
+		[ADV_COLLAPSE] = MADV_COLLAPSE,
 	};
 
-	return a >= 0 && a <= ADV_PAGEOUT ? advice[a] : -1;
+	return a >= 0 && a <= ADV_COLLAPSE ? advice[a] : -1;
 }
 
 /*
@@ -166,8 +172,8 @@ static void serve(void)
 		addr = (void *)(uintptr_t)r.addr;
 		switch (r.op) {
 		case AG_MMAP:
-			p = mmap(addr, r.len, prot_of(r.arg),
-				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+			p = mmap(addr, r.len, prot_of(r.arg), MAP_PRIVATE | MAP_ANONYMOUS |
+				 MAP_FIXED_NOREPLACE | (r.value ? MAP_NORESERVE : 0), -1, 0);
 			if (p == MAP_FAILED) {
 				rep.err = errno;
 			} else if (p != addr) {

@@ -2,7 +2,7 @@
 /*
  * The runner: commands go to the executor top to bottom; every expect prints
  * one TAP line, a probe a comment; any other failure is a Bail out!
- * (../shared/spec/scenario-language.md, "Execution and output").
+ * (docs/scenario-language.md, "Output and exit status").
  */
 #include "run.h"
 
@@ -146,6 +146,8 @@ int scenario_run(const struct scenario *scn, struct scn_executor *ex, struct tap
 		if (ret)
 			return bail(tap, r, scn, c, err);
 	}
+	if (ex->ops->end && ex->ops->end(ex, err, sizeof(err)))
+		return bail(tap, r, scn, scn->nr_cmds ? &scn->cmds[scn->nr_cmds - 1] : NULL, err);
 	return 0;
 }
 

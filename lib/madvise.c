@@ -5,6 +5,7 @@
  */
 #include "mm.h"
 
+#include "khugepaged.h"
 #include "ksm.h"
 #include "page_alloc.h"
 #include "swap.h"
@@ -46,6 +47,9 @@ static unsigned long advised_flags(unsigned long flags, enum mmsim_advice advice
 	case MMSIM_MADV_UNMERGEABLE:	/* ksm_madvise() decides */
 	case MMSIM_MADV_DONTNEED:
 	case MMSIM_MADV_PAGEOUT:
+	case MMSIM_MADV_POPULATE_READ:
+	case MMSIM_MADV_POPULATE_WRITE:
+	case MMSIM_MADV_COLLAPSE:
 		break;
 	}
 	return flags;
@@ -74,6 +78,8 @@ static int madvise_vma(struct mmsim *sim, struct vm_area_struct *vma, unsigned l
 		err2 = reclaim_range(sim, vma->vm_mm, start, end, false, &written);
 		return err2 == -ENOMEM ? 0 : err2;
 	}
+	if (advice == MMSIM_MADV_COLLAPSE)
+		return madvise_collapse(sim, vma, start, end);
 	newflags = advised_flags(vma->vm_flags, advice);
 	/* KSM registers the mm, or unmerges the range, before the flags change. */
 	if (advice == MMSIM_MADV_MERGEABLE || advice == MMSIM_MADV_UNMERGEABLE)
@@ -91,7 +97,7 @@ int do_madvise(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 	struct vm_area_struct *vma;
 	int unmapped = 0;
 
-	if (!IS_ALIGNED(start, PAGE_SIZE) || advice > MMSIM_MADV_PAGEOUT)
+	if (!IS_ALIGNED(start, PAGE_SIZE) || advice > MMSIM_MADV_COLLAPSE)
 		return -EINVAL;
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (len_in && !len)
@@ -99,6 +105,9 @@ int do_madvise(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 	end = start + len;
 	if (end < start || end > TASK_SIZE)
 		return -EINVAL;
+	/* madvise_populate() walks the range itself, holes included. */
+	if (advice == MMSIM_MADV_POPULATE_READ || advice == MMSIM_MADV_POPULATE_WRITE)
+		return faultin_page_range(sim, mm, start, end, advice == MMSIM_MADV_POPULATE_WRITE);
 	while (pos < end) {
 		unsigned long e;
 		int err;

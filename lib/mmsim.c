@@ -64,6 +64,27 @@ int sim_error(struct mmsim *sim, int err, const char *fmt, ...)
 	return err;
 }
 
+/*
+ * The name of a negative errno, as the kernel's headers spell it: strerror()
+ * speaks the C library's words and its locale, and these messages should read
+ * as the kernel's do.
+ */
+const char *sim_errno_name(int err)
+{
+	static const struct { int err; const char *name; } names[] = {
+		{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { ESRCH, "ESRCH" }, { EINTR, "EINTR" },
+		{ EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
+		{ EEXIST, "EEXIST" }, { EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" },
+		{ ENOSYS, "ENOSYS" }, { EOPNOTSUPP, "EOPNOTSUPP" }, { EUCLEAN, "EUCLEAN" },
+		{ EOVERFLOW, "EOVERFLOW" }, { E2BIG, "E2BIG" }, { EACCES, "EACCES" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (-err == names[i].err)
+			return names[i].name;
+	return "an unknown error";
+}
+
 const char *mmsim_last_error(const struct mmsim *sim)
 {
 	return sim->error;
@@ -84,33 +105,70 @@ static void thp_defaults(struct thp_policy *thp)
 	thp->use_zero_page = true;
 }
 
+/* Why mmsim_create() would refuse cfg (-EINVAL with the reason in why), or 0. */
+int mmsim_config_check(const struct mmsim_config *cfg, char *why, size_t len)
+{
+	const struct mmsim_config none = { 0 };
+	const struct kernel_profile *profile;
+
+	if (!cfg)
+		cfg = &none;
+	if (cfg->nr_frames && (cfg->nr_frames < 2 || cfg->nr_frames > (1UL << 32)))
+		return snprintf(why, len, "nr_frames %lu: 2 to 2^32 frames (0 for %lu)",
+				cfg->nr_frames, (unsigned long)DEFAULT_NR_FRAMES), -EINVAL;
+	profile = kernel_profile_lookup(cfg->kernel);
+	if (!profile)
+		return snprintf(why, len, "kernel \"%s\": one of 6.18, 7.3, 6.12, 6.1 (NULL for 6.18)",
+				cfg->kernel), -EINVAL;
+	if (!mapcount_ops_by_name(cfg->scheme ? cfg->scheme : profile->scheme))
+		return snprintf(why, len, "scheme \"%s\": one of linux, legacy, large, "
+				"nopagemapcount, tuples, fullpartial (NULL for the kernel's)",
+				cfg->scheme), -EINVAL;
+	if ((unsigned int)cfg->anon_pgoff > MMSIM_ANON_PGOFF_ZERO)
+		return snprintf(why, len, "anon_pgoff %d: MMSIM_ANON_PGOFF_KERNEL or _ZERO",
+				(int)cfg->anon_pgoff), -EINVAL;
+	if (cfg->nr_swap_slots > (1UL << 32))
+		return snprintf(why, len, "nr_swap_slots %lu: at most 2^32", cfg->nr_swap_slots),
+		       -EINVAL;
+	if ((unsigned int)cfg->verify > MMSIM_VERIFY_OFF)
+		return snprintf(why, len, "verify %d: an enum mmsim_verify_level", (int)cfg->verify),
+		       -EINVAL;
+	if (cfg->verify == MMSIM_VERIFY_EVERY_N && !cfg->verify_every)
+		return snprintf(why, len, "verify MMSIM_VERIFY_EVERY_N with verify_every 0"), -EINVAL;
+	if (len)
+		why[0] = '\0';
+	return 0;
+}
+
 int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out)
 {
-	struct mmsim *sim = calloc(1, sizeof(*sim));
+	struct mmsim *sim;
 	unsigned long nr_frames = cfg && cfg->nr_frames ? cfg->nr_frames : DEFAULT_NR_FRAMES;
+	char why[1];
 	int err;
 
 	*out = NULL;
+	if (mmsim_config_check(cfg, why, sizeof(why)))
+		return -EINVAL;
+	sim = calloc(1, sizeof(*sim));
 	if (!sim)
 		return -ENOMEM;
 	sim->profile = kernel_profile_lookup(cfg ? cfg->kernel : NULL);
-	if (sim->profile)
-		sim->mapcount = mapcount_ops_by_name(cfg && cfg->scheme ? cfg->scheme
-								: sim->profile->scheme);
-	if (nr_frames < 2 || nr_frames > (1UL << 32) || !sim->profile || !sim->mapcount ||
-	    (cfg && (unsigned int)cfg->anon_pgoff > MMSIM_ANON_PGOFF_ZERO) ||
-	    (cfg && cfg->nr_swap_slots > (1UL << 32))) {
-		free(sim);
-		return -EINVAL;
-	}
+	sim->mapcount = mapcount_ops_by_name(cfg && cfg->scheme ? cfg->scheme
+							: sim->profile->scheme);
 	if (cfg)
 		sim->cfg = *cfg;
+	/* Callers from before the levels set verify_every_step alone. */
+	if (sim->cfg.verify == MMSIM_VERIFY_DEFAULT)
+		sim->cfg.verify = sim->cfg.verify_every_step ? MMSIM_VERIFY_CALL : MMSIM_VERIFY_OFF;
+	sim->cfg.verify_every_step = sim->cfg.verify == MMSIM_VERIFY_CALL;
 	sim->cfg.nr_frames = nr_frames;
 	/* The caller's string need not outlive the call. */
 	sim->cfg.scheme = sim->mapcount->name;
 	sim->cfg.kernel = sim->profile->version;
 	INIT_LIST_HEAD(&sim->deferred_split_queue);
 	thp_defaults(&sim->thp);
+	content_store_init(sim);
 	ksm_init(sim);
 	sim->next_pid = 1;
 	if (!sim->cfg.nr_swap_slots)
@@ -226,6 +284,8 @@ void mmsim_destroy(struct mmsim *sim)
 	if (sim->huge_zero_folio)
 		folio_put(sim, sim->huge_zero_folio);
 	page_alloc_exit(sim);
+	content_store_exit(sim);
+	mm_verify_exit(sim);
 	free(sim->mm_ids);
 	free(sim);
 }
@@ -238,20 +298,63 @@ struct mm_struct *find_mm(struct mmsim *sim, int pid)
 	return mm;
 }
 
-/* Every public operation ends here: verify when asked, and say why on error. */
-static int finish(struct mmsim *sim, int err)
+/* Does the level ask for a check after this call? */
+static bool verify_due(struct mmsim *sim)
 {
-	if (!err && sim->cfg.verify_every_step) {
+	switch (sim->cfg.verify) {
+	case MMSIM_VERIFY_CALL:
+		return true;
+	case MMSIM_VERIFY_EVERY_N:
+		return ++sim->verify_calls % sim->cfg.verify_every == 0;
+	default:
+		return false;
+	}
+}
+
+/*
+ * The error contract (include/mmsim/mmsim.h): every call clears the reason
+ * at entry, and every failure leaves one. A failure deep inside that did not
+ * say why gets at least the call and the errno's name.
+ */
+static int api_done(struct mmsim *sim, int err, const char *call)
+{
+	if (err < 0 && !sim->error[0])
+		snprintf(sim->error, sizeof(sim->error), "%s: %s", call, sim_errno_name(err));
+	return err;
+}
+
+/* Every public operation ends here: verify when asked, and say why on error. */
+static int finish_call(struct mmsim *sim, int err, const char *call)
+{
+	if (!err && verify_due(sim)) {
 		int verr = mm_verify(sim);
 
 		if (verr)
 			return verr;
 	}
-	return err;
+	return api_done(sim, err, call);
+}
+#define finish(sim, err)	finish_call((sim), (err), __func__)
+#define fail(sim, err)		api_done((sim), (err), __func__)
+#define API_ENTER(sim)		((sim)->error[0] = '\0')
+
+int mmsim_verify_point(struct mmsim *sim, enum mmsim_verify_point at)
+{
+	switch (sim->cfg.verify) {
+	case MMSIM_VERIFY_COMMAND:
+		return mm_verify(sim);
+	case MMSIM_VERIFY_END:
+	case MMSIM_VERIFY_EVERY_N:
+		return at == MMSIM_VERIFY_AT_END ? mm_verify(sim) : 0;
+	default:
+		/* CALL checked after the last call already; OFF never checks. */
+		return 0;
+	}
 }
 
 #define GET_MM(sim, pid, mm)							\
 	do {									\
+		API_ENTER(sim);							\
 		(mm) = find_mm((sim), (pid));					\
 		if (!(mm))							\
 			return sim_error((sim), -ESRCH, "no process %d", (pid));	\
@@ -266,11 +369,13 @@ int mmsim_set_thp(struct mmsim *sim, unsigned long size, enum mmsim_thp_mode mod
 {
 	unsigned int order;
 
+	API_ENTER(sim);
+
 	if (mode > MMSIM_THP_INHERIT)
-		return -EINVAL;
+		return fail(sim, -EINVAL);
 	if (size == 0) {
 		if (mode == MMSIM_THP_INHERIT)
-			return -EINVAL;
+			return fail(sim, -EINVAL);
 		sim->thp.top = mode;
 		return 0;
 	}
@@ -290,6 +395,7 @@ int mmsim_set_thp(struct mmsim *sim, unsigned long size, enum mmsim_thp_mode mod
 
 int mmsim_set_thp_use_zero_page(struct mmsim *sim, bool on)
 {
+	API_ENTER(sim);
 	sim->thp.use_zero_page = on;
 	return 0;
 }
@@ -297,7 +403,10 @@ int mmsim_set_thp_use_zero_page(struct mmsim *sim, bool on)
 int mmsim_proc_create(struct mmsim *sim, int *pid)
 {
 	struct mm_struct *mm;
-	int err = mm_alloc(sim, &mm);
+	int err;
+
+	API_ENTER(sim);
+	err = mm_alloc(sim, &mm);
 
 	if (!err)
 		*pid = mm->pid;
@@ -335,10 +444,16 @@ int mmsim_exit(struct mmsim *sim, int pid)
 
 int mmsim_mmap(struct mmsim *sim, int pid, unsigned long addr, unsigned long len, int prot)
 {
+	return mmsim_mmap_flags(sim, pid, addr, len, prot, 0);
+}
+
+int mmsim_mmap_flags(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
+		     int prot, unsigned int flags)
+{
 	struct mm_struct *mm;
 
 	GET_MM(sim, pid, mm);
-	return finish(sim, do_mmap(sim, mm, addr, len, prot));
+	return finish(sim, do_mmap(sim, mm, addr, len, prot, flags));
 }
 
 int mmsim_munmap(struct mmsim *sim, int pid, unsigned long addr, unsigned long len)
@@ -453,44 +568,44 @@ static int access_page(struct mmsim *sim, struct mm_struct *mm, unsigned long ad
 	return 0;
 }
 
+/*
+ * New contents for one page: buf's n bytes at off (the rest as the page
+ * holds them) or, with no buf, the byte fill. content_prepare() made this
+ * unable to fail.
+ */
+static struct page_content *written_content(struct mmsim *sim, const struct page *page,
+					    size_t off, const uint8_t *buf, int fill, size_t n)
+{
+	uint8_t bytes[PAGE_SIZE];
+
+	if (!buf && n == PAGE_SIZE)
+		return content_get_fill(sim, CONTENT_PATTERN, 0x0101010101010101ULL * (uint8_t)fill);
+	if (n == PAGE_SIZE)
+		return content_get_bytes(sim, buf);
+	content_read(page->content, 0, bytes, PAGE_SIZE);
+	if (buf)
+		memcpy(bytes + off, buf, n);
+	else
+		memset(bytes + off, fill, n);
+	return content_get_bytes(sim, bytes);
+}
+
 static int write_bytes(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 		       const uint8_t *buf, int fill, size_t len)
 {
 	while (len) {
 		size_t off = addr & (PAGE_SIZE - 1), n = MIN(len, PAGE_SIZE - off);
-		uint8_t *spare = NULL, *data;
 		struct page *page;
-		bool zeroes;
 		int err;
 
-		zeroes = buf ? false : fill == 0;
-		/* Allocated before the fault, so that running out changes nothing. */
-		if (!zeroes && !(spare = page_buf_alloc(sim, n != PAGE_SIZE)))
-			return -ENOMEM;
-		err = access_page(sim, mm, addr, true, &page);
-		if (err) {
-			if (spare)
-				page_buf_free(sim, spare);
+		/* Before the fault, so that running out changes nothing. */
+		err = content_prepare(sim, buf || n != PAGE_SIZE);
+		if (err)
 			return err;
-		}
-		if (zeroes) {
-			if (page->data)
-				memset((uint8_t *)page->data + off, 0, n);
-		} else {
-			if (!page->data) {
-				page->data = spare;
-				spare = NULL;
-			}
-			data = page->data;
-			if (buf)
-				memcpy(data + off, buf, n);
-			else
-				memset(data + off, fill, n);
-		}
-		if (spare)
-			page_buf_free(sim, spare);
-		if (page->data && page_is_zero_filled(page))
-			clear_page_data(sim, page);
+		err = access_page(sim, mm, addr, true, &page);
+		if (err)
+			return err;
+		set_page_content(sim, page, written_content(sim, page, off, buf, fill, n));
 		if (buf)
 			buf += n;
 		addr += n;
@@ -505,7 +620,7 @@ int mmsim_write(struct mmsim *sim, int pid, unsigned long addr, const void *buf,
 
 	GET_MM(sim, pid, mm);
 	if (!buf && len)
-		return -EINVAL;
+		return fail(sim, -EINVAL);
 	return finish(sim, write_bytes(sim, mm, addr, buf, 0, len));
 }
 
@@ -515,8 +630,72 @@ int mmsim_fill(struct mmsim *sim, int pid, unsigned long addr, unsigned long len
 
 	GET_MM(sim, pid, mm);
 	if (c < 0 || c > 255)
-		return -EINVAL;
+		return fail(sim, -EINVAL);
 	return finish(sim, write_bytes(sim, mm, addr, NULL, c, len));
+}
+
+/* The stored form of the n-th page of a fill. */
+static void fill_content(const struct mmsim_fill *fill, unsigned long n, enum content_kind *kind,
+			 uint64_t *value)
+{
+	*kind = fill->kind == MMSIM_FILL_UNIQUE ? CONTENT_UNIQUE : CONTENT_PATTERN;
+	*value = fill->kind == MMSIM_FILL_UNIQUE ? fill->value + n * (PAGE_SIZE / 8) :
+		 fill->kind == MMSIM_FILL_PATTERN ? fill->value : 0;
+}
+
+void mmsim_fill_page(const struct mmsim_fill *fill, unsigned long n, uint8_t page[4096])
+{
+	enum content_kind kind;
+	uint64_t value;
+	struct page_content c;
+
+	fill_content(fill, n, &kind, &value);
+	c = (struct page_content){ .kind = (uint8_t)kind, .value = value };
+	content_read(kind == CONTENT_PATTERN && !value ? NULL : &c, 0, page, PAGE_SIZE);
+}
+
+void mmsim_set_progress(struct mmsim *sim, mmsim_progress_fn fn, void *arg)
+{
+	sim->progress = fn;
+	sim->progress_arg = arg;
+}
+
+static void write_progress(struct mmsim *sim, unsigned long n, unsigned long total)
+{
+	char line[96];
+
+	snprintf(line, sizeof(line), "write: %lu of %lu pages (%lu%%)", n, total, 100 * n / total);
+	sim->progress(sim->progress_arg, line);
+}
+
+int mmsim_write_fill(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
+		     const struct mmsim_fill *fill, unsigned long *done)
+{
+	struct mm_struct *mm;
+	unsigned long n;
+	int err = 0;
+
+	GET_MM(sim, pid, mm);
+	if (!fill || (unsigned int)fill->kind > MMSIM_FILL_UNIQUE || !IS_ALIGNED(addr | len, PAGE_SIZE))
+		return sim_error(sim, -EINVAL, "write_fill: bad fill or range %#lx+%#lx", addr, len);
+	for (n = 0; n < len / PAGE_SIZE; n++) {
+		enum content_kind kind;
+		uint64_t value;
+		struct page *page;
+
+		fill_content(fill, n, &kind, &value);
+		err = content_prepare(sim, false);
+		if (!err)
+			err = access_page(sim, mm, addr + n * PAGE_SIZE, true, &page);
+		if (err)
+			break;
+		set_page_content(sim, page, content_get_fill(sim, kind, value));
+		if (sim->progress && !((n + 1) % PROGRESS_PAGES))
+			write_progress(sim, n + 1, len / PAGE_SIZE);
+	}
+	if (done)
+		*done = n;
+	return finish(sim, err);
 }
 
 int mmsim_read(struct mmsim *sim, int pid, unsigned long addr, void *buf, size_t len)
@@ -532,10 +711,7 @@ int mmsim_read(struct mmsim *sim, int pid, unsigned long addr, void *buf, size_t
 
 		if (err)
 			return finish(sim, err);
-		if (page->data)
-			memcpy(out, (uint8_t *)page->data + off, n);
-		else
-			memset(out, 0, n);
+		content_read(page->content, off, out, n);
 		out += n;
 		addr += n;
 		len -= n;
@@ -548,17 +724,19 @@ int mmsim_pagemap(struct mmsim *sim, int pid, unsigned long addr, uint64_t *entr
 	struct mm_struct *mm;
 
 	GET_MM(sim, pid, mm);
-	return proc_pagemap(sim, mm, addr & PAGE_MASK, entry);
+	return fail(sim, proc_pagemap(sim, mm, addr & PAGE_MASK, entry));
 }
 
 int mmsim_kpagecount(struct mmsim *sim, unsigned long pfn, uint64_t *count)
 {
-	return proc_kpagecount(sim, pfn, count);
+	API_ENTER(sim);
+	return fail(sim, proc_kpagecount(sim, pfn, count));
 }
 
 int mmsim_kpageflags(struct mmsim *sim, unsigned long pfn, uint64_t *flags)
 {
-	return proc_kpageflags(sim, pfn, flags);
+	API_ENTER(sim);
+	return fail(sim, proc_kpageflags(sim, pfn, flags));
 }
 
 int mmsim_folio_order(struct mmsim *sim, int pid, unsigned long addr, int *order)
@@ -566,7 +744,7 @@ int mmsim_folio_order(struct mmsim *sim, int pid, unsigned long addr, int *order
 	struct mm_struct *mm;
 
 	GET_MM(sim, pid, mm);
-	return proc_folio_order(sim, mm, addr, order);
+	return fail(sim, proc_folio_order(sim, mm, addr, order));
 }
 
 int mmsim_smaps(struct mmsim *sim, int pid, unsigned long start, unsigned long end,
@@ -576,8 +754,8 @@ int mmsim_smaps(struct mmsim *sim, int pid, unsigned long start, unsigned long e
 
 	GET_MM(sim, pid, mm);
 	if (start > end)
-		return -EINVAL;
-	return proc_smaps(sim, mm, start, end, out);
+		return fail(sim, -EINVAL);
+	return fail(sim, proc_smaps(sim, mm, start, end, out));
 }
 
 void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out)
@@ -608,12 +786,17 @@ void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out)
 		.pswpout = sim->pswpout,
 		.pswpin = sim->pswpin,
 		.ksm_swpin_copy = sim->ksm_swpin_copy,
+		.verify_runs = sim->verify_runs,
+		.verify_visited = sim->verify_visited,
+		.thp_collapse_alloc = sim->thp_collapse_alloc,
+		.thp_collapse_alloc_failed = sim->thp_collapse_alloc_failed,
 	};
 }
 
 int mmsim_verify(struct mmsim *sim)
 {
-	return mm_verify(sim);
+	API_ENTER(sim);
+	return fail(sim, mm_verify(sim));
 }
 
 int mmsim_deferred_split_scan(struct mmsim *sim, unsigned long *nr_split)
@@ -629,28 +812,32 @@ int mmsim_deferred_split_scan(struct mmsim *sim, unsigned long *nr_split)
 
 int mmsim_ksm_set(struct mmsim *sim, const char *key, unsigned long value)
 {
+	API_ENTER(sim);
 	if (!key)
-		return -EINVAL;
+		return fail(sim, -EINVAL);
 	return finish(sim, ksm_set_tunable(sim, key, value));
 }
 
 int mmsim_ksm_run(struct mmsim *sim, int run)
 {
+	API_ENTER(sim);
 	if (run < 0)
-		return -EINVAL;
+		return fail(sim, -EINVAL);
 	return finish(sim, ksm_set_run(sim, (unsigned long)run));
 }
 
 int mmsim_ksm_scan(struct mmsim *sim, unsigned long full_scans)
 {
+	API_ENTER(sim);
 	return finish(sim, ksm_do_full_scans(sim, full_scans));
 }
 
 int mmsim_ksm_counter(struct mmsim *sim, const char *name, long *value)
 {
+	API_ENTER(sim);
 	if (!name || !value)
-		return -EINVAL;
-	return ksm_read_counter(sim, name, value);
+		return fail(sim, -EINVAL);
+	return fail(sim, ksm_read_counter(sim, name, value));
 }
 
 int mmsim_ksm_stat(struct mmsim *sim, int pid, const char *name, long *value)
@@ -659,8 +846,8 @@ int mmsim_ksm_stat(struct mmsim *sim, int pid, const char *name, long *value)
 
 	GET_MM(sim, pid, mm);
 	if (!name || !value)
-		return -EINVAL;
-	return ksm_read_stat(sim, mm, name, value);
+		return fail(sim, -EINVAL);
+	return fail(sim, ksm_read_stat(sim, mm, name, value));
 }
 
 int mmsim_prctl_set_memory_merge(struct mmsim *sim, int pid, bool on)
@@ -713,7 +900,7 @@ int mmsim_rmap_walk(struct mmsim *sim, int pid, unsigned long addr, struct mmsim
 
 	GET_MM(sim, pid, mm);
 	if (!out)
-		return -EINVAL;
+		return fail(sim, -EINVAL);
 	*out = (struct mmsim_rmap_walk){ 0 };
 	page = follow_page(sim, mm, addr & PAGE_MASK, &pmd_mapped);
 	if (!page || folio_is_zero(page_folio(page)))
@@ -733,4 +920,9 @@ int mmsim_rmap_walk(struct mmsim *sim, int pid, unsigned long addr, struct mmsim
 	out->nodes = sim->ksm.rmap_walk_cost.nodes - before.nodes +
 		     sim->anon_rmap_walk_cost.nodes - before_anon.nodes;
 	return 0;
+}
+
+const char *mmsim_version(void)
+{
+	return MMSIM_VERSION_STRING;
 }
