@@ -254,6 +254,24 @@ struct kernel_times {
 	double fork_empty;						/* ns per fork */
 };
 
+/* munmap of a fresh populate(opt.len) each time: ns per PTE, -1 without memory. */
+static double best_munmap(char *(*populate)(unsigned long len), unsigned long n)
+{
+	double best = 1e300;
+
+	for (int r = 0; r < opt.reps; r++) {
+		char *p = populate(opt.len);
+		double t0;
+
+		if (!p)
+			return -1;
+		t0 = bench_now_ns();
+		munmap(p, opt.len);
+		best = MIN(best, bench_now_ns() - t0);
+	}
+	return best / (double)n;
+}
+
 static int measure_kernel(struct kernel_times *k)
 {
 	unsigned long n = opt.len / SZ_4K, before;
@@ -266,18 +284,9 @@ static int measure_kernel(struct kernel_times *k)
 		return -ENOMEM;
 	k->fork_zero = best_fork(n) - k->fork_empty / (double)n;
 	munmap(p, opt.len);
-	best = 1e300;
-	for (int r = 0; r < opt.reps; r++) {
-		double t0;
-
-		p = zero_ptes(opt.len);
-		if (!p)
-			return -ENOMEM;
-		t0 = bench_now_ns();
-		munmap(p, opt.len);
-		best = MIN(best, bench_now_ns() - t0);
-	}
-	k->zap_zero = best / (double)n;
+	k->zap_zero = best_munmap(zero_ptes, n);
+	if (k->zap_zero < 0)
+		return -ENOMEM;
 
 	before = thp_fault_alloc();
 	p = pte_mapped_thps(opt.len);
@@ -300,19 +309,8 @@ static int measure_kernel(struct kernel_times *k)
 	}
 	k->zap_thp_shared = best / (double)n;
 	munmap(p, opt.len);
-	best = 1e300;
-	for (int r = 0; r < opt.reps; r++) {
-		double t0;
-
-		p = pte_mapped_thps(opt.len);
-		if (!p)
-			return -ENOMEM;
-		t0 = bench_now_ns();
-		munmap(p, opt.len);
-		best = MIN(best, bench_now_ns() - t0);
-	}
-	k->zap_thp_free = best / (double)n;
-	return 0;
+	k->zap_thp_free = best_munmap(pte_mapped_thps, n);
+	return k->zap_thp_free < 0 ? -ENOMEM : 0;
 }
 
 /* ---- user space: a struct page line, an atomic on it, a loop iteration ----- */
