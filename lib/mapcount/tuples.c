@@ -97,13 +97,14 @@ static bool folio_in_table(struct mmsim *sim, const struct folio *folio, const s
 	const pte_t *ptes = (const pte_t *)table_entries(sim, site->pt_pfn);
 	long first = folio_page_idx(sim, folio, page), scanned = 0;
 	unsigned long pfn = folio_pfn(folio), end = pfn + (unsigned long)folio_nr_pages(folio);
+	/* Signed page counts: a page may lie before the VMA (multiplied, not shifted). */
 	long addr0 = (long)vma->vm_start +
-		     (((long)folio->index + first - (long)vma->vm_pgoff) << PAGE_SHIFT);
+		     ((long)folio->index + first - (long)vma->vm_pgoff) * (long)PAGE_SIZE;
 	long table = (long)((unsigned long)addr0 & PMD_MASK);
 	bool found = false;
 
 	for (long i = 0; i < folio_nr_pages(folio) && !found; i++) {
-		long addr = addr0 + ((i - first) << PAGE_SHIFT);
+		long addr = addr0 + (i - first) * (long)PAGE_SIZE;
 		pte_t pte;
 
 		if ((i >= first && i < first + nr) || addr < table || addr >= table + (long)PMD_SIZE)
