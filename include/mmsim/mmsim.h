@@ -487,7 +487,7 @@ struct mmsim_draw {
 	/*
 	 * Longest list drawn in full (mappings of one page table, runs of
 	 * pages of one folio, VMAs, rmap_items of one KSM page...); the rest
-	 * is one "and N more" line. 0: 12.
+	 * is one "and N more" line. 0: 8.
 	 */
 	unsigned long max_items;
 	/* names[pid] labels that process (NULL, or a NULL entry: "pid N") */
