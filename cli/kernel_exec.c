@@ -609,6 +609,7 @@ static int memory_command(struct scn_executor *ex, const struct scn_command *c, 
 	case CMD_MMAP:
 		r.op = AG_MMAP;
 		r.arg = c->prot;
+		r.value = c->noreserve;
 		break;
 	case CMD_MUNMAP:
 		r.op = AG_MUNMAP;

@@ -11,6 +11,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "draw.h"
 #include "qemu.h"
 #include "run.h"
 
@@ -21,6 +22,9 @@ static void usage(FILE *out)
 		"                 [--verify=call|command|end|N|off] [--memory SIZE] [--quiet]\n"
 		"                 [--json] FILE...\n"
 		"       mmsim diff [--kernel-image VMLINUZ] [--profile VERSION] FILE...\n"
+		"       mmsim draw FILE [--after LINE] --view process|folio|anon_vma|ksm\n"
+		"                  [--proc P] [--addr ADDR] [--format dot|svg|png] [-o OUT]\n"
+		"       mmsim explain FILE -o PAGE.html [--kernel | --kernel-json JSON]\n"
 		"\n"
 		"  run           run scenarios on the simulator, TAP 13 on stdout\n"
 		"  run --kernel  run them on this machine's Linux (root, KSM, THP)\n"
@@ -43,11 +47,16 @@ static void usage(FILE *out)
 		"                commands that run longer than two seconds)\n"
 		"  --json        print results and every queried value as JSON\n"
 		"  diff          run on both and list every query whose values differ\n"
+		"  draw          a picture of the simulator's model after a line (mmsim draw -h)\n"
+		"  explain       a web page that steps through a scenario, with pictures\n"
+		"                (mmsim explain -h)\n"
 		"\n"
 		"Scenario language: ../shared/spec/scenario-language.md. Simulator-only\n"
 		"additions (README.md): ksm rmap_walk=full|address|pgoff|remapped,\n"
 		"rmap.reaches P ADDR, rmap.mappings P ADDR, reclaim P ADDR LEN,\n"
-		"anon_pgoff kernel|zero, vma.pgoff P ADDR, folio.index P ADDR. Beyond the\n"
+		"anon_pgoff kernel|zero, vma.pgoff P ADDR, folio.index P ADDR,\n"
+		"show dot process|anon_vma [P] FILE, show dot folio P ADDR FILE, show dot ksm FILE\n"
+		"(Graphviz DOT of the model, README.md \"Pictures\"). Beyond the\n"
 		"spec, for both: madvise ... pageout, swapped P ADDR, vma_start P ADDR,\n"
 		"vma_end P ADDR, smaps P Swap, memory SIZE.\n");
 }
@@ -175,6 +184,7 @@ static int cmd_run(int argc, char **argv)
 	struct sim_start start = { .progress = isatty(STDERR_FILENO) };
 	bool results = false, bad = false, sim_options = false;
 	FILE *devnull = NULL;
+	struct utsname u;
 
 	for (; first < argc && argv[first][0] == '-'; first++) {
 		const char *v = image_option(argc, argv, &first, &bad);
@@ -238,10 +248,14 @@ static int cmd_run(int argc, char **argv)
 		fclose(devnull);
 		return status;
 	}
+	if (create == kernel_executor_create && !uname(&u))
+		tap.kernel = u.release;
 	if (tap.json)
 		printf("[\n");
 	else
 		printf("TAP version 13\n");
+	if (tap.kernel && !tap.json)
+		printf("# the live kernel: Linux %s\n", tap.kernel);
 	for (int i = first; i < argc; i++) {
 		struct scenario scn;
 		struct scn_report report;
@@ -301,7 +315,7 @@ static int cmd_diff(int argc, char **argv)
 	const char *image = NULL;
 	char release[128] = "";
 	bool bad = false, profile_given = false;
-	int status = 0, first = 0;
+	int status = 0, first = 0, agree = 0, differing = 0, broken = 0, absent = 0;
 
 	for (; first < argc && argv[first][0] == '-'; first++) {
 		const char *v = image_option(argc, argv, &first, &bad);
@@ -338,6 +352,8 @@ static int cmd_diff(int argc, char **argv)
 	}
 	if (!profile_given && release[0])
 		start.kernel = profile_of_release(release);
+	printf("# the simulator (profile %s) against Linux %s\n", start.kernel ? start.kernel : "6.18",
+	       release[0] ? release : "(unknown: the guest never said)");
 	for (int i = 0; i < argc; i++) {
 		struct tap quiet = { .out = stdout, .json = true };
 		struct scenario s1, s2;
@@ -370,6 +386,7 @@ static int cmd_diff(int argc, char **argv)
 			if (b == 2)
 				printf("  kernel: Bail out! %s\n", kern.bail);
 			status = 2;
+			broken++;
 		} else {
 			for (int k = 0; k < sim.nr && k < kern.nr; k++) {
 				const struct scn_result *x = &sim.results[k], *y = &kern.results[k];
@@ -380,8 +397,8 @@ static int cmd_diff(int argc, char **argv)
 				differ++;
 				snprintf(vx, sizeof(vx), x->ans.skip ? "skip" : "%lld", x->ans.value);
 				snprintf(vy, sizeof(vy), y->ans.skip ? "skip" : "%lld", y->ans.value);
-				printf("%s:%d: %s: simulator %s, kernel %s\n", s1.name, x->cmd->line,
-				       x->cmd->text, vx, vy);
+				printf("%s:%d: %s: simulator %s, kernel %s (Linux %s)\n", s1.name,
+				       x->cmd->line, x->cmd->text, vx, vy, release[0] ? release : "?");
 			}
 			if (!sim.lacks[0] != !kern.lacks[0]) {
 				printf("%s: only the %s stopped: %s\n", s1.name,
@@ -394,6 +411,12 @@ static int cmd_diff(int argc, char **argv)
 				       sim.nr, kern.nr);
 				differ++;
 			}
+			if (!differ && sim.lacks[0])
+				absent++;
+			else if (differ)
+				differing++;
+			else
+				agree++;
 			if (!differ && sim.lacks[0])
 				printf("%s: not on this version (%s)\n", s1.name, sim.lacks);
 			else
@@ -408,6 +431,8 @@ static int cmd_diff(int argc, char **argv)
 		scenario_free(&s2);
 	}
 	free(guest);
+	printf("# %d files on Linux %s: %d agree, %d differ, %d cannot compare, %d not on this "
+	       "version\n", argc, release[0] ? release : "?", agree, differing, broken, absent);
 	return status;
 }
 
@@ -421,6 +446,10 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "diff"))
 		return cmd_diff(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "draw"))
+		return cmd_draw(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "explain"))
+		return cmd_explain(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;

@@ -195,7 +195,7 @@ static int lookup(const char *s, const char *const *names, int n)
 
 static const char *const prot_names[] = { "rw", "r", "none" };
 static const char *const advice_names[] = { "mergeable", "unmergeable", "dontneed", "hugepage",
-					    "nohugepage", "pageout" };
+					    "nohugepage", "pageout", "populate_read", "populate_write" };
 static const char *const thp_modes[] = { "always", "madvise", "inherit", "never" };
 static const char *const op_names[] = { "==", "!=", "<", "<=", ">", ">=" };
 static const char *const ksm_counters[] = { "pages_shared", "pages_sharing", "pages_unshared",
@@ -492,13 +492,40 @@ static int parse_thp(struct line *l, struct scn_command *c)
 	return 0;
 }
 
+/*
+ * show dot VIEW [P [ADDR]] FILE: a picture of the model (lib/draw.c) into
+ * FILE. c->n is the view (enum mmsim_draw_view's order), c->proc[0] -1 for
+ * every process; FILE stays the last token of c->text.
+ */
+static int parse_show_dot(struct line *l, struct scn_command *c)
+{
+	static const char *const views[] = { "process", "folio", "anon_vma", "ksm" };
+	const char *usage = "'show dot process|anon_vma [P] FILE', 'show dot folio P ADDR FILE' "
+			    "or 'show dot ksm FILE'";
+	int v = get_word(l, 2, "VIEW", views, ARRAY_SIZE(views), "process, folio, anon_vma, ksm");
+
+	if (v < 0)
+		return -1;
+	c->n = (unsigned long)v;
+	c->proc[0] = -1;
+	if (v == 1)
+		return expect_tokens(l, 6, 6, usage) ?: get_proc(l, 3, &c->proc[0]) ?:
+		       get_addr(l, 4, "ADDR", false, &c->addr);
+	if (v == 3)
+		return expect_tokens(l, 4, 4, usage);
+	if (expect_tokens(l, 4, 5, usage))
+		return -1;
+	return l->nr == 5 ? get_proc(l, 3, &c->proc[0]) : 0;
+}
+
 static int parse_show(struct line *l, struct scn_command *c)
 {
-	static const char *const whats[] = { "ksm", "vmas", "folio", "ptes" };
+	static const char *const whats[] = { "ksm", "vmas", "folio", "ptes", "dot" };
 	int w;
 
 	c->kind = CMD_SHOW;
-	w = get_word(l, 1, "WHAT", whats, ARRAY_SIZE(whats), "ksm, vmas P, folio P ADDR, ptes P ADDR LEN");
+	w = get_word(l, 1, "WHAT", whats, ARRAY_SIZE(whats),
+		     "ksm, vmas P, folio P ADDR, ptes P ADDR LEN, dot VIEW ... FILE");
 	if (w < 0)
 		return -1;
 	snprintf(c->word, sizeof(c->word), "%s", whats[w]);
@@ -510,6 +537,8 @@ static int parse_show(struct line *l, struct scn_command *c)
 	case 2:
 		return expect_tokens(l, 4, 4, "'show folio P ADDR'") ?: get_proc(l, 2, &c->proc[0]) ?:
 		       get_addr(l, 3, "ADDR", false, &c->addr);
+	case 4:
+		return parse_show_dot(l, c);
 	default:
 		return expect_tokens(l, 5, 5, "'show ptes P ADDR LEN'") ?: get_proc(l, 2, &c->proc[0]) ?:
 		       get_addr(l, 3, "ADDR", true, &c->addr) ?: get_addr(l, 4, "LEN", true, &c->len);
@@ -563,12 +592,16 @@ static int parse_line(struct line *l, struct scn_command *c)
 	if (!strcmp(w, "mmap")) {
 		c->kind = CMD_MMAP;
 		c->prot = PROT_RW;
-		if (expect_tokens(l, 4, 5, "P ADDR LEN [rw|r|none]") || parse_range(l, c))
+		if (expect_tokens(l, 4, 6, "P ADDR LEN [rw|r|none] [noreserve]") || parse_range(l, c))
 			return -1;
-		if (l->nr == 5 && (v = get_word(l, 4, "protection", prot_names, 3, "rw, r or none")) < 0)
+		if (l->nr >= 5 && (v = get_word(l, 4, "protection", prot_names, 3, "rw, r or none")) < 0)
 			return -1;
-		if (l->nr == 5)
+		if (l->nr >= 5)
 			c->prot = (enum scn_prot)v;
+		if (l->nr == 6 && strcmp(l->tok[5], "noreserve"))
+			return perr(l, "mmap: expected noreserve after the protection, got '%s'",
+				    l->tok[5]);
+		c->noreserve = l->nr == 6;
 		return 0;
 	}
 	if (!strcmp(w, "munmap")) {
@@ -593,7 +626,8 @@ static int parse_line(struct line *l, struct scn_command *c)
 		if (expect_tokens(l, 5, 5, "P ADDR LEN ADVICE") || parse_range(l, c))
 			return -1;
 		v = get_word(l, 4, "ADVICE", advice_names, ARRAY_SIZE(advice_names),
-			     "mergeable, unmergeable, dontneed, hugepage, nohugepage, pageout");
+			     "mergeable, unmergeable, dontneed, hugepage, nohugepage, pageout, "
+			     "populate_read, populate_write");
 		c->advice = (enum scn_advice)v;
 		return v < 0 ? -1 : 0;
 	}

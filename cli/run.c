@@ -86,6 +86,9 @@ static void report_query(struct tap *tap, const struct scenario *scn,
 		return;
 	if (res->passed)
 		fprintf(tap->out, "ok %d - %s:%d %s\n", tap->n, scn->name, c->line, c->text);
+	else if (tap->kernel)
+		fprintf(tap->out, "not ok %d - %s:%d %s # got %s on Linux %s\n", tap->n, scn->name,
+			c->line, c->text, got, tap->kernel);
 	else
 		fprintf(tap->out, "not ok %d - %s:%d %s # got %s\n", tap->n, scn->name, c->line,
 			c->text, got);

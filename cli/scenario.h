@@ -42,7 +42,7 @@ enum scn_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
 enum scn_prot { PROT_RW, PROT_R, PROT_NONE_ };
 
 enum scn_advice { ADV_MERGEABLE, ADV_UNMERGEABLE, ADV_DONTNEED, ADV_HUGEPAGE, ADV_NOHUGEPAGE,
-		  ADV_PAGEOUT };
+		  ADV_PAGEOUT, ADV_POPULATE_READ, ADV_POPULATE_WRITE };
 
 enum scn_thp_mode { THP_ALWAYS, THP_MADVISE, THP_INHERIT, THP_NEVER };
 
@@ -76,6 +76,7 @@ struct scn_command {
 	unsigned long n;		/* seed, ksm scan N, poke VALUE, ksm rmap_walk= variant, anon_pgoff policy,
 					 * memory SIZE in bytes */
 	enum scn_prot prot;
+	bool noreserve;			/* mmap ... noreserve: MAP_NORESERVE */
 	enum scn_advice advice;
 	bool on;			/* prctl merge on|off */
 	struct scn_fill_spec fill;
@@ -183,6 +184,14 @@ int sim_executor_create(struct scn_executor *ex, const struct scenario *scn, cha
 			size_t errlen);
 /* The instance a simulator executor runs (for tests that look inside). */
 struct mmsim *sim_executor_sim(struct scn_executor *ex);
+/*
+ * A picture of the simulator executor's model now (lib/draw.c): view is an
+ * enum mmsim_draw_view, slot a process slot or -1 for every process, addr
+ * the folio view's. The DOT text goes in *dot (free() it); -1 with a
+ * message when the process does not exist or nothing is mapped there.
+ */
+int sim_executor_draw(struct scn_executor *ex, int view, int slot, unsigned long addr,
+		      const char *title, char **dot, char *err, size_t errlen);
 /* The live-kernel executor (cli/kernel_exec.c). */
 int kernel_executor_create(struct scn_executor *ex, const struct scenario *scn, char *err,
 			   size_t errlen);

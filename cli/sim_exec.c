@@ -256,6 +256,56 @@ static void show_ksm(struct scn_executor *ex, struct mmsim *sim)
 			  slot->mm->ksm_merging_pages, slot->mm->ksm_zero_pages);
 }
 
+int sim_executor_draw(struct scn_executor *ex, int view, int slot, unsigned long addr,
+		      const char *title, char **dot, char *err, size_t errlen)
+{
+	struct sim_exec *se = ex->priv;
+	const char *names[SCN_MAX_PROCS * 4] = { 0 };
+	struct mmsim_draw o = { .view = (enum mmsim_draw_view)view, .addr = addr, .title = title,
+				.names = names, .nr_names = SCN_MAX_PROCS * 4 };
+	int ret;
+
+	/* Pids grow from 1 with every proc and fork: more than a scenario makes. */
+	for (int p = 0; p < ex->scn->nr_procs; p++)
+		if (se->pid[p] > 0 && se->pid[p] < o.nr_names)
+			names[se->pid[p]] = ex->scn->procs[p];
+	if (slot >= 0) {
+		o.pid = se->pid[slot];
+		if (!o.pid)
+			return scn_fail(err, errlen, "no process %s (create it with proc or fork)",
+					ex->scn->procs[slot]);
+	}
+	ret = mmsim_draw_dot(se->sim, &o, dot, NULL);
+	if (ret)
+		return scn_fail(err, errlen, "%s", ret == -ENOMEM ? "out of memory" :
+				mmsim_last_error(se->sim));
+	return 0;
+}
+
+/* show dot VIEW [P [ADDR]] FILE: FILE is the command's last word. */
+static int show_dot(struct scn_executor *ex, const struct scn_command *c, char *err, size_t len)
+{
+	const char *path = strrchr(c->text, ' ') + 1;
+	char *dot;
+	FILE *f;
+	int ret = sim_executor_draw(ex, (int)c->n, c->proc[0], c->addr, NULL, &dot, err, len);
+
+	if (ret)
+		return ret;
+	f = fopen(path, "w");
+	if (!f) {
+		free(dot);
+		return scn_fail(err, len, "show dot: cannot write %s: %s", path, strerror(errno));
+	}
+	ret = fputs(dot, f) < 0;
+	ret |= fclose(f) != 0;
+	free(dot);
+	if (ret)
+		return scn_fail(err, len, "show dot: cannot write %s", path);
+	show_line(ex, "drew %s", path);
+	return 0;
+}
+
 /*
  * "kernel VERSION" and "scheme NAME": a new instance with that profile or
  * mapcount scheme replaces the current one. Nothing is mapped yet (no proc
@@ -418,6 +468,8 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 			se->pid[c->proc[0]] = 0;
 		break;
 	default:
+		if (c->kind == CMD_SHOW && !strcmp(c->word, "dot"))
+			return show_dot(ex, c, err, len);
 		if (c->kind == CMD_SHOW && !strcmp(c->word, "ksm")) {
 			show_ksm(ex, se->sim);
 			return 0;
@@ -431,7 +483,8 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 
 	switch (c->kind) {
 	case CMD_MMAP:
-		ret = mmsim_mmap(se->sim, pid, c->addr, c->len, prot_of(c->prot));
+		ret = mmsim_mmap_flags(se->sim, pid, c->addr, c->len, prot_of(c->prot),
+				       c->noreserve ? MMSIM_MAP_NORESERVE : 0);
 		break;
 	case CMD_MUNMAP:
 		ret = mmsim_munmap(se->sim, pid, c->addr, c->len);
@@ -445,7 +498,9 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 	case CMD_MADVISE: {
 		static const enum mmsim_advice advice[] = { MMSIM_MADV_MERGEABLE, MMSIM_MADV_UNMERGEABLE,
 							    MMSIM_MADV_DONTNEED, MMSIM_MADV_HUGEPAGE,
-							    MMSIM_MADV_NOHUGEPAGE, MMSIM_MADV_PAGEOUT };
+							    MMSIM_MADV_NOHUGEPAGE, MMSIM_MADV_PAGEOUT,
+							    MMSIM_MADV_POPULATE_READ,
+							    MMSIM_MADV_POPULATE_WRITE };
 
 		ret = mmsim_madvise(se->sim, pid, c->addr, c->len, advice[c->advice]);
 		break;

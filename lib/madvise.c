@@ -46,6 +46,8 @@ static unsigned long advised_flags(unsigned long flags, enum mmsim_advice advice
 	case MMSIM_MADV_UNMERGEABLE:	/* ksm_madvise() decides */
 	case MMSIM_MADV_DONTNEED:
 	case MMSIM_MADV_PAGEOUT:
+	case MMSIM_MADV_POPULATE_READ:
+	case MMSIM_MADV_POPULATE_WRITE:
 		break;
 	}
 	return flags;
@@ -91,7 +93,7 @@ int do_madvise(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 	struct vm_area_struct *vma;
 	int unmapped = 0;
 
-	if (!IS_ALIGNED(start, PAGE_SIZE) || advice > MMSIM_MADV_PAGEOUT)
+	if (!IS_ALIGNED(start, PAGE_SIZE) || advice > MMSIM_MADV_POPULATE_WRITE)
 		return -EINVAL;
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (len_in && !len)
@@ -99,6 +101,9 @@ int do_madvise(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 	end = start + len;
 	if (end < start || end > TASK_SIZE)
 		return -EINVAL;
+	/* madvise_populate() walks the range itself, holes included. */
+	if (advice == MMSIM_MADV_POPULATE_READ || advice == MMSIM_MADV_POPULATE_WRITE)
+		return faultin_page_range(sim, mm, start, end, advice == MMSIM_MADV_POPULATE_WRITE);
 	while (pos < end) {
 		unsigned long e;
 		int err;

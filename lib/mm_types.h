@@ -195,6 +195,7 @@ static inline bool folio_is_zero(const struct folio *folio)
 #define VM_LOCKED	0x00002000UL
 #define VM_DONTCOPY	0x00020000UL
 #define VM_ACCOUNT	0x00100000UL
+#define VM_NORESERVE	0x00200000UL
 #define VM_WIPEONFORK	0x02000000UL
 /* The modelled kernel, like this machine's, is built without CONFIG_MEM_SOFT_DIRTY. */
 #define VM_SOFTDIRTY	0UL

@@ -371,10 +371,16 @@ int mmsim_exit(struct mmsim *sim, int pid)
 
 int mmsim_mmap(struct mmsim *sim, int pid, unsigned long addr, unsigned long len, int prot)
 {
+	return mmsim_mmap_flags(sim, pid, addr, len, prot, 0);
+}
+
+int mmsim_mmap_flags(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
+		     int prot, unsigned int flags)
+{
 	struct mm_struct *mm;
 
 	GET_MM(sim, pid, mm);
-	return finish(sim, do_mmap(sim, mm, addr, len, prot));
+	return finish(sim, do_mmap(sim, mm, addr, len, prot, flags));
 }
 
 int mmsim_munmap(struct mmsim *sim, int pid, unsigned long addr, unsigned long len)

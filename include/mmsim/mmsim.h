@@ -116,6 +116,12 @@ enum mmsim_prot {
 /* Private anonymous mapping at exactly addr (MAP_FIXED_NOREPLACE). */
 MMSIM_API int mmsim_mmap(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
 	       int prot);
+enum mmsim_map_flags {
+	MMSIM_MAP_NORESERVE = 1,	/* MAP_NORESERVE: VM_NORESERVE, no VM_ACCOUNT */
+};
+/* mmsim_mmap() with mmap(2) flags beyond MAP_PRIVATE | MAP_ANONYMOUS (mmsim_map_flags). */
+MMSIM_API int mmsim_mmap_flags(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
+			       int prot, unsigned int flags);
 MMSIM_API int mmsim_munmap(struct mmsim *sim, int pid, unsigned long addr, unsigned long len);
 MMSIM_API int mmsim_mprotect(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
 		   int prot);
@@ -136,6 +142,14 @@ enum mmsim_advice {
 	 * is no error: the rest stays in memory, as in Linux.
 	 */
 	MMSIM_MADV_PAGEOUT,
+	/*
+	 * MADV_POPULATE_READ / MADV_POPULATE_WRITE: fault every page in as a
+	 * read (the zero page where nothing is mapped) or a write (breaking
+	 * COW, as GUP with FOLL_WRITE). A hole is -ENOMEM, a VMA without
+	 * PROT_READ (PROT_WRITE for a write) -EINVAL.
+	 */
+	MMSIM_MADV_POPULATE_READ,
+	MMSIM_MADV_POPULATE_WRITE,
 };
 MMSIM_API int mmsim_madvise(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
 		  enum mmsim_advice advice);
@@ -373,6 +387,42 @@ MMSIM_API int mmsim_verify_point(struct mmsim *sim, enum mmsim_verify_point at);
  * folio, VMA, anon_vma, contents buffer) fails; n = 0 disables it.
  */
 MMSIM_API void mmsim_fail_nth_alloc(struct mmsim *sim, unsigned long n);
+
+/* ---- Pictures: the model as a Graphviz graph (lib/draw.c) ----------------- */
+enum mmsim_draw_view {
+	/* mm -> page-table levels (populated parts only) -> folios, VMAs beside */
+	MMSIM_DRAW_PROCESS,
+	/* the folio mapped at pid:addr, every mapping of it, scheme beside truth */
+	MMSIM_DRAW_FOLIO,
+	/* anon_vmas, their chains (anon_vma_chain) and the VMAs across forks */
+	MMSIM_DRAW_ANON_VMA,
+	/* the KSM stable tree (chains, dups, rmap_items), the unstable tree, counters */
+	MMSIM_DRAW_KSM,
+};
+struct mmsim_draw {
+	enum mmsim_draw_view view;
+	int pid;			/* one process (0: every one); the folio view's */
+	unsigned long addr;		/* the folio view: the address the folio is mapped at */
+	/*
+	 * Longest list drawn in full (mappings of one page table, runs of
+	 * pages of one folio, VMAs, rmap_items of one KSM page...); the rest
+	 * is one "and N more" line. 0: 12.
+	 */
+	unsigned long max_items;
+	/* names[pid] labels that process (NULL, or a NULL entry: "pid N") */
+	const char *const *names;
+	int nr_names;
+	const char *title;		/* the graph's caption (NULL: none) */
+};
+/*
+ * Writes the view as a DOT graph (Graphviz's `dot` lays it out) into *dot,
+ * a NUL-terminated string of *len bytes the caller frees with free(). The
+ * same state always gives the same bytes. -EINVAL for an unknown view or a
+ * pid with no process (-ENOENT for a folio view where nothing is mapped),
+ * -ENOMEM; the model is never changed.
+ */
+MMSIM_API int mmsim_draw_dot(struct mmsim *sim, const struct mmsim_draw *opts, char **dot,
+			     size_t *len);
 
 #ifdef __cplusplus
 }
