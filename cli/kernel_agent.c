@@ -33,6 +33,10 @@ static int prot_of(int p)
 	return p == PROT_RW ? PROT_READ | PROT_WRITE : p == PROT_R ? PROT_READ : PROT_NONE;
 }
 
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25	/* Linux 6.1; glibc 2.36 (Debian 12) lacks the name */
+#endif
+
 static int advice_of(int a)
 {
 	static const int advice[] = {
@@ -40,9 +44,10 @@ static int advice_of(int a)
 		[ADV_DONTNEED] = MADV_DONTNEED, [ADV_HUGEPAGE] = MADV_HUGEPAGE,
 		[ADV_NOHUGEPAGE] = MADV_NOHUGEPAGE, [ADV_PAGEOUT] = MADV_PAGEOUT,
 		[ADV_POPULATE_READ] = MADV_POPULATE_READ, [ADV_POPULATE_WRITE] = MADV_POPULATE_WRITE,
+		[ADV_COLLAPSE] = MADV_COLLAPSE,
 	};
 
-	return a >= 0 && a <= ADV_POPULATE_WRITE ? advice[a] : -1;
+	return a >= 0 && a <= ADV_COLLAPSE ? advice[a] : -1;
 }
 
 /*

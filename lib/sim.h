@@ -83,6 +83,7 @@ struct mmsim {
 	struct swap_cache_entry *swap_cache;	/* swap entry -> folio (swap_state.c) */
 	unsigned long nr_swapcache;		/* pages in the swap cache */
 	unsigned long pswpout, pswpin, ksm_swpin_copy;	/* /proc/vmstat */
+	unsigned long thp_collapse_alloc, thp_collapse_alloc_failed;	/* /proc/vmstat */
 
 	unsigned long fail_countdown;		/* mmsim_fail_nth_alloc(): 0 = off */
 	mmsim_progress_fn progress;		/* mmsim_set_progress(): NULL = off */
@@ -111,6 +112,9 @@ void sim_free(void *ptr);
  * failure. Not realloc(): sim_malloc() is where failures are injected.
  */
 void *sim_array_grow(struct mmsim *sim, void *array, size_t nr, size_t *cap, size_t elem);
+
+/* "EINVAL" for -EINVAL: the kernel's name of a negative errno. */
+const char *sim_errno_name(int err);
 
 /* Records a reason for mmsim_last_error() and returns err. */
 int sim_error(struct mmsim *sim, int err, const char *fmt, ...)

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mmsim/version.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -26,6 +28,12 @@ extern "C" {
 
 /* One simulator instance owns everything; instances never share state. */
 struct mmsim;
+
+/*
+ * The release of the library linked in ("0.1.0"), which may be newer than
+ * the headers a program was built with (MMSIM_VERSION_STRING).
+ */
+MMSIM_API const char *mmsim_version(void);
 
 /*
  * Seed 004 (docs/experiments/seed-004-anon-vm-pgoff.md): the vm_pgoff that
@@ -64,8 +72,8 @@ struct mmsim_config {
 	const char *scheme;
 	/*
 	 * The Linux version whose behaviour the instance follows
-	 * (docs/kernel-versions.md): "6.18" (the default when NULL), "6.12" or
-	 * "6.1". It picks the mapcount scheme unless scheme names one, and
+	 * (docs/kernel-versions.md): "6.18" (the default when NULL), "7.3",
+	 * "6.12" or "6.1". It picks the mapcount scheme unless scheme names one, and
 	 * interfaces that version lacks fail with -EOPNOTSUPP. -EINVAL for
 	 * another version.
 	 */
@@ -85,9 +93,27 @@ struct mmsim_config {
 	unsigned long verify_every;
 };
 
+/*
+ * A new instance in *out (cfg NULL for every default): 0, -EINVAL for a
+ * config mmsim_config_check() refuses, -ENOMEM when the host has no memory.
+ */
 MMSIM_API int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out);
+/* Why mmsim_create() would refuse cfg: -EINVAL with the reason in why, or 0. */
+MMSIM_API int mmsim_config_check(const struct mmsim_config *cfg, char *why, size_t len);
 MMSIM_API void mmsim_destroy(struct mmsim *sim);
 
+/*
+ * The error contract. Every call returns 0 or a negative errno, as the
+ * kernel's system call would (-EINVAL, -ENOMEM, -EEXIST, -EFAULT, -ESRCH for
+ * an unknown process, -EUCLEAN when the invariant checker finds the model
+ * broken). Every call that takes an instance clears the reason at entry, and
+ * every failure leaves one: mmsim_last_error() then names what failed and
+ * why ("" after a call that succeeded). A failed call leaves the mappings
+ * as they were, except for what Linux itself leaves behind, listed in
+ * docs/architecture.md ("Allocation failure", "madvise and mprotect over a
+ * hole"): an empty page table, a VMA split at the start of the range, the
+ * pieces of a multi-VMA mremap before the failing one.
+ */
 /* A printable reason for the last failed mmsim_verify() or operation. */
 MMSIM_API const char *mmsim_last_error(const struct mmsim *sim);
 
@@ -150,6 +176,15 @@ enum mmsim_advice {
 	 */
 	MMSIM_MADV_POPULATE_READ,
 	MMSIM_MADV_POPULATE_WRITE,
+	/*
+	 * MADV_COLLAPSE (6.1+): every 2M-aligned block of the range becomes a
+	 * PMD-mapped THP, whatever the THP switches say (docs/collapse.md):
+	 * holes and zero pages become zeroes, swapped pages are read back, KSM
+	 * and shared pages are copied. 0 when every block is a THP afterwards;
+	 * -EINVAL (the VMA is not eligible, or a block is empty), -EBUSY,
+	 * -EAGAIN or -ENOMEM as Linux returns them.
+	 */
+	MMSIM_MADV_COLLAPSE,
 };
 MMSIM_API int mmsim_madvise(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
 		  enum mmsim_advice advice);
@@ -225,7 +260,8 @@ MMSIM_API int mmsim_prctl_set_memory_merge(struct mmsim *sim, int pid, bool on);
 enum mmsim_ksm_rmap_walk {
 	MMSIM_KSM_RMAP_WALK_FULL,	/* [0, ULONG_MAX]: Linux 6.18 (the default) */
 	MMSIM_KSM_RMAP_WALK_ADDRESS,	/* rmap_item->address >> PAGE_SHIFT (the series, v1-v3) */
-	MMSIM_KSM_RMAP_WALK_PGOFF,	/* a pgoff the item saves when stable (v4 on; a union) */
+	MMSIM_KSM_RMAP_WALK_PGOFF,	/* a pgoff the item saves when stable (v4 on; a union):
+					   what Linux merged, the default of profile 7.3 */
 	MMSIM_KSM_RMAP_WALK_REMAPPED,	/* the address, unless a "remapped" bit says full */
 };
 /* What one rmap_walk() of the folio mapped at pid:addr found, under the variant in force. */
@@ -327,6 +363,8 @@ struct mmsim_stats {
 	unsigned long pswpout, pswpin, ksm_swpin_copy;
 	/* The invariant checker: full checks run, and what they visited in all. */
 	unsigned long verify_runs, verify_visited;
+	/* /proc/vmstat's thp_collapse_alloc and thp_collapse_alloc_failed. */
+	unsigned long thp_collapse_alloc, thp_collapse_alloc_failed;
 };
 MMSIM_API void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out);
 
@@ -339,7 +377,7 @@ MMSIM_API int mmsim_deferred_split_scan(struct mmsim *sim, unsigned long *nr_spl
 
 /* The folio mapcount scheme in use ("linux", ...). */
 MMSIM_API const char *mmsim_scheme(const struct mmsim *sim);
-/* The Linux version the instance behaves as ("6.18", "6.12", "6.1"). */
+/* The Linux version the instance behaves as ("6.18", "7.3", "6.12", "6.1"). */
 MMSIM_API const char *mmsim_kernel(const struct mmsim *sim);
 
 /*
