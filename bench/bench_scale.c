@@ -204,10 +204,15 @@ static int write_scenario(unsigned long mib, char *path, size_t len)
 static double time_run(const struct options *o, const char *arg, const char *file, int *status,
 		       double *cpu)
 {
-	double t0 = bench_now_s();
-	pid_t pid = fork();
 	struct rusage ru;
+	double t0;
+	pid_t pid;
 	int ws;
+
+	/* Else the child's freopen() writes our buffered lines a second time. */
+	fflush(stdout);
+	t0 = bench_now_s();
+	pid = fork();
 
 	if (pid == 0) {
 		if (!freopen("/dev/null", "w", stdout))
