@@ -43,6 +43,7 @@ static int advice_of(int a)
 		[ADV_MERGEABLE] = MADV_MERGEABLE, [ADV_UNMERGEABLE] = MADV_UNMERGEABLE,
 		[ADV_DONTNEED] = MADV_DONTNEED, [ADV_HUGEPAGE] = MADV_HUGEPAGE,
 		[ADV_NOHUGEPAGE] = MADV_NOHUGEPAGE, [ADV_PAGEOUT] = MADV_PAGEOUT,
+		[ADV_POPULATE_READ] = MADV_POPULATE_READ, [ADV_POPULATE_WRITE] = MADV_POPULATE_WRITE,
 		[ADV_COLLAPSE] = MADV_COLLAPSE,
 	};
 
@@ -171,8 +172,8 @@ static void serve(void)
 		addr = (void *)(uintptr_t)r.addr;
 		switch (r.op) {
 		case AG_MMAP:
-			p = mmap(addr, r.len, prot_of(r.arg),
-				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+			p = mmap(addr, r.len, prot_of(r.arg), MAP_PRIVATE | MAP_ANONYMOUS |
+				 MAP_FIXED_NOREPLACE | (r.value ? MAP_NORESERVE : 0), -1, 0);
 			if (p == MAP_FAILED) {
 				rep.err = errno;
 			} else if (p != addr) {

@@ -19,6 +19,14 @@ int handle_mm_fault(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
  */
 int handle_mm_fault_unshare(struct mmsim *sim, struct vm_area_struct *vma, unsigned long addr);
 
+/*
+ * faultin_page_range() (mm/gup.c): MADV_POPULATE_READ/WRITE's faults over
+ * [start, end): 0, -ENOMEM for a hole, -EINVAL for a VMA the access may not
+ * touch, or a fault's error.
+ */
+int faultin_page_range(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
+		       unsigned long end, bool write);
+
 /* May this VMA be read (or written) at all? */
 bool access_permitted(const struct vm_area_struct *vma, bool write);
 

@@ -47,6 +47,8 @@ static unsigned long advised_flags(unsigned long flags, enum mmsim_advice advice
 	case MMSIM_MADV_UNMERGEABLE:	/* ksm_madvise() decides */
 	case MMSIM_MADV_DONTNEED:
 	case MMSIM_MADV_PAGEOUT:
+	case MMSIM_MADV_POPULATE_READ:
+	case MMSIM_MADV_POPULATE_WRITE:
 	case MMSIM_MADV_COLLAPSE:
 		break;
 	}
@@ -103,6 +105,9 @@ int do_madvise(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 	end = start + len;
 	if (end < start || end > TASK_SIZE)
 		return -EINVAL;
+	/* madvise_populate() walks the range itself, holes included. */
+	if (advice == MMSIM_MADV_POPULATE_READ || advice == MMSIM_MADV_POPULATE_WRITE)
+		return faultin_page_range(sim, mm, start, end, advice == MMSIM_MADV_POPULATE_WRITE);
 	while (pos < end) {
 		unsigned long e;
 		int err;

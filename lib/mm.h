@@ -15,7 +15,7 @@ bool range_valid(unsigned long addr, unsigned long len);
 unsigned long next_vma_start(struct mm_struct *mm, unsigned long addr);
 
 int do_mmap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
-	    unsigned long len, int prot);
+	    unsigned long len, int prot, unsigned long flags);
 int do_mprotect(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 		unsigned long len, int prot);
 int do_mremap(struct mmsim *sim, struct mm_struct *mm, unsigned long old_addr,

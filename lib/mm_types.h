@@ -61,7 +61,10 @@ struct page {
 	uint8_t buddy_order;		/* order of the free block this frame heads (PG_buddy) */
 	int32_t _mapcount;		/* per-page mapcount, biased by -1; owned by the mapcount scheme */
 	struct folio *folio;		/* folio this frame belongs to; NULL when free or a page table */
-	void *data;			/* contents, NULL while all zero; page-table entries for PG_table */
+	union {
+		void *data;		/* PG_table: the table's entries, a 4 KiB buffer */
+		struct page_content *content;	/* otherwise: the contents (content.h), NULL while all zero */
+	};
 	union {
 		struct {		/* PG_buddy: free list links, as pfns (0 = none) */
 			uint32_t next, prev;
@@ -192,6 +195,7 @@ static inline bool folio_is_zero(const struct folio *folio)
 #define VM_LOCKED	0x00002000UL
 #define VM_DONTCOPY	0x00020000UL
 #define VM_ACCOUNT	0x00100000UL
+#define VM_NORESERVE	0x00200000UL
 #define VM_WIPEONFORK	0x02000000UL
 /* The modelled kernel, like this machine's, is built without CONFIG_MEM_SOFT_DIRTY. */
 #define VM_SOFTDIRTY	0UL

@@ -22,13 +22,13 @@ bool range_valid(unsigned long addr, unsigned long len)
 }
 
 int do_mmap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
-	    unsigned long len, int prot)
+	    unsigned long len, int prot, unsigned long flags)
 {
 	unsigned long vm_flags, pgoff;
 	struct vm_area_struct *vma;
 
 	if (!len || !IS_ALIGNED(addr, PAGE_SIZE) ||
-	    (prot & ~(MMSIM_PROT_READ | MMSIM_PROT_WRITE)))
+	    (prot & ~(MMSIM_PROT_READ | MMSIM_PROT_WRITE)) || (flags & ~MMSIM_MAP_NORESERVE))
 		return -EINVAL;
 	/* do_mmap() rounds the length up; get_unmapped_area() refuses to pass TASK_SIZE. */
 	len = ALIGN_UP(len, PAGE_SIZE);
@@ -38,7 +38,10 @@ int do_mmap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 	if (vma && vma->vm_start < addr + len)
 		return -EEXIST;		/* MAP_FIXED_NOREPLACE */
 	vm_flags = calc_vm_prot_bits(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
-	if (prot & MMSIM_PROT_WRITE)
+	/* accountable_mapping(): MAP_NORESERVE maps without charging the commit. */
+	if (flags & MMSIM_MAP_NORESERVE)
+		vm_flags |= VM_NORESERVE;
+	else if (prot & MMSIM_PROT_WRITE)
 		vm_flags |= VM_ACCOUNT;
 	/* PR_SET_MEMORY_MERGE: every new VMA is mergeable. */
 	vm_flags = ksm_vma_flags(sim, mm, vm_flags);

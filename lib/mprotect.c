@@ -11,14 +11,14 @@
  * mprotect_fixup()'s accounting: memory that becomes writable is charged
  * (VM_ACCOUNT), and an anonymous VMA that never faulted gives its charge
  * back when it stops being writable, which lets it merge with read-only
- * neighbours again.
+ * neighbours again. A MAP_NORESERVE mapping is never charged.
  */
 static unsigned long account_flags(const struct vm_area_struct *vma, unsigned long newflags)
 {
 	unsigned long oldflags = vma->vm_flags;
 
 	if (newflags & VM_WRITE) {
-		if (!(oldflags & (VM_ACCOUNT | VM_WRITE)))
+		if (!(oldflags & (VM_ACCOUNT | VM_WRITE | VM_NORESERVE)))
 			newflags |= VM_ACCOUNT;
 	} else if ((oldflags & VM_ACCOUNT) && !vma->anon_vma) {
 		newflags &= ~VM_ACCOUNT;

@@ -46,6 +46,39 @@ static void test_madvise_hole_applies_and_enomem(void **state)
 	mmsim_destroy(sim);
 }
 
+/*
+ * MADV_POPULATE_READ/WRITE (madv_populate.c's test_holes and test_prot_read),
+ * live on 6.18: a hole is ENOMEM wherever it lies, a write populate of a
+ * PROT_READ VMA and either of a PROT_NONE one EINVAL; a read populate maps
+ * the zero page, a write one an exclusive page. A failed call changes nothing.
+ */
+static void test_madvise_populate(void **state)
+{
+	struct mmsim *sim = test_sim(0);
+	int pid = new_proc(sim);
+
+	(void)state;
+	OK(sim, mmsim_mmap(sim, pid, BASE, 8 * PAGE, RW));
+	OK(sim, mmsim_munmap(sim, pid, BASE + PAGE, PAGE));
+	assert_int_equal(mmsim_madvise(sim, pid, BASE, 4 * PAGE, MMSIM_MADV_POPULATE_READ), -ENOMEM);
+	assert_int_equal(mmsim_madvise(sim, pid, BASE, 2 * PAGE, MMSIM_MADV_POPULATE_WRITE), -ENOMEM);
+	assert_int_equal(mmsim_madvise(sim, pid, BASE + PAGE, PAGE, MMSIM_MADV_POPULATE_WRITE), -ENOMEM);
+	assert_false(present(sim, pid, BASE));
+	OK(sim, mmsim_mmap(sim, pid, BASE + 16 * PAGE, 2 * PAGE, MMSIM_PROT_READ));
+	OK(sim, mmsim_mmap(sim, pid, BASE + 20 * PAGE, 2 * PAGE, MMSIM_PROT_NONE));
+	assert_int_equal(mmsim_madvise(sim, pid, BASE + 16 * PAGE, 2 * PAGE, MMSIM_MADV_POPULATE_WRITE), -EINVAL);
+	assert_int_equal(mmsim_madvise(sim, pid, BASE + 20 * PAGE, 2 * PAGE, MMSIM_MADV_POPULATE_READ), -EINVAL);
+	assert_int_equal(mmsim_madvise(sim, pid, BASE + 20 * PAGE, 2 * PAGE, MMSIM_MADV_POPULATE_WRITE), -EINVAL);
+	assert_false(present(sim, pid, BASE + 16 * PAGE));
+	OK(sim, mmsim_madvise(sim, pid, BASE + 16 * PAGE, 2 * PAGE, MMSIM_MADV_POPULATE_READ));
+	assert_true(present(sim, pid, BASE + 17 * PAGE));
+	assert_int_equal(smaps_of(sim, pid).rss, 0);		/* the zero page */
+	OK(sim, mmsim_madvise(sim, pid, BASE + 2 * PAGE, 6 * PAGE, MMSIM_MADV_POPULATE_WRITE));
+	assert_true(present(sim, pid, BASE + 7 * PAGE));
+	assert_int_equal(smaps_of(sim, pid).rss, 6 * PAGE / 1024);
+	mmsim_destroy(sim);
+}
+
 /* Arguments, live on 6.18: len 0 -> 0, unaligned start -> EINVAL, len -1 -> EINVAL. */
 static void test_madvise_args(void **state)
 {
@@ -248,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_madvise_dontneed_part_of_mthp),
 		cmocka_unit_test(test_madvise_dontneed_part_of_pmd_thp),
 		cmocka_unit_test(test_madvise_dontneed_whole_pmd),
+		cmocka_unit_test(test_madvise_populate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

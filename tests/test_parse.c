@@ -95,8 +95,9 @@ static void test_every_command(void **state)
 		"show vmas A\n"
 		"show folio A 0x100000000000\n"
 		"show ptes A 0x100000000000 64K\n"
-		"exit B_2\n");
-	assert_int_equal(scn.nr_cmds, 43);
+		"exit B_2\n"
+		"memory 64G\n");
+	assert_int_equal(scn.nr_cmds, 44);
 	assert_int_equal(scn.nr_procs, 2);
 	assert_int_equal(scn.cmds[0].kind, CMD_KERNEL);
 	assert_int_equal(scn.cmds[0].line, 3);
@@ -119,6 +120,8 @@ static void test_every_command(void **state)
 	assert_int_equal(scn.cmds[34].kind, CMD_PROBE);
 	assert_int_equal(scn.cmds[37].kind, CMD_KSM_SKIP);
 	assert_int_equal(scn.cmds[37].n, 2);	/* MMSIM_KSM_SKIP_BATCH */
+	assert_int_equal(scn.cmds[43].kind, CMD_MEMORY);
+	assert_int_equal(scn.cmds[43].n, 64UL << 30);
 	scenario_free(&scn);
 }
 
@@ -145,9 +148,15 @@ static void test_malformed_lines(void **state)
 {
 	(void)state;
 	parse_bad("frobnicate A", 1, "unknown command 'frobnicate'");
+	parse_bad("memory", 1, "SIZE (such as 256M or 64G)");
+	parse_bad("memory 12", 1, "a multiple of 4096 of at least 1M");
+	parse_bad("memory 512K", 1, "a multiple of 4096 of at least 1M");
+	parse_bad("memory lots", 1, "got 'lots'");
 	parse_bad("proc A\n\nmmap A 0x100000000001 4K", 3, "not a multiple of 4096");
 	parse_bad("mmap A 0x100000000000", 1, "P ADDR LEN");
 	parse_bad("mmap A 0x100000000000 4K rwx", 1, "rw, r or none");
+	parse_bad("mmap A 0x100000000000 4K rw reserve", 1, "expected noreserve");
+	parse_bad("mmap A 0x100000000000 4K rw noreserve x", 1, "P ADDR LEN");
 	parse_bad("mmap 1A 0x100000000000 4K", 1, "process name");
 	parse_bad("mmap A 12qq 4K", 1, "expected ADDR");
 	parse_bad("mmap A 0x100000000000 99999999999999999999999", 1, "expected LEN");
@@ -271,6 +280,26 @@ static void test_ksm_rmap_walk(void **state)
 	parse_bad("expect rmap.mappings A == 1", 1, "expected ADDR");
 }
 
+/* The selftests' additions: mmap ... noreserve, madvise populate_read/populate_write. */
+static void test_selftest_additions(void **state)
+{
+	struct scenario scn;
+
+	(void)state;
+	scn = parse_ok("proc A\n"
+		       "mmap A 0x100000000000 8K rw noreserve\n"
+		       "mmap A 0x100000002000 8K r\n"
+		       "madvise A 0x100000000000 8K populate_read\n"
+		       "madvise A 0x100000000000 8K populate_write\n");
+	assert_true(scn.cmds[1].noreserve);
+	assert_int_equal(scn.cmds[1].prot, PROT_RW);
+	assert_false(scn.cmds[2].noreserve);
+	assert_int_equal(scn.cmds[3].advice, ADV_POPULATE_READ);
+	assert_int_equal(scn.cmds[4].advice, ADV_POPULATE_WRITE);
+	scenario_free(&scn);
+	parse_bad("madvise A 0x100000000000 4K populate", 1, "populate_read, populate_write");
+}
+
 /*
  * Swap and seed 004: madvise pageout and the swapped, vma_start, vma_end
  * queries are kernel-readable; reclaim, anon_pgoff, vma.pgoff and
@@ -349,6 +378,7 @@ int main(void)
 		cmocka_unit_test(test_long_ksm_key),
 		cmocka_unit_test(test_ksm_rmap_walk),
 		cmocka_unit_test(test_swap_and_anon_pgoff),
+		cmocka_unit_test(test_selftest_additions),
 		cmocka_unit_test(test_fill_contents),
 	};
 

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Faulting a range in as get_user_pages() does, after mm/gup.c (6.18):
+ * faultin_page_range() for MADV_POPULATE_READ and MADV_POPULATE_WRITE.
+ * No page is pinned or returned; only the faults happen.
+ */
+#include "internal.h"
+#include "vma.h"
+
+/*
+ * follow_page_mask() without the page: does the entry at addr already give
+ * what the access needs? A present entry serves a read; a write needs it
+ * writable (a read-only one, shared or the zero page, must be unshared by a
+ * write fault first, which is what FOLL_WRITE makes GUP do).
+ */
+static bool follow_page_ok(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
+			   bool write)
+{
+	pmd_t *pmd = pmd_lookup(sim, mm, addr);
+	pte_t pte;
+
+	if (!pmd || pmd_none(*pmd))
+		return false;
+	if (pmd_leaf(*pmd))
+		return !write || pte_write(*pmd);
+	if (!pmd_table(*pmd))
+		return false;
+	pte = *pte_offset(sim, pmd, addr);
+	return pte_present(pte) && (!write || pte_write(pte));
+}
+
+/*
+ * __get_user_pages() with FOLL_MADV_POPULATE: a hole is -ENOMEM, a VMA that
+ * the access may not touch (check_vma_flags(): no VM_WRITE for a write, no
+ * VM_READ for a read) is -EINVAL. The kernel finds these as it walks and
+ * leaves the pages before them populated; here the whole range is checked
+ * first so that a failed call changes nothing, as every mmsim call.
+ */
+static int check_populate_range(struct mm_struct *mm, unsigned long start, unsigned long end,
+				bool write)
+{
+	for (unsigned long addr = start; addr < end;) {
+		struct vm_area_struct *vma = vma_lookup(mm, addr);
+
+		if (!vma)
+			return -ENOMEM;
+		if (!(vma->vm_flags & (write ? VM_WRITE : VM_READ)))
+			return -EINVAL;
+		addr = vma->vm_end;
+	}
+	return 0;
+}
+
+int faultin_page_range(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
+		       unsigned long end, bool write)
+{
+	int err = check_populate_range(mm, start, end, write);
+
+	for (unsigned long addr = start; !err && addr < end; addr += PAGE_SIZE)
+		if (!follow_page_ok(sim, mm, addr, write))
+			err = handle_mm_fault(sim, mm, addr, write);
+	return err;
+}

@@ -1,0 +1,26 @@
+# simulator-only: the live machine has no swap device, so MADV_PAGEOUT keeps the pages
+# and the selftest skips; the expects state what the selftest asserts.
+# Linux 7.3.4 tools/testing/selftests/mm/cow.c, anon_test_cases[] row "Basic COW after fork() with mprotect() optimization",
+# run "with swapped-out THP (2048 kB)" (do_run_with_thp() then test_cow_in_parent_mprotect()).
+# The child reads (copies) the range; the parent then writes 0xff over it; the
+# child must still read the old content (no leak from parent into child).
+thp 2M always
+proc P
+mmap P 0x100000000000 4096K   # twice the THP size, for alignment
+madvise P 0x100000200000 2048K hugepage
+poke P 0x100000200000 1
+expect present P 0x1000003ff000 == yes   # else the selftest skips: no THP
+write P 0x100000200000 2048K byte=1
+madvise P 0x100000200000 2048K pageout
+expect swapped P 0x100000200000 == yes
+fork P C
+read C 0x100000200000 2048K               # child_memcmp_fn: memcpy(old, mem)
+mprotect P 0x100000200000 2048K r
+mprotect P 0x100000200000 2048K rw
+write P 0x100000200000 2048K byte=0xff      # memset(mem, 0xff, size)
+expect byte C 0x100000200000 == 1
+expect byte C 0x1000003fffff == 1
+expect byte P 0x100000200000 == 255
+expect byte P 0x1000003fffff == 255
+expect same_frame P 0x100000200000 C 0x100000200000 == no
+expect exclusive P 0x100000200000 == yes

@@ -1,0 +1,16 @@
+# Linux 7.3.4 tools/testing/selftests/mm/merge.c, TEST_F(merge, mremap_unfaulted_to_faulted):
+# An unfaulted VMA moved away and back next to a faulted one merges with it
+# (mremap gives an unfaulted VMA the vm_pgoff of its new place): 10 pages.
+# The fixture's carveout: 30 PROT_NONE pages; a MAP_FIXED mmap over part of it
+# is munmap + mmap here (the language maps with MAP_FIXED_NOREPLACE).
+proc P
+mmap P 0x100000000000 120K none
+munmap P 0x100000001000 20K
+mmap P 0x100000001000 20K rw
+munmap P 0x100000007000 20K
+mmap P 0x100000007000 20K rw
+mremap P 0x100000007000 20K 0x1000003ef000
+poke P 0x100000001000 0x78
+mremap P 0x1000003ef000 20K 0x100000006000
+expect vma_start P 0x100000001000 == 0x100000001000
+expect vma_end P 0x100000001000 == 0x10000000b000
