@@ -426,8 +426,13 @@ static void do_mremap_op(struct world *w, struct proc *p)
 
 static void do_madvise_op(struct world *w, struct proc *p)
 {
-	/* MMSIM_MADV_PAGEOUT and MMSIM_MADV_COLLAPSE too. */
-	enum mmsim_advice adv = (enum mmsim_advice)rnd(&w->rng, 7);
+	/* Not populate: its errors depend on the protections. */
+	static const enum mmsim_advice advices[] = {
+		MMSIM_MADV_DONTNEED, MMSIM_MADV_HUGEPAGE, MMSIM_MADV_NOHUGEPAGE,
+		MMSIM_MADV_MERGEABLE, MMSIM_MADV_UNMERGEABLE, MMSIM_MADV_PAGEOUT,
+		MMSIM_MADV_COLLAPSE,
+	};
+	enum mmsim_advice adv = advices[rnd(&w->rng, sizeof(advices) / sizeof(advices[0]))];
 	unsigned long addr, len;
 	int bad, want, err;
 
