@@ -11,20 +11,34 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "mmsim/mmsim.h"
+
 #include "draw.h"
 #include "qemu.h"
 #include "run.h"
+#ifdef MMSIM_HAVE_SWEEP
+#include "sweep.h"
+#endif
+#ifdef MMSIM_HAVE_CAPTURE
+#include "capture_cmd.h"
+#endif
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: mmsim run [--kernel | --kernel-image VMLINUZ | --profile VERSION | --scheme NAME]\n"
+		"usage: mmsim --version | mmsim help [COMMAND]\n"
+		"       mmsim run [--kernel | --kernel-image VMLINUZ | --profile VERSION | --scheme NAME]\n"
 		"                 [--verify=call|command|end|N|off] [--memory SIZE] [--quiet]\n"
-		"                 [--json] FILE...\n"
+		"                 [--allow-skip] [--json] FILE...\n"
 		"       mmsim diff [--kernel-image VMLINUZ] [--profile VERSION] FILE...\n"
 		"       mmsim draw FILE [--after LINE] --view process|folio|anon_vma|ksm\n"
 		"                  [--proc P] [--addr ADDR] [--format dot|svg|png] [-o OUT]\n"
 		"       mmsim explain FILE -o PAGE.html [--kernel | --kernel-json JSON]\n"
+		"       mmsim sweep GRID --out DIR [--engine local|slurm|parallel-ssh] [--jobs N]\n"
+		"                        (mmsim sweep --help)\n"
+		"       mmsim capture -o FILE (--pid PID... | [--merge-any] -- COMMAND...)\n"
+		"       mmsim replay FILE [--check]\n"
+		"       mmsim whatif ksm FILE [--passes N] [TUNABLES] [--json|--csv] [--live]\n"
 		"\n"
 		"  run           run scenarios on the simulator, TAP 13 on stdout\n"
 		"  run --kernel  run them on this machine's Linux (root, KSM, THP)\n"
@@ -45,13 +59,19 @@ static void usage(FILE *out)
 		"                64G; default 1G); a `memory SIZE` line in the file wins\n"
 		"  --quiet       no progress lines on stderr (shown only on a terminal, for\n"
 		"                commands that run longer than two seconds)\n"
-		"  --json        print results and every queried value as JSON\n"
+		"  --allow-skip  a file whose expects were all skipped (a version that lacks\n"
+		"                what it needs) passes; without it, that fails (exit 1)\n"
+		"  --json        results and every queried value as JSON, with the scheme and\n"
+		"                profile (or the kernel's release) and what show printed\n"
 		"  diff          run on both and list every query whose values differ\n"
 		"  draw          a picture of the simulator's model after a line (mmsim draw -h)\n"
 		"  explain       a web page that steps through a scenario, with pictures\n"
 		"                (mmsim explain -h)\n"
+		"  capture       snapshot live processes into an SQLite file (--help)\n"
+		"  replay        rebuild a capture in the simulator; --check compares /proc\n"
+		"  whatif ksm    predict what ksmd would merge, pass by pass (--help)\n"
 		"\n"
-		"Scenario language: ../shared/spec/scenario-language.md. Simulator-only\n"
+		"Scenario language: docs/scenario-language.md. Simulator-only\n"
 		"additions (README.md): ksm rmap_walk=full|address|pgoff|remapped,\n"
 		"rmap.reaches P ADDR, rmap.mappings P ADDR, reclaim P ADDR LEN,\n"
 		"anon_pgoff kernel|zero, vma.pgoff P ADDR, folio.index P ADDR,\n"
@@ -166,12 +186,36 @@ static int run_file(const char *path, executor_create_t create, const char *exec
 		return 2;
 	}
 	status = scenario_run(scn, &ex, tap, report);
+	if (create == sim_executor_create && sim_executor_sim(&ex)) {
+		snprintf(report->scheme, sizeof(report->scheme), "%s",
+			 mmsim_scheme(sim_executor_sim(&ex)));
+		snprintf(report->profile, sizeof(report->profile), "%s",
+			 mmsim_kernel(sim_executor_sim(&ex)));
+	} else if (tap->kernel) {
+		snprintf(report->kernel_release, sizeof(report->kernel_release), "%s", tap->kernel);
+	}
 	ex.ops->finish(&ex);
 	if (tap->json)
 		scn_report_json(stdout, scn, report, executor, last);
 	if (status)
 		return status;
 	return report->failed ? 1 : 0;
+}
+
+/* Every expect of the file skipped: it ran, and proved nothing. */
+static bool vacuous(const struct scn_report *r)
+{
+	return r->skipped && !r->passed && !r->failed;
+}
+
+static const char *skip_reason(const struct scn_report *r)
+{
+	if (r->lacks[0])
+		return r->lacks;
+	for (int i = 0; i < r->nr; i++)
+		if (r->results[i].ans.skip)
+			return r->results[i].ans.reason;
+	return "?";
 }
 
 static int cmd_run(int argc, char **argv)
@@ -182,7 +226,7 @@ static int cmd_run(int argc, char **argv)
 	int status = 0, first = 0;
 	const char *image = NULL;
 	struct sim_start start = { .progress = isatty(STDERR_FILENO) };
-	bool results = false, bad = false, sim_options = false;
+	bool results = false, bad = false, sim_options = false, allow_skip = false;
 	FILE *devnull = NULL;
 	struct utsname u;
 
@@ -211,6 +255,8 @@ static int cmd_run(int argc, char **argv)
 			sim_options = true;
 		} else if (!bad && !strcmp(argv[first], "--quiet")) {
 			start.progress = false;
+		} else if (!bad && !strcmp(argv[first], "--allow-skip")) {
+			allow_skip = true;
 		} else if (!bad && !strcmp(argv[first], "--results")) {
 			/* Not for people: the guest's half of diff --kernel-image. */
 			results = true;
@@ -225,7 +271,7 @@ static int cmd_run(int argc, char **argv)
 		return 2;
 	}
 	if (image)
-		return qemu_run_tap(image, tap.json, argv + first, argc - first);
+		return qemu_run_tap(image, tap.json, allow_skip, argv + first, argc - first);
 	if (results) {
 		/* Every file runs, each on its own, as diff runs them; no TAP. */
 		devnull = fopen("/dev/null", "w");
@@ -262,6 +308,13 @@ static int cmd_run(int argc, char **argv)
 		int s = run_file(argv[i], create, executor, &start, &tap, i == argc - 1, &scn,
 				 &report);
 
+		if (!s && vacuous(&report) && !allow_skip) {
+			if (!tap.json)
+				printf("# %s: all %d expects were skipped (%s): nothing was checked "
+				       "(--allow-skip accepts that)\n", scn.name, report.skipped,
+				       skip_reason(&report));
+			s = 1;
+		}
 		scn_report_free(&report);
 		scenario_free(&scn);
 		if (s > status)
@@ -271,6 +324,9 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (tap.json)
 		printf("]\n");
+	else if (status != 2 && !tap.n)
+		printf("1..0 # SKIP no expect in %s: only probes\n", argc - first > 1 ? "these files" :
+		       "this file");
 	else if (status != 2)
 		printf("1..%d\n", tap.n);
 	return status;
@@ -436,11 +492,60 @@ static int cmd_diff(int argc, char **argv)
 	return status;
 }
 
+static bool asks_help(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	return false;
+}
+
+/* "mmsim help [COMMAND]": the usage, or the command's own (draw, explain). */
+static int cmd_help(int argc, char **argv)
+{
+	static char help[] = "--help";
+	char *args[] = { help, NULL };
+
+	if (argc == 0 || !strcmp(argv[0], "run") || !strcmp(argv[0], "diff")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[0], "draw"))
+		return cmd_draw(1, args);
+	if (!strcmp(argv[0], "explain"))
+		return cmd_explain(1, args);
+#ifdef MMSIM_HAVE_SWEEP
+	if (!strcmp(argv[0], "sweep"))
+		return cmd_sweep(1, args);
+#endif
+#ifdef MMSIM_HAVE_CAPTURE
+	if (!strcmp(argv[0], "capture"))
+		return cmd_capture(1, args);
+	if (!strcmp(argv[0], "replay"))
+		return cmd_replay(1, args);
+	if (!strcmp(argv[0], "whatif"))
+		return cmd_whatif(1, args);
+#endif
+	fprintf(stderr, "mmsim help: no command '%s' (run, diff, draw, explain, sweep, capture, "
+		"replay, whatif)\n", argv[0]);
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("mmsim %s (library %s)\n", MMSIM_VERSION_STRING, mmsim_version());
+		return 0;
+	}
+	if (!strcmp(argv[1], "help"))
+		return cmd_help(argc - 2, argv + 2);
+	if ((!strcmp(argv[1], "run") || !strcmp(argv[1], "diff")) && asks_help(argc - 2, argv + 2)) {
+		usage(stdout);
+		return 0;
 	}
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 2, argv + 2);
@@ -450,6 +555,18 @@ int main(int argc, char **argv)
 		return cmd_draw(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "explain"))
 		return cmd_explain(argc - 2, argv + 2);
+#ifdef MMSIM_HAVE_SWEEP
+	if (!strcmp(argv[1], "sweep"))
+		return cmd_sweep(argc - 2, argv + 2);
+#endif
+#ifdef MMSIM_HAVE_CAPTURE
+	if (!strcmp(argv[1], "capture"))
+		return cmd_capture(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "replay"))
+		return cmd_replay(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "whatif"))
+		return cmd_whatif(argc - 2, argv + 2);
+#endif
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;

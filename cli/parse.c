@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The scenario parser: one command per line, '#' comments, tokens split by
- * blanks (../shared/spec/scenario-language.md). Every error names the file,
+ * blanks (docs/scenario-language.md). Every error names the file,
  * the line, what was wrong and what was expected; no input can crash it.
  */
 #include "scenario.h"

@@ -8,7 +8,7 @@
  * /tmp, runs `mmsim run --kernel` on the files, prints what it prints on
  * the serial console between two markers and powers off. qemu runs with
  * -machine mem-merge=off: guest memory must not be KSM-mergeable on the host
- * (../shared/spec/scenario-language.md, notes for the kernel executor).
+ * (docs/scenario-language.md, what the kernel executor does).
  * The archive is a plain (uncompressed) newc cpio in a memfd that qemu
  * opens as /proc/self/fd/N: nothing is left on disk, no cpio or gzip tool
  * is needed, and the host needs no root (the guest's init is root).
@@ -812,12 +812,13 @@ static void guest_free(struct guest *g)
 		free(g->tail[i]);
 }
 
-int qemu_run_tap(const char *image, bool json, char **files, int nfiles)
+int qemu_run_tap(const char *image, bool json, bool allow_skip, char **files, int nfiles)
 {
+	static const char *const args[2][2] = { { "", "--allow-skip" }, { "--json", "--json --allow-skip" } };
 	struct guest g = { .mode = json ? GUEST_JSON : GUEST_TAP, .files = files,
 			   .nfiles = nfiles, .cur = -1 };
 	char err[512] = "";
-	int ret = boot(&g, image, json ? "--json" : "", err, sizeof(err));
+	int ret = boot(&g, image, args[json][allow_skip], err, sizeof(err));
 
 	guest_free(&g);
 	if (ret) {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Scenario files (.mms): the parsed form of the language of
- * ../shared/spec/scenario-language.md, and the executor interface that runs
+ * docs/scenario-language.md, and the executor interface that runs
  * one on the simulator or on the live kernel.
  */
 #ifndef MMSIM_CLI_SCENARIO_H
