@@ -64,6 +64,7 @@ static const struct kernel_profile profiles[] = {
 		.gup_protnone_fails = true,
 		.fork_copies_ksm_counters = true,
 		.collapse_needs_writable = true,
+		.rmap_per_pte = true,
 	},
 };
 

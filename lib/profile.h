@@ -59,6 +59,8 @@ struct kernel_profile {
 	bool collapse_passes_empty_pmd;	/* MADV_COLLAPSE goes on past a block with no PTE
 					   table (7.3's SCAN_NO_PTE_TABLE; before, SCAN_PMD_NONE
 					   ended the call) */
+	bool rmap_per_pte;		/* fork and zap make one rmap call per PTE of a large
+					   folio: no folio_pte_batch() there before 6.9 */
 };
 
 /* The profile of version ("6.18" when NULL), or NULL for a version we do not model. */
