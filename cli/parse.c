@@ -220,6 +220,7 @@ static const char *const query_names[] = {
 	[Q_EXCLUSIVE] = "exclusive", [Q_SAME_FRAME] = "same_frame",
 	[Q_FOLIO_ORDER] = "folio_order", [Q_BYTE] = "byte", [Q_SWAPPED] = "swapped",
 	[Q_VMA_START] = "vma_start", [Q_VMA_END] = "vma_end",
+	[Q_MADVISE_COLLAPSE] = "madvise_collapse",
 	[Q_FOLIO_MAPCOUNT] = "folio.mapcount", [Q_FOLIO_MAYBE_SHARED] = "folio.maybe_shared",
 	[Q_FOLIO_PARTIALLY_MAPPED] = "folio.partially_mapped",
 	[Q_TRUTH_MAPCOUNT] = "truth.mapcount", [Q_TRUTH_SHARED] = "truth.shared",
@@ -254,7 +255,7 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 	if (i >= l->nr)
 		return perr(l, "%s: missing query (ksm.NAME, ksm_stat, smaps, kpagecount, kpageflags, "
 			    "present, exclusive, same_frame, folio_order, byte, swapped, vma_start, vma_end, "
-			    "folio.*, truth.*, rmap.*, vma.pgoff)",
+			    "madvise_collapse, folio.*, truth.*, rmap.*, vma.pgoff)",
 			    l->tok[0]);
 	w = l->tok[i];
 	memset(q, 0, sizeof(*q));
@@ -315,6 +316,13 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 			     "ANON, KSM, THP, COMPOUND_HEAD, COMPOUND_TAIL, ZERO_PAGE") < 0)
 			return -1;
 		snprintf(q->name, sizeof(q->name), "%s", l->tok[i + 3]);
+		*next = i + 4;
+		return 0;
+	case Q_MADVISE_COLLAPSE:
+		/* madvise(2)'s own checks answer for the range: any numbers will do. */
+		if (get_addr(l, i + 2, "ADDR", false, &q->addr[0]) ||
+		    get_addr(l, i + 3, "LEN", false, &q->addr[1]))
+			return -1;
 		*next = i + 4;
 		return 0;
 	default:

@@ -31,6 +31,7 @@ enum scn_cmd {
 enum scn_query {
 	Q_KSM, Q_KSM_STAT, Q_SMAPS, Q_KPAGECOUNT, Q_KPAGEFLAGS, Q_PRESENT, Q_EXCLUSIVE,
 	Q_SAME_FRAME, Q_FOLIO_ORDER, Q_BYTE, Q_SWAPPED, Q_VMA_START, Q_VMA_END,
+	Q_MADVISE_COLLAPSE,
 	/* simulator only */
 	Q_FOLIO_MAPCOUNT, Q_FOLIO_MAYBE_SHARED, Q_FOLIO_PARTIALLY_MAPPED,
 	Q_TRUTH_MAPCOUNT, Q_TRUTH_SHARED, Q_RMAP_REACHES, Q_RMAP_MAPPINGS,
@@ -56,7 +57,7 @@ struct scn_fill_spec {
 struct scn_query_spec {
 	enum scn_query kind;
 	int proc[2];			/* process slots */
-	unsigned long addr[2];
+	unsigned long addr[2];		/* madvise_collapse: ADDR and LEN */
 	char name[SCN_NAME_MAX];	/* ksm.NAME, ksm_stat/smaps field, kpageflags flag */
 	bool yesno;			/* value is yes (1) / no (0) */
 	bool sim_only;

@@ -795,6 +795,10 @@ static int sim_query(struct scn_executor *ex, const struct scn_query_spec *q,
 		folio = folio_at(se, pid, q->addr[0]);
 		ans->value = folio ? (long long)folio->index : -1;
 		break;
+	case Q_MADVISE_COLLAPSE:
+		/* The call's result is the answer, an error too. */
+		ans->value = mmsim_madvise(se->sim, pid, q->addr[0], q->addr[1], MMSIM_MADV_COLLAPSE);
+		break;
 	case Q_BYTE:
 		ret = mmsim_read(se->sim, pid, q->addr[0], &byte, 1);
 		ans->value = byte;
