@@ -184,8 +184,8 @@ static void serve(void)
 			rep.err = mprotect(addr, r.len, prot_of(r.arg)) ? errno : 0;
 			break;
 		case AG_MREMAP:
-			p = mremap(addr, r.len, r.len, MREMAP_MAYMOVE | MREMAP_FIXED,
-				   (void *)(uintptr_t)r.addr2);
+			p = mremap(addr, r.len, r.len, MREMAP_MAYMOVE | MREMAP_FIXED |
+				   (r.value ? MREMAP_DONTUNMAP : 0), (void *)(uintptr_t)r.addr2);
 			rep.err = p == MAP_FAILED ? errno : 0;
 			break;
 		case AG_MADVISE:

@@ -27,7 +27,7 @@ struct agent_req {
 	uint32_t op;
 	int32_t arg;
 	uint64_t addr, len, addr2;
-	uint64_t value;			/* poke byte, byte=V, pattern=K; mmap: MAP_NORESERVE */
+	uint64_t value;			/* poke byte, byte=V, pattern=K; mmap: MAP_NORESERVE; mremap: MREMAP_DONTUNMAP */
 	uint64_t seed, n;
 };
 

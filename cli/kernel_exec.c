@@ -620,6 +620,7 @@ static int memory_command(struct scn_executor *ex, const struct scn_command *c, 
 		break;
 	case CMD_MREMAP:
 		r.op = AG_MREMAP;
+		r.value = c->dontunmap;
 		break;
 	case CMD_MADVISE:
 		r.op = AG_MADVISE;

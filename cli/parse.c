@@ -572,8 +572,13 @@ static int parse_line(struct line *l, struct scn_command *c)
 	}
 	if (!strcmp(w, "mremap")) {
 		c->kind = CMD_MREMAP;
-		return expect_tokens(l, 5, 5, "P OLD LEN NEW") ?: parse_range(l, c) ?:
-		       get_addr(l, 4, "NEW", true, &c->addr2);
+		if (expect_tokens(l, 5, 6, "P OLD LEN NEW [dontunmap]") || parse_range(l, c) ||
+		    get_addr(l, 4, "NEW", true, &c->addr2))
+			return -1;
+		if (l->nr == 6 && strcmp(l->tok[5], "dontunmap"))
+			return perr(l, "mremap: expected dontunmap after NEW, got '%s'", l->tok[5]);
+		c->dontunmap = l->nr == 6;
+		return 0;
 	}
 	if (!strcmp(w, "madvise")) {
 		c->kind = CMD_MADVISE;

@@ -74,6 +74,7 @@ struct scn_command {
 	unsigned long n;		/* seed, ksm scan N, poke VALUE, ksm rmap_walk= variant, anon_pgoff policy */
 	enum scn_prot prot;
 	bool noreserve;			/* mmap ... noreserve: MAP_NORESERVE */
+	bool dontunmap;			/* mremap ... dontunmap: MREMAP_DONTUNMAP */
 	enum scn_advice advice;
 	bool on;			/* prctl merge on|off */
 	struct scn_fill_spec fill;

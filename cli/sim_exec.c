@@ -393,7 +393,8 @@ static int sim_run(struct scn_executor *ex, const struct scn_command *c, char *e
 		ret = mmsim_mprotect(se->sim, pid, c->addr, c->len, prot_of(c->prot));
 		break;
 	case CMD_MREMAP:
-		ret = mmsim_mremap(se->sim, pid, c->addr, c->len, c->addr2);
+		ret = mmsim_mremap_flags(se->sim, pid, c->addr, c->len, c->addr2,
+					 c->dontunmap ? MMSIM_MREMAP_DONTUNMAP : 0);
 		break;
 	case CMD_MADVISE: {
 		static const enum mmsim_advice advice[] = { MMSIM_MADV_MERGEABLE, MMSIM_MADV_UNMERGEABLE,

@@ -366,10 +366,16 @@ int mmsim_mprotect(struct mmsim *sim, int pid, unsigned long addr, unsigned long
 int mmsim_mremap(struct mmsim *sim, int pid, unsigned long old_addr, unsigned long len,
 		 unsigned long new_addr)
 {
+	return mmsim_mremap_flags(sim, pid, old_addr, len, new_addr, 0);
+}
+
+int mmsim_mremap_flags(struct mmsim *sim, int pid, unsigned long old_addr, unsigned long len,
+		       unsigned long new_addr, unsigned int flags)
+{
 	struct mm_struct *mm;
 
 	GET_MM(sim, pid, mm);
-	return finish(sim, do_mremap(sim, mm, old_addr, len, new_addr));
+	return finish(sim, do_mremap(sim, mm, old_addr, len, new_addr, flags));
 }
 
 int mmsim_madvise(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,

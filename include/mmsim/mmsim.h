@@ -107,6 +107,16 @@ MMSIM_API int mmsim_mprotect(struct mmsim *sim, int pid, unsigned long addr, uns
 /* MREMAP_MAYMOVE | MREMAP_FIXED of [old, old + len) to new_addr. */
 MMSIM_API int mmsim_mremap(struct mmsim *sim, int pid, unsigned long old_addr, unsigned long len,
 		 unsigned long new_addr);
+enum mmsim_mremap_flags {
+	/*
+	 * MREMAP_DONTUNMAP: the pages move, the old VMA stays in place, empty
+	 * (and without its anon_vma when the whole VMA moved).
+	 */
+	MMSIM_MREMAP_DONTUNMAP = 1,
+};
+/* mmsim_mremap() with more mremap(2) flags (mmsim_mremap_flags). */
+MMSIM_API int mmsim_mremap_flags(struct mmsim *sim, int pid, unsigned long old_addr,
+				 unsigned long len, unsigned long new_addr, unsigned int flags);
 
 enum mmsim_advice {
 	MMSIM_MADV_DONTNEED,
