@@ -38,8 +38,9 @@ static void usage(FILE *out)
 		"additions (README.md): ksm rmap_walk=full|address|pgoff|remapped,\n"
 		"rmap.reaches P ADDR, rmap.mappings P ADDR, reclaim P ADDR LEN,\n"
 		"anon_pgoff kernel|zero, vma.pgoff P ADDR, folio.index P ADDR. Beyond the\n"
-		"spec, for both: madvise ... pageout, swapped P ADDR, vma_start P ADDR,\n"
-		"vma_end P ADDR, smaps P Swap.\n");
+		"spec, for both: madvise ... pageout|populate_read|populate_write,\n"
+		"mmap ... noreserve, mremap ... dontunmap, swapped P ADDR,\n"
+		"vma_start P ADDR, vma_end P ADDR, smaps P Swap.\n");
 }
 
 /* "--kernel-image X" or "--kernel-image=X": its value, advancing *i; NULL if not it. */
