@@ -935,6 +935,29 @@ static int kernel_version(const struct scn_command *c, char *err, size_t len)
 	return 0;
 }
 
+/*
+ * "memory SIZE" is a requirement here: a scenario that needs more than the
+ * machine has free cannot run (the rest answers # SKIP with the reason).
+ */
+static int memory_required(const struct scn_command *c, char *err, size_t len)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	unsigned long kb = 0;
+	char line[128];
+
+	if (!f)
+		return scn_fail(err, len, "/proc/meminfo: %s", scn_errno_name(errno));
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %lu kB", &kb) == 1)
+			break;
+	fclose(f);
+	if (kb / 1024 >= c->n >> 20)
+		return 0;
+	scn_fail(err, len, "%s: the scenario needs %lu MiB, this machine has %lu MiB available",
+		 c->text, c->n >> 20, kb / 1024);
+	return SCN_LACKS;
+}
+
 static int kernel_run(struct scn_executor *ex, const struct scn_command *c, char *err,
 		      size_t len)
 {
@@ -944,6 +967,8 @@ static int kernel_run(struct scn_executor *ex, const struct scn_command *c, char
 	switch (c->kind) {
 	case CMD_KERNEL:
 		return kernel_version(c, err, len);
+	case CMD_MEMORY:
+		return memory_required(c, err, len);
 	case CMD_SEED:
 		ex->seed = c->n;
 		return 0;

@@ -4,11 +4,14 @@
  * diff the two. Exit status as the scenario language says: 0 all passed,
  * 1 an expect failed (or, for diff, a value differed), 2 Bail out! or bad use.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
+#include "draw.h"
 #include "qemu.h"
 #include "run.h"
 
@@ -16,8 +19,12 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: mmsim run [--kernel | --kernel-image VMLINUZ | --profile VERSION | --scheme NAME]\n"
+		"                 [--verify=call|command|end|N|off] [--memory SIZE] [--quiet]\n"
 		"                 [--json] FILE...\n"
 		"       mmsim diff [--kernel-image VMLINUZ] [--profile VERSION] FILE...\n"
+		"       mmsim draw FILE [--after LINE] --view process|folio|anon_vma|ksm\n"
+		"                  [--proc P] [--addr ADDR] [--format dot|svg|png] [-o OUT]\n"
+		"       mmsim explain FILE -o PAGE.html [--kernel | --kernel-json JSON]\n"
 		"\n"
 		"  run           run scenarios on the simulator, TAP 13 on stdout\n"
 		"  run --kernel  run them on this machine's Linux (root, KSM, THP)\n"
@@ -31,16 +38,28 @@ static void usage(FILE *out)
 		"                on the simulator, start as Linux VERSION: 6.18 (default),\n"
 		"                6.12 or 6.1 (docs/kernel-versions.md); diff picks the\n"
 		"                kernel's own version when it is one of these\n"
+		"  --verify=WHEN on the simulator, check every invariant of the model after\n"
+		"                every library call (call), after every command (command,\n"
+		"                the default), at the end (end), every N calls, or never (off)\n"
+		"  --memory SIZE on the simulator, simulate SIZE of memory (such as 256M or\n"
+		"                64G; default 1G); a `memory SIZE` line in the file wins\n"
+		"  --quiet       no progress lines on stderr (shown only on a terminal, for\n"
+		"                commands that run longer than two seconds)\n"
 		"  --json        print results and every queried value as JSON\n"
 		"  diff          run on both and list every query whose values differ\n"
+		"  draw          a picture of the simulator's model after a line (mmsim draw -h)\n"
+		"  explain       a web page that steps through a scenario, with pictures\n"
+		"                (mmsim explain -h)\n"
 		"\n"
 		"Scenario language: ../shared/spec/scenario-language.md. Simulator-only\n"
 		"additions (README.md): ksm rmap_walk=full|address|pgoff|remapped,\n"
 		"rmap.reaches P ADDR, rmap.mappings P ADDR, reclaim P ADDR LEN,\n"
-		"anon_pgoff kernel|zero, vma.pgoff P ADDR, folio.index P ADDR. Beyond the\n"
+		"anon_pgoff kernel|zero, vma.pgoff P ADDR, folio.index P ADDR,\n"
+		"show dot process|anon_vma [P] FILE, show dot folio P ADDR FILE, show dot ksm FILE\n"
+		"(Graphviz DOT of the model, README.md \"Pictures\"). Beyond the\n"
 		"spec, for both: madvise ... pageout|populate_read|populate_write,\n"
 		"mmap ... noreserve, mremap ... dontunmap, swapped P ADDR,\n"
-		"vma_start P ADDR, vma_end P ADDR, smaps P Swap.\n");
+		"vma_start P ADDR, vma_end P ADDR, smaps P Swap, memory SIZE.\n");
 }
 
 /* "--kernel-image X" or "--kernel-image=X": its value, advancing *i; NULL if not it. */
@@ -87,7 +106,35 @@ typedef int (*executor_create_t)(struct scn_executor *, const struct scenario *,
 struct sim_start {
 	const char *scheme;		/* --scheme, NULL for the profile's */
 	const char *kernel;		/* --profile, NULL for 6.18 */
+	enum mmsim_verify_level verify;	/* --verify, 0 for after each command */
+	unsigned long verify_every;
+	unsigned long memory;		/* --memory, 0 for the default */
+	bool progress;			/* stderr is a terminal and no --quiet */
 };
+
+/* "--verify=WHEN": call, command, end, N (a number of calls) or off. */
+static bool verify_option(const char *a, struct sim_start *start)
+{
+	static const struct { const char *name; enum mmsim_verify_level level; } levels[] = {
+		{ "call", MMSIM_VERIFY_CALL }, { "command", MMSIM_VERIFY_COMMAND },
+		{ "end", MMSIM_VERIFY_END }, { "off", MMSIM_VERIFY_OFF },
+	};
+	char *end;
+
+	if (strncmp(a, "--verify=", 9))
+		return false;
+	a += 9;
+	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+		if (!strcmp(a, levels[i].name)) {
+			start->verify = levels[i].level;
+			return true;
+		}
+	}
+	errno = 0;
+	start->verify_every = strtoul(a, &end, 10);
+	start->verify = MMSIM_VERIFY_EVERY_N;
+	return *a >= '1' && *a <= '9' && !*end && !errno;
+}
 
 /* Runs one file; returns its exit status (0, 1, 2). */
 static int run_file(const char *path, executor_create_t create, const char *executor,
@@ -108,6 +155,10 @@ static int run_file(const char *path, executor_create_t create, const char *exec
 	ex.scn = scn;
 	ex.scheme = start->scheme;
 	ex.kernel = start->kernel;
+	ex.verify = start->verify;
+	ex.verify_every = start->verify_every;
+	ex.memory = start->memory;
+	ex.progress = start->progress;
 	ex.seed = 1;
 	if (create(&ex, scn, err, sizeof(err))) {
 		snprintf(report->bail, sizeof(report->bail), "%s: %s", scn->name, err);
@@ -131,9 +182,10 @@ static int cmd_run(int argc, char **argv)
 	struct tap tap = { .out = stdout };
 	int status = 0, first = 0;
 	const char *image = NULL;
-	struct sim_start start = { 0 };
-	bool results = false, bad = false;
+	struct sim_start start = { .progress = isatty(STDERR_FILENO) };
+	bool results = false, bad = false, sim_options = false;
 	FILE *devnull = NULL;
+	struct utsname u;
 
 	for (; first < argc && argv[first][0] == '-'; first++) {
 		const char *v = image_option(argc, argv, &first, &bad);
@@ -149,6 +201,17 @@ static int cmd_run(int argc, char **argv)
 			start.scheme = argv[++first];
 		} else if (!bad && !strcmp(argv[first], "--profile") && first + 1 < argc) {
 			start.kernel = argv[++first];
+		} else if (!bad && verify_option(argv[first], &start)) {
+			sim_options = true;
+		} else if (!bad && !strcmp(argv[first], "--memory") && first + 1 < argc) {
+			if (scn_parse_size(argv[++first], &start.memory) || start.memory < (1UL << 20)) {
+				fprintf(stderr, "mmsim: --memory takes SIZE, a multiple of 4096 of at "
+					"least 1M (such as 256M or 64G), got '%s'\n", argv[first]);
+				return 2;
+			}
+			sim_options = true;
+		} else if (!bad && !strcmp(argv[first], "--quiet")) {
+			start.progress = false;
 		} else if (!bad && !strcmp(argv[first], "--results")) {
 			/* Not for people: the guest's half of diff --kernel-image. */
 			results = true;
@@ -158,7 +221,7 @@ static int cmd_run(int argc, char **argv)
 		}
 	}
 	if (first == argc || (image && results) ||
-	    ((start.scheme || start.kernel) && (create != sim_executor_create || image))) {
+	    ((start.scheme || start.kernel || sim_options) && (create != sim_executor_create || image))) {
 		usage(stderr);
 		return 2;
 	}
@@ -186,10 +249,14 @@ static int cmd_run(int argc, char **argv)
 		fclose(devnull);
 		return status;
 	}
+	if (create == kernel_executor_create && !uname(&u))
+		tap.kernel = u.release;
 	if (tap.json)
 		printf("[\n");
 	else
 		printf("TAP version 13\n");
+	if (tap.kernel && !tap.json)
+		printf("# the live kernel: Linux %s\n", tap.kernel);
 	for (int i = first; i < argc; i++) {
 		struct scenario scn;
 		struct scn_report report;
@@ -249,7 +316,7 @@ static int cmd_diff(int argc, char **argv)
 	const char *image = NULL;
 	char release[128] = "";
 	bool bad = false, profile_given = false;
-	int status = 0, first = 0;
+	int status = 0, first = 0, agree = 0, differing = 0, broken = 0, absent = 0;
 
 	for (; first < argc && argv[first][0] == '-'; first++) {
 		const char *v = image_option(argc, argv, &first, &bad);
@@ -286,6 +353,8 @@ static int cmd_diff(int argc, char **argv)
 	}
 	if (!profile_given && release[0])
 		start.kernel = profile_of_release(release);
+	printf("# the simulator (profile %s) against Linux %s\n", start.kernel ? start.kernel : "6.18",
+	       release[0] ? release : "(unknown: the guest never said)");
 	for (int i = 0; i < argc; i++) {
 		struct tap quiet = { .out = stdout, .json = true };
 		struct scenario s1, s2;
@@ -318,6 +387,7 @@ static int cmd_diff(int argc, char **argv)
 			if (b == 2)
 				printf("  kernel: Bail out! %s\n", kern.bail);
 			status = 2;
+			broken++;
 		} else {
 			for (int k = 0; k < sim.nr && k < kern.nr; k++) {
 				const struct scn_result *x = &sim.results[k], *y = &kern.results[k];
@@ -328,8 +398,8 @@ static int cmd_diff(int argc, char **argv)
 				differ++;
 				snprintf(vx, sizeof(vx), x->ans.skip ? "skip" : "%lld", x->ans.value);
 				snprintf(vy, sizeof(vy), y->ans.skip ? "skip" : "%lld", y->ans.value);
-				printf("%s:%d: %s: simulator %s, kernel %s\n", s1.name, x->cmd->line,
-				       x->cmd->text, vx, vy);
+				printf("%s:%d: %s: simulator %s, kernel %s (Linux %s)\n", s1.name,
+				       x->cmd->line, x->cmd->text, vx, vy, release[0] ? release : "?");
 			}
 			if (!sim.lacks[0] != !kern.lacks[0]) {
 				printf("%s: only the %s stopped: %s\n", s1.name,
@@ -342,6 +412,12 @@ static int cmd_diff(int argc, char **argv)
 				       sim.nr, kern.nr);
 				differ++;
 			}
+			if (!differ && sim.lacks[0])
+				absent++;
+			else if (differ)
+				differing++;
+			else
+				agree++;
 			if (!differ && sim.lacks[0])
 				printf("%s: not on this version (%s)\n", s1.name, sim.lacks);
 			else
@@ -356,6 +432,8 @@ static int cmd_diff(int argc, char **argv)
 		scenario_free(&s2);
 	}
 	free(guest);
+	printf("# %d files on Linux %s: %d agree, %d differ, %d cannot compare, %d not on this "
+	       "version\n", argc, release[0] ? release : "?", agree, differing, broken, absent);
 	return status;
 }
 
@@ -369,6 +447,10 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "diff"))
 		return cmd_diff(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "draw"))
+		return cmd_draw(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "explain"))
+		return cmd_explain(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;

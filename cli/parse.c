@@ -40,6 +40,8 @@ static int perr(struct line *l, const char *fmt, ...)
 	return -1;
 }
 
+static int parse_number(const char *s, bool allow_suffix, bool allow_negative, long long *out);
+
 uint64_t scn_splitmix64(uint64_t x)
 {
 	uint64_t z = x + 0x9e3779b97f4a7c15ULL;
@@ -49,28 +51,43 @@ uint64_t scn_splitmix64(uint64_t x)
 	return z ^ (z >> 31);
 }
 
+void scn_mmsim_fill(const struct scn_fill_spec *fill, uint64_t seed, unsigned long n,
+		    struct mmsim_fill *out)
+{
+	switch (fill->kind) {
+	case FILL_ZERO:
+		*out = (struct mmsim_fill){ MMSIM_FILL_ZERO, 0 };
+		break;
+	case FILL_BYTE:
+		*out = (struct mmsim_fill){ MMSIM_FILL_PATTERN, 0x0101010101010101ULL * (fill->value & 0xff) };
+		break;
+	case FILL_PATTERN:
+		*out = (struct mmsim_fill){ MMSIM_FILL_PATTERN, fill->value };
+		break;
+	case FILL_UNIQUE:
+		*out = (struct mmsim_fill){ MMSIM_FILL_UNIQUE, seed + n * 512 };
+		break;
+	}
+}
+
+/* The library makes the bytes, so both executors write exactly what the simulator describes. */
 void scn_fill_page(const struct scn_fill_spec *fill, uint64_t seed, unsigned long n,
 		   uint8_t page[4096])
 {
-	for (unsigned int i = 0; i < 512; i++) {
-		uint64_t w = 0;
+	struct mmsim_fill f;
 
-		switch (fill->kind) {
-		case FILL_ZERO:
-			break;
-		case FILL_BYTE:
-			w = 0x0101010101010101ULL * (fill->value & 0xff);
-			break;
-		case FILL_PATTERN:
-			w = fill->value;
-			break;
-		case FILL_UNIQUE:
-			w = scn_splitmix64(seed + n * 512 + i);
-			break;
-		}
-		for (int b = 0; b < 8; b++)	/* little-endian whatever the host */
-			page[i * 8 + b] = (uint8_t)(w >> (8 * b));
-	}
+	scn_mmsim_fill(fill, seed, n, &f);
+	mmsim_fill_page(&f, 0, page);
+}
+
+int scn_parse_size(const char *s, unsigned long *bytes)
+{
+	long long v;
+
+	if (parse_number(s, true, false, &v) || v <= 0 || (v & 4095))
+		return -1;
+	*bytes = (unsigned long)v;
+	return 0;
 }
 
 /* A number: decimal or 0x hexadecimal, with an optional K, M or G suffix. */
@@ -475,13 +492,40 @@ static int parse_thp(struct line *l, struct scn_command *c)
 	return 0;
 }
 
+/*
+ * show dot VIEW [P [ADDR]] FILE: a picture of the model (lib/draw.c) into
+ * FILE. c->n is the view (enum mmsim_draw_view's order), c->proc[0] -1 for
+ * every process; FILE stays the last token of c->text.
+ */
+static int parse_show_dot(struct line *l, struct scn_command *c)
+{
+	static const char *const views[] = { "process", "folio", "anon_vma", "ksm" };
+	const char *usage = "'show dot process|anon_vma [P] FILE', 'show dot folio P ADDR FILE' "
+			    "or 'show dot ksm FILE'";
+	int v = get_word(l, 2, "VIEW", views, ARRAY_SIZE(views), "process, folio, anon_vma, ksm");
+
+	if (v < 0)
+		return -1;
+	c->n = (unsigned long)v;
+	c->proc[0] = -1;
+	if (v == 1)
+		return expect_tokens(l, 6, 6, usage) ?: get_proc(l, 3, &c->proc[0]) ?:
+		       get_addr(l, 4, "ADDR", false, &c->addr);
+	if (v == 3)
+		return expect_tokens(l, 4, 4, usage);
+	if (expect_tokens(l, 4, 5, usage))
+		return -1;
+	return l->nr == 5 ? get_proc(l, 3, &c->proc[0]) : 0;
+}
+
 static int parse_show(struct line *l, struct scn_command *c)
 {
-	static const char *const whats[] = { "ksm", "vmas", "folio", "ptes" };
+	static const char *const whats[] = { "ksm", "vmas", "folio", "ptes", "dot" };
 	int w;
 
 	c->kind = CMD_SHOW;
-	w = get_word(l, 1, "WHAT", whats, ARRAY_SIZE(whats), "ksm, vmas P, folio P ADDR, ptes P ADDR LEN");
+	w = get_word(l, 1, "WHAT", whats, ARRAY_SIZE(whats),
+		     "ksm, vmas P, folio P ADDR, ptes P ADDR LEN, dot VIEW ... FILE");
 	if (w < 0)
 		return -1;
 	snprintf(c->word, sizeof(c->word), "%s", whats[w]);
@@ -493,6 +537,8 @@ static int parse_show(struct line *l, struct scn_command *c)
 	case 2:
 		return expect_tokens(l, 4, 4, "'show folio P ADDR'") ?: get_proc(l, 2, &c->proc[0]) ?:
 		       get_addr(l, 3, "ADDR", false, &c->addr);
+	case 4:
+		return parse_show_dot(l, c);
 	default:
 		return expect_tokens(l, 5, 5, "'show ptes P ADDR LEN'") ?: get_proc(l, 2, &c->proc[0]) ?:
 		       get_addr(l, 3, "ADDR", true, &c->addr) ?: get_addr(l, 4, "LEN", true, &c->len);
@@ -639,6 +685,15 @@ static int parse_line(struct line *l, struct scn_command *c)
 		c->kind = CMD_RECLAIM;
 		return expect_tokens(l, 4, 4, "P ADDR LEN") ?: parse_range(l, c);
 	}
+	if (!strcmp(w, "memory")) {
+		c->kind = CMD_MEMORY;
+		if (expect_tokens(l, 2, 2, "SIZE (such as 256M or 64G)"))
+			return -1;
+		if (scn_parse_size(l->tok[1], &c->n) || c->n < (1UL << 20))
+			return perr(l, "memory: expected SIZE, a multiple of 4096 of at least 1M (such as "
+				    "256M or 64G), got '%s'", l->tok[1]);
+		return 0;
+	}
 	if (!strcmp(w, "anon_pgoff")) {
 		/* In the order of enum mmsim_anon_pgoff. */
 		static const char *const policies[] = { "kernel", "zero" };
@@ -655,7 +710,7 @@ static int parse_line(struct line *l, struct scn_command *c)
 	}
 	return perr(l, "unknown command '%s' (expected kernel, seed, thp, ksm, proc, fork, exit, "
 		    "mmap, munmap, mprotect, mremap, madvise, prctl, write, poke, read, expect, "
-		    "probe, scheme, show, reclaim or anon_pgoff)", w);
+		    "probe, scheme, show, reclaim, anon_pgoff or memory)", w);
 }
 
 /* Splits a line into tokens in place; drops the comment. -1 when too many. */

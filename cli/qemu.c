@@ -14,8 +14,10 @@
  * is needed, and the host needs no root (the guest's init is root).
  *
  * The environment can point elsewhere: MMSIM_QEMU (the qemu binary),
- * MMSIM_QEMU_ACCEL (tcg, the default, or kvm),
- * MMSIM_QEMU_TIMEOUT (seconds for the whole boot), MMSIM_QEMU_CONSOLE (a
+ * MMSIM_QEMU_ACCEL (tcg, the default, or kvm: TCG again when KVM cannot run
+ * the guest), MMSIM_QEMU_TIMEOUT (seconds for the whole boot),
+ * MMSIM_QEMU_BOOT_TRIES (boots tried when the guest dies before the run
+ * starts, 3 by default), MMSIM_QEMU_CONSOLE (a
  * file to keep the whole console log in), MMSIM_STATIC (the static mmsim)
  * and MMSIM_BUSYBOX (a static busybox).
  */
@@ -508,6 +510,20 @@ static void print_tail(struct guest *g)
 		fprintf(stderr, "  | %s\n", g->tail[i % TAIL_LINES]);
 }
 
+/* Forgets a boot that died before the run began, for the next one. */
+static void guest_reset(struct guest *g)
+{
+	for (int i = 0; i < TAIL_LINES; i++) {
+		free(g->tail[i]);
+		g->tail[i] = NULL;
+	}
+	g->ntail = 0;
+	g->release[0] = '\0';
+	g->begun = g->ended = g->kvm_failed = false;
+	g->status = 0;
+	g->cur = -1;
+}
+
 /* ---- Booting ---------------------------------------------------------------------- */
 
 /*
@@ -521,6 +537,21 @@ static const char *pick_accel(void)
 
 	return env && *env ? env : "tcg";
 }
+
+/*
+ * A guest that dies before the run starts is the emulator's failure, not a
+ * result (seen: 6.12 panicking in text_poke_bp_batch() under TCG during
+ * boot): boot again, up to this many times in all.
+ */
+static int boot_tries(void)
+{
+	const char *env = getenv("MMSIM_QEMU_BOOT_TRIES");
+
+	return env && atoi(env) > 0 ? atoi(env) : 3;
+}
+
+/* Seconds for the guest to start the run: a boot that hangs is a boot that died. */
+#define BOOT_TIMEOUT_S	180
 
 static long timeout_s(int nfiles)
 {
@@ -674,6 +705,13 @@ static int boot_once(struct guest *g, const char *qemu, const char *image, int i
 			      timeout_s(g->nfiles));
 			break;
 		}
+		if (!g->begun && now_s() - g->t_start > BOOT_TIMEOUT_S) {
+			kill(pid, SIGKILL);
+			failf(err, errlen, "the guest did not start the run within %d s", BOOT_TIMEOUT_S);
+			break;
+		}
+		if (!g->begun && left > BOOT_TIMEOUT_S)
+			left = BOOT_TIMEOUT_S;
 		if (poll(p, 2, (int)(left * 1000) + 1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -731,9 +769,32 @@ static int boot(struct guest *g, const char *image, const char *args, char *err,
 		return -1;
 	g->log = log && *log ? fopen(log, "we") : NULL;
 	accel = pick_accel();
-	ret = boot_once(g, qemu, image, fd, accel, err, errlen);
-	if (ret == 1)
-		ret = failf(err, errlen, "KVM cannot run the guest (unset MMSIM_QEMU_ACCEL for TCG)");
+	for (int tries = boot_tries(), tried = 1;; tried++) {
+		ret = boot_once(g, qemu, image, fd, accel, err, errlen);
+		if (!ret || g->begun)
+			break;	/* finished, or failed with the run under way: a result */
+		if (!strcmp(accel, "kvm")) {
+			/* Tried as one boot: KVM that fails here fails every time. */
+			fprintf(stderr, "mmsim: KVM cannot run the guest (%s): booting again with TCG\n",
+				ret == 1 ? "qemu said so" : err);
+			accel = "tcg";
+			tried--;
+		} else if (tried < tries) {
+			fprintf(stderr, "mmsim: boot %d of %d died before the run started (%s): "
+				"booting again\n", tried, tries, err);
+		} else {
+			char last[320];
+
+			snprintf(last, sizeof(last), "%s", err);
+			if (tries > 1)
+				failf(err, errlen, "the guest died before the run started, %d times "
+				      "(MMSIM_QEMU_BOOT_TRIES); the last: %s", tries, last);
+			break;
+		}
+		print_tail(g);
+		guest_reset(g);
+		err[0] = '\0';
+	}
 	close(fd);
 	if (g->log)
 		fclose(g->log);

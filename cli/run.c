@@ -86,6 +86,9 @@ static void report_query(struct tap *tap, const struct scenario *scn,
 		return;
 	if (res->passed)
 		fprintf(tap->out, "ok %d - %s:%d %s\n", tap->n, scn->name, c->line, c->text);
+	else if (tap->kernel)
+		fprintf(tap->out, "not ok %d - %s:%d %s # got %s on Linux %s\n", tap->n, scn->name,
+			c->line, c->text, got, tap->kernel);
 	else
 		fprintf(tap->out, "not ok %d - %s:%d %s # got %s\n", tap->n, scn->name, c->line,
 			c->text, got);
@@ -143,6 +146,8 @@ int scenario_run(const struct scenario *scn, struct scn_executor *ex, struct tap
 		if (ret)
 			return bail(tap, r, scn, c, err);
 	}
+	if (ex->ops->end && ex->ops->end(ex, err, sizeof(err)))
+		return bail(tap, r, scn, scn->nr_cmds ? &scn->cmds[scn->nr_cmds - 1] : NULL, err);
 	return 0;
 }
 

@@ -26,6 +26,7 @@ struct tap {
 	FILE *out;
 	bool json;			/* print nothing as TAP: the caller prints JSON */
 	int n;				/* tests numbered so far */
+	const char *kernel;		/* the live kernel's release, named in each failure */
 };
 
 /* Runs every command; fills report. Returns 0, or 2 after a Bail out!. */

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <mmsim/mmsim.h>
+
 #define SCN_WINDOW_START 0x100000000000UL
 #define SCN_WINDOW_END	 0x400000000000UL
 #define SCN_MAX_PROCS	 64
@@ -21,7 +23,7 @@ enum scn_cmd {
 	CMD_KERNEL, CMD_SEED, CMD_THP, CMD_KSM_SET, CMD_PROC, CMD_FORK, CMD_EXIT,
 	CMD_MMAP, CMD_MUNMAP, CMD_MPROTECT, CMD_MREMAP, CMD_MADVISE, CMD_PRCTL,
 	CMD_WRITE, CMD_POKE, CMD_READ, CMD_KSM_SCAN, CMD_KSM_UNMERGE,
-	CMD_EXPECT, CMD_PROBE,
+	CMD_EXPECT, CMD_PROBE, CMD_MEMORY,
 	/* simulator only */
 	CMD_SCHEME, CMD_KSM_SKIP, CMD_SHOW, CMD_KSM_RMAP_WALK, CMD_RECLAIM, CMD_ANON_PGOFF,
 };
@@ -71,7 +73,8 @@ struct scn_command {
 	char *text;			/* the command as written, comment and extra blanks removed */
 	int proc[2];			/* process slots: P, or P and C for fork */
 	unsigned long addr, len, addr2;
-	unsigned long n;		/* seed, ksm scan N, poke VALUE, ksm rmap_walk= variant, anon_pgoff policy */
+	unsigned long n;		/* seed, ksm scan N, poke VALUE, ksm rmap_walk= variant, anon_pgoff policy,
+					 * memory SIZE in bytes */
 	enum scn_prot prot;
 	bool noreserve;			/* mmap ... noreserve: MAP_NORESERVE */
 	bool dontunmap;			/* mremap ... dontunmap: MREMAP_DONTUNMAP */
@@ -113,9 +116,18 @@ int scn_fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(
 const char *scn_errno_name(int e);
 bool scn_compare(long long got, enum scn_op op, long long want);
 
+struct mmsim_fill;
+/*
+ * FILL as the library describes it, for pages from the n-th written with
+ * fill=unique on (the scenario's seed and its count of unique pages).
+ */
+void scn_mmsim_fill(const struct scn_fill_spec *fill, uint64_t seed, unsigned long n,
+		    struct mmsim_fill *out);
 /* The contents of the n-th page written with FILL in a scenario with seed. */
 void scn_fill_page(const struct scn_fill_spec *fill, uint64_t seed, unsigned long n,
 		   uint8_t page[4096]);
+/* "64G", "1.5G" no, "256M", "4096": SIZE in bytes, or -1 (not a number, or not a whole page). */
+int scn_parse_size(const char *s, unsigned long *bytes);
 uint64_t scn_splitmix64(uint64_t x);
 
 /* ---- Executors ---------------------------------------------------------------- */
@@ -142,6 +154,8 @@ struct scn_executor_ops {
 	 * SCN_LACKS with a message that the kernel version lacks the interface.
 	 */
 	int (*run)(struct scn_executor *ex, const struct scn_command *cmd, char *err, size_t errlen);
+	/* After the last command (may be NULL); -1 with a message means Bail out!. */
+	int (*end)(struct scn_executor *ex, char *err, size_t errlen);
 	/* Answers one query; -1 with a message means Bail out!. */
 	int (*query)(struct scn_executor *ex, const struct scn_query_spec *q,
 		     struct scn_answer *ans, char *err, size_t errlen);
@@ -156,6 +170,11 @@ struct scn_executor {
 	const char *kernel;		/* simulator: the Linux profile to start with, NULL for 6.18 */
 	uint64_t seed;			/* seed N (default 1) */
 	unsigned long unique_pages;	/* pages written with fill=unique so far */
+	/* simulator: how it checks and how large it starts (mmsim run's options) */
+	enum mmsim_verify_level verify;	/* 0: after each command */
+	unsigned long verify_every;	/* verify EVERY_N: calls between checks */
+	unsigned long memory;		/* --memory, bytes; 0: the default (1 GiB) */
+	bool progress;			/* report long commands on stderr */
 	void (*comment)(void *ctx, const char *line);	/* where show prints */
 	void *comment_ctx;
 	void *priv;
@@ -164,6 +183,16 @@ struct scn_executor {
 /* The simulator executor (cli/sim_exec.c). */
 int sim_executor_create(struct scn_executor *ex, const struct scenario *scn, char *err,
 			size_t errlen);
+/* The instance a simulator executor runs (for tests that look inside). */
+struct mmsim *sim_executor_sim(struct scn_executor *ex);
+/*
+ * A picture of the simulator executor's model now (lib/draw.c): view is an
+ * enum mmsim_draw_view, slot a process slot or -1 for every process, addr
+ * the folio view's. The DOT text goes in *dot (free() it); -1 with a
+ * message when the process does not exist or nothing is mapped there.
+ */
+int sim_executor_draw(struct scn_executor *ex, int view, int slot, unsigned long addr,
+		      const char *title, char **dot, char *err, size_t errlen);
 /* The live-kernel executor (cli/kernel_exec.c). */
 int kernel_executor_create(struct scn_executor *ex, const struct scenario *scn, char *err,
 			   size_t errlen);

@@ -2,12 +2,14 @@
 /*
  * The simulator executor: each scenario command becomes a call into one
  * mmsim instance, each query an answer from what /proc would show, with the
- * invariant checker run after every step.
+ * invariant checker run after every command (or as --verify says).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "scenario.h"
 
@@ -22,7 +24,14 @@ struct sim_exec {
 	int pid[SCN_MAX_PROCS];		/* 0: no such process (yet, or any more) */
 	bool started;			/* a proc command has run */
 	bool scheme_chosen;		/* by a scheme command: kernel keeps it */
+	const struct scn_command *cmd;	/* the command running, for progress lines */
+	struct timespec cmd_start;	/* when it started */
+	bool progress_shown;		/* a progress line is on the terminal */
+	struct scn_executor *progress_ex;	/* progress reports on: show_progress()'s argument */
+	unsigned long pages_done;	/* of the failing write: pages written before it failed */
 };
+
+#define DEFAULT_MEMORY (1UL << 30)	/* fits every scenario of tests/scenarios */
 
 /* A library error as the kernel hacker reads it; EUCLEAN is the checker's. */
 static const char *errname(int err)
@@ -30,17 +39,41 @@ static const char *errname(int err)
 	return err == -EUCLEAN ? "EUCLEAN (a model invariant broke)" : scn_errno_name(-err);
 }
 
+/*
+ * The simulated memory ran out: say how large it is, how much the command
+ * still needed at least, and how to ask for more.
+ */
+static int out_of_memory(struct sim_exec *se, const struct scn_command *c, char *err, size_t len)
+{
+	struct mmsim_stats st;
+	unsigned long left = 0;
+
+	mmsim_get_stats(se->sim, &st);
+	if (c->kind == CMD_WRITE)
+		left = c->len / 4096 - se->pages_done;
+	return scn_fail(err, len, "%s: out of simulated memory: all but %lu of its %lu MiB are in use"
+			"%s%lu%s; give it more with `memory SIZE` before the first proc, or mmsim run "
+			"--memory SIZE (SIZE at least %lu MiB)", c->text, st.nr_free_frames,
+			st.nr_frames >> 8, left ? ", and the command needed " : "", left ? left >> 8 : 0,
+			left ? " MiB more" : "", ((st.nr_frames - st.nr_free_frames + left) >> 8) + 1);
+}
+
 /* Turns a failed library call into a Bail out! message. */
 static int call_failed(struct sim_exec *se, const struct scn_command *c, int ret, char *err,
 		       size_t len)
 {
 	const char *why = mmsim_last_error(se->sim);
+	struct mmsim_stats st;
 
 	/* The profile's version lacks the interface, as the kernel executor finds it. */
 	if (ret == -EOPNOTSUPP) {
 		scn_fail(err, len, "%s: %s", c->text, why);
 		return SCN_LACKS;
 	}
+	mmsim_get_stats(se->sim, &st);
+	/* Fewer free frames than a 2M folio or a few tables need: memory, not the host. */
+	if (ret == -ENOMEM && st.nr_free_frames < 1024)
+		return out_of_memory(se, c, err, len);
 	return scn_fail(err, len, "%s failed: %s%s%s", c->text, errname(ret), why[0] ? ": " : "", why);
 }
 
@@ -67,21 +100,18 @@ static int prot_of(enum scn_prot p)
 	       p == PROT_R ? MMSIM_PROT_READ : MMSIM_PROT_NONE;
 }
 
+/* One library call, which keeps the fill's description instead of its bytes. */
 static int write_pages(struct scn_executor *ex, int pid, const struct scn_command *c)
 {
 	struct sim_exec *se = ex->priv;
-	uint8_t page[4096];
+	struct mmsim_fill fill;
 	int ret;
 
-	for (unsigned long a = c->addr; a < c->addr + c->len; a += sizeof(page)) {
-		scn_fill_page(&c->fill, ex->seed, ex->unique_pages, page);
-		if (c->fill.kind == FILL_UNIQUE)
-			ex->unique_pages++;
-		ret = mmsim_write(se->sim, pid, a, page, sizeof(page));
-		if (ret)
-			return ret;
-	}
-	return 0;
+	scn_mmsim_fill(&c->fill, ex->seed, ex->unique_pages, &fill);
+	ret = mmsim_write_fill(se->sim, pid, c->addr, c->len, &fill, &se->pages_done);
+	if (c->fill.kind == FILL_UNIQUE)
+		ex->unique_pages += se->pages_done;
+	return ret;
 }
 
 static int read_pages(struct sim_exec *se, int pid, const struct scn_command *c)
@@ -226,12 +256,64 @@ static void show_ksm(struct scn_executor *ex, struct mmsim *sim)
 			  slot->mm->ksm_merging_pages, slot->mm->ksm_zero_pages);
 }
 
+int sim_executor_draw(struct scn_executor *ex, int view, int slot, unsigned long addr,
+		      const char *title, char **dot, char *err, size_t errlen)
+{
+	struct sim_exec *se = ex->priv;
+	const char *names[SCN_MAX_PROCS * 4] = { 0 };
+	struct mmsim_draw o = { .view = (enum mmsim_draw_view)view, .addr = addr, .title = title,
+				.names = names, .nr_names = SCN_MAX_PROCS * 4 };
+	int ret;
+
+	/* Pids grow from 1 with every proc and fork: more than a scenario makes. */
+	for (int p = 0; p < ex->scn->nr_procs; p++)
+		if (se->pid[p] > 0 && se->pid[p] < o.nr_names)
+			names[se->pid[p]] = ex->scn->procs[p];
+	if (slot >= 0) {
+		o.pid = se->pid[slot];
+		if (!o.pid)
+			return scn_fail(err, errlen, "no process %s (create it with proc or fork)",
+					ex->scn->procs[slot]);
+	}
+	ret = mmsim_draw_dot(se->sim, &o, dot, NULL);
+	if (ret)
+		return scn_fail(err, errlen, "%s", ret == -ENOMEM ? "out of memory" :
+				mmsim_last_error(se->sim));
+	return 0;
+}
+
+/* show dot VIEW [P [ADDR]] FILE: FILE is the command's last word. */
+static int show_dot(struct scn_executor *ex, const struct scn_command *c, char *err, size_t len)
+{
+	const char *path = strrchr(c->text, ' ') + 1;
+	char *dot;
+	FILE *f;
+	int ret = sim_executor_draw(ex, (int)c->n, c->proc[0], c->addr, NULL, &dot, err, len);
+
+	if (ret)
+		return ret;
+	f = fopen(path, "w");
+	if (!f) {
+		free(dot);
+		return scn_fail(err, len, "show dot: cannot write %s: %s", path, strerror(errno));
+	}
+	ret = fputs(dot, f) < 0;
+	ret |= fclose(f) != 0;
+	free(dot);
+	if (ret)
+		return scn_fail(err, len, "show dot: cannot write %s", path);
+	show_line(ex, "drew %s", path);
+	return 0;
+}
+
 /*
  * "kernel VERSION" and "scheme NAME": a new instance with that profile or
  * mapcount scheme replaces the current one. Nothing is mapped yet (no proc
  * has run), so only the THP switches and KSM tunables already set need
  * carrying over; a tunable the new version lacks stays behind.
  */
+static void show_progress(void *arg, const char *line);
+
 static int sim_recreate(struct sim_exec *se, const struct mmsim_config *cfg, const char *what,
 			char *err, size_t len)
 {
@@ -260,9 +342,21 @@ static int sim_recreate(struct sim_exec *se, const struct mmsim_config *cfg, con
 		return scn_fail(err, len, "%s: carrying the settings over: %s", what, errname(ret));
 	}
 	sim->thp = se->sim->thp;
+	if (se->progress_ex)
+		mmsim_set_progress(sim, show_progress, se->progress_ex);
 	mmsim_destroy(se->sim);
 	se->sim = sim;
 	return 0;
+}
+
+/* "memory SIZE": a machine of that many frames. */
+static int sim_set_memory(struct sim_exec *se, const struct scn_command *c, char *err, size_t len)
+{
+	struct mmsim_config cfg = se->sim->cfg;
+
+	cfg.nr_frames = c->n / 4096;
+	cfg.nr_swap_slots = 0;	/* as many as frames */
+	return sim_recreate(se, &cfg, c->text, err, len);
 }
 
 static int sim_set_scheme(struct sim_exec *se, const char *name, char *err, size_t len)
@@ -300,7 +394,7 @@ static int sim_set_kernel(struct sim_exec *se, const char *version, char *err, s
 	return sim_recreate(se, &cfg, what, err, len);
 }
 
-static int sim_run(struct scn_executor *ex, const struct scn_command *c, char *err, size_t len)
+static int sim_command(struct scn_executor *ex, const struct scn_command *c, char *err, size_t len)
 {
 	struct sim_exec *se = ex->priv;
 	const struct scenario *scn = ex->scn;
@@ -308,6 +402,10 @@ static int sim_run(struct scn_executor *ex, const struct scn_command *c, char *e
 	uint8_t byte;
 
 	switch (c->kind) {
+	case CMD_MEMORY:
+		if (se->started)
+			return scn_fail(err, len, "memory must come before the first proc");
+		return sim_set_memory(se, c, err, len);
 	case CMD_KERNEL:
 		if (se->started)
 			return scn_fail(err, len, "kernel must come before the first proc");
@@ -370,6 +468,8 @@ static int sim_run(struct scn_executor *ex, const struct scn_command *c, char *e
 			se->pid[c->proc[0]] = 0;
 		break;
 	default:
+		if (c->kind == CMD_SHOW && !strcmp(c->word, "dot"))
+			return show_dot(ex, c, err, len);
 		if (c->kind == CMD_SHOW && !strcmp(c->word, "ksm")) {
 			show_ksm(ex, se->sim);
 			return 0;
@@ -437,6 +537,67 @@ static int sim_run(struct scn_executor *ex, const struct scn_command *c, char *e
 		break;
 	}
 	return ret ? call_failed(se, c, ret, err, len) : 0;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* The library's progress lines, on stderr once a command has run two seconds. */
+static void show_progress(void *arg, const char *line)
+{
+	struct scn_executor *ex = arg;
+	struct sim_exec *se = ex->priv;
+
+	if (!se->cmd || seconds_since(&se->cmd_start) < 2)
+		return;
+	fprintf(stderr, "\r\033[K%s:%d %s: %s", ex->scn->name, se->cmd->line, se->cmd->text, line);
+	fflush(stderr);
+	se->progress_shown = true;
+}
+
+static void progress_done(struct sim_exec *se)
+{
+	if (se->progress_shown)
+		fprintf(stderr, "\r\033[K");
+	se->progress_shown = false;
+	se->cmd = NULL;
+}
+
+/* A check that fails after a command: the command broke the model. */
+static int check_failed(struct sim_exec *se, const char *after, int ret, char *err, size_t len)
+{
+	return scn_fail(err, len, "%s: %s: %s", after, errname(ret), mmsim_last_error(se->sim));
+}
+
+static int sim_run(struct scn_executor *ex, const struct scn_command *c, char *err, size_t len)
+{
+	struct sim_exec *se = ex->priv;
+	int ret;
+
+	se->cmd = c;
+	se->pages_done = 0;
+	clock_gettime(CLOCK_MONOTONIC, &se->cmd_start);
+	ret = sim_command(ex, c, err, len);
+	if (!ret) {
+		ret = mmsim_verify_point(se->sim, MMSIM_VERIFY_AT_COMMAND);
+		if (ret)
+			ret = check_failed(se, c->text, ret, err, len);
+	}
+	progress_done(se);
+	return ret;
+}
+
+static int sim_end(struct scn_executor *ex, char *err, size_t len)
+{
+	struct sim_exec *se = ex->priv;
+	int ret = mmsim_verify_point(se->sim, MMSIM_VERIFY_AT_END);
+
+	return ret ? check_failed(se, "at the end", ret, err, len) : 0;
 }
 
 static int smaps_field(const struct mmsim_smaps *s, const char *name, long long *v)
@@ -635,6 +796,7 @@ static void sim_finish(struct scn_executor *ex)
 static const struct scn_executor_ops sim_ops = {
 	.name = "simulator",
 	.run = sim_run,
+	.end = sim_end,
 	.query = sim_query,
 	.finish = sim_finish,
 };
@@ -642,7 +804,9 @@ static const struct scn_executor_ops sim_ops = {
 int sim_executor_create(struct scn_executor *ex, const struct scenario *scn, char *err,
 			size_t errlen)
 {
-	struct mmsim_config cfg = { .nr_frames = 1UL << 18, .verify_every_step = true,
+	struct mmsim_config cfg = { .nr_frames = (ex->memory ? ex->memory : DEFAULT_MEMORY) / 4096,
+				    .verify = ex->verify ? ex->verify : MMSIM_VERIFY_COMMAND,
+				    .verify_every = ex->verify_every,
 				    .scheme = ex->scheme, .kernel = ex->kernel };
 	struct sim_exec *se = calloc(1, sizeof(*se));
 	int ret;
@@ -665,5 +829,14 @@ int sim_executor_create(struct scn_executor *ex, const struct scenario *scn, cha
 	se->scheme_chosen = ex->scheme != NULL;
 	ex->ops = &sim_ops;
 	ex->priv = se;
+	if (ex->progress) {
+		se->progress_ex = ex;
+		mmsim_set_progress(se->sim, show_progress, ex);
+	}
 	return 0;
+}
+
+struct mmsim *sim_executor_sim(struct scn_executor *ex)
+{
+	return ((struct sim_exec *)ex->priv)->sim;
 }

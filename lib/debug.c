@@ -17,16 +17,31 @@
 #include "swap.h"
 #include "vma.h"
 
-/* What the walk saw of one folio, kept while the folio has any mapping. */
-struct seen_folio {
-	unsigned long pfn;
-	struct folio_truth t;
-	UT_hash_handle hh;
+/*
+ * What the walk saw, 12 bytes per frame, in an array the instance keeps
+ * (sim->verify_frames: no allocation per entry, nor per check), zeroed
+ * again after each check. maps is the
+ * page's PTE mappings; what the walk counts per folio lies, as the kernel
+ * lays out a large folio, in the entries of its first frames.
+ */
+struct truth_frame {
+	int maps;			/* PTE mappings of this page */
+	union {
+		struct {			/* a folio's first frame */
+			unsigned int last_mm;	/* the mm that counted last (walked one by one) */
+			int nr_mms;		/* distinct mms */
+		};
+		struct {			/* a large folio's second */
+			int total;		/* every mapping (a small folio's is maps) */
+			int pmd_maps;
+		};
+		int slot_maps[2];		/* its third: by the mms of its _mm_id[] slots */
+	};
 };
 
 struct walk_state {
 	struct mmsim *sim;
-	struct seen_folio *seen;		/* by head pfn */
+	struct truth_frame *frames;		/* by pfn: sim->verify_frames */
 	unsigned long *is_table;		/* bitmap of frames reached as tables */
 	unsigned long nr_tables;		/* tables reached in the current mm */
 	long anon_pages;			/* MM_ANONPAGES of the current mm */
@@ -34,6 +49,9 @@ struct walk_state {
 	long swap_ents;				/* MM_SWAPENTS of the current mm */
 	unsigned int *swap_refs;		/* swap PTEs found per slot, over all mms */
 	unsigned long highest_ref;		/* the highest slot a swap PTE names */
+	unsigned long visited;			/* entries, tables, frames and folios looked at */
+	unsigned long content_refs;		/* references to stored contents found */
+	struct vm_area_struct *vma;		/* the VMA of the last entry, in the current mm */
 	int err;
 };
 
@@ -47,51 +65,55 @@ static bool test_and_set(unsigned long *map, unsigned long bit)
 	return was;
 }
 
-static struct seen_folio *seen(struct walk_state *w, struct folio *folio)
+/* One more mapping of folio by mm, nr_pages from its page idx (or by PMD). */
+static void count_mapping(struct walk_state *w, struct mm_struct *mm, struct folio *folio,
+			  unsigned long pfn, bool pmd)
 {
-	unsigned long pfn = folio_pfn(folio);
-	struct seen_folio *s;
+	unsigned long head = folio_pfn(folio);
+	struct truth_frame *f = &w->frames[head];
 
-	HASH_FIND(hh, w->seen, &pfn, sizeof(pfn), s);
-	if (!s) {
-		s = calloc(1, sizeof(*s));
-		if (!s) {
-			w->err = -ENOMEM;
-			return NULL;
-		}
-		s->pfn = pfn;
-		HASH_ADD(hh, w->seen, pfn, sizeof(s->pfn), s);
-		if (!s->hh.tbl) {
-			free(s);
-			w->err = -ENOMEM;
-			return NULL;
-		}
+	if (!pmd)
+		w->frames[pfn].maps++;
+	if (f->last_mm != mm->mm_id) {
+		f->last_mm = mm->mm_id;
+		f->nr_mms++;
 	}
-	return s;
+	if (folio_test_large(folio)) {
+		f[1].pmd_maps += pmd;
+		f[1].total++;
+		f[2].slot_maps[0] += folio->_mm_id[0] == mm->mm_id;
+		f[2].slot_maps[1] += folio->_mm_id[1] == mm->mm_id;
+	}
 }
 
-static int count_mm(struct folio_truth *t, unsigned int mm_id)
+/* Mappings of the folio at head the walk found. */
+static int truth_total(const struct walk_state *w, const struct folio *folio)
 {
-	int i;
+	const struct truth_frame *f = &w->frames[folio_pfn(folio)];
 
-	for (i = 0; i < t->nr_mms; i++)
-		if (t->mm_ids[i] == mm_id)
-			break;
-	if (i == t->nr_mms) {
-		unsigned int *ids = realloc(t->mm_ids, (size_t)(i + 1) * sizeof(*ids));
-		int *maps = ids ? realloc(t->mm_maps, (size_t)(i + 1) * sizeof(*maps)) : NULL;
+	return folio_test_large(folio) ? f[1].total : f->maps;
+}
 
-		if (ids)
-			t->mm_ids = ids;
-		if (!maps)
-			return -ENOMEM;
-		t->mm_maps = maps;
-		t->mm_ids[i] = mm_id;
-		t->mm_maps[i] = 0;
-		t->nr_mms++;
+/* The truth of one folio, from the frames of the walk. */
+static void folio_truth_of(const struct walk_state *w, const struct folio *folio,
+			   struct folio_truth *t)
+{
+	unsigned long head = folio_pfn(folio);
+	const struct truth_frame *f = &w->frames[head];
+
+	/* pte_maps beyond the folio's pages are never read: 2 KiB less to clear. */
+	memset(&t->pmd_maps, 0, sizeof(*t) - offsetof(struct folio_truth, pmd_maps));
+	for (long i = 0; i < folio_nr_pages(folio); i++)
+		t->pte_maps[i] = w->frames[head + i].maps;
+	t->total = truth_total(w, folio);
+	t->nr_mms = f->nr_mms;
+	if (folio_test_large(folio)) {
+		t->pmd_maps = f[1].pmd_maps;
+		for (int i = 0; i < 2; i++) {
+			t->mm_ids[i] = folio->_mm_id[i];
+			t->mm_maps[i] = f[2].slot_maps[i];
+		}
 	}
-	t->mm_maps[i]++;
-	return 0;
 }
 
 static int fail(struct walk_state *w, const char *what, struct mm_struct *mm,
@@ -107,7 +129,6 @@ static void check_entry(struct walk_state *w, struct mm_struct *mm, struct vm_ar
 {
 	struct mmsim *sim = w->sim;
 	unsigned long pfn = pte_pfn(entry);
-	struct seen_folio *s;
 	struct folio *folio;
 	struct page *page;
 
@@ -161,16 +182,7 @@ static void check_entry(struct walk_state *w, struct mm_struct *mm, struct vm_ar
 	}
 	if (pte_write(entry) && !PageAnonExclusive(page))
 		fail(w, "writable entry on a page that is not PageAnonExclusive", mm, addr);
-	s = seen(w, folio);
-	if (!s)
-		return;
-	if (pmd)
-		s->t.pmd_maps++;
-	else
-		s->t.pte_maps[pfn - folio_pfn(folio)]++;
-	s->t.total++;
-	if (count_mm(&s->t, mm->mm_id))
-		w->err = -ENOMEM;
+	count_mapping(w, mm, folio, pfn, pmd);
 	w->anon_pages += pmd ? HPAGE_PMD_NR : 1;
 }
 
@@ -189,6 +201,7 @@ static void walk_table(struct walk_state *w, struct mm_struct *mm, unsigned long
 		return;
 	}
 	w->nr_tables++;
+	w->visited++;
 	entries = table_entries(w->sim, table);
 	for (unsigned int i = 0; i < PTRS_PER_TABLE && !w->err; i++) {
 		unsigned long addr = base + ((unsigned long)i << shift[level]);
@@ -197,7 +210,11 @@ static void walk_table(struct walk_state *w, struct mm_struct *mm, unsigned long
 		if (pmd_none(entries[i]))
 			continue;
 		if (level == 3 || (level == 2 && pmd_leaf(entries[i]))) {
-			vma = vma_lookup(mm, addr);
+			w->visited++;
+			/* Neighbouring entries mostly lie in one VMA: look it up once. */
+			vma = w->vma;
+			if (!vma || addr < vma->vm_start || addr >= vma->vm_end)
+				vma = w->vma = vma_lookup(mm, addr);
 			check_entry(w, mm, vma, addr, entries[i], level == 2);
 			continue;
 		}
@@ -315,9 +332,64 @@ static int check_folio(struct mmsim *sim, struct folio *folio, const struct foli
 	return 0;
 }
 
-static int check_buddy(struct mmsim *sim, unsigned long *is_table, struct walk_state *w)
+/*
+ * Every frame in pfn order: free, a page table the walk reached, or part of
+ * a folio; each mapped folio is checked against what the walk found.
+ */
+static int check_frames(struct mmsim *sim, struct walk_state *w)
 {
-	unsigned long free = 0, frames = 1;	/* the zero page */
+	unsigned long frames = 1;	/* the zero page */
+	struct folio_truth t;
+	int err;
+
+	for (unsigned long pfn = 1; pfn < sim->nr_frames; pfn++) {
+		const struct page *page = &sim->pages[pfn];
+		bool table = w->is_table[pfn / BITS] & (1UL << (pfn % BITS));
+		struct folio *folio = page->folio;
+
+		w->visited++;
+		if (page->flags & PG_table) {
+			if (!table)
+				return sim_error(sim, -EUCLEAN, "page table %#lx is not reachable", pfn);
+			frames++;
+			continue;
+		}
+		if (!folio) {
+			if (page->content)
+				return sim_error(sim, -EUCLEAN, "free frame %#lx holds contents", pfn);
+			continue;
+		}
+		frames++;
+		if (folio_is_zero(folio) && page->content)
+			return sim_error(sim, -EUCLEAN, "huge zero frame %#lx holds contents", pfn);
+		content_verify_ref(page->content, &w->content_refs);
+		if (pfn != folio_pfn(folio) || folio_is_zero(folio))
+			continue;
+		if (!truth_total(w, folio)) {
+			if (!folio_test_swapcache(folio))
+				return sim_error(sim, -EUCLEAN, "folio %#lx is allocated but not mapped",
+						 pfn);
+			if (folio->_refcount != (int)folio_nr_pages(folio))
+				return sim_error(sim, -EUCLEAN, "unmapped swap-cache folio %#lx: refcount %d",
+						 pfn, folio->_refcount);
+			continue;
+		}
+		w->visited += (unsigned long)folio_nr_pages(folio);
+		folio_truth_of(w, folio, &t);
+		err = check_folio(sim, folio, &t);
+		if (err)
+			return err;
+	}
+	/* The walk may have found mappings of frames that are no folio's first. */
+	if (frames + sim->nr_free != sim->nr_frames)
+		return sim_error(sim, -EUCLEAN, "frames: %lu in use + %lu free != %lu", frames,
+				 sim->nr_free, sim->nr_frames);
+	return 0;
+}
+
+static int check_buddy(struct mmsim *sim, struct walk_state *w)
+{
+	unsigned long free = 0;
 
 	for (unsigned int order = 0; order <= MAX_PAGE_ORDER; order++) {
 		unsigned long n = 0;
@@ -330,6 +402,7 @@ static int check_buddy(struct mmsim *sim, unsigned long *is_table, struct walk_s
 			    !IS_ALIGNED(pfn, 1UL << order) || pfn + (1UL << order) > sim->nr_frames)
 				return sim_error(sim, -EUCLEAN, "buddy list %u: bad block %#lx", order, pfn);
 			n++;
+			w->visited++;
 			free += 1UL << order;
 		}
 		if (n != sim->free_area[order].nr_free)
@@ -339,33 +412,6 @@ static int check_buddy(struct mmsim *sim, unsigned long *is_table, struct walk_s
 	if (free != sim->nr_free)
 		return sim_error(sim, -EUCLEAN, "buddy: %lu free frames, nr_free %lu", free,
 				 sim->nr_free);
-	for (unsigned long pfn = 1; pfn < sim->nr_frames; pfn++) {
-		const struct page *page = &sim->pages[pfn];
-		bool table = is_table[pfn / BITS] & (1UL << (pfn % BITS));
-
-		if (page->flags & PG_table) {
-			if (!table)
-				return sim_error(sim, -EUCLEAN, "page table %#lx is not reachable", pfn);
-			frames++;
-		} else if (page->folio) {
-			struct folio *folio = page->folio;
-			struct seen_folio *s;
-
-			frames++;
-			if (pfn != folio_pfn(folio) || folio_is_zero(folio))
-				continue;
-			HASH_FIND(hh, w->seen, &pfn, sizeof(pfn), s);
-			if (!s && !folio_test_swapcache(folio))
-				return sim_error(sim, -EUCLEAN, "folio %#lx is allocated but not mapped",
-						 pfn);
-			if (!s && folio->_refcount != (int)folio_nr_pages(folio))
-				return sim_error(sim, -EUCLEAN, "unmapped swap-cache folio %#lx: refcount %d",
-						 pfn, folio->_refcount);
-		}
-	}
-	if (frames + free != sim->nr_frames)
-		return sim_error(sim, -EUCLEAN, "frames: %lu in use + %lu free != %lu", frames, free,
-				 sim->nr_frames);
 	return 0;
 }
 
@@ -386,18 +432,20 @@ static int check_deferred_queue(struct mmsim *sim)
 	return 0;
 }
 
+/* The instance keeps the arrays, zeroed for the next check; swap's recount goes. */
 static void free_walk(struct walk_state *w)
 {
-	struct seen_folio *s, *tmp;
-
-	HASH_ITER(hh, w->seen, s, tmp) {
-		HASH_DEL(w->seen, s);
-		free(s->t.mm_ids);
-		free(s->t.mm_maps);
-		free(s);
-	}
-	free(w->is_table);
+	if (w->frames)
+		memset(w->frames, 0, w->sim->nr_frames * sizeof(*w->frames));
 	free(w->swap_refs);
+}
+
+void mm_verify_exit(struct mmsim *sim)
+{
+	free(sim->verify_frames);
+	free(sim->verify_is_table);
+	sim->verify_frames = NULL;
+	sim->verify_is_table = NULL;
 }
 
 /*
@@ -405,7 +453,7 @@ static void free_walk(struct walk_state *w)
  * swap PTEs naming it, SWAP_HAS_CACHE is set exactly where the swap cache
  * holds a folio (one that knows it), and only used slots keep contents.
  */
-static int check_swap(struct mmsim *sim, const struct walk_state *w)
+static int check_swap(struct mmsim *sim, struct walk_state *w)
 {
 	struct swap_info_struct *si = sim->swap;
 	unsigned long inuse = 0, cached = 0;
@@ -425,6 +473,7 @@ static int check_swap(struct mmsim *sim, const struct walk_state *w)
 					 map & SWAP_COUNT_MASK, refs);
 		if (!map && si->slot_data[off])
 			return sim_error(sim, -EUCLEAN, "free swap slot %lu keeps contents", off);
+		content_verify_ref(si->slot_data[off], &w->content_refs);
 		inuse += map != 0;
 		if (!(map & SWAP_HAS_CACHE))
 			continue;
@@ -454,13 +503,21 @@ static int walk_all(struct mmsim *sim, struct walk_state *w)
 	int err;
 
 	*w = (struct walk_state){ .sim = sim };
-	w->is_table = calloc(sim->nr_frames / BITS + 1, sizeof(unsigned long));
-	if (!w->is_table)
+	/* Allocated at the first check: an instance that never checks pays nothing. */
+	if (!sim->verify_frames)
+		sim->verify_frames = calloc(sim->nr_frames, sizeof(struct truth_frame));
+	if (!sim->verify_is_table)
+		sim->verify_is_table = calloc(sim->nr_frames / BITS + 1, sizeof(unsigned long));
+	if (!sim->verify_frames || !sim->verify_is_table)
 		return -ENOMEM;
+	w->frames = sim->verify_frames;
+	w->is_table = sim->verify_is_table;
+	memset(w->is_table, 0, (sim->nr_frames / BITS + 1) * sizeof(unsigned long));
 	HASH_ITER(hh, sim->mms, mm, mtmp) {
 		err = check_vmas(sim, mm);
 		if (err)
 			return err;
+		w->vma = NULL;
 		w->nr_tables = 0;
 		w->anon_pages = 0;
 		w->ksm_zero_pages = 0;
@@ -487,21 +544,11 @@ static int walk_all(struct mmsim *sim, struct walk_state *w)
 int mm_folio_truth(struct mmsim *sim, const struct folio *folio, struct folio_truth *out)
 {
 	struct walk_state w;
-	struct seen_folio *s;
 	int err = walk_all(sim, &w);
 
 	memset(out, 0, sizeof(*out));
-	if (!err) {
-		unsigned long pfn = folio_pfn(folio);
-
-		HASH_FIND(hh, w.seen, &pfn, sizeof(pfn), s);
-		if (s) {
-			*out = s->t;
-			/* The per-mm arrays die with the walk. */
-			out->mm_ids = NULL;
-			out->mm_maps = NULL;
-		}
-	}
+	if (!err)
+		folio_truth_of(&w, folio, out);
 	free_walk(&w);
 	return err;
 }
@@ -509,24 +556,24 @@ int mm_folio_truth(struct mmsim *sim, const struct folio *folio, struct folio_tr
 int mm_verify(struct mmsim *sim)
 {
 	struct walk_state w;
-	struct seen_folio *s, *tmp;
-	int err = walk_all(sim, &w);
+	int err = walk_all(sim, &w), cerr;
 
-	if (err)
-		goto out;
-	HASH_ITER(hh, w.seen, s, tmp) {
-		err = check_folio(sim, pfn_folio(sim, s->pfn), &s->t);
-		if (err)
-			goto out;
-	}
-	err = check_buddy(sim, w.is_table, &w);
+	if (!err)
+		err = check_buddy(sim, &w);
+	if (!err)
+		err = check_frames(sim, &w);
 	if (!err)
 		err = check_deferred_queue(sim);
 	if (!err)
 		err = check_swap(sim, &w);
+	/* Also after an error (checking nothing): it puts every recount back to 0. */
+	cerr = content_verify(sim, w.content_refs, !err, &w.visited);
+	if (!err)
+		err = cerr;
 	if (!err)
 		err = ksm_verify(sim);
-out:
+	sim->verify_runs++;
+	sim->verify_visited += w.visited;
 	free_walk(&w);
 	return err;
 }

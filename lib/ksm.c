@@ -45,8 +45,8 @@
  */
 #include "ksm_internal.h"
 
+#include <stdio.h>
 #include <string.h>
-#include <xxhash.h>
 
 #include "huge_memory.h"
 #include "page_alloc.h"
@@ -54,26 +54,19 @@
 
 /* ---- Page contents ---------------------------------------------------------- */
 
-static const uint8_t empty_page[PAGE_SIZE];
-
-/* A frame's bytes: pages never written hold no buffer and read as zeroes. */
-static const uint8_t *page_bytes(const struct page *page)
+/*
+ * calc_checksum(): xxh64 of the page, seed 0, truncated to 32 bits. The
+ * content store computes it once per distinct contents (content.c).
+ */
+static unsigned int calc_checksum(struct mmsim *sim, const struct page *page)
 {
-	return page->data ? page->data : empty_page;
+	return content_checksum(sim, page->content);
 }
 
-/* calc_checksum(): xxh64 of the page, seed 0, truncated to 32 bits. */
-static unsigned int calc_checksum(const struct page *page)
-{
-	return (unsigned int)XXH64(page_bytes(page), PAGE_SIZE, 0);
-}
-
-/* memcmp_pages(): the order of both trees. */
+/* memcmp_pages(): the order of both trees, as memcmp() of the bytes orders them. */
 static int memcmp_pages(const struct page *a, const struct page *b)
 {
-	if (!a->data && !b->data)
-		return 0;
-	return memcmp(page_bytes(a), page_bytes(b), PAGE_SIZE);
+	return content_cmp(a->content, b->content);
 }
 
 static bool pages_identical(const struct page *a, const struct page *b)
@@ -345,7 +338,7 @@ static struct page *mergeable_page_at(struct mmsim *sim, const struct ksm_rmap_i
 	 * folio and the contents are two cache misses: start the second before
 	 * the first is waited for.
 	 */
-	__builtin_prefetch(page->data);
+	__builtin_prefetch(page->content);
 	if (!page->folio || !folio_test_anon(page_folio(page)))
 		return NULL;
 	return page;
@@ -1084,7 +1077,7 @@ static void unstable_tree_prefetch(struct mmsim *sim, const struct rb_node *node
 		return;
 	page = follow_page(sim, rmap_item->mm, rmap_item->address & PAGE_MASK, &pmd_mapped);
 	if (page) {
-		__builtin_prefetch(page->data);
+		__builtin_prefetch(page->content);
 		__builtin_prefetch(page->folio);
 	}
 }
@@ -1204,7 +1197,7 @@ static void merge_with_unstable_tree(struct mmsim *sim, struct page *page,
 static bool page_changed(struct mmsim *sim, struct ksm_rmap_item *rmap_item,
 			 const struct page *page)
 {
-	unsigned int checksum = calc_checksum(page);
+	unsigned int checksum = calc_checksum(sim, page);
 
 	sim->ksm.checksums++;
 	if (rmap_item->oldchecksum == checksum)
@@ -1579,9 +1572,41 @@ static bool ksm_do_scan(struct mmsim *sim, unsigned int scan_npages, bool *nomem
 	return false;
 }
 
+/* Pages a full pass visits, near enough for a percentage: those of mergeable VMAs. */
+static unsigned long pass_pages(struct mmsim *sim)
+{
+	struct ksm_mm_slot *slot;
+	unsigned long n = 0;
+
+	list_for_each_entry(slot, &sim->ksm.mm_head, mm_node) {
+		struct vm_area_struct *vma;
+
+		for_each_vma(slot->mm, vma)
+			if (vma->vm_flags & VM_MERGEABLE)
+				n += vma_pages(vma);
+	}
+	return n;
+}
+
+/* Long passes say how far they got (mmsim_set_progress()), every 64Ki pages. */
+static void pass_progress(struct mmsim *sim, unsigned long pass, unsigned long passes,
+			  unsigned long start, unsigned long *next, unsigned long total)
+{
+	unsigned long scanned = sim->ksm.pages_scanned - start;
+	char line[128];
+
+	if (!sim->progress || scanned < *next)
+		return;
+	*next = scanned + PROGRESS_PAGES;
+	snprintf(line, sizeof(line), "ksm: pass %lu of %lu, %lu of about %lu pages (%lu%%)",
+		 pass + 1, passes, scanned, total, total ? MIN(100, 100 * scanned / total) : 100);
+	sim->progress(sim->progress_arg, line);
+}
+
 int ksm_do_full_scans(struct mmsim *sim, unsigned long full_scans)
 {
-	unsigned long done = 0;
+	unsigned long done = 0, start = sim->ksm.pages_scanned, next = PROGRESS_PAGES;
+	unsigned long total = sim->progress ? pass_pages(sim) : 0;
 
 	if (!sim->ksm.pages_to_scan)
 		return sim_error(sim, -EINVAL, "ksm: pages_to_scan is 0, a pass would never end");
@@ -1592,8 +1617,12 @@ int ksm_do_full_scans(struct mmsim *sim, unsigned long full_scans)
 		/* ksmd_should_run(): with nothing registered ksmd sleeps, no pass is made. */
 		if (list_empty(&sim->ksm.mm_head))
 			break;
-		if (ksm_do_scan(sim, sim->ksm.pages_to_scan, &nomem))
+		if (ksm_do_scan(sim, sim->ksm.pages_to_scan, &nomem)) {
 			done++;
+			start = sim->ksm.pages_scanned;
+			next = PROGRESS_PAGES;
+		}
+		pass_progress(sim, done, full_scans, start, &next, total);
 		sim->ksm.clock_ms += sim->ksm.sleep_millisecs;
 		if (nomem)
 			return sim_error(sim, -ENOMEM, "ksm: no memory for an rmap_item");
@@ -1847,7 +1876,7 @@ void ksm_init(struct mmsim *sim)
 	ksm->root_stable_tree = RB_ROOT;
 	ksm->root_unstable_tree = RB_ROOT;
 	INIT_LIST_HEAD(&ksm->mm_head);
-	ksm->zero_checksum = (unsigned int)XXH64(empty_page, PAGE_SIZE, 0);
+	ksm->zero_checksum = content_checksum(sim, NULL);	/* content_store_init() ran */
 }
 
 /* Frees a node (a chain with its dups) without touching pages or counters. */

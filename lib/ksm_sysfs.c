@@ -267,15 +267,48 @@ struct ksm_recount {
 
 #define BAD(sim, ...) sim_error((sim), -EUCLEAN, "ksm: " __VA_ARGS__)
 
+/*
+ * The PTEs one rmap_walk_ksm() of a node's folio reaches, sorted: each item
+ * then looks its own up, so a node of n items costs one walk, not n.
+ */
+struct reached {
+	pte_t **ptes;
+	size_t nr, cap;
+	bool failed;
+};
+
 static bool collect_pte(struct mmsim *sim, struct folio *folio, const struct rmap_hit *hit,
 			void *arg)
 {
-	struct { pte_t *want; bool found; } *look = arg;
+	struct reached *r = arg;
 
 	(void)sim;
 	(void)folio;
-	look->found |= hit->pte == look->want;
-	return !look->found;
+	if (r->nr == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 64;
+		pte_t **n = realloc(r->ptes, cap * sizeof(*n));
+
+		if (!n) {
+			r->failed = true;
+			return false;
+		}
+		r->ptes = n;
+		r->cap = cap;
+	}
+	r->ptes[r->nr++] = hit->pte;
+	return true;
+}
+
+static int cmp_ptr(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(pte_t *const *)a, y = (uintptr_t)*(pte_t *const *)b;
+
+	return (x > y) - (x < y);
+}
+
+static bool reached(const struct reached *r, pte_t *pte)
+{
+	return bsearch(&pte, r->ptes, r->nr, sizeof(*r->ptes), cmp_ptr) != NULL;
 }
 
 /*
@@ -305,10 +338,10 @@ static int check_item_range(struct mmsim *sim, struct ksm_rmap_item *rmap_item,
  * a broken model).
  */
 static int check_item_reachable(struct mmsim *sim, struct folio *folio,
-				struct ksm_rmap_item *rmap_item)
+				struct ksm_rmap_item *rmap_item, const struct reached *r)
 {
-	struct { pte_t *want; bool found; } look = { NULL, false };
 	unsigned long addr = rmap_item->address & PAGE_MASK;
+	pte_t *want;
 	pmd_t *pmd;
 
 	if (rmap_item->mm->exited)
@@ -316,15 +349,36 @@ static int check_item_reachable(struct mmsim *sim, struct folio *folio,
 	pmd = pmd_lookup(sim, rmap_item->mm, addr);
 	if (!pmd || !pmd_table(*pmd))
 		return 0;
-	look.want = pte_offset(sim, pmd, addr);
-	if (!pte_present(*look.want) || pte_special(*look.want) ||
-	    pte_pfn(*look.want) != folio_pfn(folio))
+	want = pte_offset(sim, pmd, addr);
+	if (!pte_present(*want) || pte_special(*want) || pte_pfn(*want) != folio_pfn(folio))
 		return 0;
-	rmap_walk_ksm_range(sim, folio, MMSIM_KSM_RMAP_WALK_FULL, NULL, collect_pte, &look);
-	if (!look.found)
+	if (!reached(r, want))
 		return BAD(sim, "pid %d at %#lx maps KSM page %#lx but rmap_walk_ksm misses it",
 			   rmap_item->mm->pid, addr, folio_pfn(folio));
 	return check_item_range(sim, rmap_item, addr);
+}
+
+/* Every item of a live node is reached by the node's rmap walk. */
+static int check_items_reachable(struct mmsim *sim, struct ksm_stable_node *node,
+				 struct folio *folio)
+{
+	struct reached r = { 0 };
+	struct ksm_rmap_item *rmap_item;
+	int err = 0;
+
+	rmap_walk_ksm_range(sim, folio, MMSIM_KSM_RMAP_WALK_FULL, NULL, collect_pte, &r);
+	if (r.failed) {
+		free(r.ptes);
+		return -ENOMEM;
+	}
+	qsort(r.ptes, r.nr, sizeof(*r.ptes), cmp_ptr);
+	list_for_each_entry(rmap_item, &node->hlist, hlist) {
+		err = check_item_reachable(sim, folio, rmap_item, &r);
+		if (err)
+			break;
+	}
+	free(r.ptes);
+	return err;
 }
 
 /* One plain node or dup: its items, their counts, and the way back from its folio. */
@@ -333,7 +387,7 @@ static int check_stable_node(struct mmsim *sim, struct ksm_stable_node *node,
 {
 	struct folio *folio = page_folio(pfn_to_page(sim, node->kpfn));
 	struct ksm_rmap_item *rmap_item;
-	int len = 0, err;
+	int len = 0;
 
 	node->verify_gen = sim->ksm.verify_gen;
 	list_for_each_entry(rmap_item, &node->hlist, hlist) {
@@ -354,12 +408,7 @@ static int check_stable_node(struct mmsim *sim, struct ksm_stable_node *node,
 			   node->kpfn, node->stale);
 	if (node->stale)
 		return 0;	/* pruned when next met */
-	list_for_each_entry(rmap_item, &node->hlist, hlist) {
-		err = check_item_reachable(sim, folio, rmap_item);
-		if (err)
-			return err;
-	}
-	return 0;
+	return check_items_reachable(sim, node, folio);
 }
 
 static int check_stable_tree(struct mmsim *sim, struct ksm_recount *rc)
@@ -514,6 +563,8 @@ int ksm_verify(struct mmsim *sim)
 		err = check_unstable_tree(sim, &rc);
 	if (!err)
 		err = check_ksm_folios(sim);
+	/* For mmsim_stats.verify_visited: every item and node, every frame. */
+	sim->verify_visited += rc.items + rc.shared + rc.chains + rc.dups + sim->nr_frames;
 	if (err)
 		return err;
 	if (rc.shared != ksm->pages_shared || rc.sharing != ksm->pages_sharing ||

@@ -27,15 +27,20 @@ struct folio_truth {
 	int pmd_maps;			/* PMD mappings of the whole folio */
 	int total;			/* every PTE and PMD mapping */
 	int nr_mms;			/* distinct mms that map any page */
-	unsigned int *mm_ids;		/* those mms' ids, in the order the walk met them */
-	int *mm_maps;			/* mappings by each of them */
+	/*
+	 * Mappings by the mms in the folio's two MM-owner slots (_mm_id[]):
+	 * the only per-mm counts a scheme checks, so the checker keeps no
+	 * list of mms per folio.
+	 */
+	unsigned int mm_ids[2];
+	int mm_maps[2];
 };
 
-/* Mappings of the folio by the mm with this id, according to the truth. */
+/* Mappings of the folio by the mm with this id (one of its MM-owner slots). */
 static inline int truth_mm_maps(const struct folio_truth *t, unsigned int mm_id)
 {
-	for (int i = 0; i < t->nr_mms; i++)
-		if (t->mm_ids[i] == mm_id)
+	for (int i = 0; i < 2; i++)
+		if (mm_id && t->mm_ids[i] == mm_id)
 			return t->mm_maps[i];
 	return 0;
 }

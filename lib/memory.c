@@ -191,8 +191,9 @@ static bool wp_can_reuse_anon_folio(struct mmsim *sim, struct folio *folio,
 
 /*
  * wp_page_copy(): a new exclusive page replaces the one (or the zero page) at
- * addr. An unshare fault (break_ksm) maps the copy read-only and clean: it
- * only wants the page exclusive, not written.
+ * addr. An unshare fault (break_ksm) maps the copy read-only: it only wants
+ * the page exclusive, not written. Clean, except on 6.18.y, whose copy has a
+ * dirty PTE (docs/kernel-versions.md).
  */
 static int wp_page_copy(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd,
 			pte_t *pte, unsigned long addr, struct page *old_page, bool unshare)
@@ -216,6 +217,8 @@ static int wp_page_copy(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pm
 		ksm_might_unmap_zero_page(sim, vma->vm_mm, *pte);
 	*pte = unshare ? pfn_pte(folio_pfn(new), vm_page_prot(vma->vm_flags))
 		       : mk_anon_pte(vma, folio_pfn(new));
+	if (unshare && sim->profile->unshare_copy_dirty)
+		*pte = pte_mkdirty(*pte);
 	if (old) {
 		folio_remove_rmap(sim, old, old_page, 1, RMAP_LEVEL_PTE, vma, pte_pfn(*pmd));
 		folio_put(sim, old);

@@ -61,7 +61,10 @@ struct page {
 	uint8_t buddy_order;		/* order of the free block this frame heads (PG_buddy) */
 	int32_t _mapcount;		/* per-page mapcount, biased by -1; owned by the mapcount scheme */
 	struct folio *folio;		/* folio this frame belongs to; NULL when free or a page table */
-	void *data;			/* contents, NULL while all zero; page-table entries for PG_table */
+	union {
+		void *data;		/* PG_table: the table's entries, a 4 KiB buffer */
+		struct page_content *content;	/* otherwise: the contents (content.h), NULL while all zero */
+	};
 	union {
 		struct {		/* PG_buddy: free list links, as pfns (0 = none) */
 			uint32_t next, prev;

@@ -99,18 +99,25 @@ int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out)
 								: sim->profile->scheme);
 	if (nr_frames < 2 || nr_frames > (1UL << 32) || !sim->profile || !sim->mapcount ||
 	    (cfg && (unsigned int)cfg->anon_pgoff > MMSIM_ANON_PGOFF_ZERO) ||
-	    (cfg && cfg->nr_swap_slots > (1UL << 32))) {
+	    (cfg && cfg->nr_swap_slots > (1UL << 32)) ||
+	    (cfg && (unsigned int)cfg->verify > MMSIM_VERIFY_OFF) ||
+	    (cfg && cfg->verify == MMSIM_VERIFY_EVERY_N && !cfg->verify_every)) {
 		free(sim);
 		return -EINVAL;
 	}
 	if (cfg)
 		sim->cfg = *cfg;
+	/* Callers from before the levels set verify_every_step alone. */
+	if (sim->cfg.verify == MMSIM_VERIFY_DEFAULT)
+		sim->cfg.verify = sim->cfg.verify_every_step ? MMSIM_VERIFY_CALL : MMSIM_VERIFY_OFF;
+	sim->cfg.verify_every_step = sim->cfg.verify == MMSIM_VERIFY_CALL;
 	sim->cfg.nr_frames = nr_frames;
 	/* The caller's string need not outlive the call. */
 	sim->cfg.scheme = sim->mapcount->name;
 	sim->cfg.kernel = sim->profile->version;
 	INIT_LIST_HEAD(&sim->deferred_split_queue);
 	thp_defaults(&sim->thp);
+	content_store_init(sim);
 	ksm_init(sim);
 	sim->next_pid = 1;
 	if (!sim->cfg.nr_swap_slots)
@@ -226,6 +233,8 @@ void mmsim_destroy(struct mmsim *sim)
 	if (sim->huge_zero_folio)
 		folio_put(sim, sim->huge_zero_folio);
 	page_alloc_exit(sim);
+	content_store_exit(sim);
+	mm_verify_exit(sim);
 	free(sim->mm_ids);
 	free(sim);
 }
@@ -238,16 +247,43 @@ struct mm_struct *find_mm(struct mmsim *sim, int pid)
 	return mm;
 }
 
+/* Does the level ask for a check after this call? */
+static bool verify_due(struct mmsim *sim)
+{
+	switch (sim->cfg.verify) {
+	case MMSIM_VERIFY_CALL:
+		return true;
+	case MMSIM_VERIFY_EVERY_N:
+		return ++sim->verify_calls % sim->cfg.verify_every == 0;
+	default:
+		return false;
+	}
+}
+
 /* Every public operation ends here: verify when asked, and say why on error. */
 static int finish(struct mmsim *sim, int err)
 {
-	if (!err && sim->cfg.verify_every_step) {
+	if (!err && verify_due(sim)) {
 		int verr = mm_verify(sim);
 
 		if (verr)
 			return verr;
 	}
 	return err;
+}
+
+int mmsim_verify_point(struct mmsim *sim, enum mmsim_verify_point at)
+{
+	switch (sim->cfg.verify) {
+	case MMSIM_VERIFY_COMMAND:
+		return mm_verify(sim);
+	case MMSIM_VERIFY_END:
+	case MMSIM_VERIFY_EVERY_N:
+		return at == MMSIM_VERIFY_AT_END ? mm_verify(sim) : 0;
+	default:
+		/* CALL checked after the last call already; OFF never checks. */
+		return 0;
+	}
 }
 
 #define GET_MM(sim, pid, mm)							\
@@ -465,44 +501,44 @@ static int access_page(struct mmsim *sim, struct mm_struct *mm, unsigned long ad
 	return 0;
 }
 
+/*
+ * New contents for one page: buf's n bytes at off (the rest as the page
+ * holds them) or, with no buf, the byte fill. content_prepare() made this
+ * unable to fail.
+ */
+static struct page_content *written_content(struct mmsim *sim, const struct page *page,
+					    size_t off, const uint8_t *buf, int fill, size_t n)
+{
+	uint8_t bytes[PAGE_SIZE];
+
+	if (!buf && n == PAGE_SIZE)
+		return content_get_fill(sim, CONTENT_PATTERN, 0x0101010101010101ULL * (uint8_t)fill);
+	if (n == PAGE_SIZE)
+		return content_get_bytes(sim, buf);
+	content_read(page->content, 0, bytes, PAGE_SIZE);
+	if (buf)
+		memcpy(bytes + off, buf, n);
+	else
+		memset(bytes + off, fill, n);
+	return content_get_bytes(sim, bytes);
+}
+
 static int write_bytes(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 		       const uint8_t *buf, int fill, size_t len)
 {
 	while (len) {
 		size_t off = addr & (PAGE_SIZE - 1), n = MIN(len, PAGE_SIZE - off);
-		uint8_t *spare = NULL, *data;
 		struct page *page;
-		bool zeroes;
 		int err;
 
-		zeroes = buf ? false : fill == 0;
-		/* Allocated before the fault, so that running out changes nothing. */
-		if (!zeroes && !(spare = page_buf_alloc(sim, n != PAGE_SIZE)))
-			return -ENOMEM;
-		err = access_page(sim, mm, addr, true, &page);
-		if (err) {
-			if (spare)
-				page_buf_free(sim, spare);
+		/* Before the fault, so that running out changes nothing. */
+		err = content_prepare(sim, buf || n != PAGE_SIZE);
+		if (err)
 			return err;
-		}
-		if (zeroes) {
-			if (page->data)
-				memset((uint8_t *)page->data + off, 0, n);
-		} else {
-			if (!page->data) {
-				page->data = spare;
-				spare = NULL;
-			}
-			data = page->data;
-			if (buf)
-				memcpy(data + off, buf, n);
-			else
-				memset(data + off, fill, n);
-		}
-		if (spare)
-			page_buf_free(sim, spare);
-		if (page->data && page_is_zero_filled(page))
-			clear_page_data(sim, page);
+		err = access_page(sim, mm, addr, true, &page);
+		if (err)
+			return err;
+		set_page_content(sim, page, written_content(sim, page, off, buf, fill, n));
 		if (buf)
 			buf += n;
 		addr += n;
@@ -531,6 +567,70 @@ int mmsim_fill(struct mmsim *sim, int pid, unsigned long addr, unsigned long len
 	return finish(sim, write_bytes(sim, mm, addr, NULL, c, len));
 }
 
+/* The stored form of the n-th page of a fill. */
+static void fill_content(const struct mmsim_fill *fill, unsigned long n, enum content_kind *kind,
+			 uint64_t *value)
+{
+	*kind = fill->kind == MMSIM_FILL_UNIQUE ? CONTENT_UNIQUE : CONTENT_PATTERN;
+	*value = fill->kind == MMSIM_FILL_UNIQUE ? fill->value + n * (PAGE_SIZE / 8) :
+		 fill->kind == MMSIM_FILL_PATTERN ? fill->value : 0;
+}
+
+void mmsim_fill_page(const struct mmsim_fill *fill, unsigned long n, uint8_t page[4096])
+{
+	enum content_kind kind;
+	uint64_t value;
+	struct page_content c;
+
+	fill_content(fill, n, &kind, &value);
+	c = (struct page_content){ .kind = (uint8_t)kind, .value = value };
+	content_read(kind == CONTENT_PATTERN && !value ? NULL : &c, 0, page, PAGE_SIZE);
+}
+
+void mmsim_set_progress(struct mmsim *sim, mmsim_progress_fn fn, void *arg)
+{
+	sim->progress = fn;
+	sim->progress_arg = arg;
+}
+
+static void write_progress(struct mmsim *sim, unsigned long n, unsigned long total)
+{
+	char line[96];
+
+	snprintf(line, sizeof(line), "write: %lu of %lu pages (%lu%%)", n, total, 100 * n / total);
+	sim->progress(sim->progress_arg, line);
+}
+
+int mmsim_write_fill(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
+		     const struct mmsim_fill *fill, unsigned long *done)
+{
+	struct mm_struct *mm;
+	unsigned long n;
+	int err = 0;
+
+	GET_MM(sim, pid, mm);
+	if (!fill || (unsigned int)fill->kind > MMSIM_FILL_UNIQUE || !IS_ALIGNED(addr | len, PAGE_SIZE))
+		return sim_error(sim, -EINVAL, "write_fill: bad fill or range %#lx+%#lx", addr, len);
+	for (n = 0; n < len / PAGE_SIZE; n++) {
+		enum content_kind kind;
+		uint64_t value;
+		struct page *page;
+
+		fill_content(fill, n, &kind, &value);
+		err = content_prepare(sim, false);
+		if (!err)
+			err = access_page(sim, mm, addr + n * PAGE_SIZE, true, &page);
+		if (err)
+			break;
+		set_page_content(sim, page, content_get_fill(sim, kind, value));
+		if (sim->progress && !((n + 1) % PROGRESS_PAGES))
+			write_progress(sim, n + 1, len / PAGE_SIZE);
+	}
+	if (done)
+		*done = n;
+	return finish(sim, err);
+}
+
 int mmsim_read(struct mmsim *sim, int pid, unsigned long addr, void *buf, size_t len)
 {
 	struct mm_struct *mm;
@@ -544,10 +644,7 @@ int mmsim_read(struct mmsim *sim, int pid, unsigned long addr, void *buf, size_t
 
 		if (err)
 			return finish(sim, err);
-		if (page->data)
-			memcpy(out, (uint8_t *)page->data + off, n);
-		else
-			memset(out, 0, n);
+		content_read(page->content, off, out, n);
 		out += n;
 		addr += n;
 		len -= n;
@@ -620,6 +717,8 @@ void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out)
 		.pswpout = sim->pswpout,
 		.pswpin = sim->pswpin,
 		.ksm_swpin_copy = sim->ksm_swpin_copy,
+		.verify_runs = sim->verify_runs,
+		.verify_visited = sim->verify_visited,
 	};
 }
 

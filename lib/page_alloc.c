@@ -109,52 +109,30 @@ struct page *alloc_pages(struct mmsim *sim, unsigned int order)
  */
 static const struct page free_frame = { ._mapcount = -1 };
 
+/* A page table's buffer goes back to the stack, a page's contents lose a reference. */
 static inline void reset_freed_page(struct mmsim *sim, struct page *p)
 {
-	if (p->data)
+	if (p->flags & PG_table)
 		page_buf_free(sim, p->data);
+	else if (p->content)
+		content_put(sim, p->content);
 	*p = free_frame;
-}
-
-/*
- * With room on the stack for every buffer no frame needs a test, and none a
- * branch: each stores its buffer pointer on top, which only a non-NULL one
- * moves. A 2M folio has 512 frames, and these cold descriptors are the cost
- * of its munmap; a branch and a third store per frame were a quarter of it.
- */
-static void reset_freed_pages_cached(struct mmsim *sim, struct page *page, unsigned long nr)
-{
-	void **top = sim->buf_cache + sim->nr_cached_bufs;
-
-	for (unsigned long i = 0; i < nr; i++) {
-		void *data = page[i].data;
-
-		*top = data;
-		top += data != NULL;
-		memcpy(&page[i], &free_frame, sizeof(free_frame));
-	}
-	sim->nr_cached_bufs = (unsigned long)(top - sim->buf_cache);
 }
 
 void free_pages(struct mmsim *sim, struct page *page, unsigned int order)
 {
 	unsigned long nr = 1UL << order;
 
-	/* Frame i stores at most i places above the old top: nr places suffice. */
-	if (nr <= sim->buf_cache_size - sim->nr_cached_bufs) {
-		reset_freed_pages_cached(sim, page, nr);
-	} else {
-		for (unsigned long i = 0; i < nr; i++)
-			reset_freed_page(sim, page + i);
-	}
+	for (unsigned long i = 0; i < nr; i++)
+		reset_freed_page(sim, page + i);
 	free_one_block(sim, page_to_pfn(sim, page), order);
 }
 
 /*
- * jemalloc could hand these out, but a munmap of a large range would then
- * spend most of its time in free() and the host's faults on memory jemalloc
- * returned; the model reuses its own buffers like the kernel reuses frames.
- * The stack is an array so that freeing never touches the (cold) buffer.
+ * Page tables' buffers. jemalloc could hand these out, but a munmap of a
+ * large range would then spend much of its time in free(); the model reuses
+ * its own buffers like the kernel reuses frames. The stack is an array so
+ * that freeing never touches the (cold) buffer.
  */
 void *page_buf_alloc(struct mmsim *sim, bool zero)
 {
@@ -172,7 +150,7 @@ void *page_buf_alloc(struct mmsim *sim, bool zero)
 
 void page_buf_free(struct mmsim *sim, void *buf)
 {
-	/* The stack holds one buffer per frame and a few spares: rarely full. */
+	/* Full only after many tables went at once: the rest go back to the host. */
 	if (sim->nr_cached_bufs == sim->buf_cache_size) {
 		free(buf);
 		return;
@@ -221,11 +199,11 @@ int page_alloc_init(struct mmsim *sim, unsigned long nr_frames)
 	struct folio *zero;
 
 	/*
-	 * Every buffer belongs to a frame (contents or a page table) or is
-	 * free, plus a spare or two in flight: sized once here, a free never
-	 * waits for realloc() to copy the stack or for the host to fault it in.
+	 * Room for a table per 64 frames (each maps 512): sized once here, a
+	 * free never waits for realloc() to copy the stack or for the host to
+	 * fault it in.
 	 */
-	unsigned long cache_size = nr_frames + 16;
+	unsigned long cache_size = nr_frames / 64 + 64;
 
 	sim->pages = alloc_frame_array(nr_frames * sizeof(*sim->pages), sizeof(*sim->pages));
 	sim->folio_slots = alloc_frame_array(nr_frames * FOLIO_SLOT_SIZE, FOLIO_SLOT_SIZE);
@@ -270,7 +248,8 @@ void page_alloc_exit(struct mmsim *sim)
 	if (!sim->pages)
 		return;
 	for (unsigned long pfn = 0; pfn < sim->nr_frames; pfn++)
-		free(sim->pages[pfn].data);
+		if (sim->pages[pfn].flags & PG_table)
+			free(sim->pages[pfn].data);
 	while (sim->nr_cached_bufs)
 		free(sim->buf_cache[--sim->nr_cached_bufs]);
 	free(sim->buf_cache);
@@ -445,46 +424,32 @@ struct folio *get_huge_zero_folio(struct mmsim *sim)
 	return sim->huge_zero_folio;
 }
 
-uint8_t *page_data_for_write(struct mmsim *sim, struct page *page)
-{
-	if (!page->data)
-		page->data = page_buf_alloc(sim, true);
-	return page->data;
-}
-
 int copy_page_data(struct mmsim *sim, struct page *dst, const struct page *src)
 {
-	uint8_t *to;
-
-	if (!src->data) {
-		clear_page_data(sim, dst);
-		return 0;
-	}
-	to = page_data_for_write(sim, dst);
-	if (!to)
-		return -ENOMEM;
-	memcpy(to, src->data, PAGE_SIZE);
+	set_page_content(sim, dst, content_dup(src->content));
 	return 0;
 }
 
 void clear_page_data(struct mmsim *sim, struct page *page)
 {
-	if (page->data)
-		page_buf_free(sim, page->data);
-	page->data = NULL;
+	content_put(sim, page->content);
+	page->content = NULL;
+}
+
+void set_page_content(struct mmsim *sim, struct page *page, struct page_content *c)
+{
+	struct page_content *old = page->content;
+
+	page->content = c;
+	content_put(sim, old);
 }
 
 bool page_is_zero_filled(const struct page *page)
 {
-	const uint8_t *p = page->data;
-
-	if (!p)
-		return true;
-	/* memcmp against the buffer shifted by one byte: zero iff all bytes equal p[0]. */
-	return p[0] == 0 && memcmp(p, p + 1, PAGE_SIZE - 1) == 0;
+	return !page->content;	/* contents are canonical: zeroes are NULL */
 }
 
 int page_byte(const struct page *page, unsigned long offset)
 {
-	return page->data ? ((const uint8_t *)page->data)[offset] : 0;
+	return content_byte(page->content, offset);
 }

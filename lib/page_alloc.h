@@ -64,16 +64,14 @@ struct folio *get_huge_zero_folio(struct mmsim *sim);
 void *page_buf_alloc(struct mmsim *sim, bool zero);
 void page_buf_free(struct mmsim *sim, void *buf);
 
-/* Page contents. A frame holds no buffer until something non-zero is written. */
-static inline const uint8_t *page_data(const struct page *page)
-{
-	return page->data;
-}
-/* A writable buffer for the frame, allocated (zeroed) on first use. */
-uint8_t *page_data_for_write(struct mmsim *sim, struct page *page);
-/* Makes dst's contents equal src's; -ENOMEM when a buffer cannot be had. */
+/*
+ * Page contents (content.h): a reference, NULL while all zero. A copy is
+ * one more reference: it never fails (0), whatever the callers check.
+ */
 int copy_page_data(struct mmsim *sim, struct page *dst, const struct page *src);
 void clear_page_data(struct mmsim *sim, struct page *page);
+/* The page takes c (a reference the caller got) and drops what it held. */
+void set_page_content(struct mmsim *sim, struct page *page, struct page_content *c);
 bool page_is_zero_filled(const struct page *page);
 int page_byte(const struct page *page, unsigned long offset);
 

@@ -23,6 +23,7 @@ static const struct kernel_profile profiles[] = {
 		.ksm_zero_pages = true,
 		.ksm_profit = true,
 		.ksm_stat_merge_flags = true,
+		.unshare_copy_dirty = true,
 	},
 	{
 		.version = "6.12",

@@ -38,6 +38,9 @@ struct kernel_profile {
 	bool ksm_profit;		/* general_profit, pages_scanned, ksm_stat's ksm_merging_pages
 					   and ksm_process_profit, smaps' KSM (all after 6.1) */
 	bool ksm_stat_merge_flags;	/* ksm_stat's ksm_merge_any and ksm_mergeable (6.13+) */
+	bool unshare_copy_dirty;	/* the private copy an unshare fault maps (break_ksm(),
+					   KSM zero pages) has a dirty PTE: smaps Private_Dirty
+					   (6.18.y, seen on 6.18.44; not 6.12.118 nor 7.3.4) */
 	bool fork_copies_ksm_counters;	/* the child starts with the parent's ksm_rmap_items and
 					   ksm_merging_pages (until 4d6fc29f3634, which 6.12.117
 					   has and 6.1 has not) */

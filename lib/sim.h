@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdarg.h>
 
+#include "content.h"
 #include "ksm.h"
 #include "mm_types.h"
 #include "profile.h"
@@ -55,8 +56,10 @@ struct mmsim {
 	struct free_area free_area[MAX_PAGE_ORDER + 1];
 	unsigned long nr_free;			/* free frames */
 	struct folio *huge_zero_folio;		/* allocated on first use, kept until destroy */
-	void **buf_cache;			/* free 4 KiB buffers, a stack */
+	void **buf_cache;			/* free 4 KiB page-table buffers, a stack */
 	unsigned long nr_cached_bufs, buf_cache_size;
+
+	struct content_store contents;		/* every page's contents (content.c) */
 
 	struct thp_policy thp;
 	struct list_head deferred_split_queue;	/* partially mapped large folios */
@@ -82,8 +85,17 @@ struct mmsim {
 	unsigned long pswpout, pswpin, ksm_swpin_copy;	/* /proc/vmstat */
 
 	unsigned long fail_countdown;		/* mmsim_fail_nth_alloc(): 0 = off */
+	mmsim_progress_fn progress;		/* mmsim_set_progress(): NULL = off */
+	void *progress_arg;
+	unsigned long verify_calls;		/* calls counted for MMSIM_VERIFY_EVERY_N */
+	unsigned long verify_runs, verify_visited;	/* full checks, and what they visited */
+	void *verify_frames;			/* the checker's per-frame recount (debug.c), zeroed */
+	unsigned long *verify_is_table;		/* its bitmap of frames reached as tables */
 	char error[512];			/* mmsim_last_error() */
 };
+
+/* Long operations report through sim->progress every this many pages. */
+#define PROGRESS_PAGES 65536UL
 
 /*
  * Every allocation of the model asks here first, so tests can fail the n-th

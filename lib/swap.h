@@ -23,7 +23,7 @@ struct swap_info_struct {
 	unsigned long max;		/* slots, the header's slot 0 included */
 	unsigned long inuse_pages;	/* slots with a count or a cached folio */
 	unsigned int *swap_map;		/* per slot: count | SWAP_HAS_CACHE */
-	void **slot_data;		/* per slot: the page written there, NULL when all zero */
+	struct page_content **slot_data;	/* per slot: the page's contents written there (content.h) */
 	unsigned long highest_bit;	/* no slot above was ever used (the checker stops there) */
 };
 

@@ -39,8 +39,7 @@ void swap_exit(struct mmsim *sim)
 		return;
 	swap_cache_exit(sim);
 	for (unsigned long i = 0; i < si->max; i++)
-		if (si->slot_data[i])
-			page_buf_free(sim, si->slot_data[i]);
+		content_put(sim, si->slot_data[i]);
 	free(si->swap_map);
 	free(si->slot_data);
 	free(si);
@@ -109,10 +108,8 @@ static void swap_slot_free(struct mmsim *sim, unsigned long offset)
 {
 	struct swap_info_struct *si = sim->swap;
 
-	if (si->slot_data[offset]) {
-		page_buf_free(sim, si->slot_data[offset]);
-		si->slot_data[offset] = NULL;
-	}
+	content_put(sim, si->slot_data[offset]);
+	si->slot_data[offset] = NULL;
 	si->inuse_pages--;
 }
 
@@ -166,29 +163,18 @@ void free_swap_and_cache(struct mmsim *sim, swp_entry_t entry)
 
 int swap_read_folio(struct mmsim *sim, swp_entry_t entry, struct page *page)
 {
-	const void *data = sim->swap->slot_data[swp_offset(entry)];
-	uint8_t *to;
-
-	if (!data) {
-		clear_page_data(sim, page);
-		return 0;
-	}
-	to = page_data_for_write(sim, page);
-	if (!to)
-		return -ENOMEM;
-	memcpy(to, data, PAGE_SIZE);
+	/* The page and the slot share the contents: a reference, nothing to copy. */
+	set_page_content(sim, page, content_dup(sim->swap->slot_data[swp_offset(entry)]));
 	return 0;
 }
 
 void swap_writepage(struct mmsim *sim, struct page *page, swp_entry_t entry)
 {
-	void **slot = &sim->swap->slot_data[swp_offset(entry)];
+	struct page_content **slot = &sim->swap->slot_data[swp_offset(entry)];
 
-	/* A slot is written once per allocation: the buffer moves, no copy to fail. */
-	if (*slot)
-		page_buf_free(sim, *slot);
-	*slot = page_is_zero_filled(page) ? NULL : page->data;
-	if (*slot)
-		page->data = NULL;
+	/* A slot is written once per allocation: the reference moves. */
+	content_put(sim, *slot);
+	*slot = page->content;
+	page->content = NULL;
 	sim->pswpout++;
 }

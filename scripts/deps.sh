@@ -2,9 +2,13 @@
 # Installs what mmsim needs on Debian 12 (bookworm), only what is missing.
 # With --era, what the era tests need too: qemu and a static busybox, to boot
 # Debian's 6.1 and 6.12 kernels (scripts/fetch-kernels.sh fetches those).
+# With --browser, Chromium, for the test of mmsim explain's page.
+# Graphviz lays out mmsim draw's pictures (its tests skip without dot).
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config libcmocka-dev libjemalloc-dev uthash-dev libxxhash-dev)
+pkgs=(build-essential cmake pkg-config libcmocka-dev libjemalloc-dev uthash-dev libxxhash-dev
+      graphviz fonts-dejavu-core)
 [ "${1:-}" != --era ] || pkgs=(qemu-system-x86 busybox-static)
+[ "${1:-}" != --browser ] || pkgs=(chromium)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

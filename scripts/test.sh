@@ -9,6 +9,8 @@ scripts/deps.sh
 if ! { scripts/deps.sh --era && scripts/fetch-kernels.sh >/dev/null; }; then
 	echo "test.sh: no qemu or kernel images: the era tests will be skipped" >&2
 fi
+# Without Chromium the test of mmsim explain's page skips, saying so.
+scripts/deps.sh --browser || echo "test.sh: no chromium: the browser test will be skipped" >&2
 jobs=$(nproc)
 
 cmake -S . -B build/ci -DMMSIM_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

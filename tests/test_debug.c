@@ -5,9 +5,13 @@
  * mmsim_verify() to return -EUCLEAN naming the problem, then restores the
  * model so that it verifies again and tears down safely.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "test_util.h"
+
+#include "run.h"
+#include "scenario.h"
 
 #include "internal.h"
 #include "page_alloc.h"
@@ -325,6 +329,57 @@ static void test_leaked_folio(void **state)
 	*pte = saved;
 }
 
+/*
+ * What the checker visits over a whole scenario (every invariant checked
+ * after every library call) of mib MiB: written three times, forked and
+ * merged by KSM, in a machine twice its size.
+ */
+static unsigned long visited_by_scenario(unsigned long mib)
+{
+	struct scn_executor ex = { .seed = 1, .verify = MMSIM_VERIFY_CALL };
+	struct tap tap = { .json = true };
+	struct scn_report report;
+	struct scenario scn;
+	struct mmsim_stats st;
+	char text[1024], err[512];
+
+	snprintf(text, sizeof(text),
+		 "memory %luM\nproc A\nmmap A 0x100000000000 %luM\n"
+		 "madvise A 0x100000000000 %luM mergeable\n"
+		 "write A 0x100000000000 %luM unique\nwrite A 0x100000000000 %luM byte=1\n"
+		 "write A 0x100000000000 %luM pattern=7\nfork A B\nksm scan 2\n"
+		 "expect ksm.pages_sharing > 0\n", 2 * mib, mib, mib, mib, mib, mib);
+	assert_int_equal(scenario_parse_text("linear.mms", text, &scn, err, sizeof(err)), 0);
+	assert_int_equal(sim_executor_create(&ex, &scn, err, sizeof(err)), 0);
+	tap.out = fopen("/dev/null", "w");
+	assert_non_null(tap.out);
+	assert_int_equal(scenario_run(&scn, &ex, &tap, &report), 0);
+	assert_int_equal(report.failed, 0);
+	mmsim_get_stats(sim_executor_sim(&ex), &st);
+	assert_true(st.verify_runs > 0);
+	ex.ops->finish(&ex);
+	fclose(tap.out);
+	scn_report_free(&report);
+	scenario_free(&scn);
+	return st.verify_visited;
+}
+
+/*
+ * The checker's work grows with the model, not with the model times the
+ * work done: four times the memory costs four times the visits, where a
+ * check after every page written (or a checker quadratic in what it
+ * checks) would cost sixteen times.
+ */
+static void test_verification_is_linear(void **state)
+{
+	unsigned long small = visited_by_scenario(4), large = visited_by_scenario(16);
+
+	(void)state;
+	print_message("checker visits: %lu at 4 MiB, %lu at 16 MiB\n", small, large);
+	assert_true(large > 3 * small);
+	assert_true(large < 5 * small);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -347,6 +402,7 @@ int main(void)
 		T(test_pte_points_beyond_memory),
 		T(test_pte_on_free_frame),
 		T(test_leaked_folio),
+		cmocka_unit_test(test_verification_is_linear),
 	};
 #undef T
 

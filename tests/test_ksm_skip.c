@@ -88,11 +88,9 @@ static bool present_anon(struct world *w, int pid, unsigned long addr, unsigned 
 /* Does the frame hold a tag (a frame without contents is all zero)? */
 static bool tagged(struct world *w, unsigned long pfn)
 {
-	const void *data = w->sim->pages[pfn].data;
 	uint64_t word = 0;
 
-	if (data)
-		memcpy(&word, data, sizeof(word));
+	content_read(w->sim->pages[pfn].content, 0, &word, sizeof(word));
 	return (word & ~0xffffffffffffULL) == TAG;
 }
 

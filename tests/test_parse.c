@@ -95,8 +95,9 @@ static void test_every_command(void **state)
 		"show vmas A\n"
 		"show folio A 0x100000000000\n"
 		"show ptes A 0x100000000000 64K\n"
-		"exit B_2\n");
-	assert_int_equal(scn.nr_cmds, 43);
+		"exit B_2\n"
+		"memory 64G\n");
+	assert_int_equal(scn.nr_cmds, 44);
 	assert_int_equal(scn.nr_procs, 2);
 	assert_int_equal(scn.cmds[0].kind, CMD_KERNEL);
 	assert_int_equal(scn.cmds[0].line, 3);
@@ -119,6 +120,8 @@ static void test_every_command(void **state)
 	assert_int_equal(scn.cmds[34].kind, CMD_PROBE);
 	assert_int_equal(scn.cmds[37].kind, CMD_KSM_SKIP);
 	assert_int_equal(scn.cmds[37].n, 2);	/* MMSIM_KSM_SKIP_BATCH */
+	assert_int_equal(scn.cmds[43].kind, CMD_MEMORY);
+	assert_int_equal(scn.cmds[43].n, 64UL << 30);
 	scenario_free(&scn);
 }
 
@@ -145,6 +148,10 @@ static void test_malformed_lines(void **state)
 {
 	(void)state;
 	parse_bad("frobnicate A", 1, "unknown command 'frobnicate'");
+	parse_bad("memory", 1, "SIZE (such as 256M or 64G)");
+	parse_bad("memory 12", 1, "a multiple of 4096 of at least 1M");
+	parse_bad("memory 512K", 1, "a multiple of 4096 of at least 1M");
+	parse_bad("memory lots", 1, "got 'lots'");
 	parse_bad("proc A\n\nmmap A 0x100000000001 4K", 3, "not a multiple of 4096");
 	parse_bad("mmap A 0x100000000000", 1, "P ADDR LEN");
 	parse_bad("mmap A 0x100000000000 4K rwx", 1, "rw, r or none");

@@ -37,10 +37,25 @@ enum mmsim_anon_pgoff {
 	MMSIM_ANON_PGOFF_ZERO,		/* 0 */
 };
 
+/*
+ * When the invariant checker runs by itself (mmsim_verify() can always be
+ * called). A full check costs time linear in the simulated memory, so
+ * checking after every call of a workload that writes page by page is
+ * quadratic: front ends check after each of their commands instead.
+ */
+enum mmsim_verify_level {
+	MMSIM_VERIFY_DEFAULT,	/* as verify_every_step says: CALL when true, else OFF */
+	MMSIM_VERIFY_CALL,	/* after every public call that may change the model */
+	MMSIM_VERIFY_COMMAND,	/* at each mmsim_verify_point(MMSIM_VERIFY_AT_COMMAND) */
+	MMSIM_VERIFY_END,	/* at mmsim_verify_point(MMSIM_VERIFY_AT_END) only */
+	MMSIM_VERIFY_EVERY_N,	/* after every verify_every-th such call */
+	MMSIM_VERIFY_OFF,	/* never by itself */
+};
+
 struct mmsim_config {
 	unsigned long nr_frames;	/* physical memory in 4 KiB frames (0: 65536) */
 	uint64_t seed;			/* seeds the instance's PRNG */
-	bool verify_every_step;		/* run mmsim_verify() after every operation */
+	bool verify_every_step;		/* run mmsim_verify() after every operation (verify CALL) */
 	/*
 	 * The folio mapcount scheme (docs/mapcount-schemes.md): "linux" (6.18,
 	 * the default when NULL), "legacy", "large", "nopagemapcount", "tuples"
@@ -62,6 +77,12 @@ struct mmsim_config {
 	 * holds the swap header, as in Linux, so one fewer page fits.
 	 */
 	unsigned long nr_swap_slots;
+	/*
+	 * When to check (MMSIM_VERIFY_DEFAULT: as verify_every_step says) and,
+	 * for MMSIM_VERIFY_EVERY_N, every how many calls (0 is -EINVAL).
+	 */
+	enum mmsim_verify_level verify;
+	unsigned long verify_every;
 };
 
 MMSIM_API int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out);
@@ -239,6 +260,38 @@ MMSIM_API int mmsim_write(struct mmsim *sim, int pid, unsigned long addr, const 
 MMSIM_API int mmsim_fill(struct mmsim *sim, int pid, unsigned long addr, unsigned long len, int c);
 MMSIM_API int mmsim_read(struct mmsim *sim, int pid, unsigned long addr, void *buf, size_t len);
 
+/*
+ * Contents a front end generates, described rather than spelled out: the
+ * simulator keeps the description and makes bytes only when they are read
+ * (or compared by KSM, which sees exactly those bytes).
+ */
+enum mmsim_fill_kind {
+	MMSIM_FILL_ZERO,
+	MMSIM_FILL_PATTERN,	/* every 8 bytes are value, little-endian (byte V: V * 0x0101010101010101) */
+	MMSIM_FILL_UNIQUE,	/* page n of the range: its 8 bytes at word i are, little-endian,
+				 * SplitMix64(value + 512 n + i) */
+};
+struct mmsim_fill {
+	enum mmsim_fill_kind kind;
+	uint64_t value;
+};
+/* The bytes of page n of a fill. */
+MMSIM_API void mmsim_fill_page(const struct mmsim_fill *fill, unsigned long n, uint8_t page[4096]);
+/*
+ * Writes [addr, addr + len) (page-aligned) page by page with the fill, as
+ * mmsim_write() would write its bytes, in one call. *done (may be NULL):
+ * the pages written, also when a fault fails part way.
+ */
+MMSIM_API int mmsim_write_fill(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
+			       const struct mmsim_fill *fill, unsigned long *done);
+
+/*
+ * Long operations (writes, KSM passes) call fn every 65536 pages with a
+ * line saying how far they got; NULL turns it off (the default).
+ */
+typedef void (*mmsim_progress_fn)(void *arg, const char *line);
+MMSIM_API void mmsim_set_progress(struct mmsim *sim, mmsim_progress_fn fn, void *arg);
+
 /* ---- What /proc would show ----------------------------------------------- */
 /* /proc/kpageflags bits, as numbered by the kernel (KPF_*). */
 enum {
@@ -282,6 +335,8 @@ struct mmsim_stats {
 	/* The swap device and /proc/vmstat's pswpout, pswpin and ksm_swpin_copy. */
 	unsigned long nr_swap_slots, nr_swap_used, nr_swapcache;
 	unsigned long pswpout, pswpin, ksm_swpin_copy;
+	/* The invariant checker: full checks run, and what they visited in all. */
+	unsigned long verify_runs, verify_visited;
 };
 MMSIM_API void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out);
 
@@ -319,14 +374,65 @@ struct mmsim_mapcount_report {
 };
 MMSIM_API int mmsim_mapcount_report(struct mmsim *sim, struct mmsim_mapcount_report *acc);
 
-/* Checks every invariant of the model; 0 or -EUCLEAN with mmsim_last_error(). */
+/*
+ * Checks every invariant of the model; 0 or -EUCLEAN with mmsim_last_error().
+ * Its cost is linear: one visit per frame, page-table entry, folio and
+ * KSM item (mmsim_stats.verify_visited counts them).
+ */
 MMSIM_API int mmsim_verify(struct mmsim *sim);
+
+/*
+ * A front end's checkpoints: after each of its commands, and at the end of
+ * its run. The check runs when the instance's level asks for it there
+ * (COMMAND at both, END and EVERY_N at the end); 0 otherwise.
+ */
+enum mmsim_verify_point {
+	MMSIM_VERIFY_AT_COMMAND,
+	MMSIM_VERIFY_AT_END,
+};
+MMSIM_API int mmsim_verify_point(struct mmsim *sim, enum mmsim_verify_point at);
 
 /*
  * Fault injection for tests: the n-th allocation from now (frame, page table,
  * folio, VMA, anon_vma, contents buffer) fails; n = 0 disables it.
  */
 MMSIM_API void mmsim_fail_nth_alloc(struct mmsim *sim, unsigned long n);
+
+/* ---- Pictures: the model as a Graphviz graph (lib/draw.c) ----------------- */
+enum mmsim_draw_view {
+	/* mm -> page-table levels (populated parts only) -> folios, VMAs beside */
+	MMSIM_DRAW_PROCESS,
+	/* the folio mapped at pid:addr, every mapping of it, scheme beside truth */
+	MMSIM_DRAW_FOLIO,
+	/* anon_vmas, their chains (anon_vma_chain) and the VMAs across forks */
+	MMSIM_DRAW_ANON_VMA,
+	/* the KSM stable tree (chains, dups, rmap_items), the unstable tree, counters */
+	MMSIM_DRAW_KSM,
+};
+struct mmsim_draw {
+	enum mmsim_draw_view view;
+	int pid;			/* one process (0: every one); the folio view's */
+	unsigned long addr;		/* the folio view: the address the folio is mapped at */
+	/*
+	 * Longest list drawn in full (mappings of one page table, runs of
+	 * pages of one folio, VMAs, rmap_items of one KSM page...); the rest
+	 * is one "and N more" line. 0: 12.
+	 */
+	unsigned long max_items;
+	/* names[pid] labels that process (NULL, or a NULL entry: "pid N") */
+	const char *const *names;
+	int nr_names;
+	const char *title;		/* the graph's caption (NULL: none) */
+};
+/*
+ * Writes the view as a DOT graph (Graphviz's `dot` lays it out) into *dot,
+ * a NUL-terminated string of *len bytes the caller frees with free(). The
+ * same state always gives the same bytes. -EINVAL for an unknown view or a
+ * pid with no process (-ENOENT for a folio view where nothing is mapped),
+ * -ENOMEM; the model is never changed.
+ */
+MMSIM_API int mmsim_draw_dot(struct mmsim *sim, const struct mmsim_draw *opts, char **dot,
+			     size_t *len);
 
 #ifdef __cplusplus
 }

@@ -17,6 +17,7 @@ command -v "${MMSIM_QEMU:-qemu-system-x86_64}" >/dev/null ||
 [ -r "$image" ] || skip "no Linux $version image at $image (scripts/fetch-kernels.sh $version)"
 [ -x "$mmsim_static" ] || skip "no mmsim-static ($mmsim_static): this build cannot link statically"
 export MMSIM_STATIC=$mmsim_static
+echo "# Linux $version: $(readlink -f "$image")"
 
 case $mode in
 run)  out=$("$mmsim" run --kernel-image "$image" "$@") ;;

@@ -17,6 +17,7 @@ mmsim=${1:-}
 THP=/sys/kernel/mm/transparent_hugepage
 KSM=/sys/kernel/mm/ksm
 LOCK=/run/mmsim-kernel.lock	# the executor's own lock: no other run in between
+echo "# the live kernel: Linux $(uname -r)"
 
 skip() { echo "SKIP: $*" >&2; exit 77; }
 die() { echo "error: $*" >&2; exit 2; }

@@ -7,7 +7,7 @@ mmsim=$1 scheme=$2 dir=$3
 bad=0 failed=0 n=0
 for f in "$dir"/*.mms; do
 	n=$((n + 1))
-	out=$("$mmsim" run --scheme "$scheme" "$f" 2>&1)
+	out=$("$mmsim" run --verify=call --scheme "$scheme" "$f" 2>&1)
 	case $? in
 	0) ;;
 	1) failed=$((failed + 1)) ;;
