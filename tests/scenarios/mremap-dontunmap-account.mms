@@ -7,9 +7,9 @@ mmap P 0x100000000000 16K
 write P 0x100000000000 16K byte=3
 mremap P 0x100000000000 16K 0x100000100000 dontunmap
 mmap P 0x100000004000 16K
-probe vma_start P 0x100000004000
-probe vma_end P 0x100000000000
+expect vma_start P 0x100000004000 == 0x100000000000
+expect vma_end P 0x100000000000 == 0x100000008000
 write P 0x100000000000 4K byte=4
-probe byte P 0x100000100000
-probe kpagecount P 0x100000100000
-probe exclusive P 0x100000000000
+expect byte P 0x100000100000 == 3
+expect kpagecount P 0x100000100000 == 1
+expect exclusive P 0x100000000000 == yes

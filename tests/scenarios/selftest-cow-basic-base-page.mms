@@ -13,9 +13,9 @@ expect byte C 0x100000000000 == 1
 expect byte C 0x100000000fff == 1
 expect byte P 0x100000000000 == 255
 expect byte P 0x100000000fff == 255
-probe same_frame P 0x100000000000 C 0x100000000000
-probe exclusive P 0x100000000000
-probe kpagecount C 0x100000000000
-probe folio_order P 0x100000000000
-probe folio_order C 0x100000000000
-probe smaps C Pss
+expect same_frame P 0x100000000000 C 0x100000000000 == no
+expect exclusive P 0x100000000000 == yes
+expect kpagecount C 0x100000000000 == 1
+expect folio_order P 0x100000000000 == 0
+expect folio_order C 0x100000000000 == 0
+expect smaps C Pss == 4

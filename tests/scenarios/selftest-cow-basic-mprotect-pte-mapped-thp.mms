@@ -22,12 +22,12 @@ expect byte C16 0x100000004000 == 1
 expect byte C16 0x100000007fff == 1
 expect byte P16 0x100000004000 == 255
 expect byte P16 0x100000007fff == 255
-probe same_frame P16 0x100000004000 C16 0x100000004000
-probe exclusive P16 0x100000004000
-probe kpagecount C16 0x100000004000
-probe folio_order P16 0x100000004000
-probe folio_order C16 0x100000004000
-probe smaps C16 Pss
+expect same_frame P16 0x100000004000 C16 0x100000004000 == no
+expect exclusive P16 0x100000004000 == yes
+expect kpagecount C16 0x100000004000 == 1
+expect folio_order P16 0x100000004000 == 0
+expect folio_order C16 0x100000004000 == 2
+expect smaps C16 Pss == 16
 exit C16
 exit P16
 
@@ -51,12 +51,12 @@ expect byte C32 0x100001008000 == 1
 expect byte C32 0x10000100ffff == 1
 expect byte P32 0x100001008000 == 255
 expect byte P32 0x10000100ffff == 255
-probe same_frame P32 0x100001008000 C32 0x100001008000
-probe exclusive P32 0x100001008000
-probe kpagecount C32 0x100001008000
-probe folio_order P32 0x100001008000
-probe folio_order C32 0x100001008000
-probe smaps C32 Pss
+expect same_frame P32 0x100001008000 C32 0x100001008000 == no
+expect exclusive P32 0x100001008000 == yes
+expect kpagecount C32 0x100001008000 == 1
+expect folio_order P32 0x100001008000 == 0
+expect folio_order C32 0x100001008000 == 3
+expect smaps C32 Pss == 32
 exit C32
 exit P32
 
@@ -80,12 +80,12 @@ expect byte C64 0x100002010000 == 1
 expect byte C64 0x10000201ffff == 1
 expect byte P64 0x100002010000 == 255
 expect byte P64 0x10000201ffff == 255
-probe same_frame P64 0x100002010000 C64 0x100002010000
-probe exclusive P64 0x100002010000
-probe kpagecount C64 0x100002010000
-probe folio_order P64 0x100002010000
-probe folio_order C64 0x100002010000
-probe smaps C64 Pss
+expect same_frame P64 0x100002010000 C64 0x100002010000 == no
+expect exclusive P64 0x100002010000 == yes
+expect kpagecount C64 0x100002010000 == 1
+expect folio_order P64 0x100002010000 == 0
+expect folio_order C64 0x100002010000 == 4
+expect smaps C64 Pss == 64
 exit C64
 exit P64
 
@@ -109,12 +109,12 @@ expect byte C128 0x100003020000 == 1
 expect byte C128 0x10000303ffff == 1
 expect byte P128 0x100003020000 == 255
 expect byte P128 0x10000303ffff == 255
-probe same_frame P128 0x100003020000 C128 0x100003020000
-probe exclusive P128 0x100003020000
-probe kpagecount C128 0x100003020000
-probe folio_order P128 0x100003020000
-probe folio_order C128 0x100003020000
-probe smaps C128 Pss
+expect same_frame P128 0x100003020000 C128 0x100003020000 == no
+expect exclusive P128 0x100003020000 == yes
+expect kpagecount C128 0x100003020000 == 1
+expect folio_order P128 0x100003020000 == 0
+expect folio_order C128 0x100003020000 == 5
+expect smaps C128 Pss == 128
 exit C128
 exit P128
 
@@ -138,12 +138,12 @@ expect byte C256 0x100004040000 == 1
 expect byte C256 0x10000407ffff == 1
 expect byte P256 0x100004040000 == 255
 expect byte P256 0x10000407ffff == 255
-probe same_frame P256 0x100004040000 C256 0x100004040000
-probe exclusive P256 0x100004040000
-probe kpagecount C256 0x100004040000
-probe folio_order P256 0x100004040000
-probe folio_order C256 0x100004040000
-probe smaps C256 Pss
+expect same_frame P256 0x100004040000 C256 0x100004040000 == no
+expect exclusive P256 0x100004040000 == yes
+expect kpagecount C256 0x100004040000 == 1
+expect folio_order P256 0x100004040000 == 0
+expect folio_order C256 0x100004040000 == 6
+expect smaps C256 Pss == 256
 exit C256
 exit P256
 
@@ -167,12 +167,12 @@ expect byte C512 0x100005080000 == 1
 expect byte C512 0x1000050fffff == 1
 expect byte P512 0x100005080000 == 255
 expect byte P512 0x1000050fffff == 255
-probe same_frame P512 0x100005080000 C512 0x100005080000
-probe exclusive P512 0x100005080000
-probe kpagecount C512 0x100005080000
-probe folio_order P512 0x100005080000
-probe folio_order C512 0x100005080000
-probe smaps C512 Pss
+expect same_frame P512 0x100005080000 C512 0x100005080000 == no
+expect exclusive P512 0x100005080000 == yes
+expect kpagecount C512 0x100005080000 == 1
+expect folio_order P512 0x100005080000 == 0
+expect folio_order C512 0x100005080000 == 7
+expect smaps C512 Pss == 512
 exit C512
 exit P512
 
@@ -196,12 +196,12 @@ expect byte C1024 0x100006100000 == 1
 expect byte C1024 0x1000061fffff == 1
 expect byte P1024 0x100006100000 == 255
 expect byte P1024 0x1000061fffff == 255
-probe same_frame P1024 0x100006100000 C1024 0x100006100000
-probe exclusive P1024 0x100006100000
-probe kpagecount C1024 0x100006100000
-probe folio_order P1024 0x100006100000
-probe folio_order C1024 0x100006100000
-probe smaps C1024 Pss
+expect same_frame P1024 0x100006100000 C1024 0x100006100000 == no
+expect exclusive P1024 0x100006100000 == yes
+expect kpagecount C1024 0x100006100000 == 1
+expect folio_order P1024 0x100006100000 == 0
+expect folio_order C1024 0x100006100000 == 8
+expect smaps C1024 Pss == 1024
 exit C1024
 exit P1024
 
@@ -225,11 +225,11 @@ expect byte C2048 0x100007200000 == 1
 expect byte C2048 0x1000073fffff == 1
 expect byte P2048 0x100007200000 == 255
 expect byte P2048 0x1000073fffff == 255
-probe same_frame P2048 0x100007200000 C2048 0x100007200000
-probe exclusive P2048 0x100007200000
-probe kpagecount C2048 0x100007200000
-probe folio_order P2048 0x100007200000
-probe folio_order C2048 0x100007200000
-probe smaps C2048 Pss
+expect same_frame P2048 0x100007200000 C2048 0x100007200000 == no
+expect exclusive P2048 0x100007200000 == yes
+expect kpagecount C2048 0x100007200000 == 1
+expect folio_order P2048 0x100007200000 == 0
+expect folio_order C2048 0x100007200000 == 9
+expect smaps C2048 Pss == 2048
 exit C2048
 exit P2048

@@ -18,11 +18,11 @@ expect byte C2048 0x100000200000 == 1
 expect byte C2048 0x1000003fffff == 1
 expect byte P2048 0x100000200000 == 255
 expect byte P2048 0x1000003fffff == 255
-probe same_frame P2048 0x100000200000 C2048 0x100000200000
-probe exclusive P2048 0x100000200000
-probe kpagecount C2048 0x100000200000
-probe folio_order P2048 0x100000200000
-probe folio_order C2048 0x100000200000
-probe smaps C2048 Pss
+expect same_frame P2048 0x100000200000 C2048 0x100000200000 == no
+expect exclusive P2048 0x100000200000 == yes
+expect kpagecount C2048 0x100000200000 == 1
+expect folio_order P2048 0x100000200000 == 0
+expect folio_order C2048 0x100000200000 == 9
+expect smaps C2048 Pss == 2048
 exit C2048
 exit P2048

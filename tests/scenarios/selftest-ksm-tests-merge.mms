@@ -9,5 +9,5 @@ madvise P 0x100000000000 40K mergeable
 ksm scan 2
 expect ksm.pages_shared == 1
 expect ksm.pages_sharing == 9
-probe ksm.pages_unshared
-probe ksm_stat P ksm_merging_pages
+expect ksm.pages_unshared == 0
+expect ksm_stat P ksm_merging_pages == 10

@@ -14,4 +14,4 @@ poke P 0x100000001000 0x2b
 ksm scan 1
 expect ksm.pages_shared == 0
 expect ksm.pages_sharing == 0
-probe ksm.pages_unshared
+expect ksm.pages_unshared == 0

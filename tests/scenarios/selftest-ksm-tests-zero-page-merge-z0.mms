@@ -9,4 +9,4 @@ madvise P 0x100000000000 40K mergeable
 ksm scan 2
 expect ksm.pages_shared == 1
 expect ksm.pages_sharing == 9
-probe ksm.ksm_zero_pages
+expect ksm.ksm_zero_pages == 0

@@ -9,5 +9,5 @@ madvise P 0x100000000000 40K mergeable
 ksm scan 2
 expect ksm.pages_shared == 0
 expect ksm.pages_sharing == 0
-probe ksm.ksm_zero_pages
-probe kpageflags P 0x100000000000 ZERO_PAGE
+expect ksm.ksm_zero_pages == 10
+expect kpageflags P 0x100000000000 ZERO_PAGE == yes

@@ -13,4 +13,4 @@ expect byte P 0x100000100000 == 0x61
 expect byte P 0x100000104fff == 0x61
 expect byte P 0x100000105000 == 0x58
 expect byte P 0x100000109fff == 0x58
-probe vma_end P 0x100000100000
+expect vma_end P 0x100000100000 == 0x100000105000

@@ -11,6 +11,6 @@ expect byte P 0x100000005000 == 0
 expect byte P 0x100000009fff == 0
 expect byte P 0x100000100000 == 0x61
 expect byte P 0x100000104fff == 0x61
-probe vma_end P 0x100000000000
-probe vma_start P 0x100000005000
-probe vma_end P 0x100000005000
+expect vma_end P 0x100000000000 == 0x10000000a000
+expect vma_start P 0x100000005000 == 0x100000000000
+expect vma_end P 0x100000005000 == 0x10000000a000

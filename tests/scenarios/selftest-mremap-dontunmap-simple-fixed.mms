@@ -11,5 +11,5 @@ expect byte P 0x100000000000 == 0x61
 expect byte P 0x100000004fff == 0x61
 expect byte P 0x100000100000 == 0
 expect byte P 0x100000104fff == 0
-probe vma_end P 0x100000100000
-probe smaps P Rss
+expect vma_end P 0x100000100000 == 0x100000105000
+expect smaps P Rss == 20

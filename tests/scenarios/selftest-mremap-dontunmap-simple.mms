@@ -14,5 +14,5 @@ expect byte P 0x100000100000 == 0x61
 expect byte P 0x100000104fff == 0x61
 expect byte P 0x100000000000 == 0
 expect byte P 0x100000004fff == 0
-probe kpageflags P 0x100000000000 ZERO_PAGE
-probe smaps P Rss
+expect kpageflags P 0x100000000000 ZERO_PAGE == yes
+expect smaps P Rss == 20

@@ -14,20 +14,20 @@ write P 0x100000007000 4K unique
 write P 0x100000008000 4K unique
 write P 0x100000009000 4K unique
 mremap P 0x100000002000 28K 0x100000100000 dontunmap
-probe byte P 0x100000100000
-probe byte P 0x1000001007ff
-probe byte P 0x100000101000
-probe byte P 0x1000001017ff
-probe byte P 0x100000102000
-probe byte P 0x1000001027ff
-probe byte P 0x100000104000
-probe byte P 0x1000001047ff
-probe byte P 0x100000105000
-probe byte P 0x1000001057ff
-probe byte P 0x100000106000
-probe byte P 0x1000001067ff
+expect byte P 0x100000100000 == 245
+expect byte P 0x1000001007ff == 206
+expect byte P 0x100000101000 == 190
+expect byte P 0x1000001017ff == 119
+expect byte P 0x100000102000 == 37
+expect byte P 0x1000001027ff == 85
+expect byte P 0x100000104000 == 223
+expect byte P 0x1000001047ff == 229
+expect byte P 0x100000105000 == 95
+expect byte P 0x1000001057ff == 205
+expect byte P 0x100000106000 == 225
+expect byte P 0x1000001067ff == 164
 expect present P 0x100000103000 == no
 expect vma_end P 0x100000100000 == 0x100000103000
 expect present P 0x100000002000 == no
 expect present P 0x100000001000 == yes
-probe vma_end P 0x100000000000
+expect vma_end P 0x100000000000 == 0x100000005000
