@@ -195,7 +195,8 @@ static int lookup(const char *s, const char *const *names, int n)
 
 static const char *const prot_names[] = { "rw", "r", "none" };
 static const char *const advice_names[] = { "mergeable", "unmergeable", "dontneed", "hugepage",
-					    "nohugepage", "pageout", "populate_read", "populate_write" };
+					    "nohugepage", "pageout", "populate_read", "populate_write",
+					    "dontfork", "dofork" };
 static const char *const thp_modes[] = { "always", "madvise", "inherit", "never" };
 static const char *const op_names[] = { "==", "!=", "<", "<=", ">", ">=" };
 static const char *const ksm_counters[] = { "pages_shared", "pages_sharing", "pages_unshared",
@@ -632,7 +633,7 @@ static int parse_line(struct line *l, struct scn_command *c)
 			return -1;
 		v = get_word(l, 4, "ADVICE", advice_names, ARRAY_SIZE(advice_names),
 			     "mergeable, unmergeable, dontneed, hugepage, nohugepage, pageout, "
-			     "populate_read, populate_write");
+			     "populate_read, populate_write, dontfork, dofork");
 		c->advice = (enum scn_advice)v;
 		return v < 0 ? -1 : 0;
 	}

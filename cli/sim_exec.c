@@ -501,7 +501,8 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 							    MMSIM_MADV_DONTNEED, MMSIM_MADV_HUGEPAGE,
 							    MMSIM_MADV_NOHUGEPAGE, MMSIM_MADV_PAGEOUT,
 							    MMSIM_MADV_POPULATE_READ,
-							    MMSIM_MADV_POPULATE_WRITE };
+							    MMSIM_MADV_POPULATE_WRITE,
+							    MMSIM_MADV_DONTFORK, MMSIM_MADV_DOFORK };
 
 		ret = mmsim_madvise(se->sim, pid, c->addr, c->len, advice[c->advice]);
 		break;

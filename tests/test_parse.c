@@ -301,7 +301,7 @@ static void test_selftest_additions(void **state)
 	assert_true(scn.cmds[5].dontunmap);
 	assert_false(scn.cmds[6].dontunmap);
 	scenario_free(&scn);
-	parse_bad("madvise A 0x100000000000 4K populate", 1, "populate_read, populate_write");
+	parse_bad("madvise A 0x100000000000 4K populate", 1, "populate_read, populate_write, dontfork");
 	parse_bad("mremap A 0x100000000000 4K 0x100000100000 keep", 1, "expected dontunmap");
 }
 

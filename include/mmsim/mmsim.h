@@ -160,6 +160,9 @@ enum mmsim_advice {
 	 */
 	MMSIM_MADV_POPULATE_READ,
 	MMSIM_MADV_POPULATE_WRITE,
+	/* MADV_DONTFORK / MADV_DOFORK: set or clear VM_DONTCOPY (fork skips the VMA). */
+	MMSIM_MADV_DONTFORK,
+	MMSIM_MADV_DOFORK,
 };
 MMSIM_API int mmsim_madvise(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
 		  enum mmsim_advice advice);
