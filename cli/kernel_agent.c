@@ -25,6 +25,9 @@
 #ifndef PR_SET_MEMORY_MERGE
 #define PR_SET_MEMORY_MERGE 67
 #endif
+#ifndef PR_THP_DISABLE_EXCEPT_ADVISED
+#define PR_THP_DISABLE_EXCEPT_ADVISED (1 << 1)	/* Linux 6.18 */
+#endif
 
 #define AGENT_PAGE 4096UL
 
@@ -194,6 +197,10 @@ static void serve(void)
 			break;
 		case AG_PRCTL_MERGE:
 			rep.err = prctl(PR_SET_MEMORY_MERGE, r.arg, 0, 0, 0) ? errno : 0;
+			break;
+		case AG_PRCTL_THP_DISABLE:	/* arg: 0 off, 1 on, 3 on except advised */
+			rep.err = prctl(PR_SET_THP_DISABLE, r.arg != 0,
+					r.arg == 3 ? PR_THP_DISABLE_EXCEPT_ADVISED : 0, 0, 0) ? errno : 0;
 			break;
 		case AG_WRITE:
 			write_range(&r);

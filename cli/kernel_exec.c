@@ -627,8 +627,8 @@ static int memory_command(struct scn_executor *ex, const struct scn_command *c, 
 		r.arg = c->advice;
 		break;
 	case CMD_PRCTL:
-		r.op = AG_PRCTL_MERGE;
-		r.arg = c->on;
+		r.op = c->thp_prctl ? AG_PRCTL_THP_DISABLE : AG_PRCTL_MERGE;
+		r.arg = c->thp_prctl ? (int32_t)c->n : c->on;
 		break;
 	case CMD_WRITE:
 		r.op = AG_WRITE;

@@ -639,10 +639,21 @@ static int parse_line(struct line *l, struct scn_command *c)
 	}
 	if (!strcmp(w, "prctl")) {
 		c->kind = CMD_PRCTL;
-		if (expect_tokens(l, 4, 4, "P merge on|off") || get_proc(l, 1, &c->proc[0]))
+		if (expect_tokens(l, 4, 4, "P merge|thp_disable on|off") || get_proc(l, 1, &c->proc[0]))
 			return -1;
+		if (!strcmp(l->tok[2], "thp_disable")) {
+			static const char *const modes[] = { "off", "on", "except_advised" };
+			int m = get_word(l, 3, "mode", modes, 3, "on, off or except_advised");
+
+			if (m < 0)
+				return -1;
+			c->thp_prctl = true;
+			c->on = m > 0;
+			c->n = m == 2 ? 3 : (unsigned long)m;	/* PR_SET_THP_DISABLE's flags + 1 */
+			return 0;
+		}
 		if (strcmp(l->tok[2], "merge"))
-			return perr(l, "prctl: expected 'merge', got '%s'", l->tok[2]);
+			return perr(l, "prctl: expected 'merge' or 'thp_disable', got '%s'", l->tok[2]);
 		if (strcmp(l->tok[3], "on") && strcmp(l->tok[3], "off"))
 			return perr(l, "prctl: expected on or off, got '%s'", l->tok[3]);
 		c->on = !strcmp(l->tok[3], "on");

@@ -80,7 +80,8 @@ struct scn_command {
 	bool noreserve;			/* mmap ... noreserve: MAP_NORESERVE */
 	bool dontunmap;			/* mremap ... dontunmap: MREMAP_DONTUNMAP */
 	enum scn_advice advice;
-	bool on;			/* prctl merge on|off */
+	bool on;			/* prctl merge on|off; prctl thp_disable: set */
+	bool thp_prctl;			/* prctl P thp_disable ...: n = 1 (on) or 3 (except_advised) */
 	struct scn_fill_spec fill;
 	unsigned long thp_size;		/* 0 for "top" */
 	enum scn_thp_mode thp_mode;

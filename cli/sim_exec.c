@@ -514,7 +514,8 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 		ret = mmsim_reclaim(se->sim, pid, c->addr, c->len, NULL);
 		break;
 	case CMD_PRCTL:
-		ret = mmsim_prctl_set_memory_merge(se->sim, pid, c->on);
+		ret = c->thp_prctl ? mmsim_prctl_set_thp_disable(se->sim, pid, c->on, c->n == 3) :
+				     mmsim_prctl_set_memory_merge(se->sim, pid, c->on);
 		break;
 	case CMD_POKE:
 		byte = (uint8_t)c->n;

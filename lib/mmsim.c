@@ -787,6 +787,20 @@ int mmsim_prctl_set_memory_merge(struct mmsim *sim, int pid, bool on)
 	return finish(sim, err);
 }
 
+int mmsim_prctl_set_thp_disable(struct mmsim *sim, int pid, bool disable, bool except_advised)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	/* PR_SET_THP_DISABLE 0 takes no flags. */
+	if (!disable && except_advised)
+		return sim_error(sim, -EINVAL, "PR_SET_THP_DISABLE 0 takes no flags");
+	mm->flags &= ~(MMF_DISABLE_THP | MMF_DISABLE_THP_EXCEPT_ADVISED);
+	if (disable)
+		mm->flags |= except_advised ? MMF_DISABLE_THP_EXCEPT_ADVISED : MMF_DISABLE_THP;
+	return finish(sim, 0);
+}
+
 /* The entry of one mapping: its PTE, or its PMD for a PMD mapping. */
 static const void *hit_entry(const struct rmap_hit *hit)
 {

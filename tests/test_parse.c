@@ -292,7 +292,9 @@ static void test_selftest_additions(void **state)
 		       "madvise A 0x100000000000 8K populate_read\n"
 		       "madvise A 0x100000000000 8K populate_write\n"
 		       "mremap A 0x100000000000 8K 0x100000100000 dontunmap\n"
-		       "mremap A 0x100000100000 8K 0x100000000000\n");
+		       "mremap A 0x100000100000 8K 0x100000000000\n"
+		       "prctl A thp_disable except_advised\n"
+		       "prctl A merge on\n");
 	assert_true(scn.cmds[1].noreserve);
 	assert_int_equal(scn.cmds[1].prot, PROT_RW);
 	assert_false(scn.cmds[2].noreserve);
@@ -300,9 +302,13 @@ static void test_selftest_additions(void **state)
 	assert_int_equal(scn.cmds[4].advice, ADV_POPULATE_WRITE);
 	assert_true(scn.cmds[5].dontunmap);
 	assert_false(scn.cmds[6].dontunmap);
+	assert_true(scn.cmds[7].thp_prctl);
+	assert_int_equal(scn.cmds[7].n, 3);
+	assert_false(scn.cmds[8].thp_prctl);
 	scenario_free(&scn);
 	parse_bad("madvise A 0x100000000000 4K populate", 1, "populate_read, populate_write, dontfork");
 	parse_bad("mremap A 0x100000000000 4K 0x100000100000 keep", 1, "expected dontunmap");
+	parse_bad("prctl A thp_disable maybe", 1, "on, off or except_advised");
 }
 
 /*

@@ -226,6 +226,13 @@ MMSIM_API int mmsim_ksm_counter(struct mmsim *sim, const char *name, long *value
 MMSIM_API int mmsim_ksm_stat(struct mmsim *sim, int pid, const char *name, long *value);
 /* prctl(PR_SET_MEMORY_MERGE, on): inherited over fork. */
 MMSIM_API int mmsim_prctl_set_memory_merge(struct mmsim *sim, int pid, bool on);
+/*
+ * prctl(PR_SET_THP_DISABLE, disable, except_advised ? PR_THP_DISABLE_EXCEPT_ADVISED : 0):
+ * no THP for the process's VMAs (but those with MADV_HUGEPAGE when
+ * except_advised); inherited over fork. Faults already done stay as they are.
+ */
+MMSIM_API int mmsim_prctl_set_thp_disable(struct mmsim *sim, int pid, bool disable,
+					  bool except_advised);
 
 /*
  * Seed 003 (simulator only): the page-offset range rmap_walk_ksm() searches
