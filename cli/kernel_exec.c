@@ -467,6 +467,11 @@ static int agent_call(struct scn_executor *ex, const struct scn_command *c, int 
 		scn_fail(err, len, "%s: this kernel has no PR_SET_MEMORY_MERGE (Linux 6.4+)", c->text);
 		return SCN_LACKS;
 	}
+	if (rep->err == EINVAL && r->op == AG_PRCTL_THP_DISABLE && r->arg == 3) {
+		scn_fail(err, len, "%s: this kernel has no PR_THP_DISABLE_EXCEPT_ADVISED (Linux 6.18+)",
+			 c->text);
+		return SCN_LACKS;
+	}
 	if (rep->err)
 		return scn_fail(err, len, "%s: %s", c->text, scn_errno_name(rep->err));
 	return 0;
