@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * mmsim-bench-ksm: KSM's "half-dup" workload (/work/shared/reference/
- * baselines.md) on the simulator and on the live kernel's ksmd in the same
+ * mmsim-bench-ksm: KSM's "half-dup" workload (half unique pages,
+ * half a few repeated contents) on the simulator and on the live kernel's ksmd in the same
  * run, three full passes each, against the physical limits of one core
  * (XXH64 and memcmp of 4 KiB pages) measured in that run too. See
  * bench/README.md.

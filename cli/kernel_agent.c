@@ -36,6 +36,10 @@ static int prot_of(int p)
 	return p == PROT_RW ? PROT_READ | PROT_WRITE : p == PROT_R ? PROT_READ : PROT_NONE;
 }
 
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25	/* Linux 6.1; glibc 2.36 (Debian 12) lacks the name */
+#endif
+
 static int advice_of(int a)
 {
 	static const int advice[] = {
@@ -43,6 +47,7 @@ static int advice_of(int a)
 		[ADV_DONTNEED] = MADV_DONTNEED, [ADV_HUGEPAGE] = MADV_HUGEPAGE,
 		[ADV_NOHUGEPAGE] = MADV_NOHUGEPAGE, [ADV_PAGEOUT] = MADV_PAGEOUT,
 		[ADV_POPULATE_READ] = MADV_POPULATE_READ, [ADV_POPULATE_WRITE] = MADV_POPULATE_WRITE,
+		[ADV_COLLAPSE] = MADV_COLLAPSE,
 		[ADV_DONTFORK] = MADV_DONTFORK, [ADV_DOFORK] = MADV_DOFORK,
 	};
 

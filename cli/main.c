@@ -11,6 +11,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "mmsim/mmsim.h"
+
 #include "draw.h"
 #include "qemu.h"
 #include "run.h"
@@ -18,7 +20,8 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: mmsim run [--kernel | --kernel-image VMLINUZ | --profile VERSION | --scheme NAME]\n"
+		"usage: mmsim --version | mmsim help [COMMAND]\n"
+		"       mmsim run [--kernel | --kernel-image VMLINUZ | --profile VERSION | --scheme NAME]\n"
 		"                 [--verify=call|command|end|N|off] [--memory SIZE] [--quiet]\n"
 		"                 [--json] FILE...\n"
 		"       mmsim diff [--kernel-image VMLINUZ] [--profile VERSION] FILE...\n"
@@ -31,12 +34,12 @@ static void usage(FILE *out)
 		"  --kernel-image VMLINUZ\n"
 		"                run them on that Linux instead, booted under qemu with\n"
 		"                mmsim-static and busybox-static in an initramfs\n"
-		"                (scripts/fetch-kernels.sh fetches Debian's 6.1 and 6.12)\n"
+		"                (scripts/fetch-kernels.sh fetches Debian's 6.1, 6.12, 7.3)\n"
 		"  --scheme NAME on the simulator, start with that folio mapcount scheme\n"
 		"                (linux, legacy, large, nopagemapcount, tuples, fullpartial)\n"
 		"  --profile VERSION\n"
 		"                on the simulator, start as Linux VERSION: 6.18 (default),\n"
-		"                6.12 or 6.1 (docs/kernel-versions.md); diff picks the\n"
+		"                7.3, 6.12 or 6.1 (docs/kernel-versions.md); diff picks the\n"
 		"                kernel's own version when it is one of these\n"
 		"  --verify=WHEN on the simulator, check every invariant of the model after\n"
 		"                every library call (call), after every command (command,\n"
@@ -51,7 +54,7 @@ static void usage(FILE *out)
 		"  explain       a web page that steps through a scenario, with pictures\n"
 		"                (mmsim explain -h)\n"
 		"\n"
-		"Scenario language: ../shared/spec/scenario-language.md. Simulator-only\n"
+		"Scenario language: docs/scenario-language.md. Simulator-only\n"
 		"additions (README.md): ksm rmap_walk=full|address|pgoff|remapped,\n"
 		"rmap.reaches P ADDR, rmap.mappings P ADDR, reclaim P ADDR LEN,\n"
 		"anon_pgoff kernel|zero, vma.pgoff P ADDR, folio.index P ADDR,\n"
@@ -301,7 +304,7 @@ static bool same_answer(const struct scn_answer *sim, const struct scn_answer *k
  */
 static const char *profile_of_release(const char *release)
 {
-	static const char *const versions[] = { "6.18", "6.12", "6.1" };
+	static const char *const versions[] = { "6.18", "7.3", "6.12", "6.1" };
 
 	for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
 		if (scn_release_is(release, versions[i]))
@@ -438,11 +441,47 @@ static int cmd_diff(int argc, char **argv)
 	return status;
 }
 
+static bool asks_help(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	return false;
+}
+
+/* "mmsim help [COMMAND]": the usage, or the command's own (draw, explain). */
+static int cmd_help(int argc, char **argv)
+{
+	static char help[] = "--help";
+	char *args[] = { help, NULL };
+
+	if (argc == 0 || !strcmp(argv[0], "run") || !strcmp(argv[0], "diff")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[0], "draw"))
+		return cmd_draw(1, args);
+	if (!strcmp(argv[0], "explain"))
+		return cmd_explain(1, args);
+	fprintf(stderr, "mmsim help: no command '%s' (run, diff, draw, explain)\n", argv[0]);
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("mmsim %s (library %s)\n", MMSIM_VERSION_STRING, mmsim_version());
+		return 0;
+	}
+	if (!strcmp(argv[1], "help"))
+		return cmd_help(argc - 2, argv + 2);
+	if ((!strcmp(argv[1], "run") || !strcmp(argv[1], "diff")) && asks_help(argc - 2, argv + 2)) {
+		usage(stdout);
+		return 0;
 	}
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 2, argv + 2);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The scenario parser: one command per line, '#' comments, tokens split by
- * blanks (../shared/spec/scenario-language.md). Every error names the file,
+ * blanks (docs/scenario-language.md). Every error names the file,
  * the line, what was wrong and what was expected; no input can crash it.
  */
 #include "scenario.h"
@@ -196,7 +196,7 @@ static int lookup(const char *s, const char *const *names, int n)
 static const char *const prot_names[] = { "rw", "r", "none" };
 static const char *const advice_names[] = { "mergeable", "unmergeable", "dontneed", "hugepage",
 					    "nohugepage", "pageout", "populate_read", "populate_write",
-					    "dontfork", "dofork" };
+					    "collapse", "dontfork", "dofork" };
 static const char *const thp_modes[] = { "always", "madvise", "inherit", "never" };
 static const char *const op_names[] = { "==", "!=", "<", "<=", ">", ">=" };
 static const char *const ksm_counters[] = { "pages_shared", "pages_sharing", "pages_unshared",
@@ -559,12 +559,12 @@ static int parse_line(struct line *l, struct scn_command *c)
 	int v;
 
 	if (!strcmp(w, "kernel")) {
-		static const char *const versions[] = { "6.18", "6.12", "6.1" };
+		static const char *const versions[] = { "6.18", "7.3", "6.12", "6.1" };
 
 		c->kind = CMD_KERNEL;
-		if (expect_tokens(l, 2, 2, "VERSION (6.18, 6.12 or 6.1)"))
+		if (expect_tokens(l, 2, 2, "VERSION (6.18, 7.3, 6.12 or 6.1)"))
 			return -1;
-		if (get_word(l, 1, "VERSION", versions, 3, "6.18, 6.12 or 6.1") < 0)
+		if (get_word(l, 1, "VERSION", versions, 4, "6.18, 7.3, 6.12 or 6.1") < 0)
 			return -1;
 		snprintf(c->word, sizeof(c->word), "%s", l->tok[1]);
 		return 0;
@@ -633,7 +633,7 @@ static int parse_line(struct line *l, struct scn_command *c)
 			return -1;
 		v = get_word(l, 4, "ADVICE", advice_names, ARRAY_SIZE(advice_names),
 			     "mergeable, unmergeable, dontneed, hugepage, nohugepage, pageout, "
-			     "populate_read, populate_write, dontfork, dofork");
+			     "populate_read, populate_write, collapse, dontfork, dofork");
 		c->advice = (enum scn_advice)v;
 		return v < 0 ? -1 : 0;
 	}

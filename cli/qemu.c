@@ -8,7 +8,7 @@
  * /tmp, runs `mmsim run --kernel` on the files, prints what it prints on
  * the serial console between two markers and powers off. qemu runs with
  * -machine mem-merge=off: guest memory must not be KSM-mergeable on the host
- * (../shared/spec/scenario-language.md, notes for the kernel executor).
+ * (docs/scenario-language.md, what the kernel executor does).
  * The archive is a plain (uncompressed) newc cpio in a memfd that qemu
  * opens as /proc/self/fd/N: nothing is left on disk, no cpio or gzip tool
  * is needed, and the host needs no root (the guest's init is root).

@@ -2,7 +2,7 @@
 /*
  * The runner: commands go to the executor top to bottom; every expect prints
  * one TAP line, a probe a comment; any other failure is a Bail out!
- * (../shared/spec/scenario-language.md, "Execution and output").
+ * (docs/scenario-language.md, "Output and exit status").
  */
 #include "run.h"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Scenario files (.mms): the parsed form of the language of
- * ../shared/spec/scenario-language.md, and the executor interface that runs
+ * docs/scenario-language.md, and the executor interface that runs
  * one on the simulator or on the live kernel.
  */
 #ifndef MMSIM_CLI_SCENARIO_H
@@ -42,7 +42,7 @@ enum scn_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
 enum scn_prot { PROT_RW, PROT_R, PROT_NONE_ };
 
 enum scn_advice { ADV_MERGEABLE, ADV_UNMERGEABLE, ADV_DONTNEED, ADV_HUGEPAGE, ADV_NOHUGEPAGE,
-		  ADV_PAGEOUT, ADV_POPULATE_READ, ADV_POPULATE_WRITE,
+		  ADV_PAGEOUT, ADV_POPULATE_READ, ADV_POPULATE_WRITE, ADV_COLLAPSE,
 		  ADV_DONTFORK, ADV_DOFORK };
 
 enum scn_thp_mode { THP_ALWAYS, THP_MADVISE, THP_INHERIT, THP_NEVER };

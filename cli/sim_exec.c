@@ -310,33 +310,49 @@ static int show_dot(struct scn_executor *ex, const struct scn_command *c, char *
  * "kernel VERSION" and "scheme NAME": a new instance with that profile or
  * mapcount scheme replaces the current one. Nothing is mapped yet (no proc
  * has run), so only the THP switches and KSM tunables already set need
- * carrying over; a tunable the new version lacks stays behind.
+ * carrying over: those whose value is not the old profile's default (a
+ * fresh instance of the old configuration tells), so that a default that
+ * differs between versions, such as 7.3's rmap_walk, is the new one's. A
+ * tunable the new version lacks stays behind.
  */
-static void show_progress(void *arg, const char *line);
-
-static int sim_recreate(struct sim_exec *se, const struct mmsim_config *cfg, const char *what,
-			char *err, size_t len)
+static int carry_ksm_tunables(struct mmsim *old, struct mmsim *sim)
 {
 	static const char *const ksm_tunables[] = {
 		"pages_to_scan", "sleep_millisecs", "max_page_sharing",
 		"stable_node_chains_prune_millisecs", "use_zero_pages", "smart_scan",
 		"merge_across_nodes", "run", "rmap_walk", "skip",
 	};
+	struct mmsim *fresh;
+	int ret = mmsim_create(&old->cfg, &fresh);
+
+	/* Through sysfs names, so this never lags behind ksm.h. */
+	for (size_t i = 0; i < sizeof(ksm_tunables) / sizeof(ksm_tunables[0]) && !ret; i++) {
+		long v, def;
+
+		ret = mmsim_ksm_counter(old, ksm_tunables[i], &v) ?:
+		      mmsim_ksm_counter(fresh, ksm_tunables[i], &def);
+		if (!ret && v != def)
+			ret = mmsim_ksm_set(sim, ksm_tunables[i], (unsigned long)v);
+		if (ret == -EOPNOTSUPP)
+			ret = 0;
+	}
+	if (fresh)
+		mmsim_destroy(fresh);
+	return ret;
+}
+
+static void show_progress(void *arg, const char *line);
+
+static int sim_recreate(struct sim_exec *se, const struct mmsim_config *cfg, const char *what,
+			char *err, size_t len)
+{
 	struct mmsim *sim;
 	int ret;
 
 	ret = mmsim_create(cfg, &sim);
 	if (ret)
 		return scn_fail(err, len, "%s: %s", what, errname(ret));
-	/* Through sysfs names, so this never lags behind ksm.h. */
-	for (size_t i = 0; i < sizeof(ksm_tunables) / sizeof(ksm_tunables[0]) && !ret; i++) {
-		long v;
-
-		ret = mmsim_ksm_counter(se->sim, ksm_tunables[i], &v) ?:
-		      mmsim_ksm_set(sim, ksm_tunables[i], (unsigned long)v);
-		if (ret == -EOPNOTSUPP)
-			ret = 0;
-	}
+	ret = carry_ksm_tunables(se->sim, sim);
 	if (ret) {
 		mmsim_destroy(sim);
 		return scn_fail(err, len, "%s: carrying the settings over: %s", what, errname(ret));
@@ -502,7 +518,8 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 							    MMSIM_MADV_NOHUGEPAGE, MMSIM_MADV_PAGEOUT,
 							    MMSIM_MADV_POPULATE_READ,
 							    MMSIM_MADV_POPULATE_WRITE,
-							    MMSIM_MADV_DONTFORK, MMSIM_MADV_DOFORK };
+							    MMSIM_MADV_COLLAPSE, MMSIM_MADV_DONTFORK,
+							    MMSIM_MADV_DOFORK };
 
 		ret = mmsim_madvise(se->sim, pid, c->addr, c->len, advice[c->advice]);
 		break;

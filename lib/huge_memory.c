@@ -62,15 +62,21 @@ static pmd_t mk_huge_pmd(const struct vm_area_struct *vma, unsigned long pfn)
 	return entry;
 }
 
-/* map_anon_folio_pmd(): a new THP, exclusive, on the underused queue. */
-static void map_anon_folio_pmd(struct mmsim *sim, struct folio *folio,
-			       struct vm_area_struct *vma, pmd_t *pmd, unsigned long haddr)
+void map_anon_folio_pmd_nopf(struct mmsim *sim, struct folio *folio, struct vm_area_struct *vma,
+			     pmd_t *pmd, unsigned long haddr)
 {
 	folio_add_new_anon_rmap(sim, folio, vma, haddr, RMAP_EXCLUSIVE, RMAP_LEVEL_PMD,
 				pmd_table_pfn(sim, vma->vm_mm, haddr));
 	*pmd = mk_huge_pmd(vma, folio_pfn(folio));
-	add_mm_counter(vma->vm_mm, MM_ANONPAGES, HPAGE_PMD_NR);
 	deferred_split_folio(sim, folio, false);
+}
+
+/* map_anon_folio_pmd_pf(): a fault's new THP, its 512 pages counted for the mm. */
+static void map_anon_folio_pmd(struct mmsim *sim, struct folio *folio,
+			       struct vm_area_struct *vma, pmd_t *pmd, unsigned long haddr)
+{
+	map_anon_folio_pmd_nopf(sim, folio, vma, pmd, haddr);
+	add_mm_counter(vma->vm_mm, MM_ANONPAGES, HPAGE_PMD_NR);
 }
 
 int do_huge_pmd_anonymous_page(struct mmsim *sim, struct vm_area_struct *vma,

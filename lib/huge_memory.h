@@ -16,6 +16,13 @@ unsigned long thp_vma_allowable_orders(struct mmsim *sim, struct vm_area_struct 
 bool thp_vma_suitable_order(const struct vm_area_struct *vma, unsigned long addr,
 			    unsigned int order);
 
+/*
+ * map_anon_folio_pmd_nopf(): a new THP, exclusive, mapped at haddr by pmd and
+ * on the underused queue; the caller counts its pages for the mm.
+ */
+void map_anon_folio_pmd_nopf(struct mmsim *sim, struct folio *folio, struct vm_area_struct *vma,
+			     pmd_t *pmd, unsigned long haddr);
+
 /* do_huge_pmd_anonymous_page(): 0, VM_FAULT_FALLBACK or -ENOMEM. */
 int do_huge_pmd_anonymous_page(struct mmsim *sim, struct vm_area_struct *vma,
 			       pmd_t *pmd, unsigned long addr, bool write);

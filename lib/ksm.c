@@ -1871,6 +1871,8 @@ void ksm_init(struct mmsim *sim)
 	ksm->max_page_sharing = 256;
 	ksm->stable_node_chains_prune_millisecs = 2000;
 	ksm->smart_scan = sim->profile->ksm_smart_scan;	/* 6.7+ */
+	if (sim->profile->ksm_rmap_item_pgoff)		/* 7.x: what seed 003 called pgoff */
+		ksm->rmap_walk = MMSIM_KSM_RMAP_WALK_PGOFF;
 	ksm->merge_across_nodes = true;
 	ksm->run = KSM_RUN_STOP;
 	ksm->root_stable_tree = RB_ROOT;

@@ -5,6 +5,7 @@
  */
 #include "mm.h"
 
+#include "khugepaged.h"
 #include "ksm.h"
 #include "page_alloc.h"
 #include "swap.h"
@@ -52,6 +53,7 @@ static unsigned long advised_flags(unsigned long flags, enum mmsim_advice advice
 	case MMSIM_MADV_PAGEOUT:
 	case MMSIM_MADV_POPULATE_READ:
 	case MMSIM_MADV_POPULATE_WRITE:
+	case MMSIM_MADV_COLLAPSE:
 		break;
 	}
 	return flags;
@@ -80,6 +82,8 @@ static int madvise_vma(struct mmsim *sim, struct vm_area_struct *vma, unsigned l
 		err2 = reclaim_range(sim, vma->vm_mm, start, end, false, &written);
 		return err2 == -ENOMEM ? 0 : err2;
 	}
+	if (advice == MMSIM_MADV_COLLAPSE)
+		return madvise_collapse(sim, vma, start, end);
 	newflags = advised_flags(vma->vm_flags, advice);
 	/* KSM registers the mm, or unmerges the range, before the flags change. */
 	if (advice == MMSIM_MADV_MERGEABLE || advice == MMSIM_MADV_UNMERGEABLE)

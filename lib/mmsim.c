@@ -719,6 +719,8 @@ void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out)
 		.ksm_swpin_copy = sim->ksm_swpin_copy,
 		.verify_runs = sim->verify_runs,
 		.verify_visited = sim->verify_visited,
+		.thp_collapse_alloc = sim->thp_collapse_alloc,
+		.thp_collapse_alloc_failed = sim->thp_collapse_alloc_failed,
 	};
 }
 
@@ -872,4 +874,9 @@ int mmsim_rmap_walk(struct mmsim *sim, int pid, unsigned long addr, struct mmsim
 	out->nodes = sim->ksm.rmap_walk_cost.nodes - before.nodes +
 		     sim->anon_rmap_walk_cost.nodes - before_anon.nodes;
 	return 0;
+}
+
+const char *mmsim_version(void)
+{
+	return MMSIM_VERSION_STRING;
 }

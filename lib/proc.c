@@ -106,7 +106,7 @@ int proc_pagemap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr, ui
 	/*
 	 * No PM_SOFT_DIRTY (bit 55): the 6.18 kernel we model is built without
 	 * CONFIG_MEM_SOFT_DIRTY, so pagemap never reports it, for present and
-	 * for empty entries alike (/tmp/probe2/sd.c on the live kernel).
+	 * for empty entries alike (docs/kernel-facts.md, "/proc").
 	 */
 	*out = 0;
 	if (!vma)

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The three Linux versions mmsim answers for: 6.18 (this machine, the
- * default), 6.12 and 6.1 as Debian ships them (6.12.117, 6.1.192, with
- * their stable backports), checked under qemu with `mmsim diff
- * --kernel-image`. Only what a diff showed to differ is a switch.
+ * The four Linux versions mmsim answers for: 6.18 (this machine, the
+ * default), 7.3, 6.12 and 6.1 as Debian ships them (7.3.4, 6.12.117,
+ * 6.1.192, with their stable backports), checked under qemu with `mmsim
+ * diff --kernel-image`. Only what a diff showed to differ is a switch.
  */
 #include "profile.h"
 
@@ -24,6 +24,23 @@ static const struct kernel_profile profiles[] = {
 		.ksm_profit = true,
 		.ksm_stat_merge_flags = true,
 		.unshare_copy_dirty = true,
+	},
+	{
+		/* 6.18's row and what 7.3 changed; the 7.3 lines stand apart. */
+		.version = "7.3",
+		.scheme = "linux",
+		.mthp = true,
+		.huge_zero_wp_thp = true,
+		.large_folio_reuse = true,
+		.split_remaps_zero = true,
+		.prctl_memory_merge = true,
+		.ksm_checksum_first = true,
+		.ksm_smart_scan = true,
+		.ksm_zero_pages = true,
+		.ksm_profit = true,
+		.ksm_stat_merge_flags = true,
+
+		.ksm_rmap_item_pgoff = true,
 	},
 	{
 		.version = "6.12",

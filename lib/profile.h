@@ -11,7 +11,7 @@
 #include <stdbool.h>
 
 struct kernel_profile {
-	const char *version;		/* "6.18", "6.12", "6.1" */
+	const char *version;		/* "6.18", "7.3", "6.12", "6.1" */
 	const char *scheme;		/* its folio mapcount scheme */
 
 	/* THP */
@@ -44,6 +44,11 @@ struct kernel_profile {
 	bool fork_copies_ksm_counters;	/* the child starts with the parent's ksm_rmap_items and
 					   ksm_merging_pages (until 4d6fc29f3634, which 6.12.117
 					   has and 6.1 has not) */
+	bool ksm_rmap_item_pgoff;	/* a stable rmap_item keeps linear_page_index() in a union
+					   with oldchecksum, age and remaining_skips, reset to 0 when
+					   it leaves the stable tree; rmap_walk_ksm() searches that
+					   one offset (7.x: "ksm: add linear_page_index into
+					   ksm_rmap_item", seed 003's `pgoff`) */
 };
 
 /* The profile of version ("6.18" when NULL), or NULL for a version we do not model. */

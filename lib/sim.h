@@ -83,6 +83,7 @@ struct mmsim {
 	struct swap_cache_entry *swap_cache;	/* swap entry -> folio (swap_state.c) */
 	unsigned long nr_swapcache;		/* pages in the swap cache */
 	unsigned long pswpout, pswpin, ksm_swpin_copy;	/* /proc/vmstat */
+	unsigned long thp_collapse_alloc, thp_collapse_alloc_failed;	/* /proc/vmstat */
 
 	unsigned long fail_countdown;		/* mmsim_fail_nth_alloc(): 0 = off */
 	mmsim_progress_fn progress;		/* mmsim_set_progress(): NULL = off */

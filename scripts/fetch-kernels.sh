@@ -1,24 +1,29 @@
 #!/usr/bin/env bash
 # Fetches the older Linux kernels mmsim checks itself against under qemu
-# (mmsim run --kernel-image): Debian 12's cloud kernels, 6.1 from bookworm
-# and 6.12 from bookworm-backports. Each goes to a cache outside the
-# repository, nothing of it is ever committed:
+# (mmsim run --kernel-image): Debian's cloud kernels, 6.1 from bookworm,
+# 6.12 from bookworm-backports and 7.3 from trixie-backports. Each goes to a
+# cache outside the repository, nothing of it is ever committed:
 #
 #   ${MMSIM_KERNEL_CACHE:-${XDG_CACHE_HOME:-~/.cache}/mmsim/kernels}/RELEASE/vmlinuz
 #   .../RELEASE/config                the kernel's build configuration
-#   .../6.1 -> RELEASE, .../6.12 -> RELEASE   by major.minor, for the tests
+#   .../6.1 -> RELEASE, .../6.12 -> RELEASE, .../7.3 -> RELEASE   by major.minor
 #
-# usage: scripts/fetch-kernels.sh [6.1] [6.12]     (default: both)
+# usage: scripts/fetch-kernels.sh [6.1] [6.12] [7.3]     (default: all three)
 # Prints the path of each vmlinuz. Needs apt-get and dpkg-deb (Debian 12).
 # 6.12 comes from bookworm-security or bookworm-backports: when apt knows no
 # such package and no source names bookworm-backports, it adds
 # /etc/apt/sources.list.d/mmsim-bookworm-backports.sources (as root, or
 # through sudo) and says so; it changes no other apt setting.
+# 7.3 is a Debian 13 (trixie) package: rather than give a Debian 12 system a
+# trixie source, it keeps a private apt state in $cache/apt (its own
+# sources, lists and archives) and downloads only the kernel's two packages
+# from it: linux-binary-RELEASE (the vmlinuz, which linux-image-RELEASE
+# depends on) and linux-base-RELEASE (the config).
 set -euo pipefail
 
 cache=${MMSIM_KERNEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mmsim/kernels}
 versions=("$@")
-[ ${#versions[@]} -gt 0 ] || versions=(6.1 6.12)
+[ ${#versions[@]} -gt 0 ] || versions=(6.1 6.12 7.3)
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 
@@ -41,21 +46,37 @@ add_backports() {
 	$sudo apt-get update -qq
 }
 
+# trixie-backports in a private apt state under the cache (see above).
+trixie_apt() {
+	local d=$cache/apt
+	mkdir -p "$d/lists/partial" "$d/archives/partial"
+	printf '%s\n' 'Types: deb' 'URIs: http://deb.debian.org/debian' \
+		'Suites: trixie-backports' 'Components: main' \
+		'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' >"$d/trixie.sources"
+	apt_opts=(-o "Dir::Etc::SourceList=$d/trixie.sources" -o Dir::Etc::SourceParts=/dev/null
+		-o "APT::Sandbox::User=$(id -un)"
+		-o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d" -o "Dir::Cache::archives=$d/archives")
+}
+
 # The newest package of a series apt knows about.
 newest() {
-	apt-cache search --names-only "$1" | awk '{print $1}' | sort -V | tail -n 1
+	apt-cache "${apt_opts[@]}" search --names-only "$1" | awk '{print $1}' | sort -V | tail -n 1
 }
 
 fetch() {
 	local want=$1 pattern pkg release tmp deb
+	apt_opts=()
 	case "$want" in
 	6.1)  pattern='^linux-image-6\.1\.0-[0-9]+-cloud-amd64$' ;;
 	6.12) pattern='^linux-image-6\.12\.[0-9]+\+deb12(\.[0-9]+)?-cloud-amd64$' ;;
-	*)    die "unknown version $want (6.1 or 6.12)" ;;
+	7.3)  pattern='^linux-binary-7\.3\.[0-9]+\+deb13(\.[0-9]+)?-cloud-amd64$'; trixie_apt ;;
+	*)    die "unknown version $want (6.1, 6.12 or 7.3)" ;;
 	esac
 	pkg=$(newest "$pattern")
 	if [ -z "$pkg" ]; then
-		if [ "$want" = 6.12 ] && ! have_backports; then
+		if [ "$want" = 7.3 ]; then
+			apt-get "${apt_opts[@]}" update -qq
+		elif [ "$want" = 6.12 ] && ! have_backports; then
 			add_backports
 		else
 			$sudo apt-get update -qq
@@ -64,6 +85,7 @@ fetch() {
 	fi
 	[ -n "$pkg" ] || die "no package matches $pattern (apt-cache search)"
 	release=${pkg#linux-image-}
+	release=${release#linux-binary-}
 	if [ -s "$cache/$release/vmlinuz" ]; then
 		ln -sfn "$release" "$cache/$want"
 		echo "$cache/$release/vmlinuz"
@@ -73,13 +95,24 @@ fetch() {
 	trap 'rm -rf "$tmp"' RETURN
 	# apt-get download writes to the current directory; _apt must be able to.
 	chmod 0777 "$tmp"
-	(cd "$tmp" && apt-get download -q "$pkg" >&2) || die "apt-get download $pkg failed"
-	deb=$(ls "$tmp"/*.deb)
-	dpkg-deb -x "$deb" "$tmp/x"
-	[ -f "$tmp/x/boot/vmlinuz-$release" ] || die "$pkg has no boot/vmlinuz-$release"
+	local pkgs=("$pkg")
+	# Debian 13's linux-image-RELEASE is empty: the image is in linux-binary-RELEASE,
+	# the config in linux-base-RELEASE, both under usr/lib/modules/RELEASE.
+	[ "$want" != 7.3 ] || pkgs+=("linux-base-$release")
+	(cd "$tmp" && apt-get "${apt_opts[@]}" download -q "${pkgs[@]}" >&2) ||
+		die "apt-get download ${pkgs[*]} failed"
+	for deb in "$tmp"/*.deb; do
+		dpkg-deb -x "$deb" "$tmp/x"
+	done
+	local image=$tmp/x/boot/vmlinuz-$release config=$tmp/x/boot/config-$release
+	if [ ! -f "$image" ]; then
+		image=$tmp/x/usr/lib/modules/$release/vmlinuz
+		config=$tmp/x/usr/lib/modules/$release/config
+	fi
+	[ -f "$image" ] || die "$pkg has no boot/vmlinuz-$release nor usr/lib/modules/$release/vmlinuz"
 	mkdir -p "$cache/$release"
-	cp "$tmp/x/boot/vmlinuz-$release" "$cache/$release/vmlinuz.part"
-	[ -f "$tmp/x/boot/config-$release" ] && cp "$tmp/x/boot/config-$release" "$cache/$release/config"
+	cp "$image" "$cache/$release/vmlinuz.part"
+	[ -f "$config" ] && cp "$config" "$cache/$release/config"
 	mv "$cache/$release/vmlinuz.part" "$cache/$release/vmlinuz"
 	ln -sfn "$release" "$cache/$want"
 	echo "$cache/$release/vmlinuz"

@@ -2,9 +2,9 @@
 /*
  * Tests of lib/fork.c and the COW faults that follow a fork (lib/memory.c,
  * lib/huge_memory.c): small pages, a PMD THP, a 64K mTHP, zero pages and the
- * huge zero page. Every number is the live Linux 6.18 kernel's, from
- * /tmp/notes/kernel-facts.md (experiments A, E, F, H, J) or the extra probe
- * /tmp/probe2/probe2.c (output /tmp/probe2/run.log, experiment K2).
+ * huge zero page. Every number is the live Linux 6.18 kernel's
+ * (docs/kernel-facts.md, "Fork and copy-on-write", names the scenario that
+ * shows each on the kernel).
  */
 #include "test_util.h"
 
@@ -380,7 +380,7 @@ static void test_fork_mthp_64k_cow(void **state)
 /*
  * faults.md §3.3 (6.15+): a write to a non-exclusive page of a large folio
  * whose large mapcount is 1 is copied, not reused, so the folio can go.
- * Probe /tmp/probe2/probe2.c K2 on the live kernel: 64K mTHP, fork, child
+ * On the live kernel (cow-large-last-page-copied.mms): 64K mTHP, fork, child
  * exits, parent DONTNEEDs pages 1..15, writes page 0 -> a new order-0 frame.
  * Control (pages 2..15 dropped, two pages left): page 0 and page 1 are both
  * reused in place (same frames, still order 4).

@@ -2,9 +2,8 @@
 /*
  * Tests of lib/huge_memory.c: PMD-sized THP faults, the huge zero folio,
  * the PMD/mTHP size choice and partial unmap/mprotect/DONTNEED/mremap of a
- * THP. Expected numbers are the live Linux 6.18 kernel's, from
- * /tmp/notes/kernel-facts.md (experiments B, C, D, G, I) and the extra
- * probe /tmp/probe2/hz.c (output /tmp/probe2/hz.log).
+ * THP. Expected numbers are the live Linux 6.18 kernel's (docs/kernel-facts.md,
+ * "Huge pages", names the scenario that shows each on the kernel).
  */
 #include "test_util.h"
 
@@ -494,7 +493,7 @@ static void test_mremap_pmd_thp(void **state)
 }
 
 /*
- * Probe /tmp/probe2/hz.c on the live kernel (machine defaults: enabled =
+ * On the live kernel (huge-zero-partial-munmap.mms; here enabled =
  * madvise, 2048kB = inherit, MADV_HUGEPAGE on the VMA): after a read maps the
  * huge zero PMD, munmap of the second 1M splits it into PTEs that map the
  * small 4K zero page (kpageflags ZERO_PAGE only, no THP); the unmapped half is

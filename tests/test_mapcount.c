@@ -2,7 +2,7 @@
 /*
  * Scheme "linux" (lib/mapcount/linux.c): the 6.18 folio mapcounts with
  * CONFIG_PAGE_MAPCOUNT and CONFIG_MM_ID, field by field, through the
- * situations of ../shared/reference/mapcount.md.
+ * situations of docs/folios.md and docs/mapcount-schemes.md.
  */
 #include "test_util.h"
 

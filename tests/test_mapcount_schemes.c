@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The six mapcount schemes (lib/mapcount/) through the cases of seed 001
- * and ../shared/reference/mapcount.md. Each case runs under every scheme
+ * and of docs/mapcount-schemes.md. Each case runs under every scheme
  * with the invariant checker on, and asserts what the scheme is DEFINED to
  * answer (see each file's header), beside what the page tables hold.
  */

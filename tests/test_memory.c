@@ -2,9 +2,9 @@
 /*
  * Tests of lib/memory.c: anonymous faults (zero page, order-0 and mTHP
  * allocation, order choice), access errors and determinism. Every expected
- * number comes from the live Linux 6.18 kernel, as recorded in
- * /tmp/notes/kernel-facts.md (experiments A..J, probe /tmp/notes/probe.c),
- * not from what the model prints.
+ * number comes from the live Linux 6.18 kernel (docs/kernel-facts.md, "Faults",
+ * names the scenario that shows each on the kernel), not from what the model
+ * prints.
  */
 #include "test_util.h"
 

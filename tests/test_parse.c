@@ -181,7 +181,7 @@ static void test_malformed_lines(void **state)
 	parse_bad("ksm pages_to_scan=lots", 1, "takes a number");
 	parse_bad("ksm scan x", 1, "expected N");
 	parse_bad("ksm skip=sometimes", 1, "none, compound or batch");
-	parse_bad("kernel 5.10", 1, "6.18, 6.12 or 6.1");
+	parse_bad("kernel 5.10", 1, "6.18, 7.3, 6.12 or 6.1");
 	parse_bad("seed", 1, "seed takes N");
 	parse_bad("fork A", 1, "P C");
 	parse_bad("expect", 1, "missing query");
@@ -306,7 +306,7 @@ static void test_selftest_additions(void **state)
 	assert_int_equal(scn.cmds[7].n, 3);
 	assert_false(scn.cmds[8].thp_prctl);
 	scenario_free(&scn);
-	parse_bad("madvise A 0x100000000000 4K populate", 1, "populate_read, populate_write, dontfork");
+	parse_bad("madvise A 0x100000000000 4K populate", 1, "populate_read, populate_write, collapse, dontfork");
 	parse_bad("mremap A 0x100000000000 4K 0x100000100000 keep", 1, "expected dontunmap");
 	parse_bad("prctl A thp_disable maybe", 1, "on, off or except_advised");
 }

@@ -2,9 +2,8 @@
 /*
  * Tests of lib/proc.c: /proc/PID/pagemap, /proc/kpagecount,
  * /proc/kpageflags and /proc/PID/smaps as the live Linux 6.18 kernel shows
- * them (/tmp/notes/kernel-facts.md "Method and environment notes" and
- * experiments A, B, C, E, G; extra probes /tmp/probe2/probe2.c (K1, output
- * /tmp/probe2/run.log) and /tmp/probe2/sd.c (output /tmp/probe2/sd.log)).
+ * them (docs/kernel-facts.md, "/proc", names the scenario that shows each on
+ * the kernel).
  */
 #include "test_util.h"
 
@@ -38,7 +37,7 @@ static void write_byte(struct mmsim *sim, int pid, unsigned long addr, int c)
 }
 
 /*
- * /tmp/probe2/sd.c on the live kernel (CONFIG_MEM_SOFT_DIRTY not set): the
+ * On the live kernel (CONFIG_MEM_SOFT_DIRTY not set; zero-page-read.mms): the
  * raw pagemap words are exactly PRESENT|MMAP_EXCLUSIVE|pfn for a written
  * page, PRESENT|pfn for the zero page, and 0 for an untouched page inside a
  * VMA. No other bit (soft-dirty 55, file 61, swap 62) is ever set. Outside
@@ -223,7 +222,7 @@ static void test_pagemap_pmd_uses_head_count(void **state)
 }
 
 /*
- * Probe /tmp/probe2/probe2.c K1 on the live kernel: three pages, each mapped
+ * On the live kernel (smaps-pss-three-way.mms): three pages, each mapped
  * by three mms (parent + 2 children): Rss 12, Shared_Dirty 12 and Pss 3 kB,
  * not 4: each page adds (4096 << 12) / 3 rounded down, and the sum is
  * shifted down to kB, so 3 * 1365.33 bytes shows as 3 kB. K1b: page 0

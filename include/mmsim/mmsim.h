@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mmsim/version.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -26,6 +28,12 @@ extern "C" {
 
 /* One simulator instance owns everything; instances never share state. */
 struct mmsim;
+
+/*
+ * The release of the library linked in ("0.1.0"), which may be newer than
+ * the headers a program was built with (MMSIM_VERSION_STRING).
+ */
+MMSIM_API const char *mmsim_version(void);
 
 /*
  * Seed 004 (docs/experiments/seed-004-anon-vm-pgoff.md): the vm_pgoff that
@@ -64,8 +72,8 @@ struct mmsim_config {
 	const char *scheme;
 	/*
 	 * The Linux version whose behaviour the instance follows
-	 * (docs/kernel-versions.md): "6.18" (the default when NULL), "6.12" or
-	 * "6.1". It picks the mapcount scheme unless scheme names one, and
+	 * (docs/kernel-versions.md): "6.18" (the default when NULL), "7.3",
+	 * "6.12" or "6.1". It picks the mapcount scheme unless scheme names one, and
 	 * interfaces that version lacks fail with -EOPNOTSUPP. -EINVAL for
 	 * another version.
 	 */
@@ -160,6 +168,15 @@ enum mmsim_advice {
 	 */
 	MMSIM_MADV_POPULATE_READ,
 	MMSIM_MADV_POPULATE_WRITE,
+	/*
+	 * MADV_COLLAPSE (6.1+): every 2M-aligned block of the range becomes a
+	 * PMD-mapped THP, whatever the THP switches say (docs/collapse.md):
+	 * holes and zero pages become zeroes, swapped pages are read back, KSM
+	 * and shared pages are copied. 0 when every block is a THP afterwards;
+	 * -EINVAL (the VMA is not eligible, or a block is empty), -EBUSY,
+	 * -EAGAIN or -ENOMEM as Linux returns them.
+	 */
+	MMSIM_MADV_COLLAPSE,
 	/* MADV_DONTFORK / MADV_DOFORK: set or clear VM_DONTCOPY (fork skips the VMA). */
 	MMSIM_MADV_DONTFORK,
 	MMSIM_MADV_DOFORK,
@@ -245,7 +262,8 @@ MMSIM_API int mmsim_prctl_set_thp_disable(struct mmsim *sim, int pid, bool disab
 enum mmsim_ksm_rmap_walk {
 	MMSIM_KSM_RMAP_WALK_FULL,	/* [0, ULONG_MAX]: Linux 6.18 (the default) */
 	MMSIM_KSM_RMAP_WALK_ADDRESS,	/* rmap_item->address >> PAGE_SHIFT (the series, v1-v3) */
-	MMSIM_KSM_RMAP_WALK_PGOFF,	/* a pgoff the item saves when stable (v4 on; a union) */
+	MMSIM_KSM_RMAP_WALK_PGOFF,	/* a pgoff the item saves when stable (v4 on; a union):
+					   what Linux merged, the default of profile 7.3 */
 	MMSIM_KSM_RMAP_WALK_REMAPPED,	/* the address, unless a "remapped" bit says full */
 };
 /* What one rmap_walk() of the folio mapped at pid:addr found, under the variant in force. */
@@ -347,6 +365,8 @@ struct mmsim_stats {
 	unsigned long pswpout, pswpin, ksm_swpin_copy;
 	/* The invariant checker: full checks run, and what they visited in all. */
 	unsigned long verify_runs, verify_visited;
+	/* /proc/vmstat's thp_collapse_alloc and thp_collapse_alloc_failed. */
+	unsigned long thp_collapse_alloc, thp_collapse_alloc_failed;
 };
 MMSIM_API void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out);
 
@@ -359,7 +379,7 @@ MMSIM_API int mmsim_deferred_split_scan(struct mmsim *sim, unsigned long *nr_spl
 
 /* The folio mapcount scheme in use ("linux", ...). */
 MMSIM_API const char *mmsim_scheme(const struct mmsim *sim);
-/* The Linux version the instance behaves as ("6.18", "6.12", "6.1"). */
+/* The Linux version the instance behaves as ("6.18", "7.3", "6.12", "6.1"). */
 MMSIM_API const char *mmsim_kernel(const struct mmsim *sim);
 
 /*

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# ctest's "era" label: scenarios on an older Linux under qemu, VERSION 6.1 or
-# 6.12, its image the one scripts/fetch-kernels.sh cached.
+# ctest's "era" label: scenarios on another Linux under qemu, VERSION 6.1,
+# 6.12 or 7.3, its image the one scripts/fetch-kernels.sh cached.
 #   run-era.sh run  VERSION MMSIM MMSIM_STATIC FILE...   every expect holds on that kernel
 #   run-era.sh diff VERSION MMSIM MMSIM_STATIC FILE...   the simulator in that version's
 #       profile answers every query as the kernel does (mmsim diff --kernel-image)

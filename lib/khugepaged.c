@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Collapse after mm/khugepaged.c (6.18, 7.3): MADV_COLLAPSE scans each 2M
+ * block, swaps missing pages in, copies every page into a new THP (holes and
+ * zero pages as zeroes), frees the old folios and maps the THP with a PMD.
+ */
+#include "khugepaged.h"
+
+#include "huge_memory.h"
+#include "ksm.h"
+#include "page_alloc.h"
+#include "swap.h"
+#include "vma.h"
+
+/* enum scan_result, the kernel's names (7.3's: SCAN_NO_PTE_TABLE was PMD_NULL/PMD_NONE). */
+enum scan_result {
+	SCAN_FAIL,
+	SCAN_SUCCEED,
+	SCAN_NO_PTE_TABLE,
+	SCAN_PMD_MAPPED,
+	SCAN_EXCEED_NONE_PTE,
+	SCAN_EXCEED_SWAP_PTE,
+	SCAN_EXCEED_SHARED_PTE,
+	SCAN_PTE_NON_PRESENT,
+	SCAN_PAGE_NULL,
+	SCAN_PAGE_ANON,
+	SCAN_PAGE_COUNT,
+	SCAN_ALLOC_HUGE_PAGE_FAIL,
+};
+
+/*
+ * struct collapse_control: who collapses, and the max_ptes_* limits that
+ * apply. MADV_COLLAPSE ignores khugepaged's limits: every one is HPAGE_PMD_NR.
+ */
+struct collapse_control {
+	bool is_khugepaged;
+	unsigned int max_ptes_none, max_ptes_swap, max_ptes_shared;
+};
+
+/* The shared zero page counts as a hole (pte_none_or_zero()). */
+static bool pte_none_or_zero(pte_t pte)
+{
+	return pte_none(pte) || (pte_present(pte) && pte_pfn(pte) == ZERO_PFN);
+}
+
+/*
+ * collapse_possible() for TVA_FORCED_COLLAPSE: the sysfs THP switches do not
+ * matter, VM_NOHUGEPAGE and PR_SET_THP_DISABLE do; the VMA must hold one
+ * aligned 2M block and have an anon_vma (have been written to).
+ */
+static bool collapse_possible(const struct vm_area_struct *vma)
+{
+	if ((vma->vm_flags & VM_NOHUGEPAGE) || (vma->vm_mm->flags & MMF_DISABLE_THP))
+		return false;
+	if (vma->vm_end - vma->vm_start < PMD_SIZE ||
+	    !thp_vma_suitable_order(vma, vma->vm_end - PMD_SIZE, HPAGE_PMD_ORDER))
+		return false;
+	return vma->anon_vma != NULL;
+}
+
+/* find_pmd_or_thp_or_none(): a PTE table to collapse, a THP already, or nothing. */
+static enum scan_result find_pmd_or_thp_or_none(struct mmsim *sim, struct mm_struct *mm,
+						unsigned long addr, pmd_t **pmd)
+{
+	*pmd = pmd_lookup(sim, mm, addr);
+	if (!*pmd || pmd_none(**pmd))
+		return SCAN_NO_PTE_TABLE;
+	if (pmd_leaf(**pmd))
+		return SCAN_PMD_MAPPED;
+	return SCAN_SUCCEED;
+}
+
+/* folio_expected_ref_count(): one reference a mapping, one a page in the swap cache. */
+static int folio_expected_ref_count(const struct mmsim *sim, const struct folio *folio)
+{
+	int refs = folio_mapcount(sim, folio);
+
+	if (folio_test_swapcache(folio))
+		refs += (int)folio_nr_pages(folio);
+	return refs;
+}
+
+/*
+ * The checks of collapse_scan_pmd() and __collapse_huge_page_isolate() on
+ * one present PTE: an anonymous page (vm_normal_page()), shared within the
+ * limit, held by nothing but its mappings and the swap cache.
+ */
+static enum scan_result check_present_pte(struct mmsim *sim, pte_t pteval,
+					  const struct collapse_control *cc, unsigned int *shared)
+{
+	struct folio *folio;
+
+	if (pte_special(pteval))
+		return SCAN_PAGE_NULL;
+	folio = page_folio(pfn_to_page(sim, pte_pfn(pteval)));
+	if (!folio_test_anon(folio))
+		return SCAN_PAGE_ANON;
+	/* A page counts as shared when any part of its folio may be. */
+	if (folio_maybe_mapped_shared(sim, folio) && ++*shared > cc->max_ptes_shared)
+		return SCAN_EXCEED_SHARED_PTE;
+	if (folio_expected_ref_count(sim, folio) != folio->_refcount)
+		return SCAN_PAGE_COUNT;
+	return SCAN_SUCCEED;
+}
+
+/*
+ * __collapse_huge_page_isolate(): the PTEs once more, after the swap-in: a
+ * swap entry left is SCAN_PTE_NON_PRESENT now. (The kernel also locks and
+ * isolates each folio from the LRU; nothing else runs here, so both succeed.)
+ */
+static enum scan_result __collapse_huge_page_isolate(struct mmsim *sim, const pte_t *pte,
+						     const struct collapse_control *cc)
+{
+	unsigned int none_or_zero = 0, shared = 0;
+	enum scan_result result;
+
+	for (int i = 0; i < HPAGE_PMD_NR; i++) {
+		if (pte_none_or_zero(pte[i])) {
+			if (++none_or_zero > cc->max_ptes_none)
+				return SCAN_EXCEED_NONE_PTE;
+			continue;
+		}
+		if (!pte_present(pte[i]))
+			return SCAN_PTE_NON_PRESENT;
+		result = check_present_pte(sim, pte[i], cc, &shared);
+		if (result != SCAN_SUCCEED)
+			return result;
+	}
+	return SCAN_SUCCEED;
+}
+
+/* __collapse_huge_page_swapin(): every swap entry of the block faults its page back in. */
+static enum scan_result __collapse_huge_page_swapin(struct mmsim *sim,
+						    struct vm_area_struct *vma, pmd_t *pmd,
+						    unsigned long haddr)
+{
+	for (int i = 0; i < HPAGE_PMD_NR; i++) {
+		unsigned long addr = haddr + ((unsigned long)i << PAGE_SHIFT);
+		pte_t *pte = pte_offset(sim, pmd, addr);
+
+		if (pte_none(*pte) || pte_present(*pte))
+			continue;
+		if (do_swap_page(sim, vma, pmd, pte, addr, false))
+			return SCAN_FAIL;
+	}
+	return SCAN_SUCCEED;
+}
+
+/*
+ * The copy half of __collapse_huge_page_copy(): the new folio's frames start
+ * zeroed, so holes and zero pages need nothing. -ENOMEM when the model has
+ * no buffer for a page's contents (the kernel's copy cannot fail that way).
+ */
+static int collapse_copy_pages(struct mmsim *sim, struct folio *folio, const pte_t *pte)
+{
+	for (long i = 0; i < HPAGE_PMD_NR; i++) {
+		if (pte_none_or_zero(pte[i]))
+			continue;
+		if (copy_page_data(sim, folio_page(sim, folio, i), pfn_to_page(sim, pte_pfn(pte[i]))))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * __collapse_huge_page_copy_succeeded(): the old mappings go. A hole or a
+ * zero page adds a page to the mm's count (the THP maps it now); a present
+ * page keeps its count and loses its rmap and reference, a PTE-mapped large
+ * folio a batch at a time. A folio left mapped nowhere leaves the swap cache.
+ */
+static void __collapse_huge_page_copy_succeeded(struct mmsim *sim, struct vm_area_struct *vma,
+						pte_t *pte, unsigned long pt_pfn)
+{
+	const struct rmap_site site = { vma, pt_pfn };
+
+	for (int i = 0, nr; i < HPAGE_PMD_NR; i += nr) {
+		pte_t pteval = pte[i];
+		struct page *page;
+		struct folio *src;
+
+		nr = 1;
+		if (pte_none_or_zero(pteval)) {
+			add_mm_counter(vma->vm_mm, MM_ANONPAGES, 1);
+			if (pte_none(pteval))
+				continue;
+			pte[i] = 0;
+			ksm_might_unmap_zero_page(sim, vma->vm_mm, pteval);
+			continue;
+		}
+		page = pfn_to_page(sim, pte_pfn(pteval));
+		src = page_folio(page);
+		nr = folio_pte_batch(sim, src, pte + i, HPAGE_PMD_NR - i);
+		clear_ptes(pte + i, nr);
+		folio_remove_rmap_ptes(sim, src, page, nr, &site);
+		free_swap_cache(sim, src);
+		folio_put_refs(sim, src, nr);
+	}
+}
+
+/*
+ * collapse_huge_page(): a new THP, the block's swap entries faulted in, the
+ * PTEs checked again, the pages copied, the old folios released, the PTE
+ * table deposited and the THP mapped by the PMD.
+ */
+static enum scan_result collapse_huge_page(struct mmsim *sim, struct vm_area_struct *vma,
+					   unsigned long haddr, unsigned int unmapped,
+					   const struct collapse_control *cc)
+{
+	enum scan_result result;
+	struct folio *folio;
+	unsigned long pt;
+	pmd_t *pmd;
+	pte_t *pte;
+
+	folio = folio_alloc(sim, HPAGE_PMD_ORDER, FOLIO_anon);
+	if (!folio) {
+		sim->thp_collapse_alloc_failed++;
+		return SCAN_ALLOC_HUGE_PAGE_FAIL;
+	}
+	sim->thp_collapse_alloc++;
+	result = find_pmd_or_thp_or_none(sim, vma->vm_mm, haddr, &pmd);
+	if (result == SCAN_SUCCEED && unmapped)
+		result = __collapse_huge_page_swapin(sim, vma, pmd, haddr);
+	if (result != SCAN_SUCCEED)
+		goto out;
+	pte = pte_offset(sim, pmd, haddr);
+	result = __collapse_huge_page_isolate(sim, pte, cc);
+	if (result != SCAN_SUCCEED)
+		goto out;
+	if (collapse_copy_pages(sim, folio, pte)) {
+		result = SCAN_ALLOC_HUGE_PAGE_FAIL;
+		goto out;
+	}
+	pt = pte_pfn(*pmd);
+	__collapse_huge_page_copy_succeeded(sim, vma, pte, pt);
+	*pmd = 0;
+	pgtable_trans_huge_deposit(sim, vma->vm_mm, haddr, pt);
+	map_anon_folio_pmd_nopf(sim, folio, vma, pmd, haddr);
+	return SCAN_SUCCEED;
+out:
+	folio_put(sim, folio);
+	return result;
+}
+
+/*
+ * collapse_scan_pmd(): may the block collapse? Holes and zero pages, swap
+ * entries and shared pages within the limits; every page anonymous and
+ * held by nothing else. Then collapse_huge_page().
+ */
+static enum scan_result collapse_scan_pmd(struct mmsim *sim, struct vm_area_struct *vma,
+					  unsigned long haddr, const struct collapse_control *cc)
+{
+	unsigned int none_or_zero = 0, unmapped = 0, shared = 0;
+	enum scan_result result;
+	const pte_t *pte;
+	pmd_t *pmd;
+
+	result = find_pmd_or_thp_or_none(sim, vma->vm_mm, haddr, &pmd);
+	if (result != SCAN_SUCCEED)
+		return result;
+	pte = pte_offset(sim, pmd, haddr);
+	for (int i = 0; i < HPAGE_PMD_NR; i++) {
+		if (pte_none_or_zero(pte[i])) {
+			if (++none_or_zero > cc->max_ptes_none)
+				return SCAN_EXCEED_NONE_PTE;
+			continue;
+		}
+		if (!pte_present(pte[i])) {
+			if (++unmapped > cc->max_ptes_swap)
+				return SCAN_EXCEED_SWAP_PTE;
+			continue;
+		}
+		result = check_present_pte(sim, pte[i], cc, &shared);
+		if (result != SCAN_SUCCEED)
+			return result;
+	}
+	return collapse_huge_page(sim, vma, haddr, unmapped, cc);
+}
+
+/* madvise_collapse_errno(): what MADV_COLLAPSE tells the caller of the last failure. */
+static int madvise_collapse_errno(enum scan_result r)
+{
+	switch (r) {
+	case SCAN_ALLOC_HUGE_PAGE_FAIL:
+		return -ENOMEM;
+	case SCAN_EXCEED_NONE_PTE:
+		return -EBUSY;
+	case SCAN_PAGE_COUNT:
+		return -EAGAIN;		/* worth trying again */
+	default:
+		return -EINVAL;
+	}
+}
+
+/* Results after which madvise_collapse() goes on to the next block. */
+static bool collapse_goes_on(enum scan_result r)
+{
+	return r == SCAN_NO_PTE_TABLE || r == SCAN_PTE_NON_PRESENT || r == SCAN_PAGE_NULL ||
+	       r == SCAN_PAGE_COUNT;
+}
+
+int madvise_collapse(struct mmsim *sim, struct vm_area_struct *vma, unsigned long start,
+		     unsigned long end)
+{
+	const struct collapse_control cc = {
+		.max_ptes_none = HPAGE_PMD_NR,
+		.max_ptes_swap = HPAGE_PMD_NR,
+		.max_ptes_shared = HPAGE_PMD_NR,
+	};
+	unsigned long hstart = ALIGN_UP(start, PMD_SIZE), hend = ALIGN_DOWN(end, PMD_SIZE);
+	enum scan_result last_fail = SCAN_FAIL;
+	unsigned long thps = 0;
+
+	if (!collapse_possible(vma))
+		return -EINVAL;
+	if (hstart >= hend)
+		return 0;
+	for (unsigned long addr = hstart; addr < hend; addr += PMD_SIZE) {
+		enum scan_result result = collapse_scan_pmd(sim, vma, addr, &cc);
+
+		if (result == SCAN_SUCCEED || result == SCAN_PMD_MAPPED) {
+			thps++;
+			continue;
+		}
+		last_fail = result;
+		if (!collapse_goes_on(result))
+			break;
+	}
+	return thps == (hend - hstart) >> PMD_SHIFT ? 0 : madvise_collapse_errno(last_fail);
+}
