@@ -2,8 +2,8 @@
 # variant madvise, in part: the global THP policy is madvise (2M inherits it); with
 # PR_SET_THP_DISABLE 1, PR_THP_DISABLE_EXCEPT_ADVISED set, then cleared, a 2 MiB range written
 # whole (plain, MADV_NOHUGEPAGE, MADV_HUGEPAGE) is a THP or not (AnonHugePages
-# of the range, made its own VMA by mprotect). Not asserted: PR_GET_THP_DISABLE
-# answering 3 (no query) and the MADV_COLLAPSE runs (no collapse).
+# of the range, made its own VMA by mprotect), and MADV_COLLAPSE makes one where
+# it may. Not asserted: PR_GET_THP_DISABLE answering 3 (no query)
 thp top madvise
 thp 2M inherit
 proc P
@@ -29,7 +29,13 @@ write C 0x100002200000 2M byte=1
 mprotect C 0x100002200000 2M r
 expect smaps C AnonHugePages == 2048   # check_huge_anon()
 munmap C 0x100002000000 4M
-# test_mmap_thp(THP_COLLAPSE_MADV_COLLAPSE) needs MADV_COLLAPSE: not here
+# test_mmap_thp(THP_COLLAPSE_MADV_COLLAPSE) == 1
+mmap C 0x100003000000 4M
+write C 0x100003200000 2M byte=1
+madvise C 0x100003200000 2M collapse
+mprotect C 0x100003200000 2M r
+expect smaps C AnonHugePages == 2048   # check_huge_anon()
+munmap C 0x100003000000 4M
 prctl C thp_disable off
 # test_mmap_thp(THP_COLLAPSE_NONE) == 0
 mmap C 0x100004000000 4M
@@ -51,4 +57,10 @@ write C 0x100006200000 2M byte=1
 mprotect C 0x100006200000 2M r
 expect smaps C AnonHugePages == 2048   # check_huge_anon()
 munmap C 0x100006000000 4M
-# test_mmap_thp(THP_COLLAPSE_MADV_COLLAPSE) needs MADV_COLLAPSE: not here
+# test_mmap_thp(THP_COLLAPSE_MADV_COLLAPSE) == 1
+mmap C 0x100007000000 4M
+write C 0x100007200000 2M byte=1
+madvise C 0x100007200000 2M collapse
+mprotect C 0x100007200000 2M r
+expect smaps C AnonHugePages == 2048   # check_huge_anon()
+munmap C 0x100007000000 4M
