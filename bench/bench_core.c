@@ -49,7 +49,7 @@ static struct {
 	unsigned long len;	/* bytes per measurement */
 	int reps;
 	bool quick, no_kernel, check;
-	const char *json, *only;
+	const char *json, *only, *plot;	/* --plot PREFIX: PREFIX.png and .svg */
 } opt = {
 	.len = 256 * MiB,
 	.reps = 5,
@@ -956,15 +956,51 @@ static int write_json(const char *path)
 	return 0;
 }
 
+/*
+ * --plot: ns per operation of the simulator and the kernel side by side, one
+ * pair of bars per operation (log scale), the model's descriptor floor beside.
+ */
+static int plot(const char *prefix)
+{
+	FILE *dat, *gp;
+	bool has[3] = { false };
+	int err = bench_plot_open(prefix, 1400, 800, &dat, &gp);
+
+	if (err)
+		return err;
+	fprintf(dat, "operation simulator kernel floor\n");
+	for (int i = 0; i < NR_OPS; i++) {
+		const struct side *sm = &results[i].sim, *k = &results[i].kernel;
+
+		if (!selected(i))
+			continue;
+		fprintf(dat, "\"%s\"", ops[i].title);
+		fprintf(dat, sm->done ? " %.3f" : " NaN", sm->median);
+		fprintf(dat, k->done ? " %.3f" : " NaN", k->median);
+		fprintf(dat, results[i].floor ? " %.3f\n" : " NaN\n", results[i].floor);
+		has[0] |= sm->done;
+		has[1] |= k->done;
+		has[2] |= results[i].floor != 0;
+	}
+	fprintf(gp, "  set title 'mmsim-bench-core: %lu MiB, median of %d, ns per operation (lower is "
+		"faster)' noenhanced\n  set style data histograms\n  set style histogram clustered "
+		"gap 1\n  set style fill solid 0.8 border -1\n  set logscale y\n  set grid ytics\n"
+		"  set ylabel 'ns per op (log)'\n  set key top left noenhanced\n"
+		"  set xtics rotate by -25 noenhanced\n  set bmargin 9\n", opt.len / MiB, opt.reps);
+	bench_plot_columns(gp, prefix, 0, has, 3);
+	return bench_plot_finish(prefix, dat, gp);
+}
+
 /* ------------------------------------------------------------------------ */
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: mmsim-bench-core [--quick] [--json FILE] [--reps N] [--size MiB]\n"
+		"usage: mmsim-bench-core [--quick] [--json FILE] [--plot PREFIX] [--reps N] [--size MiB]\n"
 		"                        [--only OP[,OP...]] [--no-kernel] [--check]\n"
 		"  --quick      16 MiB and 3 repetitions (a few seconds, for CI)\n"
 		"  --json FILE  also write the results as JSON to FILE\n"
+		"  --plot PREFIX  the table as PREFIX.png and PREFIX.svg (gnuplot; .dat, .gp kept)\n"
 		"  --reps N     repetitions per measurement (default 5); the median is used\n"
 		"  --size MiB   memory per measurement (default 256), a multiple of 2\n"
 		"  --only OPS   run only these: ");
@@ -989,6 +1025,8 @@ int main(int argc, char **argv)
 			opt.quick = true;
 		} else if (!strcmp(a, "--json") && more) {
 			opt.json = argv[++i];
+		} else if (!strcmp(a, "--plot") && more) {
+			opt.plot = argv[++i];
 		} else if (!strcmp(a, "--reps") && more) {
 			opt.reps = atoi(argv[++i]);
 			reps_set = true;
@@ -1038,6 +1076,9 @@ int main(int argc, char **argv)
 		}
 
 	fails = print_table();
+	if (opt.plot && plot(opt.plot))
+		fprintf(stderr, "mmsim-bench-core: gnuplot failed; %s.gp and %s.dat are written\n",
+			opt.plot, opt.plot);
 	if (opt.json) {
 		int err = write_json(opt.json);
 

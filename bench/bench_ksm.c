@@ -65,7 +65,7 @@ static struct {
 	unsigned long sizes[MAX_SIZES];	/* bytes */
 	int nr_sizes;
 	bool quick, no_kernel, check;
-	const char *json;
+	const char *json, *plot;		/* --plot PREFIX: PREFIX.png and .svg */
 } opt;
 
 /* ------------------------------------------------------------------------ */
@@ -937,12 +937,55 @@ static int write_json(const char *path)
 	return 0;
 }
 
+/*
+ * --plot: thousand pages per second of each full pass, the simulator, the
+ * kernel and the checksum-and-compare bound, one panel per size.
+ */
+static int plot(const char *prefix)
+{
+	FILE *dat, *gp;
+	int err = bench_plot_open(prefix, 600 * opt.nr_sizes + 200, 700, &dat, &gp);
+
+	if (err)
+		return err;
+	for (int i = 0; i < opt.nr_sizes; i++) {
+		struct size_result *r = &results[i];
+
+		fprintf(dat, "# %lu MiB\npass simulator kernel bound\n", r->pages * SZ_4K / MiB);
+		for (int p = 0; p < 3; p++) {
+			fprintf(dat, "%d", p + 1);
+			fprintf(dat, r->sim.done ? " %.1f" : " NaN", pps(r, &r->sim, p) / 1000);
+			fprintf(dat, r->kernel.done ? " %.1f" : " NaN", pps(r, &r->kernel, p) / 1000);
+			fprintf(dat, r->sim.done ? " %.1f\n" : " NaN\n",
+				pass_bound(r, &r->sim, p, false) / 1000);
+		}
+		fprintf(dat, "\n\n");
+	}
+	fprintf(gp, "  set style data histograms\n  set style histogram clustered gap 1\n"
+		"  set style fill solid 0.8 border -1\n  set grid ytics\n  set logscale y\n"
+		"  set xlabel 'full pass'\n  set ylabel 'thousand pages/s (log, higher is faster)'\n"
+		"  set key top left noenhanced\n"
+		"  set multiplot layout 1,%d title 'mmsim-bench-ksm: half-dup workload'\n",
+		opt.nr_sizes);
+	for (int i = 0; i < opt.nr_sizes; i++) {
+		bool has[3] = { results[i].sim.done, results[i].kernel.done, results[i].sim.done };
+
+		fprintf(gp, "  set title '%lu MiB'\n", results[i].pages * SZ_4K / MiB);
+		bench_plot_columns(gp, prefix, i, has, 3);
+	}
+	fprintf(gp, "  unset multiplot\n");
+	return bench_plot_finish(prefix, dat, gp);
+}
+
 /* ------------------------------------------------------------------------ */
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: mmsim-bench-ksm [--quick] [--json FILE] [--size MiB]... [--no-kernel] [--check]\n"
+		"usage: mmsim-bench-ksm [--quick] [--json FILE] [--plot PREFIX] [--size MiB]...\n"
+		"                       [--no-kernel] [--check]\n"
+		"  --plot PREFIX  pages/s per pass as PREFIX.png and PREFIX.svg (gnuplot;\n"
+		"               PREFIX.dat and PREFIX.gp are kept)\n"
 		"  --quick      16 MiB only (for CI)\n"
 		"  --json FILE  also write the results as JSON to FILE\n"
 		"  --size MiB   a workload size (repeatable; default 64 and 1024)\n"
@@ -963,6 +1006,8 @@ int main(int argc, char **argv)
 			opt.quick = true;
 		} else if (!strcmp(a, "--json") && more) {
 			opt.json = argv[++i];
+		} else if (!strcmp(a, "--plot") && more) {
+			opt.plot = argv[++i];
 		} else if (!strcmp(a, "--size") && more && opt.nr_sizes < MAX_SIZES) {
 			opt.sizes[opt.nr_sizes++] = strtoul(argv[++i], NULL, 10) * MiB;
 		} else if (!strcmp(a, "--no-kernel")) {
@@ -1019,6 +1064,9 @@ int main(int argc, char **argv)
 		fails += print_size(&results[i]);
 	printf("bound: every page checksummed (xxh64) + one memcmp per page merged in the pass;\n"
 	       "strict: only the pages the pass really checksums (not those KSM pages already).\n");
+	if (opt.plot && plot(opt.plot))
+		fprintf(stderr, "mmsim-bench-ksm: gnuplot failed; %s.gp and %s.dat are written\n",
+			opt.plot, opt.plot);
 	if (opt.json) {
 		int err = write_json(opt.json);
 

@@ -4,6 +4,7 @@
 #define MMSIM_BENCH_UTIL_H
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,67 @@ static inline void bench_note(char *buf, size_t size, const char *fmt, ...)
 }
 
 /* The median of n samples (sorts them). */
+/*
+ * Opens PREFIX.dat (the table) and PREFIX.gp (the script) for a --plot, and
+ * starts the script: one loop drawing PREFIX.png and PREFIX.svg, size w x h,
+ * whose body the caller writes into *gp before bench_plot_finish(). -errno.
+ */
+static inline int bench_plot_open(const char *prefix, int w, int h, FILE **dat, FILE **gp)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s.dat", prefix);
+	*dat = fopen(path, "w");
+	snprintf(path, sizeof(path), "%s.gp", prefix);
+	*gp = *dat ? fopen(path, "w") : NULL;
+	if (!*gp) {
+		int err = -errno;
+
+		if (*dat)
+			fclose(*dat);
+		return err;
+	}
+	fprintf(*gp, "do for [fmt in 'pngcairo svg'] {\n"
+		"  if (fmt eq 'svg') { set terminal svg size %d,%d; set output '%s.svg' }"
+		" else { set terminal pngcairo size %d,%d; set output '%s.png' }\n", w, h, prefix,
+		w, h, prefix);
+	return 0;
+}
+
+/*
+ * A histogram of the table's columns 2.. that hold data (has[c - 2]):
+ * gnuplot refuses a column with no valid point (a side not measured).
+ */
+static inline void bench_plot_columns(FILE *gp, const char *prefix, int index, const bool *has,
+				      int nr)
+{
+	bool first = true;
+
+	fprintf(gp, "  plot");
+	for (int c = 0; c < nr; c++) {
+		if (!has[c])
+			continue;
+		fprintf(gp, "%s '%s.dat' index %d using %d%s title columnheader(%d)", first ? "" : ",",
+			prefix, index, c + 2, first ? ":xtic(1)" : "", c + 2);
+		first = false;
+	}
+	fprintf(gp, "\n");
+}
+
+/* Closes the loop and both files, and runs gnuplot; -ENOENT when it failed or is missing. */
+static inline int bench_plot_finish(const char *prefix, FILE *dat, FILE *gp)
+{
+	char cmd[1200];
+	int bad;
+
+	fprintf(gp, "}\n");
+	bad = fclose(dat) | fclose(gp);
+	if (bad)
+		return -EIO;
+	snprintf(cmd, sizeof(cmd), "gnuplot '%s.gp' 2>/dev/null", prefix);
+	return system(cmd) ? -ENOENT : 0;
+}
+
 static inline int bench_cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;

@@ -123,11 +123,18 @@ static int read_all(const char *path, char **out, size_t *len)
 	return 0;
 }
 
-/* Runs dot -Tformat on in into out, its messages into errs; its exit status or -errno. */
-static int run_dot(const char *format, const char *in, const char *out, const char *errs)
+/*
+ * Runs Graphviz's engine (dot, or neato -n2: nodes where their pos says)
+ * -Tformat on in into out, its messages into errs; its exit status or -errno.
+ */
+static int run_dot(const char *engine, const char *format, const char *in, const char *out,
+		   const char *errs)
 {
 	char fmt[32];
-	char *argv[] = { "dot", fmt, "-o", (char *)out, (char *)in, NULL };
+	bool neato = !strcmp(engine, "neato");
+	/* neato -n2 routes the edges itself: curved, around the pinned nodes. */
+	char *argv[] = { (char *)engine, fmt, "-o", (char *)out, (char *)in, neato ? "-n2" : NULL,
+			 "-Gsplines=true", NULL };
 	posix_spawn_file_actions_t fa;
 	pid_t pid;
 	int ret, status;
@@ -135,7 +142,7 @@ static int run_dot(const char *format, const char *in, const char *out, const ch
 	snprintf(fmt, sizeof(fmt), "-T%s", format);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 2, errs, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	ret = posix_spawnp(&pid, "dot", &fa, NULL, argv, environ);
+	ret = posix_spawnp(&pid, engine, &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (ret)
 		return -ret;
@@ -147,6 +154,12 @@ static int run_dot(const char *format, const char *in, const char *out, const ch
 
 int draw_render(const char *dot, const char *format, char **out, size_t *len, char *err,
 		size_t errlen)
+{
+	return draw_render_with("dot", dot, format, out, len, err, errlen);
+}
+
+int draw_render_with(const char *engine, const char *dot, const char *format, char **out,
+		     size_t *len, char *err, size_t errlen)
 {
 	char dir[] = "/tmp/mmsim-draw-XXXXXX", in[64], outp[64], errs[64];
 	char *msg = NULL;
@@ -164,15 +177,15 @@ int draw_render(const char *dot, const char *format, char **out, size_t *len, ch
 		scn_fail(err, errlen, "cannot write %s", in);
 		goto out;
 	}
-	st = run_dot(format, in, outp, errs);
+	st = run_dot(engine, format, in, outp, errs);
 	if (st == -ENOENT) {
 		scn_fail(err, errlen, "Graphviz's dot is not installed (apt-get install graphviz, or "
 			 "scripts/deps.sh): use --format dot");
 	} else if (st) {
 		if (read_all(errs, &msg, &msglen) == 0)
 			msg[strcspn(msg, "\n")] = '\0';
-		scn_fail(err, errlen, "dot -T%s failed (%d)%s%s", format, st, msg && msg[0] ? ": " : "",
-			 msg ? msg : "");
+		scn_fail(err, errlen, "%s -T%s failed (%d)%s%s", engine, format, st,
+			 msg && msg[0] ? ": " : "", msg ? msg : "");
 		free(msg);
 	} else if (read_all(outp, out, len)) {
 		scn_fail(err, errlen, "dot wrote no %s", format);

@@ -37,6 +37,16 @@ extern const char *const draw_view_names[4];
 int draw_render(const char *dot, const char *format, char **out, size_t *len, char *err,
 		size_t errlen);
 
+/* The same with another Graphviz engine: "neato" runs neato -n2 (pinned nodes). */
+int draw_render_with(const char *engine, const char *dot, const char *format, char **out,
+		     size_t *len, char *err, size_t errlen);
+/*
+ * Lays n graphs of one view (lib/draw.c's DOT, one per step) out alike: each
+ * object where the union of all of them puts it, in one frame (cli/layout.c).
+ * svgs[i] gets graph i's SVG (free() each); -1 with a message.
+ */
+int layout_stable(char **dots, int n, char **svgs, char *err, size_t errlen);
+
 int cmd_draw(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 

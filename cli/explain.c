@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include <mmsim/mmsim.h>
 
@@ -120,7 +121,7 @@ struct kvalue {
 struct kernel_side {
 	struct kvalue *v;
 	int nr;
-	char note[512];			/* why there are none, or which run they come from */
+	char note[768];			/* why there are none, or which run they come from */
 };
 
 static const struct kvalue *kernel_value(const struct kernel_side *k, int line)
@@ -158,7 +159,13 @@ static void kernel_run(const char *path, struct kernel_side *k)
 		for (int i = 0; k->v && i < r.nr; i++)
 			k->v[k->nr++] = (struct kvalue){ r.results[i].cmd->line, r.results[i].ans.skip,
 							 r.results[i].ans.value };
-		snprintf(k->note, sizeof(k->note), "%s", r.bail[0] ? r.bail : "live kernel");
+		struct utsname u;
+
+		if (r.bail[0])
+			snprintf(k->note, sizeof(k->note), "this machine's Linux, until: %s", r.bail);
+		else
+			snprintf(k->note, sizeof(k->note), "this machine's Linux %s",
+				 uname(&u) ? "" : u.release);
 		scn_report_free(&r);
 	}
 	if (devnull)
@@ -321,10 +328,11 @@ static const char *const view_titles[4] = {
 	"processes: page tables and folios", "folio", "anon_vmas", "KSM trees",
 };
 
-/* The pictures of one state, deduplicated: a step whose DOT is the last one's reuses it. */
-struct picture {
-	char *dot;
-	int id;				/* the <div> holding its SVG */
+/* Every distinct picture of one view, in step order; a step whose DOT is the last one's reuses it. */
+struct view_pictures {
+	char **dots;
+	int *ids;			/* the <div> holding each one's SVG */
+	int nr, cap;
 };
 
 static const char CSS[] =
@@ -341,7 +349,7 @@ static const char CSS[] =
 	"#pic{flex:1;overflow:auto;padding:.5em;display:flex;flex-direction:column}"
 	"#tabs{margin-bottom:.4em}"
 	".cmd{font-family:'DejaVu Sans Mono',monospace;font-size:1.15em;background:#22313f;color:#ffd866;"
-	"padding:.4em .6em;border-radius:.3em;white-space:pre-wrap}"
+	"padding:.4em .6em;border-radius:.3em;white-space:pre-wrap;position:sticky;top:0}"
 	".note{color:#555;font-style:italic;margin:.5em 0}"
 	".what{margin:.6em 0;line-height:1.4}"
 	"table.q{border-collapse:collapse;width:100%;font-size:.85em;margin-top:.6em}"
@@ -353,7 +361,8 @@ static const char CSS[] =
 	"#list{font-family:'DejaVu Sans Mono',monospace;font-size:.7em;margin-top:1em;"
 	"border-top:1px solid #ddd;padding-top:.5em}"
 	"#list div{cursor:pointer;padding:.05em .3em}#list div.on{background:#ffd866}"
-	"kbd{border:1px solid #999;border-radius:.2em;padding:0 .3em;font-size:.8em}";
+	"kbd{border:1px solid #999;border-radius:.2em;padding:0 .3em;font-size:.8em}"
+	"#side.hide{display:none}";
 
 static const char SCRIPT[] =
 	"var steps=document.querySelectorAll('.step'),views=JSON.parse(document.body.dataset.views),"
@@ -362,8 +371,8 @@ static const char SCRIPT[] =
 	"function svgOf(i,v){var s=steps[i].dataset['svg'+v];return s?document.getElementById('svg'+s):null;}\n"
 	"function show(i){if(i<0||i>=steps.length)return;cur=i;\n"
 	" steps.forEach(function(s,k){s.classList.toggle('on',k==i);});\n"
-	" document.querySelectorAll('#list div').forEach(function(d,k){d.classList.toggle('on',k==i);"
-	"if(k==i)d.scrollIntoView({block:'nearest'});});\n"
+	" document.querySelectorAll('#list div').forEach(function(d,k){d.classList.toggle('on',k==i);});\n"
+	" document.getElementById('side').scrollTop=0;\n"
 	" document.querySelectorAll('.svg').forEach(function(d){d.classList.remove('on');});\n"
 	" var p=svgOf(i,view);if(p)p.classList.add('on');\n"
 	" document.querySelectorAll('#tabs button').forEach(function(b){b.classList.toggle('on',"
@@ -382,7 +391,14 @@ static const char SCRIPT[] =
 	" if(e.key=='ArrowRight'||e.key==' '||e.key=='PageDown'){show(cur+1);e.preventDefault();}\n"
 	" else if(e.key=='ArrowLeft'||e.key=='PageUp'){show(cur-1);e.preventDefault();}\n"
 	" else if(e.key=='Home')show(0);else if(e.key=='End')show(steps.length-1);\n"
-	" else if(e.key>='1'&&e.key<=String(views.length))setView(views[e.key-1]);});\n"
+	" else if(e.key>='1'&&e.key<=String(views.length))setView(views[e.key-1]);\n"
+	" else if(e.key=='+'||e.key=='=')zoomBy(1.25);else if(e.key=='-')zoomBy(0.8);\n"
+	" else if(e.key=='0')zoomBy(0);\n"
+	" else if(e.key=='f')document.getElementById('side').classList.toggle('hide');});\n"
+	/* Zoom: the pictures at a multiple of the panel's width, scrolled; 0 fits them again. */
+	"var zoom=1;function zoomBy(k){zoom=k?Math.max(1,zoom*k):1;document.querySelectorAll('.svg svg')"
+	".forEach(function(s){s.style.width=(zoom*100)+'%';s.style.height=zoom==1?'100%':'auto';"
+	"s.style.maxHeight=zoom==1?'':'none';});}\n"
 	"var m=/^#step-(\\d+)$/.exec(hash0);show(m?Math.min(+m[1],steps.length)-1:0);\n"
 	/* #selftest: every step and view shows an SVG that has size; the verdict in #selftest. */
 	"if(hash0=='#selftest'){var bad=[];for(var i=0;i<steps.length;i++){"
@@ -399,34 +415,80 @@ struct page {
 	const struct kernel_side *kern;
 	const struct notes *notes;
 	bool views[4];
-	struct picture last[4];		/* the last picture of each view */
+	struct view_pictures pics_of[4];
 	int nr_svgs;
 };
 
-/* Draws view v now; the SVG goes in the page unless it is the last one again. */
+/* Draws view v now; a new picture unless it is the last one again. */
 static int picture(struct page *pg, int v, int *id, char *err, size_t errlen)
 {
-	char *dot, *svg, *start;
-	size_t len;
+	struct view_pictures *vp = &pg->pics_of[v];
+	char *dot;
 
 	if (sim_executor_draw((struct scn_executor *)&pg->st->ex, v, -1, 0, NULL, &dot, err, errlen))
 		return -1;
-	if (pg->last[v].dot && !strcmp(pg->last[v].dot, dot)) {
+	if (vp->nr && !strcmp(vp->dots[vp->nr - 1], dot)) {
 		free(dot);
-		*id = pg->last[v].id;
+		*id = vp->ids[vp->nr - 1];
 		return 0;
 	}
-	if (draw_render(dot, "svg", &svg, &len, err, errlen)) {
-		free(dot);
-		return -1;
+	if (vp->nr == vp->cap) {
+		int cap = vp->cap ? 2 * vp->cap : 16;
+		char **d = realloc(vp->dots, (size_t)cap * sizeof(*d));
+		int *ids = d ? realloc(vp->ids, (size_t)cap * sizeof(*ids)) : NULL;
+
+		if (d)
+			vp->dots = d;
+		if (!d || !ids) {
+			free(dot);
+			return scn_fail(err, errlen, "out of memory");
+		}
+		vp->ids = ids;
+		vp->cap = cap;
 	}
-	free(pg->last[v].dot);
-	pg->last[v].dot = dot;
-	pg->last[v].id = *id = ++pg->nr_svgs;
-	start = strstr(svg, "<svg");
-	fprintf(pg->pics, "<div class=\"svg\" id=\"svg%d\">%s</div>\n", *id, start ? start : svg);
-	free(svg);
+	vp->dots[vp->nr] = dot;
+	vp->ids[vp->nr++] = *id = ++pg->nr_svgs;
 	return 0;
+}
+
+/*
+ * Every picture of view v as SVG into the page: laid out alike (cli/layout.c)
+ * so that objects keep their places from step to step, or each on its own
+ * by dot if that fails.
+ */
+static int write_pictures(struct page *pg, int v, char *err, size_t errlen)
+{
+	struct view_pictures *vp = &pg->pics_of[v];
+	char **svgs = calloc((size_t)vp->nr + 1, sizeof(*svgs));
+	size_t len;
+	int ret = 0;
+
+	if (!svgs)
+		return scn_fail(err, errlen, "out of memory");
+	if (vp->nr && layout_stable(vp->dots, vp->nr, svgs, err, errlen)) {
+		fprintf(stderr, "mmsim explain: %s view: no stable layout (%s): each step laid out "
+			"on its own\n", draw_view_names[v], err);
+		for (int i = 0; i < vp->nr && !ret; i++)
+			ret = draw_render(vp->dots[i], "svg", &svgs[i], &len, err, errlen);
+	}
+	for (int i = 0; i < vp->nr; i++) {
+		const char *start = svgs[i] ? strstr(svgs[i], "<svg") : NULL;
+
+		if (!ret)
+			fprintf(pg->pics, "<div class=\"svg\" id=\"svg%d\">%s</div>\n", vp->ids[i],
+				start ? start : "");
+		free(svgs[i]);
+	}
+	free(svgs);
+	return ret;
+}
+
+static void free_pictures(struct view_pictures *vp)
+{
+	for (int i = 0; i < vp->nr; i++)
+		free(vp->dots[i]);
+	free(vp->dots);
+	free(vp->ids);
 }
 
 static void format_answer(const struct scn_command *c, bool skip, long long v, char *buf,
@@ -456,7 +518,7 @@ static void query_rows(struct page *pg, int from, int to)
 			continue;
 		if (!any)
 			fprintf(pg->side, "<table class=\"q\"><tr><th>query</th><th>simulator</th>%s"
-				"<th>expected</th></tr>", pg->kern->note[0] ? "<th>kernel</th>" : "");
+				"<th>expected</th></tr>", pg->kern->nr ? "<th>kernel</th>" : "");
 		any = true;
 		format_answer(c, res->ans.skip, res->ans.value, sv, sizeof(sv));
 		if (kv)
@@ -466,7 +528,7 @@ static void query_rows(struct page *pg, int from, int to)
 			c->kind == CMD_EXPECT && !res->ans.skip && !res->passed ? "fail" : "");
 		html_text(pg->side, c->text);
 		fprintf(pg->side, "</td><td class=\"v\">%s</td>", sv);
-		if (pg->kern->note[0])
+		if (pg->kern->nr)
 			fprintf(pg->side, "<td class=\"v\">%s</td>", kv ? kvs : "-");
 		fprintf(pg->side, "<td class=\"v\">");
 		if (c->kind == CMD_EXPECT) {
@@ -550,7 +612,6 @@ static void write_head(struct page *pg, FILE *out)
 static void write_tail(struct page *pg, FILE *out)
 {
 	const struct scenario *scn = &pg->st->scn;
-	int n = 0;
 
 	fprintf(out, "<div id=\"list\">");
 	for (int i = 0; i < scn->nr_cmds; i++) {
@@ -561,24 +622,23 @@ static void write_tail(struct page *pg, FILE *out)
 		fprintf(out, "<div>%d: ", c->line);
 		html_text(out, c->text);
 		fprintf(out, "</div>");
-		n++;
 	}
 	fprintf(out, "</div><p class=\"note\"><kbd>&#8592;</kbd> <kbd>&#8594;</kbd> step, ");
 	for (int v = 0, k = 1; v < 4; v++)
 		if (pg->views[v])
 			fprintf(out, "<kbd>%d</kbd> %s, ", k++, draw_view_names[v]);
-	fprintf(out, "<kbd>Home</kbd> <kbd>End</kbd>. Simulator: mmsim, %s.%s",
-		pg->kern->note[0] ? "kernel values from " : "no kernel run",
-		pg->kern->note[0] ? "" : "");
-	if (pg->kern->note[0])
-		html_text(out, pg->kern->note);
+	fprintf(out, "<kbd>Home</kbd> <kbd>End</kbd>, <kbd>+</kbd> <kbd>-</kbd> <kbd>0</kbd> zoom, "
+		"<kbd>f</kbd> this panel off and on. Pictures: the simulator's model, each object "
+		"in the same place at every step. %s",
+		pg->kern->nr ? "Kernel values from " : pg->kern->note[0] ? "No kernel values: " :
+		"No kernel run.");
+	html_text(out, pg->kern->note);
 	fprintf(out, "</p></div>\n<div id=\"pic\"><div id=\"tabs\">");
 	for (int v = 0; v < 4; v++)
 		if (pg->views[v])
 			fprintf(out, "<button data-view=\"%s\">%s</button> ", draw_view_names[v],
 				view_titles[v]);
 	fprintf(out, "</div>\n");
-	(void)n;
 }
 
 static void explain_usage(FILE *out)
@@ -640,6 +700,8 @@ int cmd_explain(int argc, char **argv)
 	}
 	if (kernel)
 		kernel_run(file, &kern);
+	if (kernel && !kern.nr)
+		fprintf(stderr, "mmsim explain: no kernel values: %s\n", kern.note);
 	notes_read(&notes, file);
 	pg.st = &st;
 	pg.kern = &kern;
@@ -653,6 +715,9 @@ int cmd_explain(int argc, char **argv)
 	}
 	while (st.next < st.scn.nr_cmds)
 		if (write_step(&pg, &st, n++, err, sizeof(err)))
+			goto done;
+	for (int v = 0; v < 4; v++)
+		if (pg.views[v] && write_pictures(&pg, v, err, sizeof(err)))
 			goto done;
 	if (fclose(pg.side) | fclose(pg.pics)) {
 		pg.side = pg.pics = NULL;
@@ -684,7 +749,7 @@ done:
 	free(side_buf);
 	free(pics_buf);
 	for (int v = 0; v < 4; v++)
-		free(pg.last[v].dot);
+		free_pictures(&pg.pics_of[v]);
 	notes_free(&notes);
 	free(kern.v);
 	stepper_close(&st);

@@ -16,6 +16,9 @@
 #include "draw.h"
 #include "qemu.h"
 #include "run.h"
+#ifdef MMSIM_HAVE_SWEEP
+#include "sweep.h"
+#endif
 
 static void usage(FILE *out)
 {
@@ -23,11 +26,13 @@ static void usage(FILE *out)
 		"usage: mmsim --version | mmsim help [COMMAND]\n"
 		"       mmsim run [--kernel | --kernel-image VMLINUZ | --profile VERSION | --scheme NAME]\n"
 		"                 [--verify=call|command|end|N|off] [--memory SIZE] [--quiet]\n"
-		"                 [--json] FILE...\n"
+		"                 [--allow-skip] [--json] FILE...\n"
 		"       mmsim diff [--kernel-image VMLINUZ] [--profile VERSION] FILE...\n"
 		"       mmsim draw FILE [--after LINE] --view process|folio|anon_vma|ksm\n"
 		"                  [--proc P] [--addr ADDR] [--format dot|svg|png] [-o OUT]\n"
 		"       mmsim explain FILE -o PAGE.html [--kernel | --kernel-json JSON]\n"
+		"       mmsim sweep GRID --out DIR [--engine local|slurm|parallel-ssh] [--jobs N]\n"
+		"                        (mmsim sweep --help)\n"
 		"\n"
 		"  run           run scenarios on the simulator, TAP 13 on stdout\n"
 		"  run --kernel  run them on this machine's Linux (root, KSM, THP)\n"
@@ -48,7 +53,10 @@ static void usage(FILE *out)
 		"                64G; default 1G); a `memory SIZE` line in the file wins\n"
 		"  --quiet       no progress lines on stderr (shown only on a terminal, for\n"
 		"                commands that run longer than two seconds)\n"
-		"  --json        print results and every queried value as JSON\n"
+		"  --allow-skip  a file whose expects were all skipped (a version that lacks\n"
+		"                what it needs) passes; without it, that fails (exit 1)\n"
+		"  --json        results and every queried value as JSON, with the scheme and\n"
+		"                profile (or the kernel's release) and what show printed\n"
 		"  diff          run on both and list every query whose values differ\n"
 		"  draw          a picture of the simulator's model after a line (mmsim draw -h)\n"
 		"  explain       a web page that steps through a scenario, with pictures\n"
@@ -171,12 +179,36 @@ static int run_file(const char *path, executor_create_t create, const char *exec
 		return 2;
 	}
 	status = scenario_run(scn, &ex, tap, report);
+	if (create == sim_executor_create && sim_executor_sim(&ex)) {
+		snprintf(report->scheme, sizeof(report->scheme), "%s",
+			 mmsim_scheme(sim_executor_sim(&ex)));
+		snprintf(report->profile, sizeof(report->profile), "%s",
+			 mmsim_kernel(sim_executor_sim(&ex)));
+	} else if (tap->kernel) {
+		snprintf(report->kernel_release, sizeof(report->kernel_release), "%s", tap->kernel);
+	}
 	ex.ops->finish(&ex);
 	if (tap->json)
 		scn_report_json(stdout, scn, report, executor, last);
 	if (status)
 		return status;
 	return report->failed ? 1 : 0;
+}
+
+/* Every expect of the file skipped: it ran, and proved nothing. */
+static bool vacuous(const struct scn_report *r)
+{
+	return r->skipped && !r->passed && !r->failed;
+}
+
+static const char *skip_reason(const struct scn_report *r)
+{
+	if (r->lacks[0])
+		return r->lacks;
+	for (int i = 0; i < r->nr; i++)
+		if (r->results[i].ans.skip)
+			return r->results[i].ans.reason;
+	return "?";
 }
 
 static int cmd_run(int argc, char **argv)
@@ -187,7 +219,7 @@ static int cmd_run(int argc, char **argv)
 	int status = 0, first = 0;
 	const char *image = NULL;
 	struct sim_start start = { .progress = isatty(STDERR_FILENO) };
-	bool results = false, bad = false, sim_options = false;
+	bool results = false, bad = false, sim_options = false, allow_skip = false;
 	FILE *devnull = NULL;
 	struct utsname u;
 
@@ -216,6 +248,8 @@ static int cmd_run(int argc, char **argv)
 			sim_options = true;
 		} else if (!bad && !strcmp(argv[first], "--quiet")) {
 			start.progress = false;
+		} else if (!bad && !strcmp(argv[first], "--allow-skip")) {
+			allow_skip = true;
 		} else if (!bad && !strcmp(argv[first], "--results")) {
 			/* Not for people: the guest's half of diff --kernel-image. */
 			results = true;
@@ -230,7 +264,7 @@ static int cmd_run(int argc, char **argv)
 		return 2;
 	}
 	if (image)
-		return qemu_run_tap(image, tap.json, argv + first, argc - first);
+		return qemu_run_tap(image, tap.json, allow_skip, argv + first, argc - first);
 	if (results) {
 		/* Every file runs, each on its own, as diff runs them; no TAP. */
 		devnull = fopen("/dev/null", "w");
@@ -267,6 +301,13 @@ static int cmd_run(int argc, char **argv)
 		int s = run_file(argv[i], create, executor, &start, &tap, i == argc - 1, &scn,
 				 &report);
 
+		if (!s && vacuous(&report) && !allow_skip) {
+			if (!tap.json)
+				printf("# %s: all %d expects were skipped (%s): nothing was checked "
+				       "(--allow-skip accepts that)\n", scn.name, report.skipped,
+				       skip_reason(&report));
+			s = 1;
+		}
 		scn_report_free(&report);
 		scenario_free(&scn);
 		if (s > status)
@@ -276,6 +317,9 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (tap.json)
 		printf("]\n");
+	else if (status != 2 && !tap.n)
+		printf("1..0 # SKIP no expect in %s: only probes\n", argc - first > 1 ? "these files" :
+		       "this file");
 	else if (status != 2)
 		printf("1..%d\n", tap.n);
 	return status;
@@ -463,7 +507,11 @@ static int cmd_help(int argc, char **argv)
 		return cmd_draw(1, args);
 	if (!strcmp(argv[0], "explain"))
 		return cmd_explain(1, args);
-	fprintf(stderr, "mmsim help: no command '%s' (run, diff, draw, explain)\n", argv[0]);
+#ifdef MMSIM_HAVE_SWEEP
+	if (!strcmp(argv[0], "sweep"))
+		return cmd_sweep(1, args);
+#endif
+	fprintf(stderr, "mmsim help: no command '%s' (run, diff, draw, explain, sweep)\n", argv[0]);
 	return 2;
 }
 
@@ -491,6 +539,10 @@ int main(int argc, char **argv)
 		return cmd_draw(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "explain"))
 		return cmd_explain(argc - 2, argv + 2);
+#ifdef MMSIM_HAVE_SWEEP
+	if (!strcmp(argv[1], "sweep"))
+		return cmd_sweep(argc - 2, argv + 2);
+#endif
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;

@@ -812,12 +812,13 @@ static void guest_free(struct guest *g)
 		free(g->tail[i]);
 }
 
-int qemu_run_tap(const char *image, bool json, char **files, int nfiles)
+int qemu_run_tap(const char *image, bool json, bool allow_skip, char **files, int nfiles)
 {
+	static const char *const args[2][2] = { { "", "--allow-skip" }, { "--json", "--json --allow-skip" } };
 	struct guest g = { .mode = json ? GUEST_JSON : GUEST_TAP, .files = files,
 			   .nfiles = nfiles, .cur = -1 };
 	char err[512] = "";
-	int ret = boot(&g, image, json ? "--json" : "", err, sizeof(err));
+	int ret = boot(&g, image, args[json][allow_skip], err, sizeof(err));
 
 	guest_free(&g);
 	if (ret) {

@@ -33,7 +33,7 @@ struct qemu_file_result {
  * its TAP (or JSON) goes to stdout as a local run would print it. Returns
  * the run's exit status; 2 with a Bail out! when the guest cannot run.
  */
-int qemu_run_tap(const char *image, bool json, char **files, int nfiles);
+int qemu_run_tap(const char *image, bool json, bool allow_skip, char **files, int nfiles);
 
 /*
  * Boots image once for every file and fills res[0..nfiles) with what each

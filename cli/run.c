@@ -15,9 +15,21 @@ static const char *const op_text[] = { "==", "!=", "<", "<=", ">", ">=" };
 static void tap_comment(void *ctx, const char *line)
 {
 	struct tap *tap = ctx;
+	struct scn_report *r = tap->cur;
+	char **shows, *copy;
 
-	if (!tap->json)
+	if (!tap->json) {
 		fprintf(tap->out, "# %s\n", line);
+		return;
+	}
+	/* JSON keeps them for the file's object; a line lost to no memory is only a comment. */
+	shows = r ? realloc(r->shows, (size_t)(r->nr_shows + 1) * sizeof(*shows)) : NULL;
+	if (!shows)
+		return;
+	r->shows = shows;
+	copy = strdup(line);
+	if (copy)
+		r->shows[r->nr_shows++] = copy;
 }
 
 static void format_value(const struct scn_command *c, long long v, char *buf, size_t len)
@@ -125,6 +137,7 @@ int scenario_run(const struct scenario *scn, struct scn_executor *ex, struct tap
 	int ret;
 
 	memset(r, 0, sizeof(*r));
+	tap->cur = r;
 	ex->comment = tap_comment;
 	ex->comment_ctx = tap;
 	for (int i = 0; i < scn->nr_cmds; i++) {
@@ -153,6 +166,9 @@ int scenario_run(const struct scenario *scn, struct scn_executor *ex, struct tap
 
 void scn_report_free(struct scn_report *r)
 {
+	for (int i = 0; i < r->nr_shows; i++)
+		free(r->shows[i]);
+	free(r->shows);
 	free(r->results);
 	memset(r, 0, sizeof(*r));
 }
@@ -176,8 +192,21 @@ void scn_report_json(FILE *out, const struct scenario *scn, const struct scn_rep
 {
 	fprintf(out, "  {\"file\": ");
 	json_string(out, scn->file);
-	fprintf(out, ", \"executor\": \"%s\", \"passed\": %d, \"failed\": %d, \"skipped\": %d, "
-		"\"bail_out\": ", executor, r->passed, r->failed, r->skipped);
+	fprintf(out, ", \"executor\": \"%s\", ", executor);
+	if (r->scheme[0]) {
+		fprintf(out, "\"scheme\": ");
+		json_string(out, r->scheme);
+		fprintf(out, ", \"profile\": ");
+		json_string(out, r->profile);
+		fprintf(out, ", ");
+	}
+	if (r->kernel_release[0]) {
+		fprintf(out, "\"kernel_release\": ");
+		json_string(out, r->kernel_release);
+		fprintf(out, ", ");
+	}
+	fprintf(out, "\"passed\": %d, \"failed\": %d, \"skipped\": %d, \"bail_out\": ",
+		r->passed, r->failed, r->skipped);
 	if (r->bail[0])
 		json_string(out, r->bail);
 	else
@@ -206,6 +235,11 @@ void scn_report_json(FILE *out, const struct scenario *scn, const struct scn_rep
 					res->passed ? "ok" : "not ok", op_text[c->op], c->value);
 		}
 		fprintf(out, "}");
+	}
+	fprintf(out, "],\n   \"show\": [");
+	for (int i = 0; i < r->nr_shows; i++) {
+		fprintf(out, "%s\n    ", i ? "," : "");
+		json_string(out, r->shows[i]);
 	}
 	fprintf(out, "]}%s\n", last ? "" : ",");
 }

@@ -20,6 +20,10 @@ struct scn_report {
 	int passed, failed, skipped;
 	char bail[512];			/* "FILE:LINE: message" after a Bail out!, else empty */
 	char lacks[512];		/* "FILE:LINE: what the version lacks" when it stopped the run */
+	/* What answered, for --json: the simulator's scheme and profile, or the kernel's release. */
+	char scheme[32], profile[16], kernel_release[128];
+	char **shows;			/* what show printed, in order */
+	int nr_shows;
 };
 
 struct tap {
@@ -27,6 +31,7 @@ struct tap {
 	bool json;			/* print nothing as TAP: the caller prints JSON */
 	int n;				/* tests numbered so far */
 	const char *kernel;		/* the live kernel's release, named in each failure */
+	struct scn_report *cur;		/* the report of the file running now */
 };
 
 /* Runs every command; fills report. Returns 0, or 2 after a Bail out!. */

@@ -16,7 +16,7 @@
 #include "rmap.h"
 #include "vma.h"
 
-#define DRAW_MAX_ITEMS 12
+#define DRAW_MAX_ITEMS 8
 /* This many small folios or more in a row, alike, are drawn as one group. */
 #define GROUP_MIN 4
 
@@ -367,6 +367,34 @@ static bool run_continues(struct dot *d, const struct pt_run *r, pte_t e)
 	       same_look(page_look(d, folio, 0), page_look(d, r->folio, 0));
 }
 
+/* Are all pages of a large folio alike (one row in its box)? */
+static bool folio_uniform(struct dot *d, const struct folio *folio)
+{
+	struct page_look first = page_look(d, folio, 0);
+
+	for (long i = 1; i < folio_nr_pages(folio); i++)
+		if (!same_look(page_look(d, folio, i), first))
+			return false;
+	return true;
+}
+
+/* Does PMD leaf e continue run r: one more whole THP alike, every page alike? */
+static bool pmd_run_continues(struct dot *d, const struct pt_run *r, pmd_t e)
+{
+	struct folio *folio;
+	long page;
+
+	if (pte_write(e) != pte_write(r->entry) || !r->folio || folio_is_zero(r->folio) ||
+	    !entry_maps(d->sim, e, &folio, &page) || folio_is_zero(folio))
+		return false;
+	if (r->nr == 1 && !folio_uniform(d, r->folio))
+		return false;
+	return folio_uniform(d, folio) &&
+	       same_look(page_look(d, folio, 0), page_look(d, r->folio, 0)) &&
+	       folio_maybe_mapped_shared(d->sim, folio) ==
+	       folio_maybe_mapped_shared(d->sim, r->folio);
+}
+
 /*
  * The leaf entries of a PTE table (level 3) or the PMD leaves of a PMD table
  * (level 2) as runs; returns how many.
@@ -384,7 +412,8 @@ static size_t table_runs(struct dot *d, unsigned long table, int level, unsigned
 
 		if (pte_none(e) || (level == 2 && !pmd_leaf(e)))
 			continue;
-		if (level == 3 && r && r->first + r->nr == i && run_continues(d, r, e)) {
+		if (r && r->first + r->nr == i &&
+		    (level == 3 ? run_continues(d, r, e) : pmd_run_continues(d, r, e))) {
 			struct folio *folio;
 			long page;
 
@@ -419,15 +448,18 @@ static void out_run_target(struct dot *d, const char *from, const struct pt_run 
 	if (r->nr_folios > 1) {
 		struct page_look l = page_look(d, r->folio, 0);
 
-		out(d, "  %s -> group%#lx_%u [label=\"[%u-%u] %s\"%s];\n", from, folio_pfn(r->folio),
-		    r->nr_folios, r->first, r->first + r->nr - 1, ro ? "ro" : "rw",
-		    ro ? ", style=dashed" : "");
+		out(d, "  %s -> group%#lx_%u [label=\"[%u-%u] %s%s\"%s%s];\n", from,
+		    folio_pfn(r->folio), r->nr_folios, r->first, r->first + r->nr - 1,
+		    level == 2 ? "PMD " : "", ro ? "ro" : "rw", ro ? ", style=dashed" : "",
+		    level == 2 ? ", penwidth=2.5" : "");
 		out(d, "  group%#lx_%u [label=<<TABLE BORDER=\"1\" CELLBORDER=\"0\" BGCOLOR=\"%s\">"
-		    "<TR><TD><B>%u small %sfolios</B></TD></TR><TR><TD>from pfn %#lx</TD></TR>"
-		    "<TR><TD>each: mapcount %llu%s</TD></TR></TABLE>>];\n", folio_pfn(r->folio),
+		    "<TR><TD><B>%u %s%s</B></TD></TR><TR><TD>from pfn %#lx</TD></TR>"
+		    "<TR><TD>%s: mapcount %llu%s</TD></TR></TABLE>>];\n", folio_pfn(r->folio),
 		    r->nr_folios, folio_color(d, r->folio), r->nr_folios,
-		    folio_test_ksm(r->folio) ? "KSM " : "", folio_pfn(r->folio),
-		    (unsigned long long)l.mapcount, l.exclusive ? ", exclusive" : "");
+		    folio_test_ksm(r->folio) ? "KSM " : "",
+		    level == 2 ? "folios of 2 MiB (THPs)" : "small folios", folio_pfn(r->folio),
+		    level == 2 ? "each page" : "each", (unsigned long long)l.mapcount,
+		    l.exclusive ? ", exclusive" : "");
 		late(d, false);
 		return;
 	}
@@ -458,16 +490,13 @@ static void out_run_target(struct dot *d, const char *from, const struct pt_run 
 static const char *const level_name[] = { "PGD", "PUD", "PMD", "PTE" };
 static const unsigned int level_shift[] = { PGDIR_SHIFT, PUD_SHIFT, PMD_SHIFT, PAGE_SHIFT };
 
-static void out_table(struct dot *d, struct mm_struct *mm, unsigned long table, int level,
-		      unsigned long base);
 
-static void out_leaf_runs(struct dot *d, struct mm_struct *mm, unsigned long table, int level,
-			  unsigned long base, const char *id)
+static void out_leaf_runs(struct dot *d, unsigned long table, int level, unsigned long base,
+			  const char *id)
 {
 	struct pt_run *runs = malloc(PTRS_PER_TABLE * sizeof(*runs));
 	size_t n;
 
-	(void)mm;
 	if (!runs) {
 		d->oom = true;
 		return;
@@ -505,8 +534,7 @@ static void out_leaf_runs(struct dot *d, struct mm_struct *mm, unsigned long tab
 	free(runs);
 }
 
-static void out_table(struct dot *d, struct mm_struct *mm, unsigned long table, int level,
-		      unsigned long base)
+static void out_table(struct dot *d, unsigned long table, int level, unsigned long base)
 {
 	uint64_t *entries = table_entries(d->sim, table);
 	unsigned long span = 1UL << (level_shift[level] + 9);
@@ -545,7 +573,7 @@ static void out_table(struct dot *d, struct mm_struct *mm, unsigned long table, 
 		out(d, "\\n%u swap entr%s", swap, swap == 1 ? "y" : "ies");
 	out(d, "\"];\n");
 	if (level == 3 || level == 2)
-		out_leaf_runs(d, mm, table, level, base, id);
+		out_leaf_runs(d, table, level, base, id);
 	if (level == 3)
 		return;
 	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++) {
@@ -560,7 +588,7 @@ static void out_table(struct dot *d, struct mm_struct *mm, unsigned long table, 
 			break;
 		}
 		out(d, "  %s -> pt%#lx [label=\"[%u]\"];\n", id, (unsigned long)pte_pfn(entries[i]), i);
-		out_table(d, mm, pte_pfn(entries[i]), level + 1, addr);
+		out_table(d, pte_pfn(entries[i]), level + 1, addr);
 	}
 }
 
@@ -608,7 +636,7 @@ static void draw_process(struct dot *d, struct mm_struct *mm)
 	out(d, "  subgraph cluster_mm%d {\n  style=\"rounded\"; color=\"#999999\"; label=\"\";\n", mm->pid);
 	out_mm_node(d, mm);
 	out(d, "  mm%d -> pt%#lx [label=\"pgd\"];\n", mm->pid, mm->pgd);
-	out_table(d, mm, mm->pgd, 0, 0);
+	out_table(d, mm->pgd, 0, 0);
 	out(d, "  }\n");
 }
 
@@ -759,7 +787,7 @@ static void out_anon_vma(struct dot *d, const struct anon_vma *av, const unsigne
 }
 
 /* Marks every anon_vma reachable from the VMAs, parents and roots too. */
-static void mark_anon_vma(struct dot *d, const struct anon_vma *av, unsigned char *seen,
+static void mark_anon_vma(const struct anon_vma *av, unsigned char *seen,
 			  const struct anon_vma **list, size_t *n)
 {
 	for (; av; av = av->parent == av ? NULL : av->parent) {
@@ -768,7 +796,6 @@ static void mark_anon_vma(struct dot *d, const struct anon_vma *av, unsigned cha
 		seen[av->serial] = 1;
 		list[(*n)++] = av;
 	}
-	(void)d;
 }
 
 static int view_anon_vma(struct dot *d)
@@ -784,7 +811,7 @@ static int view_anon_vma(struct dot *d)
 		free(seen);
 		free(list);
 		free(nr_folios);
-		return -ENOMEM;
+		return sim_error(sim, -ENOMEM, "draw: out of memory");
 	}
 	/* folio->mapping of every anonymous folio: where its rmap walk starts. */
 	for (unsigned long pfn = 0; pfn < sim->nr_frames; pfn++) {
@@ -822,7 +849,7 @@ static int view_anon_vma(struct dot *d)
 			list_for_each_entry(avc, &vma->anon_vma_chain, same_vma) {
 				bool own = avc->anon_vma == vma->anon_vma;
 
-				mark_anon_vma(d, avc->anon_vma, seen, list, &n);
+				mark_anon_vma(avc->anon_vma, seen, list, &n);
 				late(d, true);
 				out(d, "  vma%d_%#lx -> av%lu [label=\"%s\"%s];\n", mm->pid,
 				    vma->vm_start, avc->anon_vma->serial,

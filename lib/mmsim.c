@@ -64,6 +64,27 @@ int sim_error(struct mmsim *sim, int err, const char *fmt, ...)
 	return err;
 }
 
+/*
+ * The name of a negative errno, as the kernel's headers spell it: strerror()
+ * speaks the C library's words and its locale, and these messages should read
+ * as the kernel's do.
+ */
+const char *sim_errno_name(int err)
+{
+	static const struct { int err; const char *name; } names[] = {
+		{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { ESRCH, "ESRCH" }, { EINTR, "EINTR" },
+		{ EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
+		{ EEXIST, "EEXIST" }, { EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" },
+		{ ENOSYS, "ENOSYS" }, { EOPNOTSUPP, "EOPNOTSUPP" }, { EUCLEAN, "EUCLEAN" },
+		{ EOVERFLOW, "EOVERFLOW" }, { E2BIG, "E2BIG" }, { EACCES, "EACCES" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (-err == names[i].err)
+			return names[i].name;
+	return "an unknown error";
+}
+
 const char *mmsim_last_error(const struct mmsim *sim)
 {
 	return sim->error;
@@ -84,27 +105,57 @@ static void thp_defaults(struct thp_policy *thp)
 	thp->use_zero_page = true;
 }
 
+/* Why mmsim_create() would refuse cfg (-EINVAL with the reason in why), or 0. */
+int mmsim_config_check(const struct mmsim_config *cfg, char *why, size_t len)
+{
+	const struct mmsim_config none = { 0 };
+	const struct kernel_profile *profile;
+
+	if (!cfg)
+		cfg = &none;
+	if (cfg->nr_frames && (cfg->nr_frames < 2 || cfg->nr_frames > (1UL << 32)))
+		return snprintf(why, len, "nr_frames %lu: 2 to 2^32 frames (0 for %lu)",
+				cfg->nr_frames, (unsigned long)DEFAULT_NR_FRAMES), -EINVAL;
+	profile = kernel_profile_lookup(cfg->kernel);
+	if (!profile)
+		return snprintf(why, len, "kernel \"%s\": one of 6.18, 7.3, 6.12, 6.1 (NULL for 6.18)",
+				cfg->kernel), -EINVAL;
+	if (!mapcount_ops_by_name(cfg->scheme ? cfg->scheme : profile->scheme))
+		return snprintf(why, len, "scheme \"%s\": one of linux, legacy, large, "
+				"nopagemapcount, tuples, fullpartial (NULL for the kernel's)",
+				cfg->scheme), -EINVAL;
+	if ((unsigned int)cfg->anon_pgoff > MMSIM_ANON_PGOFF_ZERO)
+		return snprintf(why, len, "anon_pgoff %d: MMSIM_ANON_PGOFF_KERNEL or _ZERO",
+				(int)cfg->anon_pgoff), -EINVAL;
+	if (cfg->nr_swap_slots > (1UL << 32))
+		return snprintf(why, len, "nr_swap_slots %lu: at most 2^32", cfg->nr_swap_slots),
+		       -EINVAL;
+	if ((unsigned int)cfg->verify > MMSIM_VERIFY_OFF)
+		return snprintf(why, len, "verify %d: an enum mmsim_verify_level", (int)cfg->verify),
+		       -EINVAL;
+	if (cfg->verify == MMSIM_VERIFY_EVERY_N && !cfg->verify_every)
+		return snprintf(why, len, "verify MMSIM_VERIFY_EVERY_N with verify_every 0"), -EINVAL;
+	if (len)
+		why[0] = '\0';
+	return 0;
+}
+
 int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out)
 {
-	struct mmsim *sim = calloc(1, sizeof(*sim));
+	struct mmsim *sim;
 	unsigned long nr_frames = cfg && cfg->nr_frames ? cfg->nr_frames : DEFAULT_NR_FRAMES;
+	char why[1];
 	int err;
 
 	*out = NULL;
+	if (mmsim_config_check(cfg, why, sizeof(why)))
+		return -EINVAL;
+	sim = calloc(1, sizeof(*sim));
 	if (!sim)
 		return -ENOMEM;
 	sim->profile = kernel_profile_lookup(cfg ? cfg->kernel : NULL);
-	if (sim->profile)
-		sim->mapcount = mapcount_ops_by_name(cfg && cfg->scheme ? cfg->scheme
-								: sim->profile->scheme);
-	if (nr_frames < 2 || nr_frames > (1UL << 32) || !sim->profile || !sim->mapcount ||
-	    (cfg && (unsigned int)cfg->anon_pgoff > MMSIM_ANON_PGOFF_ZERO) ||
-	    (cfg && cfg->nr_swap_slots > (1UL << 32)) ||
-	    (cfg && (unsigned int)cfg->verify > MMSIM_VERIFY_OFF) ||
-	    (cfg && cfg->verify == MMSIM_VERIFY_EVERY_N && !cfg->verify_every)) {
-		free(sim);
-		return -EINVAL;
-	}
+	sim->mapcount = mapcount_ops_by_name(cfg && cfg->scheme ? cfg->scheme
+							: sim->profile->scheme);
 	if (cfg)
 		sim->cfg = *cfg;
 	/* Callers from before the levels set verify_every_step alone. */
@@ -260,8 +311,20 @@ static bool verify_due(struct mmsim *sim)
 	}
 }
 
+/*
+ * The error contract (include/mmsim/mmsim.h): every call clears the reason
+ * at entry, and every failure leaves one. A failure deep inside that did not
+ * say why gets at least the call and the errno's name.
+ */
+static int api_done(struct mmsim *sim, int err, const char *call)
+{
+	if (err < 0 && !sim->error[0])
+		snprintf(sim->error, sizeof(sim->error), "%s: %s", call, sim_errno_name(err));
+	return err;
+}
+
 /* Every public operation ends here: verify when asked, and say why on error. */
-static int finish(struct mmsim *sim, int err)
+static int finish_call(struct mmsim *sim, int err, const char *call)
 {
 	if (!err && verify_due(sim)) {
 		int verr = mm_verify(sim);
@@ -269,8 +332,11 @@ static int finish(struct mmsim *sim, int err)
 		if (verr)
 			return verr;
 	}
-	return err;
+	return api_done(sim, err, call);
 }
+#define finish(sim, err)	finish_call((sim), (err), __func__)
+#define fail(sim, err)		api_done((sim), (err), __func__)
+#define API_ENTER(sim)		((sim)->error[0] = '\0')
 
 int mmsim_verify_point(struct mmsim *sim, enum mmsim_verify_point at)
 {
@@ -288,6 +354,7 @@ int mmsim_verify_point(struct mmsim *sim, enum mmsim_verify_point at)
 
 #define GET_MM(sim, pid, mm)							\
 	do {									\
+		API_ENTER(sim);							\
 		(mm) = find_mm((sim), (pid));					\
 		if (!(mm))							\
 			return sim_error((sim), -ESRCH, "no process %d", (pid));	\
@@ -302,11 +369,13 @@ int mmsim_set_thp(struct mmsim *sim, unsigned long size, enum mmsim_thp_mode mod
 {
 	unsigned int order;
 
+	API_ENTER(sim);
+
 	if (mode > MMSIM_THP_INHERIT)
-		return -EINVAL;
+		return fail(sim, -EINVAL);
 	if (size == 0) {
 		if (mode == MMSIM_THP_INHERIT)
-			return -EINVAL;
+			return fail(sim, -EINVAL);
 		sim->thp.top = mode;
 		return 0;
 	}
@@ -326,6 +395,7 @@ int mmsim_set_thp(struct mmsim *sim, unsigned long size, enum mmsim_thp_mode mod
 
 int mmsim_set_thp_use_zero_page(struct mmsim *sim, bool on)
 {
+	API_ENTER(sim);
 	sim->thp.use_zero_page = on;
 	return 0;
 }
@@ -333,7 +403,10 @@ int mmsim_set_thp_use_zero_page(struct mmsim *sim, bool on)
 int mmsim_proc_create(struct mmsim *sim, int *pid)
 {
 	struct mm_struct *mm;
-	int err = mm_alloc(sim, &mm);
+	int err;
+
+	API_ENTER(sim);
+	err = mm_alloc(sim, &mm);
 
 	if (!err)
 		*pid = mm->pid;
@@ -553,7 +626,7 @@ int mmsim_write(struct mmsim *sim, int pid, unsigned long addr, const void *buf,
 
 	GET_MM(sim, pid, mm);
 	if (!buf && len)
-		return -EINVAL;
+		return fail(sim, -EINVAL);
 	return finish(sim, write_bytes(sim, mm, addr, buf, 0, len));
 }
 
@@ -563,7 +636,7 @@ int mmsim_fill(struct mmsim *sim, int pid, unsigned long addr, unsigned long len
 
 	GET_MM(sim, pid, mm);
 	if (c < 0 || c > 255)
-		return -EINVAL;
+		return fail(sim, -EINVAL);
 	return finish(sim, write_bytes(sim, mm, addr, NULL, c, len));
 }
 
@@ -657,17 +730,19 @@ int mmsim_pagemap(struct mmsim *sim, int pid, unsigned long addr, uint64_t *entr
 	struct mm_struct *mm;
 
 	GET_MM(sim, pid, mm);
-	return proc_pagemap(sim, mm, addr & PAGE_MASK, entry);
+	return fail(sim, proc_pagemap(sim, mm, addr & PAGE_MASK, entry));
 }
 
 int mmsim_kpagecount(struct mmsim *sim, unsigned long pfn, uint64_t *count)
 {
-	return proc_kpagecount(sim, pfn, count);
+	API_ENTER(sim);
+	return fail(sim, proc_kpagecount(sim, pfn, count));
 }
 
 int mmsim_kpageflags(struct mmsim *sim, unsigned long pfn, uint64_t *flags)
 {
-	return proc_kpageflags(sim, pfn, flags);
+	API_ENTER(sim);
+	return fail(sim, proc_kpageflags(sim, pfn, flags));
 }
 
 int mmsim_folio_order(struct mmsim *sim, int pid, unsigned long addr, int *order)
@@ -675,7 +750,7 @@ int mmsim_folio_order(struct mmsim *sim, int pid, unsigned long addr, int *order
 	struct mm_struct *mm;
 
 	GET_MM(sim, pid, mm);
-	return proc_folio_order(sim, mm, addr, order);
+	return fail(sim, proc_folio_order(sim, mm, addr, order));
 }
 
 int mmsim_smaps(struct mmsim *sim, int pid, unsigned long start, unsigned long end,
@@ -685,8 +760,8 @@ int mmsim_smaps(struct mmsim *sim, int pid, unsigned long start, unsigned long e
 
 	GET_MM(sim, pid, mm);
 	if (start > end)
-		return -EINVAL;
-	return proc_smaps(sim, mm, start, end, out);
+		return fail(sim, -EINVAL);
+	return fail(sim, proc_smaps(sim, mm, start, end, out));
 }
 
 void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out)
@@ -726,7 +801,8 @@ void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out)
 
 int mmsim_verify(struct mmsim *sim)
 {
-	return mm_verify(sim);
+	API_ENTER(sim);
+	return fail(sim, mm_verify(sim));
 }
 
 int mmsim_deferred_split_scan(struct mmsim *sim, unsigned long *nr_split)
@@ -742,28 +818,32 @@ int mmsim_deferred_split_scan(struct mmsim *sim, unsigned long *nr_split)
 
 int mmsim_ksm_set(struct mmsim *sim, const char *key, unsigned long value)
 {
+	API_ENTER(sim);
 	if (!key)
-		return -EINVAL;
+		return fail(sim, -EINVAL);
 	return finish(sim, ksm_set_tunable(sim, key, value));
 }
 
 int mmsim_ksm_run(struct mmsim *sim, int run)
 {
+	API_ENTER(sim);
 	if (run < 0)
-		return -EINVAL;
+		return fail(sim, -EINVAL);
 	return finish(sim, ksm_set_run(sim, (unsigned long)run));
 }
 
 int mmsim_ksm_scan(struct mmsim *sim, unsigned long full_scans)
 {
+	API_ENTER(sim);
 	return finish(sim, ksm_do_full_scans(sim, full_scans));
 }
 
 int mmsim_ksm_counter(struct mmsim *sim, const char *name, long *value)
 {
+	API_ENTER(sim);
 	if (!name || !value)
-		return -EINVAL;
-	return ksm_read_counter(sim, name, value);
+		return fail(sim, -EINVAL);
+	return fail(sim, ksm_read_counter(sim, name, value));
 }
 
 int mmsim_ksm_stat(struct mmsim *sim, int pid, const char *name, long *value)
@@ -772,8 +852,8 @@ int mmsim_ksm_stat(struct mmsim *sim, int pid, const char *name, long *value)
 
 	GET_MM(sim, pid, mm);
 	if (!name || !value)
-		return -EINVAL;
-	return ksm_read_stat(sim, mm, name, value);
+		return fail(sim, -EINVAL);
+	return fail(sim, ksm_read_stat(sim, mm, name, value));
 }
 
 int mmsim_prctl_set_memory_merge(struct mmsim *sim, int pid, bool on)
@@ -854,7 +934,7 @@ int mmsim_rmap_walk(struct mmsim *sim, int pid, unsigned long addr, struct mmsim
 
 	GET_MM(sim, pid, mm);
 	if (!out)
-		return -EINVAL;
+		return fail(sim, -EINVAL);
 	*out = (struct mmsim_rmap_walk){ 0 };
 	page = follow_page(sim, mm, addr & PAGE_MASK, &pmd_mapped);
 	if (!page || folio_is_zero(page_folio(page)))

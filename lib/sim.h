@@ -113,6 +113,9 @@ void sim_free(void *ptr);
  */
 void *sim_array_grow(struct mmsim *sim, void *array, size_t nr, size_t *cap, size_t elem);
 
+/* "EINVAL" for -EINVAL: the kernel's name of a negative errno. */
+const char *sim_errno_name(int err);
+
 /* Records a reason for mmsim_last_error() and returns err. */
 int sim_error(struct mmsim *sim, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -4,11 +4,18 @@
 # Debian's 6.1 and 6.12 kernels (scripts/fetch-kernels.sh fetches those).
 # With --browser, Chromium, for the test of mmsim explain's page.
 # Graphviz lays out mmsim draw's pictures (its tests skip without dot).
+# With --clusters, what the sweep engines' tests start on localhost: a
+# single-node Slurm (munge, slurmctld, slurmd, the clients) and an sshd.
+# mmsim sweep: libinih (the grid is INI), cJSON (jobs' results), SQLite
+# (results.sqlite; sqlite3 for the tests), GNU parallel (the local and
+# parallel-ssh engines) and gnuplot (sweep plot).
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libcmocka-dev libjemalloc-dev uthash-dev libxxhash-dev
-      graphviz fonts-dejavu-core)
+      graphviz fonts-dejavu-core
+      libinih-dev libcjson-dev libsqlite3-dev sqlite3 parallel gnuplot-nox)
 [ "${1:-}" != --era ] || pkgs=(qemu-system-x86 busybox-static)
 [ "${1:-}" != --browser ] || pkgs=(chromium)
+[ "${1:-}" != --clusters ] || pkgs=(munge slurmctld slurmd slurm-client openssh-server)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

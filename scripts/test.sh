@@ -11,6 +11,13 @@ if ! { scripts/deps.sh --era && scripts/fetch-kernels.sh >/dev/null; }; then
 fi
 # Without Chromium the test of mmsim explain's page skips, saying so.
 scripts/deps.sh --browser || echo "test.sh: no chromium: the browser test will be skipped" >&2
+# The sweep engines' tests start a single-node Slurm and an sshd on localhost,
+# from packages whose services a normal Debian starts when they are installed:
+# so they are installed in CI (CI=true) or when asked (MMSIM_TEST_CLUSTERS=1).
+# Without them those tests skip, saying why.
+if [ -n "${CI:-}${MMSIM_TEST_CLUSTERS:-}" ] && ! scripts/deps.sh --clusters; then
+	echo "test.sh: no Slurm, munge or sshd: the sweep/slurm and sweep/ssh tests will be skipped" >&2
+fi
 jobs=$(nproc)
 
 cmake -S . -B build/ci -DMMSIM_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

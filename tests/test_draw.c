@@ -289,34 +289,37 @@ static void test_deterministic(void **state)
 }
 
 /*
- * 64 MiB of small folios and 64 MiB of THPs: summarised, so the picture
- * stays small; each PTE table's 512 alike small folios are one group.
+ * 64 MiB of small folios and 1 GiB of THPs, forked: summarised, so the
+ * picture stays small; each PTE table's 512 alike small folios are one group.
  */
 static void test_large_state_summarised(void **state)
 {
-	struct mmsim *sim = test_sim(1UL << 16);
+	struct mmsim *sim = test_sim(1UL << 19);
 	struct mmsim_draw o = { .view = MMSIM_DRAW_PROCESS };
 	char *dot;
 	size_t len;
-	int pid;
+	int pid, child;
 
 	(void)state;
 	OK(sim, mmsim_proc_create(sim, &pid));
 	OK(sim, mmsim_mmap(sim, pid, BASE, 64 * SZ_1M, RW));
 	OK(sim, mmsim_fill(sim, pid, BASE, 64 * SZ_1M, 1));
 	OK(sim, mmsim_set_thp(sim, SZ_2M, MMSIM_THP_ALWAYS));
-	OK(sim, mmsim_mmap(sim, pid, BASE + SZ_1M * 1024, 64 * SZ_1M, RW));
-	OK(sim, mmsim_fill(sim, pid, BASE + SZ_1M * 1024, 64 * SZ_1M, 2));
+	OK(sim, mmsim_mmap(sim, pid, BASE + SZ_1M * 1024, 1024 * SZ_1M, RW));
+	OK(sim, mmsim_fill(sim, pid, BASE + SZ_1M * 1024, 1024 * SZ_1M, 2));
+	OK(sim, mmsim_fork(sim, pid, &child));
 	OK(sim, mmsim_draw_dot(sim, &o, &dot, &len));
 	assert_int_equal(strlen(dot), len);
-	assert_true(len < 40000);
+	assert_true(len < 60000);
 	assert_non_null(strstr(dot, "<B>512 small folios</B>"));
-	assert_non_null(strstr(dot, "each: mapcount 1, exclusive"));
-	/* 32 PTE tables, 12 drawn; 32 PMD leaves, 12 drawn. */
-	assert_non_null(strstr(dot, "label=\"and 20 more PTE tables\""));
-	assert_non_null(strstr(dot, "label=\"and 20 more runs\\n(20 entries)\""));
+	assert_non_null(strstr(dot, "each: mapcount 2"));
+	/* Each mm: 32 PTE tables, 8 drawn; 512 PMD leaves to THPs alike, one group. */
+	assert_int_equal(count(dot, "label=\"and 24 more PTE tables\""), 2);
+	assert_int_equal(count(dot, "[label=\"[0-511] PMD ro\", style=dashed, penwidth=2.5]"), 2);
+	assert_non_null(strstr(dot, "<B>512 folios of 2 MiB (THPs)</B>"));
+	assert_non_null(strstr(dot, "each page: mapcount 2<"));
 	free(dot);
-	o.max_items = 100;
+	o.max_items = 600;
 	OK(sim, mmsim_draw_dot(sim, &o, &dot, &len));
 	assert_null(strstr(dot, "more"));
 	free(dot);

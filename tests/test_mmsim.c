@@ -553,9 +553,63 @@ static void test_bad_config(void **state)
 	mmsim_destroy(sim);
 }
 
+/*
+ * The error contract: every failure leaves a reason of its own (not an older
+ * call's), and a call that succeeds clears it.
+ */
+static void expect_reason(struct mmsim *sim, int ret, int err, const char *word)
+{
+	const char *why = mmsim_last_error(sim);
+
+	assert_int_equal(ret, err);
+	if (!strstr(why, word))
+		fail_msg("reason \"%s\" does not mention \"%s\"", why, word);
+}
+
+static void test_error_reasons(void **state)
+{
+	struct mmsim *sim = test_sim(4096);
+	int pid = new_proc(sim), child;
+	char why[160];
+
+	(void)state;
+	OK(sim, mmsim_mmap(sim, pid, BASE, 4 * PAGE, RW));
+	assert_string_equal(mmsim_last_error(sim), "");
+	expect_reason(sim, mmsim_exit(sim, 99), -ESRCH, "no process 99");
+	/* Each failure says why, never the "no process 99" of the call before. */
+	expect_reason(sim, mmsim_mmap(sim, pid, BASE + 1, PAGE, RW), -EINVAL, "mmap");
+	expect_reason(sim, mmsim_mmap(sim, pid, BASE, PAGE, RW), -EEXIST, "mmap");
+	expect_reason(sim, mmsim_mremap(sim, pid, BASE, PAGE, BASE), -EINVAL, "mremap");
+	expect_reason(sim, mmsim_munmap(sim, pid, BASE + 1, PAGE), -EINVAL, "munmap");
+	expect_reason(sim, mmsim_mprotect(sim, pid, BASE, PAGE, 99), -EINVAL, "mprotect");
+	expect_reason(sim, mmsim_madvise(sim, pid, BASE, PAGE, (enum mmsim_advice)99), -EINVAL,
+		      "madvise");
+	expect_reason(sim, mmsim_fill(sim, pid, BASE, PAGE, 300), -EINVAL, "fill");
+	expect_reason(sim, mmsim_write(sim, pid, BASE, NULL, 1), -EINVAL, "write");
+	expect_reason(sim, mmsim_fill(sim, pid, BASE + 8 * PAGE, PAGE, 1), -EFAULT, "not mapped");
+	expect_reason(sim, mmsim_ksm_set(sim, "no_such_tunable", 1), -EINVAL, "");
+	assert_true(mmsim_last_error(sim)[0]);
+	expect_reason(sim, mmsim_set_thp(sim, 3 * PAGE, MMSIM_THP_ALWAYS), -EINVAL, "THP size");
+	expect_reason(sim, mmsim_smaps(sim, pid, BASE + PAGE, BASE, NULL), -EINVAL, "smaps");
+	/* Success clears the reason. */
+	OK(sim, mmsim_fork(sim, pid, &child));
+	assert_string_equal(mmsim_last_error(sim), "");
+	/* A refused config says why, before any instance exists. */
+	assert_int_equal(mmsim_config_check(&(struct mmsim_config){ .kernel = "5.15" }, why,
+					    sizeof(why)), -EINVAL);
+	assert_non_null(strstr(why, "5.15"));
+	assert_int_equal(mmsim_config_check(&(struct mmsim_config){ .scheme = "bogus" }, why,
+					    sizeof(why)), -EINVAL);
+	assert_non_null(strstr(why, "fullpartial"));
+	assert_int_equal(mmsim_config_check(NULL, why, sizeof(why)), 0);
+	assert_string_equal(why, "");
+	mmsim_destroy(sim);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_error_reasons),
 		cmocka_unit_test(test_fault_injection),
 		cmocka_unit_test(test_mremap_enomem_moves_back),
 		cmocka_unit_test(test_two_instances),

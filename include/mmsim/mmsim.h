@@ -93,9 +93,27 @@ struct mmsim_config {
 	unsigned long verify_every;
 };
 
+/*
+ * A new instance in *out (cfg NULL for every default): 0, -EINVAL for a
+ * config mmsim_config_check() refuses, -ENOMEM when the host has no memory.
+ */
 MMSIM_API int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out);
+/* Why mmsim_create() would refuse cfg: -EINVAL with the reason in why, or 0. */
+MMSIM_API int mmsim_config_check(const struct mmsim_config *cfg, char *why, size_t len);
 MMSIM_API void mmsim_destroy(struct mmsim *sim);
 
+/*
+ * The error contract. Every call returns 0 or a negative errno, as the
+ * kernel's system call would (-EINVAL, -ENOMEM, -EEXIST, -EFAULT, -ESRCH for
+ * an unknown process, -EUCLEAN when the invariant checker finds the model
+ * broken). Every call that takes an instance clears the reason at entry, and
+ * every failure leaves one: mmsim_last_error() then names what failed and
+ * why ("" after a call that succeeded). A failed call leaves the mappings
+ * as they were, except for what Linux itself leaves behind, listed in
+ * docs/architecture.md ("Allocation failure", "madvise and mprotect over a
+ * hole"): an empty page table, a VMA split at the start of the range, the
+ * pieces of a multi-VMA mremap before the failing one.
+ */
 /* A printable reason for the last failed mmsim_verify() or operation. */
 MMSIM_API const char *mmsim_last_error(const struct mmsim *sim);
 
@@ -446,7 +464,7 @@ struct mmsim_draw {
 	/*
 	 * Longest list drawn in full (mappings of one page table, runs of
 	 * pages of one folio, VMAs, rmap_items of one KSM page...); the rest
-	 * is one "and N more" line. 0: 12.
+	 * is one "and N more" line. 0: 8.
 	 */
 	unsigned long max_items;
 	/* names[pid] labels that process (NULL, or a NULL entry: "pid N") */
