@@ -5,9 +5,13 @@
  * THPs, 64K mTHPs): ns per fault, fork, COW, munmap, mremap and mapcount
  * query; the metadata each scheme keeps per folio; and the accuracy report
  * (mmsim_mapcount_report()) over a workload built from the seed 001 cases.
+ * With --costs FILE (from mmsim-calibrate-mapcount): the kernel time each
+ * scheme would take, predicted from its cost counters, and the ratios
+ * between schemes predicted beside those measured on the simulator.
  * Simulator only: the schemes are not kernels we can boot here.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +20,7 @@
 #include <mmsim/mmsim.h>
 
 #include "bench_util.h"
+#include "mapcount_model.h"
 
 #include "mapcount.h"
 #include "sim.h"
@@ -34,8 +39,16 @@ static const char *const op_names[NR_OPS] = { "fault", "fork", "cow", "munmap", 
 
 #define MAX_SCHEMES 8
 
+/* The ops the cost model predicts, and the counters' operation for each. */
+enum { P_FAULT, P_FORK, P_MUNMAP, P_QUERY, NR_PRED };
+static const char *const pred_names[NR_PRED] = { "fault", "fork", "munmap", "query" };
+static const int pred_op[NR_PRED] = { OP_FAULT, OP_FORK, OP_MUNMAP, OP_QUERY };
+
 struct result {
 	double ns[NR_LAYOUTS][NR_OPS];		/* median ns per folio */
+	double pred[NR_LAYOUTS][NR_PRED];	/* predicted kernel ns per folio */
+	struct mmsim_mapcount_cost cost[NR_LAYOUTS][NR_PRED];	/* counters, per folio run */
+	struct mmsim_mapcount_cost zap_child[NR_LAYOUTS];	/* the child's munmap alone */
 	struct mmsim_mapcount_report report;
 	unsigned long bytes[NR_LAYOUTS];	/* metadata per folio */
 };
@@ -43,9 +56,10 @@ struct result {
 static struct result results[MAX_SCHEMES];
 static int nr_schemes;
 
-static struct mmsim *new_sim(const char *scheme, unsigned long size)
+static struct mmsim *new_sim_as(const char *scheme, const char *kernel, unsigned long size)
 {
-	struct mmsim_config cfg = { .nr_frames = 4 * (size >> 12) + 65536, .scheme = scheme };
+	struct mmsim_config cfg = { .nr_frames = 4 * (size >> 12) + 65536, .scheme = scheme,
+				    .kernel = kernel };
 	struct mmsim *sim;
 
 	CHECK(NULL, mmsim_create(&cfg, &sim));
@@ -53,10 +67,32 @@ static struct mmsim *new_sim(const char *scheme, unsigned long size)
 	return sim;
 }
 
-/* One repetition of every operation on size bytes laid out as asked. */
-static void run_once(const char *scheme, enum layout l, unsigned long size, double *ns)
+static struct mmsim *new_sim(const char *scheme, unsigned long size)
 {
-	struct mmsim *sim = new_sim(scheme, size);
+	return new_sim_as(scheme, NULL, size);
+}
+
+/* The counters of the operation just done, then zero for the next one. */
+static void take_costs(struct mmsim *sim, int op, struct mmsim_mapcount_cost *out)
+{
+	struct mmsim_mapcount_cost c[MMSIM_MC_NR_OPS];
+
+	mmsim_mapcount_costs(sim, c);
+	if (out)
+		*out = c[op];
+	mmsim_mapcount_costs_reset(sim);
+}
+
+/*
+ * One repetition of every operation on size bytes laid out as asked. With
+ * cost (the counting pass, whose times are not used): each operation's
+ * counters, fault (its rmap calls), fork, and both munmaps.
+ */
+static void run_once_as(const char *scheme, const char *kernel, enum layout l, unsigned long size,
+			double *ns, struct mmsim_mapcount_cost *cost,
+			struct mmsim_mapcount_cost *zap_child)
+{
+	struct mmsim *sim = new_sim_as(scheme, kernel, size);
 	unsigned long nr = size / folio_size[l], fsz = folio_size[l];
 	unsigned long to = BASE + 64 * size;
 	int p, c;
@@ -68,9 +104,12 @@ static void run_once(const char *scheme, enum layout l, unsigned long size, doub
 		CHECK(sim, mmsim_set_thp(sim, SZ_64K, MMSIM_THP_ALWAYS));
 	CHECK(sim, mmsim_proc_create(sim, &p));
 	CHECK(sim, mmsim_mmap(sim, p, BASE, size, RW));
+	mmsim_mapcount_costs_enable(sim, cost != NULL);
 
 	t = bench_now_ns();
 	CHECK(sim, mmsim_fill(sim, p, BASE, size, 1));
+	if (cost)
+		take_costs(sim, MMSIM_MC_FAULT, &cost[P_FAULT]);
 	if (l == L_PTE_2M) {
 		/* Read-only first pages split every PMD: the folios stay order 9. */
 		for (unsigned long a = BASE; a < BASE + size; a += SZ_2M)
@@ -78,9 +117,13 @@ static void run_once(const char *scheme, enum layout l, unsigned long size, doub
 	}
 	ns[OP_FAULT] = (bench_now_ns() - t) / nr;
 
+	if (cost)
+		take_costs(sim, 0, NULL);	/* the PMD splits */
 	t = bench_now_ns();
 	CHECK(sim, mmsim_fork(sim, p, &c));
 	ns[OP_FORK] = (bench_now_ns() - t) / nr;
+	if (cost)
+		take_costs(sim, MMSIM_MC_FORK, &cost[P_FORK]);
 
 	t = bench_now_ns();
 	for (unsigned long a = BASE; a < BASE + size; a += fsz)
@@ -93,15 +136,32 @@ static void run_once(const char *scheme, enum layout l, unsigned long size, doub
 	CHECK(sim, mmsim_mremap(sim, p, BASE, size, to));
 	ns[OP_MREMAP] = (bench_now_ns() - t) / nr;
 
+	if (cost)
+		take_costs(sim, 0, NULL);
 	t = bench_now_ns();
 	CHECK(sim, mmsim_munmap(sim, c, BASE, size));
+	if (zap_child) {
+		struct mmsim_mapcount_cost all[MMSIM_MC_NR_OPS];
+
+		mmsim_mapcount_costs(sim, all);	/* the parent's munmap adds to them */
+		*zap_child = all[MMSIM_MC_ZAP];
+	}
 	CHECK(sim, mmsim_munmap(sim, p, to, size));
 	ns[OP_MUNMAP] = (bench_now_ns() - t) / (2 * nr);
+	if (cost)
+		take_costs(sim, MMSIM_MC_ZAP, &cost[P_MUNMAP]);
 	mmsim_destroy(sim);
 }
 
+static void run_once(const char *scheme, enum layout l, unsigned long size, double *ns,
+		     struct mmsim_mapcount_cost *cost)
+{
+	run_once_as(scheme, NULL, l, size, ns, cost, NULL);
+}
+
 /* folio_mapcount() and folio_maybe_mapped_shared() of every folio, after fork. */
-static double time_query(const char *scheme, enum layout l, unsigned long size)
+static double time_query(const char *scheme, enum layout l, unsigned long size,
+			 struct mmsim_mapcount_cost *cost)
 {
 	struct mmsim *sim = new_sim(scheme, size);
 	struct folio **folios;
@@ -137,6 +197,20 @@ static double time_query(const char *scheme, enum layout l, unsigned long size)
 		for (unsigned long i = 0; i < n; i++)
 			sink += folio_mapcount(sim, folios[i]) + folio_maybe_mapped_shared(sim, folios[i]);
 	t = (bench_now_ns() - t) / (double)(reps * n);
+	if (cost) {
+		struct mmsim_mapcount_cost q[MMSIM_MC_NR_OPS];
+
+		/* The same two questions once per folio, counted. */
+		mmsim_mapcount_costs_enable(sim, true);
+		for (unsigned long i = 0; i < n; i++)
+			sink += folio_mapcount(sim, folios[i]) + folio_maybe_mapped_shared(sim, folios[i]);
+		mmsim_mapcount_costs(sim, q);
+		*cost = q[MMSIM_MC_FOLIO_MAPCOUNT];
+		cost->calls += q[MMSIM_MC_MAYBE_SHARED].calls;
+		cost->lines += q[MMSIM_MC_MAYBE_SHARED].lines;
+		cost->atomics += q[MMSIM_MC_MAYBE_SHARED].atomics;
+		cost->page_iters += q[MMSIM_MC_MAYBE_SHARED].page_iters;
+	}
 	(void)sink;
 	free(folios);
 	mmsim_destroy(sim);
@@ -191,6 +265,109 @@ static void accuracy(const char *scheme, struct mmsim_mapcount_report *r)
 	CHECK(sim, mmsim_mapcount_report(sim, r));
 	CHECK(sim, mmsim_verify(sim));
 	mmsim_destroy(sim);
+}
+
+/*
+ * Predicted kernel ns per folio: fork and munmap add the callers' per-PTE
+ * work (fork_entry, zap_entry) and, for munmap, the freeing of the parent's
+ * folios (free_page a page); fault and query are the mapcount work alone.
+ */
+static void predict(const struct mapcount_model *m, struct result *res, enum layout l,
+		    unsigned long size)
+{
+	double nr = (double)(size / folio_size[l]);
+
+	res->pred[l][P_FAULT] = mapcount_model_predict(m, MMSIM_MC_FAULT, &res->cost[l][P_FAULT]) / nr;
+	res->pred[l][P_FORK] = mapcount_model_predict(m, MMSIM_MC_FORK, &res->cost[l][P_FORK]) / nr;
+	res->pred[l][P_MUNMAP] = (mapcount_model_predict(m, MMSIM_MC_ZAP, &res->cost[l][P_MUNMAP]) +
+				  m->free_page * (double)(size >> 12)) / (2 * nr);
+	res->pred[l][P_QUERY] = mapcount_model_predict(m, MMSIM_MC_OTHER, &res->cost[l][P_QUERY]) / nr;
+}
+
+/* x = a / b, written "1.23x"; "-" when b is 0. */
+static void print_ratio(double a, double b)
+{
+	if (b > 0)
+		printf(" %8.2fx", a / b);
+	else
+		printf(" %9s", "-");
+}
+
+static void print_predictions(const struct mapcount_model *m, const char *path, unsigned long size)
+{
+	struct result r61 = { 0 };
+	double ns[NR_OPS];
+	const int legacy = 1;	/* mapcount_schemes[1] */
+	const struct result *lr = &results[legacy];
+
+	printf("predicted kernel ns per folio (cost model %s, calibrated on %s):\n", path, m->kernel);
+	printf("%-15s %-9s", "scheme", "layout");
+	for (int o = 0; o < NR_PRED; o++)
+		printf(" %9s", pred_names[o]);
+	printf("   atomics/lines/PTEs scanned: fork, munmap (whole run)\n");
+	for (int s = 0; s < nr_schemes; s++)
+		for (int l = 0; l < NR_LAYOUTS; l++) {
+			const struct result *r = &results[s];
+			printf("%-15s %-9s", mapcount_schemes[s]->name, layout_names[l]);
+			for (int o = 0; o < NR_PRED; o++)
+				printf(" %9.1f", r->pred[l][o]);
+			printf("   %lu/%lu/%lu, %lu/%lu/%lu\n", r->cost[l][P_FORK].atomics,
+			       r->cost[l][P_FORK].lines, r->cost[l][P_FORK].scan_ptes,
+			       r->cost[l][P_MUNMAP].atomics, r->cost[l][P_MUNMAP].lines,
+			       r->cost[l][P_MUNMAP].scan_ptes);
+		}
+	printf("\nspeed-up over legacy, layout pte_2m: predicted (kernel) | measured (simulator)\n");
+	printf("%-15s", "scheme");
+	for (int o = 1; o < NR_PRED; o++)
+		printf(" %9s", pred_names[o]);
+	printf("  |");
+	for (int o = 1; o < NR_PRED; o++)
+		printf(" %9s", pred_names[o]);
+	printf("\n");
+	for (int s = 0; s < nr_schemes; s++) {
+		const struct result *r = &results[s];
+
+		printf("%-15s", mapcount_schemes[s]->name);
+		for (int o = 1; o < NR_PRED; o++)
+			print_ratio(lr->pred[L_PTE_2M][o], r->pred[L_PTE_2M][o]);
+		printf("  |");
+		for (int o = 1; o < NR_PRED; o++)
+			print_ratio(lr->ns[L_PTE_2M][pred_op[o]], r->ns[L_PTE_2M][pred_op[o]]);
+		printf("\n");
+	}
+	for (int s = 0; s < nr_schemes; s++) {
+		const struct result *r = &results[s];
+		double fork, munmap;
+
+		if (strcmp(mapcount_schemes[s]->name, "nopagemapcount"))
+			continue;
+		fork = lr->pred[L_PTE_2M][P_FORK] / r->pred[L_PTE_2M][P_FORK];
+		munmap = lr->pred[L_PTE_2M][P_MUNMAP] / r->pred[L_PTE_2M][P_MUNMAP];
+		printf("\nATC'24 shapes (pte_2m), nopagemapcount over legacy:\n"
+		       "  legacy with 6.18's batched rmap calls: fork %.2fx (paper 1.9x, %s),"
+		       " munmap %.2fx (paper 4.2x, %s)\n", fork,
+		       fabs(fork / 1.9 - 1) <= 0.25 ? "within 25%" : "NOT within 25%", munmap,
+		       fabs(munmap / 4.2 - 1) <= 0.25 ? "within 25%" : "NOT within 25%");
+		/* The same workload as 6.1 ran it: one rmap call per PTE. */
+		run_once_as("legacy", "6.1", L_PTE_2M, size, ns, r61.cost[L_PTE_2M],
+			    &r61.zap_child[L_PTE_2M]);
+		predict(m, &r61, L_PTE_2M, size);
+		fork = r61.pred[L_PTE_2M][P_FORK] / r->pred[L_PTE_2M][P_FORK];
+		munmap = r61.pred[L_PTE_2M][P_MUNMAP] / r->pred[L_PTE_2M][P_MUNMAP];
+		printf("  legacy with 6.1's rmap call per PTE:    fork %.2fx (paper 1.9x, %s),"
+		       " munmap %.2fx (paper 4.2x, %s)\n", fork,
+		       fabs(fork / 1.9 - 1) <= 0.25 ? "within 25%" : "NOT within 25%", munmap,
+		       fabs(munmap / 4.2 - 1) <= 0.25 ? "within 25%" : "NOT within 25%");
+		printf("  munmap in the child alone (nothing freed): batched %.2fx, 6.1's calls %.2fx\n",
+		       mapcount_model_predict(m, MMSIM_MC_ZAP, &lr->zap_child[L_PTE_2M]) /
+		       mapcount_model_predict(m, MMSIM_MC_ZAP, &r->zap_child[L_PTE_2M]),
+		       mapcount_model_predict(m, MMSIM_MC_ZAP, &r61.zap_child[L_PTE_2M]) /
+		       mapcount_model_predict(m, MMSIM_MC_ZAP, &r->zap_child[L_PTE_2M]));
+		printf("  (6.1 calls: %lu fork calls, %lu atomics; %lu munmap calls, %lu atomics)\n",
+		       r61.cost[L_PTE_2M][P_FORK].calls, r61.cost[L_PTE_2M][P_FORK].atomics,
+		       r61.cost[L_PTE_2M][P_MUNMAP].calls, r61.cost[L_PTE_2M][P_MUNMAP].atomics);
+		printf("(docs/mapcount-schemes.md, \"Costs\", says where the paper's setup differs)\n\n");
+	}
 }
 
 static void write_json(FILE *f, unsigned long size, int reps)
@@ -274,13 +451,16 @@ static void usage(void)
 		"usage: mmsim-bench-mapcount [--quick] [--size MiB] [--reps N] [--json FILE] [--plot PREFIX]\n"
 		"  --size MiB     memory per layout (default 64; a multiple of 2)\n"
 		"  --json FILE    also write the results as JSON\n"
-		"  --plot PREFIX  write PREFIX.png and PREFIX.svg with gnuplot\n");
+		"  --plot PREFIX  write PREFIX.png and PREFIX.svg with gnuplot\n"
+		"  --costs FILE   the cost model of mmsim-calibrate-mapcount: predicted kernel times\n"
+		"                 and ratios between schemes beside the measured ones\n");
 }
 
 int main(int argc, char **argv)
 {
 	unsigned long size = 64UL << 20;
-	const char *json = NULL, *plot_prefix = NULL;
+	const char *json = NULL, *plot_prefix = NULL, *costs = NULL;
+	struct mapcount_model model_buf, *model = NULL;
 	int reps = 3;
 
 	for (int i = 1; i < argc; i++) {
@@ -297,6 +477,8 @@ int main(int argc, char **argv)
 			json = argv[++i];
 		} else if (!strcmp(argv[i], "--plot") && more) {
 			plot_prefix = argv[++i];
+		} else if (!strcmp(argv[i], "--costs") && more) {
+			costs = argv[++i];
 		} else {
 			usage();
 			return 2;
@@ -305,6 +487,15 @@ int main(int argc, char **argv)
 	if (!size || size % SZ_2M || reps < 1 || reps > 64) {
 		usage();
 		return 2;
+	}
+	if (costs) {
+		char why[512];
+
+		if (mapcount_model_load(&model_buf, costs, why, sizeof(why))) {
+			fprintf(stderr, "mmsim-bench-mapcount: %s\n", why);
+			return 2;
+		}
+		model = &model_buf;
 	}
 
 	printf("%-15s %-9s", "scheme", "layout");
@@ -321,14 +512,23 @@ int main(int argc, char **argv)
 			for (int r = 0; r < reps; r++) {
 				double ns[NR_OPS];
 
-				run_once(ops->name, (enum layout)l, size, ns);
-				ns[OP_QUERY] = time_query(ops->name, (enum layout)l, size);
+				run_once(ops->name, (enum layout)l, size, ns, NULL);
+				ns[OP_QUERY] = time_query(ops->name, (enum layout)l, size, NULL);
 				for (int o = 0; o < NR_OPS; o++)
 					samples[o][r] = ns[o];
 			}
 			for (int o = 0; o < NR_OPS; o++) {
 				qsort(samples[o], (size_t)reps, sizeof(double), bench_cmp_double);
 				res->ns[l][o] = samples[o][reps / 2];
+			}
+			if (model) {
+				double ns[NR_OPS];
+
+				/* The counting pass: deterministic, its times unused. */
+				run_once_as(ops->name, NULL, (enum layout)l, size, ns, res->cost[l],
+					    &res->zap_child[l]);
+				time_query(ops->name, (enum layout)l, size, &res->cost[l][P_QUERY]);
+				predict(model, res, (enum layout)l, size);
 			}
 			res->bytes[l] = ops->bytes_per_folio + ops->bytes_per_page * (folio_size[l] >> 12);
 			printf("%-15s %-9s", ops->name, layout_names[l]);
@@ -340,6 +540,8 @@ int main(int argc, char **argv)
 	}
 
 	printf("\nns per folio (median of %d); fault of pte_2m includes the PMD split.\n\n", reps);
+	if (model)
+		print_predictions(model, costs, size);
 	printf("accuracy over the seed-001 workload (folio samples):\n");
 	printf("%-15s %7s %8s %7s %9s %8s %9s %10s %8s %8s\n", "scheme", "folios", "wrongmc",
 	       "drift", "unmapped", "f.shared", "f.exclus", "wrongpage", "m.part", "f.part");

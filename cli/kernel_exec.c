@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "kernel_agent.h"
+#include "kernel_ksm.h"
 #include "run.h"
 #include "scenario.h"
 
@@ -1392,6 +1393,14 @@ static int take_lock(struct kexec *ke, char *err, size_t len)
 	return 0;
 }
 
+static bool pid_in(pid_t pid, const pid_t *pids, int nr)
+{
+	for (int i = 0; i < nr; i++)
+		if (pids[i] == pid)
+			return true;
+	return false;
+}
+
 /*
  * Before ksm_stat said ksm_mergeable (6.7) or ksm_merge_any (6.6): does a
  * mapping of pid have VM_MERGEABLE ("mg" among its VmFlags)?
@@ -1413,8 +1422,11 @@ static bool smaps_mergeable(pid_t pid)
 	return found;
 }
 
-/* KSM counters are global: refuse while another process has mergeable memory. */
-static int check_other_mergeable(char *err, size_t len)
+/*
+ * KSM counters are global: refuse while another process has mergeable
+ * memory, other than the nr_except processes of except (whatif --live's).
+ */
+static int check_other_mergeable(const pid_t *except, int nr_except, char *err, size_t len)
 {
 	char names[256] = "";
 	size_t used = 0;
@@ -1428,7 +1440,7 @@ static int check_other_mergeable(char *err, size_t len)
 		char path[300], buf[512], comm[64] = "?";
 		pid_t pid = (pid_t)atoi(d->d_name);
 
-		if (pid <= 0 || pid == getpid())
+		if (pid <= 0 || pid == getpid() || pid_in(pid, except, nr_except))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/ksm_stat", pid);
 		ret = read_all(path, buf, sizeof(buf));
@@ -1607,7 +1619,7 @@ int kernel_executor_create(struct scn_executor *ex, const struct scenario *scn, 
 		ke->proc[i].fd = ke->proc[i].pidfd = -1;
 	prctl(PR_GET_CHILD_SUBREAPER, &ke->old_subreaper, 0, 0, 0);
 	active = ke;
-	if (take_lock(ke, err, errlen) || check_other_mergeable(err, errlen))
+	if (take_lock(ke, err, errlen) || check_other_mergeable(NULL, 0, err, errlen))
 		goto out;
 	ke->kpagecount_fd = open("/proc/kpagecount", O_RDONLY | O_CLOEXEC);
 	ke->kpageflags_fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
@@ -1637,4 +1649,72 @@ int kernel_executor_create(struct scn_executor *ex, const struct scenario *scn, 
 out:
 	kexec_release(ke);
 	return -1;
+}
+
+/* ---- ksmd on processes already running (mmsim whatif ksm --live) ------------------ */
+
+/*
+ * The same lock, saved settings, signal handlers and start state as a
+ * scenario run, without processes of our own: the live workload's
+ * processes (pids) are the only ones allowed mergeable memory. Then each
+ * tunable is written; ksmd stays stopped until kernel_ksm_pass().
+ */
+int kernel_ksm_open(const pid_t *pids, int nr, const char *const (*tunables)[2], int nr_tunables,
+		    char *err, size_t len)
+{
+	struct kexec *ke;
+
+	if (geteuid())
+		return scn_fail(err, len, "running the live ksmd needs root");
+	if (access(KSM_DIR, F_OK))
+		return scn_fail(err, len, "this kernel has no KSM (" KSM_DIR ")");
+	if (active)
+		return scn_fail(err, len, "a kernel run is already active in this process");
+	ke = calloc(1, sizeof(*ke));
+	if (!ke)
+		return scn_fail(err, len, "out of memory");
+	ke->kpagecount_fd = ke->kpageflags_fd = -1;
+	for (int i = 0; i < SCN_MAX_PROCS; i++)
+		ke->proc[i].fd = ke->proc[i].pidfd = -1;
+	prctl(PR_GET_CHILD_SUBREAPER, &ke->old_subreaper, 0, 0, 0);
+	active = ke;
+	if (take_lock(ke, err, len) || check_other_mergeable(pids, nr, err, len))
+		goto out;
+	ke->ksmd = find_ksmd();
+	install_handlers();
+	if (save_all(err, len))
+		goto out;
+	armed = 1;
+	if (set_start_state(ke, err, len))
+		goto out;
+	for (int i = 0; i < nr_tunables; i++) {
+		if (ksm_write(tunables[i][0], tunables[i][1], err, len))
+			goto out;
+		if (!strcmp(tunables[i][0], "pages_to_scan"))
+			snprintf(ke->pages_to_scan, sizeof(ke->pages_to_scan), "%s", tunables[i][1]);
+	}
+	return 0;
+out:
+	kexec_release(ke);
+	return -1;
+}
+
+/* One full pass of the live ksmd (ksm_one_pass); *none: nothing was registered. */
+int kernel_ksm_pass(bool *none, char *err, size_t len)
+{
+	if (!active)
+		return scn_fail(err, len, "no live KSM session");
+	return ksm_one_pass(active, none, err, len);
+}
+
+pid_t kernel_ksm_ksmd(void)
+{
+	return active ? active->ksmd : 0;
+}
+
+/* Puts every setting back (run=2 unmerges first) and drops the lock. */
+void kernel_ksm_close(void)
+{
+	if (active)
+		kexec_release(active);
 }

@@ -19,6 +19,9 @@
 #ifdef MMSIM_HAVE_SWEEP
 #include "sweep.h"
 #endif
+#ifdef MMSIM_HAVE_CAPTURE
+#include "capture_cmd.h"
+#endif
 
 static void usage(FILE *out)
 {
@@ -33,6 +36,9 @@ static void usage(FILE *out)
 		"       mmsim explain FILE -o PAGE.html [--kernel | --kernel-json JSON]\n"
 		"       mmsim sweep GRID --out DIR [--engine local|slurm|parallel-ssh] [--jobs N]\n"
 		"                        (mmsim sweep --help)\n"
+		"       mmsim capture -o FILE (--pid PID... | [--merge-any] -- COMMAND...)\n"
+		"       mmsim replay FILE [--check]\n"
+		"       mmsim whatif ksm FILE [--passes N] [TUNABLES] [--json|--csv] [--live]\n"
 		"\n"
 		"  run           run scenarios on the simulator, TAP 13 on stdout\n"
 		"  run --kernel  run them on this machine's Linux (root, KSM, THP)\n"
@@ -41,7 +47,8 @@ static void usage(FILE *out)
 		"                mmsim-static and busybox-static in an initramfs\n"
 		"                (scripts/fetch-kernels.sh fetches Debian's 6.1, 6.12, 7.3)\n"
 		"  --scheme NAME on the simulator, start with that folio mapcount scheme\n"
-		"                (linux, legacy, large, nopagemapcount, tuples, fullpartial)\n"
+		"                (linux, legacy, large, nopagemapcount, tuples, fullpartial,\n"
+		"                tuples-exact, mappedpages)\n"
 		"  --profile VERSION\n"
 		"                on the simulator, start as Linux VERSION: 6.18 (default),\n"
 		"                7.3, 6.12 or 6.1 (docs/kernel-versions.md); diff picks the\n"
@@ -61,6 +68,9 @@ static void usage(FILE *out)
 		"  draw          a picture of the simulator's model after a line (mmsim draw -h)\n"
 		"  explain       a web page that steps through a scenario, with pictures\n"
 		"                (mmsim explain -h)\n"
+		"  capture       snapshot live processes into an SQLite file (--help)\n"
+		"  replay        rebuild a capture in the simulator; --check compares /proc\n"
+		"  whatif ksm    predict what ksmd would merge, pass by pass (--help)\n"
 		"\n"
 		"Scenario language: docs/scenario-language.md. Simulator-only\n"
 		"additions (README.md): ksm rmap_walk=full|address|pgoff|remapped,\n"
@@ -511,7 +521,16 @@ static int cmd_help(int argc, char **argv)
 	if (!strcmp(argv[0], "sweep"))
 		return cmd_sweep(1, args);
 #endif
-	fprintf(stderr, "mmsim help: no command '%s' (run, diff, draw, explain, sweep)\n", argv[0]);
+#ifdef MMSIM_HAVE_CAPTURE
+	if (!strcmp(argv[0], "capture"))
+		return cmd_capture(1, args);
+	if (!strcmp(argv[0], "replay"))
+		return cmd_replay(1, args);
+	if (!strcmp(argv[0], "whatif"))
+		return cmd_whatif(1, args);
+#endif
+	fprintf(stderr, "mmsim help: no command '%s' (run, diff, draw, explain, sweep, capture, "
+		"replay, whatif)\n", argv[0]);
 	return 2;
 }
 
@@ -542,6 +561,14 @@ int main(int argc, char **argv)
 #ifdef MMSIM_HAVE_SWEEP
 	if (!strcmp(argv[1], "sweep"))
 		return cmd_sweep(argc - 2, argv + 2);
+#endif
+#ifdef MMSIM_HAVE_CAPTURE
+	if (!strcmp(argv[1], "capture"))
+		return cmd_capture(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "replay"))
+		return cmd_replay(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "whatif"))
+		return cmd_whatif(argc - 2, argv + 2);
 #endif
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);

@@ -681,12 +681,14 @@ static int parse_line(struct line *l, struct scn_command *c)
 	}
 	if (!strcmp(w, "scheme")) {
 		static const char *const schemes[] = { "linux", "legacy", "large", "nopagemapcount",
-						       "tuples", "fullpartial" };
+						       "tuples", "fullpartial", "tuples-exact",
+						       "mappedpages" };
 
 		c->kind = CMD_SCHEME;
 		if (expect_tokens(l, 2, 2, "NAME") ||
-		    get_word(l, 1, "scheme", schemes, 6,
-			     "linux, legacy, large, nopagemapcount, tuples, fullpartial") < 0)
+		    get_word(l, 1, "scheme", schemes, 8,
+			     "linux, legacy, large, nopagemapcount, tuples, fullpartial, "
+			     "tuples-exact, mappedpages") < 0)
 			return -1;
 		snprintf(c->word, sizeof(c->word), "%s", l->tok[1]);
 		return 0;

@@ -155,6 +155,32 @@ static void show_vmas(struct scn_executor *ex, struct mm_struct *mm)
 			  vma->anon_vma ? vma->anon_vma->serial : 0);
 }
 
+/*
+ * The 6.18 fields as stored, each with what it means: the kernel keeps
+ * _large_mapcount, _entire_mapcount and each MM slot's count one below the
+ * number they count (-1 for none), and _nr_pages_mapped adds ENTIRELY_MAPPED
+ * while a PMD maps the folio.
+ */
+static void show_linux_counts(struct scn_executor *ex, const struct folio *folio)
+{
+	int pte_pages = folio->_nr_pages_mapped & (ENTIRELY_MAPPED - 1);
+	char slots[2][48];
+
+	show_line(ex, "  _large_mapcount %d (%d mappings), _entire_mapcount %d (%d by PMD), "
+		  "_nr_pages_mapped %#x (%d pages by PTE%s)", folio->_large_mapcount,
+		  folio->_large_mapcount + 1, folio->_entire_mapcount, folio->_entire_mapcount + 1,
+		  folio->_nr_pages_mapped, pte_pages,
+		  folio->_nr_pages_mapped & ENTIRELY_MAPPED ? ", + ENTIRELY_MAPPED" : "");
+	for (int i = 0; i < 2; i++) {
+		if (folio->_mm_id[i])
+			snprintf(slots[i], sizeof(slots[i]), "mm id %u maps it %d times",
+				 folio->_mm_id[i], folio->_mm_id_mapcount[i] + 1);
+		else
+			snprintf(slots[i], sizeof(slots[i]), "empty");
+	}
+	show_line(ex, "  MM slots (_mm_id, _mm_id_mapcount + 1): %s; %s", slots[0], slots[1]);
+}
+
 static void show_folio(struct scn_executor *ex, struct mmsim *sim, struct mm_struct *mm,
 		       unsigned long addr)
 {
@@ -181,10 +207,7 @@ static void show_folio(struct scn_executor *ex, struct mmsim *sim, struct mm_str
 		  folio->flags & FOLIO_partially_mapped ? ", partially mapped" : "");
 	/* These fields are scheme linux's; the others keep their own state. */
 	if (folio_test_large(folio) && sim->mapcount == &mapcount_linux_ops)
-		show_line(ex, "  _large_mapcount %d _entire_mapcount %d _nr_pages_mapped %#x "
-			  "mm slots (%u: %d) (%u: %d)", folio->_large_mapcount,
-			  folio->_entire_mapcount, folio->_nr_pages_mapped, folio->_mm_id[0],
-			  folio->_mm_id_mapcount[0], folio->_mm_id[1], folio->_mm_id_mapcount[1]);
+		show_linux_counts(ex, folio);
 	if (!mm_folio_truth(sim, folio, &t))
 		show_line(ex, "  truth: %d mappings (%d by PMD) from %d mm%s", t.total, t.pmd_maps,
 			  t.nr_mms, t.nr_mms == 1 ? "" : "s");
@@ -350,8 +373,12 @@ static int sim_recreate(struct sim_exec *se, const struct mmsim_config *cfg, con
 	int ret;
 
 	ret = mmsim_create(cfg, &sim);
-	if (ret)
-		return scn_fail(err, len, "%s: %s", what, errname(ret));
+	if (ret) {
+		char why[200] = "";
+
+		mmsim_config_check(cfg, why, sizeof(why));
+		return scn_fail(err, len, "%s: %s%s%s", what, errname(ret), why[0] ? ": " : "", why);
+	}
 	ret = carry_ksm_tunables(se->sim, sim);
 	if (ret) {
 		mmsim_destroy(sim);
@@ -484,6 +511,9 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 			se->pid[c->proc[0]] = 0;
 		break;
 	default:
+		/* Each show names its line, so a reader can tell which output is whose. */
+		if (c->kind == CMD_SHOW && strcmp(c->word, "dot"))
+			show_line(ex, "%s:%d %s", scn->name, c->line, c->text);
 		if (c->kind == CMD_SHOW && !strcmp(c->word, "dot"))
 			return show_dot(ex, c, err, len);
 		if (c->kind == CMD_SHOW && !strcmp(c->word, "ksm")) {
@@ -835,11 +865,14 @@ int sim_executor_create(struct scn_executor *ex, const struct scenario *scn, cha
 		return scn_fail(err, errlen, "out of memory");
 	ret = mmsim_create(&cfg, &se->sim);
 	if (ret) {
+		char why[200] = "";
+
 		free(se);
-		return scn_fail(err, errlen, "cannot create the simulator%s%s%s%s: %s",
+		mmsim_config_check(&cfg, why, sizeof(why));
+		return scn_fail(err, errlen, "cannot create the simulator%s%s%s%s: %s%s%s",
 				ex->scheme ? " with scheme " : "", ex->scheme ? ex->scheme : "",
 				ex->kernel ? " for Linux " : "", ex->kernel ? ex->kernel : "",
-				errname(ret));
+				errname(ret), why[0] ? ": " : "", why);
 	}
 	/* At scenario start every THP size and the top level are never. */
 	mmsim_set_thp(se->sim, 0, MMSIM_THP_NEVER);

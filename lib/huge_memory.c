@@ -190,6 +190,7 @@ void split_huge_pmd(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd,
 	struct page *head;
 	pte_t *ptes;
 	bool exclusive;
+	int ctx;
 
 	if (!pmd_leaf(*pmd))
 		return;
@@ -203,6 +204,7 @@ void split_huge_pmd(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd,
 	folio = page_folio(head);
 	exclusive = PageAnonExclusive(head);
 	folio->_refcount += HPAGE_PMD_NR - 1;
+	ctx = mc_force(sim, MMSIM_MC_SPLIT);
 	folio_add_anon_rmap(sim, folio, head, HPAGE_PMD_NR, RMAP_LEVEL_PTE, vma, pt,
 			    exclusive ? RMAP_EXCLUSIVE : RMAP_NONE);
 	ptes = (pte_t *)table_entries(sim, pt);
@@ -211,6 +213,7 @@ void split_huge_pmd(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd,
 	*pmd = pfn_pte(pt, _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED);
 	folio_remove_rmap(sim, folio, head, 1, RMAP_LEVEL_PMD, vma,
 			  pmd_table_pfn(sim, vma->vm_mm, haddr));
+	mc_unforce(sim, ctx);
 }
 
 void split_huge_pmd_address(struct mmsim *sim, struct vm_area_struct *vma,
@@ -291,7 +294,7 @@ int split_folio_refs(struct mmsim *sim, struct folio *folio, struct page *page, 
 	unsigned long pfn = folio_pfn(folio);
 	long nr = folio_nr_pages(folio);
 	struct rmap_hits h;
-	int err;
+	int err, ctx;
 
 	if (!folio_test_large(folio) || !folio_test_anon(folio) || folio_is_zero(folio))
 		return -EINVAL;
@@ -300,9 +303,12 @@ int split_folio_refs(struct mmsim *sim, struct folio *folio, struct page *page, 
 	if (folio->_refcount != folio_mapcount(sim, folio) + extra_refs)
 		return -EAGAIN;
 	/* Not folio_mapcount(): a scheme may count a split PMD's PTEs as one. */
+	ctx = mc_force(sim, MMSIM_MC_SPLIT);
 	err = rmap_collect_ptes(sim, folio, &h);
-	if (err)
+	if (err) {
+		mc_unforce(sim, ctx);
 		return err;
+	}
 
 	{
 		struct folio old = *folio;
@@ -350,6 +356,7 @@ int split_folio_refs(struct mmsim *sim, struct folio *folio, struct page *page, 
 			folio_put(sim, f);
 		}
 	}
+	mc_unforce(sim, ctx);
 	return 0;
 }
 

@@ -108,6 +108,8 @@ extern const struct mapcount_ops mapcount_legacy_ops;
 extern const struct mapcount_ops mapcount_large_ops;
 extern const struct mapcount_ops mapcount_nopagemapcount_ops;
 extern const struct mapcount_ops mapcount_tuples_ops;
+extern const struct mapcount_ops mapcount_tuples_exact_ops;
+extern const struct mapcount_ops mapcount_mappedpages_ops;
 extern const struct mapcount_ops mapcount_fullpartial_ops;
 
 /*
@@ -146,25 +148,138 @@ int verify_mm_slots(struct mmsim *sim, const struct folio *folio,
 		    const struct folio_truth *t);
 
 /*
+ * The cost counters (mapcount/cost.c): each rmap call or question is one
+ * call, between mc_begin() and mc_end(); in between the scheme says what
+ * the kernel's code would touch. The counters are no part of the model, so
+ * questions, which take a const sim, count too.
+ */
+static inline struct mapcount_cost_state *mc_state(const struct mmsim *sim)
+{
+	return (struct mapcount_cost_state *)&sim->mc_cost;
+}
+void __mc_begin(const struct mmsim *sim, enum mmsim_mapcount_op op);
+void __mc_end(const struct mmsim *sim);
+void __mc_pages(const struct mmsim *sim, unsigned long pfn, long nr, long atomics_per_page);
+void __mc_folio(const struct mmsim *sim, const struct folio *folio, int atomics);
+void __mc_count(const struct mmsim *sim, long entries, long scan_ptes, long rmap_steps);
+void __mc_atomics(const struct mmsim *sim, long atomics);
+/* One line (a pfn's struct page) touched, with atomics RMWs on it. */
+void __mc_line(const struct mmsim *sim, unsigned long pfn, long atomics);
+
+/* Counting is off unless asked for: each helper is one test then. */
+static inline bool mc_on(const struct mmsim *sim)
+{
+	return sim->mc_cost.counting > 0;
+}
+static inline void mc_begin(const struct mmsim *sim, enum mmsim_mapcount_op op)
+{
+	if (mc_on(sim))
+		__mc_begin(sim, op);
+}
+static inline void mc_end(const struct mmsim *sim)
+{
+	if (mc_on(sim))
+		__mc_end(sim);
+}
+/* nr struct pages from pfn in a per-page loop, atomics_per_page RMWs on each. */
+static inline void mc_pages(const struct mmsim *sim, unsigned long pfn, long nr,
+			    long atomics_per_page)
+{
+	if (mc_on(sim))
+		__mc_pages(sim, pfn, nr, atomics_per_page);
+}
+/* The folio's mapcount fields (a large folio's second page), atomics RMWs on them. */
+static inline void mc_folio(const struct mmsim *sim, const struct folio *folio, int atomics)
+{
+	if (mc_on(sim))
+		__mc_folio(sim, folio, atomics);
+}
+static inline void mc_count(const struct mmsim *sim, long entries, long scan_ptes,
+			    long rmap_steps)
+{
+	if (mc_on(sim))
+		__mc_count(sim, entries, scan_ptes, rmap_steps);
+}
+/* Atomics on struct page words outside a per-page loop of mc_pages(). */
+static inline void mc_atomics(const struct mmsim *sim, long atomics)
+{
+	if (mc_on(sim))
+		__mc_atomics(sim, atomics);
+}
+/* A split or rmap walk makes the rmap calls inside it its own; returns what to restore. */
+int mc_force(struct mmsim *sim, enum mmsim_mapcount_op op);
+void mc_unforce(struct mmsim *sim, int prev);
+/* The checker and the accuracy report: their walks and questions are not the kernel's. */
+static inline void mc_pause(struct mmsim *sim)
+{
+	sim->mc_cost.counting--;
+}
+static inline void mc_resume(struct mmsim *sim)
+{
+	sim->mc_cost.counting++;
+}
+/*
+ * The folio reference a batch of fork's copies takes (folio_ref_add()) or a
+ * zapped batch drops (folio_put_refs()): one atomic on the head page, for
+ * every scheme. Last in a call, after the page loops.
+ */
+static inline void mc_head_ref(const struct mmsim *sim, const struct folio *folio)
+{
+	if (mc_on(sim))
+		__mc_line(sim, folio_pfn(folio), 1);
+}
+
+/* The call maps a new folio for the first time: its counts are set, not added to. */
+static inline bool mc_new_folio(const struct mmsim *sim)
+{
+	return sim->mc_cost.op == MMSIM_MC_FAULT;
+}
+/* A question about a folio: one call reading the folio's mapcount line. */
+static inline void mc_question(const struct mmsim *sim, enum mmsim_mapcount_op op,
+			       const struct folio *folio)
+{
+	mc_begin(sim, op);
+	mc_folio(sim, folio, 0);
+	mc_end(sim);
+}
+
+/*
  * Every rmap add and remove goes through these two: the small-folio case,
  * one PTE of one page, is the commonest of all and needs no call.
  */
 static inline int mapcount_add(struct mmsim *sim, struct folio *folio, struct page *page,
 			       int nr, enum rmap_level level, const struct rmap_site *site)
 {
-	if (!folio_test_large(folio) && sim->mapcount->small_folio_in_page_mapcount)
-		return ++page->_mapcount == 0;
-	return sim->mapcount->add(sim, folio, page, nr, level, site);
+	int ret;
+
+	mc_begin(sim, MMSIM_MC_OTHER);
+	mc_count(sim, nr, 0, 0);
+	if (!folio_test_large(folio) && sim->mapcount->small_folio_in_page_mapcount) {
+		/* atomic_inc_and_test(), or atomic_set() for a new folio */
+		mc_folio(sim, folio, !mc_new_folio(sim));
+		ret = ++page->_mapcount == 0;
+	} else {
+		ret = sim->mapcount->add(sim, folio, page, nr, level, site);
+	}
+	mc_end(sim);
+	return ret;
 }
 
 static inline bool mapcount_remove(struct mmsim *sim, struct folio *folio, struct page *page,
 				   int nr, enum rmap_level level, const struct rmap_site *site)
 {
+	bool ret = false;
+
+	mc_begin(sim, MMSIM_MC_ZAP);
+	mc_count(sim, nr, 0, 0);
 	if (!folio_test_large(folio) && sim->mapcount->small_folio_in_page_mapcount) {
+		mc_folio(sim, folio, 1);	/* atomic_add_negative() */
 		page->_mapcount--;
-		return false;
+	} else {
+		ret = sim->mapcount->remove(sim, folio, page, nr, level, site);
 	}
-	return sim->mapcount->remove(sim, folio, page, nr, level, site);
+	mc_end(sim);
+	return ret;
 }
 
 static inline int folio_mapcount(const struct mmsim *sim, const struct folio *folio)

@@ -466,7 +466,7 @@ static int zap_present_ptes(struct mmu_gather *tlb, const struct rmap_site *site
 		zap_present_folio_ptes(tlb, site, pte, folio, page, 1);
 		return 1;
 	}
-	nr = __folio_pte_batch(tlb->sim, folio, pte, max_nr);
+	nr = tlb->sim->profile->rmap_per_pte ? 1 : __folio_pte_batch(tlb->sim, folio, pte, max_nr);
 	zap_present_folio_ptes(tlb, site, pte, folio, page, nr);
 	return nr;
 }
@@ -592,7 +592,7 @@ static int copy_present_ptes(struct mmsim *sim, const struct rmap_site *dst_site
 		copy_present_folio_ptes(sim, dst_site, dst, src, folio, page, 1);
 		return 1;
 	}
-	nr = __folio_pte_batch(sim, folio, src, max_nr);
+	nr = sim->profile->rmap_per_pte ? 1 : __folio_pte_batch(sim, folio, src, max_nr);
 	copy_present_folio_ptes(sim, dst_site, dst, src, folio, page, nr);
 	return nr;
 }

@@ -60,6 +60,7 @@ static const struct kernel_profile profiles[] = {
 		.scheme = "legacy",
 		.gup_protnone_fails = true,
 		.fork_copies_ksm_counters = true,
+		.rmap_per_pte = true,
 	},
 };
 

@@ -49,6 +49,8 @@ struct kernel_profile {
 					   it leaves the stable tree; rmap_walk_ksm() searches that
 					   one offset (7.x: "ksm: add linear_page_index into
 					   ksm_rmap_item", seed 003's `pgoff`) */
+	bool rmap_per_pte;		/* fork and zap make one rmap call per PTE of a large
+					   folio: no folio_pte_batch() there before 6.9 */
 };
 
 /* The profile of version ("6.18" when NULL), or NULL for a version we do not model. */

@@ -283,6 +283,7 @@ void folio_add_new_anon_rmap(struct mmsim *sim, struct folio *folio,
 	bool exclusive = flags & RMAP_EXCLUSIVE;
 	long nr = folio_nr_pages(folio);
 
+	mc_begin(sim, MMSIM_MC_FAULT);
 	folio_set_anon(folio, vma, address, exclusive);
 	mapcount_add(sim, folio, folio_page(sim, folio, 0),
 		     level == RMAP_LEVEL_PMD ? 1 : (int)nr, level, &site);
@@ -290,9 +291,11 @@ void folio_add_new_anon_rmap(struct mmsim *sim, struct folio *folio,
 		/* A PMD mapping keeps the flag on the head page only. */
 		long n = level == RMAP_LEVEL_PMD ? 1 : nr;
 
+		mc_pages(sim, folio_pfn(folio), n, 1);	/* SetPageAnonExclusive(): set_bit() */
 		for (long i = 0; i < n; i++)
 			SetPageAnonExclusive(folio_page(sim, folio, i));
 	}
+	mc_end(sim);
 }
 
 void folio_add_anon_rmap(struct mmsim *sim, struct folio *folio, struct page *page,
@@ -300,11 +303,16 @@ void folio_add_anon_rmap(struct mmsim *sim, struct folio *folio, struct page *pa
 			 unsigned long pt_pfn, int flags)
 {
 	struct rmap_site site = { vma, pt_pfn };
+	int n = level == RMAP_LEVEL_PMD ? 1 : nr;
 
-	mapcount_add(sim, folio, page, level == RMAP_LEVEL_PMD ? 1 : nr, level, &site);
-	if (flags & RMAP_EXCLUSIVE)
-		for (int i = 0; i < (level == RMAP_LEVEL_PMD ? 1 : nr); i++)
+	mc_begin(sim, MMSIM_MC_OTHER);
+	mapcount_add(sim, folio, page, n, level, &site);
+	if (flags & RMAP_EXCLUSIVE) {
+		mc_pages(sim, page_to_pfn(sim, page), n, 1);
+		for (int i = 0; i < n; i++)
 			SetPageAnonExclusive(page + i);
+	}
+	mc_end(sim);
 }
 
 void folio_move_anon_rmap(struct folio *folio, struct vm_area_struct *vma)
@@ -420,10 +428,23 @@ static bool collect_hit(struct mmsim *sim, struct folio *folio, const struct rma
 	return true;
 }
 
+/* The walk's steps for the cost counters: tree nodes and VMAs searched, entries found. */
+static long walk_steps(const struct mmsim *sim)
+{
+	const struct ksm_rmap_walk_cost *a = &sim->anon_rmap_walk_cost, *k = &sim->ksm.rmap_walk_cost;
+
+	return (long)(a->nodes + a->vmas + k->nodes + k->vmas);
+}
+
 int rmap_collect(struct mmsim *sim, struct folio *folio, struct rmap_hits *h)
 {
+	long steps = walk_steps(sim);
+
 	*h = (struct rmap_hits){ 0 };
+	mc_begin(sim, MMSIM_MC_RMAP_WALK);
 	rmap_walk(sim, folio, collect_hit, h);
+	mc_count(sim, 0, 0, walk_steps(sim) - steps + (long)h->nr);
+	mc_end(sim);
 	if (h->failed) {
 		sim_free(h->hits);
 		*h = (struct rmap_hits){ 0 };
@@ -471,14 +492,16 @@ int rmap_collect_ptes(struct mmsim *sim, struct folio *folio, struct rmap_hits *
 int try_to_unmap_each(struct mmsim *sim, struct folio *folio, unmap_one_t unmap_one)
 {
 	struct rmap_hits h;
+	int ctx = mc_force(sim, MMSIM_MC_RMAP_WALK);
 	int err = rmap_collect_ptes(sim, folio, &h);
 
-	if (err)
-		return err;
-	for (size_t i = 0; i < h.nr; i++)
-		unmap_one(sim, folio, &h.hits[i]);
-	sim_free(h.hits);
-	return 0;
+	if (!err) {
+		for (size_t i = 0; i < h.nr; i++)
+			unmap_one(sim, folio, &h.hits[i]);
+		sim_free(h.hits);
+	}
+	mc_unforce(sim, ctx);
+	return err;
 }
 
 int try_to_unmap(struct mmsim *sim, struct folio *folio)

@@ -62,9 +62,12 @@ void deferred_split_folio(struct mmsim *sim, struct folio *folio, bool partially
 static inline void __folio_remove_rmap(struct mmsim *sim, struct folio *folio, struct page *page,
 				       int nr, enum rmap_level level, const struct rmap_site *site)
 {
+	mc_begin(sim, MMSIM_MC_ZAP);
 	if (mapcount_remove(sim, folio, page, nr, level, site) &&
 	    folio_test_anon(folio) && !(folio->flags & FOLIO_partially_mapped))
 		deferred_split_folio(sim, folio, true);
+	mc_head_ref(sim, folio);	/* the batch's references go with it */
+	mc_end(sim);
 }
 
 /* folio_remove_rmap_ptes(): nr PTEs of one page table map consecutive pages from page. */
@@ -91,11 +94,23 @@ static inline void folio_dup_anon_rmap_ptes(struct mmsim *sim, struct folio *fol
 					    struct page *page, int nr,
 					    const struct rmap_site *site)
 {
+	mc_begin(sim, MMSIM_MC_FORK);
+	if (mc_on(sim)) {
+		int exclusive = 0;
+
+		/* The kernel reads every page's flag and clears, atomically, those set. */
+		for (int i = 0; i < nr; i++)
+			exclusive += PageAnonExclusive(page + i);
+		mc_pages(sim, page_to_pfn(sim, page), nr, 0);
+		mc_atomics(sim, exclusive);
+	}
 	/* Unrolled, as the mapcount loops of mapcount/linux.c are: 512 pages a THP. */
 	_Pragma("GCC unroll 8")
 	for (int i = 0; i < nr; i++)
 		ClearPageAnonExclusive(page + i);
 	mapcount_add(sim, folio, page, nr, RMAP_LEVEL_PTE, site);
+	mc_head_ref(sim, folio);	/* folio_ref_add() of the batch */
+	mc_end(sim);
 }
 
 /* folio_try_dup_anon_rmap_pmd(): fork adds the child's PMD mapping of the whole folio. */
@@ -105,8 +120,12 @@ static inline void folio_dup_anon_rmap_pmd(struct mmsim *sim, struct folio *foli
 	struct rmap_site site = { dst_vma, pt_pfn };
 	struct page *head = folio_page(sim, folio, 0);
 
+	mc_begin(sim, MMSIM_MC_FORK);
+	mc_pages(sim, folio_pfn(folio), 1, PageAnonExclusive(head));
 	ClearPageAnonExclusive(head);
 	mapcount_add(sim, folio, head, 1, RMAP_LEVEL_PMD, &site);
+	mc_head_ref(sim, folio);
+	mc_end(sim);
 }
 
 /* One mapping of a folio found by a walk: a PTE or a PMD leaf. */

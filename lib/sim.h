@@ -12,6 +12,7 @@
 
 #include "content.h"
 #include "ksm.h"
+#include "mapcount_cost.h"
 #include "mm_types.h"
 #include "profile.h"
 
@@ -47,6 +48,8 @@ struct thp_policy {
 struct mmsim {
 	struct mmsim_config cfg;
 	const struct mapcount_ops *mapcount;	/* the folio mapcount scheme in use */
+	/* What the scheme's kernel counterpart would do (mmsim_mapcount_costs()). */
+	struct mapcount_cost_state mc_cost;
 	const struct kernel_profile *profile;	/* the Linux version it behaves as */
 
 	/* Physical memory (page_alloc.c). */

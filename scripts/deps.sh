@@ -8,11 +8,13 @@
 # single-node Slurm (munge, slurmctld, slurmd, the clients) and an sshd.
 # mmsim sweep: libinih (the grid is INI), cJSON (jobs' results), SQLite
 # (results.sqlite; sqlite3 for the tests), GNU parallel (the local and
-# parallel-ssh engines) and gnuplot (sweep plot).
+# parallel-ssh engines) and gnuplot (sweep plot). python3, perl and nodejs
+# are the real programs the KSM what-if is checked on (tests/kernel/ksm-whatif.sh).
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libcmocka-dev libjemalloc-dev uthash-dev libxxhash-dev
       graphviz fonts-dejavu-core
-      libinih-dev libcjson-dev libsqlite3-dev sqlite3 parallel gnuplot-nox)
+      libinih-dev libcjson-dev libsqlite3-dev sqlite3 parallel gnuplot-nox
+      python3 perl nodejs)
 [ "${1:-}" != --era ] || pkgs=(qemu-system-x86 busybox-static)
 [ "${1:-}" != --browser ] || pkgs=(chromium)
 [ "${1:-}" != --clusters ] || pkgs=(munge slurmctld slurmd slurm-client openssh-server)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The six mapcount schemes (lib/mapcount/) through the cases of seed 001
+ * The eight mapcount schemes (lib/mapcount/) through the cases of seed 001
  * and of docs/mapcount-schemes.md. Each case runs under every scheme
  * with the invariant checker on, and asserts what the scheme is DEFINED to
  * answer (see each file's header), beside what the page tables hold.
@@ -10,9 +10,10 @@
 #include "mapcount.h"
 #include "sim.h"
 
-enum { LINUX, LEGACY, LARGE, NOPAGE, TUPLES, FULLPARTIAL, NR_SCHEMES };
+enum { LINUX, LEGACY, LARGE, NOPAGE, TUPLES, FULLPARTIAL, TUPLES_EXACT, MAPPED, NR_SCHEMES };
 static const char *const names[NR_SCHEMES] = {
-	"linux", "legacy", "large", "nopagemapcount", "tuples", "fullpartial",
+	"linux", "legacy", "large", "nopagemapcount", "tuples", "fullpartial", "tuples-exact",
+	"mappedpages",
 };
 
 static struct mmsim *scheme_sim(int scheme)
@@ -85,10 +86,12 @@ static void test_across_page_tables(void **state)
 	static const struct answers moved[] = {
 		[LINUX] = { 16, 0, 0 }, [LEGACY] = { 16, 0, 0 }, [LARGE] = { 16, 0, 0 },
 		[NOPAGE] = { 16, 0, 0 }, [TUPLES] = { 1, 0, 0 }, [FULLPARTIAL] = { 16, 0, 0 },
+		[TUPLES_EXACT] = { 1, 0, 0 }, [MAPPED] = { 16, 0, 0 },
 	};
 	static const struct answers forked[] = {
 		[LINUX] = { 32, 1, 0 }, [LEGACY] = { 32, 1, 0 }, [LARGE] = { 32, 1, 0 },
 		[NOPAGE] = { 32, 1, 0 }, [TUPLES] = { 3, 1, 0 }, [FULLPARTIAL] = { 32, 1, 0 },
+		[TUPLES_EXACT] = { 3, 1, 0 }, [MAPPED] = { 32, 1, 0 },
 	};
 	const unsigned long to = BASE + SZ_2M - SZ_64K / 2;
 
@@ -121,13 +124,15 @@ static void test_pmd_split(void **state)
 	static const struct answers pmd[] = {
 		[LINUX] = { 1, 0, 0 }, [LEGACY] = { 1, 0, 0 }, [LARGE] = { 1, 0, 0 },
 		[NOPAGE] = { 1, 0, 0 }, [TUPLES] = { 1, 0, 0 }, [FULLPARTIAL] = { 1, 0, 0 },
+		[TUPLES_EXACT] = { 1, 0, 0 }, [MAPPED] = { 1, 0, 0 },
 	};
 	static const struct answers ptes[] = {
 		[LINUX] = { 512, 0, 0 }, [LEGACY] = { 512, 0, 0 }, [LARGE] = { 512, 0, 0 },
 		[NOPAGE] = { 512, 0, 0 }, [TUPLES] = { 1, 0, 0 }, [FULLPARTIAL] = { 512, 0, 0 },
+		[TUPLES_EXACT] = { 1, 0, 0 }, [MAPPED] = { 512, 0, 0 },
 	};
 	/* kpagecount of a page: precise, or the folio's average. */
-	static const long kpc[] = { 1, 1, 1, 1, 1, 1 };
+	static const long kpc[] = { 1, 1, 1, 1, 1, 1, 1, 1 };
 
 	(void)state;
 	for (int s = 0; s < NR_SCHEMES; s++) {
@@ -161,16 +166,18 @@ static void test_map_three_unmap_two(void **state)
 	static const struct answers three[] = {
 		[LINUX] = { 3, 0, 1 }, [LEGACY] = { 3, 0, 1 }, [LARGE] = { 3, 0, 1 },
 		[NOPAGE] = { 3, 0, 1 }, [TUPLES] = { 0, 0, 0 }, [FULLPARTIAL] = { 3, 0, 1 },
+		[TUPLES_EXACT] = { 1, 0, 0 }, [MAPPED] = { 3, 0, 1 },
 	};
 	static const struct answers one[] = {
 		[LINUX] = { 1, 0, 1 }, [LEGACY] = { 1, 0, 1 }, [LARGE] = { 1, 0, 1 },
 		[NOPAGE] = { 1, 0, 1 }, [TUPLES] = { -1, 0, 0 }, [FULLPARTIAL] = { 1, 0, 1 },
+		[TUPLES_EXACT] = { 1, 0, 0 }, [MAPPED] = { 1, 0, 1 },
 	};
 	/*
 	 * kpagecount of the last page: 1 where counts are per page; the average
 	 * (1 + 2) / 4 = 0 without them; "tuples" has a negative count: 0.
 	 */
-	static const long kpc[] = { 1, 1, 1, 0, 0, 1 };
+	static const long kpc[] = { 1, 1, 1, 0, 0, 1, 1, 0 };
 
 	(void)state;
 	for (int s = 0; s < NR_SCHEMES; s++) {
@@ -204,13 +211,15 @@ static void test_three_mms(void **state)
 	static const struct answers all3[] = {
 		[LINUX] = { 48, 1, 0 }, [LEGACY] = { 48, 1, 0 }, [LARGE] = { 48, 1, 0 },
 		[NOPAGE] = { 48, 1, 0 }, [TUPLES] = { 3, 1, 0 }, [FULLPARTIAL] = { 48, 1, 0 },
+		[TUPLES_EXACT] = { 3, 1, 0 }, [MAPPED] = { 48, 1, 0 },
 	};
 	static const struct answers last[] = {
 		[LINUX] = { 16, 1, 0 }, [LEGACY] = { 16, 0, 0 }, [LARGE] = { 16, 0, 0 },
 		[NOPAGE] = { 16, 1, 0 }, [TUPLES] = { 1, 0, 0 }, [FULLPARTIAL] = { 16, 0, 0 },
+		[TUPLES_EXACT] = { 1, 0, 0 }, [MAPPED] = { 16, 1, 0 },
 	};
 	/* The child's write: reuse the folio (order 4) or copy one page (0). */
-	static const int order_after_write[] = { 0, 0, 0, 0, 0, 4 };
+	static const int order_after_write[] = { 0, 0, 0, 0, 0, 4, 0, 0 };
 
 	(void)state;
 	for (int s = 0; s < NR_SCHEMES; s++) {
@@ -251,10 +260,12 @@ static void test_partial_munmap_after_fork(void **state)
 	static const struct answers child_half[] = {
 		[LINUX] = { 24, 1, 0 }, [LEGACY] = { 24, 1, 0 }, [LARGE] = { 24, 1, 0 },
 		[NOPAGE] = { 24, 1, 0 }, [TUPLES] = { 1, 0, 0 }, [FULLPARTIAL] = { 24, 1, 0 },
+		[TUPLES_EXACT] = { 2, 1, 0 }, [MAPPED] = { 24, 1, 0 },
 	};
 	static const struct answers disjoint[] = {
 		[LINUX] = { 16, 1, 0 }, [LEGACY] = { 16, 0, 0 }, [LARGE] = { 16, 0, 0 },
 		[NOPAGE] = { 16, 1, 0 }, [TUPLES] = { 0, 0, 0 }, [FULLPARTIAL] = { 16, 0, 0 },
+		[TUPLES_EXACT] = { 2, 1, 0 }, [MAPPED] = { 16, 1, 0 },
 	};
 
 	(void)state;
@@ -293,10 +304,12 @@ static void test_mremap_part(void **state)
 	static const struct answers moved[] = {
 		[LINUX] = { 16, 0, 0 }, [LEGACY] = { 16, 0, 0 }, [LARGE] = { 16, 0, 0 },
 		[NOPAGE] = { 16, 0, 0 }, [TUPLES] = { 1, 0, 0 }, [FULLPARTIAL] = { 16, 0, 0 },
+		[TUPLES_EXACT] = { 1, 0, 0 }, [MAPPED] = { 16, 0, 0 },
 	};
 	static const struct answers forked[] = {
 		[LINUX] = { 32, 1, 0 }, [LEGACY] = { 32, 1, 0 }, [LARGE] = { 32, 1, 0 },
 		[NOPAGE] = { 32, 1, 0 }, [TUPLES] = { 3, 1, 0 }, [FULLPARTIAL] = { 32, 1, 0 },
+		[TUPLES_EXACT] = { 3, 1, 0 }, [MAPPED] = { 32, 1, 0 },
 	};
 	const unsigned long to = BASE + 2 * SZ_2M;
 

@@ -66,8 +66,9 @@ struct mmsim_config {
 	bool verify_every_step;		/* run mmsim_verify() after every operation (verify CALL) */
 	/*
 	 * The folio mapcount scheme (docs/mapcount-schemes.md): "linux" (6.18,
-	 * the default when NULL), "legacy", "large", "nopagemapcount", "tuples"
-	 * or "fullpartial". mmsim_create() fails with -EINVAL for another name.
+	 * the default when NULL), "legacy", "large", "nopagemapcount", "tuples",
+	 * "fullpartial", "tuples-exact" or "mappedpages". mmsim_create() fails
+	 * with -EINVAL for another name.
 	 */
 	const char *scheme;
 	/*
@@ -421,6 +422,48 @@ struct mmsim_mapcount_report {
 	unsigned long false_partial;	/* queued as partially mapped, yet every page is mapped */
 };
 MMSIM_API int mmsim_mapcount_report(struct mmsim *sim, struct mmsim_mapcount_report *acc);
+
+/*
+ * What the kernel's implementation of the scheme in use would do, counted
+ * per operation (docs/mapcount-schemes.md, "Costs"). Exact and
+ * deterministic: the counts follow from the rmap calls and questions, never
+ * from a clock. Lines are 64-byte struct pages as the kernel lays them out
+ * (one per page; a large folio's mapcount fields in its second page),
+ * counted once per rmap call or question however often it touches them.
+ * The invariant checker and mmsim_mapcount_report() are not counted.
+ */
+enum mmsim_mapcount_op {
+	MMSIM_MC_FAULT,			/* the first mapping of a new folio (fault, COW copy) */
+	MMSIM_MC_FORK,			/* fork's copy: folio_try_dup_anon_rmap_*() */
+	MMSIM_MC_ZAP,			/* every other unmap: munmap, exit, MADV_DONTNEED, COW */
+	MMSIM_MC_SPLIT,			/* a PMD split, a folio split's remapping */
+	MMSIM_MC_RMAP_WALK,		/* rmap walks and what try_to_unmap() removes */
+	MMSIM_MC_OTHER,			/* any other add (swap-in, KSM, migration) */
+	MMSIM_MC_FOLIO_MAPCOUNT,	/* folio_mapcount() */
+	MMSIM_MC_MAYBE_SHARED,		/* folio_maybe_mapped_shared() */
+	MMSIM_MC_PAGE_MAPCOUNT,		/* a page's mapcount, or the folio's average */
+	MMSIM_MC_OWNS_ALL,		/* the write fault's large-folio reuse check */
+	MMSIM_MC_NR_OPS
+};
+
+struct mmsim_mapcount_cost {
+	unsigned long calls;		/* rmap calls, walks or questions */
+	unsigned long entries;		/* page-table entries the rmap calls map or unmap */
+	unsigned long atomics;		/* atomic read-modify-writes on struct page / folio words */
+	unsigned long lines;		/* distinct struct page cache lines, summed over calls */
+	unsigned long page_iters;	/* iterations of per-page loops */
+	unsigned long scan_ptes;	/* page-table entries read to decide (tuples-exact) */
+	unsigned long rmap_steps;	/* VMAs and addresses an rmap walk visits */
+};
+
+/* Name of an operation ("fault", "fork", ...), or NULL past the last. */
+MMSIM_API const char *mmsim_mapcount_op_name(int op);
+/* The counters since creation or the last reset, one per operation. */
+MMSIM_API void mmsim_mapcount_costs(const struct mmsim *sim,
+				    struct mmsim_mapcount_cost out[MMSIM_MC_NR_OPS]);
+MMSIM_API void mmsim_mapcount_costs_reset(struct mmsim *sim);
+/* Counting is off at creation (it slows the simulator); on from this call. */
+MMSIM_API void mmsim_mapcount_costs_enable(struct mmsim *sim, bool on);
 
 /*
  * Checks every invariant of the model; 0 or -EUCLEAN with mmsim_last_error().

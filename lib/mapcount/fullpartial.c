@@ -76,6 +76,8 @@ static long fp_pages_mapped(const struct mmsim *sim, const struct folio *folio)
 
 	if (fp_full(folio))
 		return folio_nr_pages(folio);
+	if (fp_nr_partial(folio))
+		mc_pages(sim, folio_pfn(folio), folio_nr_pages(folio), 0);
 	for (long i = 0; i < folio_nr_pages(folio) && fp_nr_partial(folio); i++)
 		mapped += folio_page(sim, folio, i)->_mapcount >= 0;
 	return mapped;
@@ -88,11 +90,15 @@ static int fp_add(struct mmsim *sim, struct folio *folio, struct page *page, int
 
 	(void)site;
 	if (level == RMAP_LEVEL_PMD) {
+		mc_folio(sim, folio, mc_new_folio(sim) ? 0 : 2);
 		fp_full(folio)++;
 		fp_pmd(folio)++;
 	} else if (nr == folio_nr_pages(folio)) {
+		mc_folio(sim, folio, !mc_new_folio(sim));
 		fp_full(folio)++;
 	} else {
+		mc_folio(sim, folio, 1);
+		mc_pages(sim, page_to_pfn(sim, page), nr, 1);
 		for (int i = 0; i < nr; i++)
 			page[i]._mapcount++;
 		fp_partial(folio) += nr;
@@ -103,6 +109,8 @@ static int fp_add(struct mmsim *sim, struct folio *folio, struct page *page, int
 /* A page mapped only by full mappings loses one: demote a full PTE mapping. */
 static void fp_demote(struct mmsim *sim, struct folio *folio)
 {
+	mc_folio(sim, folio, 2);
+	mc_pages(sim, folio_pfn(folio), folio_nr_pages(folio), 1);
 	for (long i = 0; i < folio_nr_pages(folio); i++)
 		folio_page(sim, folio, i)->_mapcount++;
 	fp_partial(folio) += folio_nr_pages(folio);
@@ -117,10 +125,12 @@ static bool fp_remove(struct mmsim *sim, struct folio *folio, struct page *page,
 
 	(void)site;
 	if (!folio_test_large(folio)) {
+		mc_folio(sim, folio, 1);
 		fp_full(folio)--;
 		return false;
 	}
 	if (level == RMAP_LEVEL_PMD) {
+		mc_folio(sim, folio, 2);
 		fp_full(folio)--;
 		fp_pmd(folio)--;
 		/* The PMD covered every page: partial only if PTEs map some, not all. */
@@ -129,9 +139,12 @@ static bool fp_remove(struct mmsim *sim, struct folio *folio, struct page *page,
 		return fp_pages_mapped(sim, folio) < nr_pages;
 	}
 	if (nr == nr_pages && fp_full(folio) > fp_pmd(folio)) {
+		mc_folio(sim, folio, 1);
 		fp_full(folio)--;
 		return false;
 	}
+	mc_folio(sim, folio, 1);
+	mc_pages(sim, page_to_pfn(sim, page), nr, 1);
 	for (int i = 0; i < nr; i++) {
 		/* Only full mappings map it, and one of them is by PTEs. */
 		if (page[i]._mapcount < 0)
@@ -146,20 +159,29 @@ static bool fp_remove(struct mmsim *sim, struct folio *folio, struct page *page,
 	return unmapped && fp_partial(folio) > 0;
 }
 
-static int fp_folio_mapcount(const struct mmsim *sim, const struct folio *folio)
+static int fp_entries(const struct folio *folio)
 {
-	(void)sim;
 	return (int)(fp_nr_pmd(folio) + (fp_full(folio) - fp_nr_pmd(folio)) * folio_nr_pages(folio) +
 		     fp_nr_partial(folio));
 }
 
+static int fp_folio_mapcount(const struct mmsim *sim, const struct folio *folio)
+{
+	mc_question(sim, MMSIM_MC_FOLIO_MAPCOUNT, folio);
+	return fp_entries(folio);
+}
+
 static bool fp_maybe_mapped_shared(const struct mmsim *sim, const struct folio *folio)
 {
+	mc_question(sim, MMSIM_MC_MAYBE_SHARED, folio);
 	if (fp_full(folio) >= 2 || (fp_full(folio) && fp_nr_partial(folio)))
 		return true;
 	if (fp_full(folio) || !fp_nr_partial(folio))
 		return false;
 	/* Only partial mappings: the page-level slow path. */
+	mc_begin(sim, MMSIM_MC_MAYBE_SHARED);
+	mc_pages(sim, folio_pfn(folio), folio_nr_pages(folio), 0);
+	mc_end(sim);
 	for (long i = 0; i < folio_nr_pages(folio); i++)
 		if (folio_page(sim, folio, i)->_mapcount > 0)
 			return true;
@@ -169,15 +191,18 @@ static bool fp_maybe_mapped_shared(const struct mmsim *sim, const struct folio *
 static int fp_page_mapcount(const struct mmsim *sim, const struct folio *folio,
 			    const struct page *page)
 {
-	(void)sim;
+	mc_begin(sim, MMSIM_MC_PAGE_MAPCOUNT);
+	mc_folio(sim, folio, 0);
+	mc_pages(sim, page_to_pfn(sim, page), 1, 0);
+	mc_end(sim);
 	return page->_mapcount + 1 + (int)fp_full(folio);
 }
 
 static bool fp_mm_owns_all(const struct mmsim *sim, const struct folio *folio,
 			   const struct mm_struct *mm)
 {
-	(void)sim;
 	(void)mm;
+	mc_question(sim, MMSIM_MC_OWNS_ALL, folio);
 	return fp_full(folio) == 1 && !fp_nr_partial(folio);
 }
 
@@ -201,9 +226,9 @@ static int fp_verify(struct mmsim *sim, const struct folio *folio, const struct 
 	if (partial != fp_nr_partial(folio))
 		return sim_error(sim, -EUCLEAN, "folio %#lx: partial_folio_mapcount %d, pages say %ld",
 				 folio_pfn(folio), fp_nr_partial(folio), partial);
-	if (fp_folio_mapcount(sim, folio) != t->total)
+	if (fp_entries(folio) != t->total)
 		return sim_error(sim, -EUCLEAN, "folio %#lx: mapcount %d but %d entries map it",
-				 folio_pfn(folio), fp_folio_mapcount(sim, folio), t->total);
+				 folio_pfn(folio), fp_entries(folio), t->total);
 	return 0;
 }
 

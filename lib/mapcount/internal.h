@@ -11,6 +11,9 @@
 
 int pagecount_add(struct folio *folio, struct page *page, int nr, enum rmap_level level);
 bool pagecount_remove(struct folio *folio, struct page *page, int nr, enum rmap_level level);
+/* Counts what the kernel's per-page accounting does for one rmap call (cost model). */
+void pagecount_cost(const struct mmsim *sim, const struct folio *folio, const struct page *page,
+		    int nr, enum rmap_level level, int folio_atomics, bool first_or_last);
 int pagecount_page_mapcount(const struct mmsim *sim, const struct folio *folio,
 			    const struct page *page);
 int pagecount_verify(struct mmsim *sim, const struct folio *folio,

@@ -16,8 +16,9 @@
 static int large_add(struct mmsim *sim, struct folio *folio, struct page *page, int nr,
 		     enum rmap_level level, const struct rmap_site *site)
 {
-	(void)sim;
 	(void)site;
+	/* and one more atomic for _large_mapcount */
+	pagecount_cost(sim, folio, page, nr, level, 2, folio->_entire_mapcount == -1);
 	if (folio_test_large(folio))
 		folio->_large_mapcount += level == RMAP_LEVEL_PMD ? 1 : nr;
 	return pagecount_add(folio, page, nr, level);
@@ -26,8 +27,8 @@ static int large_add(struct mmsim *sim, struct folio *folio, struct page *page, 
 static bool large_remove(struct mmsim *sim, struct folio *folio, struct page *page, int nr,
 			 enum rmap_level level, const struct rmap_site *site)
 {
-	(void)sim;
 	(void)site;
+	pagecount_cost(sim, folio, page, nr, level, 2, folio->_entire_mapcount == 0);
 	if (folio_test_large(folio))
 		folio->_large_mapcount -= level == RMAP_LEVEL_PMD ? 1 : nr;
 	return pagecount_remove(folio, page, nr, level);
@@ -35,6 +36,7 @@ static bool large_remove(struct mmsim *sim, struct folio *folio, struct page *pa
 
 int large_mapcount_folio_mapcount(const struct mmsim *sim, const struct folio *folio)
 {
+	mc_question(sim, MMSIM_MC_FOLIO_MAPCOUNT, folio);
 	if (!folio_test_large(folio))
 		return folio_page(sim, folio, 0)->_mapcount + 1;
 	return folio->_large_mapcount + 1;
@@ -49,9 +51,16 @@ int large_mapcount_verify(struct mmsim *sim, const struct folio *folio,
 	return 0;
 }
 
+/* _large_mapcount, then the first page's count. */
 static bool large_maybe_mapped_shared(const struct mmsim *sim, const struct folio *folio)
 {
-	return pagecount_likely_mapped_shared(sim, folio, large_mapcount_folio_mapcount(sim, folio));
+	bool shared;
+
+	mc_begin(sim, MMSIM_MC_MAYBE_SHARED);
+	mc_pages(sim, folio_pfn(folio), 1, 0);
+	shared = pagecount_likely_mapped_shared(sim, folio, large_mapcount_folio_mapcount(sim, folio));
+	mc_end(sim);
+	return shared;
 }
 
 /* 6.10-6.14 copy a PTE-mapped large folio on every write fault. */

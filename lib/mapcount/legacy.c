@@ -59,10 +59,32 @@ bool pagecount_remove(struct folio *folio, struct page *page, int nr, enum rmap_
 int pagecount_page_mapcount(const struct mmsim *sim, const struct folio *folio,
 			    const struct page *page)
 {
-	(void)sim;
-	if (!folio_test_large(folio))
-		return page->_mapcount + 1;
-	return page->_mapcount + 1 + folio->_entire_mapcount + 1;
+	int mapcount = page->_mapcount + 1;
+
+	mc_begin(sim, MMSIM_MC_PAGE_MAPCOUNT);
+	mc_pages(sim, page_to_pfn(sim, page), 1, 0);
+	if (folio_test_large(folio)) {
+		mc_folio(sim, folio, 0);	/* _entire_mapcount */
+		mapcount += folio->_entire_mapcount + 1;
+	}
+	mc_end(sim);
+	return mapcount;
+}
+
+/*
+ * What the pre-6.15 __folio_add_rmap()/__folio_remove_rmap() do besides the
+ * folio counters: an atomic on every page's _mapcount (atomic_set() on a
+ * new folio), and, for PMDs, on _entire_mapcount and, on the first or last
+ * one, _nr_pages_mapped. folio_atomics: what the scheme adds for a PTE batch.
+ */
+void pagecount_cost(const struct mmsim *sim, const struct folio *folio, const struct page *page,
+		    int nr, enum rmap_level level, int folio_atomics, bool first_or_last)
+{
+	bool set = mc_new_folio(sim);
+
+	if (level == RMAP_LEVEL_PTE)
+		mc_pages(sim, page_to_pfn(sim, page), nr, !set);
+	mc_folio(sim, folio, set ? 0 : folio_atomics + (level == RMAP_LEVEL_PMD ? first_or_last : 0));
 }
 
 /*
@@ -122,38 +144,58 @@ int pagecount_verify(struct mmsim *sim, const struct folio *folio,
 	return 0;
 }
 
+/* 6.9: the page counts and _nr_pages_mapped (PTEs) or _entire_mapcount (PMDs). */
 static int legacy_add(struct mmsim *sim, struct folio *folio, struct page *page, int nr,
 		      enum rmap_level level, const struct rmap_site *site)
 {
-	(void)sim;
 	(void)site;
+	pagecount_cost(sim, folio, page, nr, level, 1, folio->_entire_mapcount == -1);
 	return pagecount_add(folio, page, nr, level);
 }
 
 static bool legacy_remove(struct mmsim *sim, struct folio *folio, struct page *page, int nr,
 			  enum rmap_level level, const struct rmap_site *site)
 {
-	(void)sim;
 	(void)site;
+	pagecount_cost(sim, folio, page, nr, level, 1, folio->_entire_mapcount == 0);
 	return pagecount_remove(folio, page, nr, level);
 }
 
-/* folio_mapcount() before 6.10: the entire mapcount plus a loop over every page. */
+/*
+ * folio_mapcount() before 6.10: the entire mapcount plus a loop over every
+ * page, which 6.9 skips when no page is mapped by a PTE.
+ */
 static int legacy_folio_mapcount(const struct mmsim *sim, const struct folio *folio)
 {
 	int mapcount;
 
-	if (!folio_test_large(folio))
+	mc_begin(sim, MMSIM_MC_FOLIO_MAPCOUNT);
+	mc_folio(sim, folio, 0);
+	if (!folio_test_large(folio)) {
+		mc_end(sim);
 		return folio_page(sim, folio, 0)->_mapcount + 1;
+	}
 	mapcount = folio->_entire_mapcount + 1;
+	if (folio->_nr_pages_mapped == (mapcount ? ENTIRELY_MAPPED : 0)) {
+		mc_end(sim);
+		return mapcount;
+	}
+	mc_pages(sim, folio_pfn(folio), folio_nr_pages(folio), 0);
+	mc_end(sim);
 	for (long i = 0; i < folio_nr_pages(folio); i++)
 		mapcount += folio_page(sim, folio, i)->_mapcount + 1;
 	return mapcount;
 }
 
+/* The loop of folio_mapcount(), then the first page's count. */
 static bool legacy_maybe_mapped_shared(const struct mmsim *sim, const struct folio *folio)
 {
-	return pagecount_likely_mapped_shared(sim, folio, legacy_folio_mapcount(sim, folio));
+	bool shared;
+
+	mc_begin(sim, MMSIM_MC_MAYBE_SHARED);
+	shared = pagecount_likely_mapped_shared(sim, folio, legacy_folio_mapcount(sim, folio));
+	mc_end(sim);
+	return shared;
 }
 
 /* A large folio mapped by PTEs was always copied on a write fault. */

@@ -109,7 +109,12 @@ static int linux_add(struct mmsim *sim, struct folio *folio, struct page *page, 
 {
 	int first = 0;
 
-	(void)sim;
+	/*
+	 * The kernel's work: the page counts, _nr_pages_mapped or
+	 * _entire_mapcount, and _large_mapcount with the MM-owner slots under
+	 * their bit spinlock (lock and unlock: two more atomics).
+	 */
+	pagecount_cost(sim, folio, page, nr, level, 3, folio->_entire_mapcount == -1);
 	if (level == RMAP_LEVEL_PTE) {
 		int before = uniform_page_mapcount(folio);
 
@@ -142,7 +147,7 @@ static bool linux_remove(struct mmsim *sim, struct folio *folio, struct page *pa
 {
 	int last = 0, unmapped;
 
-	(void)sim;
+	pagecount_cost(sim, folio, page, nr, level, 3, folio->_entire_mapcount == 0);
 	if (level == RMAP_LEVEL_PTE) {
 		if (folio_pages_mapped_once(folio)) {
 			/* Each of the nr pages goes from 0 to -1: no need to read them. */
@@ -172,7 +177,11 @@ static bool linux_remove(struct mmsim *sim, struct folio *folio, struct page *pa
 
 static bool linux_maybe_mapped_shared(const struct mmsim *sim, const struct folio *folio)
 {
-	int mapcount = large_mapcount_folio_mapcount(sim, folio);
+	int mapcount;
+
+	mc_question(sim, MMSIM_MC_MAYBE_SHARED, folio);
+	mapcount = folio_test_large(folio) ? folio->_large_mapcount + 1 :
+		   folio_page(sim, folio, 0)->_mapcount + 1;
 
 	if (!folio_test_large(folio))
 		return mapcount > 1;
@@ -181,14 +190,6 @@ static bool linux_maybe_mapped_shared(const struct mmsim *sim, const struct foli
 	return folio->_mm_ids_shared;
 }
 
-static int linux_page_mapcount(const struct mmsim *sim, const struct folio *folio,
-			       const struct page *page)
-{
-	(void)sim;
-	if (!folio_test_large(folio))
-		return page->_mapcount + 1;
-	return page->_mapcount + 1 + folio->_entire_mapcount + 1;
-}
 
 /*
  * __wp_can_reuse_large_anon_folio(): the shared bit clear and the mm owning a
@@ -197,7 +198,7 @@ static int linux_page_mapcount(const struct mmsim *sim, const struct folio *foli
 static bool linux_mm_owns_all(const struct mmsim *sim, const struct folio *folio,
 			      const struct mm_struct *mm)
 {
-	(void)sim;
+	mc_question(sim, MMSIM_MC_OWNS_ALL, folio);
 	if (folio->_mm_ids_shared)
 		return false;
 	for (int slot = 0; slot < 2; slot++)
@@ -250,7 +251,7 @@ const struct mapcount_ops mapcount_linux_ops = {
 	.remove = linux_remove,
 	.folio_mapcount = large_mapcount_folio_mapcount,
 	.maybe_mapped_shared = linux_maybe_mapped_shared,
-	.page_mapcount = linux_page_mapcount,
+	.page_mapcount = pagecount_page_mapcount,
 	.mm_owns_all = linux_mm_owns_all,
 	.verify = linux_verify,
 	/* _large_mapcount, _entire_mapcount, _nr_pages_mapped, _mm_ids, 2 slots */

@@ -27,8 +27,9 @@ static int npm_add(struct mmsim *sim, struct folio *folio, struct page *page, in
 {
 	int diff = level == RMAP_LEVEL_PMD ? 1 : nr;
 
-	(void)sim;
 	(void)page;
+	/* _large_mapcount under the MM-owner bit spinlock; _entire_mapcount for a PMD */
+	mc_folio(sim, folio, mc_new_folio(sim) ? 0 : 2 + (level == RMAP_LEVEL_PMD));
 	if (level == RMAP_LEVEL_PMD)
 		folio->_entire_mapcount++;
 	folio_add_large_mapcount_mm(folio, diff, site->vma->vm_mm);
@@ -42,8 +43,8 @@ static bool npm_remove(struct mmsim *sim, struct folio *folio, struct page *page
 	bool last = false;
 	int mapcount;
 
-	(void)sim;
 	(void)page;
+	mc_folio(sim, folio, 2 + (level == RMAP_LEVEL_PMD));
 	if (level == RMAP_LEVEL_PMD)
 		last = --folio->_entire_mapcount < 0;
 	folio_sub_large_mapcount_mm(folio, level == RMAP_LEVEL_PMD ? 1 : nr, site->vma->vm_mm);
@@ -57,7 +58,11 @@ static bool npm_remove(struct mmsim *sim, struct folio *folio, struct page *page
 
 static bool npm_maybe_mapped_shared(const struct mmsim *sim, const struct folio *folio)
 {
-	int mapcount = large_mapcount_folio_mapcount(sim, folio);
+	int mapcount;
+
+	mc_question(sim, MMSIM_MC_MAYBE_SHARED, folio);
+	mapcount = folio_test_large(folio) ? folio->_large_mapcount + 1 :
+		   folio_page(sim, folio, 0)->_mapcount + 1;
 
 	if (!folio_test_large(folio))
 		return mapcount > 1;
@@ -67,7 +72,7 @@ static bool npm_maybe_mapped_shared(const struct mmsim *sim, const struct folio 
 static int npm_page_mapcount(const struct mmsim *sim, const struct folio *folio,
 			     const struct page *page)
 {
-	(void)sim;
+	mc_question(sim, MMSIM_MC_PAGE_MAPCOUNT, folio);
 	if (!folio_test_large(folio))
 		return page->_mapcount + 1;
 	return -EOPNOTSUPP;
@@ -79,8 +84,11 @@ static int npm_page_mapcount(const struct mmsim *sim, const struct folio *folio,
  */
 static int npm_average_page_mapcount(const struct mmsim *sim, const struct folio *folio)
 {
-	int mapcount = large_mapcount_folio_mapcount(sim, folio), entire;
+	int mapcount, entire;
 
+	mc_question(sim, MMSIM_MC_PAGE_MAPCOUNT, folio);
+	mapcount = folio_test_large(folio) ? folio->_large_mapcount + 1 :
+		   folio_page(sim, folio, 0)->_mapcount + 1;
 	if (!folio_test_large(folio))
 		return mapcount;
 	if (mapcount <= 0)

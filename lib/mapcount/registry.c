@@ -14,6 +14,8 @@ const struct mapcount_ops *const mapcount_schemes[] = {
 	&mapcount_nopagemapcount_ops,
 	&mapcount_tuples_ops,
 	&mapcount_fullpartial_ops,
+	&mapcount_tuples_exact_ops,
+	&mapcount_mappedpages_ops,
 	NULL,
 };
 
