@@ -475,6 +475,11 @@ static int agent_call(struct scn_executor *ex, const struct scn_command *c, int 
 		scn_fail(err, len, "%s: this kernel has no PR_SET_MEMORY_MERGE (Linux 6.4+)", c->text);
 		return SCN_LACKS;
 	}
+	if (rep->err == EINVAL && r->op == AG_PRCTL_THP_DISABLE && r->arg == 3) {
+		scn_fail(err, len, "%s: this kernel has no PR_THP_DISABLE_EXCEPT_ADVISED (Linux 6.18+)",
+			 c->text);
+		return SCN_LACKS;
+	}
 	if (rep->err)
 		return scn_fail(err, len, "%s: %s", c->text, scn_errno_name(rep->err));
 	return 0;
@@ -628,14 +633,15 @@ static int memory_command(struct scn_executor *ex, const struct scn_command *c, 
 		break;
 	case CMD_MREMAP:
 		r.op = AG_MREMAP;
+		r.value = c->dontunmap;
 		break;
 	case CMD_MADVISE:
 		r.op = AG_MADVISE;
 		r.arg = c->advice;
 		break;
 	case CMD_PRCTL:
-		r.op = AG_PRCTL_MERGE;
-		r.arg = c->on;
+		r.op = c->thp_prctl ? AG_PRCTL_THP_DISABLE : AG_PRCTL_MERGE;
+		r.arg = c->thp_prctl ? (int32_t)c->n : c->on;
 		break;
 	case CMD_WRITE:
 		r.op = AG_WRITE;

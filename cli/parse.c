@@ -196,7 +196,7 @@ static int lookup(const char *s, const char *const *names, int n)
 static const char *const prot_names[] = { "rw", "r", "none" };
 static const char *const advice_names[] = { "mergeable", "unmergeable", "dontneed", "hugepage",
 					    "nohugepage", "pageout", "populate_read", "populate_write",
-					    "collapse" };
+					    "collapse", "dontfork", "dofork" };
 static const char *const thp_modes[] = { "always", "madvise", "inherit", "never" };
 static const char *const op_names[] = { "==", "!=", "<", "<=", ">", ">=" };
 static const char *const ksm_counters[] = { "pages_shared", "pages_sharing", "pages_unshared",
@@ -627,8 +627,13 @@ static int parse_line(struct line *l, struct scn_command *c)
 	}
 	if (!strcmp(w, "mremap")) {
 		c->kind = CMD_MREMAP;
-		return expect_tokens(l, 5, 5, "P OLD LEN NEW") ?: parse_range(l, c) ?:
-		       get_addr(l, 4, "NEW", true, &c->addr2);
+		if (expect_tokens(l, 5, 6, "P OLD LEN NEW [dontunmap]") || parse_range(l, c) ||
+		    get_addr(l, 4, "NEW", true, &c->addr2))
+			return -1;
+		if (l->nr == 6 && strcmp(l->tok[5], "dontunmap"))
+			return perr(l, "mremap: expected dontunmap after NEW, got '%s'", l->tok[5]);
+		c->dontunmap = l->nr == 6;
+		return 0;
 	}
 	if (!strcmp(w, "madvise")) {
 		c->kind = CMD_MADVISE;
@@ -636,16 +641,27 @@ static int parse_line(struct line *l, struct scn_command *c)
 			return -1;
 		v = get_word(l, 4, "ADVICE", advice_names, ARRAY_SIZE(advice_names),
 			     "mergeable, unmergeable, dontneed, hugepage, nohugepage, pageout, "
-			     "populate_read, populate_write, collapse");
+			     "populate_read, populate_write, collapse, dontfork, dofork");
 		c->advice = (enum scn_advice)v;
 		return v < 0 ? -1 : 0;
 	}
 	if (!strcmp(w, "prctl")) {
 		c->kind = CMD_PRCTL;
-		if (expect_tokens(l, 4, 4, "P merge on|off") || get_proc(l, 1, &c->proc[0]))
+		if (expect_tokens(l, 4, 4, "P merge|thp_disable on|off") || get_proc(l, 1, &c->proc[0]))
 			return -1;
+		if (!strcmp(l->tok[2], "thp_disable")) {
+			static const char *const modes[] = { "off", "on", "except_advised" };
+			int m = get_word(l, 3, "mode", modes, 3, "on, off or except_advised");
+
+			if (m < 0)
+				return -1;
+			c->thp_prctl = true;
+			c->on = m > 0;
+			c->n = m == 2 ? 3 : (unsigned long)m;	/* PR_SET_THP_DISABLE's flags + 1 */
+			return 0;
+		}
 		if (strcmp(l->tok[2], "merge"))
-			return perr(l, "prctl: expected 'merge', got '%s'", l->tok[2]);
+			return perr(l, "prctl: expected 'merge' or 'thp_disable', got '%s'", l->tok[2]);
 		if (strcmp(l->tok[3], "on") && strcmp(l->tok[3], "off"))
 			return perr(l, "prctl: expected on or off, got '%s'", l->tok[3]);
 		c->on = !strcmp(l->tok[3], "on");

@@ -43,7 +43,8 @@ enum scn_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
 enum scn_prot { PROT_RW, PROT_R, PROT_NONE_ };
 
 enum scn_advice { ADV_MERGEABLE, ADV_UNMERGEABLE, ADV_DONTNEED, ADV_HUGEPAGE, ADV_NOHUGEPAGE,
-		  ADV_PAGEOUT, ADV_POPULATE_READ, ADV_POPULATE_WRITE, ADV_COLLAPSE };
+		  ADV_PAGEOUT, ADV_POPULATE_READ, ADV_POPULATE_WRITE, ADV_COLLAPSE,
+		  ADV_DONTFORK, ADV_DOFORK };
 
 enum scn_thp_mode { THP_ALWAYS, THP_MADVISE, THP_INHERIT, THP_NEVER };
 
@@ -78,8 +79,10 @@ struct scn_command {
 					 * memory SIZE in bytes */
 	enum scn_prot prot;
 	bool noreserve;			/* mmap ... noreserve: MAP_NORESERVE */
+	bool dontunmap;			/* mremap ... dontunmap: MREMAP_DONTUNMAP */
 	enum scn_advice advice;
-	bool on;			/* prctl merge on|off */
+	bool on;			/* prctl merge on|off; prctl thp_disable: set */
+	bool thp_prctl;			/* prctl P thp_disable ...: n = 1 (on) or 3 (except_advised) */
 	struct scn_fill_spec fill;
 	unsigned long thp_size;		/* 0 for "top" */
 	enum scn_thp_mode thp_mode;

@@ -539,7 +539,8 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 		ret = mmsim_mprotect(se->sim, pid, c->addr, c->len, prot_of(c->prot));
 		break;
 	case CMD_MREMAP:
-		ret = mmsim_mremap(se->sim, pid, c->addr, c->len, c->addr2);
+		ret = mmsim_mremap_flags(se->sim, pid, c->addr, c->len, c->addr2,
+					 c->dontunmap ? MMSIM_MREMAP_DONTUNMAP : 0);
 		break;
 	case CMD_MADVISE: {
 		static const enum mmsim_advice advice[] = { MMSIM_MADV_MERGEABLE, MMSIM_MADV_UNMERGEABLE,
@@ -547,7 +548,8 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 							    MMSIM_MADV_NOHUGEPAGE, MMSIM_MADV_PAGEOUT,
 							    MMSIM_MADV_POPULATE_READ,
 							    MMSIM_MADV_POPULATE_WRITE,
-							    MMSIM_MADV_COLLAPSE };
+							    MMSIM_MADV_COLLAPSE, MMSIM_MADV_DONTFORK,
+							    MMSIM_MADV_DOFORK };
 
 		ret = mmsim_madvise(se->sim, pid, c->addr, c->len, advice[c->advice]);
 		break;
@@ -559,7 +561,8 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 		ret = mmsim_reclaim(se->sim, pid, c->addr, c->len, NULL);
 		break;
 	case CMD_PRCTL:
-		ret = mmsim_prctl_set_memory_merge(se->sim, pid, c->on);
+		ret = c->thp_prctl ? mmsim_prctl_set_thp_disable(se->sim, pid, c->on, c->n == 3) :
+				     mmsim_prctl_set_memory_merge(se->sim, pid, c->on);
 		break;
 	case CMD_POKE:
 		byte = (uint8_t)c->n;
