@@ -204,10 +204,15 @@ static int write_scenario(unsigned long mib, char *path, size_t len)
 static double time_run(const struct options *o, const char *arg, const char *file, int *status,
 		       double *cpu)
 {
-	double t0 = bench_now_s();
-	pid_t pid = fork();
 	struct rusage ru;
+	double t0;
+	pid_t pid;
 	int ws;
+
+	/* Else the child's freopen() writes our buffered lines a second time. */
+	fflush(stdout);
+	t0 = bench_now_s();
+	pid = fork();
 
 	if (pid == 0) {
 		if (!freopen("/dev/null", "w", stdout))
@@ -340,6 +345,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < o.nr_sizes; i++) {
 		unsigned long mib = o.sizes[i];
 		double sim, off, kern = -1, sim_cpu = 0, off_cpu = 0, kern_cpu = 0;
+		int kstatus = 0;
 		char name[24], file[64];
 		int status = 0;
 
@@ -353,7 +359,7 @@ int main(int argc, char **argv)
 		sim = best_run(&o, "--verify=command", file, o.reps, &status, &sim_cpu);
 		off = best_run(&o, "--verify=off", file, o.reps, &status, &off_cpu);
 		if (!o.no_kernel && kernel_ok && machine_mib(mib) < mem_available_mib() / 2)
-			kern = best_run(&o, "--kernel", file, 1, &status, &kern_cpu);
+			kern = best_run(&o, "--kernel", file, 1, &kstatus, &kern_cpu);
 		unlink(file);
 		if (sim < 0 || off < 0) {
 			printf("%-6s the simulator failed (status %d)\n", name, status);
@@ -361,7 +367,8 @@ int main(int argc, char **argv)
 		}
 		if (kern < 0)
 			printf("%-6s %10.2f %10.2f %10.2f %10.2f %10s %12s %12s\n", name, sim, sim_cpu,
-			       off, off_cpu, o.no_kernel || !kernel_ok ? "skipped" : "no room", "-", "-");
+			       off, off_cpu, o.no_kernel || !kernel_ok ? "skipped" :
+			       !kstatus ? "no room" : "failed", "-", "-");
 		else
 			printf("%-6s %10.2f %10.2f %10.2f %10.2f %10.2f %12.1f %12.1f\n", name, sim,
 			       sim_cpu, off, off_cpu, kern, kern / sim, kern / off);

@@ -25,6 +25,9 @@
 #ifndef PR_SET_MEMORY_MERGE
 #define PR_SET_MEMORY_MERGE 67
 #endif
+#ifndef PR_THP_DISABLE_EXCEPT_ADVISED
+#define PR_THP_DISABLE_EXCEPT_ADVISED (1 << 1)	/* Linux 6.18 */
+#endif
 
 #define AGENT_PAGE 4096UL
 
@@ -45,9 +48,10 @@ static int advice_of(int a)
 		[ADV_NOHUGEPAGE] = MADV_NOHUGEPAGE, [ADV_PAGEOUT] = MADV_PAGEOUT,
 		[ADV_POPULATE_READ] = MADV_POPULATE_READ, [ADV_POPULATE_WRITE] = MADV_POPULATE_WRITE,
 		[ADV_COLLAPSE] = MADV_COLLAPSE,
+		[ADV_DONTFORK] = MADV_DONTFORK, [ADV_DOFORK] = MADV_DOFORK,
 	};
 
-	return a >= 0 && a <= ADV_COLLAPSE ? advice[a] : -1;
+	return a >= 0 && a <= ADV_DOFORK ? advice[a] : -1;
 }
 
 /*
@@ -189,8 +193,8 @@ static void serve(void)
 			rep.err = mprotect(addr, r.len, prot_of(r.arg)) ? errno : 0;
 			break;
 		case AG_MREMAP:
-			p = mremap(addr, r.len, r.len, MREMAP_MAYMOVE | MREMAP_FIXED,
-				   (void *)(uintptr_t)r.addr2);
+			p = mremap(addr, r.len, r.len, MREMAP_MAYMOVE | MREMAP_FIXED |
+				   (r.value ? MREMAP_DONTUNMAP : 0), (void *)(uintptr_t)r.addr2);
 			rep.err = p == MAP_FAILED ? errno : 0;
 			break;
 		case AG_MADVISE:
@@ -198,6 +202,10 @@ static void serve(void)
 			break;
 		case AG_PRCTL_MERGE:
 			rep.err = prctl(PR_SET_MEMORY_MERGE, r.arg, 0, 0, 0) ? errno : 0;
+			break;
+		case AG_PRCTL_THP_DISABLE:	/* arg: 0 off, 1 on, 3 on except advised */
+			rep.err = prctl(PR_SET_THP_DISABLE, r.arg != 0,
+					r.arg == 3 ? PR_THP_DISABLE_EXCEPT_ADVISED : 0, 0, 0) ? errno : 0;
 			break;
 		case AG_WRITE:
 			write_range(&r);

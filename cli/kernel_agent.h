@@ -15,7 +15,7 @@
 
 enum agent_op {
 	AG_MMAP, AG_MUNMAP, AG_MPROTECT, AG_MREMAP, AG_MADVISE, AG_PRCTL_MERGE,
-	AG_WRITE, AG_POKE, AG_READ, AG_BYTE, AG_FORK, AG_EXIT,
+	AG_WRITE, AG_POKE, AG_READ, AG_BYTE, AG_FORK, AG_EXIT, AG_PRCTL_THP_DISABLE,
 };
 
 /*
@@ -27,7 +27,7 @@ struct agent_req {
 	uint32_t op;
 	int32_t arg;
 	uint64_t addr, len, addr2;
-	uint64_t value;			/* poke byte, byte=V, pattern=K; mmap: MAP_NORESERVE */
+	uint64_t value;			/* poke byte, byte=V, pattern=K; mmap: MAP_NORESERVE; mremap: MREMAP_DONTUNMAP */
 	uint64_t seed, n;
 };
 

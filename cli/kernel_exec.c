@@ -559,9 +559,9 @@ static int send_request(struct kproc *p, const struct agent_req *r, int pass_fd)
 	return n == sizeof(*r) ? 0 : -1;
 }
 
-/* One request and its reply; a failed system call is a Bail out! naming it. */
-static int agent_call(struct scn_executor *ex, const struct scn_command *c, int slot,
-		      struct agent_req *r, struct agent_reply *rep, char *err, size_t len)
+/* One request and its reply, rep->err the system call's errno. */
+static int agent_call_errno(struct scn_executor *ex, const struct scn_command *c, int slot,
+			    struct agent_req *r, struct agent_reply *rep, char *err, size_t len)
 {
 	struct kexec *ke = ex->priv;
 	struct kproc *p = &ke->proc[slot];
@@ -577,10 +577,22 @@ static int agent_call(struct scn_executor *ex, const struct scn_command *c, int 
 		proc_forget(p);
 		return scn_fail(err, len, "%s: process %s is gone (%s)", c->text, ex->scn->procs[slot], why);
 	}
-	if (receive_reply(ke, slot, p->fd, rep, c->text, err, len))
+	return receive_reply(ke, slot, p->fd, rep, c->text, err, len);
+}
+
+/* One request and its reply; a failed system call is a Bail out! naming it. */
+static int agent_call(struct scn_executor *ex, const struct scn_command *c, int slot,
+		      struct agent_req *r, struct agent_reply *rep, char *err, size_t len)
+{
+	if (agent_call_errno(ex, c, slot, r, rep, err, len))
 		return -1;
 	if (rep->err == EINVAL && r->op == AG_PRCTL_MERGE) {
 		scn_fail(err, len, "%s: this kernel has no PR_SET_MEMORY_MERGE (Linux 6.4+)", c->text);
+		return SCN_LACKS;
+	}
+	if (rep->err == EINVAL && r->op == AG_PRCTL_THP_DISABLE && r->arg == 3) {
+		scn_fail(err, len, "%s: this kernel has no PR_THP_DISABLE_EXCEPT_ADVISED (Linux 6.18+)",
+			 c->text);
 		return SCN_LACKS;
 	}
 	if (rep->err)
@@ -736,14 +748,15 @@ static int memory_command(struct scn_executor *ex, const struct scn_command *c, 
 		break;
 	case CMD_MREMAP:
 		r.op = AG_MREMAP;
+		r.value = c->dontunmap;
 		break;
 	case CMD_MADVISE:
 		r.op = AG_MADVISE;
 		r.arg = c->advice;
 		break;
 	case CMD_PRCTL:
-		r.op = AG_PRCTL_MERGE;
-		r.arg = c->on;
+		r.op = c->thp_prctl ? AG_PRCTL_THP_DISABLE : AG_PRCTL_MERGE;
+		r.arg = c->thp_prctl ? (int32_t)c->n : c->on;
 		break;
 	case CMD_WRITE:
 		r.op = AG_WRITE;
@@ -1347,6 +1360,21 @@ static int kernel_query(struct scn_executor *ex, const struct scn_query_spec *q,
 		return ksm_stat_field(pid, q->name, ans, err, len);
 	case Q_SMAPS:
 		return smaps_sum(pid, q->name, ans, err, len);
+	case Q_MADVISE_COLLAPSE: {
+		struct agent_req r = { .op = AG_MADVISE, .arg = ADV_COLLAPSE, .addr = q->addr[0],
+				       .len = q->addr[1] };
+		struct scn_command c = { .kind = CMD_EXPECT };
+		struct agent_reply rep;
+		char what[80];
+
+		snprintf(what, sizeof(what), "madvise_collapse %s %#lx %#lx",
+			 ex->scn->procs[q->proc[0]], q->addr[0], q->addr[1]);
+		c.text = what;
+		if (agent_call_errno(ex, &c, q->proc[0], &r, &rep, err, len))
+			return -1;
+		ans->value = -(long long)rep.err;
+		return 0;
+	}
 	case Q_BYTE: {
 		struct agent_req r = { .op = AG_BYTE, .addr = q->addr[0] };
 		struct scn_command c = { .kind = CMD_EXPECT };

@@ -83,8 +83,10 @@ static void usage(FILE *out)
 		"anon_pgoff kernel|zero, vma.pgoff P ADDR, folio.index P ADDR,\n"
 		"show dot process|anon_vma [P] FILE, show dot folio P ADDR FILE, show dot ksm FILE\n"
 		"(Graphviz DOT of the model, README.md \"Pictures\"). Beyond the\n"
-		"spec, for both: madvise ... pageout, swapped P ADDR, vma_start P ADDR,\n"
-		"vma_end P ADDR, smaps P Swap, memory SIZE.\n");
+		"spec, for both: madvise ... pageout|populate_read|populate_write|\n"
+		"dontfork|dofork, prctl P thp_disable on|off|except_advised,\n"
+		"mmap ... noreserve, mremap ... dontunmap, swapped P ADDR,\n"
+		"vma_start P ADDR, vma_end P ADDR, smaps P Swap, memory SIZE.\n");
 }
 
 /* "--kernel-image X" or "--kernel-image=X": its value, advancing *i; NULL if not it. */

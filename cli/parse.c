@@ -206,7 +206,7 @@ static int lookup(const char *s, const char *const *names, int n)
 static const char *const prot_names[] = { "rw", "r", "none" };
 static const char *const advice_names[] = { "mergeable", "unmergeable", "dontneed", "hugepage",
 					    "nohugepage", "pageout", "populate_read", "populate_write",
-					    "collapse" };
+					    "collapse", "dontfork", "dofork" };
 static const char *const thp_modes[] = { "always", "madvise", "inherit", "never" };
 static const char *const op_names[] = { "==", "!=", "<", "<=", ">", ">=" };
 static const char *const ksm_counters[] = { "pages_shared", "pages_sharing", "pages_unshared",
@@ -230,6 +230,7 @@ static const char *const query_names[] = {
 	[Q_EXCLUSIVE] = "exclusive", [Q_SAME_FRAME] = "same_frame",
 	[Q_FOLIO_ORDER] = "folio_order", [Q_BYTE] = "byte", [Q_SWAPPED] = "swapped",
 	[Q_VMA_START] = "vma_start", [Q_VMA_END] = "vma_end",
+	[Q_MADVISE_COLLAPSE] = "madvise_collapse",
 	[Q_FOLIO_MAPCOUNT] = "folio.mapcount", [Q_FOLIO_MAYBE_SHARED] = "folio.maybe_shared",
 	[Q_FOLIO_PARTIALLY_MAPPED] = "folio.partially_mapped",
 	[Q_TRUTH_MAPCOUNT] = "truth.mapcount", [Q_TRUTH_SHARED] = "truth.shared",
@@ -264,7 +265,7 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 	if (i >= l->nr)
 		return perr(l, "%s: missing query (ksm.NAME, ksm_stat, smaps, kpagecount, kpageflags, "
 			    "present, exclusive, same_frame, folio_order, byte, swapped, vma_start, vma_end, "
-			    "folio.*, truth.*, rmap.*, vma.pgoff)",
+			    "madvise_collapse, folio.*, truth.*, rmap.*, vma.pgoff)",
 			    l->tok[0]);
 	w = l->tok[i];
 	memset(q, 0, sizeof(*q));
@@ -325,6 +326,13 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 			     "ANON, KSM, THP, COMPOUND_HEAD, COMPOUND_TAIL, ZERO_PAGE") < 0)
 			return -1;
 		snprintf(q->name, sizeof(q->name), "%s", l->tok[i + 3]);
+		*next = i + 4;
+		return 0;
+	case Q_MADVISE_COLLAPSE:
+		/* madvise(2)'s own checks answer for the range: any numbers will do. */
+		if (get_addr(l, i + 2, "ADDR", false, &q->addr[0]) ||
+		    get_addr(l, i + 3, "LEN", false, &q->addr[1]))
+			return -1;
 		*next = i + 4;
 		return 0;
 	default:
@@ -630,8 +638,13 @@ static int parse_line(struct line *l, struct scn_command *c)
 	}
 	if (!strcmp(w, "mremap")) {
 		c->kind = CMD_MREMAP;
-		return expect_tokens(l, 5, 5, "P OLD LEN NEW") ?: parse_range(l, c) ?:
-		       get_addr(l, 4, "NEW", true, &c->addr2);
+		if (expect_tokens(l, 5, 6, "P OLD LEN NEW [dontunmap]") || parse_range(l, c) ||
+		    get_addr(l, 4, "NEW", true, &c->addr2))
+			return -1;
+		if (l->nr == 6 && strcmp(l->tok[5], "dontunmap"))
+			return perr(l, "mremap: expected dontunmap after NEW, got '%s'", l->tok[5]);
+		c->dontunmap = l->nr == 6;
+		return 0;
 	}
 	if (!strcmp(w, "madvise")) {
 		c->kind = CMD_MADVISE;
@@ -639,16 +652,27 @@ static int parse_line(struct line *l, struct scn_command *c)
 			return -1;
 		v = get_word(l, 4, "ADVICE", advice_names, ARRAY_SIZE(advice_names),
 			     "mergeable, unmergeable, dontneed, hugepage, nohugepage, pageout, "
-			     "populate_read, populate_write, collapse");
+			     "populate_read, populate_write, collapse, dontfork, dofork");
 		c->advice = (enum scn_advice)v;
 		return v < 0 ? -1 : 0;
 	}
 	if (!strcmp(w, "prctl")) {
 		c->kind = CMD_PRCTL;
-		if (expect_tokens(l, 4, 4, "P merge on|off") || get_proc(l, 1, &c->proc[0]))
+		if (expect_tokens(l, 4, 4, "P merge|thp_disable on|off") || get_proc(l, 1, &c->proc[0]))
 			return -1;
+		if (!strcmp(l->tok[2], "thp_disable")) {
+			static const char *const modes[] = { "off", "on", "except_advised" };
+			int m = get_word(l, 3, "mode", modes, 3, "on, off or except_advised");
+
+			if (m < 0)
+				return -1;
+			c->thp_prctl = true;
+			c->on = m > 0;
+			c->n = m == 2 ? 3 : (unsigned long)m;	/* PR_SET_THP_DISABLE's flags + 1 */
+			return 0;
+		}
 		if (strcmp(l->tok[2], "merge"))
-			return perr(l, "prctl: expected 'merge', got '%s'", l->tok[2]);
+			return perr(l, "prctl: expected 'merge' or 'thp_disable', got '%s'", l->tok[2]);
 		if (strcmp(l->tok[3], "on") && strcmp(l->tok[3], "off"))
 			return perr(l, "prctl: expected on or off, got '%s'", l->tok[3]);
 		c->on = !strcmp(l->tok[3], "on");

@@ -32,6 +32,7 @@ enum scn_cmd {
 enum scn_query {
 	Q_KSM, Q_KSM_STAT, Q_SMAPS, Q_KPAGECOUNT, Q_KPAGEFLAGS, Q_PRESENT, Q_EXCLUSIVE,
 	Q_SAME_FRAME, Q_FOLIO_ORDER, Q_BYTE, Q_SWAPPED, Q_VMA_START, Q_VMA_END,
+	Q_MADVISE_COLLAPSE,
 	/* simulator only */
 	Q_FOLIO_MAPCOUNT, Q_FOLIO_MAYBE_SHARED, Q_FOLIO_PARTIALLY_MAPPED,
 	Q_TRUTH_MAPCOUNT, Q_TRUTH_SHARED, Q_RMAP_REACHES, Q_RMAP_MAPPINGS,
@@ -43,7 +44,8 @@ enum scn_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
 enum scn_prot { PROT_RW, PROT_R, PROT_NONE_ };
 
 enum scn_advice { ADV_MERGEABLE, ADV_UNMERGEABLE, ADV_DONTNEED, ADV_HUGEPAGE, ADV_NOHUGEPAGE,
-		  ADV_PAGEOUT, ADV_POPULATE_READ, ADV_POPULATE_WRITE, ADV_COLLAPSE };
+		  ADV_PAGEOUT, ADV_POPULATE_READ, ADV_POPULATE_WRITE, ADV_COLLAPSE,
+		  ADV_DONTFORK, ADV_DOFORK };
 
 enum scn_thp_mode { THP_ALWAYS, THP_MADVISE, THP_INHERIT, THP_NEVER };
 
@@ -57,7 +59,7 @@ struct scn_fill_spec {
 struct scn_query_spec {
 	enum scn_query kind;
 	int proc[2];			/* process slots */
-	unsigned long addr[2];
+	unsigned long addr[2];		/* madvise_collapse: ADDR and LEN */
 	char name[SCN_NAME_MAX];	/* ksm.NAME, ksm_stat/smaps field, kpageflags flag */
 	bool yesno;			/* value is yes (1) / no (0) */
 	bool sim_only;
@@ -78,8 +80,10 @@ struct scn_command {
 					 * memory SIZE in bytes */
 	enum scn_prot prot;
 	bool noreserve;			/* mmap ... noreserve: MAP_NORESERVE */
+	bool dontunmap;			/* mremap ... dontunmap: MREMAP_DONTUNMAP */
 	enum scn_advice advice;
-	bool on;			/* prctl merge on|off */
+	bool on;			/* prctl merge on|off; prctl thp_disable: set */
+	bool thp_prctl;			/* prctl P thp_disable ...: n = 1 (on) or 3 (except_advised) */
 	struct scn_fill_spec fill;
 	unsigned long thp_size;		/* 0 for "top" */
 	enum scn_thp_mode thp_mode;

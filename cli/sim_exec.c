@@ -560,7 +560,8 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 		ret = mmsim_mprotect(se->sim, pid, c->addr, c->len, prot_of(c->prot));
 		break;
 	case CMD_MREMAP:
-		ret = mmsim_mremap(se->sim, pid, c->addr, c->len, c->addr2);
+		ret = mmsim_mremap_flags(se->sim, pid, c->addr, c->len, c->addr2,
+					 c->dontunmap ? MMSIM_MREMAP_DONTUNMAP : 0);
 		break;
 	case CMD_MADVISE: {
 		static const enum mmsim_advice advice[] = { MMSIM_MADV_MERGEABLE, MMSIM_MADV_UNMERGEABLE,
@@ -568,7 +569,8 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 							    MMSIM_MADV_NOHUGEPAGE, MMSIM_MADV_PAGEOUT,
 							    MMSIM_MADV_POPULATE_READ,
 							    MMSIM_MADV_POPULATE_WRITE,
-							    MMSIM_MADV_COLLAPSE };
+							    MMSIM_MADV_COLLAPSE, MMSIM_MADV_DONTFORK,
+							    MMSIM_MADV_DOFORK };
 
 		ret = mmsim_madvise(se->sim, pid, c->addr, c->len, advice[c->advice]);
 		break;
@@ -582,7 +584,8 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 		ret = mmsim_reclaim(se->sim, pid, c->addr, c->len, NULL);
 		break;
 	case CMD_PRCTL:
-		ret = mmsim_prctl_set_memory_merge(se->sim, pid, c->on);
+		ret = c->thp_prctl ? mmsim_prctl_set_thp_disable(se->sim, pid, c->on, c->n == 3) :
+				     mmsim_prctl_set_memory_merge(se->sim, pid, c->on);
 		break;
 	case CMD_POKE:
 		byte = (uint8_t)c->n;
@@ -817,6 +820,10 @@ static int sim_query(struct scn_executor *ex, const struct scn_query_spec *q,
 		/* Nothing (or the zero page) mapped: -1, as folio_order. */
 		folio = folio_at(se, pid, q->addr[0]);
 		ans->value = folio ? (long long)folio->index : -1;
+		break;
+	case Q_MADVISE_COLLAPSE:
+		/* The call's result is the answer, an error too. */
+		ans->value = mmsim_madvise(se->sim, pid, q->addr[0], q->addr[1], MMSIM_MADV_COLLAPSE);
 		break;
 	case Q_BYTE:
 		ret = mmsim_read(se->sim, pid, q->addr[0], &byte, 1);

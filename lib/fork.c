@@ -30,7 +30,8 @@ int dup_mmap(struct mmsim *sim, struct mm_struct *mm, struct mm_struct *oldmm)
 	int err;
 
 	/* MMF_VM_MERGE_ANY and THP-disable are inherited; KSM re-registers the child. */
-	mm->flags = oldmm->flags & (MMF_VM_MERGE_ANY | MMF_DISABLE_THP);
+	mm->flags = oldmm->flags & (MMF_VM_MERGE_ANY | MMF_DISABLE_THP |
+				    MMF_DISABLE_THP_EXCEPT_ADVISED);
 	err = ksm_fork(sim, mm, oldmm);
 	if (err)
 		return err;

@@ -33,6 +33,9 @@ unsigned long thp_vma_allowable_orders(struct mmsim *sim, struct vm_area_struct 
 
 	if ((vma->vm_flags & VM_NOHUGEPAGE) || (vma->vm_mm->flags & MMF_DISABLE_THP))
 		return 0;
+	/* vma_thp_disabled(): PR_THP_DISABLE_EXCEPT_ADVISED spares MADV_HUGEPAGE VMAs. */
+	if ((vma->vm_mm->flags & MMF_DISABLE_THP_EXCEPT_ADVISED) && !(vma->vm_flags & VM_HUGEPAGE))
+		return 0;
 	/* THP_ORDERS_ALL_ANON: order 1 has no room for the large-folio fields. */
 	for (unsigned int order = 2; order <= HPAGE_PMD_ORDER; order++)
 		if (order_enabled(&sim->thp, order, vma->vm_flags))

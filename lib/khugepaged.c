@@ -12,11 +12,15 @@
 #include "swap.h"
 #include "vma.h"
 
-/* enum scan_result, the kernel's names (7.3's: SCAN_NO_PTE_TABLE was PMD_NULL/PMD_NONE). */
+/*
+ * enum scan_result, the kernel's names. 7.3 folds SCAN_PMD_NULL (no PMD
+ * table) and SCAN_PMD_NONE (no PTE table) into SCAN_NO_PTE_TABLE.
+ */
 enum scan_result {
 	SCAN_FAIL,
 	SCAN_SUCCEED,
-	SCAN_NO_PTE_TABLE,
+	SCAN_PMD_NULL,
+	SCAN_PMD_NONE,
 	SCAN_PMD_MAPPED,
 	SCAN_EXCEED_NONE_PTE,
 	SCAN_EXCEED_SWAP_PTE,
@@ -25,6 +29,8 @@ enum scan_result {
 	SCAN_PAGE_NULL,
 	SCAN_PAGE_ANON,
 	SCAN_PAGE_COUNT,
+	SCAN_PAGE_LOCK,
+	SCAN_PAGE_RO,
 	SCAN_ALLOC_HUGE_PAGE_FAIL,
 };
 
@@ -63,8 +69,10 @@ static enum scan_result find_pmd_or_thp_or_none(struct mmsim *sim, struct mm_str
 						unsigned long addr, pmd_t **pmd)
 {
 	*pmd = pmd_lookup(sim, mm, addr);
-	if (!*pmd || pmd_none(**pmd))
-		return SCAN_NO_PTE_TABLE;
+	if (!*pmd)
+		return SCAN_PMD_NULL;
+	if (pmd_none(**pmd))
+		return SCAN_PMD_NONE;
 	if (pmd_leaf(**pmd))
 		return SCAN_PMD_MAPPED;
 	return SCAN_SUCCEED;
@@ -78,6 +86,12 @@ static int folio_expected_ref_count(const struct mmsim *sim, const struct folio 
 	if (folio_test_swapcache(folio))
 		refs += (int)folio_nr_pages(folio);
 	return refs;
+}
+
+/* Before 6.18 a block without one writable PTE is not collapsed. */
+static enum scan_result check_writable(const struct mmsim *sim, bool writable)
+{
+	return writable || !sim->profile->collapse_needs_writable ? SCAN_SUCCEED : SCAN_PAGE_RO;
 }
 
 /*
@@ -104,15 +118,33 @@ static enum scan_result check_present_pte(struct mmsim *sim, pte_t pteval,
 }
 
 /*
+ * Did an earlier PTE of the block map this small folio? Its folio_trylock()
+ * then fails: the first PTE locked it. Only a KSM page can be mapped twice in
+ * one block, and only then is its mapcount above 1.
+ */
+static bool small_folio_seen(struct mmsim *sim, const pte_t *pte, int i, struct folio *folio)
+{
+	if (folio_test_large(folio) || folio_mapcount(sim, folio) < 2)
+		return false;
+	while (--i >= 0)
+		if (pte_present(pte[i]) && pte_pfn(pte[i]) == folio_pfn(folio))
+			return true;
+	return false;
+}
+
+/*
  * __collapse_huge_page_isolate(): the PTEs once more, after the swap-in: a
- * swap entry left is SCAN_PTE_NON_PRESENT now. (The kernel also locks and
- * isolates each folio from the LRU; nothing else runs here, so both succeed.)
+ * swap entry left is SCAN_PTE_NON_PRESENT now. Each small folio is locked
+ * and taken off the LRU: nothing else runs here, so that succeeds, unless
+ * the block maps the folio twice (SCAN_PAGE_LOCK). A large folio is taken
+ * once, whatever its PTEs.
  */
 static enum scan_result __collapse_huge_page_isolate(struct mmsim *sim, const pte_t *pte,
 						     const struct collapse_control *cc)
 {
 	unsigned int none_or_zero = 0, shared = 0;
 	enum scan_result result;
+	bool writable = false;
 
 	for (int i = 0; i < HPAGE_PMD_NR; i++) {
 		if (pte_none_or_zero(pte[i])) {
@@ -125,8 +157,11 @@ static enum scan_result __collapse_huge_page_isolate(struct mmsim *sim, const pt
 		result = check_present_pte(sim, pte[i], cc, &shared);
 		if (result != SCAN_SUCCEED)
 			return result;
+		if (small_folio_seen(sim, pte, i, page_folio(pfn_to_page(sim, pte_pfn(pte[i])))))
+			return SCAN_PAGE_LOCK;
+		writable |= pte_write(pte[i]);
 	}
-	return SCAN_SUCCEED;
+	return check_writable(sim, writable);
 }
 
 /* __collapse_huge_page_swapin(): every swap entry of the block faults its page back in. */
@@ -252,6 +287,7 @@ static enum scan_result collapse_scan_pmd(struct mmsim *sim, struct vm_area_stru
 {
 	unsigned int none_or_zero = 0, unmapped = 0, shared = 0;
 	enum scan_result result;
+	bool writable = false;
 	const pte_t *pte;
 	pmd_t *pmd;
 
@@ -273,9 +309,24 @@ static enum scan_result collapse_scan_pmd(struct mmsim *sim, struct vm_area_stru
 		result = check_present_pte(sim, pte[i], cc, &shared);
 		if (result != SCAN_SUCCEED)
 			return result;
+		writable |= pte_write(pte[i]);
 	}
+	result = check_writable(sim, writable);
+	if (result != SCAN_SUCCEED)
+		return result;
 	return collapse_huge_page(sim, vma, haddr, unmapped, cc);
 }
+
+/* The tracepoints' names of the results, for the error reason. */
+static const char *const scan_result_names[] = {
+	[SCAN_FAIL] = "failed", [SCAN_SUCCEED] = "succeeded", [SCAN_PMD_NULL] = "pmd_null",
+	[SCAN_PMD_NONE] = "pmd_none", [SCAN_PMD_MAPPED] = "page_pmd_mapped",
+	[SCAN_EXCEED_NONE_PTE] = "exceed_none_pte", [SCAN_EXCEED_SWAP_PTE] = "exceed_swap_pte",
+	[SCAN_EXCEED_SHARED_PTE] = "exceed_shared_pte", [SCAN_PTE_NON_PRESENT] = "pte_non_present",
+	[SCAN_PAGE_NULL] = "page_null", [SCAN_PAGE_ANON] = "page_not_anon",
+	[SCAN_PAGE_COUNT] = "page_count", [SCAN_PAGE_LOCK] = "page_locked",
+	[SCAN_PAGE_RO] = "no_writable_page", [SCAN_ALLOC_HUGE_PAGE_FAIL] = "alloc_huge_page_failed",
+};
 
 /* madvise_collapse_errno(): what MADV_COLLAPSE tells the caller of the last failure. */
 static int madvise_collapse_errno(enum scan_result r)
@@ -286,6 +337,7 @@ static int madvise_collapse_errno(enum scan_result r)
 	case SCAN_EXCEED_NONE_PTE:
 		return -EBUSY;
 	case SCAN_PAGE_COUNT:
+	case SCAN_PAGE_LOCK:
 		return -EAGAIN;		/* worth trying again */
 	default:
 		return -EINVAL;
@@ -293,10 +345,12 @@ static int madvise_collapse_errno(enum scan_result r)
 }
 
 /* Results after which madvise_collapse() goes on to the next block. */
-static bool collapse_goes_on(enum scan_result r)
+static bool collapse_goes_on(const struct mmsim *sim, enum scan_result r)
 {
-	return r == SCAN_NO_PTE_TABLE || r == SCAN_PTE_NON_PRESENT || r == SCAN_PAGE_NULL ||
-	       r == SCAN_PAGE_COUNT;
+	if (r == SCAN_PMD_NONE)
+		return sim->profile->collapse_passes_empty_pmd;
+	return r == SCAN_PMD_NULL || r == SCAN_PTE_NON_PRESENT || r == SCAN_PAGE_NULL ||
+	       r == SCAN_PAGE_COUNT || r == SCAN_PAGE_LOCK || r == SCAN_PAGE_RO;
 }
 
 int madvise_collapse(struct mmsim *sim, struct vm_area_struct *vma, unsigned long start,
@@ -312,7 +366,12 @@ int madvise_collapse(struct mmsim *sim, struct vm_area_struct *vma, unsigned lon
 	unsigned long thps = 0;
 
 	if (!collapse_possible(vma))
-		return -EINVAL;
+		return sim_error(sim, -EINVAL, "collapse: the VMA at %#lx cannot hold a THP "
+				 "(VM_NOHUGEPAGE, smaller than an aligned 2M block, or never written)",
+				 vma->vm_start);
+	/* Before 7.3 the count below wrapped when the range ended short of hstart. */
+	if (hstart > hend && !sim->profile->collapse_no_block_ok)
+		return sim_error(sim, -EINVAL, "collapse: no whole 2M block in the range");
 	if (hstart >= hend)
 		return 0;
 	for (unsigned long addr = hstart; addr < hend; addr += PMD_SIZE) {
@@ -323,8 +382,12 @@ int madvise_collapse(struct mmsim *sim, struct vm_area_struct *vma, unsigned lon
 			continue;
 		}
 		last_fail = result;
-		if (!collapse_goes_on(result))
+		if (!collapse_goes_on(sim, result))
 			break;
 	}
-	return thps == (hend - hstart) >> PMD_SHIFT ? 0 : madvise_collapse_errno(last_fail);
+	if (thps == (hend - hstart) >> PMD_SHIFT)
+		return 0;
+	return sim_error(sim, madvise_collapse_errno(last_fail), "collapse: %lu of %lu blocks, the "
+			 "last failure %s", thps, (hend - hstart) >> PMD_SHIFT,
+			 scan_result_names[last_fail]);
 }

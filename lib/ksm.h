@@ -83,8 +83,9 @@ struct ksm_rmap_item {
 			uint8_t remaining_skips;	/* visits still to skip (smart scan) */
 		};
 		/*
-		 * Not in Linux 6.18: the 2026 series' pgoff (v4 on), only
-		 * under `ksm rmap_walk=pgoff` and only while stable. It shares
+		 * Not in Linux 6.18: the 2026 series' pgoff (v4 on; Linux 7.3's
+		 * linear_page_index), only under `ksm rmap_walk=pgoff` (profile
+		 * 7.3's default) and only while stable. It shares
 		 * room with the fields above, as the series does to stay at 64
 		 * bytes: they restart from 0 when the item leaves the tree.
 		 */

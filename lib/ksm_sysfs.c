@@ -510,21 +510,34 @@ static int check_mm_slots(struct mmsim *sim, struct ksm_recount *rc)
 	return 0;
 }
 
+struct unstable_count {
+	unsigned long n;
+	const struct ksm_rmap_item *bad;
+};
+
+static int count_unstable(const struct rb_node *rb, void *arg)
+{
+	const struct ksm_rmap_item *ri = rb_entry(rb, struct ksm_rmap_item, node);
+	struct unstable_count *c = arg;
+
+	c->n++;
+	if (ri->address & UNSTABLE_FLAG)
+		return 0;
+	c->bad = ri;
+	return 1;
+}
+
 static int check_unstable_tree(struct mmsim *sim, const struct ksm_recount *rc)
 {
-	unsigned long n = 0;
+	struct unstable_count c = { 0 };
+	int ret = rb_check_each(&sim->ksm.root_unstable_tree, NULL, count_unstable, &c);
 
-	if (rb_check(&sim->ksm.root_unstable_tree, NULL))
+	if (ret == 1)
+		return BAD(sim, "item %#lx in the unstable tree is not unstable", c.bad->address);
+	if (ret)
 		return BAD(sim, "the unstable tree is no valid rbtree");
-	for (struct rb_node *rb = rb_first(&sim->ksm.root_unstable_tree); rb; rb = rb_next(rb)) {
-		struct ksm_rmap_item *ri = rb_entry(rb, struct ksm_rmap_item, node);
-
-		if (!(ri->address & UNSTABLE_FLAG))
-			return BAD(sim, "item %#lx in the unstable tree is not unstable", ri->address);
-		n++;
-	}
-	if (n > rc->unshared)
-		return BAD(sim, "%lu items in the unstable tree, %lu unstable", n, rc->unshared);
+	if (c.n > rc->unshared)
+		return BAD(sim, "%lu items in the unstable tree, %lu unstable", c.n, rc->unshared);
 	return 0;
 }
 

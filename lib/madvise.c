@@ -43,6 +43,10 @@ static unsigned long advised_flags(unsigned long flags, enum mmsim_advice advice
 		return (flags & ~VM_NOHUGEPAGE) | VM_HUGEPAGE;
 	case MMSIM_MADV_NOHUGEPAGE:
 		return (flags & ~VM_HUGEPAGE) | VM_NOHUGEPAGE;
+	case MMSIM_MADV_DONTFORK:
+		return flags | VM_DONTCOPY;
+	case MMSIM_MADV_DOFORK:
+		return flags & ~VM_DONTCOPY;
 	case MMSIM_MADV_MERGEABLE:
 	case MMSIM_MADV_UNMERGEABLE:	/* ksm_madvise() decides */
 	case MMSIM_MADV_DONTNEED:
@@ -97,7 +101,7 @@ int do_madvise(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 	struct vm_area_struct *vma;
 	int unmapped = 0;
 
-	if (!IS_ALIGNED(start, PAGE_SIZE) || advice > MMSIM_MADV_COLLAPSE)
+	if (!IS_ALIGNED(start, PAGE_SIZE) || advice > MMSIM_MADV_DOFORK)
 		return -EINVAL;
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (len_in && !len)

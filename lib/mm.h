@@ -19,7 +19,7 @@ int do_mmap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 int do_mprotect(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 		unsigned long len, int prot);
 int do_mremap(struct mmsim *sim, struct mm_struct *mm, unsigned long old_addr,
-	      unsigned long len, unsigned long new_addr);
+	      unsigned long len, unsigned long new_addr, unsigned int flags);
 int do_madvise(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 	       unsigned long len, enum mmsim_advice advice);
 /* dup_mmap(): a copy of oldmm's address space into the new, empty mm. */

@@ -264,7 +264,8 @@ enum {
 enum {
 	MMF_VM_MERGEABLE	= 1 << 0,	/* registered with KSM */
 	MMF_VM_MERGE_ANY	= 1 << 1,	/* PR_SET_MEMORY_MERGE */
-	MMF_DISABLE_THP		= 1 << 2,	/* PR_SET_THP_DISABLE */
+	MMF_DISABLE_THP		= 1 << 2,	/* PR_SET_THP_DISABLE (MMF_DISABLE_THP_COMPLETELY) */
+	MMF_DISABLE_THP_EXCEPT_ADVISED = 1 << 3, /* ... with PR_THP_DISABLE_EXCEPT_ADVISED (6.18+) */
 };
 
 /* One process and its address space. */

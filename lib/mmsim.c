@@ -475,10 +475,16 @@ int mmsim_mprotect(struct mmsim *sim, int pid, unsigned long addr, unsigned long
 int mmsim_mremap(struct mmsim *sim, int pid, unsigned long old_addr, unsigned long len,
 		 unsigned long new_addr)
 {
+	return mmsim_mremap_flags(sim, pid, old_addr, len, new_addr, 0);
+}
+
+int mmsim_mremap_flags(struct mmsim *sim, int pid, unsigned long old_addr, unsigned long len,
+		       unsigned long new_addr, unsigned int flags)
+{
 	struct mm_struct *mm;
 
 	GET_MM(sim, pid, mm);
-	return finish(sim, do_mremap(sim, mm, old_addr, len, new_addr));
+	return finish(sim, do_mremap(sim, mm, old_addr, len, new_addr, flags));
 }
 
 int mmsim_madvise(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
@@ -861,6 +867,34 @@ int mmsim_prctl_set_memory_merge(struct mmsim *sim, int pid, bool on)
 				 sim->profile->version);
 	err = on ? ksm_enable_merge_any(sim, mm) : ksm_disable_merge_any(sim, mm);
 	return finish(sim, err);
+}
+
+/* Is the profile's version older than major.minor? */
+static bool profile_before(const struct mmsim *sim, int major, int minor)
+{
+	int ma = 0, mi = 0;
+
+	if (sscanf(sim->profile->version, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma < major || (ma == major && mi < minor);
+}
+
+int mmsim_prctl_set_thp_disable(struct mmsim *sim, int pid, bool disable, bool except_advised)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	if (except_advised && profile_before(sim, 6, 18))
+		return sim_error(sim, -EOPNOTSUPP,
+				 "Linux %s has no PR_THP_DISABLE_EXCEPT_ADVISED (Linux 6.18+)",
+				 sim->profile->version);
+	/* PR_SET_THP_DISABLE 0 takes no flags. */
+	if (!disable && except_advised)
+		return sim_error(sim, -EINVAL, "PR_SET_THP_DISABLE 0 takes no flags");
+	mm->flags &= ~(MMF_DISABLE_THP | MMF_DISABLE_THP_EXCEPT_ADVISED);
+	if (disable)
+		mm->flags |= except_advised ? MMF_DISABLE_THP_EXCEPT_ADVISED : MMF_DISABLE_THP;
+	return finish(sim, 0);
 }
 
 /* The entry of one mapping: its PTE, or its PMD for a PMD mapping. */

@@ -3,6 +3,7 @@
  * mremap(2) with MREMAP_MAYMOVE | MREMAP_FIXED and an unchanged size, after
  * mm/mremap.c (move_vma, copy_vma, move_page_tables): the pages move, their
  * folios keep folio->index, so the new VMA keeps the old vm_pgoff.
+ * MREMAP_DONTUNMAP leaves the old VMA in place, empty.
  */
 #include "mm.h"
 
@@ -37,9 +38,23 @@ static struct vm_area_struct *copy_vma(struct mmsim *sim, struct vm_area_struct 
 	return new_vma;
 }
 
+/*
+ * dontunmap_complete(): the old VMA keeps its flags (VM_ACCOUNT too, since
+ * the 2025 stable fix of its accounting) and, when all of it moved, loses
+ * its anon_vma links: its pages are gone, and it may merge as an unfaulted
+ * VMA again.
+ */
+static void dontunmap_complete(struct mmsim *sim, struct vm_area_struct *vma,
+			       struct vm_area_struct *new_vma, unsigned long start,
+			       unsigned long end)
+{
+	if (new_vma != vma && start == vma->vm_start && end == vma->vm_end)
+		unlink_anon_vmas(sim, vma);
+}
+
 /* move_vma() of [old_addr, old_addr + len), inside one VMA, to new_addr. */
 static int move_vma(struct mmsim *sim, struct mm_struct *mm, unsigned long old_addr,
-		    unsigned long len, unsigned long new_addr)
+		    unsigned long len, unsigned long new_addr, unsigned int flags)
 {
 	struct vm_area_struct *vma, *new_vma;
 	unsigned long pgoff, moved, dummy;
@@ -48,9 +63,12 @@ static int move_vma(struct mmsim *sim, struct mm_struct *mm, unsigned long old_a
 	err = do_munmap(sim, mm, new_addr, len);	/* MREMAP_FIXED replaces what is there */
 	if (err)
 		return err;
-	err = split_range(sim, mm, old_addr, old_addr + len);
-	if (err)
-		return err;
+	/* Only the unmap of the old range splits it: with MREMAP_DONTUNMAP it stays whole. */
+	if (!(flags & MMSIM_MREMAP_DONTUNMAP)) {
+		err = split_range(sim, mm, old_addr, old_addr + len);
+		if (err)
+			return err;
+	}
 	vma = vma_lookup(mm, old_addr);
 	/*
 	 * prep_move_vma(): KSM pages are broken before the move, or they would
@@ -62,7 +80,8 @@ static int move_vma(struct mmsim *sim, struct mm_struct *mm, unsigned long old_a
 	if (err)
 		return err;
 	/* A VMA that never faulted has nothing to keep in step with: it starts afresh. */
-	pgoff = vma->anon_vma ? vma->vm_pgoff : new_addr >> PAGE_SHIFT;
+	pgoff = vma->anon_vma ? vma->vm_pgoff + ((old_addr - vma->vm_start) >> PAGE_SHIFT) :
+				new_addr >> PAGE_SHIFT;
 	new_vma = copy_vma(sim, vma, new_addr, len, pgoff);
 	if (!new_vma)
 		return -ENOMEM;
@@ -79,6 +98,10 @@ static int move_vma(struct mmsim *sim, struct mm_struct *mm, unsigned long old_a
 		do_munmap(sim, mm, new_addr, len);
 		return -ENOMEM;
 	}
+	if (flags & MMSIM_MREMAP_DONTUNMAP) {
+		dontunmap_complete(sim, vma, new_vma, old_addr, old_addr + len);
+		return 0;
+	}
 	return do_munmap(sim, mm, old_addr, len);
 }
 
@@ -90,13 +113,14 @@ static int move_vma(struct mmsim *sim, struct mm_struct *mm, unsigned long old_a
  * a VMA: -EFAULT.
  */
 int do_mremap(struct mmsim *sim, struct mm_struct *mm, unsigned long old_addr,
-	      unsigned long len, unsigned long new_addr)
+	      unsigned long len, unsigned long new_addr, unsigned int flags)
 {
 	unsigned long end, pos;
 	bool seen = false;
 
 	/* check_mremap_params() */
-	if (!IS_ALIGNED(old_addr, PAGE_SIZE) || !IS_ALIGNED(new_addr, PAGE_SIZE))
+	if (!IS_ALIGNED(old_addr, PAGE_SIZE) || !IS_ALIGNED(new_addr, PAGE_SIZE) ||
+	    (flags & ~MMSIM_MREMAP_DONTUNMAP))
 		return -EINVAL;
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (!len || len > TASK_SIZE || new_addr > TASK_SIZE - len ||
@@ -117,7 +141,7 @@ int do_mremap(struct mmsim *sim, struct mm_struct *mm, unsigned long old_addr,
 			return -EFAULT;
 		addr = MAX(vma->vm_start, old_addr);
 		piece = MIN(end, vma->vm_end) - addr;
-		err = move_vma(sim, mm, addr, piece, new_addr + (addr - old_addr));
+		err = move_vma(sim, mm, addr, piece, new_addr + (addr - old_addr), flags);
 		if (err)
 			return err;
 		seen = true;

@@ -41,6 +41,8 @@ static const struct kernel_profile profiles[] = {
 		.ksm_stat_merge_flags = true,
 
 		.ksm_rmap_item_pgoff = true,
+		.collapse_no_block_ok = true,
+		.collapse_passes_empty_pmd = true,
 	},
 	{
 		.version = "6.12",
@@ -54,12 +56,14 @@ static const struct kernel_profile profiles[] = {
 		.ksm_smart_scan = true,
 		.ksm_zero_pages = true,
 		.ksm_profit = true,
+		.collapse_needs_writable = true,
 	},
 	{
 		.version = "6.1",
 		.scheme = "legacy",
 		.gup_protnone_fails = true,
 		.fork_copies_ksm_counters = true,
+		.collapse_needs_writable = true,
 		.rmap_per_pte = true,
 	},
 };

@@ -49,6 +49,16 @@ struct kernel_profile {
 					   it leaves the stable tree; rmap_walk_ksm() searches that
 					   one offset (7.x: "ksm: add linear_page_index into
 					   ksm_rmap_item", seed 003's `pgoff`) */
+	bool collapse_needs_writable;	/* collapse only a block with a writable PTE, else
+					   SCAN_PAGE_RO (until "mm: enable khugepaged to operate
+					   on non-writable VMAs", Dev Jain, 6.18) */
+	bool collapse_no_block_ok;	/* MADV_COLLAPSE of a range holding no whole 2M block
+					   returns 0 (7.3's hstart >= hend test; before, -EINVAL
+					   when the range ends before the block boundary after
+					   its start) */
+	bool collapse_passes_empty_pmd;	/* MADV_COLLAPSE goes on past a block with no PTE
+					   table (7.3's SCAN_NO_PTE_TABLE; before, SCAN_PMD_NONE
+					   ended the call) */
 	bool rmap_per_pte;		/* fork and zap make one rmap call per PTE of a large
 					   folio: no folio_pte_batch() there before 6.9 */
 };

@@ -448,6 +448,12 @@ void rb_replace_node(struct rb_node *victim, struct rb_node *new,
  */
 int rb_check(const struct rb_root *root, int *black_height)
 {
+	return rb_check_each(root, black_height, NULL, NULL);
+}
+
+int rb_check_each(const struct rb_root *root, int *black_height,
+		  int (*visit)(const struct rb_node *node, void *arg), void *arg)
+{
 	const struct rb_node *n = root->rb_node;
 	int blacks = 0;  /* black nodes from the root down to n, inclusive */
 	int leaf = -1;   /* black count of the first NULL leaf seen */
@@ -462,7 +468,13 @@ int rb_check(const struct rb_root *root, int *black_height)
 
 	for (;;) {
 		const struct rb_node *kid[2] = { n->rb_left, n->rb_right };
+		int ret;
 
+		/* The right subtree comes after the left one: start fetching it. */
+		if (kid[1])
+			__builtin_prefetch(kid[1]);
+		if (visit && (ret = visit(n, arg)))
+			return ret;
 		blacks += rb_is_black(n) ? 1 : 0;
 		if (kid[0] && kid[0] == kid[1])
 			return -EINVAL;

@@ -204,5 +204,12 @@ void rb_erase_augmented_cached(struct rb_node *node,
  * -EINVAL otherwise.  Iterative: safe on deep (corrupt) trees.
  */
 int rb_check(const struct rb_root *root, int *black_height);
+/*
+ * rb_check() that also calls visit on every node, once, in the walk's
+ * (pre-)order; a non-zero return stops the walk and is returned. One pass
+ * over a large tree instead of a check and then an rb_next() loop.
+ */
+int rb_check_each(const struct rb_root *root, int *black_height,
+		  int (*visit)(const struct rb_node *node, void *arg), void *arg);
 
 #endif /* MMSIM_RBTREE_H */

@@ -531,6 +531,37 @@ static void test_partial_munmap_of_huge_zero_pmd(void **state)
 	mmsim_destroy(sim);
 }
 
+/*
+ * PR_SET_THP_DISABLE (prctl_thp_disable.c, live on 6.18): with it no fault
+ * maps a THP; with PR_THP_DISABLE_EXCEPT_ADVISED a MADV_HUGEPAGE range still
+ * gets one; a child inherits the setting; clearing it takes no flags.
+ */
+static void test_prctl_thp_disable(void **state)
+{
+	struct mmsim *sim = test_sim(0);
+	int pid = new_proc(sim), child;
+
+	(void)state;
+	OK(sim, mmsim_set_thp(sim, SZ_2M, MMSIM_THP_ALWAYS));
+	OK(sim, mmsim_prctl_set_thp_disable(sim, pid, true, false));
+	OK(sim, mmsim_mmap(sim, pid, BASE, SZ_2M, RW));
+	OK(sim, mmsim_madvise(sim, pid, BASE, SZ_2M, MMSIM_MADV_HUGEPAGE));
+	OK(sim, mmsim_fill(sim, pid, BASE, PAGE, 1));
+	assert_int_equal(smaps_of(sim, pid).anon_huge_pages, 0);
+	OK(sim, mmsim_prctl_set_thp_disable(sim, pid, true, true));
+	OK(sim, mmsim_fork(sim, pid, &child));
+	OK(sim, mmsim_mmap(sim, child, BASE + 4 * SZ_2M, SZ_2M, RW));
+	OK(sim, mmsim_fill(sim, child, BASE + 4 * SZ_2M, PAGE, 1));
+	assert_int_equal(smaps_of(sim, child).anon_huge_pages, 0);
+	OK(sim, mmsim_mmap(sim, child, BASE + 8 * SZ_2M, SZ_2M, RW));
+	OK(sim, mmsim_madvise(sim, child, BASE + 8 * SZ_2M, SZ_2M, MMSIM_MADV_HUGEPAGE));
+	OK(sim, mmsim_fill(sim, child, BASE + 8 * SZ_2M, PAGE, 1));
+	assert_int_equal(smaps_of(sim, child).anon_huge_pages, 2048);
+	assert_int_equal(mmsim_prctl_set_thp_disable(sim, pid, false, true), -EINVAL);
+	OK(sim, mmsim_prctl_set_thp_disable(sim, pid, false, false));
+	mmsim_destroy(sim);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -547,6 +578,7 @@ int main(void)
 		cmocka_unit_test(test_pmd_thp_dontneed_part),
 		cmocka_unit_test(test_mremap_pmd_thp),
 		cmocka_unit_test(test_partial_munmap_of_huge_zero_pmd),
+		cmocka_unit_test(test_prctl_thp_disable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

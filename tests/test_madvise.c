@@ -79,6 +79,34 @@ static void test_madvise_populate(void **state)
 	mmsim_destroy(sim);
 }
 
+/*
+ * MADV_DONTFORK / MADV_DOFORK (cow.c's partially shared THP): the middle
+ * of a VMA gets VM_DONTCOPY, fork leaves it out of the child, and DOFORK
+ * merges the VMA back.
+ */
+static void test_madvise_dontfork(void **state)
+{
+	struct mmsim *sim = test_sim(0);
+	int pid = new_proc(sim), child;
+
+	(void)state;
+	OK(sim, mmsim_mmap(sim, pid, BASE, 4 * PAGE, RW));
+	OK(sim, mmsim_fill(sim, pid, BASE, 4 * PAGE, 1));
+	OK(sim, mmsim_madvise(sim, pid, BASE + PAGE, 2 * PAGE, MMSIM_MADV_DONTFORK));
+	CHECK_LAYOUT(sim, pid, { 0, PAGE, PGOFF(0), F_RW },
+		     { PAGE, 3 * PAGE, PGOFF(PAGE), F_RW },
+		     { 3 * PAGE, 4 * PAGE, PGOFF(3 * PAGE), F_RW });
+	assert_true(vma_at(sim, pid, BASE + PAGE)->vm_flags & VM_DONTCOPY);
+	assert_false(vma_at(sim, pid, BASE)->vm_flags & VM_DONTCOPY);
+	OK(sim, mmsim_fork(sim, pid, &child));
+	assert_true(present(sim, child, BASE));
+	assert_false(present(sim, child, BASE + PAGE));
+	assert_true(present(sim, child, BASE + 3 * PAGE));
+	OK(sim, mmsim_madvise(sim, pid, BASE + PAGE, 2 * PAGE, MMSIM_MADV_DOFORK));
+	CHECK_LAYOUT(sim, pid, { 0, 4 * PAGE, PGOFF(0), F_RW });
+	mmsim_destroy(sim);
+}
+
 /* Arguments, live on 6.18: len 0 -> 0, unaligned start -> EINVAL, len -1 -> EINVAL. */
 static void test_madvise_args(void **state)
 {
@@ -282,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_madvise_dontneed_part_of_pmd_thp),
 		cmocka_unit_test(test_madvise_dontneed_whole_pmd),
 		cmocka_unit_test(test_madvise_populate),
+		cmocka_unit_test(test_madvise_dontfork),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

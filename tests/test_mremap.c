@@ -55,6 +55,41 @@ static void test_mremap_carries_pgoff(void **state)
 }
 
 /*
+ * MREMAP_DONTUNMAP (mremap_dontunmap.c, live on 6.18): the pages move with
+ * their pgoff, the source VMA stays whole (not split, even for part of it)
+ * and empty; when all of it moved it drops its anon_vma.
+ *
+ *   0   4   8            0   4   8         D   D+4
+ *   |A      |     ->     |A  |   |    +    |A  |   (part: [0,8) one VMA)
+ */
+static void test_mremap_dontunmap(void **state)
+{
+	struct mmsim *sim = test_sim(0);
+	int pid = new_proc(sim);
+	unsigned long pfn;
+
+	(void)state;
+	OK(sim, mmsim_mmap(sim, pid, BASE, 8 * PAGE, RW));
+	OK(sim, mmsim_fill(sim, pid, BASE, 8 * PAGE, 0x61));
+	pfn = pfn_of(sim, pid, BASE + 4 * PAGE);
+	OK(sim, mmsim_mremap_flags(sim, pid, BASE + 4 * PAGE, 4 * PAGE, BASE + D,
+				   MMSIM_MREMAP_DONTUNMAP));
+	CHECK_LAYOUT(sim, pid, { 0, 8 * PAGE, PGOFF(0), F_RW },
+		     { D, D + 4 * PAGE, PGOFF(4 * PAGE), F_RW });
+	assert_int_equal(pfn_of(sim, pid, BASE + D), pfn);
+	assert_false(present(sim, pid, BASE + 4 * PAGE));
+	assert_true(present(sim, pid, BASE + 3 * PAGE));
+	assert_non_null(vma_at(sim, pid, BASE)->anon_vma);
+	/* All of a VMA: it stays, without its anon_vma. */
+	OK(sim, mmsim_mremap_flags(sim, pid, BASE + D, 4 * PAGE, BASE + 2 * D,
+				   MMSIM_MREMAP_DONTUNMAP));
+	assert_null(vma_at(sim, pid, BASE + D)->anon_vma);
+	assert_int_equal(pfn_of(sim, pid, BASE + 2 * D), pfn);
+	assert_int_equal(mmsim_mremap_flags(sim, pid, BASE, PAGE, BASE + 3 * D, 2), -EINVAL);
+	mmsim_destroy(sim);
+}
+
+/*
  * copy_vma(): a VMA that never faulted starts afresh with pgoff
  * new_addr >> PAGE_SHIFT, so it merges with an unfaulted neighbour there;
  * a faulted one keeps its old pgoff and does not.
@@ -293,6 +328,7 @@ int main(void)
 		cmocka_unit_test(test_mremap_errors),
 		cmocka_unit_test(test_mremap_multi_vma),
 		cmocka_unit_test(test_mremap_replaces_destination),
+		cmocka_unit_test(test_mremap_dontunmap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

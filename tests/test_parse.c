@@ -280,7 +280,7 @@ static void test_ksm_rmap_walk(void **state)
 	parse_bad("expect rmap.mappings A == 1", 1, "expected ADDR");
 }
 
-/* The selftests' additions: mmap ... noreserve, madvise populate_read/populate_write. */
+/* The selftests' additions: mmap ... noreserve, madvise populate_*, mremap ... dontunmap. */
 static void test_selftest_additions(void **state)
 {
 	struct scenario scn;
@@ -290,14 +290,25 @@ static void test_selftest_additions(void **state)
 		       "mmap A 0x100000000000 8K rw noreserve\n"
 		       "mmap A 0x100000002000 8K r\n"
 		       "madvise A 0x100000000000 8K populate_read\n"
-		       "madvise A 0x100000000000 8K populate_write\n");
+		       "madvise A 0x100000000000 8K populate_write\n"
+		       "mremap A 0x100000000000 8K 0x100000100000 dontunmap\n"
+		       "mremap A 0x100000100000 8K 0x100000000000\n"
+		       "prctl A thp_disable except_advised\n"
+		       "prctl A merge on\n");
 	assert_true(scn.cmds[1].noreserve);
 	assert_int_equal(scn.cmds[1].prot, PROT_RW);
 	assert_false(scn.cmds[2].noreserve);
 	assert_int_equal(scn.cmds[3].advice, ADV_POPULATE_READ);
 	assert_int_equal(scn.cmds[4].advice, ADV_POPULATE_WRITE);
+	assert_true(scn.cmds[5].dontunmap);
+	assert_false(scn.cmds[6].dontunmap);
+	assert_true(scn.cmds[7].thp_prctl);
+	assert_int_equal(scn.cmds[7].n, 3);
+	assert_false(scn.cmds[8].thp_prctl);
 	scenario_free(&scn);
-	parse_bad("madvise A 0x100000000000 4K populate", 1, "populate_read, populate_write");
+	parse_bad("madvise A 0x100000000000 4K populate", 1, "populate_read, populate_write, collapse, dontfork");
+	parse_bad("mremap A 0x100000000000 4K 0x100000100000 keep", 1, "expected dontunmap");
+	parse_bad("prctl A thp_disable maybe", 1, "on, off or except_advised");
 }
 
 /*

@@ -155,6 +155,16 @@ MMSIM_API int mmsim_mprotect(struct mmsim *sim, int pid, unsigned long addr, uns
 /* MREMAP_MAYMOVE | MREMAP_FIXED of [old, old + len) to new_addr. */
 MMSIM_API int mmsim_mremap(struct mmsim *sim, int pid, unsigned long old_addr, unsigned long len,
 		 unsigned long new_addr);
+enum mmsim_mremap_flags {
+	/*
+	 * MREMAP_DONTUNMAP: the pages move, the old VMA stays in place, empty
+	 * (and without its anon_vma when the whole VMA moved).
+	 */
+	MMSIM_MREMAP_DONTUNMAP = 1,
+};
+/* mmsim_mremap() with more mremap(2) flags (mmsim_mremap_flags). */
+MMSIM_API int mmsim_mremap_flags(struct mmsim *sim, int pid, unsigned long old_addr,
+				 unsigned long len, unsigned long new_addr, unsigned int flags);
 
 enum mmsim_advice {
 	MMSIM_MADV_DONTNEED,
@@ -186,6 +196,9 @@ enum mmsim_advice {
 	 * -EAGAIN or -ENOMEM as Linux returns them.
 	 */
 	MMSIM_MADV_COLLAPSE,
+	/* MADV_DONTFORK / MADV_DOFORK: set or clear VM_DONTCOPY (fork skips the VMA). */
+	MMSIM_MADV_DONTFORK,
+	MMSIM_MADV_DOFORK,
 };
 MMSIM_API int mmsim_madvise(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
 		  enum mmsim_advice advice);
@@ -249,6 +262,13 @@ MMSIM_API int mmsim_ksm_counter(struct mmsim *sim, const char *name, long *value
 MMSIM_API int mmsim_ksm_stat(struct mmsim *sim, int pid, const char *name, long *value);
 /* prctl(PR_SET_MEMORY_MERGE, on): inherited over fork. */
 MMSIM_API int mmsim_prctl_set_memory_merge(struct mmsim *sim, int pid, bool on);
+/*
+ * prctl(PR_SET_THP_DISABLE, disable, except_advised ? PR_THP_DISABLE_EXCEPT_ADVISED : 0):
+ * no THP for the process's VMAs (but those with MADV_HUGEPAGE when
+ * except_advised); inherited over fork. Faults already done stay as they are.
+ */
+MMSIM_API int mmsim_prctl_set_thp_disable(struct mmsim *sim, int pid, bool disable,
+					  bool except_advised);
 
 /*
  * Seed 003 (simulator only): the page-offset range rmap_walk_ksm() searches

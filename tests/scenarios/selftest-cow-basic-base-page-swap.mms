@@ -1,7 +1,7 @@
 # simulator-only: the live machine has no swap device, so MADV_PAGEOUT keeps the pages
-# and the selftest skips; the expects state what the selftest asserts.
+# (the selftest skips there); the expects state what the selftest asserts.
 # Linux 7.3.4 tools/testing/selftests/mm/cow.c, anon_test_cases[] row "Basic COW after fork()",
-# run "with swapped out base page" (do_run_with_base_page() then test_cow_in_parent()).
+# run "... with swapped out base page" (test_cow_in_parent()).
 # The child reads (copies) the range; the parent then writes 0xff over it; the
 # child must still read the old content (no leak from parent into child).
 proc P
@@ -11,11 +11,10 @@ write P 0x100000000000 4K byte=1
 madvise P 0x100000000000 4K pageout
 expect swapped P 0x100000000000 == yes
 fork P C
-read C 0x100000000000 4K               # child_memcmp_fn: memcpy(old, mem)
+read C 0x100000000000 4K               # child_memcmp_fn(): memcpy(old, mem)
 write P 0x100000000000 4K byte=0xff      # memset(mem, 0xff, size)
 expect byte C 0x100000000000 == 1
 expect byte C 0x100000000fff == 1
 expect byte P 0x100000000000 == 255
 expect byte P 0x100000000fff == 255
 expect same_frame P 0x100000000000 C 0x100000000000 == no
-expect exclusive P 0x100000000000 == yes

@@ -1,0 +1,197 @@
+# simulator-only: the live machine has no swap device, so MADV_PAGEOUT keeps the pages
+# (the selftest skips there); the expects state what the selftest asserts.
+# Linux 7.3.4 tools/testing/selftests/mm/cow.c, anon_test_cases[] row "Basic COW after fork()",
+# run "... with swapped-out, PTE-mapped THP (SIZE kB)" for every THP size, one section each (test_cow_in_parent()).
+# The child reads (copies) the range; the parent then writes 0xff over it; the
+# child must still read the old content (no leak from parent into child).
+
+# ... with swapped-out, PTE-mapped THP (16 kB)
+thp 16K always
+proc P16
+mmap P16 0x100000000000 32K   # twice the THP size
+madvise P16 0x100000004000 16K hugepage
+poke P16 0x100000004000 1
+expect present P16 0x100000007000 == yes   # else "Did not get a THP populated"
+write P16 0x100000004000 16K byte=1
+mprotect P16 0x100000005000 4K r   # PTE-map the THP
+mprotect P16 0x100000005000 4K rw
+madvise P16 0x100000004000 16K pageout
+expect swapped P16 0x100000004000 == yes
+fork P16 C16
+read C16 0x100000004000 16K               # child_memcmp_fn(): memcpy(old, mem)
+write P16 0x100000004000 16K byte=0xff      # memset(mem, 0xff, size)
+expect byte C16 0x100000004000 == 1
+expect byte C16 0x100000007fff == 1
+expect byte P16 0x100000004000 == 255
+expect byte P16 0x100000007fff == 255
+expect same_frame P16 0x100000004000 C16 0x100000004000 == no
+exit C16
+exit P16
+
+# ... with swapped-out, PTE-mapped THP (32 kB)
+thp 16K never
+thp 32K always
+proc P32
+mmap P32 0x100001000000 64K   # twice the THP size
+madvise P32 0x100001008000 32K hugepage
+poke P32 0x100001008000 1
+expect present P32 0x10000100f000 == yes   # else "Did not get a THP populated"
+write P32 0x100001008000 32K byte=1
+mprotect P32 0x100001009000 4K r   # PTE-map the THP
+mprotect P32 0x100001009000 4K rw
+madvise P32 0x100001008000 32K pageout
+expect swapped P32 0x100001008000 == yes
+fork P32 C32
+read C32 0x100001008000 32K               # child_memcmp_fn(): memcpy(old, mem)
+write P32 0x100001008000 32K byte=0xff      # memset(mem, 0xff, size)
+expect byte C32 0x100001008000 == 1
+expect byte C32 0x10000100ffff == 1
+expect byte P32 0x100001008000 == 255
+expect byte P32 0x10000100ffff == 255
+expect same_frame P32 0x100001008000 C32 0x100001008000 == no
+exit C32
+exit P32
+
+# ... with swapped-out, PTE-mapped THP (64 kB)
+thp 32K never
+thp 64K always
+proc P64
+mmap P64 0x100002000000 128K   # twice the THP size
+madvise P64 0x100002010000 64K hugepage
+poke P64 0x100002010000 1
+expect present P64 0x10000201f000 == yes   # else "Did not get a THP populated"
+write P64 0x100002010000 64K byte=1
+mprotect P64 0x100002011000 4K r   # PTE-map the THP
+mprotect P64 0x100002011000 4K rw
+madvise P64 0x100002010000 64K pageout
+expect swapped P64 0x100002010000 == yes
+fork P64 C64
+read C64 0x100002010000 64K               # child_memcmp_fn(): memcpy(old, mem)
+write P64 0x100002010000 64K byte=0xff      # memset(mem, 0xff, size)
+expect byte C64 0x100002010000 == 1
+expect byte C64 0x10000201ffff == 1
+expect byte P64 0x100002010000 == 255
+expect byte P64 0x10000201ffff == 255
+expect same_frame P64 0x100002010000 C64 0x100002010000 == no
+exit C64
+exit P64
+
+# ... with swapped-out, PTE-mapped THP (128 kB)
+thp 64K never
+thp 128K always
+proc P128
+mmap P128 0x100003000000 256K   # twice the THP size
+madvise P128 0x100003020000 128K hugepage
+poke P128 0x100003020000 1
+expect present P128 0x10000303f000 == yes   # else "Did not get a THP populated"
+write P128 0x100003020000 128K byte=1
+mprotect P128 0x100003021000 4K r   # PTE-map the THP
+mprotect P128 0x100003021000 4K rw
+madvise P128 0x100003020000 128K pageout
+expect swapped P128 0x100003020000 == yes
+fork P128 C128
+read C128 0x100003020000 128K               # child_memcmp_fn(): memcpy(old, mem)
+write P128 0x100003020000 128K byte=0xff      # memset(mem, 0xff, size)
+expect byte C128 0x100003020000 == 1
+expect byte C128 0x10000303ffff == 1
+expect byte P128 0x100003020000 == 255
+expect byte P128 0x10000303ffff == 255
+expect same_frame P128 0x100003020000 C128 0x100003020000 == no
+exit C128
+exit P128
+
+# ... with swapped-out, PTE-mapped THP (256 kB)
+thp 128K never
+thp 256K always
+proc P256
+mmap P256 0x100004000000 512K   # twice the THP size
+madvise P256 0x100004040000 256K hugepage
+poke P256 0x100004040000 1
+expect present P256 0x10000407f000 == yes   # else "Did not get a THP populated"
+write P256 0x100004040000 256K byte=1
+mprotect P256 0x100004041000 4K r   # PTE-map the THP
+mprotect P256 0x100004041000 4K rw
+madvise P256 0x100004040000 256K pageout
+expect swapped P256 0x100004040000 == yes
+fork P256 C256
+read C256 0x100004040000 256K               # child_memcmp_fn(): memcpy(old, mem)
+write P256 0x100004040000 256K byte=0xff      # memset(mem, 0xff, size)
+expect byte C256 0x100004040000 == 1
+expect byte C256 0x10000407ffff == 1
+expect byte P256 0x100004040000 == 255
+expect byte P256 0x10000407ffff == 255
+expect same_frame P256 0x100004040000 C256 0x100004040000 == no
+exit C256
+exit P256
+
+# ... with swapped-out, PTE-mapped THP (512 kB)
+thp 256K never
+thp 512K always
+proc P512
+mmap P512 0x100005000000 1024K   # twice the THP size
+madvise P512 0x100005080000 512K hugepage
+poke P512 0x100005080000 1
+expect present P512 0x1000050ff000 == yes   # else "Did not get a THP populated"
+write P512 0x100005080000 512K byte=1
+mprotect P512 0x100005081000 4K r   # PTE-map the THP
+mprotect P512 0x100005081000 4K rw
+madvise P512 0x100005080000 512K pageout
+expect swapped P512 0x100005080000 == yes
+fork P512 C512
+read C512 0x100005080000 512K               # child_memcmp_fn(): memcpy(old, mem)
+write P512 0x100005080000 512K byte=0xff      # memset(mem, 0xff, size)
+expect byte C512 0x100005080000 == 1
+expect byte C512 0x1000050fffff == 1
+expect byte P512 0x100005080000 == 255
+expect byte P512 0x1000050fffff == 255
+expect same_frame P512 0x100005080000 C512 0x100005080000 == no
+exit C512
+exit P512
+
+# ... with swapped-out, PTE-mapped THP (1024 kB)
+thp 512K never
+thp 1M always
+proc P1024
+mmap P1024 0x100006000000 2048K   # twice the THP size
+madvise P1024 0x100006100000 1024K hugepage
+poke P1024 0x100006100000 1
+expect present P1024 0x1000061ff000 == yes   # else "Did not get a THP populated"
+write P1024 0x100006100000 1024K byte=1
+mprotect P1024 0x100006101000 4K r   # PTE-map the THP
+mprotect P1024 0x100006101000 4K rw
+madvise P1024 0x100006100000 1024K pageout
+expect swapped P1024 0x100006100000 == yes
+fork P1024 C1024
+read C1024 0x100006100000 1024K               # child_memcmp_fn(): memcpy(old, mem)
+write P1024 0x100006100000 1024K byte=0xff      # memset(mem, 0xff, size)
+expect byte C1024 0x100006100000 == 1
+expect byte C1024 0x1000061fffff == 1
+expect byte P1024 0x100006100000 == 255
+expect byte P1024 0x1000061fffff == 255
+expect same_frame P1024 0x100006100000 C1024 0x100006100000 == no
+exit C1024
+exit P1024
+
+# ... with swapped-out, PTE-mapped THP (2048 kB)
+thp 1M never
+thp 2M always
+proc P2048
+mmap P2048 0x100007000000 4096K   # twice the THP size
+madvise P2048 0x100007200000 2048K hugepage
+poke P2048 0x100007200000 1
+expect present P2048 0x1000073ff000 == yes   # else "Did not get a THP populated"
+write P2048 0x100007200000 2048K byte=1
+mprotect P2048 0x100007201000 4K r   # PTE-map the THP
+mprotect P2048 0x100007201000 4K rw
+madvise P2048 0x100007200000 2048K pageout
+expect swapped P2048 0x100007200000 == yes
+fork P2048 C2048
+read C2048 0x100007200000 2048K               # child_memcmp_fn(): memcpy(old, mem)
+write P2048 0x100007200000 2048K byte=0xff      # memset(mem, 0xff, size)
+expect byte C2048 0x100007200000 == 1
+expect byte C2048 0x1000073fffff == 1
+expect byte P2048 0x100007200000 == 255
+expect byte P2048 0x1000073fffff == 255
+expect same_frame P2048 0x100007200000 C2048 0x100007200000 == no
+exit C2048
+exit P2048

@@ -1,0 +1,24 @@
+# Linux 7.3.4 tools/testing/selftests/mm/khugepaged.c, TEST(collapse_fork, madvise_context, anon_ops):
+# one small page shared over fork(); the child writes a second page and
+# collapses the 2 MiB range with MADV_COLLAPSE (THP switch at never): the
+# child gets a THP holding the shared page's content, the parent keeps its
+# small page.
+thp top never
+proc P
+mmap P 0x100000000000 2M
+write P 0x100000000000 4K unique
+expect smaps P AnonHugePages == 0          # "Allocate small page"
+fork P C
+expect smaps C AnonHugePages == 0          # "Share small page over fork()"
+write C 0x100000001000 4K unique
+madvise C 0x100000000000 2M hugepage
+madvise C 0x100000000000 2M collapse
+expect smaps C AnonHugePages == 2048
+expect byte C 0x100000000000 == 193
+expect byte P 0x100000000000 == 193
+expect same_frame P 0x100000000000 C 0x100000000000 == no
+expect smaps P AnonHugePages == 0          # "Check if parent still has small page"
+expect kpagecount P 0x100000000000 == 1
+expect exclusive P 0x100000000000 == yes
+exit C
+expect byte P 0x100000000000 == 193

@@ -1,0 +1,20 @@
+# Linux 7.3.4 tools/testing/selftests/mm/merge.c, TEST_F(merge_with_fork, mremap_faulted_to_unfaulted_next/forked):
+# The same with the unfaulted VMA behind the faulted one's place: 6 pages
+# unless forked (3).
+# Variant forked: the rest runs in a child of the fork (do_fork()), whose
+# VMA chains to its parent's anon_vma and so may not merge into an unfaulted
+# neighbour; unforked: the same in the parent, which merges.
+# The fixture's carveout: 30 PROT_NONE pages; a MAP_FIXED mmap over part of it
+# is munmap + mmap here (the language maps with MAP_FIXED_NOREPLACE).
+proc P
+mmap P 0x100000000000 120K none
+munmap P 0x100000001000 12K
+mmap P 0x100000001000 12K rw
+poke P 0x100000001000 0x78
+fork P K
+mremap K 0x100000001000 12K 0x100000014000
+munmap K 0x100000004000 12K
+mmap K 0x100000004000 12K
+mremap K 0x100000014000 12K 0x100000001000 dontunmap
+expect vma_start K 0x100000001000 == 0x100000001000
+expect vma_end K 0x100000001000 == 0x100000004000

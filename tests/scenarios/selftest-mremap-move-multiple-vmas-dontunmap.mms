@@ -1,0 +1,74 @@
+# Linux 7.3.4 tools/testing/selftests/mm/mremap_test.c, mremap_move_multiple_vmas():
+# The [dontunnmap] variant: as mremap_move_multiple_vmas, with MREMAP_DONTUNMAP,
+# so each source stays mapped and empty; the selftest's MAP_FIXED mmap of
+# PROT_NONE over the target is munmap + mmap here.
+# The expects are 6.18's: mremap across several VMAs is 6.17+ (EFAULT before), a difference
+# the profiles do not model yet (docs/kernel-selftests.md, "Versions").
+kernel 6.18
+proc P
+mmap P 0x100000000000 44K
+munmap P 0x100000001000 4K
+munmap P 0x100000003000 4K
+munmap P 0x100000007000 4K
+munmap P 0x100000009000 4K
+write P 0x100000000000 4K unique
+write P 0x100000002000 4K unique
+write P 0x100000004000 4K unique
+write P 0x100000005000 4K unique
+write P 0x100000006000 4K unique
+write P 0x100000008000 4K unique
+write P 0x10000000a000 4K unique
+mremap P 0x100000000000 44K 0x100000100000 dontunmap
+expect byte P 0x100000100000 == 193
+expect byte P 0x1000001007ff == 102
+expect byte P 0x100000102000 == 25
+expect byte P 0x1000001027ff == 185
+expect byte P 0x100000104000 == 245
+expect byte P 0x1000001047ff == 206
+expect byte P 0x100000105000 == 190
+expect byte P 0x1000001057ff == 119
+expect byte P 0x100000106000 == 37
+expect byte P 0x1000001067ff == 85
+expect byte P 0x100000108000 == 223
+expect byte P 0x1000001087ff == 229
+expect byte P 0x10000010a000 == 95
+expect byte P 0x10000010a7ff == 205
+expect present P 0x100000101000 == no
+expect present P 0x100000000000 == no
+expect vma_end P 0x100000000000 == 0x100000001000
+mremap P 0x100000100000 44K 0x10000010b000 dontunmap
+expect byte P 0x10000010b000 == 193
+expect byte P 0x10000010b7ff == 102
+expect byte P 0x10000010d000 == 25
+expect byte P 0x10000010d7ff == 185
+expect byte P 0x10000010f000 == 245
+expect byte P 0x10000010f7ff == 206
+expect byte P 0x100000110000 == 190
+expect byte P 0x1000001107ff == 119
+expect byte P 0x100000111000 == 37
+expect byte P 0x1000001117ff == 85
+expect byte P 0x100000113000 == 223
+expect byte P 0x1000001137ff == 229
+expect byte P 0x100000115000 == 95
+expect byte P 0x1000001157ff == 205
+munmap P 0x100000100000 44K
+mmap P 0x100000100000 44K none
+mremap P 0x10000010b000 44K 0x100000100000 dontunmap
+expect byte P 0x100000100000 == 193
+expect byte P 0x1000001007ff == 102
+expect byte P 0x100000102000 == 25
+expect byte P 0x1000001027ff == 185
+expect byte P 0x100000104000 == 245
+expect byte P 0x1000001047ff == 206
+expect byte P 0x100000105000 == 190
+expect byte P 0x1000001057ff == 119
+expect byte P 0x100000106000 == 37
+expect byte P 0x1000001067ff == 85
+expect byte P 0x100000108000 == 223
+expect byte P 0x1000001087ff == 229
+expect byte P 0x10000010a000 == 95
+expect byte P 0x10000010a7ff == 205
+expect vma_end P 0x100000100000 == 0x100000101000
+expect vma_start P 0x100000104000 == 0x100000104000
+expect vma_end P 0x100000104000 == 0x100000107000
+expect present P 0x10000010b000 == no

@@ -1,0 +1,36 @@
+# Linux 7.3.4 tools/testing/selftests/mm/mremap_test.c, mremap_move_multiple_vmas_split():
+# The [dontunnmap] variant: pages 2..8 of ten (hole at 5) moved with
+# MREMAP_DONTUNMAP; the patterns arrive at 0..2 and 4..6, the sources stay.
+# The expects are 6.18's: mremap across several VMAs is 6.17+ (EFAULT before), a difference
+# the profiles do not model yet (docs/kernel-selftests.md, "Versions").
+kernel 6.18
+proc P
+mmap P 0x100000000000 40K
+munmap P 0x100000005000 4K
+write P 0x100000000000 4K unique
+write P 0x100000001000 4K unique
+write P 0x100000002000 4K unique
+write P 0x100000003000 4K unique
+write P 0x100000004000 4K unique
+write P 0x100000006000 4K unique
+write P 0x100000007000 4K unique
+write P 0x100000008000 4K unique
+write P 0x100000009000 4K unique
+mremap P 0x100000002000 28K 0x100000100000 dontunmap
+expect byte P 0x100000100000 == 245
+expect byte P 0x1000001007ff == 206
+expect byte P 0x100000101000 == 190
+expect byte P 0x1000001017ff == 119
+expect byte P 0x100000102000 == 37
+expect byte P 0x1000001027ff == 85
+expect byte P 0x100000104000 == 223
+expect byte P 0x1000001047ff == 229
+expect byte P 0x100000105000 == 95
+expect byte P 0x1000001057ff == 205
+expect byte P 0x100000106000 == 225
+expect byte P 0x1000001067ff == 164
+expect present P 0x100000103000 == no
+expect vma_end P 0x100000100000 == 0x100000103000
+expect present P 0x100000002000 == no
+expect present P 0x100000001000 == yes
+expect vma_end P 0x100000000000 == 0x100000005000
