@@ -372,6 +372,21 @@ static const char *profile_of_release(const char *release)
 	return NULL;
 }
 
+/*
+ * Did both executors stop at the same line with the same errno? The kernel
+ * names it last ("...: EINVAL"); the simulator says more, but the same name.
+ */
+static bool same_stop(const struct scn_report *sim, const struct scn_report *kern)
+{
+	const char *kc = strchr(kern->bail, ':'), *sc = strchr(sim->bail, ':');
+	const char *e = strrchr(kern->bail, ' ');
+
+	if (!kc || !sc || strtol(kc + 1, NULL, 10) != strtol(sc + 1, NULL, 10) || !e ||
+	    e[1] != 'E' || strspn(e + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(e + 1))
+		return false;
+	return strstr(sim->bail, e + 1) != NULL;
+}
+
 static int cmd_diff(int argc, char **argv)
 {
 	struct qemu_file_result *guest = NULL;
@@ -443,6 +458,11 @@ static int cmd_diff(int argc, char **argv)
 		}
 		if (devnull)
 			fclose(devnull);
+		if (a == 2 && b == 2 && same_stop(&sim, &kern)) {
+			/* Both refused the same command with the same errno: compare what came before. */
+			printf("%s: both stop at %s\n", argv[i], kern.bail);
+			a = b = 0;
+		}
 		if (a == 2 || b == 2) {
 			printf("%s: cannot compare\n", argv[i]);
 			if (a == 2)

@@ -13,11 +13,13 @@ int handle_mm_fault(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 		    bool write);
 
 /*
- * handle_mm_fault(FAULT_FLAG_UNSHARE | FAULT_FLAG_REMOTE) on the PTE at addr,
- * as break_ksm() asks: a shared page (or the zero page) is replaced by an
- * exclusive, read-only copy; no permission check. 0 or -ENOMEM.
+ * handle_mm_fault(FAULT_FLAG_REMOTE | FAULT_FLAG_UNSHARE, or | FAULT_FLAG_WRITE)
+ * on the PTE at addr, as break_ksm() asks: a shared page (or the zero page)
+ * is replaced by an exclusive copy, read-only for an unshare, writable (where
+ * the VMA is) and dirty for a write; no permission check. 0 or -ENOMEM.
  */
-int handle_mm_fault_unshare(struct mmsim *sim, struct vm_area_struct *vma, unsigned long addr);
+int handle_mm_fault_remote(struct mmsim *sim, struct vm_area_struct *vma, unsigned long addr,
+			   bool unshare);
 
 /*
  * faultin_page_range() (mm/gup.c): MADV_POPULATE_READ/WRITE's faults over

@@ -198,7 +198,8 @@ void ksm_might_unmap_zero_page(struct mmsim *sim, struct mm_struct *mm, uint64_t
 
 /*
  * break_ksm(): while addr maps a KSM page (or a KSM zero page), fault it
- * with unshare semantics so the mm gets an exclusive copy.
+ * with unshare semantics so the mm gets an exclusive copy; before 6.2 with a
+ * write fault, whose copy is writable and dirty.
  */
 static int break_ksm(struct mmsim *sim, struct vm_area_struct *vma, unsigned long addr)
 {
@@ -223,7 +224,7 @@ static int break_ksm(struct mmsim *sim, struct vm_area_struct *vma, unsigned lon
 		}
 		if (!ksm_page)
 			return 0;
-		err = handle_mm_fault_unshare(sim, vma, addr);
+		err = handle_mm_fault_remote(sim, vma, addr, !sim->profile->break_ksm_write_fault);
 		if (err)
 			return err;
 	}

@@ -364,7 +364,8 @@ int do_swap_page(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd, pte_
 	return write ? do_wp_page(sim, vma, pmd, pte, addr, false) : 0;
 }
 
-int handle_mm_fault_unshare(struct mmsim *sim, struct vm_area_struct *vma, unsigned long addr)
+int handle_mm_fault_remote(struct mmsim *sim, struct vm_area_struct *vma, unsigned long addr,
+			   bool unshare)
 {
 	pmd_t *pmd = pmd_lookup(sim, vma->vm_mm, addr);
 	pte_t *pte;
@@ -376,7 +377,7 @@ int handle_mm_fault_unshare(struct mmsim *sim, struct vm_area_struct *vma, unsig
 	/* handle_pte_fault(): only a read-only entry goes to do_wp_page(). */
 	if (!pte_present(*pte) || pte_write(*pte))
 		return 0;
-	ret = do_wp_page(sim, vma, pmd, pte, addr, true);
+	ret = do_wp_page(sim, vma, pmd, pte, addr, unshare);
 	if (!ret)
 		sim->faults++;
 	return ret;

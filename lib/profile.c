@@ -63,6 +63,7 @@ static const struct kernel_profile profiles[] = {
 		.scheme = "legacy",
 		.gup_protnone_fails = true,
 		.fork_copies_ksm_counters = true,
+		.break_ksm_write_fault = true,
 		.collapse_needs_writable = true,
 		.rmap_per_pte = true,
 	},

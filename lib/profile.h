@@ -41,6 +41,8 @@ struct kernel_profile {
 	bool unshare_copy_dirty;	/* the private copy an unshare fault maps (break_ksm(),
 					   KSM zero pages) has a dirty PTE: smaps Private_Dirty
 					   (6.18.y, seen on 6.18.44; not 6.12.118 nor 7.3.4) */
+	bool break_ksm_write_fault;	/* break_ksm() faults with FAULT_FLAG_WRITE, so the copy is
+					   writable and dirty (until 6cce3314b928, 6.2: UNSHARE) */
 	bool fork_copies_ksm_counters;	/* the child starts with the parent's ksm_rmap_items and
 					   ksm_merging_pages (until 4d6fc29f3634, which 6.12.117
 					   has and 6.1 has not) */
