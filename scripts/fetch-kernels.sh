@@ -10,15 +10,14 @@
 #
 # usage: scripts/fetch-kernels.sh [6.1] [6.12] [7.3]     (default: all three)
 # Prints the path of each vmlinuz. Needs apt-get and dpkg-deb (Debian 12).
-# 6.12 comes from bookworm-security or bookworm-backports: when apt knows no
-# such package and no source names bookworm-backports, it adds
-# /etc/apt/sources.list.d/mmsim-bookworm-backports.sources (as root, or
-# through sudo) and says so; it changes no other apt setting.
-# 7.3 is a Debian 13 (trixie) package: rather than give a Debian 12 system a
-# trixie source, it keeps a private apt state in $cache/apt (its own
-# sources, lists and archives) and downloads only the kernel's two packages
-# from it: linux-binary-RELEASE (the vmlinuz, which linux-image-RELEASE
-# depends on) and linux-base-RELEASE (the config).
+# 6.12 comes from bookworm-security and bookworm-backports, whichever has the
+# newest: a system that lists only one of them (debootstrap lists neither)
+# would get an older 6.12, and 6.12.95 crashes while booting under TCG where
+# 6.12.118 does not. 7.3 is a Debian 13 (trixie) package. For both, rather
+# than change the system's apt sources, it keeps a private apt state under
+# $cache (its own sources, lists and archives) and downloads only the
+# kernel's packages from it: for 7.3, linux-binary-RELEASE (the vmlinuz,
+# which linux-image-RELEASE depends on) and linux-base-RELEASE (the config).
 set -euo pipefail
 
 cache=${MMSIM_KERNEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mmsim/kernels}
@@ -31,29 +30,19 @@ die() { echo "fetch-kernels: $*" >&2; exit 1; }
 command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null ||
 	die "needs apt-get and dpkg-deb (Debian 12)"
 
-# bookworm-backports, unless some source already names it.
-have_backports() {
-	grep -rqsE '(^|[[:space:]])bookworm-backports([[:space:]]|$)' \
-		/etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null
-}
-add_backports() {
-	local f=/etc/apt/sources.list.d/mmsim-bookworm-backports.sources
-	have_backports && return 0
-	echo "fetch-kernels: adding bookworm-backports to apt's sources in $f" >&2
-	printf '%s\n' 'Types: deb' 'URIs: http://deb.debian.org/debian' \
-		'Suites: bookworm-backports' 'Components: main' \
-		'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' | $sudo tee "$f" >/dev/null
-	$sudo apt-get update -qq
-}
-
-# trixie-backports in a private apt state under the cache (see above).
-trixie_apt() {
-	local d=$cache/apt
+# A private apt state under the cache (see above): DIR, then "URI SUITE" pairs.
+private_apt() {
+	local d=$cache/$1 uri suite
+	shift
 	mkdir -p "$d/lists/partial" "$d/archives/partial"
-	printf '%s\n' 'Types: deb' 'URIs: http://deb.debian.org/debian' \
-		'Suites: trixie-backports' 'Components: main' \
-		'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' >"$d/trixie.sources"
-	apt_opts=(-o "Dir::Etc::SourceList=$d/trixie.sources" -o Dir::Etc::SourceParts=/dev/null
+	: >"$d/private.sources"
+	while [ $# -ge 2 ]; do
+		uri=$1 suite=$2
+		shift 2
+		printf '%s\n' 'Types: deb' "URIs: $uri" "Suites: $suite" 'Components: main' \
+			'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' '' >>"$d/private.sources"
+	done
+	apt_opts=(-o "Dir::Etc::SourceList=$d/private.sources" -o Dir::Etc::SourceParts=/dev/null
 		-o "APT::Sandbox::User=$(id -un)"
 		-o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d" -o "Dir::Cache::archives=$d/archives")
 }
@@ -68,16 +57,17 @@ fetch() {
 	apt_opts=()
 	case "$want" in
 	6.1)  pattern='^linux-image-6\.1\.0-[0-9]+-cloud-amd64$' ;;
-	6.12) pattern='^linux-image-6\.12\.[0-9]+\+deb12(\.[0-9]+)?-cloud-amd64$' ;;
-	7.3)  pattern='^linux-binary-7\.3\.[0-9]+\+deb13(\.[0-9]+)?-cloud-amd64$'; trixie_apt ;;
+	6.12) pattern='^linux-image-6\.12\.[0-9]+\+deb12(\.[0-9]+)?-cloud-amd64$'
+	      private_apt apt-bookworm http://deb.debian.org/debian-security bookworm-security \
+		      http://deb.debian.org/debian bookworm-backports ;;
+	7.3)  pattern='^linux-binary-7\.3\.[0-9]+\+deb13(\.[0-9]+)?-cloud-amd64$'
+	      private_apt apt http://deb.debian.org/debian trixie-backports ;;
 	*)    die "unknown version $want (6.1, 6.12 or 7.3)" ;;
 	esac
 	pkg=$(newest "$pattern")
 	if [ -z "$pkg" ]; then
-		if [ "$want" = 7.3 ]; then
+		if [ ${#apt_opts[@]} -gt 0 ]; then
 			apt-get "${apt_opts[@]}" update -qq
-		elif [ "$want" = 6.12 ] && ! have_backports; then
-			add_backports
 		else
 			$sudo apt-get update -qq
 		fi
