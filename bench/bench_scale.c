@@ -31,6 +31,7 @@ struct options {
 	bool no_kernel, no_e2e;
 	unsigned long kernel_max;	/* MiB: larger sizes skip the kernel */
 	const char *mmsim;		/* the mmsim command */
+	const char *plot;		/* --plot PREFIX: PREFIX.png and .svg */
 };
 
 /* Bytes the simulator asks the host for: jemalloc's allocated, or 0 without it. */
@@ -250,7 +251,10 @@ static double best_run(const struct options *o, const char *arg, const char *fil
 static void usage(void)
 {
 	fprintf(stderr, "usage: mmsim-bench-scale [--sizes MiB,...] [--reps N] [--no-kernel]\n"
-		"                         [--no-e2e] [--kernel-max MiB] [--mmsim PATH]\n");
+		"                         [--no-e2e] [--kernel-max MiB] [--mmsim PATH]\n"
+		"                         [--plot PREFIX]\n"
+		"  --plot PREFIX  CPU ns per page of each phase against the size, as\n"
+		"                 PREFIX.png and PREFIX.svg (gnuplot; the table in PREFIX.dat)\n");
 	exit(2);
 }
 
@@ -276,6 +280,8 @@ static void parse(int argc, char **argv, struct options *o)
 			o->no_kernel = true;
 		} else if (!strcmp(argv[i], "--no-e2e")) {
 			o->no_e2e = true;
+		} else if (!strcmp(argv[i], "--plot") && i + 1 < argc) {
+			o->plot = argv[++i];
 		} else {
 			usage();
 		}
@@ -301,8 +307,44 @@ static const char *find_mmsim(void)
 	return access(path, X_OK) ? "mmsim" : path;
 }
 
+/*
+ * --plot: the library phases' CPU ns per page against the size, one bar per
+ * phase: flat bars are linear time, growing ones the growth the README
+ * discusses (the KSM passes' tree descents).
+ */
+static int plot(const char *prefix, const unsigned long *mib, const struct sim_result *r, int n)
+{
+	static const char *const phases[] = { "write", "pass1", "pass2", "pass3", "verify" };
+	bool has[5] = { true, true, true, true, true };
+	FILE *dat, *gp;
+	int err = bench_plot_open(prefix, 900, 600, &dat, &gp);
+
+	if (err)
+		return err;
+	fprintf(dat, "size");
+	for (int p = 0; p < 5; p++)
+		fprintf(dat, " %s", phases[p]);
+	fprintf(dat, "\n");
+	for (int i = 0; i < n; i++) {
+		char name[24];
+
+		size_name(mib[i], name, sizeof(name));
+		fprintf(dat, "%s %.0f %.0f %.0f %.0f %.0f\n", name, r[i].write_ns, r[i].pass_ns[0],
+			r[i].pass_ns[1], r[i].pass_ns[2], r[i].verify_ns);
+	}
+	fprintf(gp, "  set style data histograms\n  set style histogram clustered gap 1\n"
+		"  set style fill solid 0.8 border -1\n  set grid ytics\n  set key top left\n  set yrange [0:*]\n"
+		"  set xlabel 'simulated memory'\n  set ylabel 'CPU ns per page (lower is faster)'\n"
+		"  set title 'mmsim-bench-scale: half-duplicate workload'\n");
+	bench_plot_columns(gp, prefix, 0, has, 5);
+	return bench_plot_finish(prefix, dat, gp);
+}
+
 int main(int argc, char **argv)
 {
+	struct sim_result done[MAX_SIZES];
+	unsigned long done_mib[MAX_SIZES];
+	int nr_done = 0;
 	struct options o;
 	double prev_pass = 0;
 	bool kernel_ok = geteuid() == 0 && !access("/sys/kernel/mm/ksm/run", W_OK);
@@ -334,8 +376,13 @@ int main(int argc, char **argv)
 			printf("       growth of the passes' ns/page from the size before: %.2fx\n",
 			       (r.pass_ns[0] + r.pass_ns[1] + r.pass_ns[2]) / prev_pass);
 		prev_pass = r.pass_ns[0] + r.pass_ns[1] + r.pass_ns[2];
+		done_mib[nr_done] = mib;
+		done[nr_done++] = r;
 		fflush(stdout);
 	}
+	if (o.plot && nr_done && plot(o.plot, done_mib, done, nr_done))
+		fprintf(stderr, "mmsim-bench-scale: gnuplot failed; %s.gp and %s.dat are written\n",
+			o.plot, o.plot);
 	if (o.no_e2e)
 		return 0;
 	printf("\n# end to end, `%s run FILE`, best of %d (kernel: one run), seconds\n", o.mmsim,
