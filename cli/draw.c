@@ -51,21 +51,6 @@ static void quiet(void *ctx, const char *line)
 	(void)line;
 }
 
-static int keep_result(struct scn_report *r, const struct scn_result *res)
-{
-	if (r->nr == r->cap) {
-		int cap = r->cap ? 2 * r->cap : 32;
-		struct scn_result *n = realloc(r->results, (size_t)cap * sizeof(*n));
-
-		if (!n)
-			return -1;
-		r->results = n;
-		r->cap = cap;
-	}
-	r->results[r->nr++] = *res;
-	return 0;
-}
-
 int stepper_step(struct stepper *st, char *err, size_t errlen)
 {
 	const struct scn_command *c = &st->scn.cmds[st->next];
@@ -82,7 +67,7 @@ int stepper_step(struct stepper *st, char *err, size_t errlen)
 			return scn_fail(err, errlen, "%s:%d: %s", st->scn.name, c->line, why);
 		res.passed = c->kind == CMD_EXPECT && !res.ans.skip &&
 			     scn_compare(res.ans.value, c->op, c->value);
-		if (keep_result(&st->report, &res))
+		if (scn_report_add(&st->report, &res))
 			return scn_fail(err, errlen, "out of memory");
 		return 0;
 	}

@@ -40,7 +40,7 @@ static void format_value(const struct scn_command *c, long long v, char *buf, si
 		snprintf(buf, len, "%lld", v);
 }
 
-static int add_result(struct scn_report *r, const struct scn_result *res)
+int scn_report_add(struct scn_report *r, const struct scn_result *res)
 {
 	if (r->nr == r->cap) {
 		int cap = r->cap ? 2 * r->cap : 32;
@@ -124,7 +124,7 @@ static int skip_rest(struct tap *tap, struct scn_report *r, const struct scenari
 			continue;
 		snprintf(res.ans.reason, sizeof(res.ans.reason), "%s", why);
 		report_query(tap, scn, c, &res, r);
-		if (add_result(r, &res))
+		if (scn_report_add(r, &res))
 			return bail(tap, r, scn, c, "out of memory");
 	}
 	return 0;
@@ -149,7 +149,7 @@ int scenario_run(const struct scenario *scn, struct scn_executor *ex, struct tap
 			if (ex->ops->query(ex, &c->q, &res.ans, err, sizeof(err)))
 				return bail(tap, r, scn, c, err);
 			report_query(tap, scn, c, &res, r);
-			if (add_result(r, &res))
+			if (scn_report_add(r, &res))
 				return bail(tap, r, scn, c, "out of memory");
 			continue;
 		}

@@ -38,6 +38,8 @@ struct tap {
 int scenario_run(const struct scenario *scn, struct scn_executor *ex, struct tap *tap,
 		 struct scn_report *report);
 void scn_report_free(struct scn_report *report);
+/* Appends one result, growing the array; -1 when out of memory. */
+int scn_report_add(struct scn_report *r, const struct scn_result *res);
 void scn_report_json(FILE *out, const struct scenario *scn, const struct scn_report *r,
 		     const char *executor, bool last);
 
