@@ -425,7 +425,9 @@ static void add_setting(struct capture *cap, size_t *room, const char *name, con
 	}
 	s = &cap->settings[cap->nr_settings++];
 	snprintf(s->name, sizeof(s->name), "%.95s", name);
-	snprintf(s->value, sizeof(s->value), "%s", buf);
+	/* A sysfs setting is one short line; a longer one is kept cut, as a setting. */
+	_Static_assert(sizeof(s->value) == 64, "the precision below is value's size - 1");
+	snprintf(s->value, sizeof(s->value), "%.63s", buf);
 }
 
 /* Every file of a sysfs directory (one level), and hugepages-*kB/enabled. */
