@@ -579,11 +579,34 @@ static int access_page(struct mmsim *sim, struct mm_struct *mm, unsigned long ad
  * holds them) or, with no buf, the byte fill. content_prepare() made this
  * unable to fail.
  */
+/*
+ * Whether writing these bytes leaves the page as it was: a fault's one byte
+ * of 0 on a fresh page is the common case, and then building and hashing a
+ * 4 KiB buffer would be most of the fault's cost. Byte by byte only for
+ * short writes, where that is cheaper than the buffer.
+ */
+static bool write_changes_nothing(const struct page_content *c, size_t off, const uint8_t *buf,
+				  int fill, size_t n)
+{
+	size_t i;
+
+	if (!buf && (!c || c->kind == CONTENT_PATTERN))
+		return (c ? c->value : 0) == 0x0101010101010101ULL * (uint8_t)fill;
+	if (n > 64)
+		return false;
+	for (i = 0; i < n; i++)
+		if (content_byte(c, off + i) != (buf ? buf[i] : (uint8_t)fill))
+			return false;
+	return true;
+}
+
 static struct page_content *written_content(struct mmsim *sim, const struct page *page,
 					    size_t off, const uint8_t *buf, int fill, size_t n)
 {
 	uint8_t bytes[PAGE_SIZE];
 
+	if (write_changes_nothing(page->content, off, buf, fill, n))
+		return content_dup(page->content);
 	if (!buf && n == PAGE_SIZE)
 		return content_get_fill(sim, CONTENT_PATTERN, 0x0101010101010101ULL * (uint8_t)fill);
 	if (n == PAGE_SIZE)

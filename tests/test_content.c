@@ -128,6 +128,48 @@ static void test_rewrite(void **state)
 	mmsim_destroy(sim);
 }
 
+/*
+ * Short writes of the bytes already there keep the reference (the fault
+ * path's shortcut); one byte that differs makes new contents, on each kind.
+ */
+static void test_short_rewrite(void **state)
+{
+	int pid;
+	struct mmsim *sim = setup(&pid, 4 * PAGE);
+	struct page_content *c;
+	uint8_t page[PAGE], back[PAGE], b;
+	unsigned long i;
+
+	(void)state;
+	OK(sim, mmsim_fill(sim, pid, BASE, 1, 0));			/* zero page */
+	assert_null(content_at(sim, pid, BASE));
+	fill(sim, pid, BASE + PAGE, PAGE, MMSIM_FILL_PATTERN, 0x0101010101010101ULL * 0xab);
+	fill(sim, pid, BASE + 2 * PAGE, PAGE, MMSIM_FILL_UNIQUE, 77);
+	for (i = 0; i < PAGE; i++)
+		page[i] = (uint8_t)(i * 7 + 3);
+	OK(sim, mmsim_write(sim, pid, BASE + 3 * PAGE, page, PAGE));
+	for (i = 1; i < 4; i++) {
+		unsigned long addr = BASE + i * PAGE + 100;
+		uint8_t before[PAGE];
+
+		c = content_at(sim, pid, addr);
+		OK(sim, mmsim_read(sim, pid, addr - 100, before, PAGE));
+		b = before[100];
+		OK(sim, mmsim_write(sim, pid, addr, &b, 1));
+		OK(sim, mmsim_fill(sim, pid, addr, 1, b));
+		assert_ptr_equal(content_at(sim, pid, addr), c);
+		assert_int_equal(c->refcount, 1);
+		OK(sim, mmsim_fill(sim, pid, addr, 1, (uint8_t)~b));
+		assert_ptr_not_equal(content_at(sim, pid, addr), c);
+		OK(sim, mmsim_read(sim, pid, addr - 100, back, PAGE));
+		before[100] = (uint8_t)~b;
+		assert_memory_equal(back, before, PAGE);
+	}
+	OK(sim, mmsim_fill(sim, pid, BASE + 5, 1, 1));		/* the zero page, changed */
+	assert_non_null(content_at(sim, pid, BASE));
+	mmsim_destroy(sim);
+}
+
 /* memcmp() and XXH64 of the bytes, whatever the two forms. */
 static void test_compare_and_checksum(void **state)
 {
@@ -292,6 +334,7 @@ int main(void)
 		cmocka_unit_test(test_sharing_and_release),
 		cmocka_unit_test(test_canonical_bytes),
 		cmocka_unit_test(test_rewrite),
+		cmocka_unit_test(test_short_rewrite),
 		cmocka_unit_test(test_compare_and_checksum),
 		cmocka_unit_test(test_ksm_merge_and_cow),
 		cmocka_unit_test(test_fault_injection),
