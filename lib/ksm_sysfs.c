@@ -119,12 +119,77 @@ static int set_skip_policy(struct mmsim *sim, unsigned long value)
 	return 0;
 }
 
+_Static_assert(MMSIM_KSM_ADVISOR_NONE == (int)KSM_ADVISOR_NONE &&
+	       MMSIM_KSM_ADVISOR_SCAN_TIME == (int)KSM_ADVISOR_SCAN_TIME, "public and internal advisor modes");
+
+/* pages_to_scan_store(): while the advisor is on, pages_to_scan is its own. */
+static int set_pages_to_scan(struct mmsim *sim, unsigned long value)
+{
+	if (sim->ksm.advisor != KSM_ADVISOR_NONE)
+		return sim_error(sim, -EINVAL, "ksm: pages_to_scan cannot be written while "
+				 "advisor_mode is scan-time (the advisor sets it)");
+	return set_uint(&sim->ksm.pages_to_scan, value);
+}
+
+/*
+ * The advisor's limits (advisor_*_store(), 6.7+): kstrtoul() takes any
+ * unsigned long; advisor_max_cpu keeps its low 32 bits, as the kernel's
+ * unsigned int does, and a target scan time of 0 is refused. None of them
+ * changes pages_to_scan now: the advisor reads them after the next scan
+ * (advisor_min_pages_to_scan only when the mode is next switched on).
+ */
+static int set_advisor_knob(struct mmsim *sim, const char *key, unsigned long value)
+{
+	struct ksm_state *ksm = &sim->ksm;
+
+	if (!sim->profile->ksm_advisor)
+		return sim_error(sim, -EOPNOTSUPP, "Linux %s has no %s (Linux 6.7+)",
+				 sim->profile->version, key);
+	if (!strcmp(key, "advisor_mode"))
+		return ksm_set_advisor_mode(sim, value);
+	if (!strcmp(key, "advisor_max_cpu"))
+		ksm->advisor_max_cpu = (unsigned int)value;
+	else if (!strcmp(key, "advisor_min_pages_to_scan"))
+		ksm->advisor_min_pages_to_scan = value;
+	else if (!strcmp(key, "advisor_max_pages_to_scan"))
+		ksm->advisor_max_pages_to_scan = value;
+	else if (!value)
+		return sim_error(sim, -EINVAL, "ksm: advisor_target_scan_time must be at least 1 "
+				 "(second)");
+	else
+		ksm->advisor_target_scan_time = value;
+	return 0;
+}
+
+/* Not in Linux: the per-page costs of ksmd's CPU model and its runtime so far. */
+static int set_ksmd_cpu(struct mmsim *sim, const char *key, unsigned long value)
+{
+	struct ksm_state *ksm = &sim->ksm;
+
+	if (!strcmp(key, "cpu_ns_new"))
+		ksm->cpu_ns_new = value;
+	else if (!strcmp(key, "cpu_ns_compared"))
+		ksm->cpu_ns_compared = value;
+	else if (!strcmp(key, "cpu_ns_skipped"))
+		ksm->cpu_ns_skipped = value;
+	else
+		ksm->ksmd_cpu_ns = value;
+	return 0;
+}
+
 int ksm_set_tunable(struct mmsim *sim, const char *key, unsigned long value)
 {
 	struct ksm_state *ksm = &sim->ksm;
 
 	if (!strcmp(key, "pages_to_scan"))
-		return set_uint(&ksm->pages_to_scan, value);
+		return set_pages_to_scan(sim, value);
+	if (!strncmp(key, "advisor_", 8) && (!strcmp(key + 8, "mode") || !strcmp(key + 8, "max_cpu") ||
+	    !strcmp(key + 8, "min_pages_to_scan") || !strcmp(key + 8, "max_pages_to_scan") ||
+	    !strcmp(key + 8, "target_scan_time")))
+		return set_advisor_knob(sim, key, value);
+	if (!strcmp(key, "cpu_ns_new") || !strcmp(key, "cpu_ns_compared") ||
+	    !strcmp(key, "cpu_ns_skipped") || !strcmp(key, "ksmd_cpu_ns"))
+		return set_ksmd_cpu(sim, key, value);
 	if (!strcmp(key, "sleep_millisecs"))
 		return set_uint(&ksm->sleep_millisecs, value);
 	if (!strcmp(key, "stable_node_chains_prune_millisecs"))
@@ -214,6 +279,11 @@ int ksm_read_counter(struct mmsim *sim, const char *name, long *value)
 		{ "smart_scan", ksm->smart_scan, p->ksm_smart_scan },
 		{ "merge_across_nodes", ksm->merge_across_nodes, true },
 		{ "run", (long)ksm->run, true },
+		{ "advisor_mode", (long)ksm->advisor, p->ksm_advisor },
+		{ "advisor_max_cpu", (long)ksm->advisor_max_cpu, p->ksm_advisor },
+		{ "advisor_min_pages_to_scan", (long)ksm->advisor_min_pages_to_scan, p->ksm_advisor },
+		{ "advisor_max_pages_to_scan", (long)ksm->advisor_max_pages_to_scan, p->ksm_advisor },
+		{ "advisor_target_scan_time", (long)ksm->advisor_target_scan_time, p->ksm_advisor },
 		/* Not in Linux: the seed experiments' switches and counts (struct ksm_state). */
 		{ "rmap_walk", (long)ksm->rmap_walk, true },
 		{ "skip", (long)ksm->skip_policy, true },
@@ -222,6 +292,11 @@ int ksm_read_counter(struct mmsim *sim, const char *name, long *value)
 		{ "tail_pages_found", (long)ksm->tail_pages_found, true },
 		{ "checksums", (long)ksm->checksums, true },
 		{ "rmap_items_created", (long)ksm->rmap_items_created, true },
+		{ "cpu_ns_new", (long)ksm->cpu_ns_new, true },
+		{ "cpu_ns_compared", (long)ksm->cpu_ns_compared, true },
+		{ "cpu_ns_skipped", (long)ksm->cpu_ns_skipped, true },
+		{ "ksmd_cpu_ns", (long)ksm->ksmd_cpu_ns, true },
+		{ "ksmd_clock_ms", (long)(ksm_ktime_ns(sim) / 1000000), true },
 	};
 
 	return ksm_file_read(sim, counters, sizeof(counters) / sizeof(counters[0]),
