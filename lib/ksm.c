@@ -1743,13 +1743,23 @@ static void pass_progress(struct mmsim *sim, unsigned long pass, unsigned long p
 	sim->progress(sim->progress_arg, line);
 }
 
+/* pages_to_scan 0: ksmd would scan nothing, forever. Who set it? */
+static int no_pages_to_scan(struct mmsim *sim)
+{
+	if (sim->ksm.advisor == KSM_ADVISOR_SCAN_TIME)
+		return sim_error(sim, -EINVAL, "ksm: the advisor set pages_to_scan to 0 "
+				 "(advisor_min_pages_to_scan or advisor_max_pages_to_scan is 0): "
+				 "a pass would never end");
+	return sim_error(sim, -EINVAL, "ksm: pages_to_scan is 0, a pass would never end");
+}
+
 int ksm_do_full_scans(struct mmsim *sim, unsigned long full_scans)
 {
 	unsigned long done = 0, start = sim->ksm.pages_scanned, next = PROGRESS_PAGES;
 	unsigned long total = sim->progress ? pass_pages(sim) : 0;
 
 	if (!sim->ksm.pages_to_scan)
-		return sim_error(sim, -EINVAL, "ksm: pages_to_scan is 0, a pass would never end");
+		return no_pages_to_scan(sim);
 	sim->ksm.run = KSM_RUN_MERGE;
 	while (done < full_scans) {
 		bool nomem = false;
@@ -1759,9 +1769,7 @@ int ksm_do_full_scans(struct mmsim *sim, unsigned long full_scans)
 			break;
 		/* The kernel's ksmd would scan nothing, forever; the model says so instead. */
 		if (!sim->ksm.pages_to_scan)
-			return sim_error(sim, -EINVAL, "ksm: the advisor set pages_to_scan to 0 "
-					 "(advisor_min_pages_to_scan or advisor_max_pages_to_scan "
-					 "is 0): a pass would never end");
+			return no_pages_to_scan(sim);
 		if (ksm_do_scan(sim, sim->ksm.pages_to_scan, &nomem)) {
 			done++;
 			start = sim->ksm.pages_scanned;
