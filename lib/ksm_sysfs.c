@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * KSM as userspace sees it, after the sysfs half of mm/ksm.c and
- * fs/proc/base.c's ksm_stat (6.18): the tunables with the kernel's errors,
- * the counters, /proc/PID/ksm_stat; and the invariant checker's part for
- * KSM, which recounts every counter from the trees and lists.
+ * fs/proc/base.c's ksm_stat (6.18): the tunables with the kernel's errors
+ * (the scan-time advisor's among them), the counters, /proc/PID/ksm_stat;
+ * and the invariant checker's part for KSM, which recounts every counter
+ * from the trees and lists.
  */
 #include "ksm_internal.h"
 
@@ -131,6 +132,18 @@ static int set_pages_to_scan(struct mmsim *sim, unsigned long value)
 	return set_uint(&sim->ksm.pages_to_scan, value);
 }
 
+/* The advisor's files (6.7+). */
+static bool is_advisor_knob(const char *key)
+{
+	static const char *const knobs[] = { "advisor_mode", "advisor_max_cpu",
+		"advisor_min_pages_to_scan", "advisor_max_pages_to_scan", "advisor_target_scan_time" };
+
+	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++)
+		if (!strcmp(key, knobs[i]))
+			return true;
+	return false;
+}
+
 /*
  * The advisor's limits (advisor_*_store(), 6.7+): kstrtoul() takes any
  * unsigned long; advisor_max_cpu keeps its low 32 bits, as the kernel's
@@ -172,8 +185,10 @@ static int set_ksmd_cpu(struct mmsim *sim, const char *key, unsigned long value)
 		ksm->cpu_ns_compared = value;
 	else if (!strcmp(key, "cpu_ns_skipped"))
 		ksm->cpu_ns_skipped = value;
-	else
+	else if (!strcmp(key, "ksmd_cpu_ns"))
 		ksm->ksmd_cpu_ns = value;
+	else
+		return sim_error(sim, -EINVAL, "ksm: no tunable %s", key);
 	return 0;
 }
 
@@ -183,12 +198,9 @@ int ksm_set_tunable(struct mmsim *sim, const char *key, unsigned long value)
 
 	if (!strcmp(key, "pages_to_scan"))
 		return set_pages_to_scan(sim, value);
-	if (!strncmp(key, "advisor_", 8) && (!strcmp(key + 8, "mode") || !strcmp(key + 8, "max_cpu") ||
-	    !strcmp(key + 8, "min_pages_to_scan") || !strcmp(key + 8, "max_pages_to_scan") ||
-	    !strcmp(key + 8, "target_scan_time")))
+	if (is_advisor_knob(key))
 		return set_advisor_knob(sim, key, value);
-	if (!strcmp(key, "cpu_ns_new") || !strcmp(key, "cpu_ns_compared") ||
-	    !strcmp(key, "cpu_ns_skipped") || !strcmp(key, "ksmd_cpu_ns"))
+	if (!strncmp(key, "cpu_ns_", 7) || !strcmp(key, "ksmd_cpu_ns"))
 		return set_ksmd_cpu(sim, key, value);
 	if (!strcmp(key, "sleep_millisecs"))
 		return set_uint(&ksm->sleep_millisecs, value);

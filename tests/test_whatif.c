@@ -173,6 +173,14 @@ static void test_advisor_trajectory(void **state)
 	/* The estimate the advisor read: 1000 pages at 1 ms. */
 	csv_field(f->out, 2, 15, v, sizeof(v));
 	assert_string_equal(v, "1000.000");
+	/*
+	 * ksmd had used 59.4 s before: the first sample is (59400 + 1000) * 100
+	 * / 1000 = 6040%, per_page_cost 500 / 6040 = 0, so 1: the floor gives 10.
+	 */
+	assert_int_equal(whatif(f, "--passes 1 --advisor scan-time --cpu-ns 1000000,1000000,0 "
+				"--ksmd-cpu-ms 59400 --csv"), 0);
+	csv_field(f->out, 1, 13, v, sizeof(v));
+	assert_string_equal(v, "10");
 	/* Without the advisor pages_to_scan stays at the default 100. */
 	assert_int_equal(whatif(f, "--passes 2 --cpu-ns 1000000,1000000,0 --csv"), 0);
 	csv_field(f->out, 2, 13, v, sizeof(v));
@@ -234,6 +242,7 @@ static void test_bad_values(void **state)
 		{ "--advisor scan-time --live", "no --live with --advisor scan-time" },
 		{ "--advisor scan-time --advisor-min-pages-to-scan 0", "pages_to_scan to 0" },
 		{ "--sweep advisor=none,bogus", "--advisor 'bogus'" },
+		{ "--ksmd-cpu-ms -1", "bad option or value" },
 	};
 	struct fixture *f = *state;
 
