@@ -71,6 +71,7 @@ struct row {
 	long freed_kb;
 	double cpu_ms;			/* this pass's: an estimate, or measured (live) */
 	long cpu_ns;			/* the simulated ksmd's CPU so far (estimate) */
+	long clock_ms;			/* the simulated ksmd's clock */
 };
 
 struct wi_opts {
@@ -81,6 +82,7 @@ struct wi_opts {
 	bool from_captured, json, csv, live;
 	double ns[3];			/* new, compared, skipped page */
 	double ksmd_cpu_ms;		/* ksmd's CPU time before the first pass */
+	unsigned long hz;		/* CONFIG_HZ to time the sleeps with, 0: none */
 	int sweep;			/* index into tunables, -1: none */
 	unsigned long sweep_values[32];
 	int nr_sweep;
@@ -118,16 +120,20 @@ static void read_row(struct mmsim *sim, struct row *row)
 		row->c[i] = v;
 	}
 	mmsim_ksm_counter(sim, "ksmd_cpu_ns", &row->cpu_ns);
+	mmsim_ksm_counter(sim, "ksmd_clock_ms", &row->clock_ms);
 }
 
 /*
  * The estimate of ksmd's CPU: the simulator charges each page the cost of
  * what ksmd did with it (cpu_ns_new, _compared, _skipped, set from
  * --cpu-ns), and the scan-time advisor reads that same estimate as ksmd's
- * CPU time. Whole nanoseconds, so the run stays deterministic.
+ * CPU time. Whole nanoseconds, so the run stays deterministic. With --hz,
+ * ksmd's sleeps last whole jiffies, as the kernel's timer makes them.
  */
 static int set_cpu_model(struct mmsim *sim, const struct wi_opts *o, char *err, size_t len)
 {
+	if (mmsim_ksm_set(sim, "hz", o->hz))
+		goto fail;
 	static const char *const knob[] = { "cpu_ns_new", "cpu_ns_compared", "cpu_ns_skipped" };
 
 	for (int i = 0; i < 3; i++)
@@ -167,7 +173,7 @@ static int simulate(const struct capture *cap, const struct wi_opts *o, const un
 	struct replay r;
 	struct row base = { 0 };
 	size_t next = 0;
-	double t = 0;
+	double t = 0;			/* ms since the first pass began */
 	long cap_rows = o->passes > 0 ? o->passes : 1024;
 	int ret = replay_build(cap, &o->ro, &r, err, len);
 
@@ -190,7 +196,6 @@ static int simulate(const struct capture *cap, const struct wi_opts *o, const un
 	while (*rows && (o->passes ? *nr < o->passes : t < o->seconds * 1000)) {
 		struct row *row = &(*rows)[*nr];
 		const struct row *prev = *nr ? &(*rows)[*nr - 1] : &base;
-		long scanned;
 
 		apply_writes(cap, &r, t, &next);
 		if ((ret = mmsim_ksm_scan(r.sim, 1))) {
@@ -198,15 +203,14 @@ static int simulate(const struct capture *cap, const struct wi_opts *o, const un
 			break;
 		}
 		read_row(r.sim, row);
-		scanned = row->c[C_SCANNED] - prev->c[C_SCANNED];
 		if (row->c[C_FULL_SCANS] == prev->c[C_FULL_SCANS])
 			break;	/* nothing registered: ksmd sleeps */
 		/*
-		 * Batches of the pages_to_scan the pass ran with (the advisor
-		 * changes it only at the end of a pass), each followed by
-		 * sleep_millisecs.
+		 * The simulated ksmd's clock: its batches (the last one finds
+		 * the end of the pass), a sleep after each, and its estimated
+		 * CPU, the time the advisor reads too.
 		 */
-		t += ceil((double)scanned / (double)prev->c[C_PAGES_TO_SCAN]) * (double)value[T_SLEEP_MS];
+		t = (double)(row->clock_ms - base.clock_ms);
 		row->pass = *nr + 1;
 		row->time_ms = t;
 		row->cpu_ms = (double)(row->cpu_ns - prev->cpu_ns) / 1e6;
@@ -477,15 +481,18 @@ static void whatif_usage(FILE *out)
 		"         [--use-zero-pages 0|1] [--merge-across-nodes 0|1]\n"
 		"         [--advisor none|scan-time] [--advisor-max-cpu PCT]\n"
 		"         [--advisor-target-scan-time S] [--advisor-min-pages-to-scan N]\n"
-		"         [--advisor-max-pages-to-scan N] [--ksmd-cpu-ms MS]\n"
+		"         [--advisor-max-pages-to-scan N] [--ksmd-cpu-ms MS] [--hz HZ]\n"
 		"         [--mergeable as-captured|all] [--from-captured] [--cpu-ns NEW,CMP,SKIP]\n"
 		"         [--sweep TUNABLE=V1,V2,...] [--json | --csv] [--live]\n"
 		"\n"
 		"Replays the capture and runs the simulated ksmd, one row per full pass: the\n"
 		"time ksmd would have taken (batches of pages_to_scan, sleep_millisecs after\n"
-		"each), every counter of /sys/kernel/mm/ksm, pages_to_scan after the pass,\n"
-		"the host memory freed, and ksmd's CPU, an ESTIMATE from the per-page cost\n"
-		"measured on the live kernel (--cpu-ns; defaults 1150,3400,220 ns).\n"
+		"each, and the CPU estimate), every counter of /sys/kernel/mm/ksm,\n"
+		"pages_to_scan after the pass, the host memory freed, and ksmd's CPU, an\n"
+		"ESTIMATE from the per-page cost measured on the live kernel (--cpu-ns;\n"
+		"defaults 1150,3400,220 ns). --hz HZ: the sleeps last whole jiffies of the\n"
+		"kernel's CONFIG_HZ, one more than asked, as its timer makes them (0, the\n"
+		"default: exactly sleep_millisecs).\n"
 		"Tunables default to the captured machine's. The time series, if captured, is\n"
 		"applied at its times.\n"
 		"\n"
@@ -593,6 +600,8 @@ static int parse_opt(int argc, char **argv, int *i, struct wi_opts *o, bool *set
 		return 0;
 	else if (!strcmp(a, "--ksmd-cpu-ms") && (o->ksmd_cpu_ms = atof(v)) >= 0 &&
 		 o->ksmd_cpu_ms < 1e12)
+		return 0;
+	else if (!strcmp(a, "--hz") && parse_ulong(v, &o->hz) && o->hz <= 100000)
 		return 0;
 	else if (!strcmp(a, "--mergeable") && (!strcmp(v, "all") || !strcmp(v, "as-captured")))
 		o->ro.mergeable_all = !strcmp(v, "all");

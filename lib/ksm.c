@@ -1296,7 +1296,7 @@ static void ksmd_charge(struct mmsim *sim, unsigned long ns)
 
 unsigned long long ksm_ktime_ns(const struct mmsim *sim)
 {
-	return (unsigned long long)sim->ksm.clock_ms * 1000000ULL + sim->ksm.ksmd_busy_ns;
+	return sim->ksm.clock_ns + sim->ksm.ksmd_busy_ns;
 }
 
 /* skip_age(): how many visits to skip next, from the item's age. */
@@ -1743,6 +1743,25 @@ static void pass_progress(struct mmsim *sim, unsigned long pass, unsigned long p
 	sim->progress(sim->progress_arg, line);
 }
 
+/*
+ * ksmd's sleep after a batch that took busy_ns of CPU. Exactly
+ * sleep_millisecs unless hz is set; then as the kernel's timer makes it:
+ * ksmd wakes on a tick, runs its batch, and sleeps msecs_to_jiffies()
+ * jiffies (rounded up) counted from the tick it is in, plus one, since the
+ * timer wheel rounds an expiry up rather than fire early: the batch starts
+ * again on a tick, that many whole jiffies after the last.
+ */
+static unsigned long long ksmd_sleep_ns(const struct mmsim *sim, unsigned long long busy_ns)
+{
+	unsigned long long ms = sim->ksm.sleep_millisecs, hz = sim->ksm.hz, jiffy, ticks;
+
+	if (!hz)
+		return ms * 1000000ULL;
+	jiffy = 1000000000ULL / hz;
+	ticks = busy_ns / jiffy + (ms * hz + 999) / 1000 + 1;
+	return ticks * jiffy - busy_ns;
+}
+
 /* pages_to_scan 0: ksmd would scan nothing, forever. Who set it? */
 static int no_pages_to_scan(struct mmsim *sim)
 {
@@ -1762,6 +1781,7 @@ int ksm_do_full_scans(struct mmsim *sim, unsigned long full_scans)
 		return no_pages_to_scan(sim);
 	sim->ksm.run = KSM_RUN_MERGE;
 	while (done < full_scans) {
+		unsigned long long busy = sim->ksm.ksmd_busy_ns;
 		bool nomem = false;
 
 		/* ksmd_should_run(): with nothing registered ksmd sleeps, no pass is made. */
@@ -1776,7 +1796,7 @@ int ksm_do_full_scans(struct mmsim *sim, unsigned long full_scans)
 			next = PROGRESS_PAGES;
 		}
 		pass_progress(sim, done, full_scans, start, &next, total);
-		sim->ksm.clock_ms += sim->ksm.sleep_millisecs;
+		sim->ksm.clock_ns += ksmd_sleep_ns(sim, sim->ksm.ksmd_busy_ns - busy);
 		if (nomem)
 			return sim_error(sim, -ENOMEM, "ksm: no memory for an rmap_item");
 	}

@@ -188,6 +188,11 @@ struct ksm_state {
 	unsigned long cpu_ns_skipped;		/* a page smart_scan skipped */
 	unsigned long long ksmd_cpu_ns;
 	unsigned long long ksmd_busy_ns;
+	/*
+	 * Not in Linux: the kernel's CONFIG_HZ, to time ksmd's sleeps as its
+	 * timer does (ksmd_sleep_ns()); 0: exactly sleep_millisecs.
+	 */
+	unsigned int hz;
 	struct ksm_rmap_walk_cost rmap_walk_cost;	/* what rmap_walk() of KSM folios searched */
 
 	/* The trees and the scan. */
@@ -196,7 +201,7 @@ struct ksm_state {
 	struct list_head mm_head;		/* the scan list of ksm_mm_slots */
 	struct ksm_mm_slot *mm_slots;		/* uthash: mm -> slot */
 	struct ksm_scan scan;			/* the cursor */
-	unsigned long clock_ms;			/* virtual time: sleep_millisecs per batch */
+	unsigned long long clock_ns;		/* virtual time of ksmd's sleeps (ksmd_sleep_ns()) */
 	unsigned int zero_checksum;		/* calc_checksum() of an empty page */
 	bool alloc_failed;			/* the last batch stopped for want of memory */
 	unsigned int verify_gen;		/* bumped by each ksm_verify() */

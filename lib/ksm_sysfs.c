@@ -174,7 +174,7 @@ static int set_advisor_knob(struct mmsim *sim, const char *key, unsigned long va
 	return 0;
 }
 
-/* Not in Linux: the per-page costs of ksmd's CPU model and its runtime so far. */
+/* Not in Linux: ksmd's CPU model (per-page costs, runtime so far) and its timer's HZ. */
 static int set_ksmd_cpu(struct mmsim *sim, const char *key, unsigned long value)
 {
 	struct ksm_state *ksm = &sim->ksm;
@@ -187,6 +187,10 @@ static int set_ksmd_cpu(struct mmsim *sim, const char *key, unsigned long value)
 		ksm->cpu_ns_skipped = value;
 	else if (!strcmp(key, "ksmd_cpu_ns"))
 		ksm->ksmd_cpu_ns = value;
+	else if (!strcmp(key, "hz") && value > 100000)
+		return sim_error(sim, -EINVAL, "ksm: hz is a CONFIG_HZ, up to 100000 (0: none)");
+	else if (!strcmp(key, "hz"))
+		ksm->hz = (unsigned int)value;
 	else
 		return sim_error(sim, -EINVAL, "ksm: no tunable %s", key);
 	return 0;
@@ -200,7 +204,7 @@ int ksm_set_tunable(struct mmsim *sim, const char *key, unsigned long value)
 		return set_pages_to_scan(sim, value);
 	if (is_advisor_knob(key))
 		return set_advisor_knob(sim, key, value);
-	if (!strncmp(key, "cpu_ns_", 7) || !strcmp(key, "ksmd_cpu_ns"))
+	if (!strncmp(key, "cpu_ns_", 7) || !strcmp(key, "ksmd_cpu_ns") || !strcmp(key, "hz"))
 		return set_ksmd_cpu(sim, key, value);
 	if (!strcmp(key, "sleep_millisecs"))
 		return set_uint(&ksm->sleep_millisecs, value);
@@ -308,6 +312,7 @@ int ksm_read_counter(struct mmsim *sim, const char *name, long *value)
 		{ "cpu_ns_compared", (long)ksm->cpu_ns_compared, true },
 		{ "cpu_ns_skipped", (long)ksm->cpu_ns_skipped, true },
 		{ "ksmd_cpu_ns", (long)ksm->ksmd_cpu_ns, true },
+		{ "hz", (long)ksm->hz, true },
 		{ "ksmd_clock_ms", (long)(ksm_ktime_ns(sim) / 1000000), true },
 	};
 

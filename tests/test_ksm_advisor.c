@@ -246,6 +246,36 @@ static void test_no_cost_no_cpu(void **state)
 	mmsim_destroy(sim);
 }
 
+/*
+ * hz (not Linux: CONFIG_HZ) times the sleeps as the kernel's timer does.
+ * 250 pages in batches of 100, sleep_millisecs 20 at HZ=250 (4 ms a
+ * jiffy): msecs_to_jiffies(20) = 5, plus the wheel's round-up, 6 jiffies
+ * from the tick the batch began on. Without CPU: 3 batches x 24 ms = 72.
+ * With 1 ms a page: a batch of 100 pages takes 25 jiffies, the next starts
+ * 25 + 6 = 31 jiffies (124 ms) after it began, twice, and the last (50 ms:
+ * 12 whole jiffies) ends its period at 18 jiffies, 72 ms: 124 + 124 + 72.
+ */
+static void test_hz_sleeps(void **state)
+{
+	struct mmsim *sim = test_sim(4096);
+
+	(void)state;
+	distinct_pages(sim, 250);
+	assert_int_equal(mmsim_ksm_set(sim, "hz", 100001), -EINVAL);
+	OK(sim, mmsim_ksm_set(sim, "hz", 250));
+	OK(sim, mmsim_ksm_scan(sim, 1));
+	assert_int_equal(counter(sim, "ksmd_clock_ms"), 72);
+	mmsim_destroy(sim);
+
+	sim = test_sim(4096);
+	distinct_pages(sim, 250);
+	OK(sim, mmsim_ksm_set(sim, "hz", 250));
+	OK(sim, mmsim_ksm_set(sim, "cpu_ns_new", 1000000));
+	OK(sim, mmsim_ksm_scan(sim, 1));
+	assert_int_equal(counter(sim, "ksmd_clock_ms"), 124 + 124 + 72);
+	mmsim_destroy(sim);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_cpu_and_page_ceilings),
 		cmocka_unit_test(test_zero_pages_to_scan_refused),
 		cmocka_unit_test(test_no_cost_no_cpu),
+		cmocka_unit_test(test_hz_sleeps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -202,6 +202,25 @@ static void test_advisor_limits_json(void **state)
 	assert_contains(f->out, "\"pages_to_scan\": 30,");
 }
 
+/*
+ * The clock: 1000 pages at pages_to_scan 100 without CPU take 10 batches,
+ * and an 11th that finds the end, each followed by its sleep: 11 x 20 ms
+ * = 220; with --hz 250 a sleep of 20 ms lasts 5 jiffies plus the timer
+ * wheel's one, 24 ms: 264.
+ */
+static void test_clock(void **state)
+{
+	struct fixture *f = *state;
+	char v[32];
+
+	assert_int_equal(whatif(f, "--passes 1 --cpu-ns 0,0,0 --csv"), 0);
+	csv_field(f->out, 1, 1, v, sizeof(v));
+	assert_string_equal(v, "220");
+	assert_int_equal(whatif(f, "--passes 1 --cpu-ns 0,0,0 --hz 250 --csv"), 0);
+	csv_field(f->out, 1, 1, v, sizeof(v));
+	assert_string_equal(v, "264");
+}
+
 /* Same input, byte-identical output, table included. */
 static void test_deterministic(void **state)
 {
@@ -243,6 +262,7 @@ static void test_bad_values(void **state)
 		{ "--advisor scan-time --advisor-min-pages-to-scan 0", "pages_to_scan to 0" },
 		{ "--sweep advisor=none,bogus", "--advisor 'bogus'" },
 		{ "--ksmd-cpu-ms -1", "bad option or value" },
+		{ "--hz 100001", "bad option or value" },
 	};
 	struct fixture *f = *state;
 
@@ -263,6 +283,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_advisor_trajectory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_advisor_limits_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_values, setup, teardown),
 	};

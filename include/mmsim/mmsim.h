@@ -267,7 +267,10 @@ MMSIM_API int mmsim_reclaim(struct mmsim *sim, int pid, unsigned long addr, unsi
  * (checksummed and searched), "cpu_ns_skipped" (smart_scan), all 0 by
  * default; "ksmd_cpu_ns" is ksmd's runtime (the kernel's advisor, once
  * switched on, first counts all CPU ksmd ever used: set it to mimic a ksmd
- * that ran before). Time is sleep_millisecs per batch plus that CPU.
+ * that ran before). Time is sleep_millisecs per batch plus that CPU; with
+ * "hz" (not in Linux: a CONFIG_HZ, 0 by default) each sleep lasts as the
+ * kernel's timer makes it, whole jiffies, one more than asked, from the
+ * tick the batch started on.
  */
 MMSIM_API int mmsim_ksm_set(struct mmsim *sim, const char *key, unsigned long value);
 /* advisor_mode's values: the kernel's words "none" and "scan-time". */
@@ -304,7 +307,7 @@ MMSIM_API int mmsim_ksm_scan(struct mmsim *sim, unsigned long full_scans);
  * from), tail_pages_found (skip=compound found a tail page), checksums
  * (pages checksummed), rmap_items_created; and the policy as "skip";
  * ksmd's CPU model: cpu_ns_new, cpu_ns_compared, cpu_ns_skipped, ksmd_cpu_ns,
- * and ksmd_clock_ms (the simulated ksmd's clock: sleeps and CPU).
+ * hz, and ksmd_clock_ms (the simulated ksmd's clock: sleeps and CPU).
  */
 MMSIM_API int mmsim_ksm_counter(struct mmsim *sim, const char *name, long *value);
 /*

@@ -135,8 +135,11 @@ done
 echo 0 >$KSM/run
 
 # MMSIM_CPU_NS=NEW,COMPARED,SKIPPED: other per-page costs for the estimate.
+# The sleeps in jiffies of this kernel's CONFIG_HZ, when it says.
+hz=$( (zcat /proc/config.gz 2>/dev/null || cat "/boot/config-$(uname -r)" 2>/dev/null) |
+	sed -n 's/^CONFIG_HZ=//p')
 "$mmsim" whatif ksm "$cap" --passes "$passes" --advisor scan-time --csv \
-	${MMSIM_CPU_NS:+--cpu-ns "$MMSIM_CPU_NS"} \
+	${MMSIM_CPU_NS:+--cpu-ns "$MMSIM_CPU_NS"} ${hz:+--hz "$hz"} \
 	--ksmd-cpu-ms "$(awk -v c="$cpu0" 'BEGIN { printf "%.3f", c / 1e6 }')" \
 	--sleep-ms 20 --max-page-sharing 256 --smart-scan 1 --use-zero-pages 0 \
 	--merge-across-nodes 1 >"$tmp/pred.csv" || exit 2
@@ -146,15 +149,18 @@ echo 0 >$KSM/run
 awk -v cpu0="$cpu0" -v t0="$t0" '
 	NR == FNR { pts[$1] = $2; cpu[$1] = $3; t[$1] = $4; n = $1; next }
 	FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-	{ ppts[$1] = $col["pages_to_scan"]; pcpu[$1] = $col["ksmd_cpu_ms_estimate"] }
+	{ ppts[$1] = $col["pages_to_scan"]; pcpu[$1] = $col["ksmd_cpu_ms_estimate"]; pt[$1] = $col["time_ms"] }
 	END {
-		printf "%-5s %13s %13s %11s %11s %11s\n", "pass", "pages_to_scan", "predicted",
-		       "ksmd_cpu_ms", "cpu_ms_est", "scan_s_live"
+		printf "%-5s %13s %13s %11s %11s %11s %11s\n", "pass", "pages_to_scan", "predicted",
+		       "ksmd_cpu_ms", "cpu_ms_est", "scan_s_live", "scan_s_sim"
 		prev_t = t0; prev_c = cpu0; bad = 0
 		for (k = 1; k <= n; k++) {
 			r = pts[k] > ppts[k] ? pts[k] / ppts[k] : ppts[k] / pts[k]
-			printf "%-5d %13d %13d %11.1f %11.1f %11.3f%s\n", k, pts[k], ppts[k],
+			# Both from one end of a scan to the next, less a sleep (the
+			# simulated first scan counts its last sleep, the live one not).
+			printf "%-5d %13d %13d %11.1f %11.1f %11.3f %11.3f%s\n", k, pts[k], ppts[k],
 			       (cpu[k] - prev_c) / 1e6, pcpu[k], t[k] - prev_t - (k > 1 ? 0.02 : 0),
+			       (pt[k] - pt[k - 1]) / 1000 - 0.02,
 			       pts[k] == ppts[k] ? "" : sprintf("  differs (x%.2f)", r)
 			differ += pts[k] != ppts[k]; prev_t = t[k]; prev_c = cpu[k]
 			if (r > worst) worst = r
