@@ -514,6 +514,7 @@ int replay_build(const struct capture *cap, const struct replay_opts *o, struct 
 		 char *err, size_t len)
 {
 	struct mmsim_config cfg = { .seed = 1, .scheme = o->scheme };
+	struct mmsim_stats st;
 	const char *zero = capture_setting(cap, "transparent_hugepage/use_zero_page");
 	unsigned long pages = 0;
 	int ret = 0;
@@ -540,6 +541,8 @@ int replay_build(const struct capture *cap, const struct replay_opts *o, struct 
 			 strerror(-ret));
 		return -1;
 	}
+	mmsim_get_stats(r->sim, &st);
+	r->frames_at_start = st.nr_frames - st.nr_free_frames;
 	if (build_order(cap, r->order)) {
 		snprintf(err, len, "corrupt capture: the processes' parents form a cycle");
 		return -1;

@@ -52,6 +52,7 @@ struct replay {
 	size_t *order;			/* indices into cap->procs, parents before children */
 	unsigned long *faults;		/* per cap->procs[i]: page faults its rebuild took */
 	unsigned long *page_tables;	/* per cap->procs[i]: page tables it has after it */
+	unsigned long frames_at_start;	/* in use before the rebuild (the zero page) */
 	struct replay_report rep;
 };
 

@@ -133,7 +133,7 @@ static void row_values(const struct proc_result *x, double *v)
 
 static int add_rows(struct wtab *pt, struct wtab *pr, const struct whatif_policy *pol,
 		    const struct capture *cap, const struct proc_result *res,
-		    const struct mmsim_stats *st)
+		    const struct mmsim_stats *st, unsigned long frames_at_start)
 {
 	struct proc_result all = { 0 };
 	double v[5 + NR_SIZES], memory_kb;
@@ -160,7 +160,8 @@ static int add_rows(struct wtab *pt, struct wtab *pr, const struct whatif_policy
 		all.fork.ns += res[i].fork.ns;
 	}
 	/* Every folio's frames once, shared ones too (page tables are frames apart). */
-	memory_kb = (double)((st->nr_frames - st->nr_free_frames - st->nr_page_tables) * 4);
+	memory_kb = (double)((st->nr_frames - st->nr_free_frames - st->nr_page_tables -
+			      frames_at_start) * 4);
 	row_values(&all, v);
 	return ret ? ret : wtab_add(pt, 2, pol->name, v[0], v[1], v[2], v[3], v[4], memory_kb,
 				    v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13],
@@ -190,7 +191,7 @@ static int one_policy(const struct capture *cap, const struct whatif_policy *pol
 			ret = measure_proc(cap, &r, i, o, &res[i], err, len);
 		if (!ret && o->verify && (ret = mmsim_verify(r.sim)))
 			snprintf(err, len, "invariant check: %s", mmsim_last_error(r.sim));
-		if (!ret && add_rows(pt, pr, pol, cap, res, &st)) {
+		if (!ret && add_rows(pt, pr, pol, cap, res, &st, r.frames_at_start)) {
 			snprintf(err, len, "out of memory");
 			ret = -1;
 		}

@@ -342,6 +342,7 @@ static void test_thp_known(void **state)
 	assert_int_equal(cell(f->text, "never", "folios_4K"), 9);
 	assert_int_equal(cell(f->text, "never", "rss_kb"), 36);
 	assert_int_equal(cell(f->text, "never", "bloat_kb"), 0);
+	assert_int_equal(cell(f->text, "never", "memory_kb"), 36);
 	assert_int_equal(cell(f->text, "always-64K", "faults"), 7);
 	assert_int_equal(cell(f->text, "always-64K", "folios_64K"), 4);
 	assert_int_equal(cell(f->text, "always-64K", "folios_4K"), 3);
@@ -351,6 +352,7 @@ static void test_thp_known(void **state)
 	assert_int_equal(cell(f->text, "always-2M", "folios_2M"), 2);
 	assert_int_equal(cell(f->text, "always-2M", "rss_kb"), 4108);
 	assert_int_equal(cell(f->text, "always-2M", "bloat_kb"), 4072);
+	assert_int_equal(cell(f->text, "always-2M", "memory_kb"), 4108);
 	assert_int_equal(cell(f->text, "always-2M", "fork_folio_calls"), 5);
 	assert_int_equal(cell(f->text, "always-2M", "fork_entries"), 5);
 	assert_int_equal(cell(f->text, "always-2M", "page_tables"),
