@@ -309,10 +309,13 @@ static bool same_vma_at(const struct cap_proc *p, const struct cap_proc *parent,
 
 /*
  * A forked child: the parent's VMAs the child lacks go, its own come; the
- * parent's pages stay where the child maps the same frame, others go.
+ * parent's pages stay where the child maps the same frame, others go. Under
+ * a THP policy (cow) a page the child has in another frame stays too: the
+ * child's write copies it as the COW fault would (one small page, Linux
+ * 6.18), where a fault in an emptied range could take a large folio.
  */
 static int fork_trim(struct replay *r, int spid, const struct cap_proc *p,
-		     const struct cap_proc *parent, bool *skip)
+		     const struct cap_proc *parent, bool *skip, bool cow)
 {
 	for (size_t i = 0; i < parent->nr_vmas; i++) {
 		const struct cap_vma *v = &parent->vmas[i];
@@ -330,6 +333,8 @@ static int fork_trim(struct replay *r, int spid, const struct cap_proc *p,
 		if (cp && !cp->swap && !pp->swap && cp->pfn == pp->pfn && pp->pfn) {
 			skip[cp - p->pages] = true;
 			r->rep.fork_shared++;
+		} else if (cow && cp && !cp->swap && !pp->swap) {
+			r->rep.cow_copies++;
 		} else {
 			mmsim_madvise(r->sim, spid, pp->addr, PAGE, MMSIM_MADV_DONTNEED);
 		}
@@ -375,7 +380,7 @@ static int build_proc(const struct capture *cap, const struct replay_opts *o, st
 		skip = calloc(p->nr_pages + 1, sizeof(*skip));
 		if (!skip)
 			return sim_fail(r, err, len, "skip", p->pid, 0, -ENOMEM);
-		fork_trim(r, spid, p, parent, skip);
+		fork_trim(r, spid, p, parent, skip, o->thp != NULL);
 	} else {
 		parent = NULL;
 		ret = mmsim_proc_create(r->sim, &spid);
@@ -604,6 +609,9 @@ void replay_print_report(FILE *out, const struct replay_report *rep)
 		fprintf(out, "%lu pages in %lu folios\n", rep->pages, rep->folios);
 	fprintf(out, "# shared by fork as captured: %lu pages; zero-page mappings: %lu\n",
 		rep->fork_shared, rep->zero_pages);
+	if (rep->cow_copies)
+		fprintf(out, "# copied on write after the fork (the child's page in another frame): "
+			"%lu pages\n", rep->cow_copies);
 	if (rep->ksm_pages)
 		fprintf(out, "# approximated: %lu KSM pages of the capture rebuilt unmerged, with "
 			"their contents (ksmd merges them again)\n", rep->ksm_pages);

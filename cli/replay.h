@@ -34,6 +34,7 @@ struct replay_opts {
 struct replay_report {
 	unsigned long procs, forked, vmas, pages, folios;
 	unsigned long fork_shared;	/* pages left shared with the parent by fork */
+	unsigned long cow_copies;	/* under a THP policy: pages the child copies on write */
 	unsigned long zero_pages;	/* mapped the shared zero page */
 	unsigned long ksm_pages;	/* KSM pages in the capture, rebuilt unmerged */
 	unsigned long other_shared;	/* frames shared across non-parent/child: copied */
