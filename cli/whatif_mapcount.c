@@ -17,7 +17,8 @@ static const char *const scheme_cols[] = {
 	"missed_deferred_split", "wrong_mapcount", "fork_calls", "fork_entries", "fork_atomics",
 	"fork_lines", "fork_page_iters", "fork_scan_ptes", "fork_us", "exit_calls", "exit_entries",
 	"exit_atomics", "exit_lines", "exit_page_iters", "exit_scan_ptes", "exit_pages_freed",
-	"exit_us",
+	"exit_us", "exits_false_shared", "exits_false_exclusive", "exits_wrong_kpagecount",
+	"exits_missed_deferred_split", "exits_wrong_mapcount",
 };
 static const char *const proc_cols[] = {
 	"scheme", "pid", "comm", "fork_calls", "fork_entries", "fork_atomics", "fork_lines",
@@ -42,10 +43,13 @@ static void add_cost(struct whatif_cost *sum, const struct whatif_cost *c)
 /*
  * Forks of every process (each child exits again), then the exits: children
  * before their parents (the build order reversed), each counted in the state
- * the exits before it left.
+ * the exits before it left. After each exit but the last, the answers of the
+ * scheme are compared with the truth again (*after): the history that the
+ * rebuild lacks (mms that mapped a folio and are gone) shows there.
  */
 static int measure(const struct capture *cap, struct replay *r, const struct whatif_opts *o,
-		   struct whatif_cost *fork, struct whatif_cost *exit, char *err, size_t len)
+		   struct whatif_cost *fork, struct whatif_cost *exit,
+		   struct mmsim_mapcount_report *after, char *err, size_t len)
 {
 	int ret = 0;
 
@@ -59,6 +63,8 @@ static int measure(const struct capture *cap, struct replay *r, const struct wha
 		size_t i = r->order[n];
 
 		ret = whatif_exit(r->sim, r->sim_pid[i], &o->model, &exit[i]);
+		if (!ret && n)
+			ret = mmsim_mapcount_report(r->sim, after);
 		if (ret)
 			snprintf(err, len, "exit of process %d: %s", cap->procs[i].pid,
 				 mmsim_last_error(r->sim));
@@ -96,7 +102,7 @@ static int one_scheme(const struct capture *cap, const char *scheme, const struc
 {
 	struct replay_opts ro = { .scheme = scheme, .verify = o->verify,
 				  .thp = o->policy ? o->policy->thp : NULL };
-	struct mmsim_mapcount_report acc = { 0 };
+	struct mmsim_mapcount_report acc = { 0 }, after = { 0 };
 	struct whatif_cost *fork = calloc(cap->nr_procs + 1, sizeof(*fork));
 	struct whatif_cost *exit = calloc(cap->nr_procs + 1, sizeof(*exit));
 	struct whatif_cost fsum = { 0 }, esum = { 0 };
@@ -116,7 +122,7 @@ static int one_scheme(const struct capture *cap, const char *scheme, const struc
 		snprintf(err, len, "mapcount report: %s", mmsim_last_error(r.sim));
 		goto out_replay;
 	}
-	if (measure(cap, &r, o, fork, exit, err, len))
+	if (measure(cap, &r, o, fork, exit, &after, err, len))
 		goto out_replay;
 	for (size_t i = 0; i < cap->nr_procs; i++) {
 		add_cost(&fsum, &fork[i]);
@@ -130,7 +136,9 @@ static int one_scheme(const struct capture *cap, const char *scheme, const struc
 		       (double)fsum.c.scan_ptes, fsum.ns / 1e3, (double)esum.c.calls,
 		       (double)esum.c.entries, (double)esum.c.atomics, (double)esum.c.lines,
 		       (double)esum.c.page_iters, (double)esum.c.scan_ptes, (double)esum.pages_freed,
-		       esum.ns / 1e3);
+		       esum.ns / 1e3, (double)after.false_shared, (double)after.false_exclusive,
+		       (double)after.wrong_page_counts, (double)after.missed_partial,
+		       (double)after.wrong_mapcount);
 	if (!ret)
 		ret = add_proc_rows(procs, scheme, cap, fork, exit);
 	if (ret)
@@ -156,7 +164,9 @@ static void usage(FILE *out)
 		"deferred split, folio_mapcount), then the cost counters of a fork of every\n"
 		"captured process (each child exits again, uncounted) and of the exit of every\n"
 		"one (children first), with the kernel time the cost model predicts (us; the\n"
-		"calibration of bench/mapcount-costs.txt unless --costs names another).\n"
+		"calibration of bench/mapcount-costs.txt unless --costs names another); the\n"
+		"exits_* columns: the wrong answers again after each exit but the last, summed\n"
+		"(what mms that mapped a folio and went leave behind).\n"
 		"--thp SPEC: the captured pages faulted again under a THP policy (as\n"
 		"mmsim whatif thp takes it) instead of rebuilt at their captured folio orders.\n"
 		"--per-process: the forks and exits process by process too. --verify: the\n"
