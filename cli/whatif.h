@@ -70,6 +70,23 @@ struct whatif_opts {
 int whatif_common_opt(int argc, char **argv, int *i, struct whatif_opts *o, char *err,
 		      size_t len);
 
+/* A command's own options: one repeatable (list_opt), one taken once (one_opt, may be NULL). */
+struct whatif_cmd {
+	const char *name;		/* "mapcount" */
+	void (*usage)(FILE *out);
+	const char *list_opt;		/* "--scheme": its values into list[*nr], at most max */
+	const char **list;
+	int max, *nr;
+	const char *one_opt;		/* "--thp": its value into *one */
+	const char **one;
+};
+/*
+ * FILE and the options, FILE loaded into cap: -1 when the command is to run,
+ * else its exit status (0 after --help, 2 after an error said on stderr).
+ */
+int whatif_args(int argc, char **argv, const struct whatif_cmd *cmd, struct whatif_opts *o,
+		struct capture *cap);
+
 /* A THP policy: thp[0] the top-level enabled, thp[o] hugepages-<size>kB/enabled of order o. */
 struct whatif_policy {
 	char name[96];

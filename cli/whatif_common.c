@@ -362,3 +362,44 @@ int whatif_parse_policy(const char *spec, const struct capture *cap, struct what
 	return ret;
 }
 
+
+int whatif_args(int argc, char **argv, const struct whatif_cmd *cmd, struct whatif_opts *o,
+		struct capture *cap)
+{
+	char err[512];
+
+	whatif_default_model(&o->model);
+	if (argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
+		cmd->usage(stdout);
+		return 0;
+	}
+	if (argc < 1 || argv[0][0] == '-') {
+		cmd->usage(stderr);
+		return 2;
+	}
+	for (int i = 1; i < argc; i++) {
+		int ret = whatif_common_opt(argc, argv, &i, o, err, sizeof(err));
+		bool more = i + 1 < argc;
+
+		if (ret == 1 && more && !strcmp(argv[i], cmd->list_opt) && *cmd->nr < cmd->max) {
+			cmd->list[(*cmd->nr)++] = argv[++i];
+			continue;
+		}
+		if (ret == 1 && more && cmd->one_opt && !strcmp(argv[i], cmd->one_opt) && !*cmd->one) {
+			*cmd->one = argv[++i];
+			continue;
+		}
+		if (ret) {
+			fprintf(stderr, "mmsim whatif %s: %s\n", cmd->name,
+				ret < 0 ? err : "bad option (see --help)");
+			if (ret > 0)
+				fprintf(stderr, "  at: %s\n", argv[i]);
+			return 2;
+		}
+	}
+	if (capture_load(argv[0], cap, err, sizeof(err))) {
+		fprintf(stderr, "mmsim whatif %s: %s\n", cmd->name, err);
+		return 2;
+	}
+	return -1;
+}

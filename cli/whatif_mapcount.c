@@ -214,42 +214,14 @@ int cmd_whatif_mapcount(int argc, char **argv)
 	struct replay_report rep = { 0 };
 	struct capture cap;
 	char err[512];
+	struct whatif_cmd cmd = { "mapcount", usage, "--scheme", names, 16, &nr, "--thp", &thp };
+	int ret = whatif_args(argc, argv, &cmd, &o, &cap);
 
-	whatif_default_model(&o.model);
-	if (argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
-		usage(stdout);
-		return 0;
-	}
-	if (argc < 1 || argv[0][0] == '-') {
-		usage(stderr);
-		return 2;
-	}
-	for (int i = 1; i < argc; i++) {
-		int ret = whatif_common_opt(argc, argv, &i, &o, err, sizeof(err));
-
-		if (ret == 1 && !strcmp(argv[i], "--scheme") && i + 1 < argc && nr < 16) {
-			names[nr++] = argv[++i];
-			continue;
-		}
-		if (ret == 1 && !strcmp(argv[i], "--thp") && i + 1 < argc && !thp) {
-			thp = argv[++i];
-			continue;
-		}
-		if (ret) {
-			fprintf(stderr, "mmsim whatif mapcount: %s\n",
-				ret < 0 ? err : "bad option (see --help)");
-			if (ret > 0)
-				fprintf(stderr, "  at: %s\n", argv[i]);
-			return 2;
-		}
-	}
+	if (ret >= 0)
+		return ret;
 	if (!nr)
 		while (nr < 16 && mmsim_scheme_name(nr))
 			names[nr] = mmsim_scheme_name(nr), nr++;
-	if (capture_load(argv[0], &cap, err, sizeof(err))) {
-		fprintf(stderr, "mmsim whatif mapcount: %s\n", err);
-		return 2;
-	}
 	if (thp && whatif_parse_policy(thp, &cap, &policy, err, sizeof(err))) {
 		fprintf(stderr, "mmsim whatif mapcount: %s\n", err);
 		capture_free(&cap);

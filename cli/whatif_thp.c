@@ -257,34 +257,11 @@ int cmd_whatif_thp(int argc, char **argv)
 	struct wtab pt, pr;
 	struct capture cap;
 	char err[512];
+	struct whatif_cmd cmd = { "thp", usage, "--policy", specs, 32, &nr_specs, NULL, NULL };
+	int ret = whatif_args(argc, argv, &cmd, &o, &cap);
 
-	whatif_default_model(&o.model);
-	if (argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
-		usage(stdout);
-		return 0;
-	}
-	if (argc < 1 || argv[0][0] == '-') {
-		usage(stderr);
-		return 2;
-	}
-	for (int i = 1; i < argc; i++) {
-		int ret = whatif_common_opt(argc, argv, &i, &o, err, sizeof(err));
-
-		if (ret == 1 && !strcmp(argv[i], "--policy") && i + 1 < argc && nr_specs < 32) {
-			specs[nr_specs++] = argv[++i];
-			continue;
-		}
-		if (ret) {
-			fprintf(stderr, "mmsim whatif thp: %s\n", ret < 0 ? err : "bad option (see --help)");
-			if (ret > 0)
-				fprintf(stderr, "  at: %s\n", argv[i]);
-			return 2;
-		}
-	}
-	if (capture_load(argv[0], &cap, err, sizeof(err))) {
-		fprintf(stderr, "mmsim whatif thp: %s\n", err);
-		return 2;
-	}
+	if (ret >= 0)
+		return ret;
 	if (!nr_specs)
 		default_policies(&cap, pol, &nr);
 	for (int s = 0; s < nr_specs && !status; s++)

@@ -6,8 +6,10 @@
 #ifndef MMSIM_TEST_CAPTURE_UTIL_H
 #define MMSIM_TEST_CAPTURE_UTIL_H
 
+#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "capture_db.h"
 
@@ -44,6 +46,24 @@ static inline struct cap_page *add_page(struct cap_proc *p, uint64_t addr, uint6
 	pg->has_fp = true;
 	fp_of_byte(c, &pg->fp);
 	return pg;
+}
+
+/* Removes a test's directory and the files in it. */
+static inline void remove_test_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char p[384];
+
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlink(p);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
 }
 
 #endif /* MMSIM_TEST_CAPTURE_UTIL_H */

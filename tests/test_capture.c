@@ -108,19 +108,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	DIR *d = opendir(f->dir);
-	struct dirent *e;
 
-	while (d && (e = readdir(d))) {
-		char p[384];
-
-		snprintf(p, sizeof(p), "%s/%s", f->dir, e->d_name);
-		if (e->d_name[0] != '.' || strlen(e->d_name) > 2)
-			unlink(p);
-	}
-	if (d)
-		closedir(d);
-	rmdir(f->dir);
+	remove_test_dir(f->dir);
 	capture_free(&f->cap);
 	free(f);
 	return 0;

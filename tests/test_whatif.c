@@ -28,14 +28,16 @@ struct fixture {
 
 static void set_thp(struct capture *cap, const char *top, const char *pmd)
 {
+	static const char *const names[] = { "transparent_hugepage/enabled",
+					      "transparent_hugepage/hugepages-2048kB/enabled" };
+	const char *values[] = { top, pmd };
+
 	cap->settings = calloc(2, sizeof(*cap->settings));
 	cap->nr_settings = 2;
-	snprintf(cap->settings[0].name, sizeof(cap->settings[0].name),
-		 "transparent_hugepage/enabled");
-	snprintf(cap->settings[0].value, sizeof(cap->settings[0].value), "%s", top);
-	snprintf(cap->settings[1].name, sizeof(cap->settings[1].name),
-		 "transparent_hugepage/hugepages-2048kB/enabled");
-	snprintf(cap->settings[1].value, sizeof(cap->settings[1].value), "%s", pmd);
+	for (int i = 0; i < 2; i++) {
+		snprintf(cap->settings[i].name, sizeof(cap->settings[i].name), "%s", names[i]);
+		snprintf(cap->settings[i].value, sizeof(cap->settings[i].value), "%s", values[i]);
+	}
 }
 
 static struct cap_proc *add_proc(struct capture *cap, int pid, int ppid, size_t vmas,
@@ -49,6 +51,18 @@ static struct cap_proc *add_proc(struct capture *cap, int pid, int ppid, size_t 
 	p->vmas = calloc(vmas, sizeof(*p->vmas));
 	p->pages = calloc(pages, sizeof(*p->pages));
 	return p;
+}
+
+/* The first n pages of the 64K folio at F (frames 4096...), the first 8 mapped twice. */
+static void add_folio_pages(struct cap_proc *p, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct cap_page *pg = add_page(p, F + i * 4096ULL, 4096 + i, i + 1);
+
+		pg->folio_pfn = 4096;
+		pg->folio_order = 4;
+		pg->kpagecount = i < 8 ? 2 : 1;
+	}
 }
 
 /*
@@ -69,23 +83,11 @@ static void build_mapcount(struct capture *cap)
 	cap->procs = calloc(2, sizeof(*cap->procs));
 	p = add_proc(cap, 100, 1, 1, 17);
 	add_vma(p, F, F + 0x11000, "rd wr mr mw me ac");
-	for (int i = 0; i < 16; i++) {
-		struct cap_page *pg = add_page(p, F + i * 4096ULL, 4096 + i, i + 1);
-
-		pg->folio_pfn = 4096;
-		pg->folio_order = 4;
-		pg->kpagecount = i < 8 ? 2 : 1;
-	}
+	add_folio_pages(p, 16);
 	add_page(p, F + 0x10000, 7, 0x77);
 	c = add_proc(cap, 101, 100, 1, 8);
 	add_vma(c, F, F + 0x11000, "rd wr mr mw me ac");
-	for (int i = 0; i < 8; i++) {
-		struct cap_page *pg = add_page(c, F + i * 4096ULL, 4096 + i, i + 1);
-
-		pg->folio_pfn = 4096;
-		pg->folio_order = 4;
-		pg->kpagecount = 2;
-	}
+	add_folio_pages(c, 8);
 }
 
 /*
@@ -131,19 +133,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	DIR *d = opendir(f->dir);
-	struct dirent *e;
 
-	while (d && (e = readdir(d))) {
-		char p[384];
-
-		snprintf(p, sizeof(p), "%s/%s", f->dir, e->d_name);
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			unlink(p);
-	}
-	if (d)
-		closedir(d);
-	rmdir(f->dir);
+	remove_test_dir(f->dir);
 	capture_free(&f->cap);
 	free(f->text);
 	free(f->errtext);
