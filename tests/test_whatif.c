@@ -26,12 +26,18 @@ struct fixture {
 	char *errtext;			/* and stderr */
 };
 
-static void set_thp(struct capture *cap, const char *top, const char *pmd)
+/* An empty capture of Linux "6.18.44-test", THP madvise (2M inherits), room for nr processes. */
+static void init_capture(struct capture *cap, size_t nr)
 {
+	static const char *const values[] = { "always [madvise] never",
+					       "always [inherit] madvise never" };
 	static const char *const names[] = { "transparent_hugepage/enabled",
 					      "transparent_hugepage/hugepages-2048kB/enabled" };
-	const char *values[] = { top, pmd };
 
+	memset(cap, 0, sizeof(*cap));
+	cap->schema_version = CAPTURE_SCHEMA_VERSION;
+	snprintf(cap->kernel, sizeof(cap->kernel), "6.18.44-test");
+	cap->procs = calloc(nr, sizeof(*cap->procs));
 	cap->settings = calloc(2, sizeof(*cap->settings));
 	cap->nr_settings = 2;
 	for (int i = 0; i < 2; i++) {
@@ -76,11 +82,7 @@ static void build_mapcount(struct capture *cap)
 {
 	struct cap_proc *p, *c;
 
-	memset(cap, 0, sizeof(*cap));
-	cap->schema_version = CAPTURE_SCHEMA_VERSION;
-	snprintf(cap->kernel, sizeof(cap->kernel), "6.18.44-test");
-	set_thp(cap, "always [madvise] never", "always [inherit] madvise never");
-	cap->procs = calloc(2, sizeof(*cap->procs));
+	init_capture(cap, 2);
 	p = add_proc(cap, 100, 1, 1, 17);
 	add_vma(p, F, F + 0x11000, "rd wr mr mw me ac");
 	add_folio_pages(p, 16);
@@ -104,11 +106,7 @@ static void build_thp(struct capture *cap)
 	struct cap_proc *p;
 	uint64_t pfn = 100;
 
-	memset(cap, 0, sizeof(*cap));
-	cap->schema_version = CAPTURE_SCHEMA_VERSION;
-	snprintf(cap->kernel, sizeof(cap->kernel), "6.18.44-test");
-	set_thp(cap, "always [madvise] never", "always [inherit] madvise never");
-	cap->procs = calloc(1, sizeof(*cap->procs));
+	init_capture(cap, 1);
 	p = add_proc(cap, 200, 1, 3, 9);
 	for (int v = 0; v < 3; v++) {
 		add_vma(p, base[v], base[v] + 0x200000, flags[v]);
