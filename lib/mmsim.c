@@ -20,71 +20,6 @@
 
 #define DEFAULT_NR_FRAMES 65536UL
 
-bool sim_alloc_fails(struct mmsim *sim)
-{
-	return sim->fail_countdown && --sim->fail_countdown == 0;
-}
-
-void *sim_malloc(struct mmsim *sim, size_t size)
-{
-	if (sim_alloc_fails(sim))
-		return NULL;
-	return calloc(1, size);
-}
-
-void sim_free(void *ptr)
-{
-	free(ptr);
-}
-
-void *sim_array_grow(struct mmsim *sim, void *array, size_t nr, size_t *cap, size_t elem)
-{
-	size_t new_cap = *cap ? 2 * *cap : 64;
-	void *n;
-
-	if (nr < *cap)
-		return array;
-	n = sim_malloc(sim, new_cap * elem);
-	if (!n)
-		return NULL;
-	if (nr)
-		memcpy(n, array, nr * elem);
-	sim_free(array);
-	*cap = new_cap;
-	return n;
-}
-
-int sim_error(struct mmsim *sim, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sim->error, sizeof(sim->error), fmt, ap);
-	va_end(ap);
-	return err;
-}
-
-/*
- * The name of a negative errno, as the kernel's headers spell it: strerror()
- * speaks the C library's words and its locale, and these messages should read
- * as the kernel's do.
- */
-const char *sim_errno_name(int err)
-{
-	static const struct { int err; const char *name; } names[] = {
-		{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { ESRCH, "ESRCH" }, { EINTR, "EINTR" },
-		{ EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
-		{ EEXIST, "EEXIST" }, { EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" },
-		{ ENOSYS, "ENOSYS" }, { EOPNOTSUPP, "EOPNOTSUPP" }, { EUCLEAN, "EUCLEAN" },
-		{ EOVERFLOW, "EOVERFLOW" }, { E2BIG, "E2BIG" }, { EACCES, "EACCES" },
-	};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (-err == names[i].err)
-			return names[i].name;
-	return "an unknown error";
-}
-
 const char *mmsim_last_error(const struct mmsim *sim)
 {
 	return sim->error;
@@ -188,89 +123,6 @@ int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out)
 	return 0;
 }
 
-static void mm_id_free(struct mmsim *sim, unsigned int id)
-{
-	sim->mm_ids[id] = 0;
-}
-
-/* mm_alloc_id(): the lowest free id from 1, as the kernel's IDA hands them out. */
-static int mm_id_alloc(struct mmsim *sim, unsigned int *id)
-{
-	unsigned int i;
-
-	for (i = 1; i < sim->mm_ids_len && sim->mm_ids[i]; i++)
-		;
-	if (i >= sim->mm_ids_len) {
-		unsigned int len = sim->mm_ids_len ? 2 * sim->mm_ids_len : 64;
-		unsigned char *ids = sim_alloc_fails(sim) ? NULL : realloc(sim->mm_ids, len);
-
-		if (!ids)
-			return -ENOMEM;
-		memset(ids + sim->mm_ids_len, 0, len - sim->mm_ids_len);
-		sim->mm_ids = ids;
-		sim->mm_ids_len = len;
-	}
-	sim->mm_ids[i] = 1;
-	*id = i;
-	return 0;
-}
-
-/* __mmdrop(): the mm id is held until the last reference, as in Linux. */
-void mmdrop(struct mmsim *sim, struct mm_struct *mm)
-{
-	if (--mm->mm_count)
-		return;
-	mm_id_free(sim, mm->mm_id);
-	free(mm);
-}
-
-static int mm_alloc(struct mmsim *sim, struct mm_struct **out)
-{
-	struct mm_struct *mm = sim_malloc(sim, sizeof(*mm));
-	int err;
-
-	if (!mm)
-		return -ENOMEM;
-	mm->sim = sim;
-	mm->mm_rb = RB_ROOT;
-	mm->mm_count = 1;
-	err = mm_id_alloc(sim, &mm->mm_id);
-	if (err) {
-		free(mm);
-		return err;
-	}
-	err = pgd_alloc(sim, mm);
-	if (err) {
-		mm_id_free(sim, mm->mm_id);
-		free(mm);
-		return err;
-	}
-	mm->pid = sim->next_pid;
-	HASH_ADD_INT(sim->mms, pid, mm);
-	if (!mm->hh.tbl) {
-		pte_free(sim, mm, mm->pgd);
-		mm_id_free(sim, mm->mm_id);
-		free(mm);
-		return -ENOMEM;
-	}
-	sim->next_pid++;
-	*out = mm;
-	return 0;
-}
-
-/*
- * mmput() of the last user: KSM lets go first (it may keep the mm_struct
- * until ksmd passes), then the address space is torn down.
- */
-static void mm_destroy(struct mmsim *sim, struct mm_struct *mm)
-{
-	mm->exited = true;
-	ksm_exit(sim, mm);
-	exit_mmap(sim, mm);
-	HASH_DEL(sim->mms, mm);
-	mmdrop(sim, mm);
-}
-
 void mmsim_destroy(struct mmsim *sim)
 {
 	struct mm_struct *mm, *tmp;
@@ -288,6 +140,64 @@ void mmsim_destroy(struct mmsim *sim)
 	mm_verify_exit(sim);
 	free(sim->mm_ids);
 	free(sim);
+}
+
+void mmsim_get_config(const struct mmsim *sim, struct mmsim_config *out)
+{
+	*out = sim->cfg;
+}
+
+/* Through the sysfs names, so that this never lags behind ksm.h. */
+static int carry_ksm_tunables(struct mmsim *like, struct mmsim *sim)
+{
+	static const char *const tunables[] = {
+		"pages_to_scan", "sleep_millisecs", "max_page_sharing",
+		"stable_node_chains_prune_millisecs", "use_zero_pages", "smart_scan",
+		"merge_across_nodes", "run", "rmap_walk", "skip",
+	};
+	struct mmsim *fresh;
+	int err = mmsim_create(&like->cfg, &fresh);
+
+	for (size_t i = 0; i < sizeof(tunables) / sizeof(tunables[0]) && !err; i++) {
+		long v, def;
+
+		err = mmsim_ksm_counter(like, tunables[i], &v) ?:
+		      mmsim_ksm_counter(fresh, tunables[i], &def);
+		if (!err && v != def)
+			err = mmsim_ksm_set(sim, tunables[i], (unsigned long)v);
+		if (err == -EOPNOTSUPP)
+			err = 0;
+	}
+	if (fresh)
+		mmsim_destroy(fresh);
+	if (err)
+		sim_error(like, err, "carrying the KSM tunables over: %.400s",
+			  sim->error[0] ? sim->error : sim_errno_name(err));
+	return err;
+}
+
+int mmsim_create_like(const struct mmsim_config *cfg, struct mmsim *like, struct mmsim **out)
+{
+	struct mmsim *sim;
+	int err;
+
+	like->error[0] = '\0';
+	err = mmsim_create(cfg, &sim);
+	if (err) {
+		char why[200] = "";
+
+		mmsim_config_check(cfg, why, sizeof(why));
+		return sim_error(like, err, "mmsim_create_like: %s", why[0] ? why :
+				 sim_errno_name(err));
+	}
+	err = carry_ksm_tunables(like, sim);
+	if (err) {
+		mmsim_destroy(sim);
+		return err;
+	}
+	sim->thp = like->thp;
+	*out = sim;
+	return 0;
 }
 
 struct mm_struct *find_mm(struct mmsim *sim, int pid)
@@ -785,6 +695,35 @@ int mmsim_smaps(struct mmsim *sim, int pid, unsigned long start, unsigned long e
 	if (start > end)
 		return fail(sim, -EINVAL);
 	return fail(sim, proc_smaps(sim, mm, start, end, out));
+}
+
+int mmsim_smaps_field(struct mmsim *sim, const struct mmsim_smaps *sm, const char *name,
+		      long long *value)
+{
+	static const struct { const char *name; size_t off; } fields[] = {
+		{ "Rss", offsetof(struct mmsim_smaps, rss) },
+		{ "Pss", offsetof(struct mmsim_smaps, pss) },
+		{ "Anonymous", offsetof(struct mmsim_smaps, anonymous) },
+		{ "AnonHugePages", offsetof(struct mmsim_smaps, anon_huge_pages) },
+		{ "Shared_Clean", offsetof(struct mmsim_smaps, shared_clean) },
+		{ "Shared_Dirty", offsetof(struct mmsim_smaps, shared_dirty) },
+		{ "Private_Clean", offsetof(struct mmsim_smaps, private_clean) },
+		{ "Private_Dirty", offsetof(struct mmsim_smaps, private_dirty) },
+		{ "KSM", offsetof(struct mmsim_smaps, ksm) },
+		{ "Swap", offsetof(struct mmsim_smaps, swap) },
+	};
+
+	API_ENTER(sim);
+	if (!strcmp(name, "KSM") && !sim->profile->ksm_profit)
+		return sim_error(sim, -EOPNOTSUPP, "Linux %s's smaps has no KSM field",
+				 sim->profile->version);
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (!strcmp(fields[i].name, name)) {
+			*value = (long long)*(const unsigned long *)((const char *)sm + fields[i].off);
+			return 0;
+		}
+	}
+	return sim_error(sim, -ENOENT, "no smaps field %s", name);
 }
 
 void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out)

@@ -102,6 +102,17 @@ MMSIM_API int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out);
 /* Why mmsim_create() would refuse cfg: -EINVAL with the reason in why, or 0. */
 MMSIM_API int mmsim_config_check(const struct mmsim_config *cfg, char *why, size_t len);
 MMSIM_API void mmsim_destroy(struct mmsim *sim);
+/* The configuration the instance was created with. */
+MMSIM_API void mmsim_get_config(const struct mmsim *sim, struct mmsim_config *out);
+/*
+ * A new instance for cfg that carries like's settings over: the THP
+ * switches, and each KSM tunable set away from like's own default (so that
+ * a default that differs between kernel versions is the new one's; a
+ * tunable the new version lacks stays behind). For a front end that changes
+ * the memory size, scheme or kernel before anything is mapped.
+ */
+MMSIM_API int mmsim_create_like(const struct mmsim_config *cfg, struct mmsim *like,
+				struct mmsim **out);
 
 /*
  * The error contract. Every call returns 0 or a negative errno, as the
@@ -370,6 +381,59 @@ struct mmsim_smaps {
 };
 MMSIM_API int mmsim_smaps(struct mmsim *sim, int pid, unsigned long start, unsigned long end,
 		struct mmsim_smaps *out);
+/*
+ * One field of *sm by its smaps name ("Rss", "Pss", "Anonymous",
+ * "AnonHugePages", "Shared_Clean", "Shared_Dirty", "Private_Clean",
+ * "Private_Dirty", "KSM", "Swap"): -ENOENT for another name, -EOPNOTSUPP
+ * for a field the instance's kernel version does not print (KSM before 6.7).
+ */
+MMSIM_API int mmsim_smaps_field(struct mmsim *sim, const struct mmsim_smaps *sm, const char *name,
+				long long *value);
+
+/*
+ * The folio mapped at addr, as the kernel's folio helpers answer under the
+ * instance's mapcount scheme, beside the truth counted by walking every page
+ * table. -ENOENT when nothing, or only the zero page, is mapped there.
+ */
+struct mmsim_folio_info {
+	unsigned long pfn;		/* the head frame */
+	int order;
+	unsigned long index;		/* folio->index: the anonymous page offset */
+	int refcount;
+	int mapcount;			/* folio_mapcount() */
+	bool ksm;			/* a KSM page */
+	bool pmd_mapped;		/* mapped at addr by a PMD */
+	bool maybe_shared;		/* folio_maybe_mapped_shared() */
+	bool partially_mapped;		/* on the deferred-split queue as partially mapped */
+	int truth_mappings;		/* every PTE and PMD mapping */
+	int truth_pmd_mappings;		/* of those, by PMD */
+	int truth_mms;			/* mms mapping it */
+};
+MMSIM_API int mmsim_folio_info(struct mmsim *sim, int pid, unsigned long addr,
+			       struct mmsim_folio_info *out);
+
+/* The VMA covering addr, as a line of /proc/PID/maps; -ENOENT when none does. */
+struct mmsim_vma_info {
+	unsigned long start, end, pgoff;
+	int prot;			/* MMSIM_PROT_READ | MMSIM_PROT_WRITE */
+};
+MMSIM_API int mmsim_vma_info(struct mmsim *sim, int pid, unsigned long addr,
+			     struct mmsim_vma_info *out);
+
+/*
+ * The scenario language's show: a part of the model in words, for a person
+ * (the format may change between releases; programs use the calls above).
+ * Each line goes to line(arg, text), without a newline.
+ */
+enum mmsim_show_what {
+	MMSIM_SHOW_VMAS,	/* pid's VMAs: range, pgoff, protection, advice, anon_vma */
+	MMSIM_SHOW_FOLIO,	/* the folio at addr: its counters, decoded, and the truth */
+	MMSIM_SHOW_PTES,	/* pid's PTEs and PMDs in [addr, addr + len) */
+	MMSIM_SHOW_KSM,		/* KSM's counters and registered mms (pid unused) */
+};
+MMSIM_API int mmsim_show(struct mmsim *sim, enum mmsim_show_what what, int pid,
+			 unsigned long addr, unsigned long len,
+			 void (*line)(void *arg, const char *text), void *arg);
 
 /* ---- Whole-model state ---------------------------------------------------- */
 struct mmsim_stats {
