@@ -5,6 +5,7 @@
  * policy: the large folios each policy gives, the memory they take beyond
  * the pages touched (THP bloat), page tables, faults, and a fork's work.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,35 +67,116 @@ static int size_index(int order)
 	return -1;
 }
 
-/*
- * The folios around the captured pages, each counted once: a page's folio
- * covers its naturally aligned block (faults map folios aligned); zero-page
- * mappings are no folio. touched: the captured pages a folio maps.
- */
-static void count_folios(struct replay *r, const struct cap_proc *p, int spid,
-			 struct proc_result *res)
-{
-	uint64_t next = 0;
+/* A page's last state: the snapshot's (seq 0) or that of the time series' last write. */
+struct page_state {
+	uint64_t addr;
+	int seq;
+	bool present;
+};
 
-	for (size_t i = 0; i < p->nr_pages; i++) {
-		const struct cap_page *pg = &p->pages[i];
+static int cmp_state(const void *a, const void *b)
+{
+	const struct page_state *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/*
+ * The pages p has at the end of the time series, sorted by address: the
+ * snapshot's (swapped ones aside), those that appeared, not those that went.
+ */
+static uint64_t *final_pages(const struct capture *cap, const struct cap_proc *p, size_t *n)
+{
+	struct page_state *st = calloc(p->nr_pages + cap->nr_writes + 1, sizeof(*st));
+	uint64_t *out = calloc(p->nr_pages + cap->nr_writes + 1, sizeof(*out));
+	size_t k = 0;
+
+	*n = 0;
+	if (!st || !out) {
+		free(st);
+		free(out);
+		return NULL;
+	}
+	for (size_t i = 0; i < p->nr_pages; i++)
+		if (!p->pages[i].swap)
+			st[k++] = (struct page_state){ p->pages[i].addr, 0, true };
+	for (size_t i = 0; i < cap->nr_writes; i++)
+		if (cap->writes[i].pid == p->pid)
+			st[k++] = (struct page_state){ cap->writes[i].addr, cap->writes[i].seq,
+						       cap->writes[i].present };
+	qsort(st, k, sizeof(*st), cmp_state);
+	for (size_t i = 0; i < k; i++)
+		if ((i + 1 == k || st[i + 1].addr != st[i].addr) && st[i].present)
+			out[(*n)++] = st[i].addr;
+	free(st);
+	return out;
+}
+
+/*
+ * The folios around the touched pages, each counted once: a page's folio
+ * covers its naturally aligned block (faults map folios aligned); zero-page
+ * mappings are no folio. touched: the touched pages a folio maps.
+ */
+static int count_folios(const struct capture *cap, struct replay *r, const struct cap_proc *p,
+			int spid, struct proc_result *res)
+{
+	uint64_t next = 0, *addr;
+	size_t n;
+
+	addr = final_pages(cap, p, &n);
+	if (!addr)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
 		uint64_t pm = 0, flags = 0;
 		int order = -1, k;
 
-		if (pg->swap || !replay_vma_of(p, pg->addr) ||
-		    mmsim_pagemap(r->sim, spid, pg->addr, &pm) || !(pm & MMSIM_PM_PRESENT))
+		if (!replay_vma_of(p, addr[i]) || mmsim_pagemap(r->sim, spid, addr[i], &pm) ||
+		    !(pm & MMSIM_PM_PRESENT))
 			continue;
 		mmsim_kpageflags(r->sim, pm & MMSIM_PM_PFN_MASK, &flags);
 		if (flags & (1ULL << MMSIM_KPF_ZERO_PAGE))
 			continue;
 		res->touched++;
-		if (pg->addr < next || mmsim_folio_order(r->sim, spid, pg->addr, &order))
+		if (addr[i] < next || mmsim_folio_order(r->sim, spid, addr[i], &order))
 			continue;
 		k = size_index(order);
 		if (k >= 0)
 			res->folios[k]++;
-		next = (pg->addr & ~((PAGE << order) - 1)) + (PAGE << order);
+		next = (addr[i] & ~((PAGE << order) - 1)) + (PAGE << order);
 	}
+	free(addr);
+	return 0;
+}
+
+/*
+ * The time series, if captured, in its time order after the snapshot: pages
+ * that appeared are faulted under the policy too, those that went unmapped.
+ * Faults and page tables go to the process written.
+ */
+static int apply_series(const struct capture *cap, struct replay *r, char *err, size_t len)
+{
+	for (size_t i = 0; i < cap->nr_writes; i++) {
+		const struct cap_write *w = &cap->writes[i];
+		const struct cap_proc *p = capture_proc(cap, w->pid);
+		struct mmsim_stats before, after;
+		int ret;
+
+		if (!p)
+			continue;
+		mmsim_get_stats(r->sim, &before);
+		ret = replay_apply_write(cap, r, w);
+		mmsim_get_stats(r->sim, &after);
+		if (ret) {
+			snprintf(err, len, "time series, process %d at %#llx: %s", w->pid,
+				 (unsigned long long)w->addr, mmsim_last_error(r->sim));
+			return ret;
+		}
+		r->faults[p - cap->procs] += after.faults - before.faults;
+		r->page_tables[p - cap->procs] += after.nr_page_tables - before.nr_page_tables;
+	}
+	return 0;
 }
 
 static int measure_proc(const struct capture *cap, struct replay *r, size_t i,
@@ -106,8 +188,9 @@ static int measure_proc(const struct capture *cap, struct replay *r, size_t i,
 
 	res->faults = r->faults[i];
 	res->page_tables = r->page_tables[i];
-	count_folios(r, p, r->sim_pid[i], res);
-	ret = mmsim_smaps(r->sim, r->sim_pid[i], 0, 1UL << 47, &s);
+	ret = count_folios(cap, r, p, r->sim_pid[i], res);
+	if (!ret)
+		ret = mmsim_smaps(r->sim, r->sim_pid[i], 0, 1UL << 47, &s);
 	res->rss_kb = s.rss;
 	if (!ret)
 		ret = whatif_fork(r->sim, r->sim_pid[i], &o->model, &res->fork);
@@ -183,7 +266,7 @@ static int one_policy(const struct capture *cap, const struct whatif_policy *pol
 		snprintf(err, len, "out of memory");
 		return -1;
 	}
-	if (!replay_build(cap, &ro, &r, err, len)) {
+	if (!replay_build(cap, &ro, &r, err, len) && !apply_series(cap, &r, err, len)) {
 		/* The memory before the forks (a fork's child exits again, but its COW may not). */
 		mmsim_get_stats(r.sim, &st);
 		ret = 0;
@@ -209,7 +292,8 @@ static void usage(FILE *out)
 		"usage: mmsim whatif thp FILE [--policy SPEC ...] [--per-process] [--costs FILE]\n"
 		"         [--json | --csv] [--verify]\n"
 		"\n"
-		"Faults the captured present pages again, in address order, through the\n"
+		"Faults the captured present pages again, in address order (then the time\n"
+		"series' writes, if captured, in their time order), through the\n"
 		"simulator's fault path under each THP policy (the VMAs' captured hg/nh advice\n"
 		"first), and prints per policy: faults, page tables, the pages touched (the\n"
 		"captured ones) against the Rss the processes would have (bloat_kb: pages of\n"
@@ -239,6 +323,9 @@ static int print_all(const struct capture *cap, const char *file, const struct w
 		printf("# %s: %zu processes captured on Linux %s, faulted again in address order; "
 		       "fork costs predicted by the model of Linux %s\n", file, cap->nr_procs,
 		       cap->kernel, o->model.kernel);
+		if (cap->nr_writes)
+			printf("# then the time series' %zu writes, in their time order\n",
+			       cap->nr_writes);
 		wtab_print(pt, WTAB_TABLE, stdout);
 		if (o->per_process) {
 			printf("\n");

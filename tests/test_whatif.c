@@ -379,6 +379,42 @@ static void test_thp_known(void **state)
 	assert_int_equal(cell(f->text, "linux", "fork_entries"), 5);
 }
 
+/*
+ * The time series after the snapshot: page 50 of T appears at 100 ms, page
+ * 1 of T goes at 200 ms. never: one more fault (10), Rss still 36 kB (one
+ * page more, one less). always-2M: page 50 is in T's THP already (no
+ * fault: 5), page 1's MADV_DONTNEED leaves the THP PTE-mapped, 511 pages:
+ * Rss 4108 - 4 = 4104 kB, touched 36 kB (T: pages 0, 50, 100), bloat 4068
+ * kB; the THP is still one 2M folio.
+ */
+static void test_thp_time_series(void **state)
+{
+	struct fixture *f = *state;
+	char err[512];
+
+	build_thp(&f->cap);
+	f->cap.writes = calloc(2, sizeof(*f->cap.writes));
+	f->cap.nr_writes = 2;
+	f->cap.interval_ms = 100;
+	f->cap.duration_ms = 200;
+	f->cap.writes[0] = (struct cap_write){ .seq = 1, .t_ms = 100, .pid = 200,
+						.addr = T + 50 * 4096ULL, .present = true };
+	fp_of_byte(0x50, &f->cap.writes[0].fp);
+	f->cap.writes[1] = (struct cap_write){ .seq = 2, .t_ms = 200, .pid = 200,
+						.addr = T + 4096ULL };
+	assert_int_equal(capture_save(&f->cap, f->path, NULL, err, sizeof(err)), 0);
+	assert_int_equal(whatif(f, "thp", f->path, "--csv", "--verify", "--policy", "never",
+				"--policy", "always-2M", NULL), 0);
+	assert_int_equal(cell(f->text, "never", "faults"), 10);
+	assert_int_equal(cell(f->text, "never", "rss_kb"), 36);
+	assert_int_equal(cell(f->text, "never", "bloat_kb"), 0);
+	assert_int_equal(cell(f->text, "always-2M", "faults"), 5);
+	assert_int_equal(cell(f->text, "always-2M", "rss_kb"), 4104);
+	assert_int_equal(cell(f->text, "always-2M", "touched_kb"), 36);
+	assert_int_equal(cell(f->text, "always-2M", "bloat_kb"), 4068);
+	assert_int_equal(cell(f->text, "always-2M", "folios_2M"), 2);
+}
+
 /* Bad input: exit status 2, a message that says what was wrong, nothing on stdout. */
 static void expect_error(struct fixture *f, const char *what, int st)
 {
@@ -435,6 +471,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mapcount_known, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_thp_known, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_thp_time_series, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
 	};
 
