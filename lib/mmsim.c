@@ -41,13 +41,36 @@ static void thp_defaults(struct thp_policy *thp)
 }
 
 /* Why mmsim_create() would refuse cfg (-EINVAL with the reason in why), or 0. */
-int mmsim_config_check(const struct mmsim_config *cfg, char *why, size_t len)
+/*
+ * A caller's config of another size, by copy_struct_from_user()'s rule: a
+ * shorter one (a program built against an older header) gets the defaults
+ * (zero) for the fields it does not know; a longer one (built against a
+ * newer header) is taken when every byte this library does not know is zero.
+ */
+static int copy_config(struct mmsim_config *dst, const struct mmsim_config *src, size_t size)
 {
-	const struct mmsim_config none = { 0 };
+	const unsigned char *bytes = (const unsigned char *)src;
+
+	memset(dst, 0, sizeof(*dst));
+	if (!src)
+		return 0;
+	for (size_t i = sizeof(*dst); i < size; i++)
+		if (bytes[i])
+			return -E2BIG;
+	memcpy(dst, src, MIN(size, sizeof(*dst)));
+	return 0;
+}
+
+int mmsim_config_check_sized(const struct mmsim_config *user, size_t size, char *why, size_t len)
+{
+	struct mmsim_config copy;
+	const struct mmsim_config *cfg = &copy;
 	const struct kernel_profile *profile;
 
-	if (!cfg)
-		cfg = &none;
+	if (copy_config(&copy, user, size))
+		return snprintf(why, len, "a config of %zu bytes sets fields this library (%zu bytes) "
+				"does not know: built against a newer mmsim.h", size, sizeof(copy)),
+		       -E2BIG;
 	if (cfg->nr_frames && (cfg->nr_frames < 2 || cfg->nr_frames > (1UL << 32)))
 		return snprintf(why, len, "nr_frames %lu: 2 to 2^32 frames (0 for %lu)",
 				cfg->nr_frames, (unsigned long)DEFAULT_NR_FRAMES), -EINVAL;
@@ -57,7 +80,8 @@ int mmsim_config_check(const struct mmsim_config *cfg, char *why, size_t len)
 				cfg->kernel), -EINVAL;
 	if (!mapcount_ops_by_name(cfg->scheme ? cfg->scheme : profile->scheme))
 		return snprintf(why, len, "scheme \"%s\": one of linux, legacy, large, "
-				"nopagemapcount, tuples, fullpartial (NULL for the kernel's)",
+				"nopagemapcount, tuples, fullpartial, tuples-exact, mappedpages "
+				"(NULL for the kernel's)",
 				cfg->scheme), -EINVAL;
 	if ((unsigned int)cfg->anon_pgoff > MMSIM_ANON_PGOFF_ZERO)
 		return snprintf(why, len, "anon_pgoff %d: MMSIM_ANON_PGOFF_KERNEL or _ZERO",
@@ -75,24 +99,32 @@ int mmsim_config_check(const struct mmsim_config *cfg, char *why, size_t len)
 	return 0;
 }
 
-int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out)
+int (mmsim_config_check)(const struct mmsim_config *cfg, char *why, size_t len)
 {
+	return mmsim_config_check_sized(cfg, MMSIM_CONFIG_SIZE_VER0, why, len);
+}
+
+int mmsim_create_sized(const struct mmsim_config *user, size_t size, struct mmsim **out)
+{
+	struct mmsim_config copy;
+	const struct mmsim_config *cfg = &copy;
 	struct mmsim *sim;
-	unsigned long nr_frames = cfg && cfg->nr_frames ? cfg->nr_frames : DEFAULT_NR_FRAMES;
+	unsigned long nr_frames;
 	char why[1];
 	int err;
 
 	*out = NULL;
-	if (mmsim_config_check(cfg, why, sizeof(why)))
-		return -EINVAL;
+	err = mmsim_config_check_sized(user, size, why, sizeof(why));
+	if (err)
+		return err;
+	copy_config(&copy, user, size);
+	nr_frames = cfg->nr_frames ? cfg->nr_frames : DEFAULT_NR_FRAMES;
 	sim = calloc(1, sizeof(*sim));
 	if (!sim)
 		return -ENOMEM;
-	sim->profile = kernel_profile_lookup(cfg ? cfg->kernel : NULL);
-	sim->mapcount = mapcount_ops_by_name(cfg && cfg->scheme ? cfg->scheme
-							: sim->profile->scheme);
-	if (cfg)
-		sim->cfg = *cfg;
+	sim->profile = kernel_profile_lookup(cfg->kernel);
+	sim->mapcount = mapcount_ops_by_name(cfg->scheme ? cfg->scheme : sim->profile->scheme);
+	sim->cfg = *cfg;
 	/* Callers from before the levels set verify_every_step alone. */
 	if (sim->cfg.verify == MMSIM_VERIFY_DEFAULT)
 		sim->cfg.verify = sim->cfg.verify_every_step ? MMSIM_VERIFY_CALL : MMSIM_VERIFY_OFF;
@@ -142,9 +174,22 @@ void mmsim_destroy(struct mmsim *sim)
 	free(sim);
 }
 
-void mmsim_get_config(const struct mmsim *sim, struct mmsim_config *out)
+int (mmsim_create)(const struct mmsim_config *cfg, struct mmsim **out)
 {
-	*out = sim->cfg;
+	return mmsim_create_sized(cfg, MMSIM_CONFIG_SIZE_VER0, out);
+}
+
+/* Out to a caller's struct of another size: what it knows, zeroes beyond. */
+static void copy_out(void *dst, size_t size, const void *src, size_t src_size)
+{
+	memcpy(dst, src, MIN(size, src_size));
+	if (size > src_size)
+		memset((char *)dst + src_size, 0, size - src_size);
+}
+
+void mmsim_get_config_sized(const struct mmsim *sim, struct mmsim_config *out, size_t size)
+{
+	copy_out(out, size, &sim->cfg, sizeof(sim->cfg));
 }
 
 /* Through the sysfs names, so that this never lags behind ksm.h. */
@@ -726,8 +771,9 @@ int mmsim_smaps_field(struct mmsim *sim, const struct mmsim_smaps *sm, const cha
 	return sim_error(sim, -ENOENT, "no smaps field %s", name);
 }
 
-void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out)
+void mmsim_get_stats_sized(const struct mmsim *sim, struct mmsim_stats *user, size_t size)
 {
+	struct mmsim_stats st, *out = &st;
 	const struct mm_struct *mm;
 	unsigned long mms = 0;
 
@@ -759,6 +805,12 @@ void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out)
 		.thp_collapse_alloc = sim->thp_collapse_alloc,
 		.thp_collapse_alloc_failed = sim->thp_collapse_alloc_failed,
 	};
+	copy_out(user, size, &st, sizeof(st));
+}
+
+void (mmsim_get_stats)(const struct mmsim *sim, struct mmsim_stats *out)
+{
+	mmsim_get_stats_sized(sim, out, MMSIM_STATS_SIZE_VER0);
 }
 
 int mmsim_verify(struct mmsim *sim)

@@ -685,11 +685,60 @@ static void test_inspection(void **state)
 	mmsim_destroy(sim);
 }
 
+/*
+ * Binaries built against another header: a shorter config takes the
+ * defaults for what it lacks; a longer one is taken when its unknown tail is
+ * zero and refused with -E2BIG otherwise; stats go out only as far as the
+ * caller's struct reaches (openat2()'s and clone3()'s rule).
+ */
+static void test_struct_sizes(void **state)
+{
+	struct {
+		struct mmsim_config cfg;
+		unsigned long newer;
+	} big = { .cfg = { .nr_frames = 1024, .verify = MMSIM_VERIFY_OFF } };
+	struct mmsim_config cfg = { .nr_frames = 2048, .verify = MMSIM_VERIFY_EVERY_N,
+				    .verify_every = 0 };
+	struct mmsim_stats st;
+	struct mmsim *sim;
+	char why[200];
+
+	(void)state;
+	/* Cut before the verify fields, as a program from before them: valid. */
+	assert_int_equal(mmsim_create_sized(&cfg, offsetof(struct mmsim_config, verify), &sim), 0);
+	mmsim_get_config(sim, &cfg);
+	assert_int_equal(cfg.nr_frames, 2048);
+	assert_int_equal(cfg.verify, MMSIM_VERIFY_OFF);
+	/* Stats only as far as the caller's struct goes. */
+	memset(&st, 0xa5, sizeof(st));
+	mmsim_get_stats_sized(sim, &st, offsetof(struct mmsim_stats, nr_free_frames));
+	assert_int_equal(st.nr_frames, 2048);
+	assert_int_equal(st.nr_free_frames, (unsigned long)0xa5a5a5a5a5a5a5a5ULL);
+	mmsim_destroy(sim);
+
+	assert_int_equal(mmsim_create_sized(&big.cfg, sizeof(big), &sim), 0);
+	mmsim_get_config(sim, &cfg);
+	assert_int_equal(cfg.nr_frames, 1024);
+	mmsim_destroy(sim);
+	big.newer = 1;
+	assert_int_equal(mmsim_create_sized(&big.cfg, sizeof(big), &sim), -E2BIG);
+	assert_null(sim);
+	assert_int_equal(mmsim_config_check_sized(&big.cfg, sizeof(big), why, sizeof(why)), -E2BIG);
+	assert_non_null(strstr(why, "newer mmsim.h"));
+	/* The plain-named symbols, as programs built before the macros call them. */
+	cfg = (struct mmsim_config){ .nr_frames = 512 };
+	assert_int_equal((mmsim_create)(&cfg, &sim), 0);
+	(mmsim_get_stats)(sim, &st);
+	assert_int_equal(st.nr_frames, 512);
+	mmsim_destroy(sim);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_error_reasons),
 		cmocka_unit_test(test_inspection),
+		cmocka_unit_test(test_struct_sizes),
 		cmocka_unit_test(test_fault_injection),
 		cmocka_unit_test(test_mremap_enomem_moves_back),
 		cmocka_unit_test(test_two_instances),

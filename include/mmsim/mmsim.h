@@ -103,7 +103,28 @@ MMSIM_API int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out);
 MMSIM_API int mmsim_config_check(const struct mmsim_config *cfg, char *why, size_t len);
 MMSIM_API void mmsim_destroy(struct mmsim *sim);
 /* The configuration the instance was created with. */
-MMSIM_API void mmsim_get_config(const struct mmsim *sim, struct mmsim_config *out);
+MMSIM_API void mmsim_get_config_sized(const struct mmsim *sim, struct mmsim_config *out,
+				      size_t size);
+
+/*
+ * Growing structs. struct mmsim_config and struct mmsim_stats gain fields
+ * at their end in later releases; the calls that take them are macros that
+ * pass the caller's sizeof to a _sized function, so a program built against
+ * an older header keeps working with a newer library: fields it does not
+ * know take their defaults (config) or are not written (stats). A program
+ * built against a newer header is refused by an older library (-E2BIG) only
+ * when it sets a config field that library does not know. The functions
+ * under the plain names remain for programs built before the macros, with
+ * the sizes of this first layout.
+ */
+#define MMSIM_CONFIG_SIZE_VER0 (offsetof(struct mmsim_config, verify_every) + sizeof(unsigned long))
+MMSIM_API int mmsim_create_sized(const struct mmsim_config *cfg, size_t size, struct mmsim **out);
+MMSIM_API int mmsim_config_check_sized(const struct mmsim_config *cfg, size_t size, char *why,
+				       size_t len);
+#define mmsim_create(cfg, out) mmsim_create_sized((cfg), sizeof(struct mmsim_config), (out))
+#define mmsim_config_check(cfg, why, len) \
+	mmsim_config_check_sized((cfg), sizeof(struct mmsim_config), (why), (len))
+#define mmsim_get_config(sim, out) mmsim_get_config_sized((sim), (out), sizeof(struct mmsim_config))
 /*
  * A new instance for cfg that carries like's settings over: the THP
  * switches, and each KSM tunable set away from like's own default (so that
@@ -452,6 +473,12 @@ struct mmsim_stats {
 	unsigned long thp_collapse_alloc, thp_collapse_alloc_failed;
 };
 MMSIM_API void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out);
+/* As mmsim_create(): the caller's sizeof, through the macro. */
+#define MMSIM_STATS_SIZE_VER0 \
+	(offsetof(struct mmsim_stats, thp_collapse_alloc_failed) + sizeof(unsigned long))
+MMSIM_API void mmsim_get_stats_sized(const struct mmsim *sim, struct mmsim_stats *out,
+				     size_t size);
+#define mmsim_get_stats(sim, out) mmsim_get_stats_sized((sim), (out), sizeof(struct mmsim_stats))
 
 /*
  * The deferred-split shrinker, as reclaim would run it: splits every
