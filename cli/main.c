@@ -396,11 +396,9 @@ static bool same_answer(const struct scn_answer *sim, const struct scn_answer *k
  */
 static const char *profile_of_release(const char *release)
 {
-	static const char *const versions[] = { "6.18", "7.3", "6.12", "6.1" };
-
-	for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
-		if (scn_release_is(release, versions[i]))
-			return versions[i];
+	for (int i = 0; mmsim_kernel_version(i); i++)
+		if (scn_release_is(release, mmsim_kernel_version(i)))
+			return mmsim_kernel_version(i);
 	fprintf(stderr, "mmsim: no profile for Linux %s: the simulator answers as 6.18\n", release);
 	return NULL;
 }

@@ -34,6 +34,13 @@ struct mmsim;
  * the headers a program was built with (MMSIM_VERSION_STRING).
  */
 MMSIM_API const char *mmsim_version(void);
+/*
+ * What a config may name, for front ends that list or check the choices:
+ * the i-th Linux version whose behaviour the library follows (from 0, the
+ * default first; NULL past the last), and the i-th folio mapcount scheme.
+ */
+MMSIM_API const char *mmsim_kernel_version(int i);
+MMSIM_API const char *mmsim_scheme_name(int i);
 
 /*
  * Seed 004 (docs/experiments/seed-004-anon-vm-pgoff.md): the vm_pgoff that
@@ -103,8 +110,8 @@ MMSIM_API int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out);
 MMSIM_API int mmsim_config_check(const struct mmsim_config *cfg, char *why, size_t len);
 MMSIM_API void mmsim_destroy(struct mmsim *sim);
 /* The configuration the instance was created with. */
-MMSIM_API void mmsim_get_config_sized(const struct mmsim *sim, struct mmsim_config *out,
-				      size_t size);
+MMSIM_API void mmsim_get_config_sized(size_t size, const struct mmsim *sim,
+				      struct mmsim_config *out);
 
 /*
  * Growing structs. struct mmsim_config and struct mmsim_stats gain fields
@@ -118,13 +125,13 @@ MMSIM_API void mmsim_get_config_sized(const struct mmsim *sim, struct mmsim_conf
  * the sizes of this first layout.
  */
 #define MMSIM_CONFIG_SIZE_VER0 (offsetof(struct mmsim_config, verify_every) + sizeof(unsigned long))
-MMSIM_API int mmsim_create_sized(const struct mmsim_config *cfg, size_t size, struct mmsim **out);
-MMSIM_API int mmsim_config_check_sized(const struct mmsim_config *cfg, size_t size, char *why,
+MMSIM_API int mmsim_create_sized(size_t size, const struct mmsim_config *cfg, struct mmsim **out);
+MMSIM_API int mmsim_config_check_sized(size_t size, const struct mmsim_config *cfg, char *why,
 				       size_t len);
-#define mmsim_create(cfg, out) mmsim_create_sized((cfg), sizeof(struct mmsim_config), (out))
-#define mmsim_config_check(cfg, why, len) \
-	mmsim_config_check_sized((cfg), sizeof(struct mmsim_config), (why), (len))
-#define mmsim_get_config(sim, out) mmsim_get_config_sized((sim), (out), sizeof(struct mmsim_config))
+/* Variadic, so that a compound literal's commas pass through. */
+#define mmsim_create(...) mmsim_create_sized(sizeof(struct mmsim_config), __VA_ARGS__)
+#define mmsim_config_check(...) mmsim_config_check_sized(sizeof(struct mmsim_config), __VA_ARGS__)
+#define mmsim_get_config(...) mmsim_get_config_sized(sizeof(struct mmsim_config), __VA_ARGS__)
 /*
  * A new instance for cfg that carries like's settings over: the THP
  * switches, and each KSM tunable set away from like's own default (so that
@@ -476,9 +483,9 @@ MMSIM_API void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out)
 /* As mmsim_create(): the caller's sizeof, through the macro. */
 #define MMSIM_STATS_SIZE_VER0 \
 	(offsetof(struct mmsim_stats, thp_collapse_alloc_failed) + sizeof(unsigned long))
-MMSIM_API void mmsim_get_stats_sized(const struct mmsim *sim, struct mmsim_stats *out,
-				     size_t size);
-#define mmsim_get_stats(sim, out) mmsim_get_stats_sized((sim), (out), sizeof(struct mmsim_stats))
+MMSIM_API void mmsim_get_stats_sized(size_t size, const struct mmsim *sim,
+				     struct mmsim_stats *out);
+#define mmsim_get_stats(...) mmsim_get_stats_sized(sizeof(struct mmsim_stats), __VA_ARGS__)
 
 /*
  * The deferred-split shrinker, as reclaim would run it: splits every
