@@ -496,8 +496,6 @@ MMSIM_API int mmsim_deferred_split_scan(struct mmsim *sim, unsigned long *nr_spl
 
 /* The folio mapcount scheme in use ("linux", ...). */
 MMSIM_API const char *mmsim_scheme(const struct mmsim *sim);
-/* The i-th mapcount scheme mmsim_config.scheme takes ("linux" first), NULL past the last. */
-MMSIM_API const char *mmsim_scheme_name(int i);
 /* The Linux version the instance behaves as ("6.18", "7.3", "6.12", "6.1"). */
 MMSIM_API const char *mmsim_kernel(const struct mmsim *sim);
 

@@ -34,12 +34,3 @@ const struct mapcount_ops *mapcount_ops_by_name(const char *name)
 			return mapcount_schemes[i];
 	return NULL;
 }
-
-const char *mmsim_scheme_name(int i)
-{
-	int n = 0;
-
-	while (mapcount_schemes[n])
-		n++;
-	return i >= 0 && i < n ? mapcount_schemes[i]->name : NULL;
-}
