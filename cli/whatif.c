@@ -476,7 +476,9 @@ static int compare(const struct row *pred, const struct row *live, long n, const
 static void whatif_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: mmsim whatif ksm FILE [--passes N | --seconds S] [--pages-to-scan N]\n"
+		"usage: mmsim whatif mapcount FILE ... (mmsim whatif mapcount --help)\n"
+		"       mmsim whatif thp FILE ...      (mmsim whatif thp --help)\n"
+		"       mmsim whatif ksm FILE [--passes N | --seconds S] [--pages-to-scan N]\n"
 		"         [--sleep-ms MS] [--max-page-sharing N] [--smart-scan 0|1]\n"
 		"         [--use-zero-pages 0|1] [--merge-across-nodes 0|1]\n"
 		"         [--advisor none|scan-time] [--advisor-max-cpu PCT]\n"
@@ -727,6 +729,10 @@ int cmd_whatif(int argc, char **argv)
 		whatif_usage(stdout);
 		return 0;
 	}
+	if (argc >= 1 && !strcmp(argv[0], "mapcount"))
+		return cmd_whatif_mapcount(argc - 1, argv + 1);
+	if (argc >= 1 && !strcmp(argv[0], "thp"))
+		return cmd_whatif_thp(argc - 1, argv + 1);
 	if (argc < 2 || strcmp(argv[0], "ksm")) {
 		whatif_usage(stderr);
 		return 2;

@@ -588,6 +588,43 @@ MMSIM_API void mmsim_mapcount_costs_reset(struct mmsim *sim);
 MMSIM_API void mmsim_mapcount_costs_enable(struct mmsim *sim, bool on);
 
 /*
+ * The cost model: kernel time predicted from the counters, with per-event
+ * costs in ns calibrated on a live kernel (mmsim-calibrate-mapcount writes
+ * them to a file of "KEY NS" lines, bench/README.md).
+ */
+struct mmsim_mapcount_model {
+	char kernel[80];	/* uname -r of the calibration */
+	double fork_entry;	/* a PTE's cost to fork beyond the rmap, batched */
+	double zap_entry;	/* a PTE's cost to a zap beyond the rmap, batched */
+	double fork_call;	/* what an rmap call (a batch) adds to fork */
+	double zap_call;	/* the same for a zap */
+	double free_page;	/* what a freed page of a PTE-mapped THP adds to a zap */
+	double line;		/* a struct page cache line */
+	double atomic;		/* an atomic RMW on a line already touched */
+	double iter;		/* a per-page loop iteration or a PTE scanned */
+	double step;		/* an rmap-walk step */
+	double scale;		/* kernel / user space, applied to line, atomic, iter */
+};
+/*
+ * ns the kernel would spend on operation op (fork and zap add their per-entry
+ * and per-call costs) whose counters are c. Pages freed are the caller's to add
+ * (free_page each).
+ */
+MMSIM_API double mmsim_mapcount_model_predict(const struct mmsim_mapcount_model *m, int op,
+					      const struct mmsim_mapcount_cost *c);
+/*
+ * Reads a model file: 0, -errno when it cannot be read, -EINVAL for a bad
+ * or missing key; the reason (file:line, what was expected) in why.
+ */
+MMSIM_API int mmsim_mapcount_model_load(struct mmsim_mapcount_model *m, const char *path,
+					char *why, size_t len);
+/* Writes the model to path: 0 or -errno. */
+MMSIM_API int mmsim_mapcount_model_save(const struct mmsim_mapcount_model *m, const char *path);
+/* The i-th cost of the model and its key in the file (*key may be NULL); NULL past the last. */
+MMSIM_API double *mmsim_mapcount_model_field(struct mmsim_mapcount_model *m, size_t i,
+					     const char **key);
+
+/*
  * Checks every invariant of the model; 0 or -EUCLEAN with mmsim_last_error().
  * Its cost is linear: one visit per frame, page-table entry, folio and
  * KSM item (mmsim_stats.verify_visited counts them).
