@@ -9,6 +9,7 @@
  * sizes this machine can hold. See bench/README.md.
  */
 #include "bench_util.h"
+#include "ksmd.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -180,6 +181,81 @@ static bool counters_scale(unsigned long mib, const struct sim_result *r)
 
 	return r->shared == shared && r->sharing == (long)(pages / 2) - shared &&
 	       r->unshared == (long)(pages / 2) && r->volatile_ == 0;
+}
+
+/* Page i of the workload as the scenario writes it: the unique half, then four quarters. */
+static void scale_fill_page(unsigned char *page, unsigned long i, void *arg)
+{
+	unsigned long pages = *(const unsigned long *)arg, half = pages / 2, quarter = half / 4;
+	struct mmsim_fill fill = { MMSIM_FILL_UNIQUE, 1 };
+
+	if (i >= half) {
+		fill = (struct mmsim_fill){ MMSIM_FILL_PATTERN,
+					    0x0101010101010101ULL * ((i - half) / quarter + 1) };
+		i = (i - half) % quarter;
+	}
+	mmsim_fill_page(&fill, i, page);
+}
+
+/*
+ * The live ksmd's own passes over the same workload, in the same run: ns
+ * per page of each pass (ksmd_measure() takes the kernel executor's lock and
+ * puts every KSM setting back). Why a size is not measured is printed.
+ */
+static void run_ksmd(const struct options *o, const unsigned long *mib,
+		     const struct sim_result *sim, int n)
+{
+	const char *why = o->no_kernel ? "--no-kernel" : ksmd_unavailable();
+	double prev = 0;
+
+	printf("\n# the live ksmd, the same workload and passes, wall ns per page (ksmd runs alone)\n");
+	printf("%-6s %9s %9s %9s %10s %9s %9s %9s %8s\n", "size", "ksmd p1", "ksmd p2", "ksmd p3",
+	       "+-us", "k/sim p1", "k/sim p2", "k/sim p3", "counters");
+	for (int i = 0; i < n; i++) {
+		unsigned long pages = mib[i] * MIB / 4096, avail = mem_available_mib();
+		struct ksmd_side k = { 0 };
+		struct sim_result kr = { 0 };
+		char name[24];
+		double sum;
+
+		size_name(mib[i], name, sizeof(name));
+		if (why) {
+			printf("%-6s skipped: %s\n", name, why);
+			continue;
+		}
+		if (mib[i] > o->kernel_max) {
+			printf("%-6s skipped: above --kernel-max %lu MiB\n", name, o->kernel_max);
+			continue;
+		}
+		if (mib[i] > avail / 2) {
+			printf("%-6s skipped: needs %lu MiB of memory, %lu MiB available (at most half)\n",
+			       name, mib[i], avail);
+			continue;
+		}
+		ksmd_measure(pages, scale_fill_page, &pages, &k);
+		if (!k.done) {
+			printf("%-6s %s\n", name, k.note);
+			continue;
+		}
+		kr.shared = k.counters[0];
+		kr.sharing = k.counters[1];
+		kr.unshared = k.counters[2];
+		printf("%-6s %9.0f %9.0f %9.0f %10.0f %9.1f %9.1f %9.1f %8s\n", name,
+		       k.secs[0] * 1e9 / (double)pages, k.secs[1] * 1e9 / (double)pages,
+		       k.secs[2] * 1e9 / (double)pages, k.uncertainty_us / 2,
+		       k.secs[0] * 1e9 / (double)pages / sim[i].pass_ns[0],
+		       k.secs[1] * 1e9 / (double)pages / sim[i].pass_ns[1],
+		       k.secs[2] * 1e9 / (double)pages / sim[i].pass_ns[2],
+		       counters_scale(mib[i], &kr) ? "exact" : "WRONG");
+		if (k.note[0])
+			printf("       note: %s\n", k.note);
+		sum = (k.secs[0] + k.secs[1] + k.secs[2]) * 1e9 / (double)pages;
+		if (prev)
+			printf("       growth of ksmd's passes' ns/page from the size before: %.2fx\n",
+			       sum / prev);
+		prev = sum;
+		fflush(stdout);
+	}
 }
 
 /* The scenario file of the workload, as tests/scenarios/ksm-half-duplicate-*.mms. */
@@ -361,6 +437,7 @@ int main(int argc, char **argv)
 	bool kernel_ok = geteuid() == 0 && !access("/sys/kernel/mm/ksm/run", W_OK);
 
 	parse(argc, argv, &o);
+	ksmd_install_restore();
 	if (!o.mmsim)
 		o.mmsim = find_mmsim();
 	printf("# mmsim-bench-scale: half-duplicate KSM workload, three passes; CPU ns per page\n");
@@ -394,6 +471,8 @@ int main(int argc, char **argv)
 	if (o.plot && nr_done && plot(o.plot, done_mib, done, nr_done))
 		fprintf(stderr, "mmsim-bench-scale: gnuplot failed; %s.gp and %s.dat are written\n",
 			o.plot, o.plot);
+	if (nr_done)
+		run_ksmd(&o, done_mib, done, nr_done);
 	if (o.no_e2e)
 		return 0;
 	printf("\n# end to end, `%s run FILE`, best of %d (kernel: one run), seconds\n", o.mmsim,
@@ -403,6 +482,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < o.nr_sizes; i++) {
 		unsigned long mib = o.sizes[i];
 		double sim, off, kern = -1, sim_cpu = 0, off_cpu = 0, kern_cpu = 0;
+		const char *kwhy = NULL;
 		int kstatus = 0;
 		char name[24], file[64];
 		int status = 0;
@@ -416,17 +496,23 @@ int main(int argc, char **argv)
 		}
 		sim = best_run(&o, "--verify=command", file, o.reps, &status, &sim_cpu);
 		off = best_run(&o, "--verify=off", file, o.reps, &status, &off_cpu);
-		if (!o.no_kernel && kernel_ok && machine_mib(mib) < mem_available_mib() / 2)
-			kern = best_run(&o, "--kernel", file, 1, &kstatus, &kern_cpu);
+		if (o.no_kernel)
+			kwhy = "--no-kernel";
+		else if (!kernel_ok)
+			kwhy = "not root, or no /sys/kernel/mm/ksm";
+		else if (machine_mib(mib) >= mem_available_mib() / 2)
+			kwhy = "no room: needs over half of MemAvailable";
+		else if ((kern = best_run(&o, "--kernel", file, 1, &kstatus, &kern_cpu)) < 0)
+			kwhy = "failed (mmsim run --kernel FILE says why: another process with "
+			       "mergeable memory, or the lock held)";
 		unlink(file);
 		if (sim < 0 || off < 0) {
 			printf("%-6s the simulator failed (status %d)\n", name, status);
 			continue;
 		}
 		if (kern < 0)
-			printf("%-6s %10.2f %10.2f %10.2f %10.2f %10s %12s %12s\n", name, sim, sim_cpu,
-			       off, off_cpu, o.no_kernel || !kernel_ok ? "skipped" :
-			       !kstatus ? "no room" : "failed", "-", "-");
+			printf("%-6s %10.2f %10.2f %10.2f %10.2f %10s %12s %12s\n       kernel skipped: %s\n",
+			       name, sim, sim_cpu, off, off_cpu, "skipped", "-", "-", kwhy);
 		else
 			printf("%-6s %10.2f %10.2f %10.2f %10.2f %10.2f %12.1f %12.1f\n", name, sim,
 			       sim_cpu, off, off_cpu, kern, kern / sim, kern / off);

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The live ksmd for the benches: KSM's sysfs settings saved and restored on
+ * every path, the kernel executor's lock (/run/mmsim-kernel.lock), and the
+ * three full passes of a workload timed. See bench/README.md.
+ */
+#ifndef MMSIM_BENCH_KSMD_H
+#define MMSIM_BENCH_KSMD_H
+
+#include <stdbool.h>
+
+#define KSMD_PASSES		3
+#define KSMD_NR_COUNTERS	5
+#define KSMD_POLL_NS		20000	/* between two reads of full_scans */
+
+/* pages_shared, pages_sharing, pages_unshared, stable_node_chains, stable_node_dups. */
+extern const char *const ksmd_counter_names[KSMD_NR_COUNTERS];
+
+/* One side's figures (the benches fill the simulator's the same way). */
+struct ksmd_side {
+	bool done;
+	double secs[KSMD_PASSES];		/* each pass */
+	long counters[KSMD_NR_COUNTERS];	/* after three passes */
+	long merged[KSMD_PASSES + 1];	/* pages_shared + pages_sharing before pass k, after (k = 3) */
+	double uncertainty_us;			/* kernel: widest window a pass boundary may lie in */
+	char note[256];				/* why skipped, or what to know */
+};
+
+/* Page i of a workload into page (4 KiB); arg: the caller's. */
+typedef void (*ksmd_fill_t)(unsigned char *page, unsigned long i, void *arg);
+
+/* Puts every changed setting back; async-signal-safe and idempotent. */
+void ksmd_restore_settings(void);
+/* ksmd_restore_settings() at exit and on SIGINT, SIGTERM, SIGHUP, SIGQUIT. */
+void ksmd_install_restore(void);
+/* Why the live ksmd cannot be measured, NULL when it can (the settings are then saved). */
+const char *ksmd_unavailable(void);
+/*
+ * n pages filled by fill(page, i, arg), MADV_MERGEABLE, three passes of the live ksmd
+ * (pages_to_scan n + 1, sleep_millisecs 0, max_page_sharing 256, smart_scan
+ * 1, use_zero_pages 0) under the lock; the settings go back before it
+ * returns. When it cannot, s->done is false and s->note says why.
+ */
+void ksmd_measure(unsigned long n, ksmd_fill_t fill, void *arg, struct ksmd_side *s);
+
+#endif /* MMSIM_BENCH_KSMD_H */
