@@ -205,12 +205,14 @@ static void scale_fill_page(unsigned char *page, unsigned long i, void *arg)
 static void run_ksmd(const struct options *o, const unsigned long *mib,
 		     const struct sim_result *sim, int n)
 {
-	const char *why = o->no_kernel ? "--no-kernel" : ksmd_unavailable();
-	double prev = 0;
+	const char *why = o->no_kernel ? "--no-kernel" :
+			  geteuid() ? "not root (/sys/kernel/mm/ksm must be written)" : NULL;
+	double prev = 0, prev_p[3] = { 0 };
 
-	printf("\n# the live ksmd, the same workload and passes, wall ns per page (ksmd runs alone)\n");
-	printf("%-6s %9s %9s %9s %10s %9s %9s %9s %8s\n", "size", "ksmd p1", "ksmd p2", "ksmd p3",
-	       "+-us", "k/sim p1", "k/sim p2", "k/sim p3", "counters");
+	printf("\n# the live ksmd, the same workload and passes: ksmd's CPU ns per page (schedstat),"
+	       " wall ns per page in parentheses\n");
+	printf("%-6s %17s %17s %17s %9s %9s %9s %8s\n", "size", "ksmd pass1", "ksmd pass2",
+	       "ksmd pass3", "k/sim p1", "k/sim p2", "k/sim p3", "counters");
 	for (int i = 0; i < n; i++) {
 		unsigned long pages = mib[i] * MIB / 4096, avail = mem_available_mib();
 		struct ksmd_side k = { 0 };
@@ -240,19 +242,29 @@ static void run_ksmd(const struct options *o, const unsigned long *mib,
 		kr.shared = k.counters[0];
 		kr.sharing = k.counters[1];
 		kr.unshared = k.counters[2];
-		printf("%-6s %9.0f %9.0f %9.0f %10.0f %9.1f %9.1f %9.1f %8s\n", name,
-		       k.secs[0] * 1e9 / (double)pages, k.secs[1] * 1e9 / (double)pages,
-		       k.secs[2] * 1e9 / (double)pages, k.uncertainty_us / 2,
-		       k.secs[0] * 1e9 / (double)pages / sim[i].pass_ns[0],
-		       k.secs[1] * 1e9 / (double)pages / sim[i].pass_ns[1],
-		       k.secs[2] * 1e9 / (double)pages / sim[i].pass_ns[2],
-		       counters_scale(mib[i], &kr) ? "exact" : "WRONG");
+		printf("%-6s", name);
+		for (int p = 0; p < 3; p++) {
+			char cell[40];
+
+			snprintf(cell, sizeof(cell), "%.0f (%.0f)", k.cpu_secs[p] * 1e9 / (double)pages,
+				 k.secs[p] * 1e9 / (double)pages);
+			printf(" %17s", cell);
+		}
+		for (int p = 0; p < 3; p++)
+			printf(" %9.1f", k.cpu_secs[p] * 1e9 / (double)pages / sim[i].pass_ns[p]);
+		printf(" %8s\n", counters_scale(mib[i], &kr) ? "exact" : "WRONG");
+		printf("       pass boundaries within +-%.0f us; ksmd's CPU time may lag a tick\n",
+		       k.uncertainty_us / 2);
 		if (k.note[0])
 			printf("       note: %s\n", k.note);
-		sum = (k.secs[0] + k.secs[1] + k.secs[2]) * 1e9 / (double)pages;
+		sum = (k.cpu_secs[0] + k.cpu_secs[1] + k.cpu_secs[2]) * 1e9 / (double)pages;
 		if (prev)
-			printf("       growth of ksmd's passes' ns/page from the size before: %.2fx\n",
-			       sum / prev);
+			printf("       growth of ksmd's passes' CPU ns/page from the size before: %.2fx"
+			       " (pass 2: %.2fx, pass 3: %.2fx)\n", sum / prev,
+			       k.cpu_secs[1] / (double)pages / prev_p[1],
+			       k.cpu_secs[2] / (double)pages / prev_p[2]);
+		for (int p = 0; p < 3; p++)
+			prev_p[p] = k.cpu_secs[p] / (double)pages;
 		prev = sum;
 		fflush(stdout);
 	}
@@ -461,8 +473,11 @@ int main(int argc, char **argv)
 		       r.alloc_per_page, r.rss_per_page, r.alloc_after_exit,
 		       counters_scale(mib, &r) ? "exact" : "WRONG");
 		if (prev_pass)
-			printf("       growth of the passes' ns/page from the size before: %.2fx\n",
-			       (r.pass_ns[0] + r.pass_ns[1] + r.pass_ns[2]) / prev_pass);
+			printf("       growth of the passes' ns/page from the size before: %.2fx"
+			       " (pass 2: %.2fx, pass 3: %.2fx)\n",
+			       (r.pass_ns[0] + r.pass_ns[1] + r.pass_ns[2]) / prev_pass,
+			       r.pass_ns[1] / done[nr_done - 1].pass_ns[1],
+			       r.pass_ns[2] / done[nr_done - 1].pass_ns[2]);
 		prev_pass = r.pass_ns[0] + r.pass_ns[1] + r.pass_ns[2];
 		done_mib[nr_done] = mib;
 		done[nr_done++] = r;

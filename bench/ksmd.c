@@ -279,7 +279,7 @@ static pid_t other_mergeable(void)
 }
 
 /* Why the kernel columns cannot be measured; NULL when they can. */
-const char *ksmd_unavailable(void)
+static const char *ksmd_unavailable(void)
 {
 	static char why[160];
 	pid_t pid;
@@ -315,6 +315,44 @@ static long pread_long(int fd)
 	return strtol(buf, NULL, 10);
 }
 
+/* ksmd's pid (its comm), 0 when there is none. */
+static pid_t ksmd_pid(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	pid_t found = 0;
+
+	if (!d)
+		return 0;
+	while (!found && (de = readdir(d))) {
+		char path[64], comm[32];
+		pid_t pid = (pid_t)atoi(de->d_name);
+
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		if (!read_text(path, comm, sizeof(comm)) && !strcmp(comm, "ksmd\n"))
+			found = pid;
+	}
+	closedir(d);
+	return found;
+}
+
+/*
+ * Seconds ksmd has run on a CPU (the first field of its schedstat, ns),
+ * -1 when unknown. A running task's figure may lag by up to a tick.
+ */
+static double ksmd_cpu_s(int fd)
+{
+	char buf[96];
+	ssize_t n = fd < 0 ? -1 : pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return (double)strtoull(buf, NULL, 10) / 1e9;
+}
+
 /*
  * The three passes, timed. Starts at the write of run=1 (ksmd is woken from
  * its stopped wait; the wake-up is in pass 1's time). Each end is the change
@@ -338,8 +376,10 @@ static int kernel_passes(struct ksmd_side *s, long base)
 {
 	int fs_fd = open(KSM_DIR "full_scans", O_RDONLY | O_CLOEXEC);
 	int ps_fd = open(KSM_DIR "pages_scanned", O_RDONLY | O_CLOEXEC);
-	double start, last_old, t, t_end, deadline, widest = 0;
+	double start, last_old, t, t_end, deadline, widest = 0, cpu_start, cpu;
 	long pass2_scanned = -1;
+	char path[64];
+	int cpu_fd = -1;
 	bool parked = false;
 	int err = 0;
 	/* Between reads the CPU is left idle: see the comment above. */
@@ -351,6 +391,9 @@ static int kernel_passes(struct ksmd_side *s, long base)
 	}
 	/* Wake from the naps on time: the default timer slack is 50 us. */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)ksmd_pid());
+	cpu_fd = open(path, O_RDONLY | O_CLOEXEC);
+	cpu_start = ksmd_cpu_s(cpu_fd);
 	start = bench_now_s();
 	err = ksm_write("run", "1");
 	if (err)
@@ -375,6 +418,9 @@ static int kernel_passes(struct ksmd_side *s, long base)
 			if (fs > base + k + 1)
 				note(s, "full_scans jumped from %ld to %ld", base + k, fs);
 			s->secs[k] = at - start;
+			cpu = ksmd_cpu_s(cpu_fd);
+			s->cpu_secs[k] = cpu_start < 0 || cpu < 0 ? -1 : cpu - cpu_start;
+			cpu_start = cpu;
 			start = at;
 			last_old = t;
 			k++;
@@ -404,6 +450,8 @@ out:
 		close(fs_fd);
 	if (ps_fd >= 0)
 		close(ps_fd);
+	if (cpu_fd >= 0)
+		close(cpu_fd);
 	return err;
 }
 
@@ -488,11 +536,12 @@ out:
 
 void ksmd_measure(unsigned long n, ksmd_fill_t fill, void *arg, struct ksmd_side *s)
 {
-	const char *why = ksmd_unavailable();
+	/* Under the lock: a scenario run holding it may have mergeable memory or changed settings. */
+	const char *why = take_lock();
 	int err;
 
-	if (!why)
-		why = take_lock();
+	if (!why && (why = ksmd_unavailable()))
+		release_lock();
 	if (why) {
 		snprintf(s->note, sizeof(s->note), "skipped: %s", why);
 		return;

@@ -20,6 +20,7 @@ extern const char *const ksmd_counter_names[KSMD_NR_COUNTERS];
 struct ksmd_side {
 	bool done;
 	double secs[KSMD_PASSES];		/* each pass */
+	double cpu_secs[KSMD_PASSES];		/* kernel: ksmd's CPU time in each pass (schedstat), -1 unknown */
 	long counters[KSMD_NR_COUNTERS];	/* after three passes */
 	long merged[KSMD_PASSES + 1];	/* pages_shared + pages_sharing before pass k, after (k = 3) */
 	double uncertainty_us;			/* kernel: widest window a pass boundary may lie in */
@@ -33,13 +34,13 @@ typedef void (*ksmd_fill_t)(unsigned char *page, unsigned long i, void *arg);
 void ksmd_restore_settings(void);
 /* ksmd_restore_settings() at exit and on SIGINT, SIGTERM, SIGHUP, SIGQUIT. */
 void ksmd_install_restore(void);
-/* Why the live ksmd cannot be measured, NULL when it can (the settings are then saved). */
-const char *ksmd_unavailable(void);
 /*
  * n pages filled by fill(page, i, arg), MADV_MERGEABLE, three passes of the live ksmd
  * (pages_to_scan n + 1, sleep_millisecs 0, max_page_sharing 256, smart_scan
- * 1, use_zero_pages 0) under the lock; the settings go back before it
- * returns. When it cannot, s->done is false and s->note says why.
+ * 1, use_zero_pages 0) under the lock, waiting up to 300 s for it; every
+ * setting goes back before it returns. Refused (s->done false, s->note says
+ * why) when not root, without KSM, or when another process has mergeable
+ * memory (ksmd would scan it too).
  */
 void ksmd_measure(unsigned long n, ksmd_fill_t fill, void *arg, struct ksmd_side *s);
 
