@@ -27,6 +27,7 @@
 #define KSM_DIR		"/sys/kernel/mm/ksm/"
 #define LOCK_PATH	"/run/mmsim-kernel.lock"	/* the kernel executor's lock */
 #define LOCK_TIMEOUT_S	300
+#define MERGEABLE_WAIT_S 120	/* for another process's mergeable memory to go */
 #define PASS_TIMEOUT_S	900			/* one kernel pass of 1 GiB takes seconds */
 /* After pass 3 ksmd sleeps this long, so it starts no pass 4 (see kernel_passes()). */
 #define KSMD_PARK_MS	"3600000"
@@ -294,10 +295,16 @@ static const char *ksmd_unavailable(void)
 		snprintf(why, sizeof(why), "cannot read " KSM_DIR ": %s", strerror(-err));
 		return why;
 	}
+	/* Such a process is mostly a short test of another run: wait for it a while. */
 	pid = other_mergeable();
+	for (int waited = 0; pid && waited < MERGEABLE_WAIT_S; waited++) {
+		sleep(1);
+		pid = other_mergeable();
+	}
 	if (pid) {
 		snprintf(why, sizeof(why),
-			 "process %d has mergeable memory: ksmd would scan it too", (int)pid);
+			 "process %d has mergeable memory (waited %d s): ksmd would scan it too",
+			 (int)pid, MERGEABLE_WAIT_S);
 		return why;
 	}
 	return NULL;
