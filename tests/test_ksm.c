@@ -439,16 +439,6 @@ static struct ksm_rmap_item *item_at(struct mmsim *sim, int pid, unsigned long a
 	return NULL;
 }
 
-static void expect_caught(struct mmsim *sim, const char *what)
-{
-	int err = mmsim_verify(sim);
-
-	if (err != -EUCLEAN)
-		fail_msg("verify = %d, want -EUCLEAN (%s)", err, what);
-	if (!strstr(mmsim_last_error(sim), what))
-		fail_msg("verify says \"%s\", want it to name \"%s\"", mmsim_last_error(sim), what);
-}
-
 /*
  * The checker's KSM part catches a broken unstable tree (walked breadth
  * first) and a stable item its node's rmap walk misses (found through the
