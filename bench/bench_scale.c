@@ -294,45 +294,77 @@ static int write_scenario(unsigned long mib, char *path, size_t len)
 	return fclose(f);
 }
 
+/* The first line of the run's output that says why it failed, into why. */
+static void failure_line(const char *out, char *why, size_t len)
+{
+	FILE *f = fopen(out, "r");
+	char line[512];
+
+	snprintf(why, len, "no reason in its output");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "Bail out!", 9) && !strstr(line, "# SKIP") &&
+		    strncmp(line, "not ok", 6))
+			continue;
+		/* Cut explicitly to what why holds: a Bail out! line can be long. */
+		size_t n = strcspn(line, "\n");
+
+		line[n < len ? n : len - 1] = '\0';
+		memcpy(why, line, strlen(line) + 1);
+		break;
+	}
+	fclose(f);
+}
+
 /*
  * Seconds of one `mmsim run ARGS FILE`, or -1 when it failed (its status in
- * *status); *cpu: its user and system time.
+ * *status, the line of its output that says why in why); *cpu: its user
+ * and system time.
  */
 static double time_run(const struct options *o, const char *arg, const char *file, int *status,
-		       double *cpu)
+		       double *cpu, char *why, size_t len)
 {
 	struct rusage ru;
+	char out[96];
 	double t0;
 	pid_t pid;
 	int ws;
 
+	snprintf(out, sizeof(out), "%s.out", file);
 	/* Else the child's freopen() writes our buffered lines a second time. */
 	fflush(stdout);
 	t0 = bench_now_s();
 	pid = fork();
 
 	if (pid == 0) {
-		if (!freopen("/dev/null", "w", stdout))
+		if (!freopen(out, "w", stdout))
 			_exit(127);
 		execl(o->mmsim, o->mmsim, "run", "--quiet", arg, file, (char *)NULL);
 		_exit(127);
 	}
-	if (pid < 0 || wait4(pid, &ws, 0, &ru) < 0)
+	if (pid < 0 || wait4(pid, &ws, 0, &ru) < 0) {
+		snprintf(why, len, "fork failed");
+		unlink(out);
 		return -1;
+	}
 	*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128;
 	*cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
 	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	if (*status)
+		failure_line(out, why, len);
+	unlink(out);
 	return *status ? -1 : bench_now_s() - t0;
 }
 
 /* The best wall time of reps runs, and the CPU time of that run. */
 static double best_run(const struct options *o, const char *arg, const char *file, int reps,
-		       int *status, double *cpu)
+		       int *status, double *cpu, char *why, size_t len)
 {
 	double best = -1;
 
 	for (int i = 0; i < reps; i++) {
-		double c, t = time_run(o, arg, file, status, &c);
+		double c, t = time_run(o, arg, file, status, &c, why, len);
 
 		if (t < 0)
 			return -1;
@@ -498,6 +530,7 @@ int main(int argc, char **argv)
 		unsigned long mib = o.sizes[i];
 		double sim, off, kern = -1, sim_cpu = 0, off_cpu = 0, kern_cpu = 0;
 		const char *kwhy = NULL;
+		char failed[256] = "", kfailed[256] = "";
 		int kstatus = 0;
 		char name[24], file[64];
 		int status = 0;
@@ -509,20 +542,22 @@ int main(int argc, char **argv)
 			fprintf(stderr, "mmsim-bench-scale: cannot write a scenario in /tmp\n");
 			return 2;
 		}
-		sim = best_run(&o, "--verify=command", file, o.reps, &status, &sim_cpu);
-		off = best_run(&o, "--verify=off", file, o.reps, &status, &off_cpu);
+		sim = best_run(&o, "--verify=command", file, o.reps, &status, &sim_cpu, failed,
+			       sizeof(failed));
+		off = best_run(&o, "--verify=off", file, o.reps, &status, &off_cpu, failed,
+			       sizeof(failed));
 		if (o.no_kernel)
 			kwhy = "--no-kernel";
 		else if (!kernel_ok)
 			kwhy = "not root, or no /sys/kernel/mm/ksm";
 		else if (machine_mib(mib) >= mem_available_mib() / 2)
 			kwhy = "no room: needs over half of MemAvailable";
-		else if ((kern = best_run(&o, "--kernel", file, 1, &kstatus, &kern_cpu)) < 0)
-			kwhy = "failed (mmsim run --kernel FILE says why: another process with "
-			       "mergeable memory, or the lock held)";
+		else if ((kern = best_run(&o, "--kernel", file, 1, &kstatus, &kern_cpu, kfailed,
+					  sizeof(kfailed))) < 0)
+			kwhy = kfailed;
 		unlink(file);
 		if (sim < 0 || off < 0) {
-			printf("%-6s the simulator failed (status %d)\n", name, status);
+			printf("%-6s the simulator failed (status %d): %s\n", name, status, failed);
 			continue;
 		}
 		if (kern < 0)
