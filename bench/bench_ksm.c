@@ -42,10 +42,13 @@
 
 #include "bench_util.h"
 #include "ksmd.h"
+#include "run.h"
 
 #define SZ_4K		4096UL
 #define MiB		(1UL << 20)
 #define SIM_BASE	0x100000000000UL
+
+
 
 #define NR_PASSES	KSMD_PASSES
 #define MAX_SIZES	8
@@ -371,20 +374,6 @@ static int print_size(struct size_result *r)
 	return fails;
 }
 
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static void json_side(FILE *f, const char *key, const struct size_result *r,
 		      const struct ksmd_side *s)
 {
@@ -402,7 +391,7 @@ static void json_side(FILE *f, const char *key, const struct size_result *r,
 			fprintf(f, "        \"boundary_window_us\": %.1f,\n", s->uncertainty_us);
 	}
 	fprintf(f, "        \"note\": ");
-	json_string(f, s->note);
+	scn_json_string(f, s->note);
 	fprintf(f, "\n      }");
 }
 

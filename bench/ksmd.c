@@ -1,38 +1,32 @@
 // SPDX-License-Identifier: MIT
 /*
- * The live ksmd for the benches (mmsim-bench-ksm, mmsim-bench-scale): every
- * KSM setting saved before the first change and restored on every path,
- * signals included; the kernel executor's lock; a workload's full passes
- * timed from full_scans. See bench/README.md, "Kernel side".
+ * The live ksmd for the benches (mmsim-bench-ksm, mmsim-bench-scale): the
+ * kernel executor's lock, the KSM settings saved and put back on every path
+ * through cli/kernel_settings.c, and a workload's full passes timed from
+ * full_scans, with ksmd's CPU time. See bench/README.md, "Kernel side".
  */
 #include "ksmd.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "bench_util.h"
+#include "kernel_settings.h"
 
 #define SZ_4K		4096UL
-#define KSM_DIR		"/sys/kernel/mm/ksm/"
-#define LOCK_PATH	"/run/mmsim-kernel.lock"	/* the kernel executor's lock */
-#define LOCK_TIMEOUT_S	300
-#define MERGEABLE_WAIT_S 120	/* for another process's mergeable memory to go */
 #define PASS_TIMEOUT_S	900			/* one kernel pass of 1 GiB takes seconds */
 /* After pass 3 ksmd sleeps this long, so it starts no pass 4 (see kernel_passes()). */
 #define KSMD_PARK_MS	"3600000"
-
 #define POLL_NS		KSMD_POLL_NS
+#define MERGEABLE_WAIT_S 120	/* for another process's mergeable memory to go */
 
 /* A remark on a side's result. */
 #define note(s, ...) bench_note((s)->note, sizeof((s)->note), __VA_ARGS__)
@@ -43,209 +37,70 @@ const char *const ksmd_counter_names[KSMD_NR_COUNTERS] = {
 };
 
 
-#define MAX_SETTINGS 24
-
-static struct setting {
-	char name[48];
-	char path[96];
-	char saved[32];		/* the value, or the bracketed word (advisor_mode) */
-	bool changed;
-} settings[MAX_SETTINGS];
-static int nr_settings;
-static bool run_changed;	/* run was written: run=2 before putting things back */
-
-static int read_text(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
-}
-
-/* The current value: the bracketed word of a choice, else the first line. */
-static void current_value(const char *raw, char *out, size_t size)
-{
-	const char *l = strchr(raw, '['), *r = l ? strchr(l, ']') : NULL;
-	size_t n;
-
-	if (l && r) {
-		l++;
-		n = (size_t)(r - l);
-	} else {
-		l = raw;
-		n = strcspn(raw, "\n");
-	}
-	if (n >= size)
-		n = size - 1;
-	memcpy(out, l, n);
-	out[n] = '\0';
-}
-
-static int read_long(const char *path, long *v)
-{
-	char buf[64];
-	int err = read_text(path, buf, sizeof(buf));
-
-	if (err)
-		return err;
-	*v = strtol(buf, NULL, 10);
-	return 0;
-}
-
-/* Async-signal-safe: open, write and close only. */
-static int write_raw(const char *path, const char *value)
-{
-	size_t len = strlen(value);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	do
-		n = write(fd, value, len);
-	while (n < 0 && errno == EINTR);
-	n = n < 0 ? -errno : 0;
-	close(fd);
-	return (int)n;
-}
-
-static struct setting *find_setting(const char *name)
-{
-	for (int i = 0; i < nr_settings; i++)
-		if (!strcmp(settings[i].name, name))
-			return &settings[i];
-	return NULL;
-}
-
-/* Every writable file of /sys/kernel/mm/ksm; -errno when KSM is not there. */
-static int save_settings(void)
-{
-	DIR *d = opendir(KSM_DIR);
-	struct dirent *de;
-	char raw[256];
-
-	if (!d)
-		return -errno;
-	nr_settings = 0;
-	while ((de = readdir(d)) && nr_settings < MAX_SETTINGS) {
-		struct setting *s = &settings[nr_settings];
-		struct stat st;
-
-		if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof(s->name))
-			continue;
-		/* The length was checked above: the precision tells the compiler so. */
-		snprintf(s->path, sizeof(s->path), KSM_DIR "%.47s", de->d_name);
-		if (stat(s->path, &st) || !S_ISREG(st.st_mode) || !(st.st_mode & S_IWUSR))
-			continue;
-		if (read_text(s->path, raw, sizeof(raw)))
-			continue;
-		snprintf(s->name, sizeof(s->name), "%.47s", de->d_name);
-		current_value(raw, s->saved, sizeof(s->saved));
-		s->changed = false;
-		nr_settings++;
-	}
-	closedir(d);
-	return find_setting("run") ? 0 : -ENOENT;
-}
-
-/* Sets a KSM knob (skipping a write of the value it has): 0 or -errno. */
-static int ksm_write(const char *name, const char *value)
-{
-	struct setting *s = find_setting(name);
-	char raw[256], cur[32];
-
-	if (!s)
-		return -ENOENT;
-	if (strcmp(name, "run") && !read_text(s->path, raw, sizeof(raw))) {
-		current_value(raw, cur, sizeof(cur));
-		if (!strcmp(cur, value))
-			return 0;
-	}
-	s->changed = true;	/* before the write: a signal may come at once */
-	if (!strcmp(name, "run"))
-		run_changed = true;
-	return write_raw(s->path, value);
-}
-
-static void restore_one(struct setting *s)
-{
-	if (s && s->changed && write_raw(s->path, s->saved) == 0)
-		s->changed = false;
-}
-
-/*
- * Puts every changed setting back, async-signal-safe. run=2 first: it
- * unmerges what is left and frees ksmd's items and stable nodes, without
- * which max_page_sharing could not be written (EBUSY). pages_to_scan before
- * advisor_mode (an advisor owns pages_to_scan once it is on), then
- * sleep_millisecs, whose write wakes ksmd, and run last.
- */
-void ksmd_restore_settings(void)
-{
-	struct setting *run = find_setting("run");
-
-	if (run_changed && run)
-		write_raw(run->path, "2");
-	for (int i = 0; i < nr_settings; i++) {
-		const char *n = settings[i].name;
-
-		if (strcmp(n, "run") && strcmp(n, "sleep_millisecs") && strcmp(n, "advisor_mode") &&
-		    strcmp(n, "pages_to_scan"))
-			restore_one(&settings[i]);
-	}
-	restore_one(find_setting("pages_to_scan"));
-	restore_one(find_setting("advisor_mode"));
-	restore_one(find_setting("sleep_millisecs"));
-	restore_one(run);
-	if (run && !run->changed)
-		run_changed = false;
-}
-
-static void on_signal(int sig)
-{
-	ksmd_restore_settings();	/* idempotent: only what is still changed */
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-/* ------------------------------------------------------------------------ */
-/* The live kernel                                                          */
+/* Every knob the bench writes, in the order they go back: run first, sleep_millisecs last. */
+static const char *const ksm_knobs[] = {
+	"run", "advisor_mode", "pages_to_scan", "max_page_sharing", "use_zero_pages", "smart_scan",
+	"merge_across_nodes", "stable_node_chains_prune_millisecs", "sleep_millisecs",
+};
 
 static int lock_fd = -1;
 
-/* The kernel executor's lock, so that no scenario drives ksmd meanwhile. */
-static const char *take_lock(void)
+static int read_long(const char *path, long *v)
 {
-	static char why[160];
-	double deadline = bench_now_s() + LOCK_TIMEOUT_S;
+	long long value;
+	int err = sysfs_read_number(path, &value);
 
-	lock_fd = open(LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (lock_fd < 0) {
-		snprintf(why, sizeof(why), "cannot open %s: %s", LOCK_PATH, strerror(errno));
-		return why;
-	}
-	while (flock(lock_fd, LOCK_EX | LOCK_NB)) {
-		if (errno != EWOULDBLOCK || bench_now_s() > deadline) {
-			snprintf(why, sizeof(why), "%s is held by another run (waited %d s)",
-				 LOCK_PATH, LOCK_TIMEOUT_S);
-			close(lock_fd);
-			lock_fd = -1;
-			return why;
-		}
-		usleep(100000);
-	}
-	return NULL;
+	if (!err)
+		*v = (long)value;
+	return err;
 }
 
-static void release_lock(void)
+/* Sets a KSM knob saved by kernel_open(): 0 or -errno. */
+static int ksm_write(const char *name, const char *value)
 {
+	char path[128];
+
+	snprintf(path, sizeof(path), KSM_DIR "%s", name);
+	if (!settings_saved_value(path))
+		return -ENOENT;
+	return sysfs_write(path, value);
+}
+
+
+/*
+ * The kernel executor's lock, so that no scenario drives ksmd meanwhile;
+ * what a killed run left put back; the knobs saved and their restore armed
+ * (at exit, on a fatal signal, after a SIGKILL by the next start). 0, or
+ * -1 with why the kernel cannot be measured.
+ */
+static int kernel_open(char *why, size_t len)
+{
+	char path[128];
+	bool found;
+
+	if (kernel_lock(&lock_fd, why, len) || settings_recover(stderr, &found, why, len))
+		goto fail;
+	for (size_t i = 0; i < sizeof(ksm_knobs) / sizeof(ksm_knobs[0]); i++) {
+		int err;
+
+		snprintf(path, sizeof(path), KSM_DIR "%s", ksm_knobs[i]);
+		err = settings_save(path);
+		/* advisor_mode (6.7), smart_scan (6.7) and the like may be absent. */
+		if (err && (err != -ENOENT || i == 0)) {
+			snprintf(why, len, "cannot read %s: %s", path, strerror(-err));
+			goto fail;
+		}
+	}
+	if (!settings_arm(why, len))
+		return 0;
+fail:
+	ksmd_close();
+	return -1;
+}
+
+void ksmd_close(void)
+{
+	settings_put_back();
 	if (lock_fd >= 0)
 		close(lock_fd);	/* releases the flock */
 	lock_fd = -1;
@@ -268,7 +123,7 @@ static pid_t other_mergeable(void)
 		if (pid <= 0 || pid == self)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/ksm_stat", pid);
-		if (read_text(path, buf, sizeof(buf)))
+		if (sysfs_read(path, buf, sizeof(buf)))
 			continue;
 		items = strstr(buf, "ksm_rmap_items ");
 		if (strstr(buf, "ksm_mergeable: yes") || strstr(buf, "ksm_merge_any: yes") ||
@@ -279,22 +134,22 @@ static pid_t other_mergeable(void)
 	return found;
 }
 
-/* Why the kernel columns cannot be measured; NULL when they can. */
-static const char *ksmd_unavailable(void)
+/*
+ * Why the kernel columns cannot be measured; NULL when they can. With the
+ * lock (kernel_open()), as another kernel run has mergeable processes
+ * while it holds it.
+ */
+static const char *kernel_unavailable(void)
 {
 	static char why[160];
 	pid_t pid;
-	int err;
 
 	if (geteuid() != 0)
 		return "not root (/sys/kernel/mm/ksm must be written)";
 	if (access(KSM_DIR "run", F_OK))
 		return "this kernel has no KSM (" KSM_DIR ")";
-	err = save_settings();
-	if (err) {
-		snprintf(why, sizeof(why), "cannot read " KSM_DIR ": %s", strerror(-err));
+	if (kernel_open(why, sizeof(why)))
 		return why;
-	}
 	/* Such a process is mostly a short test of another run: wait for it a while. */
 	pid = other_mergeable();
 	for (int waited = 0; pid && waited < MERGEABLE_WAIT_S; waited++) {
@@ -302,6 +157,7 @@ static const char *ksmd_unavailable(void)
 		pid = other_mergeable();
 	}
 	if (pid) {
+		ksmd_close();
 		snprintf(why, sizeof(why),
 			 "process %d has mergeable memory (waited %d s): ksmd would scan it too",
 			 (int)pid, MERGEABLE_WAIT_S);
@@ -338,7 +194,7 @@ static pid_t ksmd_pid(void)
 		if (pid <= 0)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-		if (!read_text(path, comm, sizeof(comm)) && !strcmp(comm, "ksmd\n"))
+		if (!sysfs_read_line(path, comm, sizeof(comm)) && !strcmp(comm, "ksmd"))
 			found = pid;
 	}
 	closedir(d);
@@ -543,19 +399,15 @@ out:
 
 void ksmd_measure(unsigned long n, ksmd_fill_t fill, void *arg, struct ksmd_side *s)
 {
-	/* Under the lock: a scenario run holding it may have mergeable memory or changed settings. */
-	const char *why = take_lock();
+	const char *why = kernel_unavailable();
 	int err;
 
-	if (!why && (why = ksmd_unavailable()))
-		release_lock();
 	if (why) {
-		snprintf(s->note, sizeof(s->note), "skipped: %s", why);
+		snprintf(s->note, sizeof(s->note), "skipped: %.240s", why);
 		return;
 	}
 	err = kernel_run(n, fill, arg, s);
-	ksmd_restore_settings();
-	release_lock();
+	ksmd_close();
 	if (err) {
 		s->done = false;
 		snprintf(s->note, sizeof(s->note), "skipped: failed: %s", strerror(-err));
@@ -564,12 +416,6 @@ void ksmd_measure(unsigned long n, ksmd_fill_t fill, void *arg, struct ksmd_side
 
 void ksmd_install_restore(void)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
-	atexit(ksmd_restore_settings);
+	settings_guard(NULL);
+	atexit(ksmd_close);
 }

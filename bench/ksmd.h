@@ -30,9 +30,9 @@ struct ksmd_side {
 /* Page i of a workload into page (4 KiB); arg: the caller's. */
 typedef void (*ksmd_fill_t)(unsigned char *page, unsigned long i, void *arg);
 
-/* Puts every changed setting back; async-signal-safe and idempotent. */
-void ksmd_restore_settings(void);
-/* ksmd_restore_settings() at exit and on SIGINT, SIGTERM, SIGHUP, SIGQUIT. */
+/* Puts every changed setting back and lets the lock go (idempotent). */
+void ksmd_close(void);
+/* The settings put back at exit and on SIGINT, SIGTERM, SIGHUP, SIGQUIT (cli/kernel_settings.c). */
 void ksmd_install_restore(void);
 /*
  * n pages filled by fill(page, i, arg), MADV_MERGEABLE, three passes of the live ksmd

@@ -39,6 +39,8 @@ static void usage(FILE *out)
 		"       mmsim capture -o FILE (--pid PID... | [--merge-any] -- COMMAND...)\n"
 		"       mmsim replay FILE [--check]\n"
 		"       mmsim whatif ksm FILE [--passes N] [TUNABLES] [--json|--csv] [--live]\n"
+		"       mmsim whatif mapcount FILE [--scheme NAME ...] [--json|--csv]\n"
+		"       mmsim whatif thp FILE [--policy SPEC ...] [--json|--csv]\n"
 		"       mmsim kernel-restore\n"
 		"\n"
 		"  run           run scenarios on the simulator, TAP 13 on stdout\n"
@@ -72,6 +74,8 @@ static void usage(FILE *out)
 		"  capture       snapshot live processes into an SQLite file (--help)\n"
 		"  replay        rebuild a capture in the simulator; --check compares /proc\n"
 		"  whatif ksm    predict what ksmd would merge, pass by pass (--help)\n"
+		"  whatif mapcount  each mapcount scheme's wrong answers and fork/exit costs (--help)\n"
+		"  whatif thp    the large folios each THP policy would give, and their cost (--help)\n"
 		"  kernel-restore\n"
 		"                put back the THP and KSM settings that a killed kernel run\n"
 		"                (SIGKILL) left changed, from /run/mmsim-kernel.saved; every\n"
@@ -392,11 +396,9 @@ static bool same_answer(const struct scn_answer *sim, const struct scn_answer *k
  */
 static const char *profile_of_release(const char *release)
 {
-	static const char *const versions[] = { "6.18", "7.3", "6.12", "6.1" };
-
-	for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
-		if (scn_release_is(release, versions[i]))
-			return versions[i];
+	for (int i = 0; mmsim_kernel_version(i); i++)
+		if (scn_release_is(release, mmsim_kernel_version(i)))
+			return mmsim_kernel_version(i);
 	fprintf(stderr, "mmsim: no profile for Linux %s: the simulator answers as 6.18\n", release);
 	return NULL;
 }

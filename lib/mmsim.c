@@ -61,7 +61,7 @@ static int copy_config(struct mmsim_config *dst, const struct mmsim_config *src,
 	return 0;
 }
 
-int mmsim_config_check_sized(const struct mmsim_config *user, size_t size, char *why, size_t len)
+int mmsim_config_check_sized(size_t size, const struct mmsim_config *user, char *why, size_t len)
 {
 	struct mmsim_config copy;
 	const struct mmsim_config *cfg = &copy;
@@ -101,10 +101,10 @@ int mmsim_config_check_sized(const struct mmsim_config *user, size_t size, char 
 
 int (mmsim_config_check)(const struct mmsim_config *cfg, char *why, size_t len)
 {
-	return mmsim_config_check_sized(cfg, MMSIM_CONFIG_SIZE_VER0, why, len);
+	return mmsim_config_check_sized(MMSIM_CONFIG_SIZE_VER0, cfg, why, len);
 }
 
-int mmsim_create_sized(const struct mmsim_config *user, size_t size, struct mmsim **out)
+int mmsim_create_sized(size_t size, const struct mmsim_config *user, struct mmsim **out)
 {
 	struct mmsim_config copy;
 	const struct mmsim_config *cfg = &copy;
@@ -114,7 +114,7 @@ int mmsim_create_sized(const struct mmsim_config *user, size_t size, struct mmsi
 	int err;
 
 	*out = NULL;
-	err = mmsim_config_check_sized(user, size, why, sizeof(why));
+	err = mmsim_config_check_sized(size, user, why, sizeof(why));
 	if (err)
 		return err;
 	copy_config(&copy, user, size);
@@ -176,7 +176,7 @@ void mmsim_destroy(struct mmsim *sim)
 
 int (mmsim_create)(const struct mmsim_config *cfg, struct mmsim **out)
 {
-	return mmsim_create_sized(cfg, MMSIM_CONFIG_SIZE_VER0, out);
+	return mmsim_create_sized(MMSIM_CONFIG_SIZE_VER0, cfg, out);
 }
 
 /* Out to a caller's struct of another size: what it knows, zeroes beyond. */
@@ -187,7 +187,7 @@ static void copy_out(void *dst, size_t size, const void *src, size_t src_size)
 		memset((char *)dst + src_size, 0, size - src_size);
 }
 
-void mmsim_get_config_sized(const struct mmsim *sim, struct mmsim_config *out, size_t size)
+void mmsim_get_config_sized(size_t size, const struct mmsim *sim, struct mmsim_config *out)
 {
 	copy_out(out, size, &sim->cfg, sizeof(sim->cfg));
 }
@@ -771,7 +771,7 @@ int mmsim_smaps_field(struct mmsim *sim, const struct mmsim_smaps *sm, const cha
 	return sim_error(sim, -ENOENT, "no smaps field %s", name);
 }
 
-void mmsim_get_stats_sized(const struct mmsim *sim, struct mmsim_stats *user, size_t size)
+void mmsim_get_stats_sized(size_t size, const struct mmsim *sim, struct mmsim_stats *user)
 {
 	struct mmsim_stats st, *out = &st;
 	const struct mm_struct *mm;
@@ -810,7 +810,7 @@ void mmsim_get_stats_sized(const struct mmsim *sim, struct mmsim_stats *user, si
 
 void (mmsim_get_stats)(const struct mmsim *sim, struct mmsim_stats *out)
 {
-	mmsim_get_stats_sized(sim, out, MMSIM_STATS_SIZE_VER0);
+	mmsim_get_stats_sized(MMSIM_STATS_SIZE_VER0, sim, out);
 }
 
 int mmsim_verify(struct mmsim *sim)

@@ -7,6 +7,8 @@
  */
 #include "profile.h"
 
+#include "mmsim/mmsim.h"
+
 #include <string.h>
 
 static const struct kernel_profile profiles[] = {
@@ -20,6 +22,7 @@ static const struct kernel_profile profiles[] = {
 		.prctl_memory_merge = true,
 		.ksm_checksum_first = true,
 		.ksm_smart_scan = true,
+		.ksm_advisor = true,
 		.ksm_zero_pages = true,
 		.ksm_profit = true,
 		.ksm_stat_merge_flags = true,
@@ -36,6 +39,7 @@ static const struct kernel_profile profiles[] = {
 		.prctl_memory_merge = true,
 		.ksm_checksum_first = true,
 		.ksm_smart_scan = true,
+		.ksm_advisor = true,
 		.ksm_zero_pages = true,
 		.ksm_profit = true,
 		.ksm_stat_merge_flags = true,
@@ -54,6 +58,7 @@ static const struct kernel_profile profiles[] = {
 		.prctl_memory_merge = true,
 		.ksm_checksum_first = true,
 		.ksm_smart_scan = true,
+		.ksm_advisor = true,
 		.ksm_zero_pages = true,
 		.ksm_profit = true,
 		.collapse_needs_writable = true,
@@ -68,6 +73,13 @@ static const struct kernel_profile profiles[] = {
 		.rmap_per_pte = true,
 	},
 };
+
+const char *mmsim_kernel_version(int i)
+{
+	if (i < 0 || (size_t)i >= sizeof(profiles) / sizeof(profiles[0]))
+		return NULL;
+	return profiles[i].version;
+}
 
 const struct kernel_profile *kernel_profile_lookup(const char *version)
 {

@@ -705,25 +705,25 @@ static void test_struct_sizes(void **state)
 
 	(void)state;
 	/* Cut before the verify fields, as a program from before them: valid. */
-	assert_int_equal(mmsim_create_sized(&cfg, offsetof(struct mmsim_config, verify), &sim), 0);
+	assert_int_equal(mmsim_create_sized(offsetof(struct mmsim_config, verify), &cfg, &sim), 0);
 	mmsim_get_config(sim, &cfg);
 	assert_int_equal(cfg.nr_frames, 2048);
 	assert_int_equal(cfg.verify, MMSIM_VERIFY_OFF);
 	/* Stats only as far as the caller's struct goes. */
 	memset(&st, 0xa5, sizeof(st));
-	mmsim_get_stats_sized(sim, &st, offsetof(struct mmsim_stats, nr_free_frames));
+	mmsim_get_stats_sized(offsetof(struct mmsim_stats, nr_free_frames), sim, &st);
 	assert_int_equal(st.nr_frames, 2048);
 	assert_int_equal(st.nr_free_frames, (unsigned long)0xa5a5a5a5a5a5a5a5ULL);
 	mmsim_destroy(sim);
 
-	assert_int_equal(mmsim_create_sized(&big.cfg, sizeof(big), &sim), 0);
+	assert_int_equal(mmsim_create_sized(sizeof(big), &big.cfg, &sim), 0);
 	mmsim_get_config(sim, &cfg);
 	assert_int_equal(cfg.nr_frames, 1024);
 	mmsim_destroy(sim);
 	big.newer = 1;
-	assert_int_equal(mmsim_create_sized(&big.cfg, sizeof(big), &sim), -E2BIG);
+	assert_int_equal(mmsim_create_sized(sizeof(big), &big.cfg, &sim), -E2BIG);
 	assert_null(sim);
-	assert_int_equal(mmsim_config_check_sized(&big.cfg, sizeof(big), why, sizeof(why)), -E2BIG);
+	assert_int_equal(mmsim_config_check_sized(sizeof(big), &big.cfg, why, sizeof(why)), -E2BIG);
 	assert_non_null(strstr(why, "newer mmsim.h"));
 	/* The plain-named symbols, as programs built before the macros call them. */
 	cfg = (struct mmsim_config){ .nr_frames = 512 };
@@ -733,12 +733,39 @@ static void test_struct_sizes(void **state)
 	mmsim_destroy(sim);
 }
 
+/* Every listed version and scheme makes an instance; the defaults come first. */
+static void test_listed_names(void **state)
+{
+	struct mmsim *sim;
+	int n;
+
+	(void)state;
+	assert_string_equal(mmsim_kernel_version(0), "6.18");
+	assert_string_equal(mmsim_scheme_name(0), "linux");
+	assert_null(mmsim_kernel_version(-1));
+	for (n = 0; mmsim_kernel_version(n); n++) {
+		assert_int_equal(mmsim_create(&(struct mmsim_config){ .nr_frames = 64,
+					.kernel = mmsim_kernel_version(n) }, &sim), 0);
+		assert_string_equal(mmsim_kernel(sim), mmsim_kernel_version(n));
+		mmsim_destroy(sim);
+	}
+	assert_int_equal(n, 4);
+	for (n = 0; mmsim_scheme_name(n); n++) {
+		assert_int_equal(mmsim_create(&(struct mmsim_config){ .nr_frames = 64,
+					.scheme = mmsim_scheme_name(n) }, &sim), 0);
+		assert_string_equal(mmsim_scheme(sim), mmsim_scheme_name(n));
+		mmsim_destroy(sim);
+	}
+	assert_int_equal(n, 8);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_error_reasons),
 		cmocka_unit_test(test_inspection),
 		cmocka_unit_test(test_struct_sizes),
+		cmocka_unit_test(test_listed_names),
 		cmocka_unit_test(test_fault_injection),
 		cmocka_unit_test(test_mremap_enomem_moves_back),
 		cmocka_unit_test(test_two_instances),

@@ -34,6 +34,13 @@ struct mmsim;
  * the headers a program was built with (MMSIM_VERSION_STRING).
  */
 MMSIM_API const char *mmsim_version(void);
+/*
+ * What a config may name, for front ends that list or check the choices:
+ * the i-th Linux version whose behaviour the library follows (from 0, the
+ * default first; NULL past the last), and the i-th folio mapcount scheme.
+ */
+MMSIM_API const char *mmsim_kernel_version(int i);
+MMSIM_API const char *mmsim_scheme_name(int i);
 
 /*
  * Seed 004 (docs/experiments/seed-004-anon-vm-pgoff.md): the vm_pgoff that
@@ -103,8 +110,8 @@ MMSIM_API int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out);
 MMSIM_API int mmsim_config_check(const struct mmsim_config *cfg, char *why, size_t len);
 MMSIM_API void mmsim_destroy(struct mmsim *sim);
 /* The configuration the instance was created with. */
-MMSIM_API void mmsim_get_config_sized(const struct mmsim *sim, struct mmsim_config *out,
-				      size_t size);
+MMSIM_API void mmsim_get_config_sized(size_t size, const struct mmsim *sim,
+				      struct mmsim_config *out);
 
 /*
  * Growing structs. struct mmsim_config and struct mmsim_stats gain fields
@@ -118,13 +125,13 @@ MMSIM_API void mmsim_get_config_sized(const struct mmsim *sim, struct mmsim_conf
  * the sizes of this first layout.
  */
 #define MMSIM_CONFIG_SIZE_VER0 (offsetof(struct mmsim_config, verify_every) + sizeof(unsigned long))
-MMSIM_API int mmsim_create_sized(const struct mmsim_config *cfg, size_t size, struct mmsim **out);
-MMSIM_API int mmsim_config_check_sized(const struct mmsim_config *cfg, size_t size, char *why,
+MMSIM_API int mmsim_create_sized(size_t size, const struct mmsim_config *cfg, struct mmsim **out);
+MMSIM_API int mmsim_config_check_sized(size_t size, const struct mmsim_config *cfg, char *why,
 				       size_t len);
-#define mmsim_create(cfg, out) mmsim_create_sized((cfg), sizeof(struct mmsim_config), (out))
-#define mmsim_config_check(cfg, why, len) \
-	mmsim_config_check_sized((cfg), sizeof(struct mmsim_config), (why), (len))
-#define mmsim_get_config(sim, out) mmsim_get_config_sized((sim), (out), sizeof(struct mmsim_config))
+/* Variadic, so that a compound literal's commas pass through. */
+#define mmsim_create(...) mmsim_create_sized(sizeof(struct mmsim_config), __VA_ARGS__)
+#define mmsim_config_check(...) mmsim_config_check_sized(sizeof(struct mmsim_config), __VA_ARGS__)
+#define mmsim_get_config(...) mmsim_get_config_sized(sizeof(struct mmsim_config), __VA_ARGS__)
 /*
  * A new instance for cfg that carries like's settings over: the THP
  * switches, and each KSM tunable set away from like's own default (so that
@@ -254,8 +261,30 @@ MMSIM_API int mmsim_reclaim(struct mmsim *sim, int pid, unsigned long addr, unsi
  * -ERANGE for max_page_sharing above INT_MAX, -EBUSY for max_page_sharing or
  * merge_across_nodes while KSM pages exist.
  * Not in Linux: "skip", an enum mmsim_ksm_skip (-EINVAL for another value).
+ *
+ * The scan-time advisor (6.7+; -EOPNOTSUPP on kernel "6.1", whose sysfs has
+ * no such files): "advisor_mode" (an enum mmsim_ksm_advisor; switching on
+ * sets pages_to_scan to advisor_min_pages_to_scan, switching off to 100),
+ * "advisor_max_cpu" (percent), "advisor_min_pages_to_scan",
+ * "advisor_max_pages_to_scan", "advisor_target_scan_time" (seconds; 0 is
+ * -EINVAL). While the mode is scan-time, pages_to_scan is -EINVAL, and after
+ * each full scan the advisor sets it from the scan's time and ksmd's CPU.
+ * Both are the model's: not in Linux, ksmd's CPU is an estimate from a cost
+ * per page, "cpu_ns_new" (a page seen the first time), "cpu_ns_compared"
+ * (checksummed and searched), "cpu_ns_skipped" (smart_scan), all 0 by
+ * default; "ksmd_cpu_ns" is ksmd's runtime (the kernel's advisor, once
+ * switched on, first counts all CPU ksmd ever used: set it to mimic a ksmd
+ * that ran before). Time is sleep_millisecs per batch plus that CPU; with
+ * "hz" (not in Linux: a CONFIG_HZ, 0 by default) each sleep lasts as the
+ * kernel's timer makes it, whole jiffies, one more than asked, from the
+ * tick the batch started on.
  */
 MMSIM_API int mmsim_ksm_set(struct mmsim *sim, const char *key, unsigned long value);
+/* advisor_mode's values: the kernel's words "none" and "scan-time". */
+enum mmsim_ksm_advisor {
+	MMSIM_KSM_ADVISOR_NONE,
+	MMSIM_KSM_ADVISOR_SCAN_TIME,
+};
 /*
  * How ksmd steps through large folios (seed 000, docs/experiments/seed-000-ksm-skip.md):
  * the kernel's page by page; the rejected patch's compound_nr() pages after any
@@ -283,7 +312,9 @@ MMSIM_API int mmsim_ksm_scan(struct mmsim *sim, unsigned long full_scans);
  * the kernel's walk would have visited that a skip policy stepped over),
  * pages_jumped_other (those of another folio than the page the jump started
  * from), tail_pages_found (skip=compound found a tail page), checksums
- * (pages checksummed), rmap_items_created; and the policy as "skip".
+ * (pages checksummed), rmap_items_created; and the policy as "skip";
+ * ksmd's CPU model: cpu_ns_new, cpu_ns_compared, cpu_ns_skipped, ksmd_cpu_ns,
+ * hz, and ksmd_clock_ms (the simulated ksmd's clock: sleeps and CPU).
  */
 MMSIM_API int mmsim_ksm_counter(struct mmsim *sim, const char *name, long *value);
 /*
@@ -476,9 +507,9 @@ MMSIM_API void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out)
 /* As mmsim_create(): the caller's sizeof, through the macro. */
 #define MMSIM_STATS_SIZE_VER0 \
 	(offsetof(struct mmsim_stats, thp_collapse_alloc_failed) + sizeof(unsigned long))
-MMSIM_API void mmsim_get_stats_sized(const struct mmsim *sim, struct mmsim_stats *out,
-				     size_t size);
-#define mmsim_get_stats(sim, out) mmsim_get_stats_sized((sim), (out), sizeof(struct mmsim_stats))
+MMSIM_API void mmsim_get_stats_sized(size_t size, const struct mmsim *sim,
+				     struct mmsim_stats *out);
+#define mmsim_get_stats(...) mmsim_get_stats_sized(sizeof(struct mmsim_stats), __VA_ARGS__)
 
 /*
  * The deferred-split shrinker, as reclaim would run it: splits every
@@ -555,6 +586,43 @@ MMSIM_API void mmsim_mapcount_costs(const struct mmsim *sim,
 MMSIM_API void mmsim_mapcount_costs_reset(struct mmsim *sim);
 /* Counting is off at creation (it slows the simulator); on from this call. */
 MMSIM_API void mmsim_mapcount_costs_enable(struct mmsim *sim, bool on);
+
+/*
+ * The cost model: kernel time predicted from the counters, with per-event
+ * costs in ns calibrated on a live kernel (mmsim-calibrate-mapcount writes
+ * them to a file of "KEY NS" lines, bench/README.md).
+ */
+struct mmsim_mapcount_model {
+	char kernel[80];	/* uname -r of the calibration */
+	double fork_entry;	/* a PTE's cost to fork beyond the rmap, batched */
+	double zap_entry;	/* a PTE's cost to a zap beyond the rmap, batched */
+	double fork_call;	/* what an rmap call (a batch) adds to fork */
+	double zap_call;	/* the same for a zap */
+	double free_page;	/* what a freed page of a PTE-mapped THP adds to a zap */
+	double line;		/* a struct page cache line */
+	double atomic;		/* an atomic RMW on a line already touched */
+	double iter;		/* a per-page loop iteration or a PTE scanned */
+	double step;		/* an rmap-walk step */
+	double scale;		/* kernel / user space, applied to line, atomic, iter */
+};
+/*
+ * ns the kernel would spend on operation op (fork and zap add their per-entry
+ * and per-call costs) whose counters are c. Pages freed are the caller's to add
+ * (free_page each).
+ */
+MMSIM_API double mmsim_mapcount_model_predict(const struct mmsim_mapcount_model *m, int op,
+					      const struct mmsim_mapcount_cost *c);
+/*
+ * Reads a model file: 0, -errno when it cannot be read, -EINVAL for a bad
+ * or missing key; the reason (file:line, what was expected) in why.
+ */
+MMSIM_API int mmsim_mapcount_model_load(struct mmsim_mapcount_model *m, const char *path,
+					char *why, size_t len);
+/* Writes the model to path: 0 or -errno. */
+MMSIM_API int mmsim_mapcount_model_save(const struct mmsim_mapcount_model *m, const char *path);
+/* The i-th cost of the model and its key in the file (*key may be NULL); NULL past the last. */
+MMSIM_API double *mmsim_mapcount_model_field(struct mmsim_mapcount_model *m, size_t i,
+					     const char **key);
 
 /*
  * Checks every invariant of the model; 0 or -EUCLEAN with mmsim_last_error().
