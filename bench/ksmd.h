@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The live ksmd for the benches: KSM's sysfs settings saved and restored on
- * every path, the kernel executor's lock (/run/mmsim-kernel.lock), and the
- * three full passes of a workload timed. See bench/README.md.
+ * every path and the kernel executor's lock (/run/mmsim-kernel.lock), both
+ * through cli/kernel_settings.c, and the three full passes of a workload
+ * timed. See bench/README.md.
  */
 #ifndef MMSIM_BENCH_KSMD_H
 #define MMSIM_BENCH_KSMD_H
@@ -37,10 +38,10 @@ void ksmd_install_restore(void);
 /*
  * n pages filled by fill(page, i, arg), MADV_MERGEABLE, three passes of the live ksmd
  * (pages_to_scan n + 1, sleep_millisecs 0, max_page_sharing 256, smart_scan
- * 1, use_zero_pages 0) under the lock, waiting up to 300 s for it; every
+ * 1, use_zero_pages 0) under the lock (KERNEL_LOCK_TIMEOUT_S); every
  * setting goes back before it returns. Refused (s->done false, s->note says
- * why) when not root, without KSM, or when another process has mergeable
- * memory (ksmd would scan it too).
+ * why) when not root, without KSM, or when another process keeps mergeable
+ * memory for 120 s (ksmd would scan it too).
  */
 void ksmd_measure(unsigned long n, ksmd_fill_t fill, void *arg, struct ksmd_side *s);
 
