@@ -984,7 +984,7 @@ static int view_ksm(struct dot *d)
 	static const char *const names[] = { "pages_shared", "pages_sharing", "pages_unshared",
 		"pages_volatile", "stable_node_chains", "stable_node_dups", "full_scans",
 		"ksm_zero_pages", "max_page_sharing", "general_profit" };
-	struct ksm_state *ksm = &d->sim->ksm;
+	struct ksm_state *ksm = d->sim->ksm;
 	unsigned long k = 0;
 
 	out_header(d, "TB", "<TD>purple: stable tree (rb_left, rb_right)</TD><TD>grey boxes: "

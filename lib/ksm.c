@@ -88,13 +88,13 @@ static struct ksm_rmap_item *alloc_rmap_item(struct mmsim *sim)
 	struct ksm_rmap_item *rmap_item = sim_malloc(sim, sizeof(*rmap_item));
 
 	if (rmap_item)
-		sim->ksm.rmap_items++;
+		sim->ksm->rmap_items++;
 	return rmap_item;
 }
 
 static void free_rmap_item(struct mmsim *sim, struct ksm_rmap_item *rmap_item)
 {
-	sim->ksm.rmap_items--;
+	sim->ksm->rmap_items--;
 	rmap_item->mm->ksm_rmap_items--;
 	sim_free(rmap_item);
 }
@@ -113,22 +113,22 @@ static struct ksm_stable_node *alloc_stable_node(struct mmsim *sim)
 /* The slot after slot on the scan list (slot NULL: the list head), NULL at the end. */
 static struct ksm_mm_slot *next_slot(struct mmsim *sim, struct ksm_mm_slot *slot)
 {
-	struct list_head *next = slot ? slot->mm_node.next : sim->ksm.mm_head.next;
+	struct list_head *next = slot ? slot->mm_node.next : sim->ksm->mm_head.next;
 
-	return next == &sim->ksm.mm_head ? NULL : list_entry(next, struct ksm_mm_slot, mm_node);
+	return next == &sim->ksm->mm_head ? NULL : list_entry(next, struct ksm_mm_slot, mm_node);
 }
 
 /* Where "just behind the cursor" is: before the cursor's slot, or at the end. */
 static struct list_head *cursor_node(struct mmsim *sim)
 {
-	return sim->ksm.scan.mm_slot ? &sim->ksm.scan.mm_slot->mm_node : &sim->ksm.mm_head;
+	return sim->ksm->scan.mm_slot ? &sim->ksm->scan.mm_slot->mm_node : &sim->ksm->mm_head;
 }
 
 static struct ksm_mm_slot *mm_slot_lookup(struct mmsim *sim, struct mm_struct *mm)
 {
 	struct ksm_mm_slot *slot;
 
-	HASH_FIND_PTR(sim->ksm.mm_slots, &mm, slot);
+	HASH_FIND_PTR(sim->ksm->mm_slots, &mm, slot);
 	return slot;
 }
 
@@ -137,7 +137,7 @@ static void mm_slot_free(struct mmsim *sim, struct ksm_mm_slot *slot, unsigned l
 {
 	struct mm_struct *mm = slot->mm;
 
-	HASH_DEL(sim->ksm.mm_slots, slot);
+	HASH_DEL(sim->ksm->mm_slots, slot);
 	list_del_init(&slot->mm_node);
 	sim_free(slot);
 	mm->flags &= ~clear_flags;
@@ -155,13 +155,13 @@ static int __ksm_enter(struct mmsim *sim, struct mm_struct *mm)
 	if (!slot)
 		return -ENOMEM;
 	slot->mm = mm;
-	HASH_ADD_PTR(sim->ksm.mm_slots, mm, slot);
+	HASH_ADD_PTR(sim->ksm->mm_slots, mm, slot);
 	if (!slot->hh.tbl) {
 		sim_free(slot);
 		return -ENOMEM;
 	}
-	if (sim->ksm.run & KSM_RUN_UNMERGE)
-		list_add_tail(&slot->mm_node, &sim->ksm.mm_head);
+	if (sim->ksm->run & KSM_RUN_UNMERGE)
+		list_add_tail(&slot->mm_node, &sim->ksm->mm_head);
 	else
 		list_add_tail(&slot->mm_node, cursor_node(sim));
 	mm->flags |= MMF_VM_MERGEABLE;
@@ -184,14 +184,14 @@ bool is_ksm_zero_pte(uint64_t pte)
 
 void ksm_map_zero_page(struct mmsim *sim, struct mm_struct *mm)
 {
-	sim->ksm.zero_pages++;
+	sim->ksm->zero_pages++;
 	mm->ksm_zero_pages++;
 }
 
 void ksm_might_unmap_zero_page(struct mmsim *sim, struct mm_struct *mm, uint64_t pte)
 {
 	if (is_ksm_zero_pte(pte)) {
-		sim->ksm.zero_pages--;
+		sim->ksm->zero_pages--;
 		mm->ksm_zero_pages--;
 	}
 }
@@ -280,9 +280,9 @@ static void rmap_item_save_range(struct mmsim *sim, struct ksm_rmap_item *rmap_i
 {
 	unsigned long addr = rmap_item->address & PAGE_MASK;
 
-	if (sim->ksm.rmap_walk == MMSIM_KSM_RMAP_WALK_PGOFF)
+	if (sim->ksm->rmap_walk == MMSIM_KSM_RMAP_WALK_PGOFF)
 		rmap_item->pgoff = linear_page_index(vma, addr);
-	else if (sim->ksm.rmap_walk == MMSIM_KSM_RMAP_WALK_REMAPPED &&
+	else if (sim->ksm->rmap_walk == MMSIM_KSM_RMAP_WALK_REMAPPED &&
 		 vma->vm_pgoff != vma->vm_start >> PAGE_SHIFT)
 		rmap_item->address |= REMAPPED_FLAG;
 }
@@ -293,7 +293,7 @@ static void rmap_item_save_range(struct mmsim *sim, struct ksm_rmap_item *rmap_i
  */
 static void rmap_item_forget_range(struct mmsim *sim, struct ksm_rmap_item *rmap_item)
 {
-	if (sim->ksm.rmap_walk == MMSIM_KSM_RMAP_WALK_PGOFF)
+	if (sim->ksm->rmap_walk == MMSIM_KSM_RMAP_WALK_PGOFF)
 		rmap_item->pgoff = 0;
 	rmap_item->address &= ~REMAPPED_FLAG;
 }
@@ -369,7 +369,7 @@ static bool __is_page_sharing_candidate(struct mmsim *sim, struct ksm_stable_nod
 					int offset)
 {
 	return stable_node->rmap_hlist_len &&
-	       stable_node->rmap_hlist_len + offset < sim->ksm.max_page_sharing;
+	       stable_node->rmap_hlist_len + offset < sim->ksm->max_page_sharing;
 }
 
 static bool is_page_sharing_candidate(struct mmsim *sim, struct ksm_stable_node *stable_node)
@@ -412,7 +412,7 @@ static void stable_node_chain_add_dup(struct mmsim *sim, struct ksm_stable_node 
 	list_add(&dup->hlist_dup, &chain->hlist);
 	chain->nr_candidates += is_page_sharing_candidate(sim, dup);
 	chain->nr_stale += dup->stale;
-	sim->ksm.stable_node_dups++;
+	sim->ksm->stable_node_dups++;
 }
 
 static void __stable_node_dup_del(struct mmsim *sim, struct ksm_stable_node *dup)
@@ -421,7 +421,7 @@ static void __stable_node_dup_del(struct mmsim *sim, struct ksm_stable_node *dup
 	dup->chain->nr_stale -= dup->stale;
 	list_del_init(&dup->hlist_dup);
 	dup->chain = NULL;
-	sim->ksm.stable_node_dups--;
+	sim->ksm->stable_node_dups--;
 }
 
 /* Takes a plain node or a dup out of the stable tree. */
@@ -430,7 +430,7 @@ static void stable_node_dup_del(struct mmsim *sim, struct ksm_stable_node *dup)
 	if (is_stable_node_dup(dup))
 		__stable_node_dup_del(sim, dup);
 	else
-		rb_erase(&dup->node, &sim->ksm.root_stable_tree);
+		rb_erase(&dup->node, &sim->ksm->root_stable_tree);
 }
 
 struct ksm_stable_node *folio_stable_node(const struct folio *folio)
@@ -456,17 +456,17 @@ static struct ksm_stable_node *alloc_stable_node_chain(struct mmsim *sim,
 		return NULL;
 	chain->chain_prune_time = (unsigned long)(ksm_ktime_ns(sim) / 1000000);
 	chain->rmap_hlist_len = STABLE_NODE_CHAIN;
-	sim->ksm.stable_node_chains++;
-	rb_replace_node(&dup->node, &chain->node, &sim->ksm.root_stable_tree);
+	sim->ksm->stable_node_chains++;
+	rb_replace_node(&dup->node, &chain->node, &sim->ksm->root_stable_tree);
 	stable_node_chain_add_dup(sim, dup, chain);
 	return chain;
 }
 
 static void free_stable_node_chain(struct mmsim *sim, struct ksm_stable_node *chain)
 {
-	rb_erase(&chain->node, &sim->ksm.root_stable_tree);
+	rb_erase(&chain->node, &sim->ksm->root_stable_tree);
 	sim_free(chain);
-	sim->ksm.stable_node_chains--;
+	sim->ksm->stable_node_chains--;
 }
 
 /*
@@ -479,9 +479,9 @@ void remove_node_from_stable_tree(struct mmsim *sim, struct ksm_stable_node *sta
 
 	list_for_each_entry(rmap_item, &stable_node->hlist, hlist) {
 		if (rmap_item->hlist.next != &stable_node->hlist)
-			sim->ksm.pages_sharing--;
+			sim->ksm->pages_sharing--;
 		else
-			sim->ksm.pages_shared--;
+			sim->ksm->pages_shared--;
 		rmap_item->mm->ksm_merging_pages--;
 		stable_node_hlist_len_add(sim, stable_node, -1);
 		put_anon_vma(sim, rmap_item->anon_vma);
@@ -521,9 +521,9 @@ void remove_rmap_item_from_tree(struct mmsim *sim, struct ksm_rmap_item *rmap_it
 		list_del_init(&rmap_item->hlist);
 		folio_put(sim, folio);
 		if (!list_empty(&stable_node->hlist))
-			sim->ksm.pages_sharing--;
+			sim->ksm->pages_sharing--;
 		else
-			sim->ksm.pages_shared--;
+			sim->ksm->pages_shared--;
 		rmap_item->mm->ksm_merging_pages--;
 		stable_node_hlist_len_add(sim, stable_node, -1);
 		put_anon_vma(sim, rmap_item->anon_vma);
@@ -536,11 +536,11 @@ void remove_rmap_item_from_tree(struct mmsim *sim, struct ksm_rmap_item *rmap_it
 		 * the tree of an earlier pass was thrown away at the start of
 		 * this one.
 		 */
-		uint8_t age = (uint8_t)(sim->ksm.scan.seqnr - rmap_item->address);
+		uint8_t age = (uint8_t)(sim->ksm->scan.seqnr - rmap_item->address);
 
 		if (!age)
-			rb_erase(&rmap_item->node, &sim->ksm.root_unstable_tree);
-		sim->ksm.pages_unshared--;
+			rb_erase(&rmap_item->node, &sim->ksm->root_unstable_tree);
+		sim->ksm->pages_unshared--;
 		rmap_item->address &= PAGE_MASK;
 	}
 }
@@ -588,7 +588,7 @@ static int remove_stable_node_chain(struct mmsim *sim, struct ksm_stable_node *s
 
 int remove_all_stable_nodes(struct mmsim *sim)
 {
-	struct rb_root *root = &sim->ksm.root_stable_tree;
+	struct rb_root *root = &sim->ksm->root_stable_tree;
 
 	while (root->rb_node) {
 		struct ksm_stable_node *node = rb_entry(root->rb_node, struct ksm_stable_node, node);
@@ -608,8 +608,8 @@ int unmerge_and_remove_all_rmap_items(struct mmsim *sim)
 	struct ksm_mm_slot *slot;
 	int err;
 
-	sim->ksm.scan.mm_slot = next_slot(sim, NULL);
-	for (slot = sim->ksm.scan.mm_slot; slot; slot = sim->ksm.scan.mm_slot) {
+	sim->ksm->scan.mm_slot = next_slot(sim, NULL);
+	for (slot = sim->ksm->scan.mm_slot; slot; slot = sim->ksm->scan.mm_slot) {
 		struct mm_struct *mm = slot->mm;
 		struct vm_area_struct *vma;
 
@@ -619,24 +619,24 @@ int unmerge_and_remove_all_rmap_items(struct mmsim *sim)
 					continue;
 				err = unmerge_ksm_pages(sim, vma, vma->vm_start, vma->vm_end);
 				if (err) {
-					sim->ksm.scan.mm_slot = NULL;
+					sim->ksm->scan.mm_slot = NULL;
 					return err;
 				}
 			}
 		}
 		remove_trailing_rmap_items(sim, &slot->rmap_list);
-		sim->ksm.scan.mm_slot = next_slot(sim, slot);
+		sim->ksm->scan.mm_slot = next_slot(sim, slot);
 		if (ksm_test_exit(mm))
 			mm_slot_free(sim, slot, MMF_VM_MERGEABLE | MMF_VM_MERGE_ANY);
 	}
 	remove_all_stable_nodes(sim);	/* some may still be busy: no matter */
-	sim->ksm.scan.seqnr = 0;
+	sim->ksm->scan.seqnr = 0;
 	/*
 	 * The items of the last pass's unstable tree are freed; Linux leaves
 	 * the dead root for the next pass to reset, we reset it now so the
 	 * checker never walks freed items.
 	 */
-	sim->ksm.root_unstable_tree = RB_ROOT;
+	sim->ksm->root_unstable_tree = RB_ROOT;
 	return 0;
 }
 
@@ -789,7 +789,7 @@ static int try_to_merge_with_zero_page(struct mmsim *sim, struct ksm_rmap_item *
 {
 	struct vm_area_struct *vma;
 
-	if (!sim->ksm.use_zero_pages || rmap_item->oldchecksum != sim->ksm.zero_checksum)
+	if (!sim->ksm->use_zero_pages || rmap_item->oldchecksum != sim->ksm->zero_checksum)
 		return -EFAULT;
 	vma = find_mergeable_vma(rmap_item->mm, rmap_item->address & PAGE_MASK);
 	if (!vma)
@@ -847,7 +847,7 @@ static struct folio *try_to_merge_two_pages(struct mmsim *sim, struct ksm_rmap_i
 static bool chain_prune_due(struct mmsim *sim, struct ksm_stable_node *chain)
 {
 	if (ksm_ktime_ns(sim) / 1000000 - chain->chain_prune_time <
-	    sim->ksm.stable_node_chains_prune_millisecs)
+	    sim->ksm->stable_node_chains_prune_millisecs)
 		return false;
 	chain->chain_prune_time = (unsigned long)(ksm_ktime_ns(sim) / 1000000);
 	return true;
@@ -864,10 +864,10 @@ static void stable_node_chain_collapse(struct mmsim *sim, struct ksm_stable_node
 
 	list_del_init(&found->hlist_dup);
 	found->chain = NULL;
-	rb_replace_node(&chain->node, &found->node, &sim->ksm.root_stable_tree);
+	rb_replace_node(&chain->node, &found->node, &sim->ksm->root_stable_tree);
 	sim_free(chain);
-	sim->ksm.stable_node_chains--;
-	sim->ksm.stable_node_dups--;
+	sim->ksm->stable_node_chains--;
+	sim->ksm->stable_node_dups--;
 	*chainp = found;
 }
 
@@ -962,7 +962,7 @@ static struct folio *stable_tree_search(struct mmsim *sim, struct page *page)
 		return folio;
 	}
 again:
-	node = sim->ksm.root_stable_tree.rb_node;
+	node = sim->ksm->root_stable_tree.rb_node;
 	while (node) {
 		int ret;
 
@@ -1001,7 +1001,7 @@ static struct rb_node **stable_tree_find_slot(struct mmsim *sim, struct page *kp
 	struct folio *tree_folio;
 
 again:
-	new = &sim->ksm.root_stable_tree.rb_node;
+	new = &sim->ksm->root_stable_tree.rb_node;
 	parent = NULL;
 	*equal = NULL;
 	while (*new) {
@@ -1043,7 +1043,7 @@ static struct ksm_stable_node *stable_tree_insert(struct mmsim *sim, struct foli
 	dup->kpfn = folio_pfn(kfolio);
 	if (!equal) {
 		rb_link_node(&dup->node, parent, new);
-		rb_insert_color(&dup->node, &sim->ksm.root_stable_tree);
+		rb_insert_color(&dup->node, &sim->ksm->root_stable_tree);
 	} else {
 		if (!is_stable_node_chain(equal)) {
 			equal = alloc_stable_node_chain(sim, equal);
@@ -1096,7 +1096,7 @@ static struct ksm_rmap_item *unstable_tree_search_insert(struct mmsim *sim,
 							 struct page *page,
 							 struct page **tree_pagep)
 {
-	struct rb_node **new = &sim->ksm.root_unstable_tree.rb_node, *parent = NULL;
+	struct rb_node **new = &sim->ksm->root_unstable_tree.rb_node, *parent = NULL;
 	struct vm_area_struct *vma = NULL;
 
 	while (*new) {
@@ -1131,10 +1131,10 @@ static struct ksm_rmap_item *unstable_tree_search_insert(struct mmsim *sim,
 		*tree_pagep = tree_page;
 		return tree_rmap_item;
 	}
-	rmap_item->address |= UNSTABLE_FLAG | (sim->ksm.scan.seqnr & SEQNR_MASK);
+	rmap_item->address |= UNSTABLE_FLAG | (sim->ksm->scan.seqnr & SEQNR_MASK);
 	rb_link_node(&rmap_item->node, parent, new);
-	rb_insert_color(&rmap_item->node, &sim->ksm.root_unstable_tree);
-	sim->ksm.pages_unshared++;
+	rb_insert_color(&rmap_item->node, &sim->ksm->root_unstable_tree);
+	sim->ksm->pages_unshared++;
 	return NULL;
 }
 
@@ -1149,9 +1149,9 @@ static void stable_tree_append(struct mmsim *sim, struct ksm_rmap_item *rmap_ite
 	rmap_item->address |= STABLE_FLAG;
 	list_add(&rmap_item->hlist, &stable_node->hlist);
 	if (first)
-		sim->ksm.pages_shared++;
+		sim->ksm->pages_shared++;
 	else
-		sim->ksm.pages_sharing++;
+		sim->ksm->pages_sharing++;
 	rmap_item->mm->ksm_merging_pages++;
 }
 
@@ -1202,7 +1202,7 @@ static bool page_changed(struct mmsim *sim, struct ksm_rmap_item *rmap_item,
 {
 	unsigned int checksum = calc_checksum(sim, page);
 
-	sim->ksm.checksums++;
+	sim->ksm->checksums++;
 	if (rmap_item->oldchecksum == checksum)
 		return false;
 	rmap_item->oldchecksum = checksum;
@@ -1274,7 +1274,7 @@ static struct ksm_rmap_item *get_next_rmap_item(struct mmsim *sim, struct ksm_mm
 	}
 	rmap_item = alloc_rmap_item(sim);
 	if (rmap_item) {
-		sim->ksm.rmap_items_created++;
+		sim->ksm->rmap_items_created++;
 		rmap_item->mm = slot->mm;
 		rmap_item->mm->ksm_rmap_items++;
 		rmap_item->address = addr;
@@ -1290,13 +1290,13 @@ static struct ksm_rmap_item *get_next_rmap_item(struct mmsim *sim, struct ksm_mm
  */
 static void ksmd_charge(struct mmsim *sim, unsigned long ns)
 {
-	sim->ksm.ksmd_cpu_ns += ns;
-	sim->ksm.ksmd_busy_ns += ns;
+	sim->ksm->ksmd_cpu_ns += ns;
+	sim->ksm->ksmd_busy_ns += ns;
 }
 
 unsigned long long ksm_ktime_ns(const struct mmsim *sim)
 {
-	return sim->ksm.clock_ns + sim->ksm.ksmd_busy_ns;
+	return sim->ksm->clock_ns + sim->ksm->ksmd_busy_ns;
 }
 
 /* skip_age(): how many visits to skip next, from the item's age. */
@@ -1320,14 +1320,14 @@ static bool should_skip_rmap_item(struct mmsim *sim, struct folio *folio,
 {
 	uint8_t age;
 
-	if (!sim->ksm.smart_scan || folio_test_ksm(folio))
+	if (!sim->ksm->smart_scan || folio_test_ksm(folio))
 		return false;
 	/*
 	 * Under the pgoff variant a stable item's age is part of its pgoff: a
 	 * page COWed away from its KSM page is not aged (nor skipped) until it
 	 * has left the stable tree, the series' change to this function.
 	 */
-	if (sim->ksm.rmap_walk == MMSIM_KSM_RMAP_WALK_PGOFF && (rmap_item->address & STABLE_FLAG))
+	if (sim->ksm->rmap_walk == MMSIM_KSM_RMAP_WALK_PGOFF && (rmap_item->address & STABLE_FLAG))
 		return false;
 	age = rmap_item->age;
 	if (age != UINT8_MAX)
@@ -1338,8 +1338,8 @@ static bool should_skip_rmap_item(struct mmsim *sim, struct folio *folio,
 		rmap_item->remaining_skips = (uint8_t)skip_age(age);
 		return false;
 	}
-	sim->ksm.pages_skipped++;
-	ksmd_charge(sim, sim->ksm.cpu_ns_skipped);
+	sim->ksm->pages_skipped++;
+	ksmd_charge(sim, sim->ksm->cpu_ns_skipped);
 	rmap_item->remaining_skips--;
 	remove_rmap_item_from_tree(sim, rmap_item);
 	return true;
@@ -1416,9 +1416,9 @@ static void count_jumped_pages(struct mmsim *sim, struct mm_struct *mm, unsigned
 
 			if (!page || !folio_test_anon(page_folio(page)))
 				continue;
-			sim->ksm.pages_jumped++;
+			sim->ksm->pages_jumped++;
 			if (page_folio(page) != found)
-				sim->ksm.pages_jumped_other++;
+				sim->ksm->pages_jumped_other++;
 		}
 	}
 }
@@ -1450,7 +1450,7 @@ static long folio_batch_at(struct mmsim *sim, struct vm_area_struct *vma, struct
 static unsigned long ksm_scan_step(struct mmsim *sim, struct vm_area_struct *vma,
 				   struct page *page, unsigned long addr)
 {
-	struct ksm_state *ksm = &sim->ksm;
+	struct ksm_state *ksm = sim->ksm;
 	long nr = 1;
 
 	switch (ksm->skip_policy) {
@@ -1478,7 +1478,7 @@ static unsigned long ksm_scan_step(struct mmsim *sim, struct vm_area_struct *vma
 static struct ksm_rmap_item *scan_mm(struct mmsim *sim, struct ksm_mm_slot *slot,
 				     struct page **pagep, bool *nomem)
 {
-	struct ksm_scan *scan = &sim->ksm.scan;
+	struct ksm_scan *scan = &sim->ksm->scan;
 	struct vm_area_struct *vma;
 
 	for (vma = find_vma(slot->mm, scan->address); vma; vma = vma_next(vma)) {
@@ -1521,7 +1521,7 @@ static struct ksm_rmap_item *scan_mm(struct mmsim *sim, struct ksm_mm_slot *slot
  */
 static void scan_finish_mm(struct mmsim *sim, struct ksm_mm_slot *slot)
 {
-	struct ksm_scan *scan = &sim->ksm.scan;
+	struct ksm_scan *scan = &sim->ksm->scan;
 
 	if (ksm_test_exit(slot->mm)) {
 		scan->address = 0;
@@ -1549,8 +1549,8 @@ static unsigned long ewma(unsigned long prev, unsigned long curr)
 /* advisor_start_scan(): a full scan begins; the advisor times it. */
 static void advisor_start_scan(struct mmsim *sim)
 {
-	if (sim->ksm.advisor == KSM_ADVISOR_SCAN_TIME)
-		sim->ksm.advisor_ctx.start_scan = ksm_ktime_ns(sim);
+	if (sim->ksm->advisor == KSM_ADVISOR_SCAN_TIME)
+		sim->ksm->advisor_ctx.start_scan = ksm_ktime_ns(sim);
 }
 
 /*
@@ -1567,7 +1567,7 @@ static void advisor_start_scan(struct mmsim *sim)
  */
 static void scan_time_advisor(struct mmsim *sim)
 {
-	struct ksm_state *ksm = &sim->ksm;
+	struct ksm_state *ksm = sim->ksm;
 	struct advisor_ctx *ctx = &ksm->advisor_ctx;
 	unsigned long long now_cpu = ksm->ksmd_cpu_ns;
 	unsigned long scan_time, cpu_ms, factor, change, pages, pages_per_percent, prev_time;
@@ -1613,7 +1613,7 @@ static void scan_time_advisor(struct mmsim *sim)
 /* advisor_stop_scan(): a full scan ended. */
 static void advisor_stop_scan(struct mmsim *sim)
 {
-	if (sim->ksm.advisor == KSM_ADVISOR_SCAN_TIME)
+	if (sim->ksm->advisor == KSM_ADVISOR_SCAN_TIME)
 		scan_time_advisor(sim);
 }
 
@@ -1625,7 +1625,7 @@ static void advisor_stop_scan(struct mmsim *sim)
  */
 static void set_advisor_defaults(struct mmsim *sim)
 {
-	struct ksm_state *ksm = &sim->ksm;
+	struct ksm_state *ksm = sim->ksm;
 
 	if (ksm->advisor == KSM_ADVISOR_NONE) {
 		ksm->pages_to_scan = DEFAULT_PAGES_TO_SCAN;
@@ -1637,15 +1637,15 @@ static void set_advisor_defaults(struct mmsim *sim)
 
 int ksm_set_advisor_mode(struct mmsim *sim, unsigned long mode)
 {
-	enum ksm_advisor_type old = sim->ksm.advisor;
+	enum ksm_advisor_type old = sim->ksm->advisor;
 
 	if (!sim->profile->ksm_advisor)
 		return sim_error(sim, -EOPNOTSUPP, "Linux %s has no advisor_mode (Linux 6.7+)",
 				 sim->profile->version);
 	if (mode > KSM_ADVISOR_SCAN_TIME)
 		return sim_error(sim, -EINVAL, "ksm: advisor_mode takes none (0) or scan-time (1)");
-	sim->ksm.advisor = (enum ksm_advisor_type)mode;
-	if (sim->ksm.advisor != old)
+	sim->ksm->advisor = (enum ksm_advisor_type)mode;
+	if (sim->ksm->advisor != old)
 		set_advisor_defaults(sim);
 	return 0;
 }
@@ -1658,14 +1658,14 @@ int ksm_set_advisor_mode(struct mmsim *sim, unsigned long mode)
 static struct ksm_rmap_item *scan_get_next_rmap_item(struct mmsim *sim, struct page **pagep,
 						     bool *nomem)
 {
-	struct ksm_scan *scan = &sim->ksm.scan;
+	struct ksm_scan *scan = &sim->ksm->scan;
 	struct ksm_mm_slot *slot;
 
-	if (list_empty(&sim->ksm.mm_head))
+	if (list_empty(&sim->ksm->mm_head))
 		return NULL;
 	if (!scan->mm_slot) {
 		advisor_start_scan(sim);
-		sim->ksm.root_unstable_tree = RB_ROOT;
+		sim->ksm->root_unstable_tree = RB_ROOT;
 		scan->mm_slot = next_slot(sim, NULL);
 		scan->address = 0;
 		scan->rmap_list = &scan->mm_slot->rmap_list;
@@ -1696,18 +1696,18 @@ static struct ksm_rmap_item *scan_get_next_rmap_item(struct mmsim *sim, struct p
 static bool ksm_do_scan(struct mmsim *sim, unsigned int scan_npages, bool *nomem)
 {
 	while (scan_npages--) {
-		unsigned long created = sim->ksm.rmap_items_created;
+		unsigned long created = sim->ksm->rmap_items_created;
 		struct page *page;
 		struct ksm_rmap_item *rmap_item = scan_get_next_rmap_item(sim, &page, nomem);
 
 		if (!rmap_item)
 			return !*nomem;
 		cmp_and_merge_page(sim, page, rmap_item);
-		ksmd_charge(sim, sim->ksm.rmap_items_created != created ? sim->ksm.cpu_ns_new :
-			    sim->ksm.cpu_ns_compared);
+		ksmd_charge(sim, sim->ksm->rmap_items_created != created ? sim->ksm->cpu_ns_new :
+			    sim->ksm->cpu_ns_compared);
 		/* The folio is the page's own now, even if it was split meanwhile. */
 		put_page(sim, page);
-		sim->ksm.pages_scanned++;
+		sim->ksm->pages_scanned++;
 	}
 	return false;
 }
@@ -1718,7 +1718,7 @@ static unsigned long pass_pages(struct mmsim *sim)
 	struct ksm_mm_slot *slot;
 	unsigned long n = 0;
 
-	list_for_each_entry(slot, &sim->ksm.mm_head, mm_node) {
+	list_for_each_entry(slot, &sim->ksm->mm_head, mm_node) {
 		struct vm_area_struct *vma;
 
 		for_each_vma(slot->mm, vma)
@@ -1732,7 +1732,7 @@ static unsigned long pass_pages(struct mmsim *sim)
 static void pass_progress(struct mmsim *sim, unsigned long pass, unsigned long passes,
 			  unsigned long start, unsigned long *next, unsigned long total)
 {
-	unsigned long scanned = sim->ksm.pages_scanned - start;
+	unsigned long scanned = sim->ksm->pages_scanned - start;
 	char line[128];
 
 	if (!sim->progress || scanned < *next)
@@ -1753,7 +1753,7 @@ static void pass_progress(struct mmsim *sim, unsigned long pass, unsigned long p
  */
 static unsigned long long ksmd_sleep_ns(const struct mmsim *sim, unsigned long long busy_ns)
 {
-	unsigned long long ms = sim->ksm.sleep_millisecs, hz = sim->ksm.hz, jiffy, ticks;
+	unsigned long long ms = sim->ksm->sleep_millisecs, hz = sim->ksm->hz, jiffy, ticks;
 
 	if (!hz)
 		return ms * 1000000ULL;
@@ -1765,7 +1765,7 @@ static unsigned long long ksmd_sleep_ns(const struct mmsim *sim, unsigned long l
 /* pages_to_scan 0: ksmd would scan nothing, forever. Who set it? */
 static int no_pages_to_scan(struct mmsim *sim)
 {
-	if (sim->ksm.advisor == KSM_ADVISOR_SCAN_TIME)
+	if (sim->ksm->advisor == KSM_ADVISOR_SCAN_TIME)
 		return sim_error(sim, -EINVAL, "ksm: the advisor set pages_to_scan to 0 "
 				 "(advisor_min_pages_to_scan or advisor_max_pages_to_scan is 0): "
 				 "a pass would never end");
@@ -1774,29 +1774,29 @@ static int no_pages_to_scan(struct mmsim *sim)
 
 int ksm_do_full_scans(struct mmsim *sim, unsigned long full_scans)
 {
-	unsigned long done = 0, start = sim->ksm.pages_scanned, next = PROGRESS_PAGES;
+	unsigned long done = 0, start = sim->ksm->pages_scanned, next = PROGRESS_PAGES;
 	unsigned long total = sim->progress ? pass_pages(sim) : 0;
 
-	if (!sim->ksm.pages_to_scan)
+	if (!sim->ksm->pages_to_scan)
 		return no_pages_to_scan(sim);
-	sim->ksm.run = KSM_RUN_MERGE;
+	sim->ksm->run = KSM_RUN_MERGE;
 	while (done < full_scans) {
-		unsigned long long busy = sim->ksm.ksmd_busy_ns;
+		unsigned long long busy = sim->ksm->ksmd_busy_ns;
 		bool nomem = false;
 
 		/* ksmd_should_run(): with nothing registered ksmd sleeps, no pass is made. */
-		if (list_empty(&sim->ksm.mm_head))
+		if (list_empty(&sim->ksm->mm_head))
 			break;
 		/* The kernel's ksmd would scan nothing, forever; the model says so instead. */
-		if (!sim->ksm.pages_to_scan)
+		if (!sim->ksm->pages_to_scan)
 			return no_pages_to_scan(sim);
-		if (ksm_do_scan(sim, sim->ksm.pages_to_scan, &nomem)) {
+		if (ksm_do_scan(sim, sim->ksm->pages_to_scan, &nomem)) {
 			done++;
-			start = sim->ksm.pages_scanned;
+			start = sim->ksm->pages_scanned;
 			next = PROGRESS_PAGES;
 		}
 		pass_progress(sim, done, full_scans, start, &next, total);
-		sim->ksm.clock_ns += ksmd_sleep_ns(sim, sim->ksm.ksmd_busy_ns - busy);
+		sim->ksm->clock_ns += ksmd_sleep_ns(sim, sim->ksm->ksmd_busy_ns - busy);
 		if (nomem)
 			return sim_error(sim, -ENOMEM, "ksm: no memory for an rmap_item");
 	}
@@ -1932,15 +1932,15 @@ void ksm_exit(struct mmsim *sim, struct mm_struct *mm)
 {
 	struct ksm_mm_slot *slot = mm_slot_lookup(sim, mm);
 
-	if (!slot || sim->ksm.scan.mm_slot == slot)
+	if (!slot || sim->ksm->scan.mm_slot == slot)
 		return;
 	if (!slot->rmap_list) {
 		mm_slot_free(sim, slot, MMF_VM_MERGEABLE | MMF_VM_MERGE_ANY);
 		return;
 	}
 	list_del_init(&slot->mm_node);
-	list_add(&slot->mm_node, sim->ksm.scan.mm_slot ? &sim->ksm.scan.mm_slot->mm_node :
-							 &sim->ksm.mm_head);
+	list_add(&slot->mm_node, sim->ksm->scan.mm_slot ? &sim->ksm->scan.mm_slot->mm_node :
+							 &sim->ksm->mm_head);
 }
 
 /* ---- rmap ------------------------------------------------------------------------------------ */
@@ -1984,10 +1984,10 @@ static void rmap_item_range(enum mmsim_ksm_rmap_walk range, const struct ksm_rma
 }
 
 void rmap_walk_ksm_range(struct mmsim *sim, struct folio *folio, enum mmsim_ksm_rmap_walk range,
-			 struct ksm_rmap_walk_cost *cost, rmap_one_t rmap_one, void *arg)
+			 struct rmap_walk_cost *cost, rmap_one_t rmap_one, void *arg)
 {
 	struct ksm_stable_node *stable_node = folio_stable_node(folio);
-	struct ksm_rmap_walk_cost spent = { .walks = 1 };
+	struct rmap_walk_cost spent = { .walks = 1 };
 	struct ksm_rmap_item *rmap_item;
 
 	if (!stable_node)
@@ -2030,14 +2030,18 @@ out:
  */
 void rmap_walk_ksm(struct mmsim *sim, struct folio *folio, rmap_one_t rmap_one, void *arg)
 {
-	rmap_walk_ksm_range(sim, folio, sim->ksm.rmap_walk, &sim->ksm.rmap_walk_cost, rmap_one, arg);
+	rmap_walk_ksm_range(sim, folio, sim->ksm->rmap_walk, &sim->ksm->rmap_walk_cost, rmap_one, arg);
 }
 
 /* ---- Instance lifetime ---------------------------------------------------------------------- */
 
-void ksm_init(struct mmsim *sim)
+int ksm_init(struct mmsim *sim)
 {
-	struct ksm_state *ksm = &sim->ksm;
+	struct ksm_state *ksm = calloc(1, sizeof(*ksm));
+
+	if (!ksm)
+		return -ENOMEM;
+	sim->ksm = ksm;
 
 	ksm->pages_to_scan = DEFAULT_PAGES_TO_SCAN;
 	ksm->sleep_millisecs = 20;
@@ -2056,6 +2060,7 @@ void ksm_init(struct mmsim *sim)
 	ksm->root_unstable_tree = RB_ROOT;
 	INIT_LIST_HEAD(&ksm->mm_head);
 	ksm->zero_checksum = content_checksum(sim, NULL);	/* content_store_init() ran */
+	return 0;
 }
 
 /* Frees a node (a chain with its dups) without touching pages or counters. */
@@ -2078,7 +2083,7 @@ void ksm_destroy(struct mmsim *sim)
 {
 	struct ksm_mm_slot *slot, *tmp;
 
-	HASH_ITER(hh, sim->ksm.mm_slots, slot, tmp) {
+	HASH_ITER(hh, sim->ksm->mm_slots, slot, tmp) {
 		while (slot->rmap_list) {
 			struct ksm_rmap_item *rmap_item = slot->rmap_list;
 
@@ -2089,8 +2094,9 @@ void ksm_destroy(struct mmsim *sim)
 		}
 		mm_slot_free(sim, slot, MMF_VM_MERGEABLE | MMF_VM_MERGE_ANY);
 	}
-	free_stable_subtree(sim->ksm.root_stable_tree.rb_node);
-	sim->ksm.root_stable_tree = RB_ROOT;
+	free_stable_subtree(sim->ksm->root_stable_tree.rb_node);
+	free(sim->ksm);
+	sim->ksm = NULL;
 }
 
 /*
@@ -2110,7 +2116,7 @@ struct folio *ksm_might_need_to_copy(struct mmsim *sim, struct folio *folio,
 	if (folio_test_large(folio))
 		return folio;
 	if (folio_test_ksm(folio)) {
-		if (folio_stable_node(folio) && sim->ksm.run != KSM_RUN_UNMERGE)
+		if (folio_stable_node(folio) && sim->ksm->run != KSM_RUN_UNMERGE)
 			return folio;
 	} else if (!anon_vma) {
 		return folio;

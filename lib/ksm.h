@@ -15,6 +15,7 @@
 #include <mmsim/mmsim.h>
 
 #include "list.h"
+#include "mm_types.h"
 #include "rbtree.h"
 
 struct mmsim;
@@ -116,18 +117,6 @@ enum ksm_skip_policy {
 	KSM_SKIP_BATCH,		/* over the PTEs folio_pte_batch() shows map the same folio */
 };
 
-/*
- * What rmap_walk_ksm() searched, added up over walks: the cost the 2026
- * series set out to cut (seed 003). A "node" is one interval-tree node the
- * search examined, a "vma" one that it returned (an iteration of the
- * kernel's anon_vma_interval_tree_foreach()).
- */
-struct ksm_rmap_walk_cost {
-	unsigned long walks;		/* rmap_walk_ksm() calls */
-	unsigned long nodes;		/* interval-tree nodes examined */
-	unsigned long vmas;		/* VMAs the searches returned */
-};
-
 /* The scan cursor (struct ksm_scan). */
 struct ksm_scan {
 	struct ksm_mm_slot *mm_slot;		/* slot being scanned; NULL at the list head */
@@ -193,7 +182,7 @@ struct ksm_state {
 	 * timer does (ksmd_sleep_ns()); 0: exactly sleep_millisecs.
 	 */
 	unsigned int hz;
-	struct ksm_rmap_walk_cost rmap_walk_cost;	/* what rmap_walk() of KSM folios searched */
+	struct rmap_walk_cost rmap_walk_cost;	/* what rmap_walk() of KSM folios searched */
 
 	/* The trees and the scan. */
 	struct rb_root root_stable_tree;	/* plain nodes and chains by page contents */
@@ -229,7 +218,7 @@ struct ksm_state {
 #define KSM_RUN_MERGE	1
 #define KSM_RUN_UNMERGE	2
 
-void ksm_init(struct mmsim *sim);
+int ksm_init(struct mmsim *sim);
 /* Frees every slot, item and node; zombie mms held by slots are dropped. */
 void ksm_destroy(struct mmsim *sim);
 

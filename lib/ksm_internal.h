@@ -26,6 +26,6 @@ int unmerge_and_remove_all_rmap_items(struct mmsim *sim);
  * MMSIM_KSM_RMAP_WALK_FULL is Linux's walk: the checker's truth.
  */
 void rmap_walk_ksm_range(struct mmsim *sim, struct folio *folio, enum mmsim_ksm_rmap_walk range,
-			 struct ksm_rmap_walk_cost *cost, rmap_one_t rmap_one, void *arg);
+			 struct rmap_walk_cost *cost, rmap_one_t rmap_one, void *arg);
 
 #endif /* MMSIM_KSM_INTERNAL_H */

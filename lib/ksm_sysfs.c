@@ -22,13 +22,13 @@ int ksm_set_run(struct mmsim *sim, unsigned long run)
 
 	if (run > KSM_RUN_UNMERGE)
 		return -EINVAL;
-	if (sim->ksm.run == run)
+	if (sim->ksm->run == run)
 		return 0;
-	sim->ksm.run = run;
+	sim->ksm->run = run;
 	if (run & KSM_RUN_UNMERGE) {
 		err = unmerge_and_remove_all_rmap_items(sim);
 		if (err) {
-			sim->ksm.run = KSM_RUN_STOP;
+			sim->ksm->run = KSM_RUN_STOP;
 			return err;
 		}
 	}
@@ -38,7 +38,7 @@ int ksm_set_run(struct mmsim *sim, unsigned long run)
 /* Knobs that reshape the stable tree may change only while no KSM page exists. */
 static int stable_tree_busy(struct mmsim *sim)
 {
-	return sim->ksm.pages_shared || remove_all_stable_nodes(sim) ? -EBUSY : 0;
+	return sim->ksm->pages_shared || remove_all_stable_nodes(sim) ? -EBUSY : 0;
 }
 
 static int set_max_page_sharing(struct mmsim *sim, unsigned long value)
@@ -50,11 +50,11 @@ static int set_max_page_sharing(struct mmsim *sim, unsigned long value)
 	/* A new KSM page is shared by two mappings at once. */
 	if (value < 2)
 		return -EINVAL;
-	if ((unsigned long)sim->ksm.max_page_sharing == value)
+	if ((unsigned long)sim->ksm->max_page_sharing == value)
 		return 0;
 	err = stable_tree_busy(sim);
 	if (!err)
-		sim->ksm.max_page_sharing = (int)value;
+		sim->ksm->max_page_sharing = (int)value;
 	return err;
 }
 
@@ -64,11 +64,11 @@ static int set_merge_across_nodes(struct mmsim *sim, unsigned long value)
 
 	if (value > 1)
 		return -EINVAL;
-	if (sim->ksm.merge_across_nodes == (value == 1))
+	if (sim->ksm->merge_across_nodes == (value == 1))
 		return 0;
 	err = stable_tree_busy(sim);
 	if (!err)
-		sim->ksm.merge_across_nodes = value == 1;	/* one node: nothing else changes */
+		sim->ksm->merge_across_nodes = value == 1;	/* one node: nothing else changes */
 	return err;
 }
 
@@ -82,12 +82,12 @@ static int set_rmap_walk(struct mmsim *sim, unsigned long value)
 
 	if (value > MMSIM_KSM_RMAP_WALK_REMAPPED)
 		return -EINVAL;
-	if (sim->ksm.rmap_walk == value)
+	if (sim->ksm->rmap_walk == value)
 		return 0;
 	err = stable_tree_busy(sim);
 	if (err)
 		return sim_error(sim, err, "ksm: rmap_walk changes only while no KSM page exists");
-	sim->ksm.rmap_walk = (enum mmsim_ksm_rmap_walk)value;
+	sim->ksm->rmap_walk = (enum mmsim_ksm_rmap_walk)value;
 	return 0;
 }
 
@@ -116,7 +116,7 @@ static int set_skip_policy(struct mmsim *sim, unsigned long value)
 {
 	if (value > KSM_SKIP_BATCH)
 		return sim_error(sim, -EINVAL, "ksm: skip takes none (0), compound (1) or batch (2)");
-	sim->ksm.skip_policy = (enum ksm_skip_policy)value;
+	sim->ksm->skip_policy = (enum ksm_skip_policy)value;
 	return 0;
 }
 
@@ -126,10 +126,10 @@ _Static_assert(MMSIM_KSM_ADVISOR_NONE == (int)KSM_ADVISOR_NONE &&
 /* pages_to_scan_store(): while the advisor is on, pages_to_scan is its own. */
 static int set_pages_to_scan(struct mmsim *sim, unsigned long value)
 {
-	if (sim->ksm.advisor != KSM_ADVISOR_NONE)
+	if (sim->ksm->advisor != KSM_ADVISOR_NONE)
 		return sim_error(sim, -EINVAL, "ksm: pages_to_scan cannot be written while "
 				 "advisor_mode is scan-time (the advisor sets it)");
-	return set_uint(&sim->ksm.pages_to_scan, value);
+	return set_uint(&sim->ksm->pages_to_scan, value);
 }
 
 /* The advisor's files (6.7+). */
@@ -153,7 +153,7 @@ static bool is_advisor_knob(const char *key)
  */
 static int set_advisor_knob(struct mmsim *sim, const char *key, unsigned long value)
 {
-	struct ksm_state *ksm = &sim->ksm;
+	struct ksm_state *ksm = sim->ksm;
 
 	if (!sim->profile->ksm_advisor)
 		return sim_error(sim, -EOPNOTSUPP, "Linux %s has no %s (Linux 6.7+)",
@@ -177,7 +177,7 @@ static int set_advisor_knob(struct mmsim *sim, const char *key, unsigned long va
 /* Not in Linux: ksmd's CPU model (per-page costs, runtime so far) and its timer's HZ. */
 static int set_ksmd_cpu(struct mmsim *sim, const char *key, unsigned long value)
 {
-	struct ksm_state *ksm = &sim->ksm;
+	struct ksm_state *ksm = sim->ksm;
 
 	if (!strcmp(key, "cpu_ns_new"))
 		ksm->cpu_ns_new = value;
@@ -198,7 +198,7 @@ static int set_ksmd_cpu(struct mmsim *sim, const char *key, unsigned long value)
 
 int ksm_set_tunable(struct mmsim *sim, const char *key, unsigned long value)
 {
-	struct ksm_state *ksm = &sim->ksm;
+	struct ksm_state *ksm = sim->ksm;
 
 	if (!strcmp(key, "pages_to_scan"))
 		return set_pages_to_scan(sim, value);
@@ -272,7 +272,7 @@ static int ksm_file_read(struct mmsim *sim, const struct ksm_file *files, size_t
 
 int ksm_read_counter(struct mmsim *sim, const char *name, long *value)
 {
-	const struct ksm_state *ksm = &sim->ksm;
+	const struct ksm_state *ksm = sim->ksm;
 	const struct kernel_profile *p = sim->profile;
 	const struct ksm_file counters[] = {
 		{ "pages_shared", (long)ksm->pages_shared, true },
@@ -437,10 +437,10 @@ static int check_item_range(struct mmsim *sim, struct ksm_rmap_item *rmap_item,
 {
 	unsigned long pgoff = linear_page_index(vma, addr);
 
-	if (sim->ksm.rmap_walk == MMSIM_KSM_RMAP_WALK_PGOFF && rmap_item->pgoff != pgoff)
+	if (sim->ksm->rmap_walk == MMSIM_KSM_RMAP_WALK_PGOFF && rmap_item->pgoff != pgoff)
 		return BAD(sim, "pid %d at %#lx: page offset %#lx, the item saved %#lx",
 			   rmap_item->mm->pid, addr, pgoff, rmap_item->pgoff);
-	if (sim->ksm.rmap_walk == MMSIM_KSM_RMAP_WALK_REMAPPED &&
+	if (sim->ksm->rmap_walk == MMSIM_KSM_RMAP_WALK_REMAPPED &&
 	    !(rmap_item->address & REMAPPED_FLAG) && pgoff != addr >> PAGE_SHIFT)
 		return BAD(sim, "pid %d at %#lx: page offset %#lx, the item is not marked remapped",
 			   rmap_item->mm->pid, addr, pgoff);
@@ -512,7 +512,7 @@ static int check_stable_node(struct mmsim *sim, struct ksm_stable_node *node,
 	struct ksm_rmap_item *rmap_item;
 	int len = 0;
 
-	node->verify_gen = sim->ksm.verify_gen;
+	node->verify_gen = sim->ksm->verify_gen;
 	list_for_each_entry(rmap_item, &node->hlist, hlist) {
 		if (!(rmap_item->address & STABLE_FLAG) || rmap_item->head != node)
 			return BAD(sim, "item %#lx on a stable node is not stable",
@@ -540,9 +540,9 @@ static int check_stable_tree(struct mmsim *sim, struct ksm_recount *rc)
 	struct rb_node *rb;
 	int err;
 
-	if (rb_check(&sim->ksm.root_stable_tree, NULL))
+	if (rb_check(&sim->ksm->root_stable_tree, NULL))
 		return BAD(sim, "the stable tree is no valid rbtree");
-	for (rb = rb_first(&sim->ksm.root_stable_tree); rb; rb = rb_next(rb)) {
+	for (rb = rb_first(&sim->ksm->root_stable_tree); rb; rb = rb_next(rb)) {
 		struct ksm_stable_node *node = rb_entry(rb, struct ksm_stable_node, node), *dup;
 
 		if (node->chain)
@@ -563,7 +563,7 @@ static int check_stable_tree(struct mmsim *sim, struct ksm_recount *rc)
 			if (err)
 				return err;
 			candidates += dup->rmap_hlist_len &&
-				      dup->rmap_hlist_len < sim->ksm.max_page_sharing;
+				      dup->rmap_hlist_len < sim->ksm->max_page_sharing;
 			stale += dup->stale;
 		}
 		if (candidates != node->nr_candidates || stale != node->nr_stale)
@@ -586,7 +586,7 @@ static int check_mm_slot(struct mmsim *sim, struct ksm_mm_slot *slot, struct ksm
 		if ((ri->address & STABLE_FLAG) && (ri->address & UNSTABLE_FLAG))
 			return BAD(sim, "item %#lx both stable and unstable", ri->address);
 		if ((ri->address & REMAPPED_FLAG) &&
-		    (!(ri->address & STABLE_FLAG) || sim->ksm.rmap_walk != MMSIM_KSM_RMAP_WALK_REMAPPED))
+		    (!(ri->address & STABLE_FLAG) || sim->ksm->rmap_walk != MMSIM_KSM_RMAP_WALK_REMAPPED))
 			return BAD(sim, "item %#lx marked remapped but not stable under rmap_walk=remapped",
 				   ri->address);
 		prev = ri->address & PAGE_MASK;
@@ -610,7 +610,7 @@ static int check_mm_slots(struct mmsim *sim, struct ksm_recount *rc)
 	long zero = 0;
 	int err;
 
-	list_for_each_entry(slot, &sim->ksm.mm_head, mm_node) {
+	list_for_each_entry(slot, &sim->ksm->mm_head, mm_node) {
 		err = check_mm_slot(sim, slot, rc);
 		if (err)
 			return err;
@@ -619,15 +619,15 @@ static int check_mm_slots(struct mmsim *sim, struct ksm_recount *rc)
 	for (mm = sim->mms; mm; mm = mm->hh.next) {
 		struct ksm_mm_slot *s;
 
-		HASH_FIND_PTR(sim->ksm.mm_slots, &mm, s);
+		HASH_FIND_PTR(sim->ksm->mm_slots, &mm, s);
 		if (!s != !(mm->flags & MMF_VM_MERGEABLE))
 			return BAD(sim, "pid %d: MMF_VM_MERGEABLE and the slot disagree", mm->pid);
 		if (!s && (mm->ksm_rmap_items || mm->ksm_merging_pages))
 			return BAD(sim, "pid %d has items but no slot", mm->pid);
 		zero += mm->ksm_zero_pages;
 	}
-	if (zero != sim->ksm.zero_pages)
-		return BAD(sim, "ksm_zero_pages %ld, the mms hold %ld", sim->ksm.zero_pages, zero);
+	if (zero != sim->ksm->zero_pages)
+		return BAD(sim, "ksm_zero_pages %ld, the mms hold %ld", sim->ksm->zero_pages, zero);
 	return 0;
 }
 
@@ -651,7 +651,7 @@ static int count_unstable(const struct rb_node *rb, void *arg)
 static int check_unstable_tree(struct mmsim *sim, const struct ksm_recount *rc)
 {
 	struct unstable_count c = { 0 };
-	int ret = rb_check_each(&sim->ksm.root_unstable_tree, NULL, count_unstable, &c);
+	int ret = rb_check_each(&sim->ksm->root_unstable_tree, NULL, count_unstable, &c);
 
 	if (ret == 1)
 		return BAD(sim, "item %#lx in the unstable tree is not unstable", c.bad->address);
@@ -679,7 +679,7 @@ static int check_ksm_folios(struct mmsim *sim)
 			continue;
 		if (folio_test_large(folio) || !node || node->kpfn != pfn)
 			return BAD(sim, "KSM folio %#lx has no proper stable node", pfn);
-		if (node->verify_gen != sim->ksm.verify_gen)
+		if (node->verify_gen != sim->ksm->verify_gen)
 			return BAD(sim, "the stable node of %#lx is not in the stable tree", pfn);
 		if (PageAnonExclusive(folio_page(sim, folio, 0)))
 			return BAD(sim, "KSM page %#lx is PageAnonExclusive", pfn);
@@ -689,12 +689,12 @@ static int check_ksm_folios(struct mmsim *sim)
 
 int ksm_verify(struct mmsim *sim)
 {
-	const struct ksm_state *ksm = &sim->ksm;
+	const struct ksm_state *ksm = sim->ksm;
 	struct reached reached = { 0 };
 	struct ksm_recount rc = { .reached = &reached };
 	int err;
 
-	sim->ksm.verify_gen++;
+	sim->ksm->verify_gen++;
 	err = check_stable_tree(sim, &rc);
 	free(reached.hits);
 	free(reached.sorted);

@@ -296,4 +296,16 @@ struct mm_struct {
 	UT_hash_handle hh;		/* in sim->mms, by pid (not once exited) */
 };
 
+/*
+ * What an rmap walk searched (rmap_walk_ksm() or rmap_walk_anon()), added
+ * up over walks: the cost the 2026 KSM series set out to cut (seed 003). A "node" is one interval-tree node the
+ * search examined, a "vma" one that it returned (an iteration of the
+ * kernel's anon_vma_interval_tree_foreach()).
+ */
+struct rmap_walk_cost {
+	unsigned long walks;		/* rmap_walk_ksm() calls */
+	unsigned long nodes;		/* interval-tree nodes examined */
+	unsigned long vmas;		/* VMAs the searches returned */
+};
+
 #endif /* MMSIM_MM_TYPES_H */

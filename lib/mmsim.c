@@ -136,18 +136,24 @@ int mmsim_create_sized(size_t size, const struct mmsim_config *user, struct mmsi
 	INIT_LIST_HEAD(&sim->deferred_split_queue);
 	thp_defaults(&sim->thp);
 	content_store_init(sim);
-	ksm_init(sim);
+	err = ksm_init(sim);
+	if (err) {
+		free(sim);
+		return err;
+	}
 	sim->next_pid = 1;
 	if (!sim->cfg.nr_swap_slots)
 		sim->cfg.nr_swap_slots = nr_frames;
 	err = swap_init(sim, sim->cfg.nr_swap_slots);
 	if (err) {
+		ksm_destroy(sim);
 		free(sim);
 		return err;
 	}
 	err = page_alloc_init(sim, nr_frames);
 	if (err) {
 		swap_exit(sim);
+		ksm_destroy(sim);
 		free(sim);
 		return err;
 	}
@@ -579,7 +585,7 @@ static int write_bytes(struct mmsim *sim, struct mm_struct *mm, unsigned long ad
 {
 	while (len) {
 		size_t off = addr & (PAGE_SIZE - 1), n = MIN(len, PAGE_SIZE - off);
-		struct page *page;
+		struct page *page = NULL;
 		int err;
 
 		/* Before the fault, so that running out changes nothing. */
@@ -938,8 +944,8 @@ static bool hit_maps(const struct rmap_hit *hit, const struct mm_struct *mm, uns
  */
 int mmsim_rmap_walk(struct mmsim *sim, int pid, unsigned long addr, struct mmsim_rmap_walk *out)
 {
-	struct ksm_rmap_walk_cost before = sim->ksm.rmap_walk_cost;
-	struct ksm_rmap_walk_cost before_anon = sim->anon_rmap_walk_cost;
+	struct rmap_walk_cost before = sim->ksm->rmap_walk_cost;
+	struct rmap_walk_cost before_anon = sim->anon_rmap_walk_cost;
 	struct mm_struct *mm;
 	struct rmap_hits h;
 	struct page *page;
@@ -963,9 +969,9 @@ int mmsim_rmap_walk(struct mmsim *sim, int pid, unsigned long addr, struct mmsim
 		out->reaches |= hit_maps(&h.hits[i], mm, addr);
 	}
 	sim_free(h.hits);
-	out->vmas = sim->ksm.rmap_walk_cost.vmas - before.vmas +
+	out->vmas = sim->ksm->rmap_walk_cost.vmas - before.vmas +
 		    sim->anon_rmap_walk_cost.vmas - before_anon.vmas;
-	out->nodes = sim->ksm.rmap_walk_cost.nodes - before.nodes +
+	out->nodes = sim->ksm->rmap_walk_cost.nodes - before.nodes +
 		     sim->anon_rmap_walk_cost.nodes - before_anon.nodes;
 	return 0;
 }

@@ -7,6 +7,8 @@
  */
 #include "rmap.h"
 
+#include "ksm.h"
+
 #include "huge_memory.h"
 #include "page_alloc.h"
 
@@ -384,7 +386,7 @@ void rmap_walk_anon(struct mmsim *sim, struct folio *folio, rmap_one_t rmap_one,
 	unsigned long pgoff_start = folio->index;
 	unsigned long pgoff_end = pgoff_start + folio_nr_pages(folio) - 1;
 	struct interval_tree_node *node;
-	struct ksm_rmap_walk_cost *cost = &sim->anon_rmap_walk_cost;
+	struct rmap_walk_cost *cost = &sim->anon_rmap_walk_cost;
 
 	if (!anon_vma)
 		return;
@@ -431,7 +433,7 @@ static bool collect_hit(struct mmsim *sim, struct folio *folio, const struct rma
 /* The walk's steps for the cost counters: tree nodes and VMAs searched, entries found. */
 static long walk_steps(const struct mmsim *sim)
 {
-	const struct ksm_rmap_walk_cost *a = &sim->anon_rmap_walk_cost, *k = &sim->ksm.rmap_walk_cost;
+	const struct rmap_walk_cost *a = &sim->anon_rmap_walk_cost, *k = &sim->ksm->rmap_walk_cost;
 
 	return (long)(a->nodes + a->vmas + k->nodes + k->vmas);
 }

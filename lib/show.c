@@ -138,7 +138,7 @@ static void show_ptes(const struct show_out *o, struct mmsim *sim, struct mm_str
 static void show_skip(const struct show_out *o, struct mmsim *sim)
 {
 	static const char *const policies[] = { "none", "compound", "batch" };
-	const struct ksm_state *ksm = &sim->ksm;
+	const struct ksm_state *ksm = sim->ksm;
 
 	if (ksm->skip_policy == KSM_SKIP_NONE)
 		return;
@@ -171,7 +171,7 @@ static void show_ksm(const struct show_out *o, struct mmsim *sim)
 		}
 	}
 	show_skip(o, sim);
-	list_for_each_entry(slot, &sim->ksm.mm_head, mm_node)
+	list_for_each_entry(slot, &sim->ksm->mm_head, mm_node)
 		show_line(o, "  mm of pid %d%s: %ld rmap_items, %ld merging, %ld zero pages",
 			  slot->mm->pid, slot->mm->exited ? " (exited)" : "", slot->mm->ksm_rmap_items,
 			  slot->mm->ksm_merging_pages, slot->mm->ksm_zero_pages);

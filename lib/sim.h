@@ -11,11 +11,11 @@
 #include <stdarg.h>
 
 #include "content.h"
-#include "ksm.h"
 #include "mapcount_cost.h"
 #include "mm_types.h"
 #include "profile.h"
 
+struct ksm_state;
 struct mapcount_ops;
 struct swap_info_struct;
 struct swap_cache_entry;
@@ -79,8 +79,8 @@ struct mmsim {
 	unsigned long nr_anon_vmas, nr_vmas, anon_vma_serial;
 	unsigned long faults, cow_copies, cow_reuses, pmd_splits, folio_splits;
 
-	struct ksm_state ksm;			/* ksmd and its trees (ksm.c) */
-	struct ksm_rmap_walk_cost anon_rmap_walk_cost;	/* what rmap_walk_anon() searched */
+	struct ksm_state *ksm;			/* ksmd and its trees (ksm.c) */
+	struct rmap_walk_cost anon_rmap_walk_cost;	/* what rmap_walk_anon() searched */
 
 	struct swap_info_struct *swap;		/* the one swap device (swapfile.c) */
 	struct swap_cache_entry *swap_cache;	/* swap entry -> folio (swap_state.c) */

@@ -430,7 +430,7 @@ static struct ksm_rmap_item *item_at(struct mmsim *sim, int pid, unsigned long a
 	struct mm_struct *mm = find_mm(sim, pid);
 	struct ksm_mm_slot *slot;
 
-	HASH_FIND_PTR(sim->ksm.mm_slots, &mm, slot);
+	HASH_FIND_PTR(sim->ksm->mm_slots, &mm, slot);
 	assert_non_null(slot);
 	for (struct ksm_rmap_item *ri = slot->rmap_list; ri; ri = ri->rmap_list)
 		if ((ri->address & PAGE_MASK) == addr)

@@ -307,7 +307,7 @@ static bool hit_in(const struct hit_set *set, const pte_t *pte)
 static void compare_walks(struct mmsim *sim, struct folio *folio,
 			  enum mmsim_ksm_rmap_walk variant, unsigned long *missed)
 {
-	struct ksm_rmap_walk_cost full_cost = { 0 }, cost = { 0 };
+	struct rmap_walk_cost full_cost = { 0 }, cost = { 0 };
 	struct hit_set full = { .nr = 0 }, got = { .nr = 0 };
 	bool exact = variant != MMSIM_KSM_RMAP_WALK_ADDRESS;
 

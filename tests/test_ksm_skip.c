@@ -199,7 +199,7 @@ static struct ksm_mm_slot *slot_of(struct mmsim *sim, struct mm_struct *mm)
 {
 	struct ksm_mm_slot *slot;
 
-	list_for_each_entry(slot, &sim->ksm.mm_head, mm_node)
+	list_for_each_entry(slot, &sim->ksm->mm_head, mm_node)
 		if (slot->mm == mm)
 			return slot;
 	return NULL;
@@ -270,7 +270,7 @@ static struct left_out scan_and_check(struct world *w, enum mmsim_ksm_skip polic
 	OK(sim, mmsim_ksm_scan(sim, 1));
 	OK(sim, mmsim_ksm_counter(sim, "pages_jumped", &jumped));
 	OK(sim, mmsim_ksm_counter(sim, "pages_jumped_other", &other));
-	assert_int_equal(sim->ksm.pages_sharing + sim->ksm.pages_shared, 0);	/* unique pages */
+	assert_int_equal(sim->ksm->pages_sharing + sim->ksm->pages_shared, 0);	/* unique pages */
 	for (int p = 0; p < w->nprocs; p++)
 		left_out_of(w, w->pids[p], &out);
 	assert_int_equal(jumped - jumped0, out.pages);

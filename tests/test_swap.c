@@ -357,9 +357,9 @@ static void test_ksm_might_need_to_copy(void **state)
 	ksm = folio_at(sim, p, BASE);
 	vma = vma_lookup(find_mm(sim, q), BASE);
 	assert_ptr_equal(ksm_might_need_to_copy(sim, ksm, vma, BASE + PAGE), ksm);
-	sim->ksm.run = KSM_RUN_UNMERGE;
+	sim->ksm->run = KSM_RUN_UNMERGE;
 	copy = ksm_might_need_to_copy(sim, ksm, vma, BASE);
-	sim->ksm.run = KSM_RUN_MERGE;
+	sim->ksm->run = KSM_RUN_MERGE;
 	assert_non_null(copy);
 	assert_ptr_not_equal(copy, ksm);
 	assert_int_equal(page_byte(&sim->pages[folio_pfn(copy)], 0), 0x4d);
