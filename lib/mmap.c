@@ -43,8 +43,13 @@ int do_mmap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 		vm_flags |= VM_NORESERVE;
 	else if (prot & MMSIM_PROT_WRITE)
 		vm_flags |= VM_ACCOUNT;
-	/* PR_SET_MEMORY_MERGE: every new VMA is mergeable. */
-	vm_flags = ksm_vma_flags(sim, mm, vm_flags);
+	/*
+	 * PR_SET_MEMORY_MERGE: every new VMA is mergeable. Before 6.16 only
+	 * ksm_add_vma() marked it, after the merge attempt and only when that
+	 * failed: next to a VM_MERGEABLE neighbour a new mapping stayed apart.
+	 */
+	if (sim->profile->ksm_flags_before_merge)
+		vm_flags = ksm_vma_flags(sim, mm, vm_flags);
 	/*
 	 * "Set pgoff according to addr for anon_vma": an anonymous VMA's offset
 	 * is its address. Seed 004's one-liner makes it 0 instead.
@@ -58,7 +63,7 @@ int do_mmap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 		vma->vm_start = addr;
 		vma->vm_end = addr + len;
 		vma->vm_pgoff = pgoff;
-		vma->vm_flags = vm_flags;
+		vma->vm_flags = ksm_vma_flags(sim, mm, vm_flags);
 		vma_link(mm, vma);
 	}
 	vma->vm_flags |= VM_SOFTDIRTY;

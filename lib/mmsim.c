@@ -892,22 +892,12 @@ int mmsim_prctl_set_memory_merge(struct mmsim *sim, int pid, bool on)
 	return finish(sim, err);
 }
 
-/* Is the profile's version older than major.minor? */
-static bool profile_before(const struct mmsim *sim, int major, int minor)
-{
-	int ma = 0, mi = 0;
-
-	if (sscanf(sim->profile->version, "%d.%d", &ma, &mi) != 2)
-		return false;
-	return ma < major || (ma == major && mi < minor);
-}
-
 int mmsim_prctl_set_thp_disable(struct mmsim *sim, int pid, bool disable, bool except_advised)
 {
 	struct mm_struct *mm;
 
 	GET_MM(sim, pid, mm);
-	if (except_advised && profile_before(sim, 6, 18))
+	if (except_advised && !sim->profile->thp_disable_except_advised)
 		return sim_error(sim, -EOPNOTSUPP,
 				 "Linux %s has no PR_THP_DISABLE_EXCEPT_ADVISED (Linux 6.18+)",
 				 sim->profile->version);

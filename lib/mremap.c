@@ -106,6 +106,26 @@ static int move_vma(struct mmsim *sim, struct mm_struct *mm, unsigned long old_a
 }
 
 /*
+ * Before 6.17 mremap() moved one VMA: old_addr must be inside one (-EFAULT),
+ * and mremap_to() unmaps the destination before vma_to_resize() finds that
+ * the range runs past that VMA's end (-EFAULT, the destination gone).
+ */
+static int mremap_one_vma(struct mmsim *sim, struct mm_struct *mm, unsigned long old_addr,
+			  unsigned long len, unsigned long new_addr, unsigned int flags)
+{
+	struct vm_area_struct *vma = vma_lookup(mm, old_addr);
+	int err;
+
+	if (!vma)
+		return -EFAULT;
+	if (len > vma->vm_end - old_addr) {
+		err = do_munmap(sim, mm, new_addr, len);
+		return err ? err : -EFAULT;
+	}
+	return move_vma(sim, mm, old_addr, len, new_addr, flags);
+}
+
+/*
  * do_mremap() with MREMAP_MAYMOVE | MREMAP_FIXED and old_len == new_len is a
  * "move only" (remap_move(), 6.17+): the range may span several VMAs, each
  * piece moves on its own and the gaps between them keep their size (and the
@@ -129,6 +149,8 @@ int do_mremap(struct mmsim *sim, struct mm_struct *mm, unsigned long old_addr,
 	if (old_addr < new_addr + len && new_addr < old_addr + len)
 		return -EINVAL;
 	end = old_addr + len;
+	if (!sim->profile->mremap_move_multiple_vmas)
+		return mremap_one_vma(sim, mm, old_addr, len, new_addr, flags);
 	for (pos = old_addr; pos < end;) {
 		struct vm_area_struct *vma = find_vma(mm, pos);
 		unsigned long addr, piece;

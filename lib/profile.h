@@ -21,6 +21,21 @@ struct kernel_profile {
 	bool split_remaps_zero;		/* an anon THP split maps all-zero subpages to the
 					   shared zero page (6.12+, b1f202060afe) */
 
+	/* VMAs */
+	bool anon_merge_unfaulted_target; /* a faulted VMA (or the range mremap() brings) merges
+					   into an unfaulted neighbour, which takes its anon_vma
+					   (6.16+: "mm/vma: fix incorrectly disallowed anonymous
+					   VMA merges", Lorenzo Stoakes; before, merge.c's
+					   mprotect_* and mremap_faulted_to_unfaulted_* stay apart) */
+	bool ksm_flags_before_merge;	/* PR_SET_MEMORY_MERGE's VM_MERGEABLE is in a new mapping's
+					   flags before its merge attempt (6.16+: "mm: prevent KSM
+					   from completely breaking VMA merging"; before, only
+					   ksm_add_vma() after it, so it never merged) */
+	bool mremap_move_multiple_vmas;	/* a move-only mremap() may span several VMAs (6.17+,
+					   d23cb648e365; before, -EFAULT from vma_to_resize(),
+					   after MREMAP_FIXED's unmap of the destination) */
+	bool thp_disable_except_advised; /* PR_THP_DISABLE_EXCEPT_ADVISED (6.18+) */
+
 	/* /proc */
 	bool pagemap_pmd_per_page;	/* pagemap asks each page of a PMD mapping (6.10-6.14) */
 	bool kpf_ksm_on_anon;		/* kpageflags' KSM bit on every anon page (6.10 until
