@@ -758,6 +758,20 @@ static int memory_command(struct scn_executor *ex, const struct scn_command *c, 
 		r.op = c->thp_prctl ? AG_PRCTL_THP_DISABLE : AG_PRCTL_MERGE;
 		r.arg = c->thp_prctl ? (int32_t)c->n : c->on;
 		break;
+	case CMD_MLOCK:
+		r.op = AG_MLOCK;
+		r.arg = (int32_t)c->n;
+		break;
+	case CMD_MUNLOCK:
+		r.op = AG_MUNLOCK;
+		break;
+	case CMD_MLOCKALL:
+		r.op = AG_MLOCKALL;
+		r.arg = (int32_t)c->n;
+		break;
+	case CMD_MUNLOCKALL:
+		r.op = AG_MUNLOCKALL;
+		break;
 	case CMD_WRITE:
 		r.op = AG_WRITE;
 		r.arg = c->fill.kind;
@@ -1181,7 +1195,7 @@ static int kpf_bit(const char *name)
 {
 	static const struct { const char *name; int bit; } bits[] = {
 		{ "ANON", 12 }, { "COMPOUND_HEAD", 15 }, { "COMPOUND_TAIL", 16 }, { "KSM", 21 },
-		{ "THP", 22 }, { "ZERO_PAGE", 24 },
+		{ "THP", 22 }, { "ZERO_PAGE", 24 }, { "UNEVICTABLE", 18 }, { "MLOCKED", 33 },
 	};
 
 	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)

@@ -218,9 +218,9 @@ static const char *const ksm_sim_counters[] = { "pages_jumped", "pages_jumped_ot
 static const char *const ksm_stat_fields[] = { "ksm_rmap_items", "ksm_zero_pages",
 	"ksm_merging_pages", "ksm_process_profit", "ksm_merge_any", "ksm_mergeable" };
 static const char *const smaps_fields[] = { "Rss", "Pss", "Anonymous", "AnonHugePages",
-	"Shared_Clean", "Shared_Dirty", "Private_Clean", "Private_Dirty", "KSM", "Swap" };
+	"Shared_Clean", "Shared_Dirty", "Private_Clean", "Private_Dirty", "KSM", "Swap", "Locked" };
 static const char *const kpf_names[] = { "ANON", "KSM", "THP", "COMPOUND_HEAD",
-	"COMPOUND_TAIL", "ZERO_PAGE" };
+	"COMPOUND_TAIL", "ZERO_PAGE", "UNEVICTABLE", "MLOCKED" };
 static const char *const ksm_tunables[] = { "pages_to_scan", "max_page_sharing",
 	"use_zero_pages", "smart_scan", "merge_across_nodes",
 	"stable_node_chains_prune_millisecs" };
@@ -308,7 +308,7 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 	case Q_SMAPS:
 		if (get_word(l, i + 2, "smaps field", smaps_fields, ARRAY_SIZE(smaps_fields),
 			     "Rss, Pss, Anonymous, AnonHugePages, Shared_Clean, Shared_Dirty, "
-			     "Private_Clean, Private_Dirty, KSM, Swap") < 0)
+			     "Private_Clean, Private_Dirty, KSM, Swap, Locked") < 0)
 			return -1;
 		snprintf(q->name, sizeof(q->name), "%s", l->tok[i + 2]);
 		*next = i + 3;
@@ -323,7 +323,8 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 		if (get_addr(l, i + 2, "ADDR", false, &q->addr[0]))
 			return -1;
 		if (get_word(l, i + 3, "page flag", kpf_names, ARRAY_SIZE(kpf_names),
-			     "ANON, KSM, THP, COMPOUND_HEAD, COMPOUND_TAIL, ZERO_PAGE") < 0)
+			     "ANON, KSM, THP, COMPOUND_HEAD, COMPOUND_TAIL, ZERO_PAGE, "
+			     "UNEVICTABLE, MLOCKED") < 0)
 			return -1;
 		snprintf(q->name, sizeof(q->name), "%s", l->tok[i + 3]);
 		*next = i + 4;
@@ -678,6 +679,37 @@ static int parse_line(struct line *l, struct scn_command *c)
 		c->on = !strcmp(l->tok[3], "on");
 		return 0;
 	}
+	if (!strcmp(w, "mlock") || !strcmp(w, "munlock")) {
+		c->kind = !strcmp(w, "mlock") ? CMD_MLOCK : CMD_MUNLOCK;
+		if (c->kind == CMD_MLOCK ? expect_tokens(l, 4, 5, "P ADDR LEN [onfault]") :
+					   expect_tokens(l, 4, 4, "P ADDR LEN"))
+			return -1;
+		if (parse_range(l, c))
+			return -1;
+		if (l->nr == 5 && strcmp(l->tok[4], "onfault"))
+			return perr(l, "mlock: expected onfault after LEN, got '%s'", l->tok[4]);
+		c->n = l->nr == 5;
+		return 0;
+	}
+	if (!strcmp(w, "mlockall")) {
+		static const char *const flags[] = { "current", "future", "onfault" };
+
+		c->kind = CMD_MLOCKALL;
+		if (expect_tokens(l, 3, 5, "P current|future|onfault...") || get_proc(l, 1, &c->proc[0]))
+			return -1;
+		for (int i = 2; i < l->nr; i++) {
+			int f = get_word(l, i, "flag", flags, 3, "current, future or onfault");
+
+			if (f < 0)
+				return -1;
+			c->n |= 1UL << f;	/* MMSIM_MCL_CURRENT, _FUTURE, _ONFAULT */
+		}
+		return 0;
+	}
+	if (!strcmp(w, "munlockall")) {
+		c->kind = CMD_MUNLOCKALL;
+		return expect_tokens(l, 2, 2, "P") ?: get_proc(l, 1, &c->proc[0]);
+	}
 	if (!strcmp(w, "write")) {
 		c->kind = CMD_WRITE;
 		return expect_tokens(l, 5, 5, "P ADDR LEN FILL") ?: parse_range(l, c) ?:
@@ -942,6 +974,8 @@ int scenario_check_window(const struct scenario *scn, char *err, size_t len)
 		case CMD_MUNMAP:
 		case CMD_MPROTECT:
 		case CMD_MADVISE:
+		case CMD_MLOCK:
+		case CMD_MUNLOCK:
 		case CMD_WRITE:
 		case CMD_READ:
 		case CMD_RECLAIM:

@@ -583,6 +583,18 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 	case CMD_RECLAIM:
 		ret = mmsim_reclaim(se->sim, pid, c->addr, c->len, NULL);
 		break;
+	case CMD_MLOCK:
+		ret = mmsim_mlock(se->sim, pid, c->addr, c->len, c->n);
+		break;
+	case CMD_MUNLOCK:
+		ret = mmsim_munlock(se->sim, pid, c->addr, c->len);
+		break;
+	case CMD_MLOCKALL:
+		ret = mmsim_mlockall(se->sim, pid, (unsigned int)c->n);
+		break;
+	case CMD_MUNLOCKALL:
+		ret = mmsim_munlockall(se->sim, pid);
+		break;
 	case CMD_PRCTL:
 		ret = c->thp_prctl ? mmsim_prctl_set_thp_disable(se->sim, pid, c->on, c->n == 3) :
 				     mmsim_prctl_set_memory_merge(se->sim, pid, c->on);
@@ -685,6 +697,7 @@ static int smaps_field(const struct mmsim_smaps *s, const char *name, long long 
 		{ "Private_Dirty", offsetof(struct mmsim_smaps, private_dirty) },
 		{ "KSM", offsetof(struct mmsim_smaps, ksm) },
 		{ "Swap", offsetof(struct mmsim_smaps, swap) },
+		{ "Locked", offsetof(struct mmsim_smaps, locked) },
 	};
 
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
@@ -702,6 +715,7 @@ static int kpf_bit(const char *name)
 		{ "ANON", MMSIM_KPF_ANON }, { "KSM", MMSIM_KPF_KSM }, { "THP", MMSIM_KPF_THP },
 		{ "COMPOUND_HEAD", MMSIM_KPF_COMPOUND_HEAD },
 		{ "COMPOUND_TAIL", MMSIM_KPF_COMPOUND_TAIL }, { "ZERO_PAGE", MMSIM_KPF_ZERO_PAGE },
+		{ "UNEVICTABLE", MMSIM_KPF_UNEVICTABLE }, { "MLOCKED", MMSIM_KPF_MLOCKED },
 	};
 
 	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)

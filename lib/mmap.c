@@ -6,6 +6,7 @@
 #include "mm.h"
 
 #include "huge_memory.h"
+#include "internal.h"
 #include "ksm.h"
 #include "vma.h"
 
@@ -37,7 +38,7 @@ int do_mmap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 	vma = find_vma(mm, addr);
 	if (vma && vma->vm_start < addr + len)
 		return -EEXIST;		/* MAP_FIXED_NOREPLACE */
-	vm_flags = calc_vm_prot_bits(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	vm_flags = calc_vm_prot_bits(prot) | mm->def_flags | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 	/* accountable_mapping(): MAP_NORESERVE maps without charging the commit. */
 	if (flags & MMSIM_MAP_NORESERVE)
 		vm_flags |= VM_NORESERVE;
@@ -67,6 +68,9 @@ int do_mmap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 		vma_link(mm, vma);
 	}
 	vma->vm_flags |= VM_SOFTDIRTY;
+	/* mlockall(MCL_FUTURE): vm_mmap_pgoff()'s mm_populate(), errors ignored. */
+	if ((vm_flags & VM_LOCKED_MASK) == VM_LOCKED)
+		populate_vma_page_range(sim, vma, addr, addr + len);
 	return 0;
 }
 

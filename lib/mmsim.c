@@ -487,6 +487,38 @@ int mmsim_mremap_flags(struct mmsim *sim, int pid, unsigned long old_addr, unsig
 	return finish(sim, do_mremap(sim, mm, old_addr, len, new_addr, flags));
 }
 
+int mmsim_mlock(struct mmsim *sim, int pid, unsigned long addr, unsigned long len, bool onfault)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	return finish(sim, do_mlock(sim, mm, addr, len, onfault));
+}
+
+int mmsim_munlock(struct mmsim *sim, int pid, unsigned long addr, unsigned long len)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	return finish(sim, do_munlock(sim, mm, addr, len));
+}
+
+int mmsim_mlockall(struct mmsim *sim, int pid, unsigned int flags)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	return finish(sim, do_mlockall(sim, mm, flags));
+}
+
+int mmsim_munlockall(struct mmsim *sim, int pid)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	return finish(sim, do_munlockall(sim, mm));
+}
+
 int mmsim_madvise(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
 		  enum mmsim_advice advice)
 {
