@@ -1237,6 +1237,36 @@ static int folio_order(struct kexec *ke, uint64_t pfn, long long *order, char *e
 	return 0;
 }
 
+/* vmflag: is NAME among the VmFlags of the smaps entry covering the address? No entry: no. */
+static int smaps_vmflag(pid_t pid, const struct scn_query_spec *q, struct scn_answer *ans,
+			char *err, size_t len)
+{
+	char path[64], line[512], word[SCN_NAME_MAX + 1];
+	bool inside = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return scn_fail(err, len, "cannot open %s: %s", path, scn_errno_name(errno));
+	snprintf(word, sizeof(word), " %s", q->name);
+	ans->value = 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long start, end;
+
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2)
+			inside = start <= q->addr[0] && q->addr[0] < end;
+		else if (inside && !strncmp(line, "VmFlags:", 8)) {
+			char *hit = strstr(line + 8, word);
+
+			ans->value = hit && (hit[strlen(word)] == ' ' || hit[strlen(word)] == '\n');
+			break;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
 /* vma_start and vma_end: the /proc/PID/maps line covering the address, 0 when none. */
 static int maps_vma(pid_t pid, const struct scn_query_spec *q, struct scn_answer *ans, char *err,
 		    size_t len)
@@ -1408,6 +1438,8 @@ static int kernel_query(struct scn_executor *ex, const struct scn_query_spec *q,
 	}
 	if (q->kind == Q_VMA_START || q->kind == Q_VMA_END)
 		return maps_vma(pid, q, ans, err, len);
+	if (q->kind == Q_VMFLAG)
+		return smaps_vmflag(pid, q, ans, err, len);
 	if (pagemap(pid, q->addr[0], &pm, err, len))
 		return -1;
 	switch (q->kind) {

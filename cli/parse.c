@@ -221,6 +221,9 @@ static const char *const smaps_fields[] = { "Rss", "Pss", "Anonymous", "AnonHuge
 	"Shared_Clean", "Shared_Dirty", "Private_Clean", "Private_Dirty", "KSM", "Swap", "Locked" };
 static const char *const kpf_names[] = { "ANON", "KSM", "THP", "COMPOUND_HEAD",
 	"COMPOUND_TAIL", "ZERO_PAGE", "UNEVICTABLE", "MLOCKED" };
+/* smaps VmFlags mnemonics of the flags the model keeps (show_smap_vma_flags()). */
+const char *const scn_vmflag_names[SCN_NR_VMFLAGS] = { "rd", "wr", "mr", "mw", "me", "lo", "dc",
+	"lf", "ac", "nr", "wf", "hg", "nh", "mg" };
 static const char *const ksm_tunables[] = { "pages_to_scan", "max_page_sharing",
 	"use_zero_pages", "smart_scan", "merge_across_nodes",
 	"stable_node_chains_prune_millisecs" };
@@ -230,7 +233,7 @@ static const char *const query_names[] = {
 	[Q_EXCLUSIVE] = "exclusive", [Q_SAME_FRAME] = "same_frame",
 	[Q_FOLIO_ORDER] = "folio_order", [Q_BYTE] = "byte", [Q_SWAPPED] = "swapped",
 	[Q_VMA_START] = "vma_start", [Q_VMA_END] = "vma_end",
-	[Q_MADVISE_COLLAPSE] = "madvise_collapse",
+	[Q_MADVISE_COLLAPSE] = "madvise_collapse", [Q_VMFLAG] = "vmflag",
 	[Q_FOLIO_MAPCOUNT] = "folio.mapcount", [Q_FOLIO_MAYBE_SHARED] = "folio.maybe_shared",
 	[Q_FOLIO_PARTIALLY_MAPPED] = "folio.partially_mapped",
 	[Q_TRUTH_MAPCOUNT] = "truth.mapcount", [Q_TRUTH_SHARED] = "truth.shared",
@@ -265,7 +268,7 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 	if (i >= l->nr)
 		return perr(l, "%s: missing query (ksm.NAME, ksm_stat, smaps, kpagecount, kpageflags, "
 			    "present, exclusive, same_frame, folio_order, byte, swapped, vma_start, vma_end, "
-			    "madvise_collapse, folio.*, truth.*, rmap.*, vma.pgoff)",
+			    "vmflag, madvise_collapse, folio.*, truth.*, rmap.*, vma.pgoff)",
 			    l->tok[0]);
 	w = l->tok[i];
 	memset(q, 0, sizeof(*q));
@@ -291,7 +294,7 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 	q->sim_only = k >= Q_FOLIO_MAPCOUNT;
 	q->yesno = k == Q_KPAGEFLAGS || k == Q_PRESENT || k == Q_EXCLUSIVE || k == Q_SAME_FRAME ||
 		   k == Q_FOLIO_MAYBE_SHARED || k == Q_FOLIO_PARTIALLY_MAPPED || k == Q_TRUTH_SHARED ||
-		   k == Q_RMAP_REACHES || k == Q_SWAPPED;
+		   k == Q_RMAP_REACHES || k == Q_SWAPPED || k == Q_VMFLAG;
 	if (get_proc(l, i + 1, &q->proc[0]))
 		return -1;
 	switch (q->kind) {
@@ -325,6 +328,14 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 		if (get_word(l, i + 3, "page flag", kpf_names, ARRAY_SIZE(kpf_names),
 			     "ANON, KSM, THP, COMPOUND_HEAD, COMPOUND_TAIL, ZERO_PAGE, "
 			     "UNEVICTABLE, MLOCKED") < 0)
+			return -1;
+		snprintf(q->name, sizeof(q->name), "%s", l->tok[i + 3]);
+		*next = i + 4;
+		return 0;
+	case Q_VMFLAG:
+		if (get_addr(l, i + 2, "ADDR", false, &q->addr[0]) ||
+		    get_word(l, i + 3, "VmFlags name", scn_vmflag_names, SCN_NR_VMFLAGS,
+			     "rd, wr, mr, mw, me, lo, dc, lf, ac, nr, wf, hg, nh, mg") < 0)
 			return -1;
 		snprintf(q->name, sizeof(q->name), "%s", l->tok[i + 3]);
 		*next = i + 4;

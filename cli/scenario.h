@@ -123,6 +123,8 @@ void scenario_free(struct scenario *scn);
 int scenario_check_window(const struct scenario *scn, char *err, size_t errlen);
 
 const char *scn_query_name(enum scn_query kind);
+#define SCN_NR_VMFLAGS 14
+extern const char *const scn_vmflag_names[SCN_NR_VMFLAGS];
 /* Writes a Bail out! message into err and returns -1, for the executors. */
 int scn_fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* "ENOMEM" for ENOMEM: the name a kernel hacker reads in a Bail out!. */

@@ -830,6 +830,18 @@ static int sim_query(struct scn_executor *ex, const struct scn_query_spec *q,
 						 q->kind == Q_VMA_END ? vma->vm_end : vma->vm_pgoff);
 		break;
 	}
+	case Q_VMFLAG: {
+		/* The VMA's flag named as smaps' VmFlags name it; no VMA: no. */
+		static const unsigned long bits[SCN_NR_VMFLAGS] = { VM_READ, VM_WRITE, VM_MAYREAD,
+			VM_MAYWRITE, VM_MAYEXEC, VM_LOCKED, VM_DONTCOPY, VM_LOCKONFAULT, VM_ACCOUNT,
+			VM_NORESERVE, VM_WIPEONFORK, VM_HUGEPAGE, VM_NOHUGEPAGE, VM_MERGEABLE };
+		struct vm_area_struct *vma = vma_lookup(find_mm(se->sim, pid), q->addr[0]);
+
+		for (int i = 0; vma && i < SCN_NR_VMFLAGS; i++)
+			if (!strcmp(q->name, scn_vmflag_names[i]))
+				ans->value = !!(vma->vm_flags & bits[i]);
+		break;
+	}
 	case Q_FOLIO_INDEX:
 		/* Nothing (or the zero page) mapped: -1, as folio_order. */
 		folio = folio_at(se, pid, q->addr[0]);
