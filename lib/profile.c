@@ -49,6 +49,7 @@ static const struct kernel_profile profiles[] = {
 		.ksm_stat_merge_flags = true,
 
 		.ksm_rmap_item_pgoff = true,
+		.mremap_dontunmap_splits_locked = true,
 		.collapse_no_block_ok = true,
 		.collapse_passes_empty_pmd = true,
 	},

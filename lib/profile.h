@@ -35,6 +35,10 @@ struct kernel_profile {
 					   d23cb648e365; before, -EFAULT from vma_to_resize(),
 					   after MREMAP_FIXED's unmap of the destination) */
 	bool thp_disable_except_advised; /* PR_THP_DISABLE_EXCEPT_ADVISED (6.18+) */
+	bool mremap_dontunmap_splits_locked; /* MREMAP_DONTUNMAP of part of a locked VMA splits it
+					   first, so only the moved part loses VM_LOCKED
+					   (7.3's needs_pre_split(); 6.18.44 unlocks the
+					   whole VMA) */
 
 	/* /proc */
 	bool pagemap_pmd_per_page;	/* pagemap asks each page of a PMD mapping (6.10-6.14) */
