@@ -837,6 +837,9 @@ static int sim_query(struct scn_executor *ex, const struct scn_query_spec *q,
 			VM_NORESERVE, VM_WIPEONFORK, VM_HUGEPAGE, VM_NOHUGEPAGE, VM_MERGEABLE };
 		struct vm_area_struct *vma = vma_lookup(find_mm(se->sim, pid), q->addr[0]);
 
+		/* Linux 6.1's VmFlags has no word for VM_LOCKONFAULT. */
+		if (!strcmp(q->name, "lf") && se->sim->profile->smaps_no_lf)
+			break;
 		for (int i = 0; vma && i < SCN_NR_VMFLAGS; i++)
 			if (!strcmp(q->name, scn_vmflag_names[i]))
 				ans->value = !!(vma->vm_flags & bits[i]);

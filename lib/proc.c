@@ -133,7 +133,8 @@ int proc_kpageflags(struct mmsim *sim, unsigned long pfn, uint64_t *flags)
 			u |= 1ULL << MMSIM_KPF_THP;
 		}
 		/* An mlocked folio sits on the unevictable LRU. */
-		if (folio_mlocked(sim, folio))
+		if ((!sim->profile->kpf_tail_own_flags || pfn == folio_pfn(folio)) &&
+		    folio_mlocked(sim, folio))
 			u |= 1ULL << MMSIM_KPF_MLOCKED | 1ULL << MMSIM_KPF_UNEVICTABLE;
 	}
 	*flags = u;

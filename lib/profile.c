@@ -70,6 +70,8 @@ static const struct kernel_profile profiles[] = {
 	{
 		.version = "6.1",
 		.scheme = "legacy",
+		.kpf_tail_own_flags = true,
+		.smaps_no_lf = true,
 		.gup_protnone_fails = true,
 		.fork_copies_ksm_counters = true,
 		.break_ksm_write_fault = true,

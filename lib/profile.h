@@ -44,6 +44,11 @@ struct kernel_profile {
 	bool pagemap_pmd_per_page;	/* pagemap asks each page of a PMD mapping (6.10-6.14) */
 	bool kpf_ksm_on_anon;		/* kpageflags' KSM bit on every anon page (6.10 until
 					   81401cebfc15, not in Debian's 6.12.117) */
+	bool kpf_tail_own_flags;	/* kpageflags reads a tail page's own flags: no MLOCKED or
+					   UNEVICTABLE there (before the 6.10 folio rewrite of
+					   stable_page_flags(); 6.1.0-57) */
+	bool smaps_no_lf;		/* smaps VmFlags has no "lf" for VM_LOCKONFAULT (6.1.0-57;
+					   6.12.118 has it) */
 	bool gup_protnone_fails;	/* follow_page() refuses PROT_NONE entries: KSM's
 					   get_mergeable_page() and break_ksm(), smaps' PMDs
 					   (6.1 only: 474098edac26, fixed in 6.5) */
