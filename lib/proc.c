@@ -9,6 +9,8 @@
  */
 #include "proc.h"
 
+#include <string.h>
+
 #include "huge_memory.h"
 #include "internal.h"
 #include "page_alloc.h"
@@ -139,6 +141,29 @@ int proc_kpageflags(struct mmsim *sim, unsigned long pfn, uint64_t *flags)
 	}
 	*flags = u;
 	return 0;
+}
+
+int proc_vmflag(struct mmsim *sim, struct mm_struct *mm, unsigned long addr, const char *name,
+		bool *set)
+{
+	static const struct { const char *name; unsigned long flag; } mnemonics[] = {
+		{ "rd", VM_READ }, { "wr", VM_WRITE }, { "mr", VM_MAYREAD }, { "mw", VM_MAYWRITE },
+		{ "me", VM_MAYEXEC }, { "lo", VM_LOCKED }, { "dc", VM_DONTCOPY },
+		{ "lf", VM_LOCKONFAULT }, { "ac", VM_ACCOUNT }, { "nr", VM_NORESERVE },
+		{ "wf", VM_WIPEONFORK }, { "hg", VM_HUGEPAGE }, { "nh", VM_NOHUGEPAGE },
+		{ "mg", VM_MERGEABLE },
+	};
+	const struct vm_area_struct *vma = vma_lookup(mm, addr);
+
+	for (size_t i = 0; i < sizeof(mnemonics) / sizeof(mnemonics[0]); i++) {
+		if (strcmp(mnemonics[i].name, name))
+			continue;
+		/* Linux 6.1's VmFlags has no word for VM_LOCKONFAULT. */
+		*set = vma && (vma->vm_flags & mnemonics[i].flag) &&
+		       !(mnemonics[i].flag == VM_LOCKONFAULT && sim->profile->smaps_no_lf);
+		return 0;
+	}
+	return -EINVAL;
 }
 
 int proc_pagemap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr, uint64_t *out)
