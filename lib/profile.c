@@ -58,6 +58,7 @@ static const struct kernel_profile profiles[] = {
 	{
 		.version = "6.12",
 		.scheme = "large",
+		.mremap_dontunmap_splits_locked = true,
 		.mthp = true,
 		.split_remaps_zero = true,
 		.pagemap_pmd_per_page = true,
@@ -74,6 +75,7 @@ static const struct kernel_profile profiles[] = {
 		.scheme = "legacy",
 		.kpf_tail_own_flags = true,
 		.smaps_no_lf = true,
+		.mremap_dontunmap_splits_locked = true,
 		.gup_protnone_fails = true,
 		.fork_copies_ksm_counters = true,
 		.break_ksm_write_fault = true,

@@ -37,8 +37,9 @@ struct kernel_profile {
 	bool thp_disable_except_advised; /* PR_THP_DISABLE_EXCEPT_ADVISED (6.18+) */
 	bool mremap_dontunmap_splits_locked; /* MREMAP_DONTUNMAP of part of a locked VMA splits it
 					   first, so only the moved part loses VM_LOCKED
-					   (7.3's needs_pre_split(); 6.18.44 unlocks the
-					   whole VMA) */
+					   (7.3.4: needs_pre_split(); 6.12.118 and 6.1.0-57
+					   too, by era diff). 6.18.44 alone unlocks the whole
+					   VMA unsplit (after 6.17's rewrite of move_vma()) */
 
 	/* /proc */
 	bool pagemap_pmd_per_page;	/* pagemap asks each page of a PMD mapping (6.10-6.14) */

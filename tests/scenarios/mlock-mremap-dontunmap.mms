@@ -1,6 +1,6 @@
 # MREMAP_DONTUNMAP of part of a locked VMA: the moved pages stay locked in
-# their new VMA; the old VMA loses VM_LOCKED. On 6.18 (and 6.12, 6.1) all of
-# it does, unsplit; 7.3 splits it first so that only the moved part is
+# their new VMA; the old VMA loses VM_LOCKED. On 6.18.44 all of it does,
+# unsplit; 7.3, 6.12 and 6.1 split it first so that only the moved part is
 # unlocked (profile mremap_dontunmap_splits_locked). The pages left behind
 # keep PG_mlocked on 6.18 until reclaim sees them, which the simulator does
 # not model: no query reads them here. Expected values are the live kernel's.
