@@ -13,9 +13,9 @@ madvise P 0x100000000000 16K mergeable
 ksm scan 2
 expect kpageflags P 0x100000000000 MLOCKED == yes
 munlock P 0x100000000000 8K
-probe vma_end P 0x100000000000
-probe kpageflags P 0x100000000000 MLOCKED
-probe kpageflags P 0x100000003000 MLOCKED
-probe smaps P Locked
+expect vma_end P 0x100000000000 == 0x100000002000
+expect kpageflags P 0x100000000000 MLOCKED == yes
+expect kpageflags P 0x100000003000 MLOCKED == yes
+expect smaps P Locked == 2
 munlock P 0x100000000000 16K
 madvise P 0x100000000000 16K unmergeable
