@@ -78,6 +78,16 @@ static const char *sentence(const struct scn_command *c)
 		       "the rmap still finds them.";
 	case CMD_MADVISE:
 		return advice_sentence(c->advice);
+	case CMD_MLOCK:
+	case CMD_MLOCKALL:
+		return "mlock(): the VMAs get VM_LOCKED (split at the range's edges, merged with locked "
+		       "neighbours) and are faulted in at once, with write faults where writable; with "
+		       "onfault (VM_LOCKONFAULT) only the pages touched later. Their folios are mlocked "
+		       "and sit on the unevictable LRU.";
+	case CMD_MUNLOCK:
+	case CMD_MUNLOCKALL:
+		return "munlock(): VM_LOCKED and VM_LOCKONFAULT go (the VMAs split and merge again); a "
+		       "folio no other locked VMA maps is munlocked. The pages stay.";
 	case CMD_PRCTL:
 		return "prctl(PR_SET_MEMORY_MERGE): every VMA of the process, and each new one, becomes "
 		       "mergeable for KSM (off: unmerged and no longer mergeable). Inherited over fork.";

@@ -25,6 +25,19 @@
 #ifndef PR_SET_MEMORY_MERGE
 #define PR_SET_MEMORY_MERGE 67
 #endif
+#ifndef MLOCK_ONFAULT
+#define MLOCK_ONFAULT	0x01
+#endif
+#ifndef MCL_ONFAULT
+#define MCL_ONFAULT	4
+#endif
+
+/* mlock2(2) by its number: the static build's libc may lack the wrapper. */
+static int mlock2_(const void *addr, size_t len, unsigned int flags)
+{
+	return (int)syscall(SYS_mlock2, addr, len, flags);
+}
+
 #ifndef PR_THP_DISABLE_EXCEPT_ADVISED
 #define PR_THP_DISABLE_EXCEPT_ADVISED (1 << 1)	/* Linux 6.18 */
 #endif
@@ -206,6 +219,20 @@ static void serve(void)
 		case AG_PRCTL_THP_DISABLE:	/* arg: 0 off, 1 on, 3 on except advised */
 			rep.err = prctl(PR_SET_THP_DISABLE, r.arg != 0,
 					r.arg == 3 ? PR_THP_DISABLE_EXCEPT_ADVISED : 0, 0, 0) ? errno : 0;
+			break;
+		case AG_MLOCK:		/* arg: 1 for MLOCK_ONFAULT */
+			rep.err = mlock2_(addr, r.len, r.arg ? MLOCK_ONFAULT : 0) ? errno : 0;
+			break;
+		case AG_MUNLOCK:
+			rep.err = munlock(addr, r.len) ? errno : 0;
+			break;
+		case AG_MLOCKALL:	/* arg: MMSIM_MCL_* */
+			rep.err = mlockall((r.arg & MMSIM_MCL_CURRENT ? MCL_CURRENT : 0) |
+					   (r.arg & MMSIM_MCL_FUTURE ? MCL_FUTURE : 0) |
+					   (r.arg & MMSIM_MCL_ONFAULT ? MCL_ONFAULT : 0)) ? errno : 0;
+			break;
+		case AG_MUNLOCKALL:
+			rep.err = munlockall() ? errno : 0;
 			break;
 		case AG_WRITE:
 			write_range(&r);

@@ -474,6 +474,20 @@ static int memory_command(struct scn_executor *ex, const struct scn_command *c, 
 		r.op = c->thp_prctl ? AG_PRCTL_THP_DISABLE : AG_PRCTL_MERGE;
 		r.arg = c->thp_prctl ? (int32_t)c->n : c->on;
 		break;
+	case CMD_MLOCK:
+		r.op = AG_MLOCK;
+		r.arg = (int32_t)c->n;
+		break;
+	case CMD_MUNLOCK:
+		r.op = AG_MUNLOCK;
+		break;
+	case CMD_MLOCKALL:
+		r.op = AG_MLOCKALL;
+		r.arg = (int32_t)c->n;
+		break;
+	case CMD_MUNLOCKALL:
+		r.op = AG_MUNLOCKALL;
+		break;
 	case CMD_WRITE:
 		r.op = AG_WRITE;
 		r.arg = c->fill.kind;
@@ -906,7 +920,7 @@ static int kpf_bit(const char *name)
 {
 	static const struct { const char *name; int bit; } bits[] = {
 		{ "ANON", 12 }, { "COMPOUND_HEAD", 15 }, { "COMPOUND_TAIL", 16 }, { "KSM", 21 },
-		{ "THP", 22 }, { "ZERO_PAGE", 24 },
+		{ "THP", 22 }, { "ZERO_PAGE", 24 }, { "UNEVICTABLE", 18 }, { "MLOCKED", 33 },
 	};
 
 	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
@@ -945,6 +959,36 @@ static int folio_order(struct kexec *ke, uint64_t pfn, long long *order, char *e
 	}
 	while ((1ULL << (*order + 1)) <= n)
 		(*order)++;
+	return 0;
+}
+
+/* vmflag: is NAME among the VmFlags of the smaps entry covering the address? No entry: no. */
+static int smaps_vmflag(pid_t pid, const struct scn_query_spec *q, struct scn_answer *ans,
+			char *err, size_t len)
+{
+	char path[64], line[512], word[SCN_NAME_MAX + 1];
+	bool inside = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return scn_fail(err, len, "cannot open %s: %s", path, scn_errno_name(errno));
+	snprintf(word, sizeof(word), " %s", q->name);
+	ans->value = 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long start, end;
+
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2)
+			inside = start <= q->addr[0] && q->addr[0] < end;
+		else if (inside && !strncmp(line, "VmFlags:", 8)) {
+			char *hit = strstr(line + 8, word);
+
+			ans->value = hit && (hit[strlen(word)] == ' ' || hit[strlen(word)] == '\n');
+			break;
+		}
+	}
+	fclose(f);
 	return 0;
 }
 
@@ -1119,6 +1163,8 @@ static int kernel_query(struct scn_executor *ex, const struct scn_query_spec *q,
 	}
 	if (q->kind == Q_VMA_START || q->kind == Q_VMA_END)
 		return maps_vma(pid, q, ans, err, len);
+	if (q->kind == Q_VMFLAG)
+		return smaps_vmflag(pid, q, ans, err, len);
 	if (pagemap(pid, q->addr[0], &pm, err, len))
 		return -1;
 	switch (q->kind) {

@@ -90,7 +90,10 @@ static void usage(FILE *out)
 		"spec, for both: madvise ... pageout|populate_read|populate_write|\n"
 		"dontfork|dofork, prctl P thp_disable on|off|except_advised,\n"
 		"mmap ... noreserve, mremap ... dontunmap, swapped P ADDR,\n"
-		"vma_start P ADDR, vma_end P ADDR, smaps P Swap, memory SIZE.\n");
+		"vma_start P ADDR, vma_end P ADDR, smaps P Swap|Locked, memory SIZE,\n"
+		"mlock P ADDR LEN [onfault], munlock P ADDR LEN,\n"
+		"mlockall P current|future|onfault..., munlockall P, vmflag P ADDR NAME,\n"
+		"kpageflags ... MLOCKED|UNEVICTABLE.\n");
 }
 
 /* "--kernel-image X" or "--kernel-image=X": its value, advancing *i; NULL if not it. */

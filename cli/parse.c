@@ -218,9 +218,12 @@ static const char *const ksm_sim_counters[] = { "pages_jumped", "pages_jumped_ot
 static const char *const ksm_stat_fields[] = { "ksm_rmap_items", "ksm_zero_pages",
 	"ksm_merging_pages", "ksm_process_profit", "ksm_merge_any", "ksm_mergeable" };
 static const char *const smaps_fields[] = { "Rss", "Pss", "Anonymous", "AnonHugePages",
-	"Shared_Clean", "Shared_Dirty", "Private_Clean", "Private_Dirty", "KSM", "Swap" };
+	"Shared_Clean", "Shared_Dirty", "Private_Clean", "Private_Dirty", "KSM", "Swap", "Locked" };
 static const char *const kpf_names[] = { "ANON", "KSM", "THP", "COMPOUND_HEAD",
-	"COMPOUND_TAIL", "ZERO_PAGE" };
+	"COMPOUND_TAIL", "ZERO_PAGE", "UNEVICTABLE", "MLOCKED" };
+/* smaps VmFlags mnemonics of the flags the model keeps (show_smap_vma_flags()). */
+const char *const scn_vmflag_names[SCN_NR_VMFLAGS] = { "rd", "wr", "mr", "mw", "me", "lo", "dc",
+	"lf", "ac", "nr", "wf", "hg", "nh", "mg" };
 static const char *const ksm_tunables[] = { "pages_to_scan", "max_page_sharing",
 	"use_zero_pages", "smart_scan", "merge_across_nodes",
 	"stable_node_chains_prune_millisecs" };
@@ -230,7 +233,7 @@ static const char *const query_names[] = {
 	[Q_EXCLUSIVE] = "exclusive", [Q_SAME_FRAME] = "same_frame",
 	[Q_FOLIO_ORDER] = "folio_order", [Q_BYTE] = "byte", [Q_SWAPPED] = "swapped",
 	[Q_VMA_START] = "vma_start", [Q_VMA_END] = "vma_end",
-	[Q_MADVISE_COLLAPSE] = "madvise_collapse",
+	[Q_MADVISE_COLLAPSE] = "madvise_collapse", [Q_VMFLAG] = "vmflag",
 	[Q_FOLIO_MAPCOUNT] = "folio.mapcount", [Q_FOLIO_MAYBE_SHARED] = "folio.maybe_shared",
 	[Q_FOLIO_PARTIALLY_MAPPED] = "folio.partially_mapped",
 	[Q_TRUTH_MAPCOUNT] = "truth.mapcount", [Q_TRUTH_SHARED] = "truth.shared",
@@ -285,7 +288,7 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 	if (i >= l->nr)
 		return perr(l, "%s: missing query (ksm.NAME, ksm_stat, smaps, kpagecount, kpageflags, "
 			    "present, exclusive, same_frame, folio_order, byte, swapped, vma_start, vma_end, "
-			    "madvise_collapse, folio.*, truth.*, rmap.*, vma.pgoff)",
+			    "vmflag, madvise_collapse, folio.*, truth.*, rmap.*, vma.pgoff)",
 			    l->tok[0]);
 	w = l->tok[i];
 	memset(q, 0, sizeof(*q));
@@ -311,7 +314,7 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 	q->sim_only = k >= Q_FOLIO_MAPCOUNT;
 	q->yesno = k == Q_KPAGEFLAGS || k == Q_PRESENT || k == Q_EXCLUSIVE || k == Q_SAME_FRAME ||
 		   k == Q_FOLIO_MAYBE_SHARED || k == Q_FOLIO_PARTIALLY_MAPPED || k == Q_TRUTH_SHARED ||
-		   k == Q_RMAP_REACHES || k == Q_SWAPPED;
+		   k == Q_RMAP_REACHES || k == Q_SWAPPED || k == Q_VMFLAG;
 	if (get_proc(l, i + 1, &q->proc[0]))
 		return -1;
 	switch (q->kind) {
@@ -328,7 +331,7 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 	case Q_SMAPS:
 		if (get_word(l, i + 2, "smaps field", smaps_fields, ARRAY_SIZE(smaps_fields),
 			     "Rss, Pss, Anonymous, AnonHugePages, Shared_Clean, Shared_Dirty, "
-			     "Private_Clean, Private_Dirty, KSM, Swap") < 0)
+			     "Private_Clean, Private_Dirty, KSM, Swap, Locked") < 0)
 			return -1;
 		snprintf(q->name, sizeof(q->name), "%s", l->tok[i + 2]);
 		*next = i + 3;
@@ -343,7 +346,16 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 		if (get_addr(l, i + 2, "ADDR", false, &q->addr[0]))
 			return -1;
 		if (get_word(l, i + 3, "page flag", kpf_names, ARRAY_SIZE(kpf_names),
-			     "ANON, KSM, THP, COMPOUND_HEAD, COMPOUND_TAIL, ZERO_PAGE") < 0)
+			     "ANON, KSM, THP, COMPOUND_HEAD, COMPOUND_TAIL, ZERO_PAGE, "
+			     "UNEVICTABLE, MLOCKED") < 0)
+			return -1;
+		snprintf(q->name, sizeof(q->name), "%s", l->tok[i + 3]);
+		*next = i + 4;
+		return 0;
+	case Q_VMFLAG:
+		if (get_addr(l, i + 2, "ADDR", false, &q->addr[0]) ||
+		    get_word(l, i + 3, "VmFlags name", scn_vmflag_names, SCN_NR_VMFLAGS,
+			     "rd, wr, mr, mw, me, lo, dc, lf, ac, nr, wf, hg, nh, mg") < 0)
 			return -1;
 		snprintf(q->name, sizeof(q->name), "%s", l->tok[i + 3]);
 		*next = i + 4;
@@ -695,6 +707,37 @@ static int parse_line(struct line *l, struct scn_command *c)
 		c->on = !strcmp(l->tok[3], "on");
 		return 0;
 	}
+	if (!strcmp(w, "mlock") || !strcmp(w, "munlock")) {
+		c->kind = !strcmp(w, "mlock") ? CMD_MLOCK : CMD_MUNLOCK;
+		if (c->kind == CMD_MLOCK ? expect_tokens(l, 4, 5, "P ADDR LEN [onfault]") :
+					   expect_tokens(l, 4, 4, "P ADDR LEN"))
+			return -1;
+		if (parse_range(l, c))
+			return -1;
+		if (l->nr == 5 && strcmp(l->tok[4], "onfault"))
+			return perr(l, "mlock: expected onfault after LEN, got '%s'", l->tok[4]);
+		c->n = l->nr == 5;
+		return 0;
+	}
+	if (!strcmp(w, "mlockall")) {
+		static const char *const flags[] = { "current", "future", "onfault" };
+
+		c->kind = CMD_MLOCKALL;
+		if (expect_tokens(l, 3, 5, "P current|future|onfault...") || get_proc(l, 1, &c->proc[0]))
+			return -1;
+		for (int i = 2; i < l->nr; i++) {
+			int f = get_word(l, i, "flag", flags, 3, "current, future or onfault");
+
+			if (f < 0)
+				return -1;
+			c->n |= 1UL << f;	/* MMSIM_MCL_CURRENT, _FUTURE, _ONFAULT */
+		}
+		return 0;
+	}
+	if (!strcmp(w, "munlockall")) {
+		c->kind = CMD_MUNLOCKALL;
+		return expect_tokens(l, 2, 2, "P") ?: get_proc(l, 1, &c->proc[0]);
+	}
 	if (!strcmp(w, "write")) {
 		c->kind = CMD_WRITE;
 		return expect_tokens(l, 5, 5, "P ADDR LEN FILL") ?: parse_range(l, c) ?:
@@ -952,6 +995,8 @@ int scenario_check_window(const struct scenario *scn, char *err, size_t len)
 		case CMD_MUNMAP:
 		case CMD_MPROTECT:
 		case CMD_MADVISE:
+		case CMD_MLOCK:
+		case CMD_MUNLOCK:
 		case CMD_WRITE:
 		case CMD_READ:
 		case CMD_RECLAIM:

@@ -24,7 +24,7 @@ enum scn_cmd {
 	CMD_KERNEL, CMD_SEED, CMD_THP, CMD_KSM_SET, CMD_PROC, CMD_FORK, CMD_EXIT,
 	CMD_MMAP, CMD_MUNMAP, CMD_MPROTECT, CMD_MREMAP, CMD_MADVISE, CMD_PRCTL,
 	CMD_WRITE, CMD_POKE, CMD_READ, CMD_KSM_SCAN, CMD_KSM_UNMERGE,
-	CMD_EXPECT, CMD_PROBE, CMD_MEMORY,
+	CMD_EXPECT, CMD_PROBE, CMD_MEMORY, CMD_MLOCK, CMD_MUNLOCK, CMD_MLOCKALL, CMD_MUNLOCKALL,
 	/* simulator only */
 	CMD_SCHEME, CMD_KSM_SKIP, CMD_SHOW, CMD_KSM_RMAP_WALK, CMD_RECLAIM, CMD_ANON_PGOFF,
 };
@@ -32,7 +32,7 @@ enum scn_cmd {
 enum scn_query {
 	Q_KSM, Q_KSM_STAT, Q_SMAPS, Q_KPAGECOUNT, Q_KPAGEFLAGS, Q_PRESENT, Q_EXCLUSIVE,
 	Q_SAME_FRAME, Q_FOLIO_ORDER, Q_BYTE, Q_SWAPPED, Q_VMA_START, Q_VMA_END,
-	Q_MADVISE_COLLAPSE,
+	Q_MADVISE_COLLAPSE, Q_VMFLAG,
 	/* simulator only */
 	Q_FOLIO_MAPCOUNT, Q_FOLIO_MAYBE_SHARED, Q_FOLIO_PARTIALLY_MAPPED,
 	Q_TRUTH_MAPCOUNT, Q_TRUTH_SHARED, Q_RMAP_REACHES, Q_RMAP_MAPPINGS,
@@ -60,7 +60,7 @@ struct scn_query_spec {
 	enum scn_query kind;
 	int proc[2];			/* process slots */
 	unsigned long addr[2];		/* madvise_collapse: ADDR and LEN */
-	char name[SCN_NAME_MAX];	/* ksm.NAME, ksm_stat/smaps field, kpageflags flag */
+	char name[SCN_NAME_MAX];	/* ksm.NAME, ksm_stat/smaps field, kpageflags flag, vmflag NAME */
 	bool yesno;			/* value is yes (1) / no (0) */
 	bool sim_only;
 };
@@ -77,7 +77,7 @@ struct scn_command {
 	int proc[2];			/* process slots: P, or P and C for fork */
 	unsigned long addr, len, addr2;
 	unsigned long n;		/* seed, ksm scan N, poke VALUE, ksm rmap_walk= variant, anon_pgoff policy,
-					 * memory SIZE in bytes */
+					 * memory SIZE in bytes, mlock onfault (1), mlockall's MMSIM_MCL_* */
 	enum scn_prot prot;
 	bool noreserve;			/* mmap ... noreserve: MAP_NORESERVE */
 	bool dontunmap;			/* mremap ... dontunmap: MREMAP_DONTUNMAP */
@@ -123,6 +123,8 @@ void scenario_free(struct scenario *scn);
 int scenario_check_window(const struct scenario *scn, char *err, size_t errlen);
 
 const char *scn_query_name(enum scn_query kind);
+#define SCN_NR_VMFLAGS 14
+extern const char *const scn_vmflag_names[SCN_NR_VMFLAGS];
 /* Writes a Bail out! message into err and returns -1, for the executors. */
 int scn_fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* "ENOMEM" for ENOMEM: the name a kernel hacker reads in a Bail out!. */

@@ -400,6 +400,18 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 	case CMD_RECLAIM:
 		ret = mmsim_reclaim(se->sim, pid, c->addr, c->len, NULL);
 		break;
+	case CMD_MLOCK:
+		ret = mmsim_mlock(se->sim, pid, c->addr, c->len, c->n);
+		break;
+	case CMD_MUNLOCK:
+		ret = mmsim_munlock(se->sim, pid, c->addr, c->len);
+		break;
+	case CMD_MLOCKALL:
+		ret = mmsim_mlockall(se->sim, pid, (unsigned int)c->n);
+		break;
+	case CMD_MUNLOCKALL:
+		ret = mmsim_munlockall(se->sim, pid);
+		break;
 	case CMD_PRCTL:
 		ret = c->thp_prctl ? mmsim_prctl_set_thp_disable(se->sim, pid, c->on, c->n == 3) :
 				     mmsim_prctl_set_memory_merge(se->sim, pid, c->on);
@@ -489,6 +501,7 @@ static int kpf_bit(const char *name)
 		{ "ANON", MMSIM_KPF_ANON }, { "KSM", MMSIM_KPF_KSM }, { "THP", MMSIM_KPF_THP },
 		{ "COMPOUND_HEAD", MMSIM_KPF_COMPOUND_HEAD },
 		{ "COMPOUND_TAIL", MMSIM_KPF_COMPOUND_TAIL }, { "ZERO_PAGE", MMSIM_KPF_ZERO_PAGE },
+		{ "UNEVICTABLE", MMSIM_KPF_UNEVICTABLE }, { "MLOCKED", MMSIM_KPF_MLOCKED },
 	};
 
 	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
@@ -601,6 +614,13 @@ static int sim_query(struct scn_executor *ex, const struct scn_query_spec *q,
 						 q->kind == Q_VMA_END ? vi.end : vi.pgoff);
 		if (ret == -ENOENT)
 			ret = 0;
+		break;
+	}
+	case Q_VMFLAG: {
+		bool set = false;
+
+		ret = mmsim_vmflag(se->sim, pid, q->addr[0], q->name, &set);
+		ans->value = set;
 		break;
 	}
 	case Q_FOLIO_INDEX:

@@ -41,6 +41,8 @@ int dup_mmap(struct mmsim *sim, struct mm_struct *mm, struct mm_struct *oldmm)
 		tmp = vm_area_dup(sim, mm, mpnt);
 		if (!tmp)
 			return -ENOMEM;
+		/* mlock is not inherited, nor is mlockall()'s def_flags (mm_init()). */
+		tmp->vm_flags &= ~VM_LOCKED_MASK;
 		if (mpnt->vm_flags & VM_WIPEONFORK) {
 			vma_link(mm, tmp);
 			continue;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Faulting a range in as get_user_pages() does, after mm/gup.c (6.18):
- * faultin_page_range() for MADV_POPULATE_READ and MADV_POPULATE_WRITE.
+ * faultin_page_range() for MADV_POPULATE_READ and MADV_POPULATE_WRITE,
+ * populate_vma_page_range() for mlock() and a VM_LOCKED mmap().
  * No page is pinned or returned; only the faults happen.
  */
 #include "internal.h"
@@ -59,5 +60,22 @@ int faultin_page_range(struct mmsim *sim, struct mm_struct *mm, unsigned long st
 	for (unsigned long addr = start; !err && addr < end; addr += PAGE_SIZE)
 		if (!follow_page_ok(sim, mm, addr, write))
 			err = handle_mm_fault(sim, mm, addr, write);
+	return err;
+}
+
+int populate_vma_page_range(struct mmsim *sim, struct vm_area_struct *vma, unsigned long start,
+			    unsigned long end)
+{
+	/* Write faults break COW in a private writable VMA; elsewhere FOLL_FORCE reads. */
+	bool write = vma->vm_flags & VM_WRITE;
+	int err = 0;
+
+	if (vma->vm_flags & VM_LOCKONFAULT)
+		return 0;
+	if (!(vma->vm_flags & VM_ACCESS_FLAGS))
+		return -EFAULT;		/* PROT_NONE is never faulted in */
+	for (unsigned long addr = start; !err && addr < end; addr += PAGE_SIZE)
+		if (!follow_page_ok(sim, vma->vm_mm, addr, write))
+			err = handle_mm_fault(sim, vma->vm_mm, addr, write);
 	return err;
 }

@@ -29,6 +29,14 @@ int handle_mm_fault_remote(struct mmsim *sim, struct vm_area_struct *vma, unsign
 int faultin_page_range(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 		       unsigned long end, bool write);
 
+/*
+ * populate_vma_page_range() (mm/gup.c): [start, end) of a VM_LOCKED vma
+ * faulted in (with write faults where the VMA is writable); nothing for
+ * VM_LOCKONFAULT, -EFAULT for PROT_NONE, or a fault's error.
+ */
+int populate_vma_page_range(struct mmsim *sim, struct vm_area_struct *vma, unsigned long start,
+			    unsigned long end);
+
 /* May this VMA be read (or written) at all? */
 bool access_permitted(const struct vm_area_struct *vma, bool write);
 

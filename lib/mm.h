@@ -22,6 +22,12 @@ int do_mremap(struct mmsim *sim, struct mm_struct *mm, unsigned long old_addr,
 	      unsigned long len, unsigned long new_addr, unsigned int flags);
 int do_madvise(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 	       unsigned long len, enum mmsim_advice advice);
+/* mm/mlock.c: mlock()/mlock2(), munlock(), mlockall(), munlockall(). */
+int do_mlock(struct mmsim *sim, struct mm_struct *mm, unsigned long start, unsigned long len,
+	     bool onfault);
+int do_munlock(struct mmsim *sim, struct mm_struct *mm, unsigned long start, unsigned long len);
+int do_mlockall(struct mmsim *sim, struct mm_struct *mm, unsigned int flags);
+int do_munlockall(struct mmsim *sim, struct mm_struct *mm);
 /* dup_mmap(): a copy of oldmm's address space into the new, empty mm. */
 int dup_mmap(struct mmsim *sim, struct mm_struct *mm, struct mm_struct *oldmm);
 /* mm_alloc(): a new, empty address space with the next pid and the lowest free mm id. */

@@ -194,6 +194,7 @@ static inline bool folio_is_zero(const struct folio *folio)
 #define VM_MAYEXEC	0x00000040UL
 #define VM_LOCKED	0x00002000UL
 #define VM_DONTCOPY	0x00020000UL
+#define VM_LOCKONFAULT	0x00080000UL	/* mlock2(MLOCK_ONFAULT): lock pages as they fault */
 #define VM_ACCOUNT	0x00100000UL
 #define VM_NORESERVE	0x00200000UL
 #define VM_WIPEONFORK	0x02000000UL
@@ -204,6 +205,7 @@ static inline bool folio_is_zero(const struct folio *folio)
 #define VM_MERGEABLE	0x80000000UL
 
 #define VM_ACCESS_FLAGS	(VM_READ | VM_WRITE | VM_EXEC)
+#define VM_LOCKED_MASK	(VM_LOCKED | VM_LOCKONFAULT)
 /* Flags that never prevent two VMAs from merging (vma.c's VM_IGNORE_MERGE). */
 #define VM_IGNORE_MERGE	VM_SOFTDIRTY
 
@@ -278,6 +280,7 @@ struct mm_struct {
 	int map_count;			/* number of VMAs */
 	long rss[NR_MM_COUNTERS];	/* RSS counters (anonymous pages) */
 	unsigned long flags;		/* MMF_* */
+	unsigned long def_flags;	/* VM_LOCKED(, VM_LOCKONFAULT) of mlockall(MCL_FUTURE) */
 	unsigned long nr_page_tables;	/* page-table pages below pgd, pgd included */
 	int mm_count;			/* mmgrab() references: the process, KSM's mm_slot */
 	bool exited;			/* the process is gone (mm_users == 0): ksm_test_exit() */

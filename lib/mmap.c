@@ -6,6 +6,7 @@
 #include "mm.h"
 
 #include "huge_memory.h"
+#include "internal.h"
 #include "ksm.h"
 #include "vma.h"
 
@@ -37,14 +38,19 @@ int do_mmap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 	vma = find_vma(mm, addr);
 	if (vma && vma->vm_start < addr + len)
 		return -EEXIST;		/* MAP_FIXED_NOREPLACE */
-	vm_flags = calc_vm_prot_bits(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	vm_flags = calc_vm_prot_bits(prot) | mm->def_flags | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 	/* accountable_mapping(): MAP_NORESERVE maps without charging the commit. */
 	if (flags & MMSIM_MAP_NORESERVE)
 		vm_flags |= VM_NORESERVE;
 	else if (prot & MMSIM_PROT_WRITE)
 		vm_flags |= VM_ACCOUNT;
-	/* PR_SET_MEMORY_MERGE: every new VMA is mergeable. */
-	vm_flags = ksm_vma_flags(sim, mm, vm_flags);
+	/*
+	 * PR_SET_MEMORY_MERGE: every new VMA is mergeable. Before 6.16 only
+	 * ksm_add_vma() marked it, after the merge attempt and only when that
+	 * failed: next to a VM_MERGEABLE neighbour a new mapping stayed apart.
+	 */
+	if (sim->profile->ksm_flags_before_merge)
+		vm_flags = ksm_vma_flags(sim, mm, vm_flags);
 	/*
 	 * "Set pgoff according to addr for anon_vma": an anonymous VMA's offset
 	 * is its address. Seed 004's one-liner makes it 0 instead.
@@ -58,10 +64,13 @@ int do_mmap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 		vma->vm_start = addr;
 		vma->vm_end = addr + len;
 		vma->vm_pgoff = pgoff;
-		vma->vm_flags = vm_flags;
+		vma->vm_flags = ksm_vma_flags(sim, mm, vm_flags);
 		vma_link(mm, vma);
 	}
 	vma->vm_flags |= VM_SOFTDIRTY;
+	/* mlockall(MCL_FUTURE): vm_mmap_pgoff()'s mm_populate(), errors ignored. */
+	if ((vm_flags & VM_LOCKED_MASK) == VM_LOCKED)
+		populate_vma_page_range(sim, vma, addr, addr + len);
 	return 0;
 }
 

@@ -448,6 +448,38 @@ int mmsim_mremap_flags(struct mmsim *sim, int pid, unsigned long old_addr, unsig
 	return finish(sim, do_mremap(sim, mm, old_addr, len, new_addr, flags));
 }
 
+int mmsim_mlock(struct mmsim *sim, int pid, unsigned long addr, unsigned long len, bool onfault)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	return finish(sim, do_mlock(sim, mm, addr, len, onfault));
+}
+
+int mmsim_munlock(struct mmsim *sim, int pid, unsigned long addr, unsigned long len)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	return finish(sim, do_munlock(sim, mm, addr, len));
+}
+
+int mmsim_mlockall(struct mmsim *sim, int pid, unsigned int flags)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	return finish(sim, do_mlockall(sim, mm, flags));
+}
+
+int mmsim_munlockall(struct mmsim *sim, int pid)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	return finish(sim, do_munlockall(sim, mm));
+}
+
 int mmsim_madvise(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
 		  enum mmsim_advice advice)
 {
@@ -717,6 +749,14 @@ int mmsim_pagemap(struct mmsim *sim, int pid, unsigned long addr, uint64_t *entr
 	return fail(sim, proc_pagemap(sim, mm, addr & PAGE_MASK, entry));
 }
 
+int mmsim_vmflag(struct mmsim *sim, int pid, unsigned long addr, const char *name, bool *set)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	return fail(sim, proc_vmflag(sim, mm, addr, name, set));
+}
+
 int mmsim_kpagecount(struct mmsim *sim, unsigned long pfn, uint64_t *count)
 {
 	API_ENTER(sim);
@@ -762,6 +802,7 @@ int mmsim_smaps_field(struct mmsim *sim, const struct mmsim_smaps *sm, const cha
 		{ "Private_Dirty", offsetof(struct mmsim_smaps, private_dirty) },
 		{ "KSM", offsetof(struct mmsim_smaps, ksm) },
 		{ "Swap", offsetof(struct mmsim_smaps, swap) },
+		{ "Locked", offsetof(struct mmsim_smaps, locked) },
 	};
 
 	API_ENTER(sim);
@@ -889,22 +930,12 @@ int mmsim_prctl_set_memory_merge(struct mmsim *sim, int pid, bool on)
 	return finish(sim, err);
 }
 
-/* Is the profile's version older than major.minor? */
-static bool profile_before(const struct mmsim *sim, int major, int minor)
-{
-	int ma = 0, mi = 0;
-
-	if (sscanf(sim->profile->version, "%d.%d", &ma, &mi) != 2)
-		return false;
-	return ma < major || (ma == major && mi < minor);
-}
-
 int mmsim_prctl_set_thp_disable(struct mmsim *sim, int pid, bool disable, bool except_advised)
 {
 	struct mm_struct *mm;
 
 	GET_MM(sim, pid, mm);
-	if (except_advised && profile_before(sim, 6, 18))
+	if (except_advised && !sim->profile->thp_disable_except_advised)
 		return sim_error(sim, -EOPNOTSUPP,
 				 "Linux %s has no PR_THP_DISABLE_EXCEPT_ADVISED (Linux 6.18+)",
 				 sim->profile->version);

@@ -29,7 +29,7 @@ static unsigned long account_flags(const struct vm_area_struct *vma, unsigned lo
 int do_mprotect(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 		unsigned long len, int prot)
 {
-	unsigned long end, pos, newflags;
+	unsigned long end, pos, newflags, oldflags;
 	struct vm_area_struct *vma;
 	int err;
 
@@ -59,10 +59,17 @@ int do_mprotect(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 		if (newflags == vma->vm_flags)
 			continue;	/* no split, no merge attempt */
 		newflags = account_flags(vma, newflags);
+		oldflags = vma->vm_flags;
 		vma = vma_modify_flags(sim, vma, pos, e, newflags, &err);
 		if (err)
 			return err;
 		change_protection(sim, vma, pos, e);
+		/*
+		 * mprotect_fixup(): a locked private VMA made writable breaks COW
+		 * at once, so that no later write faults (populate's write faults).
+		 */
+		if ((oldflags & (VM_WRITE | VM_LOCKED)) == VM_LOCKED && (newflags & VM_WRITE))
+			populate_vma_page_range(sim, vma, pos, e);
 		/*
 		 * vma may have merged with the next VMA: carry on after it
 		 * (vma_iter_end()), which already has the new protection.

@@ -40,14 +40,17 @@ static struct vm_area_struct *copy_vma(struct mmsim *sim, struct vm_area_struct 
 
 /*
  * dontunmap_complete(): the old VMA keeps its flags (VM_ACCOUNT too, since
- * the 2025 stable fix of its accounting) and, when all of it moved, loses
- * its anon_vma links: its pages are gone, and it may merge as an unfaulted
- * VMA again.
+ * the 2025 stable fix of its accounting) but VM_LOCKED and VM_LOCKONFAULT,
+ * and, when all of it moved, loses its anon_vma links: its pages are gone,
+ * and it may merge as an unfaulted VMA again. (Pages of the old VMA outside
+ * the moved range keep PG_mlocked on Linux until reclaim looks at them; the
+ * simulator reads PG_mlocked from the VMAs, so for it they are not mlocked.)
  */
 static void dontunmap_complete(struct mmsim *sim, struct vm_area_struct *vma,
 			       struct vm_area_struct *new_vma, unsigned long start,
 			       unsigned long end)
 {
+	vma->vm_flags &= ~VM_LOCKED_MASK;
 	if (new_vma != vma && start == vma->vm_start && end == vma->vm_end)
 		unlink_anon_vmas(sim, vma);
 }
@@ -63,13 +66,19 @@ static int move_vma(struct mmsim *sim, struct mm_struct *mm, unsigned long old_a
 	err = do_munmap(sim, mm, new_addr, len);	/* MREMAP_FIXED replaces what is there */
 	if (err)
 		return err;
-	/* Only the unmap of the old range splits it: with MREMAP_DONTUNMAP it stays whole. */
-	if (!(flags & MMSIM_MREMAP_DONTUNMAP)) {
+	/*
+	 * Only the unmap of the old range splits it: with MREMAP_DONTUNMAP it
+	 * stays whole, unless it is locked on a kernel that splits it ahead so
+	 * that only the moved part loses the lock (7.3's needs_pre_split()).
+	 */
+	vma = vma_lookup(mm, old_addr);
+	if (!(flags & MMSIM_MREMAP_DONTUNMAP) ||
+	    ((vma->vm_flags & VM_LOCKED) && sim->profile->mremap_dontunmap_splits_locked)) {
 		err = split_range(sim, mm, old_addr, old_addr + len);
 		if (err)
 			return err;
+		vma = vma_lookup(mm, old_addr);
 	}
-	vma = vma_lookup(mm, old_addr);
 	/*
 	 * prep_move_vma(): KSM pages are broken before the move, or they would
 	 * turn up at the new place beside unrelated KSM pages; the flags stay,
@@ -106,6 +115,26 @@ static int move_vma(struct mmsim *sim, struct mm_struct *mm, unsigned long old_a
 }
 
 /*
+ * Before 6.17 mremap() moved one VMA: old_addr must be inside one (-EFAULT),
+ * and mremap_to() unmaps the destination before vma_to_resize() finds that
+ * the range runs past that VMA's end (-EFAULT, the destination gone).
+ */
+static int mremap_one_vma(struct mmsim *sim, struct mm_struct *mm, unsigned long old_addr,
+			  unsigned long len, unsigned long new_addr, unsigned int flags)
+{
+	struct vm_area_struct *vma = vma_lookup(mm, old_addr);
+	int err;
+
+	if (!vma)
+		return -EFAULT;
+	if (len > vma->vm_end - old_addr) {
+		err = do_munmap(sim, mm, new_addr, len);
+		return err ? err : -EFAULT;
+	}
+	return move_vma(sim, mm, old_addr, len, new_addr, flags);
+}
+
+/*
  * do_mremap() with MREMAP_MAYMOVE | MREMAP_FIXED and old_len == new_len is a
  * "move only" (remap_move(), 6.17+): the range may span several VMAs, each
  * piece moves on its own and the gaps between them keep their size (and the
@@ -129,6 +158,8 @@ int do_mremap(struct mmsim *sim, struct mm_struct *mm, unsigned long old_addr,
 	if (old_addr < new_addr + len && new_addr < old_addr + len)
 		return -EINVAL;
 	end = old_addr + len;
+	if (!sim->profile->mremap_move_multiple_vmas)
+		return mremap_one_vma(sim, mm, old_addr, len, new_addr, flags);
 	for (pos = old_addr; pos < end;) {
 		struct vm_area_struct *vma = find_vma(mm, pos);
 		unsigned long addr, piece;

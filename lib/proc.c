@@ -9,6 +9,8 @@
  */
 #include "proc.h"
 
+#include <string.h>
+
 #include "huge_memory.h"
 #include "internal.h"
 #include "page_alloc.h"
@@ -58,10 +60,53 @@ int proc_kpagecount(struct mmsim *sim, unsigned long pfn, uint64_t *count)
 	return 0;
 }
 
+/*
+ * mlock_vma_folio()'s rule, for one mapping: a VM_LOCKED VMA mlocks a small
+ * folio, a PMD-mapped one, and a PTE-mapped large folio only when all of it
+ * lies inside the VMA (allow_mlock_munlock()).
+ */
+static bool mlock_one(struct mmsim *sim, struct folio *folio, const struct rmap_hit *hit,
+		      void *arg)
+{
+	const struct vm_area_struct *vma = hit->vma;
+	unsigned long start;
+	bool *mlocked = arg;
+
+	if (!(vma->vm_flags & VM_LOCKED))
+		return true;
+	if (folio_test_large(folio) && hit->pte) {
+		start = hit->address - (unsigned long)(hit->page - folio_page(sim, folio, 0)) * PAGE_SIZE;
+		if (start < vma->vm_start ||
+		    start + (unsigned long)folio_nr_pages(folio) * PAGE_SIZE > vma->vm_end)
+			return true;
+	}
+	*mlocked = true;
+	return false;
+}
+
+/*
+ * PG_mlocked: does a VM_LOCKED VMA map the folio? mlock_count follows the
+ * locked VMAs that map it, so the flag is read from them. The walk is no
+ * rmap walk the cost counters count.
+ */
+static bool folio_mlocked(struct mmsim *sim, struct folio *folio)
+{
+	struct ksm_rmap_walk_cost ksm_cost = sim->ksm.rmap_walk_cost;
+	struct ksm_rmap_walk_cost anon_cost = sim->anon_rmap_walk_cost;
+	bool mlocked = false;
+
+	if (folio_is_zero(folio) || !folio_test_anon(folio))
+		return false;
+	rmap_walk(sim, folio, mlock_one, &mlocked);
+	sim->ksm.rmap_walk_cost = ksm_cost;
+	sim->anon_rmap_walk_cost = anon_cost;
+	return mlocked;
+}
+
 int proc_kpageflags(struct mmsim *sim, unsigned long pfn, uint64_t *flags)
 {
 	const struct page *page;
-	const struct folio *folio;
+	struct folio *folio;
 	uint64_t u = 0;
 
 	if (pfn >= sim->nr_frames)
@@ -89,9 +134,36 @@ int proc_kpageflags(struct mmsim *sim, unsigned long pfn, uint64_t *flags)
 							: MMSIM_KPF_COMPOUND_TAIL);
 			u |= 1ULL << MMSIM_KPF_THP;
 		}
+		/* An mlocked folio sits on the unevictable LRU. */
+		if ((!sim->profile->kpf_tail_own_flags || pfn == folio_pfn(folio)) &&
+		    folio_mlocked(sim, folio))
+			u |= 1ULL << MMSIM_KPF_MLOCKED | 1ULL << MMSIM_KPF_UNEVICTABLE;
 	}
 	*flags = u;
 	return 0;
+}
+
+int proc_vmflag(struct mmsim *sim, struct mm_struct *mm, unsigned long addr, const char *name,
+		bool *set)
+{
+	static const struct { const char *name; unsigned long flag; } mnemonics[] = {
+		{ "rd", VM_READ }, { "wr", VM_WRITE }, { "mr", VM_MAYREAD }, { "mw", VM_MAYWRITE },
+		{ "me", VM_MAYEXEC }, { "lo", VM_LOCKED }, { "dc", VM_DONTCOPY },
+		{ "lf", VM_LOCKONFAULT }, { "ac", VM_ACCOUNT }, { "nr", VM_NORESERVE },
+		{ "wf", VM_WIPEONFORK }, { "hg", VM_HUGEPAGE }, { "nh", VM_NOHUGEPAGE },
+		{ "mg", VM_MERGEABLE },
+	};
+	const struct vm_area_struct *vma = vma_lookup(mm, addr);
+
+	for (size_t i = 0; i < sizeof(mnemonics) / sizeof(mnemonics[0]); i++) {
+		if (strcmp(mnemonics[i].name, name))
+			continue;
+		/* Linux 6.1's VmFlags has no word for VM_LOCKONFAULT. */
+		*set = vma && (vma->vm_flags & mnemonics[i].flag) &&
+		       !(mnemonics[i].flag == VM_LOCKONFAULT && sim->profile->smaps_no_lf);
+		return 0;
+	}
+	return -EINVAL;
 }
 
 int proc_pagemap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr, uint64_t *out)
@@ -231,6 +303,9 @@ int proc_smaps(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 		out->private_dirty += acc.private_dirty >> 10;
 		out->ksm += acc.ksm >> 10;
 		out->swap += acc.swap >> 10;
+		/* Locked: the PSS of a VM_LOCKED VMA (mss->pss_locked). */
+		if (vma->vm_flags & VM_LOCKED)
+			out->locked += (unsigned long)(acc.pss >> (10 + PSS_SHIFT));
 	}
 	return 0;
 }

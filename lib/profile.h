@@ -21,10 +21,35 @@ struct kernel_profile {
 	bool split_remaps_zero;		/* an anon THP split maps all-zero subpages to the
 					   shared zero page (6.12+, b1f202060afe) */
 
+	/* VMAs */
+	bool anon_merge_unfaulted_target; /* a faulted VMA (or the range mremap() brings) merges
+					   into an unfaulted neighbour, which takes its anon_vma
+					   (6.16+: "mm/vma: fix incorrectly disallowed anonymous
+					   VMA merges", Lorenzo Stoakes; before, merge.c's
+					   mprotect_* and mremap_faulted_to_unfaulted_* stay apart) */
+	bool ksm_flags_before_merge;	/* PR_SET_MEMORY_MERGE's VM_MERGEABLE is in a new mapping's
+					   flags before its merge attempt (6.16+: "mm: prevent KSM
+					   from completely breaking VMA merging"; before, only
+					   ksm_add_vma() after it, so it never merged) */
+	bool mremap_move_multiple_vmas;	/* a move-only mremap() may span several VMAs (6.17+,
+					   d23cb648e365; before, -EFAULT from vma_to_resize(),
+					   after MREMAP_FIXED's unmap of the destination) */
+	bool thp_disable_except_advised; /* PR_THP_DISABLE_EXCEPT_ADVISED (6.18+) */
+	bool mremap_dontunmap_splits_locked; /* MREMAP_DONTUNMAP of part of a locked VMA splits it
+					   first, so only the moved part loses VM_LOCKED
+					   (7.3.4: needs_pre_split(); 6.12.118 and 6.1.0-57
+					   too, by era diff). 6.18.44 alone unlocks the whole
+					   VMA unsplit (after 6.17's rewrite of move_vma()) */
+
 	/* /proc */
 	bool pagemap_pmd_per_page;	/* pagemap asks each page of a PMD mapping (6.10-6.14) */
 	bool kpf_ksm_on_anon;		/* kpageflags' KSM bit on every anon page (6.10 until
 					   81401cebfc15, not in Debian's 6.12.117) */
+	bool kpf_tail_own_flags;	/* kpageflags reads a tail page's own flags: no MLOCKED or
+					   UNEVICTABLE there (before the 6.10 folio rewrite of
+					   stable_page_flags(); 6.1.0-57) */
+	bool smaps_no_lf;		/* smaps VmFlags has no "lf" for VM_LOCKONFAULT (6.1.0-57;
+					   6.12.118 has it) */
 	bool gup_protnone_fails;	/* follow_page() refuses PROT_NONE entries: KSM's
 					   get_mergeable_page() and break_ksm(), smaps' PMDs
 					   (6.1 only: 474098edac26, fixed in 6.5) */

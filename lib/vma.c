@@ -180,19 +180,30 @@ static bool had_uncowed_parents(const struct vm_area_struct *vma)
 }
 
 /*
- * is_mergeable_anon_vma(): the same anon_vma, or only one side has one and
- * that side was never forked into (its single chain can be shared as is).
- * A NULL VMA stands for a range being mapped anew, with no anon_vma.
+ * is_mergeable_anon_vma(): may the range src brings (NULL: one mapped anew,
+ * with no anon_vma) join tgt? The same anon_vma, or only one side has one
+ * and that side was never forked into (its single chain can be shared as
+ * is). Before 6.16 an unfaulted tgt never took a faulted src in: the test of
+ * tgt's chain being singular, meant for forks, also refused an empty chain
+ * (profile anon_merge_unfaulted_target).
  */
-static bool anon_vmas_mergeable(const struct vm_area_struct *a, const struct vm_area_struct *b)
+static bool anon_vmas_mergeable(const struct mmsim *sim, const struct vm_area_struct *tgt,
+				const struct vm_area_struct *src)
 {
-	const struct anon_vma *aa = a ? a->anon_vma : NULL, *ba = b ? b->anon_vma : NULL;
+	const struct anon_vma *ta = tgt->anon_vma, *sa = src ? src->anon_vma : NULL;
 
-	if (!aa && ba)
-		return !had_uncowed_parents(b);
-	if (aa && !ba)
-		return !had_uncowed_parents(a);
-	return aa == ba;
+	if (!ta && sa)
+		return sim->profile->anon_merge_unfaulted_target && !had_uncowed_parents(src);
+	if (ta && !sa)
+		return !had_uncowed_parents(tgt);
+	return ta == sa;
+}
+
+/* can_vma_merge_right()'s test that prev and next, both merging, agree. */
+static bool anon_vmas_compatible(const struct vm_area_struct *prev,
+				 const struct vm_area_struct *next)
+{
+	return !prev->anon_vma || !next->anon_vma || prev->anon_vma == next->anon_vma;
 }
 
 /*
@@ -238,10 +249,10 @@ struct vm_area_struct *vma_merge_new_range(struct mmsim *sim, struct mm_struct *
 	if (next && next->vm_start < end)
 		return NULL;
 	left = prev && prev->vm_end == start && flags_mergeable(prev->vm_flags, vm_flags) &&
-	       prev->vm_pgoff + vma_pages(prev) == pgoff && anon_vmas_mergeable(prev, src);
+	       prev->vm_pgoff + vma_pages(prev) == pgoff && anon_vmas_mergeable(sim, prev, src);
 	right = next && next->vm_start == end && flags_mergeable(next->vm_flags, vm_flags) &&
-		next->vm_pgoff == pgoff + pages && anon_vmas_mergeable(src, next);
-	if (left && right && !anon_vmas_mergeable(prev, next))
+		next->vm_pgoff == pgoff + pages && anon_vmas_mergeable(sim, next, src);
+	if (left && right && !anon_vmas_compatible(prev, next))
 		right = false;
 
 	if (left && right) {
@@ -266,11 +277,13 @@ struct vm_area_struct *vma_merge_new_range(struct mmsim *sim, struct mm_struct *
 	return NULL;
 }
 
-/* Could a and b (a right below b, pgoffs contiguous) become one VMA? */
-static bool can_merge(const struct vm_area_struct *a, const struct vm_area_struct *b)
+/* Could a and b (a right below b, pgoffs contiguous) become one VMA, src (a or b) joining the other? */
+static bool can_merge(const struct mmsim *sim, const struct vm_area_struct *a,
+		      const struct vm_area_struct *b, const struct vm_area_struct *src)
 {
 	return a->vm_end == b->vm_start && flags_mergeable(a->vm_flags, b->vm_flags) &&
-	       a->vm_pgoff + vma_pages(a) == b->vm_pgoff && anon_vmas_mergeable(a, b);
+	       a->vm_pgoff + vma_pages(a) == b->vm_pgoff &&
+	       anon_vmas_mergeable(sim, src == a ? b : a, src);
 }
 
 /* b merges into a (a right below b): a grows, b goes. */
@@ -285,13 +298,21 @@ static int merge_pair(struct mmsim *sim, struct vm_area_struct *a, struct vm_are
 	return 0;
 }
 
+/*
+ * vma_merge_existing_range(): both sides are judged against vma as it is,
+ * before anything moves; prev and next must also agree when both merge.
+ */
 struct vm_area_struct *vma_merge_neighbours(struct mmsim *sim, struct vm_area_struct *vma)
 {
 	struct vm_area_struct *prev = vma_prev(vma), *next = vma_next(vma);
+	bool left = prev && can_merge(sim, prev, vma, vma);
+	bool right = next && can_merge(sim, vma, next, vma);
 
-	if (prev && can_merge(prev, vma) && !merge_pair(sim, prev, vma))
+	if (left && right && !anon_vmas_compatible(prev, next))
+		right = false;
+	if (left && !merge_pair(sim, prev, vma))
 		vma = prev;
-	if (next && can_merge(vma, next))
+	if (right)
 		merge_pair(sim, vma, next);
 	return vma;
 }

@@ -32,6 +32,7 @@
 #include "prng.h"
 
 #include "sim.h"
+#include "vma.h"
 
 #define NREG		4			/* 2 MiB regions in the window */
 #define WIN		(NREG * SZ_2M)
@@ -364,11 +365,26 @@ static void do_mprotect_op(struct world *w, struct proc *p)
 	memset(&p->prot[pg(addr)], prot, i - pg(addr));
 }
 
+/*
+ * Before 6.17 mremap() moves one VMA (profile mremap_move_multiple_vmas): is
+ * [old, old + len) past the end of the VMA at old?
+ */
+static bool past_one_vma(struct world *w, struct proc *p, unsigned long old, unsigned long len)
+{
+	struct vm_area_struct *vma;
+
+	if (w->sim->profile->mremap_move_multiple_vmas)
+		return false;
+	vma = vma_lookup(find_mm(w->sim, p->pid), old);
+	return vma && ALIGN_UP(len, PAGE) > vma->vm_end - old;
+}
+
 static void do_mremap_op(struct world *w, struct proc *p)
 {
 	unsigned long old, len, new, n;
 	int8_t prot[NPAGES];
 	int bad, want, err;
+	bool one_vma = false;
 
 	rand_range(w, &old, &len);
 	n = (WIN - len) / PAGE;
@@ -384,11 +400,18 @@ static void do_mremap_op(struct world *w, struct proc *p)
 		want = -EINVAL;
 	else if (p->prot[pg(old)] < 0)
 		want = -EFAULT;		/* the range must start inside a VMA */
+	else if ((one_vma = past_one_vma(w, p, old, len)))
+		want = -EFAULT;
 	else
 		want = 0;
 	take_snap(w, w->before);
 	TRACE(w, "mremap(pid %d, %#lx, %#lx, %#lx)", p->pid, old, len, new);
 	err = mmsim_mremap(w->sim, p->pid, old, len, new);
+	if (err && err == want && one_vma) {
+		/* mremap_to() unmapped the destination before it failed. */
+		unmap_model(p, new, ALIGN_UP(len, PAGE));
+		return;
+	}
 	if (err && err == want) {
 		check_unchanged(w, "mremap", err, false);
 		return;

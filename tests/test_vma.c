@@ -7,6 +7,7 @@
  * Offsets in the pictures are pages from BASE.
  */
 #include <errno.h>
+#include <string.h>
 
 #include "test_util.h"
 
@@ -179,6 +180,57 @@ static void test_modify_flags_split_merge(void **state)
 	mmsim_destroy(sim);
 }
 
+/*
+ * The VMA rules that changed after 6.12 (lib/profile.c), in each version:
+ * merge.c's mprotect_faulted_left_unfaulted_right (a faulted VMA joins an
+ * unfaulted neighbour, 6.16+), its ksm_merge (a new mapping of a
+ * PR_SET_MEMORY_MERGE process merges, 6.16+) and mremap_test.c's move of
+ * several VMAs (6.17+; before, EFAULT after the destination's unmap).
+ *
+ *   0       3       6       9          6.18: |0              9|
+ *   |L faulted, r |M rw->r |R r  |      6.12: |0      6|R      9|
+ */
+static void test_vma_rules_by_version(void **state)
+{
+	static const char *const kernels[] = { "6.18", "7.3", "6.12", "6.1" };
+
+	(void)state;
+	for (int i = 0; i < 4; i++) {
+		bool old = i >= 2;
+		struct mmsim *sim = test_sim_cfg((struct mmsim_config){ .kernel = kernels[i] });
+		int pid = new_proc(sim);
+		uint8_t b = 7;
+
+		OK(sim, mmsim_mmap_flags(sim, pid, BASE, 9 * PAGE, RW, MMSIM_MAP_NORESERVE));
+		OK(sim, mmsim_mprotect(sim, pid, BASE + 6 * PAGE, 3 * PAGE, MMSIM_PROT_READ));
+		OK(sim, mmsim_write(sim, pid, BASE, &b, 1));
+		OK(sim, mmsim_mprotect(sim, pid, BASE, 3 * PAGE, MMSIM_PROT_READ));
+		OK(sim, mmsim_mprotect(sim, pid, BASE + 3 * PAGE, 3 * PAGE, MMSIM_PROT_READ));
+		assert_int_equal(vma_at(sim, pid, BASE)->vm_end, BASE + (old ? 6 : 9) * PAGE);
+
+		/* Two VMAs: a move-only mremap of both, into a mapped destination. */
+		OK(sim, mmsim_mmap(sim, pid, BASE + 16 * PAGE, 9 * PAGE, RW));
+		assert_int_equal(mmsim_mremap(sim, pid, BASE, 9 * PAGE, BASE + 16 * PAGE),
+				 old ? -EFAULT : 0);
+		assert_int_equal(vma_at(sim, pid, BASE) != NULL, old);
+		assert_null(old ? vma_at(sim, pid, BASE + 16 * PAGE) : NULL);
+		OK(sim, mmsim_munmap(sim, pid, BASE, 32 * PAGE));
+
+		if (!strcmp(kernels[i], "6.1")) {	/* no PR_SET_MEMORY_MERGE */
+			mmsim_destroy(sim);
+			continue;
+		}
+		OK(sim, mmsim_mmap(sim, pid, BASE, PAGE, RW));
+		OK(sim, mmsim_prctl_set_memory_merge(sim, pid, true));
+		OK(sim, mmsim_mmap(sim, pid, BASE + PAGE, PAGE, RW));
+		assert_int_equal(vma_at(sim, pid, BASE)->vm_end, BASE + (old ? 1 : 2) * PAGE);
+		assert_true(vma_at(sim, pid, BASE + PAGE)->vm_flags & VM_MERGEABLE);
+		OK(sim, mmsim_prctl_set_memory_merge(sim, pid, false));
+		OK(sim, mmsim_verify(sim));
+		mmsim_destroy(sim);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +238,7 @@ int main(void)
 		cmocka_unit_test(test_split_vma_splits_straddling_pmd),
 		cmocka_unit_test(test_merge_new_range_anon_rules),
 		cmocka_unit_test(test_modify_flags_split_merge),
+		cmocka_unit_test(test_vma_rules_by_version),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

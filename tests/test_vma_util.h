@@ -17,7 +17,8 @@ struct vma_exp {
 	unsigned long pgoff;		/* absolute vm_pgoff */
 	unsigned long flags;		/* compared under VMA_CMP_MASK */
 };
-#define VMA_CMP_MASK (VM_READ | VM_WRITE | VM_ACCOUNT | VM_HUGEPAGE | VM_NOHUGEPAGE | VM_MERGEABLE)
+#define VMA_CMP_MASK (VM_READ | VM_WRITE | VM_ACCOUNT | VM_HUGEPAGE | VM_NOHUGEPAGE | VM_MERGEABLE | \
+		      VM_LOCKED | VM_LOCKONFAULT)
 #define PGOFF(off) ((BASE + (off)) >> PAGE_SHIFT)
 #define F_RW (VM_READ | VM_WRITE | VM_ACCOUNT)
 #define F_R VM_READ

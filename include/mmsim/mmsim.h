@@ -205,6 +205,24 @@ enum mmsim_mremap_flags {
 MMSIM_API int mmsim_mremap_flags(struct mmsim *sim, int pid, unsigned long old_addr,
 				 unsigned long len, unsigned long new_addr, unsigned int flags);
 
+/*
+ * mlock(2) (onfault: mlock2(MLOCK_ONFAULT)) of [addr, addr + len): the VMAs
+ * get VM_LOCKED (and VM_LOCKONFAULT), split and merged as by mprotect, and
+ * are faulted in unless on fault (write faults where writable). -ENOMEM for
+ * a hole (the VMAs before it stay locked, as in Linux).
+ */
+MMSIM_API int mmsim_mlock(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
+			  bool onfault);
+MMSIM_API int mmsim_munlock(struct mmsim *sim, int pid, unsigned long addr, unsigned long len);
+enum mmsim_mlockall_flags {
+	MMSIM_MCL_CURRENT = 1,		/* MCL_CURRENT: lock (and fault in) every VMA now */
+	MMSIM_MCL_FUTURE = 2,		/* MCL_FUTURE: lock every VMA mapped later */
+	MMSIM_MCL_ONFAULT = 4,		/* MCL_ONFAULT: either of them on fault only */
+};
+/* mlockall(2) with mmsim_mlockall_flags; munlockall(2). */
+MMSIM_API int mmsim_mlockall(struct mmsim *sim, int pid, unsigned int flags);
+MMSIM_API int mmsim_munlockall(struct mmsim *sim, int pid);
+
 enum mmsim_advice {
 	MMSIM_MADV_DONTNEED,
 	MMSIM_MADV_HUGEPAGE,
@@ -410,6 +428,7 @@ enum {
 	MMSIM_KPF_SWAPBACKED = 14, MMSIM_KPF_COMPOUND_HEAD = 15,
 	MMSIM_KPF_COMPOUND_TAIL = 16, MMSIM_KPF_HUGE = 17, MMSIM_KPF_NOPAGE = 20,
 	MMSIM_KPF_KSM = 21, MMSIM_KPF_THP = 22, MMSIM_KPF_ZERO_PAGE = 24,
+	MMSIM_KPF_UNEVICTABLE = 18, MMSIM_KPF_MLOCKED = 33,
 };
 /* /proc/PID/pagemap bits. */
 #define MMSIM_PM_PRESENT	(1ULL << 63)
@@ -420,6 +439,13 @@ enum {
 
 MMSIM_API int mmsim_pagemap(struct mmsim *sim, int pid, unsigned long addr, uint64_t *entry);
 MMSIM_API int mmsim_kpagecount(struct mmsim *sim, unsigned long pfn, uint64_t *count);
+/*
+ * Is name ("lo", "lf", "mg", "dc", "hg", "nh", "wf", "ac", "nr", "rd", "wr",
+ * "mr", "mw", "me") among the smaps VmFlags of the VMA at addr? false when no
+ * VMA is there; -EINVAL for a name the model does not keep.
+ */
+MMSIM_API int mmsim_vmflag(struct mmsim *sim, int pid, unsigned long addr, const char *name,
+			   bool *set);
 MMSIM_API int mmsim_kpageflags(struct mmsim *sim, unsigned long pfn, uint64_t *flags);
 /* Order of the folio mapped at addr; -1 when nothing is mapped. */
 MMSIM_API int mmsim_folio_order(struct mmsim *sim, int pid, unsigned long addr, int *order);
@@ -430,6 +456,7 @@ struct mmsim_smaps {
 	unsigned long shared_clean, shared_dirty, private_clean, private_dirty;
 	unsigned long ksm;
 	unsigned long swap;		/* Swap: pages of the range on the swap device */
+	unsigned long locked;		/* Locked: the Pss of VM_LOCKED VMAs */
 };
 MMSIM_API int mmsim_smaps(struct mmsim *sim, int pid, unsigned long start, unsigned long end,
 		struct mmsim_smaps *out);

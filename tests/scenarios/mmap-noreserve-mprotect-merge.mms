@@ -3,9 +3,8 @@
 # gives its charge back (drops VM_ACCOUNT) while a faulted one keeps it, so the
 # two read-only halves differ in flags and stay apart; with it they merge
 # (merge.c's mprotect_* cases map with MAP_NORESERVE for that reason).
-# The expects are 6.18's: 6.12 does not merge a faulted VMA into an unfaulted neighbour on mprotect, a difference
-# the profiles do not model yet (docs/kernel-selftests.md, "Versions").
-kernel 6.18
+# The expects are 6.18's; before 6.16 a faulted VMA does not merge into an unfaulted neighbour (profile
+# anon_merge_unfaulted_target): there the VMAs stay apart.
 proc P
 mmap P 0x100000000000 40K
 mprotect P 0x100000000000 20K r

@@ -3,9 +3,8 @@
 # every VMA, new ones too) they still merge, also when both are mapped anew.
 # The fixture's carveout: 30 PROT_NONE pages; a MAP_FIXED mmap over part of it
 # is munmap + mmap here (the language maps with MAP_FIXED_NOREPLACE).
-# The expects are 6.18's: 6.12 sets VM_MERGEABLE after the merge attempt of a new mapping, a difference
-# the profiles do not model yet (docs/kernel-selftests.md, "Versions").
-kernel 6.18
+# The expects are 6.18's; before 6.16 PR_SET_MEMORY_MERGE marks a new mapping VM_MERGEABLE only after its
+# merge attempt (profile ksm_flags_before_merge): there the one-page VMAs stay apart.
 proc P
 mmap P 0x100000000000 120K none
 munmap P 0x100000001000 4K

@@ -3,9 +3,8 @@
 # then the middle PROT_READ: one VMA of 9 pages.
 # The fixture's carveout: 30 PROT_NONE pages; a MAP_FIXED mmap over part of it
 # is munmap + mmap here (the language maps with MAP_FIXED_NOREPLACE).
-# The expects are 6.18's: 6.12 does not merge a faulted VMA into an unfaulted neighbour on mprotect, a difference
-# the profiles do not model yet (docs/kernel-selftests.md, "Versions").
-kernel 6.18
+# The expects are 6.18's; before 6.16 a faulted VMA does not merge into an unfaulted neighbour (profile
+# anon_merge_unfaulted_target): there the VMAs stay apart.
 proc P
 mmap P 0x100000000000 120K none
 munmap P 0x100000002000 36K

@@ -7,9 +7,8 @@
 # neighbour; unforked: the same in the parent, which merges.
 # The fixture's carveout: 30 PROT_NONE pages; a MAP_FIXED mmap over part of it
 # is munmap + mmap here (the language maps with MAP_FIXED_NOREPLACE).
-# The expects are 6.18's: 6.12 does not merge a moved faulted VMA into an unfaulted neighbour, a difference
-# the profiles do not model yet (docs/kernel-selftests.md, "Versions").
-kernel 6.18
+# The expects are 6.18's; before 6.16 a moved faulted VMA does not merge into an unfaulted neighbour (profile
+# anon_merge_unfaulted_target): there it stays apart.
 proc P
 mmap P 0x100000000000 120K none
 munmap P 0x100000004000 12K

@@ -2,9 +2,8 @@
 # The [dontunnmap] variant: as mremap_move_multiple_vmas, with MREMAP_DONTUNMAP,
 # so each source stays mapped and empty; the selftest's MAP_FIXED mmap of
 # PROT_NONE over the target is munmap + mmap here.
-# The expects are 6.18's: mremap across several VMAs is 6.17+ (EFAULT before), a difference
-# the profiles do not model yet (docs/kernel-selftests.md, "Versions").
-kernel 6.18
+# The expects are 6.18's; mremap across several VMAs is 6.17+ (profile mremap_move_multiple_vmas): before,
+# the first one fails with EFAULT and the run stops there.
 proc P
 mmap P 0x100000000000 44K
 munmap P 0x100000001000 4K

@@ -1,9 +1,8 @@
 # Linux 7.3.4 tools/testing/selftests/mm/mremap_test.c, mremap_move_multiple_vmas_split():
 # The [dontunnmap] variant: pages 2..8 of ten (hole at 5) moved with
 # MREMAP_DONTUNMAP; the patterns arrive at 0..2 and 4..6, the sources stay.
-# The expects are 6.18's: mremap across several VMAs is 6.17+ (EFAULT before), a difference
-# the profiles do not model yet (docs/kernel-selftests.md, "Versions").
-kernel 6.18
+# The expects are 6.18's; mremap across several VMAs is 6.17+ (profile mremap_move_multiple_vmas): before,
+# the first one fails with EFAULT and the run stops there.
 proc P
 mmap P 0x100000000000 40K
 munmap P 0x100000005000 4K

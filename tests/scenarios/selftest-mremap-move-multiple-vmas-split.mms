@@ -1,9 +1,8 @@
 # Linux 7.3.4 tools/testing/selftests/mm/mremap_test.c, mremap_move_multiple_vmas_split():
 # Ten pages with a hole at page 5; pages 2..8 (two VMAs and the hole) moved to
 # an empty target: the patterns of pages 2,3,4 and 6,7,8 arrive at 0..2 and 4..6.
-# The expects are 6.18's: mremap across several VMAs is 6.17+ (EFAULT before), a difference
-# the profiles do not model yet (docs/kernel-selftests.md, "Versions").
-kernel 6.18
+# The expects are 6.18's; mremap across several VMAs is 6.17+ (profile mremap_move_multiple_vmas): before,
+# the first one fails with EFAULT and the run stops there.
 proc P
 mmap P 0x100000000000 40K
 munmap P 0x100000005000 4K

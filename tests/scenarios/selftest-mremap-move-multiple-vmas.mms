@@ -2,9 +2,8 @@
 # An 11-page range with holes at pages 1, 3, 7 and 9 (five VMAs) moved whole
 # to an empty target, then next to itself, then over a PROT_NONE mapping:
 # each time every page keeps its pattern. Not the [dontunnmap] variant.
-# The expects are 6.18's: mremap across several VMAs is 6.17+ (EFAULT before), a difference
-# the profiles do not model yet (docs/kernel-selftests.md, "Versions").
-kernel 6.18
+# The expects are 6.18's; mremap across several VMAs is 6.17+ (profile mremap_move_multiple_vmas): before,
+# the first one fails with EFAULT and the run stops there.
 proc P
 mmap P 0x100000000000 44K
 munmap P 0x100000001000 4K
