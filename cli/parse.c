@@ -478,6 +478,43 @@ static int parse_ksm(struct line *l, struct scn_command *c)
 	return 0;
 }
 
+/* "khugepaged scan [N]" or "khugepaged KEY=VALUE ...", the settings in c->ksm. */
+static int parse_khugepaged(struct line *l, struct scn_command *c)
+{
+	static const char *const tunables[] = { "pages_to_scan", "max_ptes_none",
+						"max_ptes_swap", "max_ptes_shared" };
+
+	if (l->nr >= 2 && !strcmp(l->tok[1], "scan")) {
+		c->kind = CMD_KHUGEPAGED_SCAN;
+		c->n = 1;
+		if (expect_tokens(l, 2, 3, "'scan [N]'"))
+			return -1;
+		return l->nr == 3 ? get_ulong(l, 2, "N", false, &c->n) : 0;
+	}
+	c->kind = CMD_KHUGEPAGED_SET;
+	if (l->nr < 2)
+		return perr(l, "khugepaged takes 'scan [N]' or KEY=VALUE ...");
+	for (int i = 1; i < l->nr; i++) {
+		char *eq = strchr(l->tok[i], '=');
+		long long v;
+
+		if (!eq)
+			return perr(l, "khugepaged: expected KEY=VALUE, got '%s'", l->tok[i]);
+		*eq = '\0';
+		if (lookup(l->tok[i], tunables, ARRAY_SIZE(tunables)) < 0)
+			return perr(l, "khugepaged: unknown tunable '%s' (pages_to_scan, "
+				    "max_ptes_none, max_ptes_swap, max_ptes_shared)", l->tok[i]);
+		if (parse_number(eq + 1, false, false, &v))
+			return perr(l, "khugepaged: %s= takes a number, got '%s'", l->tok[i], eq + 1);
+		if (c->nr_ksm == SCN_MAX_KSM_SET)
+			return perr(l, "khugepaged: too many settings on one line");
+		snprintf(c->ksm[c->nr_ksm].key, SCN_NAME_MAX, "%s", l->tok[i]);
+		c->ksm[c->nr_ksm++].value = (unsigned long)v;
+		*eq = '=';
+	}
+	return 0;
+}
+
 static int parse_thp(struct line *l, struct scn_command *c)
 {
 	static const unsigned long sizes[] = { 16UL << 10, 32UL << 10, 64UL << 10, 128UL << 10,
@@ -596,6 +633,8 @@ static int parse_line(struct line *l, struct scn_command *c)
 		return parse_thp(l, c);
 	if (!strcmp(w, "ksm"))
 		return parse_ksm(l, c);
+	if (!strcmp(w, "khugepaged"))
+		return parse_khugepaged(l, c);
 	if (!strcmp(w, "proc")) {
 		c->kind = CMD_PROC;
 		return expect_tokens(l, 2, 2, "P") ?: get_proc(l, 1, &c->proc[0]);

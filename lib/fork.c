@@ -7,6 +7,7 @@
 #include "mm.h"
 
 #include "ksm.h"
+#include "khugepaged.h"
 #include "rmap.h"
 #include "vma.h"
 
@@ -35,6 +36,7 @@ int dup_mmap(struct mmsim *sim, struct mm_struct *mm, struct mm_struct *oldmm)
 	err = ksm_fork(sim, mm, oldmm);
 	if (err)
 		return err;
+	khugepaged_fork(sim, mm, oldmm);
 	for_each_vma(oldmm, mpnt) {
 		if (mpnt->vm_flags & VM_DONTCOPY)
 			continue;

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * Collapse after mm/khugepaged.c (6.18, 7.3): MADV_COLLAPSE scans each 2M
- * block, swaps missing pages in, copies every page into a new THP (holes and
- * zero pages as zeroes), frees the old folios and maps the THP with a PMD.
+ * Collapse after mm/khugepaged.c (6.18, 7.3): MADV_COLLAPSE and khugepaged's
+ * scan try each 2M block, swap missing pages in, copy every page into a new
+ * THP (holes and zero pages as zeroes), free the old folios and map the THP
+ * with a PMD. khugepaged keeps its list of mms and its max_ptes_* limits.
  */
 #include "khugepaged.h"
+
+#include <limits.h>
+#include <string.h>
 
 #include "huge_memory.h"
 #include "ksm.h"
@@ -31,6 +35,7 @@ enum scan_result {
 	SCAN_PAGE_COUNT,
 	SCAN_PAGE_LOCK,
 	SCAN_PAGE_RO,
+	SCAN_LACK_REFERENCED_PAGE,
 	SCAN_ALLOC_HUGE_PAGE_FAIL,
 };
 
@@ -142,7 +147,7 @@ static bool small_folio_seen(struct mmsim *sim, const pte_t *pte, int i, struct 
 static enum scan_result __collapse_huge_page_isolate(struct mmsim *sim, const pte_t *pte,
 						     const struct collapse_control *cc)
 {
-	unsigned int none_or_zero = 0, shared = 0;
+	unsigned int none_or_zero = 0, shared = 0, referenced = 0;
 	enum scan_result result;
 	bool writable = false;
 
@@ -160,8 +165,12 @@ static enum scan_result __collapse_huge_page_isolate(struct mmsim *sim, const pt
 		if (small_folio_seen(sim, pte, i, page_folio(pfn_to_page(sim, pte_pfn(pte[i])))))
 			return SCAN_PAGE_LOCK;
 		writable |= pte_write(pte[i]);
+		referenced += pte_young(pte[i]);
 	}
-	return check_writable(sim, writable);
+	result = check_writable(sim, writable);
+	if (result == SCAN_SUCCEED && cc->is_khugepaged && !referenced)
+		return SCAN_LACK_REFERENCED_PAGE;
+	return result;
 }
 
 /* __collapse_huge_page_swapin(): every swap entry of the block faults its page back in. */
@@ -280,12 +289,13 @@ out:
 /*
  * collapse_scan_pmd(): may the block collapse? Holes and zero pages, swap
  * entries and shared pages within the limits; every page anonymous and
- * held by nothing else. Then collapse_huge_page().
+ * held by nothing else; for khugepaged, some page recently used. Then
+ * collapse_huge_page().
  */
 static enum scan_result collapse_scan_pmd(struct mmsim *sim, struct vm_area_struct *vma,
 					  unsigned long haddr, const struct collapse_control *cc)
 {
-	unsigned int none_or_zero = 0, unmapped = 0, shared = 0;
+	unsigned int none_or_zero = 0, unmapped = 0, shared = 0, referenced = 0;
 	enum scan_result result;
 	bool writable = false;
 	const pte_t *pte;
@@ -310,10 +320,19 @@ static enum scan_result collapse_scan_pmd(struct mmsim *sim, struct vm_area_stru
 		if (result != SCAN_SUCCEED)
 			return result;
 		writable |= pte_write(pte[i]);
+		/*
+		 * folio_pte_referenced(): the model keeps no PG_referenced nor
+		 * idle-page bits, so a young PTE is what counts. A fork's
+		 * child starts with old PTEs.
+		 */
+		referenced += pte_young(pte[i]);
 	}
 	result = check_writable(sim, writable);
 	if (result != SCAN_SUCCEED)
 		return result;
+	/* khugepaged wants some use, and half the block used to swap pages in. */
+	if (cc->is_khugepaged && (!referenced || (unmapped && referenced < HPAGE_PMD_NR / 2)))
+		return SCAN_LACK_REFERENCED_PAGE;
 	return collapse_huge_page(sim, vma, haddr, unmapped, cc);
 }
 
@@ -325,7 +344,8 @@ static const char *const scan_result_names[] = {
 	[SCAN_EXCEED_SHARED_PTE] = "exceed_shared_pte", [SCAN_PTE_NON_PRESENT] = "pte_non_present",
 	[SCAN_PAGE_NULL] = "page_null", [SCAN_PAGE_ANON] = "page_not_anon",
 	[SCAN_PAGE_COUNT] = "page_count", [SCAN_PAGE_LOCK] = "page_locked",
-	[SCAN_PAGE_RO] = "no_writable_page", [SCAN_ALLOC_HUGE_PAGE_FAIL] = "alloc_huge_page_failed",
+	[SCAN_PAGE_RO] = "no_writable_page", [SCAN_LACK_REFERENCED_PAGE] = "lack_referenced_page",
+	[SCAN_ALLOC_HUGE_PAGE_FAIL] = "alloc_huge_page_failed",
 };
 
 /* madvise_collapse_errno(): what MADV_COLLAPSE tells the caller of the last failure. */
@@ -390,4 +410,217 @@ int madvise_collapse(struct mmsim *sim, struct vm_area_struct *vma, unsigned lon
 	return sim_error(sim, madvise_collapse_errno(last_fail), "collapse: %lu of %lu blocks, the "
 			 "last failure %s", thps, (hend - hstart) >> PMD_SHIFT,
 			 scan_result_names[last_fail]);
+}
+
+/* ---- khugepaged ------------------------------------------------------------ */
+
+/* The kernel's defaults (KHUGEPAGED_MAX_PTES_LIMIT is HPAGE_PMD_NR - 1). */
+#define KHUGEPAGED_MAX_PTES_LIMIT	(HPAGE_PMD_NR - 1)
+
+void khugepaged_init(struct mmsim *sim)
+{
+	struct khugepaged_state *k = &sim->khugepaged;
+
+	k->pages_to_scan = HPAGE_PMD_NR * 8;
+	k->scan_sleep_millisecs = 10000;
+	k->max_ptes_none = KHUGEPAGED_MAX_PTES_LIMIT;
+	k->max_ptes_swap = HPAGE_PMD_NR / 8;
+	k->max_ptes_shared = HPAGE_PMD_NR / 2;
+}
+
+void khugepaged_destroy(struct mmsim *sim)
+{
+	sim_free(sim->khugepaged.mm_slots);
+	sim->khugepaged.mm_slots = NULL;
+	sim->khugepaged.nr_mm_slots = 0;
+}
+
+/* Would this THP switch give 2M THPs to some VMA? */
+static bool pmd_mode_enabled(enum mmsim_thp_mode mode, enum mmsim_thp_mode top)
+{
+	if (mode == MMSIM_THP_INHERIT)
+		mode = top;
+	return mode == MMSIM_THP_ALWAYS || mode == MMSIM_THP_MADVISE;
+}
+
+bool hugepage_pmd_enabled(const struct mmsim *sim)
+{
+	return pmd_mode_enabled(sim->thp.order[HPAGE_PMD_ORDER], sim->thp.top);
+}
+
+/*
+ * thp_vma_allowable_order(TVA_KHUGEPAGED, PMD_ORDER): the THP switches and
+ * prctl allow a 2M THP in vma, and it holds one aligned 2M block.
+ */
+static bool khugepaged_vma_allowed(struct mmsim *sim, struct vm_area_struct *vma)
+{
+	if (!(thp_vma_allowable_orders(sim, vma) & (1UL << HPAGE_PMD_ORDER)))
+		return false;
+	return vma->vm_end - vma->vm_start >= PMD_SIZE &&
+	       thp_vma_suitable_order(vma, vma->vm_end - PMD_SIZE, HPAGE_PMD_ORDER);
+}
+
+/* __khugepaged_enter(): at the end of the list, behind the scan. */
+static void __khugepaged_enter(struct mmsim *sim, struct mm_struct *mm)
+{
+	struct khugepaged_state *k = &sim->khugepaged;
+	struct mm_struct **slots;
+
+	if (mm->flags & MMF_VM_HUGEPAGE)
+		return;
+	slots = sim_array_grow(sim, k->mm_slots, k->nr_mm_slots, &k->mm_slots_cap,
+			       sizeof(*slots));
+	if (!slots)
+		return;
+	k->mm_slots = slots;
+	k->mm_slots[k->nr_mm_slots++] = mm;
+	mm->flags |= MMF_VM_HUGEPAGE;
+}
+
+void khugepaged_enter_vma(struct mmsim *sim, struct vm_area_struct *vma)
+{
+	if (!(vma->vm_mm->flags & MMF_VM_HUGEPAGE) && hugepage_pmd_enabled(sim) &&
+	    khugepaged_vma_allowed(sim, vma))
+		__khugepaged_enter(sim, vma->vm_mm);
+}
+
+void khugepaged_fork(struct mmsim *sim, struct mm_struct *mm, struct mm_struct *oldmm)
+{
+	if (oldmm->flags & MMF_VM_HUGEPAGE)
+		__khugepaged_enter(sim, mm);
+}
+
+void khugepaged_exit(struct mmsim *sim, struct mm_struct *mm)
+{
+	struct khugepaged_state *k = &sim->khugepaged;
+
+	if (!(mm->flags & MMF_VM_HUGEPAGE))
+		return;
+	for (size_t i = 0; i < k->nr_mm_slots; i++) {
+		if (k->mm_slots[i] != mm)
+			continue;
+		memmove(&k->mm_slots[i], &k->mm_slots[i + 1],
+			(k->nr_mm_slots - i - 1) * sizeof(*k->mm_slots));
+		k->nr_mm_slots--;
+		break;
+	}
+	mm->flags &= ~MMF_VM_HUGEPAGE;
+}
+
+/*
+ * khugepaged_scan_mm_slot() over one whole mm: each VMA khugepaged may
+ * collapse in, each aligned 2M block of it in address order, through
+ * collapse_scan_pmd() with the tunables' limits. A block already PMD-mapped
+ * or without a PTE table is passed over, as any failure.
+ */
+static void khugepaged_scan_mm(struct mmsim *sim, struct mm_struct *mm,
+			       const struct collapse_control *cc)
+{
+	struct vm_area_struct *vma;
+
+	if (mm->exited || (mm->flags & MMF_DISABLE_THP))
+		return;
+	for_each_vma(mm, vma) {
+		unsigned long hstart = ALIGN_UP(vma->vm_start, PMD_SIZE);
+		unsigned long hend = ALIGN_DOWN(vma->vm_end, PMD_SIZE);
+
+		if (!khugepaged_vma_allowed(sim, vma))
+			continue;
+		for (unsigned long addr = hstart; addr < hend; addr += PMD_SIZE) {
+			/* hugepage_vma_revalidate(): collapse_huge_page() wants an anon_vma. */
+			if (!vma->anon_vma)
+				break;
+			if (collapse_scan_pmd(sim, vma, addr, cc) == SCAN_SUCCEED)
+				sim->khugepaged.pages_collapsed++;
+		}
+	}
+}
+
+/*
+ * One full pass: khugepaged_do_scan() with pages_to_scan covering it. The
+ * list may not change under the pass (nothing exits during it), so it is
+ * walked by index.
+ */
+static void khugepaged_full_scan(struct mmsim *sim)
+{
+	struct khugepaged_state *k = &sim->khugepaged;
+	const struct collapse_control cc = {
+		.is_khugepaged = true,
+		.max_ptes_none = k->max_ptes_none,
+		.max_ptes_swap = k->max_ptes_swap,
+		.max_ptes_shared = k->max_ptes_shared,
+	};
+
+	for (size_t i = 0; i < k->nr_mm_slots; i++)
+		khugepaged_scan_mm(sim, k->mm_slots[i], &cc);
+	k->full_scans++;
+}
+
+/* khugepaged_has_work(): the thread runs and an mm is registered. */
+static bool khugepaged_has_work(const struct mmsim *sim)
+{
+	return sim->khugepaged.nr_mm_slots && hugepage_pmd_enabled(sim);
+}
+
+void start_stop_khugepaged(struct mmsim *sim, bool was_enabled)
+{
+	if (!was_enabled && khugepaged_has_work(sim))
+		khugepaged_full_scan(sim);
+}
+
+int khugepaged_do_full_scans(struct mmsim *sim, unsigned long full_scans)
+{
+	for (unsigned long i = 0; i < full_scans && khugepaged_has_work(sim); i++)
+		khugepaged_full_scan(sim);
+	return 0;
+}
+
+static unsigned int *khugepaged_tunable(struct khugepaged_state *k, const char *name)
+{
+	if (!strcmp(name, "pages_to_scan"))
+		return &k->pages_to_scan;
+	if (!strcmp(name, "scan_sleep_millisecs"))
+		return &k->scan_sleep_millisecs;
+	if (!strcmp(name, "max_ptes_none"))
+		return &k->max_ptes_none;
+	if (!strcmp(name, "max_ptes_swap"))
+		return &k->max_ptes_swap;
+	if (!strcmp(name, "max_ptes_shared"))
+		return &k->max_ptes_shared;
+	return NULL;
+}
+
+int khugepaged_set_tunable(struct mmsim *sim, const char *key, unsigned long value)
+{
+	unsigned int *t = khugepaged_tunable(&sim->khugepaged, key);
+
+	if (!t)
+		return sim_error(sim, -ENOENT, "khugepaged: no tunable '%s' (pages_to_scan, "
+				 "max_ptes_none, max_ptes_swap, max_ptes_shared, "
+				 "scan_sleep_millisecs)", key);
+	if (value > UINT_MAX)
+		return sim_error(sim, -EINVAL, "khugepaged: %s takes at most %u", key, UINT_MAX);
+	if (!strcmp(key, "pages_to_scan") && !value)
+		return sim_error(sim, -EINVAL, "khugepaged: pages_to_scan cannot be 0");
+	if (!strncmp(key, "max_ptes_", 9) && value > KHUGEPAGED_MAX_PTES_LIMIT)
+		return sim_error(sim, -EINVAL, "khugepaged: %s takes 0 to %d", key,
+				 KHUGEPAGED_MAX_PTES_LIMIT);
+	*t = (unsigned int)value;
+	return 0;
+}
+
+int khugepaged_read_counter(struct mmsim *sim, const char *name, long *value)
+{
+	struct khugepaged_state *k = &sim->khugepaged;
+	unsigned int *t = khugepaged_tunable(k, name);
+
+	if (!strcmp(name, "full_scans"))
+		*value = (long)k->full_scans;
+	else if (!strcmp(name, "pages_collapsed"))
+		*value = (long)k->pages_collapsed;
+	else if (t)
+		*value = *t;
+	else
+		return -ENOENT;
+	return 0;
 }

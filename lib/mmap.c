@@ -6,6 +6,7 @@
 #include "mm.h"
 
 #include "huge_memory.h"
+#include "khugepaged.h"
 #include "ksm.h"
 #include "vma.h"
 
@@ -62,6 +63,7 @@ int do_mmap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 		vma_link(mm, vma);
 	}
 	vma->vm_flags |= VM_SOFTDIRTY;
+	khugepaged_enter_vma(sim, vma);
 	return 0;
 }
 
