@@ -24,15 +24,16 @@ void khugepaged_init(struct mmsim *sim);
 void khugepaged_destroy(struct mmsim *sim);
 
 /*
- * hugepage_pmd_enabled(): may anonymous memory get 2M THPs anywhere (the
- * 2M switch always or madvise, or inherit with the top-level one)? The
- * khugepaged thread runs only then.
+ * Does the khugepaged thread run? hugepage_pmd_enabled() until 7.3: may
+ * anonymous memory get 2M THPs anywhere (the 2M switch always or madvise,
+ * or inherit with the top-level one); 7.3's hugepage_enabled(): any
+ * anonymous size, or the top-level switch.
  */
-bool hugepage_pmd_enabled(const struct mmsim *sim);
+bool hugepage_enabled(const struct mmsim *sim);
 
 /*
  * khugepaged_enter_vma(): registers the mm with khugepaged when vma may get
- * a 2M THP there (mmap, MADV_HUGEPAGE, a huge fault). An mm is registered
+ * a 2M THP there (any THP size on 7.3) (mmap, MADV_HUGEPAGE, a huge fault). An mm is registered
  * once, at the end of the list; a failed allocation leaves it out, as the
  * kernel's failed mm_slot_alloc().
  */
@@ -44,7 +45,7 @@ void khugepaged_exit(struct mmsim *sim, struct mm_struct *mm);
 
 /*
  * start_stop_khugepaged(): called after a THP switch changed; was_enabled
- * is hugepage_pmd_enabled() before. A thread that starts scans at once: one
+ * is hugepage_enabled() before. A thread that starts scans at once: one
  * full pass when any mm is registered (its first batch; the kernel executor
  * makes pages_to_scan cover a whole pass).
  */

@@ -371,7 +371,7 @@ const char *mmsim_kernel(const struct mmsim *sim)
 
 int mmsim_set_thp(struct mmsim *sim, unsigned long size, enum mmsim_thp_mode mode)
 {
-	bool was_enabled = hugepage_pmd_enabled(sim);
+	bool was_enabled = hugepage_enabled(sim);
 	unsigned int order;
 
 	API_ENTER(sim);

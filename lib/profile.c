@@ -43,6 +43,7 @@ static const struct kernel_profile profiles[] = {
 		.ksm_rmap_item_pgoff = true,
 		.collapse_no_block_ok = true,
 		.collapse_passes_empty_pmd = true,
+		.khugepaged_mthp = true,
 	},
 	{
 		.version = "6.12",
