@@ -226,6 +226,22 @@ static const char *skip_reason(const struct scn_report *r)
 	return "?";
 }
 
+/* A file's own plan, then its line in the parent: ok, not ok, or skipped as a whole. */
+static void end_subtest(const struct tap *tap, int k, const char *path, int status,
+			const struct scn_report *r)
+{
+	if (!tap->n)
+		printf("    1..0 # SKIP no expect in this file: only probes\n");
+	else
+		printf("    1..%d\n", tap->n);
+	if (status)
+		printf("not ok %d - %s\n", k, path);
+	else if (!tap->n || vacuous(r))
+		printf("ok %d - %s # SKIP %s\n", k, path, tap->n ? skip_reason(r) : "only probes");
+	else
+		printf("ok %d - %s\n", k, path);
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	executor_create_t create = sim_executor_create;
@@ -310,19 +326,30 @@ static int cmd_run(int argc, char **argv)
 		printf("TAP version 13\n");
 	if (tap.kernel && !tap.json)
 		printf("# the live kernel: Linux %s\n", tap.kernel);
+	/* Several files: one subtest each, as kselftest's TAP nests them. */
+	tap.subtest = !tap.json && argc - first > 1;
+	if (tap.subtest)
+		printf("1..%d\n", argc - first);
 	for (int i = first; i < argc; i++) {
 		struct scenario scn;
 		struct scn_report report;
-		int s = run_file(argv[i], create, executor, &start, &tap, i == argc - 1, &scn,
-				 &report);
+		int s;
 
+		if (tap.subtest) {
+			printf("# Subtest: %s\n", argv[i]);
+			fflush(stdout);
+			tap.n = 0;
+		}
+		s = run_file(argv[i], create, executor, &start, &tap, i == argc - 1, &scn, &report);
 		if (!s && vacuous(&report) && !allow_skip) {
 			if (!tap.json)
-				printf("# %s: all %d expects were skipped (%s): nothing was checked "
-				       "(--allow-skip accepts that)\n", scn.name, report.skipped,
-				       skip_reason(&report));
+				printf("%s# %s: all %d expects were skipped (%s): nothing was checked "
+				       "(--allow-skip accepts that)\n", tap_indent(&tap), scn.name,
+				       report.skipped, skip_reason(&report));
 			s = 1;
 		}
+		if (tap.subtest && s != 2)
+			end_subtest(&tap, i - first + 1, argv[i], s, &report);
 		scn_report_free(&report);
 		scenario_free(&scn);
 		if (s > status)
@@ -332,6 +359,8 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (tap.json)
 		printf("]\n");
+	else if (tap.subtest)
+		;	/* the plan came first */
 	else if (status != 2 && !tap.n)
 		printf("1..0 # SKIP no expect in %s: only probes\n", argc - first > 1 ? "these files" :
 		       "this file");
@@ -363,11 +392,9 @@ static bool same_answer(const struct scn_answer *sim, const struct scn_answer *k
  */
 static const char *profile_of_release(const char *release)
 {
-	static const char *const versions[] = { "6.18", "7.3", "6.12", "6.1" };
-
-	for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
-		if (scn_release_is(release, versions[i]))
-			return versions[i];
+	for (int i = 0; mmsim_kernel_version(i); i++)
+		if (scn_release_is(release, mmsim_kernel_version(i)))
+			return mmsim_kernel_version(i);
 	fprintf(stderr, "mmsim: no profile for Linux %s: the simulator answers as 6.18\n", release);
 	return NULL;
 }

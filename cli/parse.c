@@ -256,6 +256,26 @@ static int get_word(struct line *l, int i, const char *what, const char *const *
 	return v;
 }
 
+/*
+ * Token i, one of the names the library lists through name(0), name(1), ...
+ * (kernel versions, schemes): so the parser never lags behind it.
+ */
+static int get_listed(struct line *l, int i, const char *what, const char *(*name)(int))
+{
+	const char *names[32];
+	char list[256] = "";
+	size_t len = 0;
+	int n;
+
+	for (n = 0; n < 32 && name(n); n++) {
+		names[n] = name(n);
+		if (len < sizeof(list))
+			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", n ? ", " : "",
+						names[n]);
+	}
+	return get_word(l, i, what, names, n, list);
+}
+
 /* The query starting at token i; *next is the token after it. */
 static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *next)
 {
@@ -615,12 +635,9 @@ static int parse_line(struct line *l, struct scn_command *c)
 	int v;
 
 	if (!strcmp(w, "kernel")) {
-		static const char *const versions[] = { "6.18", "7.3", "6.12", "6.1" };
-
 		c->kind = CMD_KERNEL;
-		if (expect_tokens(l, 2, 2, "VERSION (6.18, 7.3, 6.12 or 6.1)"))
-			return -1;
-		if (get_word(l, 1, "VERSION", versions, 4, "6.18, 7.3, 6.12 or 6.1") < 0)
+		if (expect_tokens(l, 2, 2, "VERSION") ||
+		    get_listed(l, 1, "VERSION", mmsim_kernel_version) < 0)
 			return -1;
 		snprintf(c->word, sizeof(c->word), "%s", l->tok[1]);
 		return 0;
@@ -738,15 +755,8 @@ static int parse_line(struct line *l, struct scn_command *c)
 		return parse_expect(l, c);
 	}
 	if (!strcmp(w, "scheme")) {
-		static const char *const schemes[] = { "linux", "legacy", "large", "nopagemapcount",
-						       "tuples", "fullpartial", "tuples-exact",
-						       "mappedpages" };
-
 		c->kind = CMD_SCHEME;
-		if (expect_tokens(l, 2, 2, "NAME") ||
-		    get_word(l, 1, "scheme", schemes, 8,
-			     "linux, legacy, large, nopagemapcount, tuples, fullpartial, "
-			     "tuples-exact, mappedpages") < 0)
+		if (expect_tokens(l, 2, 2, "NAME") || get_listed(l, 1, "scheme", mmsim_scheme_name) < 0)
 			return -1;
 		snprintf(c->word, sizeof(c->word), "%s", l->tok[1]);
 		return 0;

@@ -19,7 +19,7 @@ static void tap_comment(void *ctx, const char *line)
 	char **shows, *copy;
 
 	if (!tap->json) {
-		fprintf(tap->out, "# %s\n", line);
+		fprintf(tap->out, "%s# %s\n", tap_indent(tap), line);
 		return;
 	}
 	/* JSON keeps them for the file's object; a line lost to no memory is only a comment. */
@@ -74,10 +74,11 @@ static void report_query(struct tap *tap, const struct scenario *scn,
 	if (c->kind == CMD_PROBE) {
 		if (!tap->json) {
 			if (res->ans.skip)
-				fprintf(tap->out, "# %s:%d %s # SKIP %s\n", scn->name, c->line, c->text,
-					res->ans.reason);
+				fprintf(tap->out, "%s# %s:%d %s # SKIP %s\n", tap_indent(tap),
+					scn->name, c->line, c->text, res->ans.reason);
 			else
-				fprintf(tap->out, "# %s:%d %s = %s\n", scn->name, c->line, c->text, got);
+				fprintf(tap->out, "%s# %s:%d %s = %s\n", tap_indent(tap), scn->name,
+					c->line, c->text, got);
 		}
 		return;
 	}
@@ -85,8 +86,8 @@ static void report_query(struct tap *tap, const struct scenario *scn,
 	if (res->ans.skip) {
 		r->skipped++;
 		if (!tap->json)
-			fprintf(tap->out, "ok %d - %s:%d %s # SKIP %s\n", tap->n, scn->name, c->line,
-				c->text, res->ans.reason);
+			fprintf(tap->out, "%sok %d - %s:%d %s # SKIP %s\n", tap_indent(tap), tap->n,
+				scn->name, c->line, c->text, res->ans.reason);
 		return;
 	}
 	res->passed = scn_compare(res->ans.value, c->op, c->value);
@@ -97,13 +98,14 @@ static void report_query(struct tap *tap, const struct scenario *scn,
 	if (tap->json)
 		return;
 	if (res->passed)
-		fprintf(tap->out, "ok %d - %s:%d %s\n", tap->n, scn->name, c->line, c->text);
+		fprintf(tap->out, "%sok %d - %s:%d %s\n", tap_indent(tap), tap->n, scn->name, c->line,
+			c->text);
 	else if (tap->kernel)
-		fprintf(tap->out, "not ok %d - %s:%d %s # got %s on Linux %s\n", tap->n, scn->name,
-			c->line, c->text, got, tap->kernel);
+		fprintf(tap->out, "%snot ok %d - %s:%d %s # got %s on Linux %s\n", tap_indent(tap),
+			tap->n, scn->name, c->line, c->text, got, tap->kernel);
 	else
-		fprintf(tap->out, "not ok %d - %s:%d %s # got %s\n", tap->n, scn->name, c->line,
-			c->text, got);
+		fprintf(tap->out, "%snot ok %d - %s:%d %s # got %s\n", tap_indent(tap), tap->n,
+			scn->name, c->line, c->text, got);
 }
 
 /*

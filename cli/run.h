@@ -32,7 +32,13 @@ struct tap {
 	int n;				/* tests numbered so far */
 	const char *kernel;		/* the live kernel's release, named in each failure */
 	struct scn_report *cur;		/* the report of the file running now */
+	bool subtest;			/* one of several files: its lines indented, TAP 14 style */
 };
+
+static inline const char *tap_indent(const struct tap *tap)
+{
+	return tap->subtest ? "    " : "";
+}
 
 /* Runs every command; fills report. Returns 0, or 2 after a Bail out!. */
 int scenario_run(const struct scenario *scn, struct scn_executor *ex, struct tap *tap,

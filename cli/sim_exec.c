@@ -13,12 +13,6 @@
 
 #include "scenario.h"
 
-#include "debug.h"
-#include "huge_memory.h"
-#include "rmap.h"
-#include "sim.h"
-#include "vma.h"
-
 struct sim_exec {
 	struct mmsim *sim;
 	int pid[SCN_MAX_PROCS];		/* 0: no such process (yet, or any more) */
@@ -147,157 +141,12 @@ static int read_pages(struct sim_exec *se, int pid, const struct scn_command *c)
 	return 0;
 }
 
-static void show_line(struct scn_executor *ex, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void show_line(struct scn_executor *ex, const char *fmt, ...)
+/* One line of the library's show, as a TAP comment. */
+static void show_text(void *arg, const char *text)
 {
-	char buf[256];
-	va_list ap;
+	struct scn_executor *ex = arg;
 
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	ex->comment(ex->comment_ctx, buf);
-}
-
-static void show_vmas(struct scn_executor *ex, struct mm_struct *mm)
-{
-	struct vm_area_struct *vma;
-
-	show_line(ex, "vmas of pid %d (mm id %u), anon RSS %ld pages", mm->pid, mm->mm_id,
-		  mm->rss[MM_ANONPAGES]);
-	for_each_vma(mm, vma)
-		show_line(ex, "  %#lx-%#lx pgoff %#lx %c%c%s%s%s anon_vma %lu", vma->vm_start,
-			  vma->vm_end, vma->vm_pgoff, vma->vm_flags & VM_READ ? 'r' : '-',
-			  vma->vm_flags & VM_WRITE ? 'w' : '-',
-			  vma->vm_flags & VM_HUGEPAGE ? " hugepage" : "",
-			  vma->vm_flags & VM_NOHUGEPAGE ? " nohugepage" : "",
-			  vma->vm_flags & VM_MERGEABLE ? " mergeable" : "",
-			  vma->anon_vma ? vma->anon_vma->serial : 0);
-}
-
-/*
- * The 6.18 fields as stored, each with what it means: the kernel keeps
- * _large_mapcount, _entire_mapcount and each MM slot's count one below the
- * number they count (-1 for none), and _nr_pages_mapped adds ENTIRELY_MAPPED
- * while a PMD maps the folio.
- */
-static void show_linux_counts(struct scn_executor *ex, const struct folio *folio)
-{
-	int pte_pages = folio->_nr_pages_mapped & (ENTIRELY_MAPPED - 1);
-	char slots[2][48];
-
-	show_line(ex, "  _large_mapcount %d (%d mappings), _entire_mapcount %d (%d by PMD), "
-		  "_nr_pages_mapped %#x (%d pages by PTE%s)", folio->_large_mapcount,
-		  folio->_large_mapcount + 1, folio->_entire_mapcount, folio->_entire_mapcount + 1,
-		  folio->_nr_pages_mapped, pte_pages,
-		  folio->_nr_pages_mapped & ENTIRELY_MAPPED ? ", + ENTIRELY_MAPPED" : "");
-	for (int i = 0; i < 2; i++) {
-		if (folio->_mm_id[i])
-			snprintf(slots[i], sizeof(slots[i]), "mm id %u maps it %d times",
-				 folio->_mm_id[i], folio->_mm_id_mapcount[i] + 1);
-		else
-			snprintf(slots[i], sizeof(slots[i]), "empty");
-	}
-	show_line(ex, "  MM slots (_mm_id, _mm_id_mapcount + 1): %s; %s", slots[0], slots[1]);
-}
-
-static void show_folio(struct scn_executor *ex, struct mmsim *sim, struct mm_struct *mm,
-		       unsigned long addr)
-{
-	bool pmd_mapped;
-	struct page *page = follow_page(sim, mm, addr, &pmd_mapped);
-	struct folio *folio;
-	struct folio_truth t;
-
-	if (!page) {
-		show_line(ex, "folio at %#lx: nothing mapped", addr);
-		return;
-	}
-	folio = page_folio(page);
-	if (folio_is_zero(folio)) {
-		show_line(ex, "folio at %#lx: the %szero page", addr, folio->order ? "huge " : "");
-		return;
-	}
-	show_line(ex, "folio %#lx order %u (%s, by %s): refcount %d, mapcount %d (scheme %s), "
-		  "index %#lx, anon_vma %lu%s%s", folio_pfn(folio), folio->order,
-		  folio_test_ksm(folio) ? "KSM" : "anon", pmd_mapped ? "PMD" : "PTE",
-		  folio->_refcount, folio_mapcount(sim, folio), sim->mapcount->name,
-		  folio->index, folio_anon_vma(folio) ? folio_anon_vma(folio)->serial : 0,
-		  folio_maybe_mapped_shared(sim, folio) ? ", maybe shared" : "",
-		  folio->flags & FOLIO_partially_mapped ? ", partially mapped" : "");
-	/* These fields are scheme linux's; the others keep their own state. */
-	if (folio_test_large(folio) && sim->mapcount == &mapcount_linux_ops)
-		show_linux_counts(ex, folio);
-	if (!mm_folio_truth(sim, folio, &t))
-		show_line(ex, "  truth: %d mappings (%d by PMD) from %d mm%s", t.total, t.pmd_maps,
-			  t.nr_mms, t.nr_mms == 1 ? "" : "s");
-}
-
-static void show_ptes(struct scn_executor *ex, struct mmsim *sim, struct mm_struct *mm,
-		      unsigned long addr, unsigned long len)
-{
-	for (unsigned long a = addr; a < addr + len; a += PAGE_SIZE) {
-		pmd_t *pmd = pmd_lookup(sim, mm, a);
-		uint64_t e;
-
-		if (pmd && pmd_leaf(*pmd)) {
-			show_line(ex, "%#lx: PMD pfn %#lx%s%s", a & PMD_MASK, (unsigned long)pte_pfn(*pmd),
-				  pte_write(*pmd) ? " write" : "", pte_dirty(*pmd) ? " dirty" : "");
-			a = (a & PMD_MASK) + PMD_SIZE - PAGE_SIZE;
-			continue;
-		}
-		e = pmd && pmd_table(*pmd) ? *pte_offset(sim, pmd, a) : 0;
-		if (pte_none(e))
-			continue;
-		show_line(ex, "%#lx: PTE pfn %#lx%s%s%s%s%s", a, (unsigned long)pte_pfn(e),
-			  pte_write(e) ? " write" : "", pte_dirty(e) ? " dirty" : "",
-			  pte_special(e) ? " zero" : "", pte_protnone(e) ? " protnone" : "",
-			  !pte_special(e) && PageAnonExclusive(pfn_to_page(sim, pte_pfn(e))) ?
-				  " exclusive" : "");
-	}
-}
-
-/* What a skip policy stepped over (seed 000); nothing for the kernel's walk. */
-static void show_skip(struct scn_executor *ex, struct mmsim *sim)
-{
-	static const char *const policies[] = { "none", "compound", "batch" };
-	const struct ksm_state *ksm = &sim->ksm;
-
-	if (ksm->skip_policy == KSM_SKIP_NONE)
-		return;
-	show_line(ex, "  skip=%s: %lu pages jumped (%lu of other folios), %lu tail pages found",
-		  policies[ksm->skip_policy], ksm->pages_jumped, ksm->pages_jumped_other,
-		  ksm->tail_pages_found);
-}
-
-/* show ksm: the counters of /sys/kernel/mm/ksm, then each registered mm. */
-static void show_ksm(struct scn_executor *ex, struct mmsim *sim)
-{
-	static const char *const names[] = { "pages_shared", "pages_sharing", "pages_unshared",
-		"pages_volatile", "pages_scanned", "pages_skipped", "full_scans",
-		"stable_node_chains", "stable_node_dups", "ksm_zero_pages", "general_profit" };
-	struct ksm_mm_slot *slot;
-	char line[256];
-	size_t n = 0;
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		long v = 0;
-
-		mmsim_ksm_counter(sim, names[i], &v);
-		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s %ld", i % 4 ? ", " : i ? "  " : "ksm: ",
-				      names[i], v);
-		if (n >= sizeof(line) || i % 4 == 3 || i + 1 == sizeof(names) / sizeof(names[0])) {
-			show_line(ex, "%s", line);
-			n = 0;
-			line[0] = 0;
-		}
-	}
-	show_skip(ex, sim);
-	list_for_each_entry(slot, &sim->ksm.mm_head, mm_node)
-		show_line(ex, "  mm of pid %d%s: %ld rmap_items, %ld merging, %ld zero pages",
-			  slot->mm->pid, slot->mm->exited ? " (exited)" : "", slot->mm->ksm_rmap_items,
-			  slot->mm->ksm_merging_pages, slot->mm->ksm_zero_pages);
+	ex->comment(ex->comment_ctx, text);
 }
 
 int sim_executor_draw(struct scn_executor *ex, int view, int slot, unsigned long addr,
@@ -330,7 +179,7 @@ int sim_executor_draw(struct scn_executor *ex, int view, int slot, unsigned long
 static int show_dot(struct scn_executor *ex, const struct scn_command *c, char *err, size_t len)
 {
 	const char *path = strrchr(c->text, ' ') + 1;
-	char *dot;
+	char *dot, line[256];
 	FILE *f;
 	int ret = sim_executor_draw(ex, (int)c->n, c->proc[0], c->addr, NULL, &dot, err, len);
 
@@ -346,56 +195,19 @@ static int show_dot(struct scn_executor *ex, const struct scn_command *c, char *
 	free(dot);
 	if (ret)
 		return scn_fail(err, len, "show dot: cannot write %s", path);
-	show_line(ex, "drew %s", path);
+	snprintf(line, sizeof(line), "drew %.240s", path);
+	show_text(ex, line);
 	return 0;
 }
 
 /*
- * "kernel VERSION" and "scheme NAME": a new instance with that profile or
- * mapcount scheme replaces the current one. Nothing is mapped yet (no proc
- * has run), so only the THP switches and KSM tunables already set need
- * carrying over: those whose value is not the old profile's default (a
- * fresh instance of the old configuration tells), so that a default that
- * differs between versions, such as 7.3's rmap_walk, is the new one's. A
- * tunable the new version lacks stays behind.
+ * "memory", "kernel VERSION", "scheme NAME", "anon_pgoff": a new instance
+ * with that configuration replaces the current one. Nothing is mapped yet
+ * (no proc has run), so the settings already made are all it needs to keep.
  */
 /* khugepaged's limits, 0 at the start of a scenario (as the kernel executor sets them). */
 static const char *const khugepaged_tunables[] = { "max_ptes_none", "max_ptes_swap",
 						   "max_ptes_shared" };
-
-static int carry_ksm_tunables(struct mmsim *old, struct mmsim *sim)
-{
-	static const char *const ksm_tunables[] = {
-		"pages_to_scan", "sleep_millisecs", "max_page_sharing",
-		"stable_node_chains_prune_millisecs", "use_zero_pages", "smart_scan",
-		"merge_across_nodes", "run", "rmap_walk", "skip",
-	};
-	struct mmsim *fresh;
-	int ret = mmsim_create(&old->cfg, &fresh);
-
-	/* Through sysfs names, so this never lags behind ksm.h. */
-	for (size_t i = 0; i < sizeof(ksm_tunables) / sizeof(ksm_tunables[0]) && !ret; i++) {
-		long v, def;
-
-		ret = mmsim_ksm_counter(old, ksm_tunables[i], &v) ?:
-		      mmsim_ksm_counter(fresh, ksm_tunables[i], &def);
-		if (!ret && v != def)
-			ret = mmsim_ksm_set(sim, ksm_tunables[i], (unsigned long)v);
-		if (ret == -EOPNOTSUPP)
-			ret = 0;
-	}
-	if (fresh)
-		mmsim_destroy(fresh);
-	/* No version differs in these: all carried. */
-	for (size_t i = 0; i < sizeof(khugepaged_tunables) / sizeof(khugepaged_tunables[0]) && !ret;
-	     i++) {
-		long v;
-
-		ret = mmsim_khugepaged_counter(old, khugepaged_tunables[i], &v) ?:
-		      mmsim_khugepaged_set(sim, khugepaged_tunables[i], (unsigned long)v);
-	}
-	return ret;
-}
 
 static void show_progress(void *arg, const char *line);
 
@@ -405,19 +217,9 @@ static int sim_recreate(struct sim_exec *se, const struct mmsim_config *cfg, con
 	struct mmsim *sim;
 	int ret;
 
-	ret = mmsim_create(cfg, &sim);
-	if (ret) {
-		char why[200] = "";
-
-		mmsim_config_check(cfg, why, sizeof(why));
-		return scn_fail(err, len, "%s: %s%s%s", what, errname(ret), why[0] ? ": " : "", why);
-	}
-	ret = carry_ksm_tunables(se->sim, sim);
-	if (ret) {
-		mmsim_destroy(sim);
-		return scn_fail(err, len, "%s: carrying the settings over: %s", what, errname(ret));
-	}
-	sim->thp = se->sim->thp;
+	ret = mmsim_create_like(cfg, se->sim, &sim);
+	if (ret)
+		return scn_fail(err, len, "%s: %s: %s", what, errname(ret), mmsim_last_error(se->sim));
 	if (se->progress_ex)
 		mmsim_set_progress(sim, show_progress, se->progress_ex);
 	mmsim_destroy(se->sim);
@@ -428,8 +230,9 @@ static int sim_recreate(struct sim_exec *se, const struct mmsim_config *cfg, con
 /* "memory SIZE": a machine of that many frames. */
 static int sim_set_memory(struct sim_exec *se, const struct scn_command *c, char *err, size_t len)
 {
-	struct mmsim_config cfg = se->sim->cfg;
+	struct mmsim_config cfg;
 
+	mmsim_get_config(se->sim, &cfg);
 	cfg.nr_frames = c->n / 4096;
 	cfg.nr_swap_slots = 0;	/* as many as frames */
 	return sim_recreate(se, &cfg, c->text, err, len);
@@ -437,9 +240,10 @@ static int sim_set_memory(struct sim_exec *se, const struct scn_command *c, char
 
 static int sim_set_scheme(struct sim_exec *se, const char *name, char *err, size_t len)
 {
-	struct mmsim_config cfg = se->sim->cfg;
+	struct mmsim_config cfg;
 	char what[64];
 
+	mmsim_get_config(se->sim, &cfg);
 	cfg.scheme = name;
 	snprintf(what, sizeof(what), "scheme %s", name);
 	return sim_recreate(se, &cfg, what, err, len);
@@ -449,9 +253,10 @@ static int sim_set_scheme(struct sim_exec *se, const char *name, char *err, size
 static int sim_set_anon_pgoff(struct sim_exec *se, const struct scn_command *c, char *err,
 			      size_t len)
 {
-	struct mmsim_config cfg = se->sim->cfg;
+	struct mmsim_config cfg;
 	char what[64];
 
+	mmsim_get_config(se->sim, &cfg);
 	cfg.anon_pgoff = (enum mmsim_anon_pgoff)c->n;
 	snprintf(what, sizeof(what), "anon_pgoff %s", c->word);
 	return sim_recreate(se, &cfg, what, err, len);
@@ -460,9 +265,10 @@ static int sim_set_anon_pgoff(struct sim_exec *se, const struct scn_command *c, 
 /* The profile takes its own scheme, unless the scenario chose one before. */
 static int sim_set_kernel(struct sim_exec *se, const char *version, char *err, size_t len)
 {
-	struct mmsim_config cfg = se->sim->cfg;
+	struct mmsim_config cfg;
 	char what[64];
 
+	mmsim_get_config(se->sim, &cfg);
 	cfg.kernel = version;
 	if (!se->scheme_chosen)
 		cfg.scheme = NULL;
@@ -552,14 +358,17 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 		break;
 	default:
 		/* Each show names its line, so a reader can tell which output is whose. */
-		if (c->kind == CMD_SHOW && strcmp(c->word, "dot"))
-			show_line(ex, "%s:%d %s", scn->name, c->line, c->text);
+		if (c->kind == CMD_SHOW && strcmp(c->word, "dot")) {
+			char where[256];
+
+			snprintf(where, sizeof(where), "%s:%d %s", scn->name, c->line, c->text);
+			show_text(ex, where);
+		}
 		if (c->kind == CMD_SHOW && !strcmp(c->word, "dot"))
 			return show_dot(ex, c, err, len);
-		if (c->kind == CMD_SHOW && !strcmp(c->word, "ksm")) {
-			show_ksm(ex, se->sim);
-			return 0;
-		}
+		if (c->kind == CMD_SHOW && !strcmp(c->word, "ksm"))
+			return mmsim_show(se->sim, MMSIM_SHOW_KSM, 0, 0, 0, show_text, ex) ?
+				call_failed(se, c, -EINVAL, err, len) : 0;
 		if (!(pid = proc_pid(se, scn, c->proc[0], err, len)))
 			return -1;
 		break;
@@ -613,17 +422,11 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 	case CMD_READ:
 		ret = read_pages(se, pid, c);
 		break;
-	case CMD_SHOW: {
-		struct mm_struct *mm = find_mm(se->sim, pid);
-
-		if (!strcmp(c->word, "vmas"))
-			show_vmas(ex, mm);
-		else if (!strcmp(c->word, "folio"))
-			show_folio(ex, se->sim, mm, c->addr);
-		else
-			show_ptes(ex, se->sim, mm, c->addr, c->len);
+	case CMD_SHOW:
+		ret = mmsim_show(se->sim, !strcmp(c->word, "vmas") ? MMSIM_SHOW_VMAS :
+				 !strcmp(c->word, "folio") ? MMSIM_SHOW_FOLIO : MMSIM_SHOW_PTES,
+				 pid, c->addr, c->len, show_text, ex);
 		break;
-	}
 	default:
 		break;
 	}
@@ -691,30 +494,6 @@ static int sim_end(struct scn_executor *ex, char *err, size_t len)
 	return ret ? check_failed(se, "at the end", ret, err, len) : 0;
 }
 
-static int smaps_field(const struct mmsim_smaps *s, const char *name, long long *v)
-{
-	static const struct { const char *name; size_t off; } fields[] = {
-		{ "Rss", offsetof(struct mmsim_smaps, rss) },
-		{ "Pss", offsetof(struct mmsim_smaps, pss) },
-		{ "Anonymous", offsetof(struct mmsim_smaps, anonymous) },
-		{ "AnonHugePages", offsetof(struct mmsim_smaps, anon_huge_pages) },
-		{ "Shared_Clean", offsetof(struct mmsim_smaps, shared_clean) },
-		{ "Shared_Dirty", offsetof(struct mmsim_smaps, shared_dirty) },
-		{ "Private_Clean", offsetof(struct mmsim_smaps, private_clean) },
-		{ "Private_Dirty", offsetof(struct mmsim_smaps, private_dirty) },
-		{ "KSM", offsetof(struct mmsim_smaps, ksm) },
-		{ "Swap", offsetof(struct mmsim_smaps, swap) },
-	};
-
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		if (!strcmp(fields[i].name, name)) {
-			*v = (long long)*(const unsigned long *)((const char *)s + fields[i].off);
-			return 0;
-		}
-	}
-	return -1;
-}
-
 static int kpf_bit(const char *name)
 {
 	static const struct { const char *name; int bit; } bits[] = {
@@ -729,14 +508,15 @@ static int kpf_bit(const char *name)
 	return -1;
 }
 
-/* The folio mapped at addr for the folio.* and truth.* queries, or NULL. */
-static struct folio *folio_at(struct sim_exec *se, int pid, unsigned long addr)
+/*
+ * The folio mapped at addr for the folio.* and truth.* queries: false when
+ * nothing (or the zero page) is mapped; a negative errno on failure.
+ */
+static int folio_at(struct sim_exec *se, int pid, unsigned long addr, struct mmsim_folio_info *fi)
 {
-	bool pmd_mapped;
-	struct mm_struct *mm = find_mm(se->sim, pid);
-	struct page *page = mm ? follow_page(se->sim, mm, addr & PAGE_MASK, &pmd_mapped) : NULL;
+	int ret = mmsim_folio_info(se->sim, pid, addr, fi);
 
-	return page && !folio_is_zero(page_folio(page)) ? page_folio(page) : NULL;
+	return ret == -ENOENT ? 0 : ret ? ret : 1;
 }
 
 static int sim_query(struct scn_executor *ex, const struct scn_query_spec *q,
@@ -747,9 +527,8 @@ static int sim_query(struct scn_executor *ex, const struct scn_query_spec *q,
 	int pid = 0, pid2 = 0, order, ret = 0;
 	uint64_t pm, pm2, v;
 	struct mmsim_smaps sm;
-	struct folio *folio;
+	struct mmsim_folio_info fi;
 	struct mmsim_rmap_walk walk;
-	struct folio_truth t;
 	uint8_t byte;
 
 	memset(ans, 0, sizeof(*ans));
@@ -777,14 +556,11 @@ static int sim_query(struct scn_executor *ex, const struct scn_query_spec *q,
 		break;
 	}
 	case Q_SMAPS:
-		if (!strcmp(q->name, "KSM") && !se->sim->profile->ksm_profit) {
-			sim_error(se->sim, -EOPNOTSUPP, "Linux %s's smaps has no KSM field",
-				  se->sim->profile->version);
-			return lacks(se, ans);
-		}
 		ret = mmsim_smaps(se->sim, pid, SCN_WINDOW_START, SCN_WINDOW_END, &sm);
-		if (!ret && smaps_field(&sm, q->name, &ans->value))
-			return scn_fail(err, len, "unknown smaps field %s", q->name);
+		if (!ret)
+			ret = mmsim_smaps_field(se->sim, &sm, q->name, &ans->value);
+		if (ret == -EOPNOTSUPP)
+			return lacks(se, ans);
 		break;
 	case Q_KPAGECOUNT:
 	case Q_KPAGEFLAGS:
@@ -828,17 +604,21 @@ static int sim_query(struct scn_executor *ex, const struct scn_query_spec *q,
 	case Q_VMA_END:
 	case Q_VMA_PGOFF: {
 		/* No VMA there: 0, as no line of /proc/PID/maps covers it. */
-		struct vm_area_struct *vma = vma_lookup(find_mm(se->sim, pid), q->addr[0]);
+		struct mmsim_vma_info vi;
 
-		if (vma)
-			ans->value = (long long)(q->kind == Q_VMA_START ? vma->vm_start :
-						 q->kind == Q_VMA_END ? vma->vm_end : vma->vm_pgoff);
+		ret = mmsim_vma_info(se->sim, pid, q->addr[0], &vi);
+		if (!ret)
+			ans->value = (long long)(q->kind == Q_VMA_START ? vi.start :
+						 q->kind == Q_VMA_END ? vi.end : vi.pgoff);
+		if (ret == -ENOENT)
+			ret = 0;
 		break;
 	}
 	case Q_FOLIO_INDEX:
 		/* Nothing (or the zero page) mapped: -1, as folio_order. */
-		folio = folio_at(se, pid, q->addr[0]);
-		ans->value = folio ? (long long)folio->index : -1;
+		ret = folio_at(se, pid, q->addr[0], &fi);
+		ans->value = ret > 0 ? (long long)fi.index : -1;
+		ret = ret < 0 ? ret : 0;
 		break;
 	case Q_MADVISE_COLLAPSE:
 		/* The call's result is the answer, an error too. */
@@ -853,17 +633,14 @@ static int sim_query(struct scn_executor *ex, const struct scn_query_spec *q,
 	case Q_FOLIO_PARTIALLY_MAPPED:
 	case Q_TRUTH_MAPCOUNT:
 	case Q_TRUTH_SHARED:
-		folio = folio_at(se, pid, q->addr[0]);
-		if (!folio)
+		ret = folio_at(se, pid, q->addr[0], &fi);
+		if (ret <= 0)
 			break;	/* nothing (or only the zero page) mapped: 0 / no */
-		if (q->kind == Q_FOLIO_MAPCOUNT)
-			ans->value = folio_mapcount(se->sim, folio);
-		else if (q->kind == Q_FOLIO_MAYBE_SHARED)
-			ans->value = folio_maybe_mapped_shared(se->sim, folio);
-		else if (q->kind == Q_FOLIO_PARTIALLY_MAPPED)
-			ans->value = !!(folio->flags & FOLIO_partially_mapped);
-		else if (!(ret = mm_folio_truth(se->sim, folio, &t)))
-			ans->value = q->kind == Q_TRUTH_MAPCOUNT ? t.total : t.nr_mms > 1;
+		ret = 0;
+		ans->value = q->kind == Q_FOLIO_MAPCOUNT ? fi.mapcount :
+			     q->kind == Q_FOLIO_MAYBE_SHARED ? fi.maybe_shared :
+			     q->kind == Q_FOLIO_PARTIALLY_MAPPED ? fi.partially_mapped :
+			     q->kind == Q_TRUTH_MAPCOUNT ? fi.truth_mappings : fi.truth_mms > 1;
 		break;
 	case Q_RMAP_REACHES:
 	case Q_RMAP_MAPPINGS:

@@ -59,3 +59,89 @@ int dup_mmap(struct mmsim *sim, struct mm_struct *mm, struct mm_struct *oldmm)
 	}
 	return 0;
 }
+
+/* ---- The mm_struct's life (kernel/fork.c: mm_alloc(), mmput(), __mmdrop()) ---- */
+
+static void mm_id_free(struct mmsim *sim, unsigned int id)
+{
+	sim->mm_ids[id] = 0;
+}
+
+/* mm_alloc_id(): the lowest free id from 1, as the kernel's IDA hands them out. */
+static int mm_id_alloc(struct mmsim *sim, unsigned int *id)
+{
+	unsigned int i;
+
+	for (i = 1; i < sim->mm_ids_len && sim->mm_ids[i]; i++)
+		;
+	if (i >= sim->mm_ids_len) {
+		unsigned int len = sim->mm_ids_len ? 2 * sim->mm_ids_len : 64;
+		unsigned char *ids = sim_alloc_fails(sim) ? NULL : realloc(sim->mm_ids, len);
+
+		if (!ids)
+			return -ENOMEM;
+		memset(ids + sim->mm_ids_len, 0, len - sim->mm_ids_len);
+		sim->mm_ids = ids;
+		sim->mm_ids_len = len;
+	}
+	sim->mm_ids[i] = 1;
+	*id = i;
+	return 0;
+}
+
+/* __mmdrop(): the mm id is held until the last reference, as in Linux. */
+void mmdrop(struct mmsim *sim, struct mm_struct *mm)
+{
+	if (--mm->mm_count)
+		return;
+	mm_id_free(sim, mm->mm_id);
+	free(mm);
+}
+
+int mm_alloc(struct mmsim *sim, struct mm_struct **out)
+{
+	struct mm_struct *mm = sim_malloc(sim, sizeof(*mm));
+	int err;
+
+	if (!mm)
+		return -ENOMEM;
+	mm->sim = sim;
+	mm->mm_rb = RB_ROOT;
+	mm->mm_count = 1;
+	err = mm_id_alloc(sim, &mm->mm_id);
+	if (err) {
+		free(mm);
+		return err;
+	}
+	err = pgd_alloc(sim, mm);
+	if (err) {
+		mm_id_free(sim, mm->mm_id);
+		free(mm);
+		return err;
+	}
+	mm->pid = sim->next_pid;
+	HASH_ADD_INT(sim->mms, pid, mm);
+	if (!mm->hh.tbl) {
+		pte_free(sim, mm, mm->pgd);
+		mm_id_free(sim, mm->mm_id);
+		free(mm);
+		return -ENOMEM;
+	}
+	sim->next_pid++;
+	*out = mm;
+	return 0;
+}
+
+/*
+ * mmput() of the last user: KSM lets go first (it may keep the mm_struct
+ * until ksmd passes), then the address space is torn down.
+ */
+void mm_destroy(struct mmsim *sim, struct mm_struct *mm)
+{
+	mm->exited = true;
+	ksm_exit(sim, mm);
+	khugepaged_exit(sim, mm);
+	exit_mmap(sim, mm);
+	HASH_DEL(sim->mms, mm);
+	mmdrop(sim, mm);
+}

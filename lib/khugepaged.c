@@ -826,6 +826,18 @@ static unsigned int *khugepaged_tunable(struct khugepaged_state *k, const char *
 	return NULL;
 }
 
+void khugepaged_copy_tunables(struct mmsim *to, const struct mmsim *from)
+{
+	const struct khugepaged_state *f = &from->khugepaged;
+	struct khugepaged_state *t = &to->khugepaged;
+
+	t->pages_to_scan = f->pages_to_scan;
+	t->scan_sleep_millisecs = f->scan_sleep_millisecs;
+	t->max_ptes_none = f->max_ptes_none;
+	t->max_ptes_swap = f->max_ptes_swap;
+	t->max_ptes_shared = f->max_ptes_shared;
+}
+
 int khugepaged_set_tunable(struct mmsim *sim, const char *key, unsigned long value)
 {
 	unsigned int *t = khugepaged_tunable(&sim->khugepaged, key);

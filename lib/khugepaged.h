@@ -65,6 +65,8 @@ int khugepaged_do_full_scans(struct mmsim *sim, unsigned long full_scans);
  * Set: -EINVAL as the kernel's store functions (pages_to_scan 0 or above
  * UINT_MAX, a max_ptes_* above 511), -ENOENT for an unknown name.
  */
+/* The tunables of from, for an instance that replaces it (no version differs in them). */
+void khugepaged_copy_tunables(struct mmsim *to, const struct mmsim *from);
 int khugepaged_set_tunable(struct mmsim *sim, const char *key, unsigned long value);
 int khugepaged_read_counter(struct mmsim *sim, const char *name, long *value);
 

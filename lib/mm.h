@@ -24,5 +24,9 @@ int do_madvise(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 	       unsigned long len, enum mmsim_advice advice);
 /* dup_mmap(): a copy of oldmm's address space into the new, empty mm. */
 int dup_mmap(struct mmsim *sim, struct mm_struct *mm, struct mm_struct *oldmm);
+/* mm_alloc(): a new, empty address space with the next pid and the lowest free mm id. */
+int mm_alloc(struct mmsim *sim, struct mm_struct **out);
+/* mmput() of the last user: KSM lets go, the address space is torn down. */
+void mm_destroy(struct mmsim *sim, struct mm_struct *mm);
 
 #endif /* MMSIM_MM_H */

@@ -21,71 +21,6 @@
 
 #define DEFAULT_NR_FRAMES 65536UL
 
-bool sim_alloc_fails(struct mmsim *sim)
-{
-	return sim->fail_countdown && --sim->fail_countdown == 0;
-}
-
-void *sim_malloc(struct mmsim *sim, size_t size)
-{
-	if (sim_alloc_fails(sim))
-		return NULL;
-	return calloc(1, size);
-}
-
-void sim_free(void *ptr)
-{
-	free(ptr);
-}
-
-void *sim_array_grow(struct mmsim *sim, void *array, size_t nr, size_t *cap, size_t elem)
-{
-	size_t new_cap = *cap ? 2 * *cap : 64;
-	void *n;
-
-	if (nr < *cap)
-		return array;
-	n = sim_malloc(sim, new_cap * elem);
-	if (!n)
-		return NULL;
-	if (nr)
-		memcpy(n, array, nr * elem);
-	sim_free(array);
-	*cap = new_cap;
-	return n;
-}
-
-int sim_error(struct mmsim *sim, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sim->error, sizeof(sim->error), fmt, ap);
-	va_end(ap);
-	return err;
-}
-
-/*
- * The name of a negative errno, as the kernel's headers spell it: strerror()
- * speaks the C library's words and its locale, and these messages should read
- * as the kernel's do.
- */
-const char *sim_errno_name(int err)
-{
-	static const struct { int err; const char *name; } names[] = {
-		{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { ESRCH, "ESRCH" }, { EINTR, "EINTR" },
-		{ EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
-		{ EEXIST, "EEXIST" }, { EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" },
-		{ ENOSYS, "ENOSYS" }, { EOPNOTSUPP, "EOPNOTSUPP" }, { EUCLEAN, "EUCLEAN" },
-		{ EOVERFLOW, "EOVERFLOW" }, { E2BIG, "E2BIG" }, { EACCES, "EACCES" },
-	};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (-err == names[i].err)
-			return names[i].name;
-	return "an unknown error";
-}
-
 const char *mmsim_last_error(const struct mmsim *sim)
 {
 	return sim->error;
@@ -107,13 +42,36 @@ static void thp_defaults(struct thp_policy *thp)
 }
 
 /* Why mmsim_create() would refuse cfg (-EINVAL with the reason in why), or 0. */
-int mmsim_config_check(const struct mmsim_config *cfg, char *why, size_t len)
+/*
+ * A caller's config of another size, by copy_struct_from_user()'s rule: a
+ * shorter one (a program built against an older header) gets the defaults
+ * (zero) for the fields it does not know; a longer one (built against a
+ * newer header) is taken when every byte this library does not know is zero.
+ */
+static int copy_config(struct mmsim_config *dst, const struct mmsim_config *src, size_t size)
 {
-	const struct mmsim_config none = { 0 };
+	const unsigned char *bytes = (const unsigned char *)src;
+
+	memset(dst, 0, sizeof(*dst));
+	if (!src)
+		return 0;
+	for (size_t i = sizeof(*dst); i < size; i++)
+		if (bytes[i])
+			return -E2BIG;
+	memcpy(dst, src, MIN(size, sizeof(*dst)));
+	return 0;
+}
+
+int mmsim_config_check_sized(size_t size, const struct mmsim_config *user, char *why, size_t len)
+{
+	struct mmsim_config copy;
+	const struct mmsim_config *cfg = &copy;
 	const struct kernel_profile *profile;
 
-	if (!cfg)
-		cfg = &none;
+	if (copy_config(&copy, user, size))
+		return snprintf(why, len, "a config of %zu bytes sets fields this library (%zu bytes) "
+				"does not know: built against a newer mmsim.h", size, sizeof(copy)),
+		       -E2BIG;
 	if (cfg->nr_frames && (cfg->nr_frames < 2 || cfg->nr_frames > (1UL << 32)))
 		return snprintf(why, len, "nr_frames %lu: 2 to 2^32 frames (0 for %lu)",
 				cfg->nr_frames, (unsigned long)DEFAULT_NR_FRAMES), -EINVAL;
@@ -123,7 +81,8 @@ int mmsim_config_check(const struct mmsim_config *cfg, char *why, size_t len)
 				cfg->kernel), -EINVAL;
 	if (!mapcount_ops_by_name(cfg->scheme ? cfg->scheme : profile->scheme))
 		return snprintf(why, len, "scheme \"%s\": one of linux, legacy, large, "
-				"nopagemapcount, tuples, fullpartial (NULL for the kernel's)",
+				"nopagemapcount, tuples, fullpartial, tuples-exact, mappedpages "
+				"(NULL for the kernel's)",
 				cfg->scheme), -EINVAL;
 	if ((unsigned int)cfg->anon_pgoff > MMSIM_ANON_PGOFF_ZERO)
 		return snprintf(why, len, "anon_pgoff %d: MMSIM_ANON_PGOFF_KERNEL or _ZERO",
@@ -141,24 +100,32 @@ int mmsim_config_check(const struct mmsim_config *cfg, char *why, size_t len)
 	return 0;
 }
 
-int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out)
+int (mmsim_config_check)(const struct mmsim_config *cfg, char *why, size_t len)
 {
+	return mmsim_config_check_sized(MMSIM_CONFIG_SIZE_VER0, cfg, why, len);
+}
+
+int mmsim_create_sized(size_t size, const struct mmsim_config *user, struct mmsim **out)
+{
+	struct mmsim_config copy;
+	const struct mmsim_config *cfg = &copy;
 	struct mmsim *sim;
-	unsigned long nr_frames = cfg && cfg->nr_frames ? cfg->nr_frames : DEFAULT_NR_FRAMES;
+	unsigned long nr_frames;
 	char why[1];
 	int err;
 
 	*out = NULL;
-	if (mmsim_config_check(cfg, why, sizeof(why)))
-		return -EINVAL;
+	err = mmsim_config_check_sized(size, user, why, sizeof(why));
+	if (err)
+		return err;
+	copy_config(&copy, user, size);
+	nr_frames = cfg->nr_frames ? cfg->nr_frames : DEFAULT_NR_FRAMES;
 	sim = calloc(1, sizeof(*sim));
 	if (!sim)
 		return -ENOMEM;
-	sim->profile = kernel_profile_lookup(cfg ? cfg->kernel : NULL);
-	sim->mapcount = mapcount_ops_by_name(cfg && cfg->scheme ? cfg->scheme
-							: sim->profile->scheme);
-	if (cfg)
-		sim->cfg = *cfg;
+	sim->profile = kernel_profile_lookup(cfg->kernel);
+	sim->mapcount = mapcount_ops_by_name(cfg->scheme ? cfg->scheme : sim->profile->scheme);
+	sim->cfg = *cfg;
 	/* Callers from before the levels set verify_every_step alone. */
 	if (sim->cfg.verify == MMSIM_VERIFY_DEFAULT)
 		sim->cfg.verify = sim->cfg.verify_every_step ? MMSIM_VERIFY_CALL : MMSIM_VERIFY_OFF;
@@ -190,90 +157,6 @@ int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out)
 	return 0;
 }
 
-static void mm_id_free(struct mmsim *sim, unsigned int id)
-{
-	sim->mm_ids[id] = 0;
-}
-
-/* mm_alloc_id(): the lowest free id from 1, as the kernel's IDA hands them out. */
-static int mm_id_alloc(struct mmsim *sim, unsigned int *id)
-{
-	unsigned int i;
-
-	for (i = 1; i < sim->mm_ids_len && sim->mm_ids[i]; i++)
-		;
-	if (i >= sim->mm_ids_len) {
-		unsigned int len = sim->mm_ids_len ? 2 * sim->mm_ids_len : 64;
-		unsigned char *ids = sim_alloc_fails(sim) ? NULL : realloc(sim->mm_ids, len);
-
-		if (!ids)
-			return -ENOMEM;
-		memset(ids + sim->mm_ids_len, 0, len - sim->mm_ids_len);
-		sim->mm_ids = ids;
-		sim->mm_ids_len = len;
-	}
-	sim->mm_ids[i] = 1;
-	*id = i;
-	return 0;
-}
-
-/* __mmdrop(): the mm id is held until the last reference, as in Linux. */
-void mmdrop(struct mmsim *sim, struct mm_struct *mm)
-{
-	if (--mm->mm_count)
-		return;
-	mm_id_free(sim, mm->mm_id);
-	free(mm);
-}
-
-static int mm_alloc(struct mmsim *sim, struct mm_struct **out)
-{
-	struct mm_struct *mm = sim_malloc(sim, sizeof(*mm));
-	int err;
-
-	if (!mm)
-		return -ENOMEM;
-	mm->sim = sim;
-	mm->mm_rb = RB_ROOT;
-	mm->mm_count = 1;
-	err = mm_id_alloc(sim, &mm->mm_id);
-	if (err) {
-		free(mm);
-		return err;
-	}
-	err = pgd_alloc(sim, mm);
-	if (err) {
-		mm_id_free(sim, mm->mm_id);
-		free(mm);
-		return err;
-	}
-	mm->pid = sim->next_pid;
-	HASH_ADD_INT(sim->mms, pid, mm);
-	if (!mm->hh.tbl) {
-		pte_free(sim, mm, mm->pgd);
-		mm_id_free(sim, mm->mm_id);
-		free(mm);
-		return -ENOMEM;
-	}
-	sim->next_pid++;
-	*out = mm;
-	return 0;
-}
-
-/*
- * mmput() of the last user: KSM lets go first (it may keep the mm_struct
- * until ksmd passes), then the address space is torn down.
- */
-static void mm_destroy(struct mmsim *sim, struct mm_struct *mm)
-{
-	mm->exited = true;
-	ksm_exit(sim, mm);
-	khugepaged_exit(sim, mm);
-	exit_mmap(sim, mm);
-	HASH_DEL(sim->mms, mm);
-	mmdrop(sim, mm);
-}
-
 void mmsim_destroy(struct mmsim *sim)
 {
 	struct mm_struct *mm, *tmp;
@@ -292,6 +175,78 @@ void mmsim_destroy(struct mmsim *sim)
 	mm_verify_exit(sim);
 	free(sim->mm_ids);
 	free(sim);
+}
+
+int (mmsim_create)(const struct mmsim_config *cfg, struct mmsim **out)
+{
+	return mmsim_create_sized(MMSIM_CONFIG_SIZE_VER0, cfg, out);
+}
+
+/* Out to a caller's struct of another size: what it knows, zeroes beyond. */
+static void copy_out(void *dst, size_t size, const void *src, size_t src_size)
+{
+	memcpy(dst, src, MIN(size, src_size));
+	if (size > src_size)
+		memset((char *)dst + src_size, 0, size - src_size);
+}
+
+void mmsim_get_config_sized(size_t size, const struct mmsim *sim, struct mmsim_config *out)
+{
+	copy_out(out, size, &sim->cfg, sizeof(sim->cfg));
+}
+
+/* Through the sysfs names, so that this never lags behind ksm.h. */
+static int carry_ksm_tunables(struct mmsim *like, struct mmsim *sim)
+{
+	static const char *const tunables[] = {
+		"pages_to_scan", "sleep_millisecs", "max_page_sharing",
+		"stable_node_chains_prune_millisecs", "use_zero_pages", "smart_scan",
+		"merge_across_nodes", "run", "rmap_walk", "skip",
+	};
+	struct mmsim *fresh;
+	int err = mmsim_create(&like->cfg, &fresh);
+
+	for (size_t i = 0; i < sizeof(tunables) / sizeof(tunables[0]) && !err; i++) {
+		long v, def;
+
+		err = mmsim_ksm_counter(like, tunables[i], &v) ?:
+		      mmsim_ksm_counter(fresh, tunables[i], &def);
+		if (!err && v != def)
+			err = mmsim_ksm_set(sim, tunables[i], (unsigned long)v);
+		if (err == -EOPNOTSUPP)
+			err = 0;
+	}
+	if (fresh)
+		mmsim_destroy(fresh);
+	if (err)
+		sim_error(like, err, "carrying the KSM tunables over: %.400s",
+			  sim->error[0] ? sim->error : sim_errno_name(err));
+	return err;
+}
+
+int mmsim_create_like(const struct mmsim_config *cfg, struct mmsim *like, struct mmsim **out)
+{
+	struct mmsim *sim;
+	int err;
+
+	like->error[0] = '\0';
+	err = mmsim_create(cfg, &sim);
+	if (err) {
+		char why[200] = "";
+
+		mmsim_config_check(cfg, why, sizeof(why));
+		return sim_error(like, err, "mmsim_create_like: %s", why[0] ? why :
+				 sim_errno_name(err));
+	}
+	err = carry_ksm_tunables(like, sim);
+	if (err) {
+		mmsim_destroy(sim);
+		return err;
+	}
+	sim->thp = like->thp;
+	khugepaged_copy_tunables(sim, like);
+	*out = sim;
+	return 0;
 }
 
 struct mm_struct *find_mm(struct mmsim *sim, int pid)
@@ -794,8 +749,38 @@ int mmsim_smaps(struct mmsim *sim, int pid, unsigned long start, unsigned long e
 	return fail(sim, proc_smaps(sim, mm, start, end, out));
 }
 
-void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out)
+int mmsim_smaps_field(struct mmsim *sim, const struct mmsim_smaps *sm, const char *name,
+		      long long *value)
 {
+	static const struct { const char *name; size_t off; } fields[] = {
+		{ "Rss", offsetof(struct mmsim_smaps, rss) },
+		{ "Pss", offsetof(struct mmsim_smaps, pss) },
+		{ "Anonymous", offsetof(struct mmsim_smaps, anonymous) },
+		{ "AnonHugePages", offsetof(struct mmsim_smaps, anon_huge_pages) },
+		{ "Shared_Clean", offsetof(struct mmsim_smaps, shared_clean) },
+		{ "Shared_Dirty", offsetof(struct mmsim_smaps, shared_dirty) },
+		{ "Private_Clean", offsetof(struct mmsim_smaps, private_clean) },
+		{ "Private_Dirty", offsetof(struct mmsim_smaps, private_dirty) },
+		{ "KSM", offsetof(struct mmsim_smaps, ksm) },
+		{ "Swap", offsetof(struct mmsim_smaps, swap) },
+	};
+
+	API_ENTER(sim);
+	if (!strcmp(name, "KSM") && !sim->profile->ksm_profit)
+		return sim_error(sim, -EOPNOTSUPP, "Linux %s's smaps has no KSM field",
+				 sim->profile->version);
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (!strcmp(fields[i].name, name)) {
+			*value = (long long)*(const unsigned long *)((const char *)sm + fields[i].off);
+			return 0;
+		}
+	}
+	return sim_error(sim, -ENOENT, "no smaps field %s", name);
+}
+
+void mmsim_get_stats_sized(size_t size, const struct mmsim *sim, struct mmsim_stats *user)
+{
+	struct mmsim_stats st, *out = &st;
 	const struct mm_struct *mm;
 	unsigned long mms = 0;
 
@@ -827,6 +812,12 @@ void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out)
 		.thp_collapse_alloc = sim->thp_collapse_alloc,
 		.thp_collapse_alloc_failed = sim->thp_collapse_alloc_failed,
 	};
+	copy_out(user, size, &st, sizeof(st));
+}
+
+void (mmsim_get_stats)(const struct mmsim *sim, struct mmsim_stats *out)
+{
+	mmsim_get_stats_sized(MMSIM_STATS_SIZE_VER0, sim, out);
 }
 
 int mmsim_verify(struct mmsim *sim)

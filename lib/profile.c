@@ -7,6 +7,8 @@
  */
 #include "profile.h"
 
+#include "mmsim/mmsim.h"
+
 #include <string.h>
 
 static const struct kernel_profile profiles[] = {
@@ -69,6 +71,13 @@ static const struct kernel_profile profiles[] = {
 		.rmap_per_pte = true,
 	},
 };
+
+const char *mmsim_kernel_version(int i)
+{
+	if (i < 0 || (size_t)i >= sizeof(profiles) / sizeof(profiles[0]))
+		return NULL;
+	return profiles[i].version;
+}
 
 const struct kernel_profile *kernel_profile_lookup(const char *version)
 {

@@ -3,7 +3,13 @@
 # with clang, ASan and UBSan in build/fuzz, then runs each one.
 #
 #   scripts/fuzz.sh HOURS        a campaign: both targets at once, HOURS each
-#   scripts/fuzz.sh --seconds S  each target for S seconds in turn (CI: 60)
+#   scripts/fuzz.sh --seconds S  each target for S seconds in turn
+#   scripts/fuzz.sh --ci         each target in turn for a fixed number of
+#                                inputs from a fixed seed and a fresh corpus:
+#                                the same inputs on every run, about a minute
+#                                each here (CI; a time limit would try more
+#                                inputs on a fast machine than on a loaded
+#                                one, and a test must pass every time)
 #
 # Seeds: every scenario of tests/scenarios and every past finding of
 # tests/fuzz/regressions; the corpus grows in build/fuzz/corpus/TARGET and is
@@ -19,9 +25,14 @@ set -euo pipefail
 # disturb a campaign under way.
 main() {
 cd "$(dirname "$0")/.."
-usage() { echo "usage: scripts/fuzz.sh HOURS | --seconds S [TARGET...]" >&2; exit 2; }
+usage() { echo "usage: scripts/fuzz.sh HOURS | --seconds S | --ci [TARGET...]" >&2; exit 2; }
 [ $# -ge 1 ] || usage
-if [ "$1" = --seconds ]; then
+ci=0
+if [ "$1" = --ci ]; then
+	# Inputs per target: about a minute each on this 2-CPU machine, idle.
+	ci=1 seconds=0 parallel=0
+	shift
+elif [ "$1" = --seconds ]; then
 	[ $# -ge 2 ] || usage
 	seconds=$2 parallel=0
 	shift 2
@@ -32,7 +43,9 @@ else
 fi
 targets=("${@:-parse}")
 [ $# -ge 1 ] || targets=(parse run)
-timeout=${MMSIM_FUZZ_TIMEOUT:-25}
+# In CI an input counts as hanging only far above what any input takes alone
+# (under 2 s in a release build): a loaded machine must not make a finding.
+timeout=${MMSIM_FUZZ_TIMEOUT:-$([ $ci = 1 ] && echo 120 || echo 25)}
 cc=${MMSIM_FUZZ_CC:-clang}
 
 probe=$(mktemp -d)
@@ -57,12 +70,20 @@ mkdir -p $build/findings
 
 # One target: libFuzzer's own log in build/fuzz/TARGET.log, a summary line here.
 run_target() {
-	local t=$1 corpus=$build/corpus/$1 log=$build/$1.log status=0
+	local t=$1 corpus=$build/corpus/$1 log=$build/$1.log status=0 limit
 	[ ! -e "$log" ] || cat "$log" >>"$log.old"
+	if [ $ci = 1 ]; then
+		corpus=$build/corpus-ci/$1
+		rm -rf "$corpus"
+		limit="-seed=1 -runs=$(ci_runs "$t")"
+	else
+		limit="-max_total_time=$seconds"
+	fi
 	mkdir -p "$corpus"
+	# $limit unquoted: one or two options.
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	$build/tests/fuzz/fuzz-"$t" "$corpus" tests/scenarios tests/scenarios/era tests/fuzz/regressions \
-		-dict=tests/fuzz/mms.dict -max_total_time="$seconds" -timeout="$timeout" \
+		-dict=tests/fuzz/mms.dict $limit -timeout="$timeout" \
 		-max_len=8192 -print_final_stats=1 -artifact_prefix=$build/findings/"$t"- \
 		>"$log" 2>&1 || status=$?
 	awk -v t="$t" -v st="$status" -v dir=$build/findings '
@@ -72,6 +93,13 @@ run_target() {
 		END { printf "fuzz-%s: %d executions in %d s (%d/s), %d findings%s\n", t, n, s, r,
 			  st != 0, st != 0 ? " (see " dir "/" t "-* and its log)" : "" }' "$log"
 	return "$status"
+}
+
+ci_runs() {
+	case $1 in
+	parse) echo "${MMSIM_CI_FUZZ_RUNS_PARSE:-1000000}" ;;
+	*) echo "${MMSIM_CI_FUZZ_RUNS_RUN:-100000}" ;;
+	esac
 }
 
 failed=0

@@ -606,10 +606,166 @@ static void test_error_reasons(void **state)
 	mmsim_destroy(sim);
 }
 
+static void count_line(void *arg, const char *text)
+{
+	(*(int *)arg)++;
+	assert_null(strchr(text, '\n'));
+}
+
+/*
+ * The read-only calls front ends use instead of the model's structures. A
+ * small anonymous folio shared by fork has mapcount 2 in both mms and is
+ * maybe shared (mm/rmap.c, folio_mapcount() and folio_maybe_mapped_shared()).
+ */
+static void test_inspection(void **state)
+{
+	struct mmsim *sim = test_sim(4096), *like;
+	struct mmsim_config cfg;
+	struct mmsim_folio_info fi;
+	struct mmsim_vma_info vi;
+	struct mmsim_smaps sm;
+	int pid = new_proc(sim), child, lines = 0;
+	long long v;
+	long tunable;
+
+	(void)state;
+	OK(sim, mmsim_mmap(sim, pid, BASE, 4 * PAGE, RW));
+	OK(sim, mmsim_fill(sim, pid, BASE, PAGE, 7));
+	expect_reason(sim, mmsim_folio_info(sim, pid, BASE + PAGE, &fi), -ENOENT, "no folio");
+	OK(sim, mmsim_fork(sim, pid, &child));
+	OK(sim, mmsim_folio_info(sim, child, BASE + 5, &fi));
+	assert_int_equal(fi.pfn, pfn_of(sim, pid, BASE));
+	assert_int_equal(fi.order, 0);
+	assert_int_equal(fi.index, BASE / PAGE);
+	assert_int_equal(fi.mapcount, 2);
+	assert_int_equal(fi.refcount, 2);
+	assert_true(fi.maybe_shared);
+	assert_false(fi.ksm || fi.pmd_mapped || fi.partially_mapped);
+	assert_int_equal(fi.truth_mappings, 2);
+	assert_int_equal(fi.truth_mms, 2);
+
+	OK(sim, mmsim_vma_info(sim, pid, BASE + 3 * PAGE, &vi));
+	assert_int_equal(vi.start, BASE);
+	assert_int_equal(vi.end, BASE + 4 * PAGE);
+	assert_int_equal(vi.pgoff, BASE / PAGE);
+	assert_int_equal(vi.prot, RW);
+	expect_reason(sim, mmsim_vma_info(sim, pid, BASE + 4 * PAGE, &vi), -ENOENT, "no VMA");
+	expect_reason(sim, mmsim_vma_info(sim, 99, BASE, &vi), -ESRCH, "no process 99");
+
+	OK(sim, mmsim_smaps(sim, pid, BASE, BASE + 4 * PAGE, &sm));
+	OK(sim, mmsim_smaps_field(sim, &sm, "Rss", &v));
+	assert_int_equal(v, 4);
+	expect_reason(sim, mmsim_smaps_field(sim, &sm, "Rsss", &v), -ENOENT, "Rsss");
+
+	OK(sim, mmsim_show(sim, MMSIM_SHOW_VMAS, pid, 0, 0, count_line, &lines));
+	assert_int_equal(lines, 2);	/* the header and one VMA */
+	expect_reason(sim, mmsim_show(sim, MMSIM_SHOW_PTES, 99, BASE, PAGE, count_line, &lines),
+		      -ESRCH, "no process 99");
+	expect_reason(sim, mmsim_show(sim, (enum mmsim_show_what)9, pid, 0, 0, count_line, &lines),
+		      -EINVAL, "no such view");
+
+	/* A new instance keeps the THP switches and the KSM tunables set. */
+	OK(sim, mmsim_set_thp(sim, 64 * 1024, MMSIM_THP_ALWAYS));
+	OK(sim, mmsim_ksm_set(sim, "pages_to_scan", 1234));
+	mmsim_get_config(sim, &cfg);
+	cfg.nr_frames = 8192;
+	OK(sim, mmsim_create_like(&cfg, sim, &like));
+	OK(like, mmsim_ksm_counter(like, "pages_to_scan", &tunable));
+	assert_int_equal(tunable, 1234);
+	mmsim_get_config(like, &cfg);
+	assert_int_equal(cfg.nr_frames, 8192);
+	pid = new_proc(like);
+	OK(like, mmsim_mmap(like, pid, BASE, 64 * 1024, RW));
+	OK(like, mmsim_fill(like, pid, BASE, 1, 1));
+	OK(like, mmsim_folio_info(like, pid, BASE, &fi));
+	assert_int_equal(fi.order, 4);
+	mmsim_destroy(like);
+	cfg.kernel = "5.15";
+	expect_reason(sim, mmsim_create_like(&cfg, sim, &like), -EINVAL, "5.15");
+	mmsim_destroy(sim);
+}
+
+/*
+ * Binaries built against another header: a shorter config takes the
+ * defaults for what it lacks; a longer one is taken when its unknown tail is
+ * zero and refused with -E2BIG otherwise; stats go out only as far as the
+ * caller's struct reaches (openat2()'s and clone3()'s rule).
+ */
+static void test_struct_sizes(void **state)
+{
+	struct {
+		struct mmsim_config cfg;
+		unsigned long newer;
+	} big = { .cfg = { .nr_frames = 1024, .verify = MMSIM_VERIFY_OFF } };
+	struct mmsim_config cfg = { .nr_frames = 2048, .verify = MMSIM_VERIFY_EVERY_N,
+				    .verify_every = 0 };
+	struct mmsim_stats st;
+	struct mmsim *sim;
+	char why[200];
+
+	(void)state;
+	/* Cut before the verify fields, as a program from before them: valid. */
+	assert_int_equal(mmsim_create_sized(offsetof(struct mmsim_config, verify), &cfg, &sim), 0);
+	mmsim_get_config(sim, &cfg);
+	assert_int_equal(cfg.nr_frames, 2048);
+	assert_int_equal(cfg.verify, MMSIM_VERIFY_OFF);
+	/* Stats only as far as the caller's struct goes. */
+	memset(&st, 0xa5, sizeof(st));
+	mmsim_get_stats_sized(offsetof(struct mmsim_stats, nr_free_frames), sim, &st);
+	assert_int_equal(st.nr_frames, 2048);
+	assert_int_equal(st.nr_free_frames, (unsigned long)0xa5a5a5a5a5a5a5a5ULL);
+	mmsim_destroy(sim);
+
+	assert_int_equal(mmsim_create_sized(sizeof(big), &big.cfg, &sim), 0);
+	mmsim_get_config(sim, &cfg);
+	assert_int_equal(cfg.nr_frames, 1024);
+	mmsim_destroy(sim);
+	big.newer = 1;
+	assert_int_equal(mmsim_create_sized(sizeof(big), &big.cfg, &sim), -E2BIG);
+	assert_null(sim);
+	assert_int_equal(mmsim_config_check_sized(sizeof(big), &big.cfg, why, sizeof(why)), -E2BIG);
+	assert_non_null(strstr(why, "newer mmsim.h"));
+	/* The plain-named symbols, as programs built before the macros call them. */
+	cfg = (struct mmsim_config){ .nr_frames = 512 };
+	assert_int_equal((mmsim_create)(&cfg, &sim), 0);
+	(mmsim_get_stats)(sim, &st);
+	assert_int_equal(st.nr_frames, 512);
+	mmsim_destroy(sim);
+}
+
+/* Every listed version and scheme makes an instance; the defaults come first. */
+static void test_listed_names(void **state)
+{
+	struct mmsim *sim;
+	int n;
+
+	(void)state;
+	assert_string_equal(mmsim_kernel_version(0), "6.18");
+	assert_string_equal(mmsim_scheme_name(0), "linux");
+	assert_null(mmsim_kernel_version(-1));
+	for (n = 0; mmsim_kernel_version(n); n++) {
+		assert_int_equal(mmsim_create(&(struct mmsim_config){ .nr_frames = 64,
+					.kernel = mmsim_kernel_version(n) }, &sim), 0);
+		assert_string_equal(mmsim_kernel(sim), mmsim_kernel_version(n));
+		mmsim_destroy(sim);
+	}
+	assert_int_equal(n, 4);
+	for (n = 0; mmsim_scheme_name(n); n++) {
+		assert_int_equal(mmsim_create(&(struct mmsim_config){ .nr_frames = 64,
+					.scheme = mmsim_scheme_name(n) }, &sim), 0);
+		assert_string_equal(mmsim_scheme(sim), mmsim_scheme_name(n));
+		mmsim_destroy(sim);
+	}
+	assert_int_equal(n, 8);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_error_reasons),
+		cmocka_unit_test(test_inspection),
+		cmocka_unit_test(test_struct_sizes),
+		cmocka_unit_test(test_listed_names),
 		cmocka_unit_test(test_fault_injection),
 		cmocka_unit_test(test_mremap_enomem_moves_back),
 		cmocka_unit_test(test_two_instances),

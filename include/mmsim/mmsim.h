@@ -34,6 +34,13 @@ struct mmsim;
  * the headers a program was built with (MMSIM_VERSION_STRING).
  */
 MMSIM_API const char *mmsim_version(void);
+/*
+ * What a config may name, for front ends that list or check the choices:
+ * the i-th Linux version whose behaviour the library follows (from 0, the
+ * default first; NULL past the last), and the i-th folio mapcount scheme.
+ */
+MMSIM_API const char *mmsim_kernel_version(int i);
+MMSIM_API const char *mmsim_scheme_name(int i);
 
 /*
  * Seed 004 (docs/experiments/seed-004-anon-vm-pgoff.md): the vm_pgoff that
@@ -102,6 +109,38 @@ MMSIM_API int mmsim_create(const struct mmsim_config *cfg, struct mmsim **out);
 /* Why mmsim_create() would refuse cfg: -EINVAL with the reason in why, or 0. */
 MMSIM_API int mmsim_config_check(const struct mmsim_config *cfg, char *why, size_t len);
 MMSIM_API void mmsim_destroy(struct mmsim *sim);
+/* The configuration the instance was created with. */
+MMSIM_API void mmsim_get_config_sized(size_t size, const struct mmsim *sim,
+				      struct mmsim_config *out);
+
+/*
+ * Growing structs. struct mmsim_config and struct mmsim_stats gain fields
+ * at their end in later releases; the calls that take them are macros that
+ * pass the caller's sizeof to a _sized function, so a program built against
+ * an older header keeps working with a newer library: fields it does not
+ * know take their defaults (config) or are not written (stats). A program
+ * built against a newer header is refused by an older library (-E2BIG) only
+ * when it sets a config field that library does not know. The functions
+ * under the plain names remain for programs built before the macros, with
+ * the sizes of this first layout.
+ */
+#define MMSIM_CONFIG_SIZE_VER0 (offsetof(struct mmsim_config, verify_every) + sizeof(unsigned long))
+MMSIM_API int mmsim_create_sized(size_t size, const struct mmsim_config *cfg, struct mmsim **out);
+MMSIM_API int mmsim_config_check_sized(size_t size, const struct mmsim_config *cfg, char *why,
+				       size_t len);
+/* Variadic, so that a compound literal's commas pass through. */
+#define mmsim_create(...) mmsim_create_sized(sizeof(struct mmsim_config), __VA_ARGS__)
+#define mmsim_config_check(...) mmsim_config_check_sized(sizeof(struct mmsim_config), __VA_ARGS__)
+#define mmsim_get_config(...) mmsim_get_config_sized(sizeof(struct mmsim_config), __VA_ARGS__)
+/*
+ * A new instance for cfg that carries like's settings over: the THP
+ * switches, khugepaged's tunables, and each KSM tunable set away from
+ * like's own default (so that a default that differs between kernel
+ * versions is the new one's; a tunable the new version lacks stays behind). For a front end that changes
+ * the memory size, scheme or kernel before anything is mapped.
+ */
+MMSIM_API int mmsim_create_like(const struct mmsim_config *cfg, struct mmsim *like,
+				struct mmsim **out);
 
 /*
  * The error contract. Every call returns 0 or a negative errno, as the
@@ -391,6 +430,59 @@ struct mmsim_smaps {
 };
 MMSIM_API int mmsim_smaps(struct mmsim *sim, int pid, unsigned long start, unsigned long end,
 		struct mmsim_smaps *out);
+/*
+ * One field of *sm by its smaps name ("Rss", "Pss", "Anonymous",
+ * "AnonHugePages", "Shared_Clean", "Shared_Dirty", "Private_Clean",
+ * "Private_Dirty", "KSM", "Swap"): -ENOENT for another name, -EOPNOTSUPP
+ * for a field the instance's kernel version does not print (KSM before 6.7).
+ */
+MMSIM_API int mmsim_smaps_field(struct mmsim *sim, const struct mmsim_smaps *sm, const char *name,
+				long long *value);
+
+/*
+ * The folio mapped at addr, as the kernel's folio helpers answer under the
+ * instance's mapcount scheme, beside the truth counted by walking every page
+ * table. -ENOENT when nothing, or only the zero page, is mapped there.
+ */
+struct mmsim_folio_info {
+	unsigned long pfn;		/* the head frame */
+	int order;
+	unsigned long index;		/* folio->index: the anonymous page offset */
+	int refcount;
+	int mapcount;			/* folio_mapcount() */
+	bool ksm;			/* a KSM page */
+	bool pmd_mapped;		/* mapped at addr by a PMD */
+	bool maybe_shared;		/* folio_maybe_mapped_shared() */
+	bool partially_mapped;		/* on the deferred-split queue as partially mapped */
+	int truth_mappings;		/* every PTE and PMD mapping */
+	int truth_pmd_mappings;		/* of those, by PMD */
+	int truth_mms;			/* mms mapping it */
+};
+MMSIM_API int mmsim_folio_info(struct mmsim *sim, int pid, unsigned long addr,
+			       struct mmsim_folio_info *out);
+
+/* The VMA covering addr, as a line of /proc/PID/maps; -ENOENT when none does. */
+struct mmsim_vma_info {
+	unsigned long start, end, pgoff;
+	int prot;			/* MMSIM_PROT_READ | MMSIM_PROT_WRITE */
+};
+MMSIM_API int mmsim_vma_info(struct mmsim *sim, int pid, unsigned long addr,
+			     struct mmsim_vma_info *out);
+
+/*
+ * The scenario language's show: a part of the model in words, for a person
+ * (the format may change between releases; programs use the calls above).
+ * Each line goes to line(arg, text), without a newline.
+ */
+enum mmsim_show_what {
+	MMSIM_SHOW_VMAS,	/* pid's VMAs: range, pgoff, protection, advice, anon_vma */
+	MMSIM_SHOW_FOLIO,	/* the folio at addr: its counters, decoded, and the truth */
+	MMSIM_SHOW_PTES,	/* pid's PTEs and PMDs in [addr, addr + len) */
+	MMSIM_SHOW_KSM,		/* KSM's counters and registered mms (pid unused) */
+};
+MMSIM_API int mmsim_show(struct mmsim *sim, enum mmsim_show_what what, int pid,
+			 unsigned long addr, unsigned long len,
+			 void (*line)(void *arg, const char *text), void *arg);
 
 /* ---- Whole-model state ---------------------------------------------------- */
 struct mmsim_stats {
@@ -409,6 +501,12 @@ struct mmsim_stats {
 	unsigned long thp_collapse_alloc, thp_collapse_alloc_failed;
 };
 MMSIM_API void mmsim_get_stats(const struct mmsim *sim, struct mmsim_stats *out);
+/* As mmsim_create(): the caller's sizeof, through the macro. */
+#define MMSIM_STATS_SIZE_VER0 \
+	(offsetof(struct mmsim_stats, thp_collapse_alloc_failed) + sizeof(unsigned long))
+MMSIM_API void mmsim_get_stats_sized(size_t size, const struct mmsim *sim,
+				     struct mmsim_stats *out);
+#define mmsim_get_stats(...) mmsim_get_stats_sized(sizeof(struct mmsim_stats), __VA_ARGS__)
 
 /*
  * The deferred-split shrinker, as reclaim would run it: splits every

@@ -19,6 +19,14 @@ const struct mapcount_ops *const mapcount_schemes[] = {
 	NULL,
 };
 
+const char *mmsim_scheme_name(int i)
+{
+	for (int k = 0; mapcount_schemes[k]; k++)
+		if (k == i)
+			return mapcount_schemes[k]->name;
+	return NULL;
+}
+
 const struct mapcount_ops *mapcount_ops_by_name(const char *name)
 {
 	for (int i = 0; mapcount_schemes[i]; i++)

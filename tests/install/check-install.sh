@@ -51,6 +51,11 @@ PROG
 cc -o "$tmp/use-shared" "$tmp/use.c" $(pkg-config --cflags --libs mmsim) \
 	-Wl,-rpath,"$(pkg-config --variable=libdir mmsim)" || fail "build against the .pc (shared)"
 "$tmp/use-shared" || fail "the shared program failed"
+# jemalloc is mmsim's own programs' allocator, not the embedding program's.
+case "$(pkg-config --static --libs mmsim)" in *jemalloc*) fail "the .pc imposes jemalloc" ;; esac
+if command -v ldd >/dev/null && ldd "$tmp/use-shared" | grep -q jemalloc; then
+	fail "a program built against the library links jemalloc"
+fi
 # A static link needs nothing by hand, where this libc links statically at all.
 echo 'int main(void) { return 0; }' >"$tmp/empty.c"
 if cc -static -o "$tmp/empty" "$tmp/empty.c" 2>/dev/null; then
@@ -74,5 +79,7 @@ CM
 cmake -S "$tmp/cm" -B "$tmp/cm/build" -DCMAKE_PREFIX_PATH="$prefix" >"$tmp/cm.log" 2>&1 &&
 	cmake --build "$tmp/cm/build" >>"$tmp/cm.log" 2>&1 || { cat "$tmp/cm.log"; fail "find_package(mmsim)"; }
 LD_LIBRARY_PATH=$(pkg-config --variable=libdir mmsim) "$tmp/cm/build/use" || fail "the CMake program failed"
+LD_LIBRARY_PATH=$(pkg-config --variable=libdir mmsim) ldd "$tmp/cm/build/use" | grep -q jemalloc &&
+	fail "find_package(mmsim) imposes jemalloc"
 "$prefix/bin/mmsim" --version | grep -q "^mmsim " || fail "installed mmsim --version"
 echo "install: all checks passed"
