@@ -788,12 +788,14 @@ static int memory_command(struct scn_executor *ex, const struct scn_command *c, 
 
 /* ---- KSM ------------------------------------------------------------------------ */
 
-static int ksm_write(const char *key, const char *value, char *err, size_t len)
+/* Writes dir/key; a file this kernel lacks is SCN_LACKS. */
+static int sysfs_write(const char *dir, const char *key, const char *value, char *err,
+		       size_t len)
 {
 	char path[128];
 	int ret;
 
-	snprintf(path, sizeof(path), KSM_DIR "%s", key);
+	snprintf(path, sizeof(path), "%s%s", dir, key);
 	ret = write_raw(path, value);
 	if (ret == -ENOENT) {
 		scn_fail(err, len, "this kernel has no %s", path);
@@ -802,6 +804,11 @@ static int ksm_write(const char *key, const char *value, char *err, size_t len)
 	if (ret)
 		return scn_fail(err, len, "writing %s to %s: %s", value, path, scn_errno_name(-ret));
 	return 0;
+}
+
+static int ksm_write(const char *key, const char *value, char *err, size_t len)
+{
+	return sysfs_write(KSM_DIR, key, value, err, len);
 }
 
 static int ksm_read(const char *key, long long *v)
@@ -1014,18 +1021,7 @@ static pid_t find_kthread(const char *name);
 
 static int khugepaged_write(const char *key, const char *value, char *err, size_t len)
 {
-	char path[128];
-	int ret;
-
-	snprintf(path, sizeof(path), KHUGEPAGED_DIR "%s", key);
-	ret = write_raw(path, value);
-	if (ret == -ENOENT) {
-		scn_fail(err, len, "this kernel has no %s", path);
-		return SCN_LACKS;
-	}
-	if (ret)
-		return scn_fail(err, len, "writing %s to %s: %s", value, path, scn_errno_name(-ret));
-	return 0;
+	return sysfs_write(KHUGEPAGED_DIR, key, value, err, len);
 }
 
 /*
