@@ -28,6 +28,8 @@
 #include <mmsim/mmsim.h>
 
 #include "bench_util.h"
+#include "kernel_settings.h"
+#include "run.h"
 /* sizeof(struct page) and FOLIO_SLOT_SIZE, for the descriptor floor. */
 #include "mm_types.h"
 
@@ -40,7 +42,6 @@
 #define SIM_BASE	0x100000000000UL
 #define SIM_MOVED	0x200000000000UL
 
-#define THP_DIR "/sys/kernel/mm/transparent_hugepage"
 
 /* ------------------------------------------------------------------------ */
 /* Options                                                                  */
@@ -127,92 +128,45 @@ static void summarize(struct side *s, double *v, int n)
 }
 
 /* ------------------------------------------------------------------------ */
-/* THP sysfs settings: saved before the first change, restored on every exit */
+/* THP sysfs settings: cli/kernel_settings.c saves and restores them         */
 
-#define MAX_SETTINGS 16
+static int lock_fd = -1;
 
-static struct setting {
-	char path[128];
-	char saved[24];		/* the bracketed word, e.g. "never" */
-	bool changed;
-} settings[MAX_SETTINGS];
-static int nr_settings;
-
-static int read_setting(const char *path, char *word, size_t size)
+static void kernel_close(void)
 {
-	char buf[256], *l, *r;
-	ssize_t n;
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
-	l = strchr(buf, '[');
-	r = l ? strchr(l, ']') : NULL;
-	if (!l || !r || (size_t)(r - l - 1) >= size)
-		return -EIO;
-	memcpy(word, l + 1, (size_t)(r - l - 1));
-	word[r - l - 1] = '\0';
-	return 0;
+	settings_put_back();
+	if (lock_fd >= 0)
+		close(lock_fd);	/* releases the flock */
+	lock_fd = -1;
 }
 
-/* Async-signal-safe: open, write and close only. */
-static int write_setting(const char *path, const char *word)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, word, strlen(word));
-	close(fd);
-	return n == (ssize_t)strlen(word) ? 0 : -EIO;
-}
-
-static void restore_settings(void)
-{
-	for (int i = 0; i < nr_settings; i++) {
-		if (!settings[i].changed)
-			continue;
-		if (write_setting(settings[i].path, settings[i].saved) == 0)
-			settings[i].changed = false;
-	}
-}
-
-static void on_signal(int sig)
-{
-	restore_settings();	/* idempotent: only what is still changed */
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-/* Saves every per-size hugepages-*kB/enabled; -errno if THP control is absent. */
-static int save_settings(void)
+/*
+ * The kernel executor's lock (no scenario changes THP meanwhile), what a
+ * killed run left put back, and every per-size hugepages-*kB/enabled saved
+ * with its restore armed: 0, or -1 with why in why.
+ */
+static int kernel_open(char *why, size_t len)
 {
 	glob_t g;
-	int err;
+	bool found;
+	int err = 0;
 
-	if (nr_settings)
-		return 0;
-	if (glob(THP_DIR "/hugepages-*kB/enabled", 0, NULL, &g) != 0)
-		return -ENOENT;
-	for (size_t i = 0; i < g.gl_pathc && nr_settings < MAX_SETTINGS; i++) {
-		struct setting *s = &settings[nr_settings];
-
-		snprintf(s->path, sizeof(s->path), "%s", g.gl_pathv[i]);
-		err = read_setting(s->path, s->saved, sizeof(s->saved));
-		if (err) {
-			globfree(&g);
-			return err;
-		}
-		nr_settings++;
+	if (kernel_lock(&lock_fd, why, len) || settings_recover(stderr, &found, why, len))
+		goto fail;
+	if (glob(THP_DIR "hugepages-*kB/enabled", 0, NULL, &g) != 0) {
+		snprintf(why, len, "no %shugepages-*kB/enabled", THP_DIR);
+		goto fail;
 	}
+	for (size_t i = 0; i < g.gl_pathc && !err; i++)
+		err = settings_save(g.gl_pathv[i]);
+	if (err)
+		snprintf(why, len, "%s: %s", g.gl_pathv[settings_nr()], strerror(-err));
 	globfree(&g);
-	return 0;
+	if (!err && !settings_arm(why, len))
+		return 0;
+fail:
+	kernel_close();
+	return -1;
 }
 
 /* Every per-size control to "never" except the one for size (KiB), set to mode. */
@@ -221,17 +175,17 @@ static int set_only_size(unsigned long kib, const char *mode)
 	char want[64];
 
 	snprintf(want, sizeof(want), "/hugepages-%lukB/enabled", kib);
-	for (int i = 0; i < nr_settings; i++) {
-		struct setting *s = &settings[i];
-		bool it = strstr(s->path, want) != NULL;
-		const char *w = it ? mode : "never";
-		char cur[24];
+	for (int i = 0; i < settings_nr(); i++) {
+		const char *path = settings_path(i), *w = strstr(path, want) ? mode : "never";
+		char raw[128], cur[24];
 		int err;
 
-		if (read_setting(s->path, cur, sizeof(cur)) == 0 && !strcmp(cur, w))
-			continue;
-		s->changed = true;	/* before the write: a signal may come at once */
-		err = write_setting(s->path, w);
+		if (!sysfs_read(path, raw, sizeof(raw))) {
+			sysfs_current_value(raw, cur, sizeof(cur));
+			if (!strcmp(cur, w))
+				continue;
+		}
+		err = sysfs_write(path, w);
 		if (err)
 			return err;
 	}
@@ -258,7 +212,7 @@ static unsigned long thp_fault_allocs(unsigned long kib)
 {
 	char path[128];
 
-	snprintf(path, sizeof(path), THP_DIR "/hugepages-%lukB/stats/anon_fault_alloc", kib);
+	snprintf(path, sizeof(path), THP_DIR "hugepages-%lukB/stats/anon_fault_alloc", kib);
 	return read_ulong(path);
 }
 
@@ -504,10 +458,9 @@ static int kernel_munmap(enum op_id id, struct side *s)
 /* Why the kernel columns cannot be measured here; NULL when they can. */
 static const char *kernel_unavailable(enum op_id id)
 {
-	static char why[128];
+	static char why[256];
 	bool needs_sysfs = id != OP_FAULT_4K && id != OP_FAULT_4K_DATA && id != OP_FORK_4K &&
 			   id != OP_MUNMAP_4K;
-	int err;
 
 	if (opt.no_kernel)
 		return "--no-kernel";
@@ -515,15 +468,12 @@ static const char *kernel_unavailable(enum op_id id)
 		return NULL;
 	if (geteuid() != 0)
 		return "not root (THP sysfs controls needed)";
-	err = save_settings();
-	if (err) {
-		snprintf(why, sizeof(why), "%s/hugepages-*kB/enabled: %s", THP_DIR, strerror(-err));
-		return why;
-	}
-	if (access(THP_DIR "/hugepages-64kB/enabled", W_OK) && id == OP_FAULT_64K)
+	if (access(THP_DIR "hugepages-64kB/enabled", W_OK) && id == OP_FAULT_64K)
 		return "no hugepages-64kB control";
-	if (access(THP_DIR "/hugepages-2048kB/enabled", W_OK) && id != OP_FAULT_64K)
+	if (access(THP_DIR "hugepages-2048kB/enabled", W_OK) && id != OP_FAULT_64K)
 		return "no hugepages-2048kB control";
+	if (kernel_open(why, sizeof(why)))
+		return why;
 	return NULL;
 }
 
@@ -534,7 +484,7 @@ static void run_kernel(enum op_id id)
 	int err;
 
 	if (why) {
-		snprintf(s->note, sizeof(s->note), "skipped: %s", why);
+		snprintf(s->note, sizeof(s->note), "skipped: %.140s", why);
 		return;
 	}
 	switch (id) {
@@ -556,7 +506,7 @@ static void run_kernel(enum op_id id)
 		s->done = false;
 		snprintf(s->note, sizeof(s->note), "skipped: failed: %s", strerror(-err));
 	}
-	restore_settings();
+	kernel_close();
 }
 
 /* ------------------------------------------------------------------------ */
@@ -885,20 +835,6 @@ static int print_table(void)
 	return fails;
 }
 
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static void json_side(FILE *f, const char *key, const struct side *s)
 {
 	fprintf(f, "      \"%s\": {", key);
@@ -907,7 +843,7 @@ static void json_side(FILE *f, const char *key, const struct side *s)
 	else
 		fprintf(f, "\"median_ns\": null, \"min_ns\": null, ");
 	fprintf(f, "\"note\": ");
-	json_string(f, s->note);
+	scn_json_string(f, s->note);
 	fprintf(f, "}");
 }
 
@@ -1013,7 +949,6 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	bool size_set = false, reps_set = false;
 	int fails;
 
@@ -1058,17 +993,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	atexit(restore_settings);
+	settings_guard(NULL);
+	atexit(kernel_close);
 
 	/* The kernel first: its fork must not copy a simulator's memory too. */
 	for (int i = 0; i < NR_OPS; i++)
 		if (selected(i))
 			run_kernel(i);
-	restore_settings();
 	for (int i = 0; i < NR_OPS; i++)
 		if (selected(i)) {
 			run_sim(i);

@@ -41,14 +41,13 @@
 #include <mmsim/mmsim.h>
 
 #include "bench_util.h"
+#include "kernel_settings.h"
+#include "run.h"
 
 #define SZ_4K		4096UL
 #define MiB		(1UL << 20)
 #define SIM_BASE	0x100000000000UL
 
-#define KSM_DIR		"/sys/kernel/mm/ksm/"
-#define LOCK_PATH	"/run/mmsim-kernel.lock"	/* the kernel executor's lock */
-#define LOCK_TIMEOUT_S	300
 #define PASS_TIMEOUT_S	900			/* one kernel pass of 1 GiB takes seconds */
 /* After pass 3 ksmd sleeps this long, so it starts no pass 4 (see kernel_passes()). */
 #define KSMD_PARK_MS	"3600000"
@@ -188,211 +187,73 @@ static double pass_bound(const struct size_result *r, const struct side *s, int 
 }
 
 /* ------------------------------------------------------------------------ */
-/* KSM sysfs settings: saved before the first change, restored on every exit */
+/* KSM sysfs settings: cli/kernel_settings.c saves and restores them         */
 
-#define MAX_SETTINGS 24
-
-static struct setting {
-	char name[48];
-	char path[96];
-	char saved[32];		/* the value, or the bracketed word (advisor_mode) */
-	bool changed;
-} settings[MAX_SETTINGS];
-static int nr_settings;
-static bool run_changed;	/* run was written: run=2 before putting things back */
-
-static int read_text(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
-}
-
-/* The current value: the bracketed word of a choice, else the first line. */
-static void current_value(const char *raw, char *out, size_t size)
-{
-	const char *l = strchr(raw, '['), *r = l ? strchr(l, ']') : NULL;
-	size_t n;
-
-	if (l && r) {
-		l++;
-		n = (size_t)(r - l);
-	} else {
-		l = raw;
-		n = strcspn(raw, "\n");
-	}
-	if (n >= size)
-		n = size - 1;
-	memcpy(out, l, n);
-	out[n] = '\0';
-}
-
-static int read_long(const char *path, long *v)
-{
-	char buf[64];
-	int err = read_text(path, buf, sizeof(buf));
-
-	if (err)
-		return err;
-	*v = strtol(buf, NULL, 10);
-	return 0;
-}
-
-/* Async-signal-safe: open, write and close only. */
-static int write_raw(const char *path, const char *value)
-{
-	size_t len = strlen(value);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	do
-		n = write(fd, value, len);
-	while (n < 0 && errno == EINTR);
-	n = n < 0 ? -errno : 0;
-	close(fd);
-	return (int)n;
-}
-
-static struct setting *find_setting(const char *name)
-{
-	for (int i = 0; i < nr_settings; i++)
-		if (!strcmp(settings[i].name, name))
-			return &settings[i];
-	return NULL;
-}
-
-/* Every writable file of /sys/kernel/mm/ksm; -errno when KSM is not there. */
-static int save_settings(void)
-{
-	DIR *d = opendir(KSM_DIR);
-	struct dirent *de;
-	char raw[256];
-
-	if (!d)
-		return -errno;
-	nr_settings = 0;
-	while ((de = readdir(d)) && nr_settings < MAX_SETTINGS) {
-		struct setting *s = &settings[nr_settings];
-		struct stat st;
-
-		if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof(s->name))
-			continue;
-		/* The length was checked above: the precision tells the compiler so. */
-		snprintf(s->path, sizeof(s->path), KSM_DIR "%.47s", de->d_name);
-		if (stat(s->path, &st) || !S_ISREG(st.st_mode) || !(st.st_mode & S_IWUSR))
-			continue;
-		if (read_text(s->path, raw, sizeof(raw)))
-			continue;
-		snprintf(s->name, sizeof(s->name), "%.47s", de->d_name);
-		current_value(raw, s->saved, sizeof(s->saved));
-		s->changed = false;
-		nr_settings++;
-	}
-	closedir(d);
-	return find_setting("run") ? 0 : -ENOENT;
-}
-
-/* Sets a KSM knob (skipping a write of the value it has): 0 or -errno. */
-static int ksm_write(const char *name, const char *value)
-{
-	struct setting *s = find_setting(name);
-	char raw[256], cur[32];
-
-	if (!s)
-		return -ENOENT;
-	if (strcmp(name, "run") && !read_text(s->path, raw, sizeof(raw))) {
-		current_value(raw, cur, sizeof(cur));
-		if (!strcmp(cur, value))
-			return 0;
-	}
-	s->changed = true;	/* before the write: a signal may come at once */
-	if (!strcmp(name, "run"))
-		run_changed = true;
-	return write_raw(s->path, value);
-}
-
-static void restore_one(struct setting *s)
-{
-	if (s && s->changed && write_raw(s->path, s->saved) == 0)
-		s->changed = false;
-}
-
-/*
- * Puts every changed setting back, async-signal-safe. run=2 first: it
- * unmerges what is left and frees ksmd's items and stable nodes, without
- * which max_page_sharing could not be written (EBUSY). pages_to_scan before
- * advisor_mode (an advisor owns pages_to_scan once it is on), then
- * sleep_millisecs, whose write wakes ksmd, and run last.
- */
-static void restore_settings(void)
-{
-	struct setting *run = find_setting("run");
-
-	if (run_changed && run)
-		write_raw(run->path, "2");
-	for (int i = 0; i < nr_settings; i++) {
-		const char *n = settings[i].name;
-
-		if (strcmp(n, "run") && strcmp(n, "sleep_millisecs") && strcmp(n, "advisor_mode") &&
-		    strcmp(n, "pages_to_scan"))
-			restore_one(&settings[i]);
-	}
-	restore_one(find_setting("pages_to_scan"));
-	restore_one(find_setting("advisor_mode"));
-	restore_one(find_setting("sleep_millisecs"));
-	restore_one(run);
-	if (run && !run->changed)
-		run_changed = false;
-}
-
-static void on_signal(int sig)
-{
-	restore_settings();	/* idempotent: only what is still changed */
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-/* ------------------------------------------------------------------------ */
-/* The live kernel                                                          */
+/* Every knob the bench writes, in the order they go back: run first, sleep_millisecs last. */
+static const char *const ksm_knobs[] = {
+	"run", "advisor_mode", "pages_to_scan", "max_page_sharing", "use_zero_pages", "smart_scan",
+	"merge_across_nodes", "stable_node_chains_prune_millisecs", "sleep_millisecs",
+};
 
 static int lock_fd = -1;
 
-/* The kernel executor's lock, so that no scenario drives ksmd meanwhile. */
-static const char *take_lock(void)
+static int read_long(const char *path, long *v)
 {
-	static char why[160];
-	double deadline = bench_now_s() + LOCK_TIMEOUT_S;
+	long long value;
+	int err = sysfs_read_number(path, &value);
 
-	lock_fd = open(LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (lock_fd < 0) {
-		snprintf(why, sizeof(why), "cannot open %s: %s", LOCK_PATH, strerror(errno));
-		return why;
-	}
-	while (flock(lock_fd, LOCK_EX | LOCK_NB)) {
-		if (errno != EWOULDBLOCK || bench_now_s() > deadline) {
-			snprintf(why, sizeof(why), "%s is held by another run (waited %d s)",
-				 LOCK_PATH, LOCK_TIMEOUT_S);
-			close(lock_fd);
-			lock_fd = -1;
-			return why;
-		}
-		usleep(100000);
-	}
-	return NULL;
+	if (!err)
+		*v = (long)value;
+	return err;
 }
 
-static void release_lock(void)
+/* Sets a KSM knob saved by kernel_open(): 0 or -errno. */
+static int ksm_write(const char *name, const char *value)
 {
+	char path[128];
+
+	snprintf(path, sizeof(path), KSM_DIR "%s", name);
+	if (!settings_saved_value(path))
+		return -ENOENT;
+	return sysfs_write(path, value);
+}
+
+static void kernel_close(void);
+
+/*
+ * The kernel executor's lock, so that no scenario drives ksmd meanwhile;
+ * what a killed run left put back; the knobs saved and their restore armed
+ * (at exit, on a fatal signal, after a SIGKILL by the next start). 0, or
+ * -1 with why the kernel cannot be measured.
+ */
+static int kernel_open(char *why, size_t len)
+{
+	char path[128];
+	bool found;
+
+	if (kernel_lock(&lock_fd, why, len) || settings_recover(stderr, &found, why, len))
+		goto fail;
+	for (size_t i = 0; i < sizeof(ksm_knobs) / sizeof(ksm_knobs[0]); i++) {
+		int err;
+
+		snprintf(path, sizeof(path), KSM_DIR "%s", ksm_knobs[i]);
+		err = settings_save(path);
+		/* advisor_mode (6.7), smart_scan (6.7) and the like may be absent. */
+		if (err && (err != -ENOENT || i == 0)) {
+			snprintf(why, len, "cannot read %s: %s", path, strerror(-err));
+			goto fail;
+		}
+	}
+	if (!settings_arm(why, len))
+		return 0;
+fail:
+	kernel_close();
+	return -1;
+}
+
+static void kernel_close(void)
+{
+	settings_put_back();
 	if (lock_fd >= 0)
 		close(lock_fd);	/* releases the flock */
 	lock_fd = -1;
@@ -415,7 +276,7 @@ static pid_t other_mergeable(void)
 		if (pid <= 0 || pid == self)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/ksm_stat", pid);
-		if (read_text(path, buf, sizeof(buf)))
+		if (sysfs_read(path, buf, sizeof(buf)))
 			continue;
 		items = strstr(buf, "ksm_rmap_items ");
 		if (strstr(buf, "ksm_mergeable: yes") || strstr(buf, "ksm_merge_any: yes") ||
@@ -426,12 +287,15 @@ static pid_t other_mergeable(void)
 	return found;
 }
 
-/* Why the kernel columns cannot be measured; NULL when they can. */
+/*
+ * Why the kernel columns cannot be measured; NULL when they can. With the
+ * lock (kernel_open()), as another kernel run has mergeable processes
+ * while it holds it.
+ */
 static const char *kernel_unavailable(void)
 {
 	static char why[160];
 	pid_t pid;
-	int err;
 
 	if (opt.no_kernel)
 		return "--no-kernel";
@@ -439,13 +303,11 @@ static const char *kernel_unavailable(void)
 		return "not root (/sys/kernel/mm/ksm must be written)";
 	if (access(KSM_DIR "run", F_OK))
 		return "this kernel has no KSM (" KSM_DIR ")";
-	err = save_settings();
-	if (err) {
-		snprintf(why, sizeof(why), "cannot read " KSM_DIR ": %s", strerror(-err));
+	if (kernel_open(why, sizeof(why)))
 		return why;
-	}
 	pid = other_mergeable();
 	if (pid) {
+		kernel_close();
 		snprintf(why, sizeof(why),
 			 "process %d has mergeable memory: ksmd would scan it too", (int)pid);
 		return why;
@@ -643,15 +505,12 @@ static void run_kernel(struct size_result *r)
 	const char *why = kernel_unavailable();
 	int err;
 
-	if (!why)
-		why = take_lock();
 	if (why) {
-		snprintf(s->note, sizeof(s->note), "skipped: %s", why);
+		snprintf(s->note, sizeof(s->note), "skipped: %.240s", why);
 		return;
 	}
 	err = kernel_run(r);
-	restore_settings();
-	release_lock();
+	kernel_close();
 	if (err) {
 		s->done = false;
 		snprintf(s->note, sizeof(s->note), "skipped: failed: %s", strerror(-err));
@@ -855,20 +714,6 @@ static int print_size(struct size_result *r)
 	return fails;
 }
 
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static void json_side(FILE *f, const char *key, const struct size_result *r,
 		      const struct side *s)
 {
@@ -886,7 +731,7 @@ static void json_side(FILE *f, const char *key, const struct size_result *r,
 			fprintf(f, "        \"boundary_window_us\": %.1f,\n", s->uncertainty_us);
 	}
 	fprintf(f, "        \"note\": ");
-	json_string(f, s->note);
+	scn_json_string(f, s->note);
 	fprintf(f, "\n      }");
 }
 
@@ -995,7 +840,6 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	int fails = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -1038,12 +882,8 @@ int main(int argc, char **argv)
 		}
 	}
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
-	atexit(restore_settings);
+	settings_guard(NULL);
+	atexit(kernel_close);
 
 	for (int i = 0; i < opt.nr_sizes; i++) {
 		struct size_result *r = &results[i];

@@ -20,7 +20,6 @@
 #include <mmsim/mmsim.h>
 
 #include "bench_util.h"
-#include "mapcount_model.h"
 
 #include "mapcount.h"
 #include "sim.h"
@@ -272,16 +271,16 @@ static void accuracy(const char *scheme, struct mmsim_mapcount_report *r)
  * work (fork_entry, zap_entry) and, for munmap, the freeing of the parent's
  * folios (free_page a page); fault and query are the mapcount work alone.
  */
-static void predict(const struct mapcount_model *m, struct result *res, enum layout l,
+static void predict(const struct mmsim_mapcount_model *m, struct result *res, enum layout l,
 		    unsigned long size)
 {
 	double nr = (double)(size / folio_size[l]);
 
-	res->pred[l][P_FAULT] = mapcount_model_predict(m, MMSIM_MC_FAULT, &res->cost[l][P_FAULT]) / nr;
-	res->pred[l][P_FORK] = mapcount_model_predict(m, MMSIM_MC_FORK, &res->cost[l][P_FORK]) / nr;
-	res->pred[l][P_MUNMAP] = (mapcount_model_predict(m, MMSIM_MC_ZAP, &res->cost[l][P_MUNMAP]) +
+	res->pred[l][P_FAULT] = mmsim_mapcount_model_predict(m, MMSIM_MC_FAULT, &res->cost[l][P_FAULT]) / nr;
+	res->pred[l][P_FORK] = mmsim_mapcount_model_predict(m, MMSIM_MC_FORK, &res->cost[l][P_FORK]) / nr;
+	res->pred[l][P_MUNMAP] = (mmsim_mapcount_model_predict(m, MMSIM_MC_ZAP, &res->cost[l][P_MUNMAP]) +
 				  m->free_page * (double)(size >> 12)) / (2 * nr);
-	res->pred[l][P_QUERY] = mapcount_model_predict(m, MMSIM_MC_OTHER, &res->cost[l][P_QUERY]) / nr;
+	res->pred[l][P_QUERY] = mmsim_mapcount_model_predict(m, MMSIM_MC_OTHER, &res->cost[l][P_QUERY]) / nr;
 }
 
 /* x = a / b, written "1.23x"; "-" when b is 0. */
@@ -293,7 +292,7 @@ static void print_ratio(double a, double b)
 		printf(" %9s", "-");
 }
 
-static void print_predictions(const struct mapcount_model *m, const char *path, unsigned long size)
+static void print_predictions(const struct mmsim_mapcount_model *m, const char *path, unsigned long size)
 {
 	struct result r61 = { 0 };
 	double ns[NR_OPS];
@@ -359,10 +358,10 @@ static void print_predictions(const struct mapcount_model *m, const char *path, 
 		       fabs(fork / 1.9 - 1) <= 0.25 ? "within 25%" : "NOT within 25%", munmap,
 		       fabs(munmap / 4.2 - 1) <= 0.25 ? "within 25%" : "NOT within 25%");
 		printf("  munmap in the child alone (nothing freed): batched %.2fx, 6.1's calls %.2fx\n",
-		       mapcount_model_predict(m, MMSIM_MC_ZAP, &lr->zap_child[L_PTE_2M]) /
-		       mapcount_model_predict(m, MMSIM_MC_ZAP, &r->zap_child[L_PTE_2M]),
-		       mapcount_model_predict(m, MMSIM_MC_ZAP, &r61.zap_child[L_PTE_2M]) /
-		       mapcount_model_predict(m, MMSIM_MC_ZAP, &r->zap_child[L_PTE_2M]));
+		       mmsim_mapcount_model_predict(m, MMSIM_MC_ZAP, &lr->zap_child[L_PTE_2M]) /
+		       mmsim_mapcount_model_predict(m, MMSIM_MC_ZAP, &r->zap_child[L_PTE_2M]),
+		       mmsim_mapcount_model_predict(m, MMSIM_MC_ZAP, &r61.zap_child[L_PTE_2M]) /
+		       mmsim_mapcount_model_predict(m, MMSIM_MC_ZAP, &r->zap_child[L_PTE_2M]));
 		printf("  (6.1 calls: %lu fork calls, %lu atomics; %lu munmap calls, %lu atomics)\n",
 		       r61.cost[L_PTE_2M][P_FORK].calls, r61.cost[L_PTE_2M][P_FORK].atomics,
 		       r61.cost[L_PTE_2M][P_MUNMAP].calls, r61.cost[L_PTE_2M][P_MUNMAP].atomics);
@@ -460,7 +459,7 @@ int main(int argc, char **argv)
 {
 	unsigned long size = 64UL << 20;
 	const char *json = NULL, *plot_prefix = NULL, *costs = NULL;
-	struct mapcount_model model_buf, *model = NULL;
+	struct mmsim_mapcount_model model_buf, *model = NULL;
 	int reps = 3;
 
 	for (int i = 1; i < argc; i++) {
@@ -491,7 +490,7 @@ int main(int argc, char **argv)
 	if (costs) {
 		char why[512];
 
-		if (mapcount_model_load(&model_buf, costs, why, sizeof(why))) {
+		if (mmsim_mapcount_model_load(&model_buf, costs, why, sizeof(why))) {
 			fprintf(stderr, "mmsim-bench-mapcount: %s\n", why);
 			return 2;
 		}

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * mmsim-calibrate-mapcount: the per-event costs of the mapcount cost model
- * (mapcount_model.h), measured on the live kernel of this machine beside the
+ * (mmsim_mapcount_model_predict()), measured on the live kernel of this machine beside the
  * simulator's counters for the same workloads, printed and saved to a file.
  *
  * The kernel runs the "linux" scheme (per-page _mapcount, 6.18): every PTE
@@ -31,7 +31,6 @@
 #include <unistd.h>
 
 #include "bench_util.h"
-#include "mapcount_model.h"
 
 #define SZ_4K		4096UL
 #define SZ_2M		(2UL << 20)
@@ -406,13 +405,13 @@ static void per_call(double *entry, double *call, double thp, double zero,
 }
 
 /* The user-space cost of the rmap work in c, per entry. */
-static double work(const struct mapcount_model *m, const struct mmsim_mapcount_cost *c)
+static double work(const struct mmsim_mapcount_model *m, const struct mmsim_mapcount_cost *c)
 {
-	struct mapcount_model w = *m;
+	struct mmsim_mapcount_model w = *m;
 
 	w.fork_entry = w.zap_entry = w.fork_call = w.zap_call = w.step = 0;
 	w.scale = 1;
-	return mapcount_model_predict(&w, MMSIM_MC_OTHER, c) / (double)c->entries;
+	return mmsim_mapcount_model_predict(&w, MMSIM_MC_OTHER, c) / (double)c->entries;
 }
 
 static void usage(void)
@@ -425,7 +424,7 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	struct mapcount_model m = { 0 };
+	struct mmsim_mapcount_model m = { 0 };
 	struct kernel_times k;
 	struct sim_counts sc;
 	struct utsname u;
@@ -505,8 +504,8 @@ int main(int argc, char **argv)
 	printf("%-36s %10.2f %10s\n", "fork, zero-page PTEs", k.fork_zero, "(call)");
 	printf("%-36s %10.2f %10s\n", "munmap, zero-page PTEs", k.zap_zero, "(call)");
 	{
-		double pf = mapcount_model_predict(&m, MMSIM_MC_FORK, &sc.fork) / (double)sc.fork.entries;
-		double pz = mapcount_model_predict(&m, MMSIM_MC_ZAP, &sc.zap) / (double)sc.zap.entries;
+		double pf = mmsim_mapcount_model_predict(&m, MMSIM_MC_FORK, &sc.fork) / (double)sc.fork.entries;
+		double pz = mmsim_mapcount_model_predict(&m, MMSIM_MC_ZAP, &sc.zap) / (double)sc.zap.entries;
 
 		printf("%-36s %10.2f %10.2f %+7.0f%%\n", "fork, PTE-mapped 2M THPs", k.fork_thp, pf,
 		       100 * (pf / k.fork_thp - 1));
@@ -527,9 +526,13 @@ int main(int argc, char **argv)
 	       "(the rows marked are predicted exactly by construction: what is left of each PTE"
 	       " is fork_entry, zap_entry,\n and what an unbatched zero-page PTE costs more is"
 	       " fork_call, zap_call)\n\n", m.line, m.atomic, m.iter, wf, wz);
-	for (size_t i = 0; i < MAPCOUNT_MODEL_NR_KEYS; i++)
-		printf("%-12s %.4f\n", mapcount_model_keys[i], *mapcount_model_field(&m, i));
-	err = mapcount_model_save(&m, opt.out);
+	for (size_t i = 0; mmsim_mapcount_model_field(&m, i, NULL); i++) {
+		const char *key;
+		double v = *mmsim_mapcount_model_field(&m, i, &key);
+
+		printf("%-12s %.4f\n", key, v);
+	}
+	err = mmsim_mapcount_model_save(&m, opt.out);
 	if (err) {
 		fprintf(stderr, "mmsim-calibrate-mapcount: %s: %s\n", opt.out, strerror(-err));
 		return 1;

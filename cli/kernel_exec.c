@@ -24,19 +24,14 @@
 
 #include "kernel_agent.h"
 #include "kernel_ksm.h"
+#include "kernel_settings.h"
 #include "run.h"
 #include "scenario.h"
 
-#define KSM_DIR		"/sys/kernel/mm/ksm/"
-#define THP_DIR		"/sys/kernel/mm/transparent_hugepage/"
-#define LOCK_PATH	"/run/mmsim-kernel.lock"
-/* The settings as found, kept on disk while they are changed (see saved_file_write). */
-#define SAVED_PATH	"/run/mmsim-kernel.saved"
 
 #define AGENT_TIMEOUT_MS	120000	/* one command, e.g. writing a large range */
 #define EXIT_TIMEOUT_MS		30000	/* a process's teardown */
 #define KSMD_TIMEOUT_MS		120000	/* one full pass of ksmd */
-#define LOCK_TIMEOUT_S		120
 
 /*
  * Between scans ksmd sleeps an hour; a scan wakes it by changing
@@ -81,29 +76,9 @@ struct kexec {
 	enum scn_thp_mode legacy_2m, legacy_top;
 };
 
-/* ---- Settings ------------------------------------------------------------------ */
+/* ---- Settings: cli/kernel_settings.c -------------------------------------------- */
 
-/*
- * Everything the executor may write, saved before the first write. The
- * restore runs from a signal handler too, so it keeps to plain system calls
- * on these fixed buffers. Order matters: KSM first, with sleep_millisecs
- * last so that its write wakes ksmd only once run is back.
- */
-struct setting {
-	char path[112];
-	char saved[64];
-	bool valid;
-};
-
-static struct setting settings[48];
-static int nr_settings;
-static bool ksm_saved;			/* run=2 before putting KSM back */
 static struct kexec *active;		/* what a signal handler tears down */
-static volatile sig_atomic_t armed;	/* settings changed and not yet restored */
-
-static const int fatal_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM };
-static struct sigaction old_actions[4];
-static bool handlers_installed;
 
 static const char *signal_name(int sig)
 {
@@ -120,239 +95,6 @@ static const char *signal_name(int sig)
 		snprintf(other, sizeof(other), "signal %d", sig);
 		return other;
 	}
-}
-
-/* Writes a sysfs value: 0 or -errno. Async-signal-safe. */
-static int write_raw(const char *path, const char *value)
-{
-	size_t len = strlen(value);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	do
-		n = write(fd, value, len);
-	while (n < 0 && errno == EINTR);
-	n = n < 0 ? -errno : 0;
-	close(fd);
-	return (int)n;
-}
-
-/* Reads a small file into buf: 0 or -errno. */
-static int read_all(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
-}
-
-/* Its first line, without the newline. */
-static int read_text(const char *path, char *buf, size_t len)
-{
-	int ret = read_all(path, buf, len);
-
-	if (!ret)
-		buf[strcspn(buf, "\n")] = '\0';
-	return ret;
-}
-
-static int read_number(const char *path, long long *v)
-{
-	char buf[64], *end;
-	int ret = read_text(path, buf, sizeof(buf));
-
-	if (ret)
-		return ret;
-	errno = 0;
-	*v = strtoll(buf, &end, 10);
-	return errno || end == buf ? -EINVAL : 0;
-}
-
-/* The value a write would set again: "always [madvise] never" gives madvise. */
-static void current_value(const char *raw, char *out, size_t len)
-{
-	const char *b = strchr(raw, '['), *e = b ? strchr(b, ']') : NULL;
-
-	if (b && e)
-		snprintf(out, len, "%.*s", (int)(e - b - 1), b + 1);
-	else
-		snprintf(out, len, "%s", raw);
-}
-
-/* Saves a setting; -errno when it cannot be read (absent on this kernel). */
-static int save_setting(const char *path)
-{
-	struct setting *s = &settings[nr_settings];
-	char raw[64];
-	int ret;
-
-	if (nr_settings == (int)(sizeof(settings) / sizeof(settings[0])))
-		return -ENOSPC;
-	ret = read_text(path, raw, sizeof(raw));
-	if (ret)
-		return ret;
-	snprintf(s->path, sizeof(s->path), "%s", path);
-	current_value(raw, s->saved, sizeof(s->saved));
-	s->valid = true;
-	nr_settings++;
-	return 0;
-}
-
-static const char *saved_value(const char *path)
-{
-	for (int i = 0; i < nr_settings; i++)
-		if (!strcmp(settings[i].path, path))
-			return settings[i].saved;
-	return NULL;
-}
-
-/*
- * Puts every saved setting back. run=2 first: it unmerges what the scenario
- * left and frees ksmd's state, so that max_page_sharing and
- * merge_across_nodes can be restored (EBUSY while KSM pages exist).
- * Async-signal-safe. Returns how many could not be written.
- */
-static int restore_settings(void)
-{
-	const char *advisor = saved_value(KSM_DIR "advisor_mode");
-	int failed = 0;
-
-	if (ksm_saved)
-		write_raw(KSM_DIR "run", "2");
-	for (int i = 0; i < nr_settings; i++) {
-		struct setting *s = &settings[i];
-
-		/* With the advisor on, the kernel owns pages_to_scan (and refuses writes). */
-		if (advisor && strcmp(advisor, "none") &&
-		    !strcmp(s->path, KSM_DIR "pages_to_scan"))
-			continue;
-		if (write_raw(s->path, s->saved)) {
-			static const char msg[] = "mmsim: could not restore ";
-
-			write(STDERR_FILENO, msg, sizeof(msg) - 1);
-			write(STDERR_FILENO, s->path, strlen(s->path));
-			write(STDERR_FILENO, "\n", 1);
-			failed++;
-		}
-	}
-	return failed;
-}
-
-/*
- * SIGKILL runs no handler: the settings as found go to SAVED_PATH before
- * the first write, and leave it only once they are back. A start that finds
- * the file (its writer died: the lock is ours) restores from it first, so
- * the settings it saves are the machine's own, not a dead run's.
- */
-static int saved_file_write(char *err, size_t len)
-{
-	static const char tmp[] = SAVED_PATH ".new";
-	FILE *f = fopen(tmp, "w");
-	int ok;
-
-	if (!f)
-		return scn_fail(err, len, "cannot write %s: %s", tmp, scn_errno_name(errno));
-	fprintf(f, "# mmsim kernel executor, pid %d: the settings before it changed them.\n"
-		"# mmsim kernel-restore (or the next mmsim run --kernel) puts them back.\n",
-		(int)getpid());
-	for (int i = 0; i < nr_settings; i++)
-		fprintf(f, "%s %s\n", settings[i].path, settings[i].saved);
-	ok = !fflush(f) && !fsync(fileno(f));
-	ok &= !fclose(f);
-	if (!ok || rename(tmp, SAVED_PATH)) {
-		scn_fail(err, len, "cannot write %s: %s", SAVED_PATH, scn_errno_name(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
-/* One "PATH VALUE" line of SAVED_PATH into settings[]; -1 when it is not one of ours. */
-static int saved_line(char *line)
-{
-	char *value = strchr(line, ' ');
-	struct setting *s = &settings[nr_settings];
-
-	line[strcspn(line, "\n")] = '\0';
-	if (!value || nr_settings == (int)(sizeof(settings) / sizeof(settings[0])))
-		return -1;
-	*value++ = '\0';
-	/* Only our own files, so a stray file cannot make root write elsewhere. */
-	if ((strncmp(line, KSM_DIR, strlen(KSM_DIR)) && strncmp(line, THP_DIR, strlen(THP_DIR))) ||
-	    strstr(line, "..") || !*value || strchr(value, ' ') ||
-	    strlen(line) >= sizeof(s->path) || strlen(value) >= sizeof(s->saved))
-		return -1;
-	snprintf(s->path, sizeof(s->path), "%s", line);
-	snprintf(s->saved, sizeof(s->saved), "%s", value);
-	s->valid = true;
-	ksm_saved |= !strncmp(line, KSM_DIR, strlen(KSM_DIR));
-	nr_settings++;
-	return 0;
-}
-
-/*
- * Puts back the settings a dead run left in SAVED_PATH, saying so on out.
- * 0 (also when there was nothing to do, *found false), -1 with a message.
- * Called with the lock held and nothing of ours saved yet.
- */
-static int saved_file_recover(FILE *out, bool *found, char *err, size_t len)
-{
-	char line[256], now[64], raw[64];
-	int lineno = 0, failed, changed = 0;
-	long pid = 0;
-	FILE *f = fopen(SAVED_PATH, "r");
-
-	*found = false;
-	if (!f)
-		return errno == ENOENT ? 0 :
-		       scn_fail(err, len, "cannot read %s: %s", SAVED_PATH, scn_errno_name(errno));
-	*found = true;
-	while (fgets(line, sizeof(line), f)) {
-		lineno++;
-		if (line[0] == '#') {
-			sscanf(line, "# mmsim kernel executor, pid %ld", &pid);
-			continue;
-		}
-		if (saved_line(line)) {
-			fclose(f);
-			nr_settings = 0;
-			ksm_saved = false;
-			return scn_fail(err, len, "%s:%d: not a line mmsim writes (PATH VALUE under %s or "
-					"%s); look at the file, then remove it", SAVED_PATH, lineno,
-					KSM_DIR, THP_DIR);
-		}
-	}
-	fclose(f);
-	fprintf(out, "mmsim: a kernel run (pid %ld) ended without restoring the settings; "
-		"restoring them from %s:\n", pid, SAVED_PATH);
-	for (int i = 0; i < nr_settings; i++) {
-		if (read_text(settings[i].path, raw, sizeof(raw)))
-			continue;
-		current_value(raw, now, sizeof(now));
-		if (strcmp(now, settings[i].saved) && ++changed)
-			fprintf(out, "mmsim:   %s: %s -> %s\n", settings[i].path, now, settings[i].saved);
-	}
-	failed = restore_settings();
-	fprintf(out, "mmsim: %d of %d settings were changed; %s\n", changed, nr_settings,
-		failed ? "some could not be restored" : "all restored");
-	fflush(out);
-	nr_settings = 0;
-	ksm_saved = false;
-	if (failed)
-		return scn_fail(err, len, "%d settings of %s could not be restored; the file is kept",
-				failed, SAVED_PATH);
-	if (unlink(SAVED_PATH))
-		return scn_fail(err, len, "cannot remove %s: %s", SAVED_PATH, scn_errno_name(errno));
-	return 0;
 }
 
 /* ---- Processes ------------------------------------------------------------------ */
@@ -406,12 +148,11 @@ static void proc_forget(struct kproc *p)
 
 /*
  * Kills every scenario process and waits until each is gone (its address
- * space with it), then restores the settings. Idempotent; async-signal-safe.
+ * space with it). Async-signal-safe: the settings guard runs it before it
+ * puts the settings back.
  */
-static void teardown(struct kexec *ke)
+static void kill_all(struct kexec *ke)
 {
-	if (!armed)
-		return;
 	for (int i = 0; i < SCN_MAX_PROCS; i++)
 		if (ke->proc[i].pid > 0)
 			kill(ke->proc[i].pid, SIGKILL);
@@ -427,41 +168,20 @@ static void teardown(struct kexec *ke)
 	/* Orphans handed to us as subreaper; a process still forking sees EOF and exits. */
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
-	/* All back: the file has done its job; else the next start tries again. */
-	if (!restore_settings())
-		unlink(SAVED_PATH);
-	armed = 0;
 }
 
-static void on_signal(int sig)
+static void kill_active(void)
 {
 	if (active)
-		teardown(active);
-	/* Die of the signal once the handler returns: it is blocked until then. */
-	signal(sig, SIG_DFL);
-	raise(sig);
+		kill_all(active);
 }
 
-static void install_handlers(void)
+/* The processes gone, then the settings back. Idempotent. */
+static void teardown(struct kexec *ke)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < 4; i++)
-		sigaddset(&sa.sa_mask, fatal_signals[i]);
-	for (size_t i = 0; i < 4; i++)
-		sigaction(fatal_signals[i], &sa, &old_actions[i]);
-	handlers_installed = true;
-}
-
-static void block_signals(sigset_t *old)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	for (size_t i = 0; i < 4; i++)
-		sigaddset(&set, fatal_signals[i]);
-	sigprocmask(SIG_BLOCK, &set, old);
+	if (settings_armed())
+		kill_all(ke);
+	settings_put_back();
 }
 
 /* Tears down and frees everything; used by finish and by a failed create. */
@@ -469,12 +189,10 @@ static void kexec_release(struct kexec *ke)
 {
 	sigset_t old;
 
-	block_signals(&old);
+	settings_block_signals(&old);
 	teardown(ke);
 	active = NULL;
-	for (size_t i = 0; handlers_installed && i < 4; i++)
-		sigaction(fatal_signals[i], &old_actions[i], NULL);
-	handlers_installed = false;
+	settings_unguard();
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	prctl(PR_SET_CHILD_SUBREAPER, ke->old_subreaper, 0, 0, 0);
 	if (ke->kpagecount_fd >= 0)
@@ -483,8 +201,6 @@ static void kexec_release(struct kexec *ke)
 		close(ke->kpageflags_fd);
 	if (ke->lock_fd >= 0)
 		close(ke->lock_fd);	/* releases the flock */
-	nr_settings = 0;
-	ksm_saved = false;
 	free(ke);
 }
 
@@ -639,7 +355,7 @@ static int proc_create(struct scn_executor *ex, const struct scn_command *c, cha
 		return scn_fail(err, len, "%s: socketpair: %s", c->text, scn_errno_name(errno));
 	fflush(NULL);
 	/* Our handlers must not run in the child: it resets them before unblocking. */
-	block_signals(&old);
+	settings_block_signals(&old);
 	pid = fork();
 	if (pid == 0) {
 		static char *const argv[] = { "mmsim-agent", NULL };
@@ -789,14 +505,14 @@ static int memory_command(struct scn_executor *ex, const struct scn_command *c, 
 /* ---- KSM ------------------------------------------------------------------------ */
 
 /* Writes dir/key; a file this kernel lacks is SCN_LACKS. */
-static int sysfs_write(const char *dir, const char *key, const char *value, char *err,
-		       size_t len)
+static int sysfs_write_key(const char *dir, const char *key, const char *value, char *err,
+			   size_t len)
 {
 	char path[128];
 	int ret;
 
 	snprintf(path, sizeof(path), "%s%s", dir, key);
-	ret = write_raw(path, value);
+	ret = sysfs_write(path, value);
 	if (ret == -ENOENT) {
 		scn_fail(err, len, "this kernel has no %s", path);
 		return SCN_LACKS;
@@ -808,7 +524,7 @@ static int sysfs_write(const char *dir, const char *key, const char *value, char
 
 static int ksm_write(const char *key, const char *value, char *err, size_t len)
 {
-	return sysfs_write(KSM_DIR, key, value, err, len);
+	return sysfs_write_key(KSM_DIR, key, value, err, len);
 }
 
 static int ksm_read(const char *key, long long *v)
@@ -816,7 +532,7 @@ static int ksm_read(const char *key, long long *v)
 	char path[128];
 
 	snprintf(path, sizeof(path), KSM_DIR "%s", key);
-	return read_number(path, v);
+	return sysfs_read_number(path, v);
 }
 
 /* A kernel thread's scheduler state ('S' asleep) and voluntary context switches. */
@@ -826,7 +542,7 @@ static int kthread_state(pid_t pid, char *state, long long *nvcsw)
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	if (read_text(path, buf, sizeof(buf)))
+	if (sysfs_read_line(path, buf, sizeof(buf)))
 		return -1;
 	s = strrchr(buf, ')');
 	if (!s || s[1] != ' ')
@@ -1021,7 +737,7 @@ static pid_t find_kthread(const char *name);
 
 static int khugepaged_write(const char *key, const char *value, char *err, size_t len)
 {
-	return sysfs_write(KHUGEPAGED_DIR, key, value, err, len);
+	return sysfs_write_key(KHUGEPAGED_DIR, key, value, err, len);
 }
 
 /*
@@ -1051,7 +767,7 @@ static int khugepaged_wait_asleep(pid_t *pid, char *err, size_t len)
 
 static int khugepaged_full_scans(long long *v, char *err, size_t len)
 {
-	if (read_number(KHUGEPAGED_DIR "full_scans", v))
+	if (sysfs_read_number(KHUGEPAGED_DIR "full_scans", v))
 		return scn_fail(err, len, "cannot read " KHUGEPAGED_DIR "full_scans");
 	return 0;
 }
@@ -1066,7 +782,7 @@ static int khugepaged_wake(char *err, size_t len)
 	long long cur = 0;
 	char value[24];
 
-	read_number(KHUGEPAGED_DIR "scan_sleep_millisecs", &cur);
+	sysfs_read_number(KHUGEPAGED_DIR "scan_sleep_millisecs", &cur);
 	snprintf(value, sizeof(value), "%d", cur == KHUGEPAGED_IDLE_SLEEP_MS ?
 		 KHUGEPAGED_IDLE_SLEEP_MS + 1 : KHUGEPAGED_IDLE_SLEEP_MS);
 	return khugepaged_write("scan_sleep_millisecs", value, err, len);
@@ -1212,7 +928,7 @@ static int thp_set_legacy(struct kexec *ke, const struct scn_command *c, char *e
 	else
 		ke->legacy_top = c->thp_mode;
 	mode = ke->legacy_2m == THP_INHERIT ? ke->legacy_top : ke->legacy_2m;
-	ret = write_raw(THP_DIR "enabled", thp_mode_names[mode]);
+	ret = sysfs_write(THP_DIR "enabled", thp_mode_names[mode]);
 	if (ret)
 		return scn_fail(err, len, "%s: writing %s to " THP_DIR "enabled: %s", c->text,
 			    thp_mode_names[mode], scn_errno_name(-ret));
@@ -1233,7 +949,7 @@ static int thp_set(struct kexec *ke, const struct scn_command *c, char *err, siz
 		snprintf(path, sizeof(path), THP_DIR "enabled");
 	if (access(path, F_OK))
 		return scn_fail(err, len, "%s: this kernel has no %s", c->text, path);
-	ret = write_raw(path, mode);
+	ret = sysfs_write(path, mode);
 	if (ret)
 		return scn_fail(err, len, "%s: writing %s to %s: %s", c->text, mode, path,
 			    scn_errno_name(-ret));
@@ -1647,34 +1363,6 @@ static const struct scn_executor_ops kernel_ops = {
 
 /* ---- Start ---------------------------------------------------------------------- */
 
-static int take_lock(struct kexec *ke, char *err, size_t len)
-{
-	long deadline = now_ms() + LOCK_TIMEOUT_S * 1000L;
-	char pid[24];
-
-	ke->lock_fd = open(LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (ke->lock_fd < 0)
-		return scn_fail(err, len, "cannot open %s: %s", LOCK_PATH, scn_errno_name(errno));
-	while (flock(ke->lock_fd, LOCK_EX | LOCK_NB)) {
-		if (errno != EWOULDBLOCK && errno != EINTR)
-			return scn_fail(err, len, "flock %s: %s", LOCK_PATH, scn_errno_name(errno));
-		if (now_ms() > deadline) {
-			if (pread(ke->lock_fd, pid, sizeof(pid) - 1, 0) <= 0)
-				pid[0] = '\0';
-			pid[sizeof(pid) - 1] = '\0';
-			pid[strcspn(pid, "\n")] = '\0';
-			return scn_fail(err, len, "another kernel run (pid %s) holds %s; waited %d s",
-				    pid[0] ? pid : "?", LOCK_PATH, LOCK_TIMEOUT_S);
-		}
-		sleep_ms(100);
-	}
-	/* Only informative: who holds the lock, for a run that waits for it. */
-	snprintf(pid, sizeof(pid), "%d\n", getpid());
-	if (!ftruncate(ke->lock_fd, 0))
-		pwrite(ke->lock_fd, pid, strlen(pid), 0);
-	return 0;
-}
-
 static bool pid_in(pid_t pid, const pid_t *pids, int nr)
 {
 	for (int i = 0; i < nr; i++)
@@ -1725,7 +1413,7 @@ static int check_other_mergeable(const pid_t *except, int nr_except, char *err, 
 		if (pid <= 0 || pid == getpid() || pid_in(pid, except, nr_except))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/ksm_stat", pid);
-		ret = read_all(path, buf, sizeof(buf));
+		ret = sysfs_read(path, buf, sizeof(buf));
 		if (ret && ret != -ENOENT)
 			continue;	/* gone */
 		if (ret)
@@ -1737,7 +1425,7 @@ static int check_other_mergeable(const pid_t *except, int nr_except, char *err, 
 			continue;
 		}
 		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-		read_text(path, comm, sizeof(comm));
+		sysfs_read_line(path, comm, sizeof(comm));
 		if (used < sizeof(names))
 			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%d (%s)",
 						 found ? ", " : "", pid, comm);
@@ -1763,7 +1451,7 @@ static pid_t find_kthread(const char *name)
 		pid_t pid = (pid_t)atoi(d->d_name);
 
 		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-		if (pid > 0 && !read_text(path, comm, sizeof(comm)) && !strcmp(comm, name))
+		if (pid > 0 && !sysfs_read_line(path, comm, sizeof(comm)) && !strcmp(comm, name))
 			found = pid;
 	}
 	closedir(dir);
@@ -1789,21 +1477,20 @@ static int save_all(char *err, size_t len)
 
 	for (size_t i = 0; i < sizeof(ksm) / sizeof(ksm[0]); i++) {
 		snprintf(path, sizeof(path), KSM_DIR "%s", ksm[i].key);
-		ret = save_setting(path);
+		ret = settings_save(path);
 		if (ret && (ksm[i].required || ret != -ENOENT))
 			return scn_fail(err, len, "cannot read %s: %s", path, scn_errno_name(-ret));
 	}
-	ksm_saved = true;
 	/* Before the THP switches: restored first, they are in place when khugepaged restarts. */
 	for (size_t i = 0; i < sizeof(khugepaged) / sizeof(khugepaged[0]); i++) {
 		snprintf(path, sizeof(path), THP_DIR "khugepaged/%s", khugepaged[i]);
-		ret = save_setting(path);
+		ret = settings_save(path);
 		if (ret && ret != -ENOENT)
 			return scn_fail(err, len, "cannot read %s: %s", path, scn_errno_name(-ret));
 	}
 	if (access(THP_DIR "enabled", F_OK))
 		return 0;	/* no THP at all */
-	if ((ret = save_setting(THP_DIR "enabled")))
+	if ((ret = settings_save(THP_DIR "enabled")))
 		return scn_fail(err, len, "cannot read " THP_DIR "enabled: %s", scn_errno_name(-ret));
 	dir = opendir(THP_DIR);
 	while (dir && (d = readdir(dir))) {
@@ -1811,7 +1498,7 @@ static int save_all(char *err, size_t len)
 			continue;
 		snprintf(path, sizeof(path), THP_DIR "%.40s/enabled", d->d_name);
 		/* hugepages-8kB has only shmem_enabled: no anonymous order 1. */
-		ret = save_setting(path);
+		ret = settings_save(path);
 		if (ret && ret != -ENOENT) {
 			closedir(dir);
 			return scn_fail(err, len, "cannot read %s: %s", path, scn_errno_name(-ret));
@@ -1827,9 +1514,9 @@ static int set_if_saved(const char *path, const char *value, char *err, size_t l
 {
 	int ret;
 
-	if (!saved_value(path))
+	if (!settings_saved_value(path))
 		return 0;
-	ret = write_raw(path, value);
+	ret = sysfs_write(path, value);
 	if (ret)
 		return scn_fail(err, len, "writing %s to %s: %s", value, path, scn_errno_name(-ret));
 	return 0;
@@ -1860,11 +1547,11 @@ static int set_start_state(struct kexec *ke, char *err, size_t len)
 	if (ksmd_park(ke, err, len))
 		return -1;
 	/* Every THP size never; khugepaged collapses nothing behind our back. */
-	for (int i = 0; i < nr_settings; i++) {
-		const char *p = settings[i].path;
+	for (int i = 0; i < settings_nr(); i++) {
+		const char *p = settings_path(i);
 
 		if (!strncmp(p, THP_DIR, strlen(THP_DIR)) && strstr(p, "enabled") &&
-		    (ret = write_raw(p, "never")))
+		    (ret = sysfs_write(p, "never")))
 			return scn_fail(err, len, "writing never to %s: %s", p, scn_errno_name(-ret));
 	}
 	if (set_if_saved(THP_DIR "khugepaged/max_ptes_none", "0", err, len) ||
@@ -1905,7 +1592,7 @@ int kernel_executor_create(struct scn_executor *ex, const struct scenario *scn, 
 		ke->proc[i].fd = ke->proc[i].pidfd = -1;
 	prctl(PR_GET_CHILD_SUBREAPER, &ke->old_subreaper, 0, 0, 0);
 	active = ke;
-	if (take_lock(ke, err, errlen) || saved_file_recover(stderr, &found, err, errlen) ||
+	if (kernel_lock(&ke->lock_fd, err, errlen) || settings_recover(stderr, &found, err, errlen) ||
 	    check_other_mergeable(NULL, 0, err, errlen))
 		goto out;
 	ke->kpagecount_fd = open("/proc/kpagecount", O_RDONLY | O_CLOEXEC);
@@ -1919,10 +1606,9 @@ int kernel_executor_create(struct scn_executor *ex, const struct scenario *scn, 
 	ke->thp_legacy = access(THP_DIR "hugepages-2048kB/enabled", F_OK) &&
 			 !access(THP_DIR "enabled", F_OK);
 	ke->legacy_2m = ke->legacy_top = THP_NEVER;
-	install_handlers();
-	if (save_all(err, errlen) || saved_file_write(err, errlen))
+	settings_guard(kill_active);
+	if (save_all(err, errlen) || settings_arm(err, errlen))
 		goto out;
-	armed = 1;
 	if (set_start_state(ke, err, errlen))
 		goto out;
 	/* A forked process outlives its parent as our child, so that we can reap it. */
@@ -1950,10 +1636,10 @@ int kernel_settings_recover(FILE *out, char *err, size_t errlen)
 	if (!ke)
 		return scn_fail(err, errlen, "out of memory");
 	ke->lock_fd = -1;
-	ret = take_lock(ke, err, errlen) ?: saved_file_recover(out, &found, err, errlen);
+	ret = kernel_lock(&ke->lock_fd, err, errlen) ?: settings_recover(out, &found, err, errlen);
 	if (!ret && !found)
 		fprintf(out, "mmsim: nothing to restore: no %s (every kernel run restored its "
-			"settings)\n", SAVED_PATH);
+			"settings)\n", KERNEL_SAVED_PATH);
 	if (ke->lock_fd >= 0)
 		close(ke->lock_fd);
 	free(ke);
@@ -1988,14 +1674,13 @@ int kernel_ksm_open(const pid_t *pids, int nr, const char *const (*tunables)[2],
 		ke->proc[i].fd = ke->proc[i].pidfd = -1;
 	prctl(PR_GET_CHILD_SUBREAPER, &ke->old_subreaper, 0, 0, 0);
 	active = ke;
-	if (take_lock(ke, err, len) || saved_file_recover(stderr, &found, err, len) ||
+	if (kernel_lock(&ke->lock_fd, err, len) || settings_recover(stderr, &found, err, len) ||
 	    check_other_mergeable(pids, nr, err, len))
 		goto out;
 	ke->ksmd = find_kthread("ksmd");
-	install_handlers();
-	if (save_all(err, len) || saved_file_write(err, len))
+	settings_guard(kill_active);
+	if (save_all(err, len) || settings_arm(err, len))
 		goto out;
-	armed = 1;
 	if (set_start_state(ke, err, len))
 		goto out;
 	for (int i = 0; i < nr_tunables; i++) {

@@ -366,18 +366,6 @@ static void keep_tail(struct guest *g, const char *line)
 	g->tail[g->ntail++ % TAIL_LINES] = copy;
 }
 
-static void json_escaped(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(out, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(out, "\\u%04x", *s);
-		else
-			fputc(*s, out);
-	}
-}
-
 /* A line of the guest's output, its file names put back as given here. */
 static void put_local(struct guest *g, const char *line, FILE *out)
 {
@@ -406,7 +394,7 @@ static void put_local(struct guest *g, const char *line, FILE *out)
 		}
 		fwrite(p, 1, (size_t)(best - p), out);
 		if (g->mode == GUEST_JSON)
-			json_escaped(out, g->files[bi]);
+			scn_json_escaped(out, g->files[bi]);
 		else
 			fputs(g->files[bi], out);
 		p = best + blen;

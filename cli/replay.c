@@ -13,7 +13,7 @@
 #include "replay.h"
 
 #define PAGE		4096UL
-#define PMD_ORDER	9
+#define PMD_ORDER	REPLAY_PMD_ORDER
 
 void replay_contents(const struct cap_fp *fp, unsigned char *page)
 {
@@ -30,6 +30,9 @@ void replay_free(struct replay *r)
 	if (r->sim)
 		mmsim_destroy(r->sim);
 	free(r->sim_pid);
+	free(r->order);
+	free(r->faults);
+	free(r->page_tables);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -67,7 +70,7 @@ static bool has_flag(const struct cap_vma *v, const char *flag)
 	return false;
 }
 
-static const struct cap_page *find_page(const struct cap_proc *p, uint64_t addr)
+const struct cap_page *replay_find_page(const struct cap_proc *p, uint64_t addr)
 {
 	size_t lo = 0, hi = p->nr_pages;
 
@@ -92,7 +95,7 @@ static bool same_vma(const struct cap_proc *p, const struct cap_vma *v)
 	return false;
 }
 
-static const struct cap_vma *vma_of(const struct cap_proc *p, uint64_t addr)
+const struct cap_vma *replay_vma_of(const struct cap_proc *p, uint64_t addr)
 {
 	for (size_t i = 0; i < p->nr_vmas; i++)
 		if (addr >= p->vmas[i].start && addr < p->vmas[i].end)
@@ -139,7 +142,7 @@ static int build_folio(struct replay *r, int spid, const struct cap_proc *p,
 {
 	int order = pg->folio_order, got = -1;
 	uint64_t start = pg->addr - (pg->pfn - pg->folio_pfn) * PAGE, size = PAGE << order;
-	const struct cap_vma *v = vma_of(p, start);
+	const struct cap_vma *v = replay_vma_of(p, start);
 	bool fits = order >= 2 && order <= PMD_ORDER && !(start & (size - 1)) && v &&
 		    start + size <= v->end;
 	int ret = 0;
@@ -160,8 +163,32 @@ static int build_folio(struct replay *r, int spid, const struct cap_proc *p,
 		return 0;
 	r->rep.partial_folios++;
 	for (uint64_t a = start; a < start + size; a += PAGE)
-		if (!find_page(p, a))
+		if (!replay_find_page(p, a))
 			mmsim_madvise(r->sim, spid, a, PAGE, MMSIM_MADV_DONTNEED);
+	return 0;
+}
+
+/*
+ * Under a THP policy: every page not shared by fork, in address order, by
+ * the fault path; a page a large folio of an earlier fault covers is only
+ * written.
+ */
+static int fault_pages(struct replay *r, int spid, const struct cap_proc *p, const bool *skip,
+		       char *err, size_t len)
+{
+	for (size_t i = 0; i < p->nr_pages; i++) {
+		const struct cap_page *pg = &p->pages[i];
+
+		if ((skip && skip[i]) || !replay_vma_of(p, pg->addr))
+			continue;
+		if (pg->swap) {
+			r->rep.swapped++;
+			continue;
+		}
+		if (write_page(r, spid, pg, err, len, p->pid))
+			return -1;
+		r->rep.pages++;
+	}
 	return 0;
 }
 
@@ -175,7 +202,7 @@ static int build_pages(struct replay *r, int spid, const struct cap_proc *p, con
 		const struct cap_page *pg = &p->pages[i];
 		size_t n = 1;
 
-		if ((skip && skip[i]) || !vma_of(p, pg->addr)) {
+		if ((skip && skip[i]) || !replay_vma_of(p, pg->addr)) {
 			i++;
 			continue;
 		}
@@ -222,6 +249,32 @@ static int map_vmas(struct replay *r, int spid, const struct cap_proc *p,
 	return 0;
 }
 
+/* The VMA's captured MADV_HUGEPAGE (hg) or MADV_NOHUGEPAGE (nh). */
+static int thp_advise(struct replay *r, int spid, const struct cap_vma *v)
+{
+	unsigned long l = v->end - v->start;
+	int ret = 0;
+
+	if (has_flag(v, "hg"))
+		ret = mmsim_madvise(r->sim, spid, v->start, l, MMSIM_MADV_HUGEPAGE);
+	if (!ret && has_flag(v, "nh"))
+		ret = mmsim_madvise(r->sim, spid, v->start, l, MMSIM_MADV_NOHUGEPAGE);
+	return ret;
+}
+
+/* Under a THP policy the advice comes before the faults, as it did in the process. */
+static int thp_advise_all(struct replay *r, int spid, const struct cap_proc *p, char *err,
+			  size_t len)
+{
+	for (size_t i = 0; i < p->nr_vmas; i++) {
+		int ret = vma_replayed(&p->vmas[i]) ? thp_advise(r, spid, &p->vmas[i]) : 0;
+
+		if (ret)
+			return sim_fail(r, err, len, "madvise", p->pid, p->vmas[i].start, ret);
+	}
+	return 0;
+}
+
 /* After the pages: madvise flags and protections as captured. */
 static int vma_flags(struct replay *r, int spid, const struct cap_proc *p, bool merge_any,
 		     char *err, size_t len)
@@ -235,10 +288,7 @@ static int vma_flags(struct replay *r, int spid, const struct cap_proc *p, bool 
 
 		if (!vma_replayed(v))
 			continue;
-		if (has_flag(v, "hg"))
-			ret = mmsim_madvise(r->sim, spid, v->start, l, MMSIM_MADV_HUGEPAGE);
-		if (!ret && has_flag(v, "nh"))
-			ret = mmsim_madvise(r->sim, spid, v->start, l, MMSIM_MADV_NOHUGEPAGE);
+		ret = thp_advise(r, spid, v);
 		if (!ret && !merge_any && has_flag(v, "mg"))
 			ret = mmsim_madvise(r->sim, spid, v->start, l, MMSIM_MADV_MERGEABLE);
 		if (!ret && prot != (MMSIM_PROT_READ | MMSIM_PROT_WRITE))
@@ -252,17 +302,20 @@ static int vma_flags(struct replay *r, int spid, const struct cap_proc *p, bool 
 /* Is addr in a VMA the parent and the child both have, unchanged? */
 static bool same_vma_at(const struct cap_proc *p, const struct cap_proc *parent, uint64_t addr)
 {
-	const struct cap_vma *v = vma_of(parent, addr);
+	const struct cap_vma *v = replay_vma_of(parent, addr);
 
 	return v && same_vma(p, v);
 }
 
 /*
  * A forked child: the parent's VMAs the child lacks go, its own come; the
- * parent's pages stay where the child maps the same frame, others go.
+ * parent's pages stay where the child maps the same frame, others go. Under
+ * a THP policy (cow) a page the child has in another frame stays too: the
+ * child's write copies it as the COW fault would (one small page, Linux
+ * 6.18), where a fault in an emptied range could take a large folio.
  */
 static int fork_trim(struct replay *r, int spid, const struct cap_proc *p,
-		     const struct cap_proc *parent, bool *skip)
+		     const struct cap_proc *parent, bool *skip, bool cow)
 {
 	for (size_t i = 0; i < parent->nr_vmas; i++) {
 		const struct cap_vma *v = &parent->vmas[i];
@@ -276,10 +329,12 @@ static int fork_trim(struct replay *r, int spid, const struct cap_proc *p,
 
 		if (!same_vma_at(p, parent, pp->addr))
 			continue;
-		cp = find_page(p, pp->addr);
+		cp = replay_find_page(p, pp->addr);
 		if (cp && !cp->swap && !pp->swap && cp->pfn == pp->pfn && pp->pfn) {
 			skip[cp - p->pages] = true;
 			r->rep.fork_shared++;
+		} else if (cow && cp && !cp->swap && !pp->swap) {
+			r->rep.cow_copies++;
 		} else {
 			mmsim_madvise(r->sim, spid, pp->addr, PAGE, MMSIM_MADV_DONTNEED);
 		}
@@ -325,7 +380,7 @@ static int build_proc(const struct capture *cap, const struct replay_opts *o, st
 		skip = calloc(p->nr_pages + 1, sizeof(*skip));
 		if (!skip)
 			return sim_fail(r, err, len, "skip", p->pid, 0, -ENOMEM);
-		fork_trim(r, spid, p, parent, skip);
+		fork_trim(r, spid, p, parent, skip, o->thp != NULL);
 	} else {
 		parent = NULL;
 		ret = mmsim_proc_create(r->sim, &spid);
@@ -334,8 +389,11 @@ static int build_proc(const struct capture *cap, const struct replay_opts *o, st
 	}
 	r->sim_pid[k] = spid;
 	r->rep.procs++;
+	r->rep.faulted = o->thp != NULL;
 	ret = map_vmas(r, spid, p, parent, err, len);
-	if (!ret)
+	if (!ret && o->thp && !(ret = thp_advise_all(r, spid, p, err, len)))
+		ret = fault_pages(r, spid, p, skip, err, len);
+	else if (!ret)
 		ret = build_pages(r, spid, p, skip, err, len);
 	if (!ret)
 		ret = vma_flags(r, spid, p, merge_any, err, len);
@@ -349,7 +407,7 @@ static int build_proc(const struct capture *cap, const struct replay_opts *o, st
 }
 
 /* "always [madvise] never" -> its mode; -1 for none. */
-static int thp_mode(const char *v)
+int replay_thp_mode(const char *v)
 {
 	static const char *const names[] = { "never", "always", "madvise", "inherit" };
 	const char *b = v ? strchr(v, '[') : NULL;
@@ -360,23 +418,45 @@ static int thp_mode(const char *v)
 	return -1;
 }
 
-/* The machine's THP and KSM settings, as far as the simulator has them. */
-static void apply_settings(const struct capture *cap, struct mmsim *sim)
+/* The THP modes of a policy, thp[0] the top-level one; -errno. */
+static int set_thp(struct mmsim *sim, const enum mmsim_thp_mode *thp)
 {
-	static const char *const ksm[] = { "pages_to_scan", "sleep_millisecs", "max_page_sharing",
-					   "use_zero_pages", "smart_scan", "merge_across_nodes" };
-	int top = thp_mode(capture_setting(cap, "transparent_hugepage/enabled"));
+	int ret = mmsim_set_thp(sim, 0, thp[0]);
 
-	mmsim_set_thp(sim, 0, top >= 0 ? (enum mmsim_thp_mode)top : MMSIM_THP_NEVER);
+	for (int o = 2; !ret && o <= PMD_ORDER; o++)
+		ret = mmsim_set_thp(sim, PAGE << o, thp[o]);
+	return ret;
+}
+
+void replay_captured_thp(const struct capture *cap, enum mmsim_thp_mode thp[REPLAY_PMD_ORDER + 1])
+{
+	int top = replay_thp_mode(capture_setting(cap, "transparent_hugepage/enabled"));
+
+	thp[0] = top >= 0 ? (enum mmsim_thp_mode)top : MMSIM_THP_NEVER;
+	thp[1] = MMSIM_THP_NEVER;
 	for (int o = 2; o <= PMD_ORDER; o++) {
 		char name[96];
 		int m;
 
 		snprintf(name, sizeof(name), "transparent_hugepage/hugepages-%lukB/enabled",
 			 (PAGE << o) / 1024);
-		m = thp_mode(capture_setting(cap, name));
-		mmsim_set_thp(sim, PAGE << o, m >= 0 ? (enum mmsim_thp_mode)m : MMSIM_THP_NEVER);
+		m = replay_thp_mode(capture_setting(cap, name));
+		/* A capture without the file (before 6.8): 2M follows the top-level switch. */
+		thp[o] = m >= 0 ? (enum mmsim_thp_mode)m :
+			 o == PMD_ORDER ? MMSIM_THP_INHERIT : MMSIM_THP_NEVER;
 	}
+}
+
+/* The machine's THP and KSM settings, as far as the simulator has them. */
+static void apply_settings(const struct capture *cap, const struct replay_opts *o,
+			   struct mmsim *sim)
+{
+	static const char *const ksm[] = { "pages_to_scan", "sleep_millisecs", "max_page_sharing",
+					   "use_zero_pages", "smart_scan", "merge_across_nodes" };
+	enum mmsim_thp_mode thp[REPLAY_PMD_ORDER + 1];
+
+	replay_captured_thp(cap, thp);
+	set_thp(sim, o->thp ? o->thp : thp);
 	for (size_t i = 0; i < sizeof(ksm) / sizeof(ksm[0]); i++) {
 		char name[64];
 		const char *v;
@@ -438,9 +518,10 @@ static void count_unshared(const struct capture *cap, struct replay *r)
 int replay_build(const struct capture *cap, const struct replay_opts *o, struct replay *r,
 		 char *err, size_t len)
 {
-	struct mmsim_config cfg = { .seed = 1 };
+	struct mmsim_config cfg = { .seed = 1, .scheme = o->scheme };
+	struct mmsim_stats st;
+	const char *zero = capture_setting(cap, "transparent_hugepage/use_zero_page");
 	unsigned long pages = 0;
-	size_t *order;
 	int ret = 0;
 
 	memset(r, 0, sizeof(*r));
@@ -450,32 +531,50 @@ int replay_build(const struct capture *cap, const struct replay_opts *o, struct 
 	cfg.nr_frames = o->nr_frames ? o->nr_frames : 2 * pages + 65536;
 	cfg.verify_every_step = o->verify;
 	r->sim_pid = calloc(cap->nr_procs + 1, sizeof(*r->sim_pid));
-	order = calloc(cap->nr_procs + 1, sizeof(*order));
-	if (!r->sim_pid || !order) {
-		free(order);
+	r->order = calloc(cap->nr_procs + 1, sizeof(*r->order));
+	r->faults = calloc(cap->nr_procs + 1, sizeof(*r->faults));
+	r->page_tables = calloc(cap->nr_procs + 1, sizeof(*r->page_tables));
+	if (!r->sim_pid || !r->order || !r->faults || !r->page_tables) {
 		snprintf(err, len, "out of memory");
 		return -1;
 	}
+	if (mmsim_config_check(&cfg, err, len))
+		return -1;
 	ret = mmsim_create(&cfg, &r->sim);
 	if (ret) {
-		free(order);
 		snprintf(err, len, "cannot create a simulator of %lu frames: %s", cfg.nr_frames,
 			 strerror(-ret));
 		return -1;
 	}
-	if (build_order(cap, order)) {
-		free(order);
+	mmsim_get_stats(r->sim, &st);
+	r->frames_at_start = st.nr_frames - st.nr_free_frames;
+	if (build_order(cap, r->order)) {
 		snprintf(err, len, "corrupt capture: the processes' parents form a cycle");
 		return -1;
 	}
-	mmsim_set_thp(r->sim, 0, MMSIM_THP_NEVER);
-	thp_only(r->sim, 0);
-	for (size_t i = 0; !ret && i < cap->nr_procs; i++)
-		ret = build_proc(cap, o, r, order[i], err, len);
-	free(order);
+	if (zero)
+		mmsim_set_thp_use_zero_page(r->sim, strtoul(zero, NULL, 10) != 0);
+	if (o->thp && (ret = set_thp(r->sim, o->thp))) {
+		snprintf(err, len, "THP policy: %s", mmsim_last_error(r->sim));
+		return -1;
+	}
+	if (!o->thp) {
+		mmsim_set_thp(r->sim, 0, MMSIM_THP_NEVER);
+		thp_only(r->sim, 0);
+	}
+	for (size_t i = 0; !ret && i < cap->nr_procs; i++) {
+		struct mmsim_stats before, after;
+
+		mmsim_get_stats(r->sim, &before);
+		ret = build_proc(cap, o, r, r->order[i], err, len);
+		mmsim_get_stats(r->sim, &after);
+		r->faults[r->order[i]] = after.faults - before.faults;
+		/* A fork copies the parent's tables: the child's, and what it faulted more. */
+		r->page_tables[r->order[i]] = after.nr_page_tables - before.nr_page_tables;
+	}
 	if (ret)
 		return ret;
-	apply_settings(cap, r->sim);
+	apply_settings(cap, o, r->sim);
 	count_unshared(cap, r);
 	return 0;
 }
@@ -486,7 +585,7 @@ int replay_apply_write(const struct capture *cap, struct replay *r, const struct
 	unsigned char buf[PAGE];
 	int spid;
 
-	if (!p || !vma_of(p, w->addr))
+	if (!p || !replay_vma_of(p, w->addr))
 		return 0;
 	spid = r->sim_pid[p - cap->procs];
 	if (!w->present)
@@ -502,11 +601,17 @@ int replay_apply_write(const struct capture *cap, struct replay *r, const struct
 
 void replay_print_report(FILE *out, const struct replay_report *rep)
 {
-	fprintf(out, "# rebuilt: %lu processes (%lu forked from their captured parent), %lu VMAs, "
-		"%lu pages in %lu folios\n", rep->procs, rep->forked, rep->vmas, rep->pages,
-		rep->folios);
+	fprintf(out, "# rebuilt: %lu processes (%lu forked from their captured parent), %lu VMAs, ",
+		rep->procs, rep->forked, rep->vmas);
+	if (rep->faulted)
+		fprintf(out, "%lu pages faulted in under a THP policy\n", rep->pages);
+	else
+		fprintf(out, "%lu pages in %lu folios\n", rep->pages, rep->folios);
 	fprintf(out, "# shared by fork as captured: %lu pages; zero-page mappings: %lu\n",
 		rep->fork_shared, rep->zero_pages);
+	if (rep->cow_copies)
+		fprintf(out, "# copied on write after the fork (the child's page in another frame): "
+			"%lu pages\n", rep->cow_copies);
 	if (rep->ksm_pages)
 		fprintf(out, "# approximated: %lu KSM pages of the capture rebuilt unmerged, with "
 			"their contents (ksmd merges them again)\n", rep->ksm_pages);
@@ -572,7 +677,7 @@ static unsigned long check_pages(const struct cap_proc *p, struct replay *r, int
 		uint64_t pm = 0, count = 0;
 		int order = -1;
 
-		if (pg->swap || !vma_of(p, pg->addr))
+		if (pg->swap || !replay_vma_of(p, pg->addr))
 			continue;
 		if (pg->kpageflags & (1ULL << CAP_KPF_KSM)) {
 			(*ksm)++;

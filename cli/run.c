@@ -175,9 +175,8 @@ void scn_report_free(struct scn_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static void json_string(FILE *out, const char *s)
+void scn_json_escaped(FILE *out, const char *s)
 {
-	fputc('"', out);
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
 			fprintf(out, "\\%c", *s);
@@ -186,6 +185,12 @@ static void json_string(FILE *out, const char *s)
 		else
 			fputc(*s, out);
 	}
+}
+
+void scn_json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	scn_json_escaped(out, s);
 	fputc('"', out);
 }
 
@@ -193,24 +198,24 @@ void scn_report_json(FILE *out, const struct scenario *scn, const struct scn_rep
 		     const char *executor, bool last)
 {
 	fprintf(out, "  {\"file\": ");
-	json_string(out, scn->file);
+	scn_json_string(out, scn->file);
 	fprintf(out, ", \"executor\": \"%s\", ", executor);
 	if (r->scheme[0]) {
 		fprintf(out, "\"scheme\": ");
-		json_string(out, r->scheme);
+		scn_json_string(out, r->scheme);
 		fprintf(out, ", \"profile\": ");
-		json_string(out, r->profile);
+		scn_json_string(out, r->profile);
 		fprintf(out, ", ");
 	}
 	if (r->kernel_release[0]) {
 		fprintf(out, "\"kernel_release\": ");
-		json_string(out, r->kernel_release);
+		scn_json_string(out, r->kernel_release);
 		fprintf(out, ", ");
 	}
 	fprintf(out, "\"passed\": %d, \"failed\": %d, \"skipped\": %d, \"bail_out\": ",
 		r->passed, r->failed, r->skipped);
 	if (r->bail[0])
-		json_string(out, r->bail);
+		scn_json_string(out, r->bail);
 	else
 		fprintf(out, "null");
 	fprintf(out, ",\n   \"results\": [");
@@ -221,11 +226,11 @@ void scn_report_json(FILE *out, const struct scenario *scn, const struct scn_rep
 
 		format_value(c, res->ans.value, got, sizeof(got));
 		fprintf(out, "%s\n    {\"line\": %d, \"command\": ", i ? "," : "", c->line);
-		json_string(out, c->text);
+		scn_json_string(out, c->text);
 		fprintf(out, ", \"kind\": \"%s\", ", c->kind == CMD_EXPECT ? "expect" : "probe");
 		if (res->ans.skip) {
 			fprintf(out, "\"status\": \"skip\", \"reason\": ");
-			json_string(out, res->ans.reason);
+			scn_json_string(out, res->ans.reason);
 		} else {
 			fprintf(out, "\"value\": ");
 			if (c->q.yesno)
@@ -241,7 +246,7 @@ void scn_report_json(FILE *out, const struct scenario *scn, const struct scn_rep
 	fprintf(out, "],\n   \"show\": [");
 	for (int i = 0; i < r->nr_shows; i++) {
 		fprintf(out, "%s\n    ", i ? "," : "");
-		json_string(out, r->shows[i]);
+		scn_json_string(out, r->shows[i]);
 	}
 	fprintf(out, "]}%s\n", last ? "" : ",");
 }

@@ -49,6 +49,14 @@ int scn_report_add(struct scn_report *r, const struct scn_result *res);
 void scn_report_json(FILE *out, const struct scenario *scn, const struct scn_report *r,
 		     const char *executor, bool last);
 
+/*
+ * JSON strings (RFC 8259): quoted, or only the escaped body. A few lines of
+ * our own where a writer of whole documents (cJSON, which mmsim sweep reads
+ * with) would need the output built in memory first.
+ */
+void scn_json_string(FILE *out, const char *s);
+void scn_json_escaped(FILE *out, const char *s);
+
 /* Is a kernel release ("6.12.117+deb12-cloud-amd64") of that version ("6.12")? */
 bool scn_release_is(const char *release, const char *version);
 

@@ -6,6 +6,7 @@
  * beside it, to see how good the prediction is.
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -32,20 +33,36 @@
 static const char *const counters[] = {
 	"full_scans", "pages_shared", "pages_sharing", "pages_unshared", "pages_volatile",
 	"pages_scanned", "pages_skipped", "stable_node_chains", "stable_node_dups",
-	"ksm_zero_pages", "general_profit",
+	"ksm_zero_pages", "general_profit", "pages_to_scan",
 };
 #define NR_COUNTERS (sizeof(counters) / sizeof(counters[0]))
-enum { C_FULL_SCANS, C_SHARED, C_SHARING, C_UNSHARED, C_VOLATILE, C_SCANNED, C_SKIPPED };
+enum { C_FULL_SCANS, C_SHARED, C_SHARING, C_UNSHARED, C_VOLATILE, C_SCANNED, C_SKIPPED,
+       C_PAGES_TO_SCAN = NR_COUNTERS - 1 };
 
-/* The tunables whatif sets, by sysfs name, and their options. */
+/*
+ * The tunables whatif sets, by sysfs name, and their options, in the order
+ * they are written: the advisor's limits before advisor_mode, since
+ * switching it on reads advisor_min_pages_to_scan (set_advisor_defaults()).
+ */
 static const char *const tunables[][2] = {
 	{ "pages_to_scan", "--pages-to-scan" }, { "sleep_millisecs", "--sleep-ms" },
 	{ "max_page_sharing", "--max-page-sharing" }, { "smart_scan", "--smart-scan" },
 	{ "use_zero_pages", "--use-zero-pages" }, { "merge_across_nodes", "--merge-across-nodes" },
+	{ "advisor_max_cpu", "--advisor-max-cpu" },
+	{ "advisor_min_pages_to_scan", "--advisor-min-pages-to-scan" },
+	{ "advisor_max_pages_to_scan", "--advisor-max-pages-to-scan" },
+	{ "advisor_target_scan_time", "--advisor-target-scan-time" },
+	{ "advisor_mode", "--advisor" },
 };
 #define NR_TUNABLES (sizeof(tunables) / sizeof(tunables[0]))
-/* The kernel's defaults, where the capture did not record a value. */
-static const unsigned long tunable_default[NR_TUNABLES] = { 100, 20, 256, 1, 0, 1 };
+enum { T_PAGES_TO_SCAN, T_SLEEP_MS, T_ADVISOR_FIRST = 6, T_ADVISOR_MODE = NR_TUNABLES - 1 };
+/*
+ * The kernel's defaults: of the first six where the capture did not record
+ * a value; of the advisor's, always unless given (the captured machine's
+ * advisor is not carried over).
+ */
+static const unsigned long tunable_default[NR_TUNABLES] = { 100, 20, 256, 1, 0, 1,
+							   70, 500, 30000, 200, 0 };
 
 struct row {
 	long pass;
@@ -53,7 +70,8 @@ struct row {
 	long c[NR_COUNTERS];
 	long freed_kb;
 	double cpu_ms;			/* this pass's: an estimate, or measured (live) */
-	long created;			/* rmap_items created in the pass (simulator) */
+	long cpu_ns;			/* the simulated ksmd's CPU so far (estimate) */
+	long clock_ms;			/* the simulated ksmd's clock */
 };
 
 struct wi_opts {
@@ -63,6 +81,8 @@ struct wi_opts {
 	struct replay_opts ro;
 	bool from_captured, json, csv, live;
 	double ns[3];			/* new, compared, skipped page */
+	double ksmd_cpu_ms;		/* ksmd's CPU time before the first pass */
+	unsigned long hz;		/* CONFIG_HZ to time the sleeps with, 0: none */
 	int sweep;			/* index into tunables, -1: none */
 	unsigned long sweep_values[32];
 	int nr_sweep;
@@ -76,6 +96,19 @@ static int tunable_index(const char *name)
 	return -1;
 }
 
+/* advisor_mode's values, as the kernel's sysfs file spells them. */
+static const char *advisor_word(unsigned long mode)
+{
+	return mode ? "scan-time" : "none";
+}
+
+/*
+ * A tunable's value as its sysfs store would take it: kstrtoul()'s decimal
+ * unsigned long (no sign, nothing after it), and for advisor_mode the words
+ * "none" and "scan-time".
+ */
+static bool parse_tunable(int t, const char *s, unsigned long *v);
+
 /* ---- The simulated ksmd ---------------------------------------------------------------- */
 
 static void read_row(struct mmsim *sim, struct row *row)
@@ -86,20 +119,31 @@ static void read_row(struct mmsim *sim, struct row *row)
 		mmsim_ksm_counter(sim, counters[i], &v);
 		row->c[i] = v;
 	}
-	mmsim_ksm_counter(sim, "rmap_items_created", &row->created);
+	mmsim_ksm_counter(sim, "ksmd_cpu_ns", &row->cpu_ns);
+	mmsim_ksm_counter(sim, "ksmd_clock_ms", &row->clock_ms);
 }
 
-/* The estimate: each page of the pass at the cost of what ksmd did with it. */
-static double cpu_estimate(const struct wi_opts *o, const struct row *prev, const struct row *row)
+/*
+ * The estimate of ksmd's CPU: the simulator charges each page the cost of
+ * what ksmd did with it (cpu_ns_new, _compared, _skipped, set from
+ * --cpu-ns), and the scan-time advisor reads that same estimate as ksmd's
+ * CPU time. Whole nanoseconds, so the run stays deterministic. With --hz,
+ * ksmd's sleeps last whole jiffies, as the kernel's timer makes them.
+ */
+static int set_cpu_model(struct mmsim *sim, const struct wi_opts *o, char *err, size_t len)
 {
-	double created = (double)(row->created - prev->created);
-	double skipped = (double)(row->c[C_SKIPPED] - prev->c[C_SKIPPED]);
-	double scanned = (double)(row->c[C_SCANNED] - prev->c[C_SCANNED]);
-	/* pages_scanned counts no page smart_scan skipped (as Linux). */
-	double compared = scanned - created;
+	if (mmsim_ksm_set(sim, "hz", o->hz))
+		goto fail;
+	static const char *const knob[] = { "cpu_ns_new", "cpu_ns_compared", "cpu_ns_skipped" };
 
-	return (created * o->ns[0] + (compared > 0 ? compared : 0) * o->ns[1] + skipped * o->ns[2]) /
-	       1e6;
+	for (int i = 0; i < 3; i++)
+		if (mmsim_ksm_set(sim, knob[i], (unsigned long)llround(o->ns[i])))
+			goto fail;
+	if (!mmsim_ksm_set(sim, "ksmd_cpu_ns", (unsigned long)llround(o->ksmd_cpu_ms * 1e6)))
+		return 0;
+fail:
+	snprintf(err, len, "ksmd's CPU model: %s", mmsim_last_error(sim));
+	return -1;
 }
 
 /* --from-captured: ksmd merges until nothing changes, as the captured state had it. */
@@ -129,12 +173,14 @@ static int simulate(const struct capture *cap, const struct wi_opts *o, const un
 	struct replay r;
 	struct row base = { 0 };
 	size_t next = 0;
-	double t = 0;
+	double t = 0;			/* ms since the first pass began */
 	long cap_rows = o->passes > 0 ? o->passes : 1024;
 	int ret = replay_build(cap, &o->ro, &r, err, len);
 
 	*nr = 0;
 	*rows = NULL;
+	if (!ret)
+		ret = set_cpu_model(r.sim, o, err, len);
 	for (size_t i = 0; !ret && i < NR_TUNABLES; i++)
 		if ((ret = mmsim_ksm_set(r.sim, tunables[i][0], value[i])))
 			snprintf(err, len, "%s=%lu: %s", tunables[i][0], value[i], mmsim_last_error(r.sim));
@@ -149,7 +195,7 @@ static int simulate(const struct capture *cap, const struct wi_opts *o, const un
 	*rows = calloc((size_t)cap_rows, sizeof(**rows));
 	while (*rows && (o->passes ? *nr < o->passes : t < o->seconds * 1000)) {
 		struct row *row = &(*rows)[*nr];
-		long scanned;
+		const struct row *prev = *nr ? &(*rows)[*nr - 1] : &base;
 
 		apply_writes(cap, &r, t, &next);
 		if ((ret = mmsim_ksm_scan(r.sim, 1))) {
@@ -157,14 +203,17 @@ static int simulate(const struct capture *cap, const struct wi_opts *o, const un
 			break;
 		}
 		read_row(r.sim, row);
-		scanned = row->c[C_SCANNED] - (*nr ? (*rows)[*nr - 1].c[C_SCANNED] : base.c[C_SCANNED]);
-		if (row->c[C_FULL_SCANS] == (*nr ? (*rows)[*nr - 1].c[C_FULL_SCANS] : base.c[C_FULL_SCANS]))
+		if (row->c[C_FULL_SCANS] == prev->c[C_FULL_SCANS])
 			break;	/* nothing registered: ksmd sleeps */
-		/* Batches of pages_to_scan, each followed by sleep_millisecs. */
-		t += ceil((double)scanned / (double)value[0]) * (double)value[1];
+		/*
+		 * The simulated ksmd's clock: its batches (the last one finds
+		 * the end of the pass), a sleep after each, and its estimated
+		 * CPU, the time the advisor reads too.
+		 */
+		t = (double)(row->clock_ms - base.clock_ms);
 		row->pass = *nr + 1;
 		row->time_ms = t;
-		row->cpu_ms = cpu_estimate(o, *nr ? &(*rows)[*nr - 1] : &base, row);
+		row->cpu_ms = (double)(row->cpu_ns - prev->cpu_ns) / 1e6;
 		mmsim_get_stats(r.sim, &st);
 		row->freed_kb = ((long)st.nr_free_frames - (long)st0.nr_free_frames) * 4;
 		if (++*nr == cap_rows) {
@@ -201,17 +250,18 @@ static void print_table(const struct row *rows, long nr, const char *label)
 	}
 }
 
-static void print_csv(const struct row *rows, long nr, const char *sweep, unsigned long v,
-		      bool header)
+static void print_csv(const struct row *rows, long nr, int sweep, unsigned long v, bool header)
 {
 	if (header) {
-		printf("%s%spass,time_ms", sweep ? sweep : "", sweep ? "," : "");
+		printf("%s%spass,time_ms", sweep >= 0 ? tunables[sweep][0] : "", sweep >= 0 ? "," : "");
 		for (size_t i = 0; i < NR_COUNTERS; i++)
 			printf(",%s", counters[i]);
 		printf(",freed_kb,ksmd_cpu_ms_estimate\n");
 	}
 	for (long k = 0; k < nr; k++) {
-		if (sweep)
+		if (sweep == T_ADVISOR_MODE)
+			printf("%s,", advisor_word(v));
+		else if (sweep >= 0)
 			printf("%lu,", v);
 		printf("%ld,%.0f", rows[k].pass, rows[k].time_ms);
 		for (size_t i = 0; i < NR_COUNTERS; i++)
@@ -224,7 +274,10 @@ static void print_json(const struct row *rows, long nr, const unsigned long *val
 {
 	printf("  {\"tunables\": {");
 	for (size_t i = 0; i < NR_TUNABLES; i++)
-		printf("%s\"%s\": %lu", i ? ", " : "", tunables[i][0], value[i]);
+		if (i == T_ADVISOR_MODE)
+			printf(", \"%s\": \"%s\"", tunables[i][0], advisor_word(value[i]));
+		else
+			printf("%s\"%s\": %lu", i ? ", " : "", tunables[i][0], value[i]);
 	printf("},\n   \"passes\": [\n");
 	for (long k = 0; k < nr; k++) {
 		printf("    {\"pass\": %ld, \"time_ms\": %.0f", rows[k].pass, rows[k].time_ms);
@@ -341,13 +394,14 @@ static int live_passes(const struct capture *cap, long passes, const unsigned lo
 
 	if (!pids || check_alive(cap, pids, err, len))
 		goto out;
-	for (size_t i = 0; i < NR_TUNABLES; i++) {
+	/* Not the advisor's: --live runs without it (refused before). */
+	for (size_t i = 0; i < T_ADVISOR_FIRST; i++) {
 		snprintf(vals[i], sizeof(vals[i]), "%lu", value[i]);
 		tv[i][0] = tunables[i][0];
 		tv[i][1] = vals[i];
 	}
-	if (kernel_ksm_open(pids, (int)cap->nr_procs, (const char *const (*)[2])tv, NR_TUNABLES, err,
-			    len))
+	if (kernel_ksm_open(pids, (int)cap->nr_procs, (const char *const (*)[2])tv, T_ADVISOR_FIRST,
+			    err, len))
 		goto out;
 	scanned0 = ksm_sysfs("pages_scanned");
 	cpu0 = ksmd_cpu_ns(kernel_ksm_ksmd());
@@ -366,7 +420,8 @@ static int live_passes(const struct capture *cap, long passes, const unsigned lo
 			rows[k].c[i] = ksm_sysfs(counters[i]);
 		rows[k].c[C_SCANNED] -= scanned0;
 		rows[k].pass = k + 1;
-		t += ceil((double)(rows[k].c[C_SCANNED] - prev) / (double)value[0]) * (double)value[1];
+		t += ceil((double)(rows[k].c[C_SCANNED] - prev) / (double)value[T_PAGES_TO_SCAN]) *
+		     (double)value[T_SLEEP_MS];
 		rows[k].time_ms = t;
 		rows[k].cpu_ms = (ksmd_cpu_ns(kernel_ksm_ksmd()) - cpu0) / 1e6;
 		cpu0 += rows[k].cpu_ms * 1e6;
@@ -421,21 +476,45 @@ static int compare(const struct row *pred, const struct row *live, long n, const
 static void whatif_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: mmsim whatif ksm FILE [--passes N | --seconds S] [--pages-to-scan N]\n"
+		"usage: mmsim whatif mapcount FILE ... (mmsim whatif mapcount --help)\n"
+		"       mmsim whatif thp FILE ...      (mmsim whatif thp --help)\n"
+		"       mmsim whatif ksm FILE [--passes N | --seconds S] [--pages-to-scan N]\n"
 		"         [--sleep-ms MS] [--max-page-sharing N] [--smart-scan 0|1]\n"
 		"         [--use-zero-pages 0|1] [--merge-across-nodes 0|1]\n"
+		"         [--advisor none|scan-time] [--advisor-max-cpu PCT]\n"
+		"         [--advisor-target-scan-time S] [--advisor-min-pages-to-scan N]\n"
+		"         [--advisor-max-pages-to-scan N] [--ksmd-cpu-ms MS] [--hz HZ]\n"
 		"         [--mergeable as-captured|all] [--from-captured] [--cpu-ns NEW,CMP,SKIP]\n"
 		"         [--sweep TUNABLE=V1,V2,...] [--json | --csv] [--live]\n"
 		"\n"
 		"Replays the capture and runs the simulated ksmd, one row per full pass: the\n"
 		"time ksmd would have taken (batches of pages_to_scan, sleep_millisecs after\n"
-		"each), every counter of /sys/kernel/mm/ksm, the host memory freed, and ksmd's\n"
-		"CPU, an ESTIMATE from the per-page cost measured on the live kernel.\n"
+		"each, and the CPU estimate), every counter of /sys/kernel/mm/ksm,\n"
+		"pages_to_scan after the pass, the host memory freed, and ksmd's CPU, an\n"
+		"ESTIMATE from the per-page cost measured on the live kernel (--cpu-ns;\n"
+		"defaults 1150,3400,220 ns). --hz HZ: the sleeps last whole jiffies of the\n"
+		"kernel's CONFIG_HZ, one more than asked, as its timer makes them (0, the\n"
+		"default: exactly sleep_millisecs).\n"
 		"Tunables default to the captured machine's. The time series, if captured, is\n"
-		"applied at its times. --live (root) then lets the real ksmd make the same\n"
-		"passes on the still-running captured processes and prints both side by side\n"
-		"(exit 1 when pages_shared or pages_sharing differ by more than 5%% in a pass\n"
-		"or 2%% at the end). --advisor scan-time is not modelled (refused).\n");
+		"applied at its times.\n"
+		"\n"
+		"--advisor scan-time: the kernel's scan-time advisor (Linux 6.7+) sets\n"
+		"pages_to_scan after every full pass, starting from\n"
+		"--advisor-min-pages-to-scan (500), aiming at a pass of\n"
+		"--advisor-target-scan-time seconds (200), within 10%% to --advisor-max-cpu\n"
+		"percent of a CPU (70) and --advisor-max-pages-to-scan (30000): the kernel's\n"
+		"defaults unless given, never the captured machine's. The advisor needs\n"
+		"ksmd's CPU time: here it is the ESTIMATE above, not a measurement, and the\n"
+		"pass's time is its sleeps plus that CPU, so where the real ksmd's CPU\n"
+		"differs the trajectory can differ (docs/experiments/ksm-whatif.md).\n"
+		"--ksmd-cpu-ms: the CPU ksmd had used before (0); the kernel's advisor\n"
+		"counts all of it in its first pass after being switched on.\n"
+		"--pages-to-scan cannot go with --advisor scan-time (the kernel refuses it).\n"
+		"\n"
+		"--live (root) then lets the real ksmd make the same passes on the\n"
+		"still-running captured processes and prints both side by side (exit 1 when\n"
+		"pages_shared or pages_sharing differ by more than 5%% in a pass or 2%% at the\n"
+		"end); it drives ksmd pass by pass and cannot run the advisor.\n");
 }
 
 static bool parse_ulong(const char *s, unsigned long *v)
@@ -444,7 +523,30 @@ static bool parse_ulong(const char *s, unsigned long *v)
 
 	errno = 0;
 	*v = strtoul(s, &end, 10);
-	return !errno && end != s && !*end && s[0] != '-';
+	return !errno && end != s && !*end && s[0] != '-' && s[0] != '+' && s[0] != ' ';
+}
+
+static bool parse_tunable(int t, const char *s, unsigned long *v)
+{
+	if (t == T_ADVISOR_MODE) {
+		if (strcmp(s, "none") && strcmp(s, "scan-time"))
+			return false;
+		*v = !strcmp(s, "scan-time");
+		return true;
+	}
+	return parse_ulong(s, v);
+}
+
+/* What a value the kernel's store refuses should have been. */
+static void bad_value(int t, const char *v)
+{
+	if (t == T_ADVISOR_MODE)
+		fprintf(stderr, "mmsim whatif: --advisor '%s': takes none or scan-time (the words "
+			"advisor_mode accepts)\n", v);
+	else
+		fprintf(stderr, "mmsim whatif: %s '%s': not a decimal number from 0 to %lu (the "
+			"kernel's %s would refuse it: EINVAL)\n", tunables[t][1], v, ULONG_MAX,
+			tunables[t][0]);
 }
 
 static int parse_sweep(const char *s, struct wi_opts *o)
@@ -458,14 +560,17 @@ static int parse_sweep(const char *s, struct wi_opts *o)
 	if (o->sweep < 0 || !(dup = strdup(eq + 1)))
 		return -1;
 	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-		if (o->nr_sweep == 32 || !parse_ulong(tok, &o->sweep_values[o->nr_sweep++])) {
+		if (o->nr_sweep == 32 || !parse_tunable(o->sweep, tok, &o->sweep_values[o->nr_sweep++])) {
+			if (o->nr_sweep <= 32)
+				bad_value(o->sweep, tok);
 			free(dup);
-			return -1;
+			return -3;
 		}
 	free(dup);
 	return o->nr_sweep ? 0 : -1;
 }
 
+/* 0, -1 (bad option: usage), -3 (bad value, already said). */
 static int parse_opt(int argc, char **argv, int *i, struct wi_opts *o, bool *set)
 {
 	const char *a = argv[*i], *v = *i + 1 < argc ? argv[*i + 1] : NULL;
@@ -483,7 +588,11 @@ static int parse_opt(int argc, char **argv, int *i, struct wi_opts *o, bool *set
 	if (!v)
 		return -1;
 	++*i;
-	if (t >= 0 && parse_ulong(v, &o->value[t])) {
+	if (t >= 0) {
+		if (!parse_tunable(t, v, &o->value[t])) {
+			bad_value(t, v);
+			return -3;
+		}
 		set[t] = true;
 		return 0;
 	}
@@ -491,17 +600,49 @@ static int parse_opt(int argc, char **argv, int *i, struct wi_opts *o, bool *set
 		o->passes = (long)n;
 	else if (!strcmp(a, "--seconds") && (o->seconds = atof(v)) > 0)
 		return 0;
+	else if (!strcmp(a, "--ksmd-cpu-ms") && (o->ksmd_cpu_ms = atof(v)) >= 0 &&
+		 o->ksmd_cpu_ms < 1e12)
+		return 0;
+	else if (!strcmp(a, "--hz") && parse_ulong(v, &o->hz) && o->hz <= 100000)
+		return 0;
 	else if (!strcmp(a, "--mergeable") && (!strcmp(v, "all") || !strcmp(v, "as-captured")))
 		o->ro.mergeable_all = !strcmp(v, "all");
 	else if (!strcmp(a, "--cpu-ns"))
 		return sscanf(v, "%lf,%lf,%lf", &o->ns[0], &o->ns[1], &o->ns[2]) == 3 &&
-		       o->ns[0] >= 0 && o->ns[1] >= 0 && o->ns[2] >= 0 ? 0 : -1;
+		       o->ns[0] >= 0 && o->ns[1] >= 0 && o->ns[2] >= 0 && o->ns[0] < 1e12 &&
+		       o->ns[1] < 1e12 && o->ns[2] < 1e12 ? 0 : -1;
 	else if (!strcmp(a, "--sweep"))
 		return parse_sweep(v, o);
-	else if (!strcmp(a, "--advisor"))
-		return strcmp(v, "none") ? -2 : 0;
 	else
 		return -1;
+	return 0;
+}
+
+/*
+ * What the kernel would refuse, or what would do nothing, among the advisor
+ * options: 0, or 2 after saying why.
+ */
+static int check_advisor(const struct wi_opts *o, const bool *set)
+{
+	bool on = o->value[T_ADVISOR_MODE], pts = set[T_PAGES_TO_SCAN] || o->sweep == T_PAGES_TO_SCAN;
+
+	for (int k = 0; o->sweep == T_ADVISOR_MODE && k < o->nr_sweep; k++)
+		on |= o->sweep_values[k] != 0;
+	if (on && pts) {
+		fprintf(stderr, "mmsim whatif: --pages-to-scan with --advisor scan-time: the kernel "
+			"refuses writes to pages_to_scan while advisor_mode is scan-time (EINVAL); "
+			"the advisor starts from --advisor-min-pages-to-scan\n");
+		return 2;
+	}
+	if (on && o->live) {
+		fprintf(stderr, "mmsim whatif: --live drives ksmd one pass at a time through "
+			"pages_to_scan, which the advisor owns: no --live with --advisor scan-time\n");
+		return 2;
+	}
+	for (int t = T_ADVISOR_FIRST; !on && t < T_ADVISOR_MODE; t++)
+		if (set[t] || o->sweep == t)
+			fprintf(stderr, "mmsim whatif: %s does nothing without --advisor "
+				"scan-time\n", tunables[t][1]);
 	return 0;
 }
 
@@ -532,10 +673,11 @@ static int run_sweep(const struct capture *cap, struct wi_opts *o)
 		if (o->json) {
 			print_json(rows, nr, value, s + 1 == (o->sweep >= 0 ? o->nr_sweep : 1));
 		} else if (o->csv) {
-			print_csv(rows, nr, o->sweep >= 0 ? tunables[o->sweep][0] : NULL,
-				  value[o->sweep >= 0 ? o->sweep : 0], s == 0);
+			print_csv(rows, nr, o->sweep, value[o->sweep >= 0 ? o->sweep : 0], s == 0);
 		} else {
-			if (o->sweep >= 0)
+			if (o->sweep == T_ADVISOR_MODE)
+				printf("# %s=%s\n", tunables[o->sweep][0], advisor_word(value[o->sweep]));
+			else if (o->sweep >= 0)
 				printf("# %s=%lu\n", tunables[o->sweep][0], value[o->sweep]);
 			print_table(rows, nr, "ksmd_cpu_ms_estimate");
 		}
@@ -587,6 +729,10 @@ int cmd_whatif(int argc, char **argv)
 		whatif_usage(stdout);
 		return 0;
 	}
+	if (argc >= 1 && !strcmp(argv[0], "mapcount"))
+		return cmd_whatif_mapcount(argc - 1, argv + 1);
+	if (argc >= 1 && !strcmp(argv[0], "thp"))
+		return cmd_whatif_thp(argc - 1, argv + 1);
 	if (argc < 2 || strcmp(argv[0], "ksm")) {
 		whatif_usage(stderr);
 		return 2;
@@ -594,11 +740,8 @@ int cmd_whatif(int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		int ret = parse_opt(argc, argv, &i, &o, set);
 
-		if (ret == -2) {
-			fprintf(stderr, "mmsim whatif: --advisor scan-time is not modelled by the "
-				"simulator yet\n");
+		if (ret == -3)
 			return 2;
-		}
 		if (ret) {
 			fprintf(stderr, "mmsim whatif: bad option or value: %s\n", argv[i]);
 			whatif_usage(stderr);
@@ -610,6 +753,8 @@ int cmd_whatif(int argc, char **argv)
 		whatif_usage(stderr);
 		return 2;
 	}
+	if (check_advisor(&o, set))
+		return 2;
 	if (!o.passes && !o.seconds)
 		o.passes = 10;
 	if (capture_load(argv[1], &cap, err, sizeof(err))) {
@@ -621,11 +766,11 @@ int cmd_whatif(int argc, char **argv)
 		const char *v;
 
 		snprintf(name, sizeof(name), "ksm/%s", tunables[i][0]);
-		v = capture_setting(&cap, name);
+		v = i < T_ADVISOR_FIRST ? capture_setting(&cap, name) : NULL;
 		if (!set[i])
 			o.value[i] = v ? strtoul(v, NULL, 10) : tunable_default[i];
 	}
-	if (!o.value[0]) {
+	if (!o.value[T_PAGES_TO_SCAN] && !o.value[T_ADVISOR_MODE]) {
 		fprintf(stderr, "mmsim whatif: pages_to_scan 0 never ends a pass\n");
 		capture_free(&cap);
 		return 2;

@@ -38,7 +38,9 @@
  * the scanner and the unstable-tree lookup hold one on the folio they look
  * at, which is what makes write_protect_page()'s and the split's checks
  * behave as in Linux. Time is virtual: ksmd "sleeps" sleep_millisecs after
- * each batch, and chain pruning reads that clock.
+ * each batch and, when per-page CPU costs are set (cpu_ns_*, not in Linux),
+ * spends that CPU on each page; chain pruning and the scan-time advisor
+ * read that clock (ksm_ktime_ns()), the advisor ksmd's CPU too.
  *
  * The sysfs side (tunables, counters, ksm_stat) and the invariant checker's
  * part are in ksm_sysfs.c.
@@ -452,7 +454,7 @@ static struct ksm_stable_node *alloc_stable_node_chain(struct mmsim *sim,
 
 	if (!chain)
 		return NULL;
-	chain->chain_prune_time = sim->ksm.clock_ms;
+	chain->chain_prune_time = (unsigned long)(ksm_ktime_ns(sim) / 1000000);
 	chain->rmap_hlist_len = STABLE_NODE_CHAIN;
 	sim->ksm.stable_node_chains++;
 	rb_replace_node(&dup->node, &chain->node, &sim->ksm.root_stable_tree);
@@ -844,10 +846,10 @@ static struct folio *try_to_merge_two_pages(struct mmsim *sim, struct ksm_rmap_i
 /* chain_prune_time says whether a full walk of the dups is due, and restarts the clock. */
 static bool chain_prune_due(struct mmsim *sim, struct ksm_stable_node *chain)
 {
-	if (sim->ksm.clock_ms - chain->chain_prune_time <
+	if (ksm_ktime_ns(sim) / 1000000 - chain->chain_prune_time <
 	    sim->ksm.stable_node_chains_prune_millisecs)
 		return false;
-	chain->chain_prune_time = sim->ksm.clock_ms;
+	chain->chain_prune_time = (unsigned long)(ksm_ktime_ns(sim) / 1000000);
 	return true;
 }
 
@@ -1282,6 +1284,21 @@ static struct ksm_rmap_item *get_next_rmap_item(struct mmsim *sim, struct ksm_mm
 	return rmap_item;
 }
 
+/*
+ * ksmd's CPU as the model counts it: a cost per page (cpu_ns_*), charged
+ * when ksmd is done with the page, to its runtime and to the clock.
+ */
+static void ksmd_charge(struct mmsim *sim, unsigned long ns)
+{
+	sim->ksm.ksmd_cpu_ns += ns;
+	sim->ksm.ksmd_busy_ns += ns;
+}
+
+unsigned long long ksm_ktime_ns(const struct mmsim *sim)
+{
+	return sim->ksm.clock_ns + sim->ksm.ksmd_busy_ns;
+}
+
 /* skip_age(): how many visits to skip next, from the item's age. */
 static unsigned int skip_age(uint8_t age)
 {
@@ -1322,6 +1339,7 @@ static bool should_skip_rmap_item(struct mmsim *sim, struct folio *folio,
 		return false;
 	}
 	sim->ksm.pages_skipped++;
+	ksmd_charge(sim, sim->ksm.cpu_ns_skipped);
 	rmap_item->remaining_skips--;
 	remove_rmap_item_from_tree(sim, rmap_item);
 	return true;
@@ -1516,6 +1534,122 @@ static void scan_finish_mm(struct mmsim *sim, struct ksm_mm_slot *slot)
 		mm_slot_free(sim, slot, MMF_VM_MERGEABLE);
 }
 
+/* ---- The scan-time advisor (6.7+) ------------------------------------------------------ */
+
+/* The kernel's percentages: a floor of 10% of a CPU, and a weight of 30% for the newest. */
+#define KSM_ADVISOR_MIN_CPU	10
+#define EWMA_WEIGHT		30
+
+/* ewma(): the smoothed change, the newest value weighing EWMA_WEIGHT percent. */
+static unsigned long ewma(unsigned long prev, unsigned long curr)
+{
+	return (prev * (100 - EWMA_WEIGHT) + curr * EWMA_WEIGHT) / 100;
+}
+
+/* advisor_start_scan(): a full scan begins; the advisor times it. */
+static void advisor_start_scan(struct mmsim *sim)
+{
+	if (sim->ksm.advisor == KSM_ADVISOR_SCAN_TIME)
+		sim->ksm.advisor_ctx.start_scan = ksm_ktime_ns(sim);
+}
+
+/*
+ * scan_time_advisor(), at the end of a full scan: the next pages_to_scan.
+ * In words: aim at a full scan of advisor_target_scan_time seconds, so
+ * scale pages_to_scan by scan time / target; damp that by the smoothed
+ * ratio of this scan's time to the previous one's; then keep the batch
+ * between 10% and advisor_max_cpu percent of a CPU, judged by how many
+ * pages one percent of CPU bought in this scan; and never above
+ * advisor_max_pages_to_scan. All integer arithmetic, in the kernel's types
+ * and order (whole seconds, whole percents), which is what makes the
+ * trajectory step as the kernel's does. advisor_min_pages_to_scan is no
+ * floor here: the kernel reads it only when the mode is switched on.
+ */
+static void scan_time_advisor(struct mmsim *sim)
+{
+	struct ksm_state *ksm = &sim->ksm;
+	struct advisor_ctx *ctx = &ksm->advisor_ctx;
+	unsigned long long now_cpu = ksm->ksmd_cpu_ns;
+	unsigned long scan_time, cpu_ms, factor, change, pages, pages_per_percent, prev_time;
+	unsigned int cpu_percent;
+
+	/* This scan's length in whole seconds, at least one. */
+	scan_time = (unsigned long)((ksm_ktime_ns(sim) - ctx->start_scan) / 1000000ULL / 1000);
+	if (!scan_time)
+		scan_time = 1;
+	/* ksmd's share of a CPU over it, whole percent, at least one. */
+	cpu_ms = (unsigned long)((now_cpu - ctx->cpu_time) / 1000 / 1000);
+	cpu_percent = (unsigned int)(cpu_ms * 100 / (scan_time * 1000));
+	if (!cpu_percent)
+		cpu_percent = 1;
+	/* The first scan after switching on compares with itself. */
+	prev_time = ctx->scan_time ? ctx->scan_time : scan_time;
+
+	factor = ksm->advisor_target_scan_time * 100 / scan_time;
+	if (!factor)
+		factor = 1;
+	change = scan_time * 100 / prev_time;
+	if (!change)
+		change = 1;
+	change = ewma(ctx->change, change);
+
+	pages = (unsigned long)ksm->pages_to_scan * 100 / factor;
+	pages = pages * change / 100;
+
+	/* Pages one percent of CPU scanned this time (the kernel's per_page_cost). */
+	pages_per_percent = ksm->pages_to_scan / cpu_percent;
+	if (!pages_per_percent)
+		pages_per_percent = 1;
+	pages = MIN(pages, pages_per_percent * ksm->advisor_max_cpu);
+	pages = MAX(pages, pages_per_percent * KSM_ADVISOR_MIN_CPU);
+	pages = MIN(pages, ksm->advisor_max_pages_to_scan);
+
+	ctx->change = change;
+	ctx->scan_time = scan_time;
+	ctx->cpu_time = now_cpu;
+	ksm->pages_to_scan = (unsigned int)pages;
+}
+
+/* advisor_stop_scan(): a full scan ended. */
+static void advisor_stop_scan(struct mmsim *sim)
+{
+	if (sim->ksm.advisor == KSM_ADVISOR_SCAN_TIME)
+		scan_time_advisor(sim);
+}
+
+/*
+ * set_advisor_defaults(), when advisor_mode changes: off gives the default
+ * pages_to_scan back (not the one set before); on forgets what the advisor
+ * knew (so its first CPU sample is ksmd's whole runtime, as in the kernel)
+ * and starts from advisor_min_pages_to_scan.
+ */
+static void set_advisor_defaults(struct mmsim *sim)
+{
+	struct ksm_state *ksm = &sim->ksm;
+
+	if (ksm->advisor == KSM_ADVISOR_NONE) {
+		ksm->pages_to_scan = DEFAULT_PAGES_TO_SCAN;
+	} else {
+		ksm->advisor_ctx = (struct advisor_ctx){ 0 };
+		ksm->pages_to_scan = (unsigned int)ksm->advisor_min_pages_to_scan;
+	}
+}
+
+int ksm_set_advisor_mode(struct mmsim *sim, unsigned long mode)
+{
+	enum ksm_advisor_type old = sim->ksm.advisor;
+
+	if (!sim->profile->ksm_advisor)
+		return sim_error(sim, -EOPNOTSUPP, "Linux %s has no advisor_mode (Linux 6.7+)",
+				 sim->profile->version);
+	if (mode > KSM_ADVISOR_SCAN_TIME)
+		return sim_error(sim, -EINVAL, "ksm: advisor_mode takes none (0) or scan-time (1)");
+	sim->ksm.advisor = (enum ksm_advisor_type)mode;
+	if (sim->ksm.advisor != old)
+		set_advisor_defaults(sim);
+	return 0;
+}
+
 /*
  * scan_get_next_rmap_item(): the next page to look at, or NULL at the end
  * of a pass (seqnr then counts it) or when nothing is registered. A pass
@@ -1530,6 +1664,7 @@ static struct ksm_rmap_item *scan_get_next_rmap_item(struct mmsim *sim, struct p
 	if (list_empty(&sim->ksm.mm_head))
 		return NULL;
 	if (!scan->mm_slot) {
+		advisor_start_scan(sim);
 		sim->ksm.root_unstable_tree = RB_ROOT;
 		scan->mm_slot = next_slot(sim, NULL);
 		scan->address = 0;
@@ -1548,6 +1683,7 @@ static struct ksm_rmap_item *scan_get_next_rmap_item(struct mmsim *sim, struct p
 			scan->rmap_list = &scan->mm_slot->rmap_list;
 		}
 	}
+	advisor_stop_scan(sim);
 	scan->seqnr++;
 	return NULL;
 }
@@ -1560,12 +1696,15 @@ static struct ksm_rmap_item *scan_get_next_rmap_item(struct mmsim *sim, struct p
 static bool ksm_do_scan(struct mmsim *sim, unsigned int scan_npages, bool *nomem)
 {
 	while (scan_npages--) {
+		unsigned long created = sim->ksm.rmap_items_created;
 		struct page *page;
 		struct ksm_rmap_item *rmap_item = scan_get_next_rmap_item(sim, &page, nomem);
 
 		if (!rmap_item)
 			return !*nomem;
 		cmp_and_merge_page(sim, page, rmap_item);
+		ksmd_charge(sim, sim->ksm.rmap_items_created != created ? sim->ksm.cpu_ns_new :
+			    sim->ksm.cpu_ns_compared);
 		/* The folio is the page's own now, even if it was split meanwhile. */
 		put_page(sim, page);
 		sim->ksm.pages_scanned++;
@@ -1604,27 +1743,60 @@ static void pass_progress(struct mmsim *sim, unsigned long pass, unsigned long p
 	sim->progress(sim->progress_arg, line);
 }
 
+/*
+ * ksmd's sleep after a batch that took busy_ns of CPU. Exactly
+ * sleep_millisecs unless hz is set; then as the kernel's timer makes it:
+ * ksmd wakes on a tick, runs its batch, and sleeps msecs_to_jiffies()
+ * jiffies (rounded up) counted from the tick it is in, plus one, since the
+ * timer wheel rounds an expiry up rather than fire early: the batch starts
+ * again on a tick, that many whole jiffies after the last.
+ */
+static unsigned long long ksmd_sleep_ns(const struct mmsim *sim, unsigned long long busy_ns)
+{
+	unsigned long long ms = sim->ksm.sleep_millisecs, hz = sim->ksm.hz, jiffy, ticks;
+
+	if (!hz)
+		return ms * 1000000ULL;
+	jiffy = 1000000000ULL / hz;
+	ticks = busy_ns / jiffy + (ms * hz + 999) / 1000 + 1;
+	return ticks * jiffy - busy_ns;
+}
+
+/* pages_to_scan 0: ksmd would scan nothing, forever. Who set it? */
+static int no_pages_to_scan(struct mmsim *sim)
+{
+	if (sim->ksm.advisor == KSM_ADVISOR_SCAN_TIME)
+		return sim_error(sim, -EINVAL, "ksm: the advisor set pages_to_scan to 0 "
+				 "(advisor_min_pages_to_scan or advisor_max_pages_to_scan is 0): "
+				 "a pass would never end");
+	return sim_error(sim, -EINVAL, "ksm: pages_to_scan is 0, a pass would never end");
+}
+
 int ksm_do_full_scans(struct mmsim *sim, unsigned long full_scans)
 {
 	unsigned long done = 0, start = sim->ksm.pages_scanned, next = PROGRESS_PAGES;
 	unsigned long total = sim->progress ? pass_pages(sim) : 0;
 
 	if (!sim->ksm.pages_to_scan)
-		return sim_error(sim, -EINVAL, "ksm: pages_to_scan is 0, a pass would never end");
+		return no_pages_to_scan(sim);
 	sim->ksm.run = KSM_RUN_MERGE;
 	while (done < full_scans) {
+		unsigned long long busy = sim->ksm.ksmd_busy_ns;
 		bool nomem = false;
 
 		/* ksmd_should_run(): with nothing registered ksmd sleeps, no pass is made. */
 		if (list_empty(&sim->ksm.mm_head))
 			break;
+		/* The kernel's ksmd would scan nothing, forever; the model says so instead. */
+		if (!sim->ksm.pages_to_scan)
+			return no_pages_to_scan(sim);
 		if (ksm_do_scan(sim, sim->ksm.pages_to_scan, &nomem)) {
 			done++;
 			start = sim->ksm.pages_scanned;
 			next = PROGRESS_PAGES;
 		}
 		pass_progress(sim, done, full_scans, start, &next, total);
-		sim->ksm.clock_ms += sim->ksm.sleep_millisecs;
+		sim->ksm.clock_ns += ksmd_sleep_ns(sim, sim->ksm.ksmd_busy_ns - busy);
 		if (nomem)
 			return sim_error(sim, -ENOMEM, "ksm: no memory for an rmap_item");
 	}
@@ -1867,8 +2039,12 @@ void ksm_init(struct mmsim *sim)
 {
 	struct ksm_state *ksm = &sim->ksm;
 
-	ksm->pages_to_scan = 100;
+	ksm->pages_to_scan = DEFAULT_PAGES_TO_SCAN;
 	ksm->sleep_millisecs = 20;
+	ksm->advisor_max_cpu = 70;
+	ksm->advisor_min_pages_to_scan = 500;
+	ksm->advisor_max_pages_to_scan = 30000;
+	ksm->advisor_target_scan_time = 200;
 	ksm->max_page_sharing = 256;
 	ksm->stable_node_chains_prune_millisecs = 2000;
 	ksm->smart_scan = sim->profile->ksm_smart_scan;	/* 6.7+ */

@@ -136,6 +136,23 @@ struct ksm_scan {
 	unsigned long seqnr;			/* completed full scans: full_scans */
 };
 
+/* advisor_mode: who sets pages_to_scan (enum ksm_advisor_type, 6.7+). */
+enum ksm_advisor_type {
+	KSM_ADVISOR_NONE,	/* the administrator, through pages_to_scan */
+	KSM_ADVISOR_SCAN_TIME,	/* the advisor, after every full scan */
+};
+
+/*
+ * What the scan-time advisor remembers between full scans (struct
+ * advisor_ctx). Times are the model's: ksm_ktime_ns() and ksmd_cpu_ns.
+ */
+struct advisor_ctx {
+	unsigned long long start_scan;	/* ksm_ktime_ns() when the current scan began */
+	unsigned long scan_time;	/* the previous scan's length, whole seconds */
+	unsigned long change;		/* smoothed change of scan time, percent */
+	unsigned long long cpu_time;	/* ksmd's CPU time at the previous advisor run, ns */
+};
+
 /* Everything ksmd and its sysfs directory hold; one per simulator instance. */
 struct ksm_state {
 	/* Tunables of /sys/kernel/mm/ksm. */
@@ -149,6 +166,33 @@ struct ksm_state {
 	unsigned long run;			/* KSM_RUN_STOP, _MERGE or _UNMERGE */
 	enum ksm_skip_policy skip_policy;	/* stepping policy, the kernel's by default */
 	enum mmsim_ksm_rmap_walk rmap_walk;	/* rmap_walk_ksm()'s range, the kernel's by default */
+
+	/* The advisor's sysfs knobs (6.7+) and its memory. */
+	enum ksm_advisor_type advisor;		/* advisor_mode (none) */
+	unsigned int advisor_max_cpu;		/* percent of a CPU a scan may cost (70) */
+	unsigned long advisor_min_pages_to_scan;	/* pages_to_scan when switched on (500) */
+	unsigned long advisor_max_pages_to_scan;	/* the advisor's ceiling (30000) */
+	unsigned long advisor_target_scan_time;	/* seconds a full scan should take (200) */
+	struct advisor_ctx advisor_ctx;
+
+	/*
+	 * Not in Linux: ksmd's CPU time, which the kernel measures and the model
+	 * can only estimate, from a cost per page by what ksmd did with it (all 0
+	 * unless set: then ksmd costs no time). ksmd_cpu_ns plays
+	 * task_sched_runtime(ksmd) and may be given a starting value (the CPU a
+	 * real ksmd used before); ksmd_busy_ns is what this instance charged,
+	 * which moves the clock as well (ksm_ktime_ns()).
+	 */
+	unsigned long cpu_ns_new;		/* a page seen for the first time */
+	unsigned long cpu_ns_compared;		/* a page checksummed and searched */
+	unsigned long cpu_ns_skipped;		/* a page smart_scan skipped */
+	unsigned long long ksmd_cpu_ns;
+	unsigned long long ksmd_busy_ns;
+	/*
+	 * Not in Linux: the kernel's CONFIG_HZ, to time ksmd's sleeps as its
+	 * timer does (ksmd_sleep_ns()); 0: exactly sleep_millisecs.
+	 */
+	unsigned int hz;
 	struct ksm_rmap_walk_cost rmap_walk_cost;	/* what rmap_walk() of KSM folios searched */
 
 	/* The trees and the scan. */
@@ -157,7 +201,7 @@ struct ksm_state {
 	struct list_head mm_head;		/* the scan list of ksm_mm_slots */
 	struct ksm_mm_slot *mm_slots;		/* uthash: mm -> slot */
 	struct ksm_scan scan;			/* the cursor */
-	unsigned long clock_ms;			/* virtual time: sleep_millisecs per batch */
+	unsigned long long clock_ns;		/* virtual time of ksmd's sleeps (ksmd_sleep_ns()) */
 	unsigned int zero_checksum;		/* calc_checksum() of an empty page */
 	bool alloc_failed;			/* the last batch stopped for want of memory */
 	unsigned int verify_gen;		/* bumped by each ksm_verify() */
@@ -178,6 +222,9 @@ struct ksm_state {
 	unsigned long rmap_items_created;	/* get_next_rmap_item() allocations */
 };
 
+/* pages_to_scan at boot and whenever advisor_mode goes back to none. */
+#define DEFAULT_PAGES_TO_SCAN	100
+
 #define KSM_RUN_STOP	0
 #define KSM_RUN_MERGE	1
 #define KSM_RUN_UNMERGE	2
@@ -190,6 +237,10 @@ void ksm_destroy(struct mmsim *sim);
 int ksm_set_tunable(struct mmsim *sim, const char *key, unsigned long value);
 /* run_store(): 0 stops, 1 merges, 2 unmerges everything and stops. */
 int ksm_set_run(struct mmsim *sim, unsigned long run);
+/* The model's ktime_get(): ksmd's sleeps and its estimated CPU, in ns. */
+unsigned long long ksm_ktime_ns(const struct mmsim *sim);
+/* advisor_mode_store(): the mode, then set_advisor_defaults() if it changed. */
+int ksm_set_advisor_mode(struct mmsim *sim, unsigned long mode);
 /* Exactly full_scans full passes of ksmd, batch by batch. */
 int ksm_do_full_scans(struct mmsim *sim, unsigned long full_scans);
 /* A counter or tunable of /sys/kernel/mm/ksm by name; -EINVAL if unknown. */

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * KSM as userspace sees it, after the sysfs half of mm/ksm.c and
- * fs/proc/base.c's ksm_stat (6.18): the tunables with the kernel's errors,
- * the counters, /proc/PID/ksm_stat; and the invariant checker's part for
- * KSM, which recounts every counter from the trees and lists.
+ * fs/proc/base.c's ksm_stat (6.18): the tunables with the kernel's errors
+ * (the scan-time advisor's among them), the counters, /proc/PID/ksm_stat;
+ * and the invariant checker's part for KSM, which recounts every counter
+ * from the trees and lists.
  */
 #include "ksm_internal.h"
 
@@ -119,12 +120,92 @@ static int set_skip_policy(struct mmsim *sim, unsigned long value)
 	return 0;
 }
 
+_Static_assert(MMSIM_KSM_ADVISOR_NONE == (int)KSM_ADVISOR_NONE &&
+	       MMSIM_KSM_ADVISOR_SCAN_TIME == (int)KSM_ADVISOR_SCAN_TIME, "public and internal advisor modes");
+
+/* pages_to_scan_store(): while the advisor is on, pages_to_scan is its own. */
+static int set_pages_to_scan(struct mmsim *sim, unsigned long value)
+{
+	if (sim->ksm.advisor != KSM_ADVISOR_NONE)
+		return sim_error(sim, -EINVAL, "ksm: pages_to_scan cannot be written while "
+				 "advisor_mode is scan-time (the advisor sets it)");
+	return set_uint(&sim->ksm.pages_to_scan, value);
+}
+
+/* The advisor's files (6.7+). */
+static bool is_advisor_knob(const char *key)
+{
+	static const char *const knobs[] = { "advisor_mode", "advisor_max_cpu",
+		"advisor_min_pages_to_scan", "advisor_max_pages_to_scan", "advisor_target_scan_time" };
+
+	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++)
+		if (!strcmp(key, knobs[i]))
+			return true;
+	return false;
+}
+
+/*
+ * The advisor's limits (advisor_*_store(), 6.7+): kstrtoul() takes any
+ * unsigned long; advisor_max_cpu keeps its low 32 bits, as the kernel's
+ * unsigned int does, and a target scan time of 0 is refused. None of them
+ * changes pages_to_scan now: the advisor reads them after the next scan
+ * (advisor_min_pages_to_scan only when the mode is next switched on).
+ */
+static int set_advisor_knob(struct mmsim *sim, const char *key, unsigned long value)
+{
+	struct ksm_state *ksm = &sim->ksm;
+
+	if (!sim->profile->ksm_advisor)
+		return sim_error(sim, -EOPNOTSUPP, "Linux %s has no %s (Linux 6.7+)",
+				 sim->profile->version, key);
+	if (!strcmp(key, "advisor_mode"))
+		return ksm_set_advisor_mode(sim, value);
+	if (!strcmp(key, "advisor_max_cpu"))
+		ksm->advisor_max_cpu = (unsigned int)value;
+	else if (!strcmp(key, "advisor_min_pages_to_scan"))
+		ksm->advisor_min_pages_to_scan = value;
+	else if (!strcmp(key, "advisor_max_pages_to_scan"))
+		ksm->advisor_max_pages_to_scan = value;
+	else if (!value)
+		return sim_error(sim, -EINVAL, "ksm: advisor_target_scan_time must be at least 1 "
+				 "(second)");
+	else
+		ksm->advisor_target_scan_time = value;
+	return 0;
+}
+
+/* Not in Linux: ksmd's CPU model (per-page costs, runtime so far) and its timer's HZ. */
+static int set_ksmd_cpu(struct mmsim *sim, const char *key, unsigned long value)
+{
+	struct ksm_state *ksm = &sim->ksm;
+
+	if (!strcmp(key, "cpu_ns_new"))
+		ksm->cpu_ns_new = value;
+	else if (!strcmp(key, "cpu_ns_compared"))
+		ksm->cpu_ns_compared = value;
+	else if (!strcmp(key, "cpu_ns_skipped"))
+		ksm->cpu_ns_skipped = value;
+	else if (!strcmp(key, "ksmd_cpu_ns"))
+		ksm->ksmd_cpu_ns = value;
+	else if (!strcmp(key, "hz") && value > 100000)
+		return sim_error(sim, -EINVAL, "ksm: hz is a CONFIG_HZ, up to 100000 (0: none)");
+	else if (!strcmp(key, "hz"))
+		ksm->hz = (unsigned int)value;
+	else
+		return sim_error(sim, -EINVAL, "ksm: no tunable %s", key);
+	return 0;
+}
+
 int ksm_set_tunable(struct mmsim *sim, const char *key, unsigned long value)
 {
 	struct ksm_state *ksm = &sim->ksm;
 
 	if (!strcmp(key, "pages_to_scan"))
-		return set_uint(&ksm->pages_to_scan, value);
+		return set_pages_to_scan(sim, value);
+	if (is_advisor_knob(key))
+		return set_advisor_knob(sim, key, value);
+	if (!strncmp(key, "cpu_ns_", 7) || !strcmp(key, "ksmd_cpu_ns") || !strcmp(key, "hz"))
+		return set_ksmd_cpu(sim, key, value);
 	if (!strcmp(key, "sleep_millisecs"))
 		return set_uint(&ksm->sleep_millisecs, value);
 	if (!strcmp(key, "stable_node_chains_prune_millisecs"))
@@ -214,6 +295,11 @@ int ksm_read_counter(struct mmsim *sim, const char *name, long *value)
 		{ "smart_scan", ksm->smart_scan, p->ksm_smart_scan },
 		{ "merge_across_nodes", ksm->merge_across_nodes, true },
 		{ "run", (long)ksm->run, true },
+		{ "advisor_mode", (long)ksm->advisor, p->ksm_advisor },
+		{ "advisor_max_cpu", (long)ksm->advisor_max_cpu, p->ksm_advisor },
+		{ "advisor_min_pages_to_scan", (long)ksm->advisor_min_pages_to_scan, p->ksm_advisor },
+		{ "advisor_max_pages_to_scan", (long)ksm->advisor_max_pages_to_scan, p->ksm_advisor },
+		{ "advisor_target_scan_time", (long)ksm->advisor_target_scan_time, p->ksm_advisor },
 		/* Not in Linux: the seed experiments' switches and counts (struct ksm_state). */
 		{ "rmap_walk", (long)ksm->rmap_walk, true },
 		{ "skip", (long)ksm->skip_policy, true },
@@ -222,6 +308,12 @@ int ksm_read_counter(struct mmsim *sim, const char *name, long *value)
 		{ "tail_pages_found", (long)ksm->tail_pages_found, true },
 		{ "checksums", (long)ksm->checksums, true },
 		{ "rmap_items_created", (long)ksm->rmap_items_created, true },
+		{ "cpu_ns_new", (long)ksm->cpu_ns_new, true },
+		{ "cpu_ns_compared", (long)ksm->cpu_ns_compared, true },
+		{ "cpu_ns_skipped", (long)ksm->cpu_ns_skipped, true },
+		{ "ksmd_cpu_ns", (long)ksm->ksmd_cpu_ns, true },
+		{ "hz", (long)ksm->hz, true },
+		{ "ksmd_clock_ms", (long)(ksm_ktime_ns(sim) / 1000000), true },
 	};
 
 	return ksm_file_read(sim, counters, sizeof(counters) / sizeof(counters[0]),

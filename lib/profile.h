@@ -35,6 +35,8 @@ struct kernel_profile {
 					   stable-tree search (6.11+, d58a361b0350) */
 	bool ksm_smart_scan;		/* smart_scan: skip pages that never merge (6.7+) */
 	bool ksm_zero_pages;		/* KSM zero pages counted and unshared (6.6+) */
+	bool ksm_advisor;		/* advisor_mode and its knobs: the scan-time advisor sets
+					   pages_to_scan after each full scan (6.7+) */
 	bool ksm_profit;		/* general_profit, pages_scanned, ksm_stat's ksm_merging_pages
 					   and ksm_process_profit, smaps' KSM (all after 6.1) */
 	bool ksm_stat_merge_flags;	/* ksm_stat's ksm_merge_any and ksm_mergeable (6.13+) */

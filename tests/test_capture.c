@@ -16,6 +16,7 @@
 
 #include "test_util.h"
 #include "capture_db.h"
+#include "capture_util.h"
 #include "replay.h"
 
 #define A	0x100000000000ULL	/* a small page, shared by fork */
@@ -26,39 +27,6 @@ struct fixture {
 	char dir[64], path[128];
 	struct capture cap;
 };
-
-static void fp_of_byte(int c, struct cap_fp *fp)
-{
-	unsigned char page[4096];
-
-	memset(page, c, sizeof(page));
-	cap_fingerprint(page, fp);
-}
-
-static void add_vma(struct cap_proc *p, uint64_t start, uint64_t end, const char *flags)
-{
-	struct cap_vma *v = &p->vmas[p->nr_vmas++];
-
-	memset(v, 0, sizeof(*v));
-	v->start = start;
-	v->end = end;
-	snprintf(v->perms, sizeof(v->perms), "rw-p");
-	snprintf(v->vm_flags, sizeof(v->vm_flags), "%s", flags);
-}
-
-static struct cap_page *add_page(struct cap_proc *p, uint64_t addr, uint64_t pfn, int c)
-{
-	struct cap_page *pg = &p->pages[p->nr_pages++];
-
-	memset(pg, 0, sizeof(*pg));
-	pg->addr = addr;
-	pg->pfn = pg->folio_pfn = pfn;
-	pg->kpagecount = 1;
-	pg->kpageflags = 1ULL << CAP_KPF_ANON;
-	pg->has_fp = true;
-	fp_of_byte(c, &pg->fp);
-	return pg;
-}
 
 /*
  * Parent 100: page A (frame 7, shared with its child 101 by fork), a 2M THP
@@ -140,19 +108,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	DIR *d = opendir(f->dir);
-	struct dirent *e;
 
-	while (d && (e = readdir(d))) {
-		char p[384];
-
-		snprintf(p, sizeof(p), "%s/%s", f->dir, e->d_name);
-		if (e->d_name[0] != '.' || strlen(e->d_name) > 2)
-			unlink(p);
-	}
-	if (d)
-		closedir(d);
-	rmdir(f->dir);
+	remove_test_dir(f->dir);
 	capture_free(&f->cap);
 	free(f);
 	return 0;

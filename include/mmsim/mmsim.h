@@ -282,8 +282,30 @@ MMSIM_API int mmsim_khugepaged_counter(struct mmsim *sim, const char *name, long
  * -ERANGE for max_page_sharing above INT_MAX, -EBUSY for max_page_sharing or
  * merge_across_nodes while KSM pages exist.
  * Not in Linux: "skip", an enum mmsim_ksm_skip (-EINVAL for another value).
+ *
+ * The scan-time advisor (6.7+; -EOPNOTSUPP on kernel "6.1", whose sysfs has
+ * no such files): "advisor_mode" (an enum mmsim_ksm_advisor; switching on
+ * sets pages_to_scan to advisor_min_pages_to_scan, switching off to 100),
+ * "advisor_max_cpu" (percent), "advisor_min_pages_to_scan",
+ * "advisor_max_pages_to_scan", "advisor_target_scan_time" (seconds; 0 is
+ * -EINVAL). While the mode is scan-time, pages_to_scan is -EINVAL, and after
+ * each full scan the advisor sets it from the scan's time and ksmd's CPU.
+ * Both are the model's: not in Linux, ksmd's CPU is an estimate from a cost
+ * per page, "cpu_ns_new" (a page seen the first time), "cpu_ns_compared"
+ * (checksummed and searched), "cpu_ns_skipped" (smart_scan), all 0 by
+ * default; "ksmd_cpu_ns" is ksmd's runtime (the kernel's advisor, once
+ * switched on, first counts all CPU ksmd ever used: set it to mimic a ksmd
+ * that ran before). Time is sleep_millisecs per batch plus that CPU; with
+ * "hz" (not in Linux: a CONFIG_HZ, 0 by default) each sleep lasts as the
+ * kernel's timer makes it, whole jiffies, one more than asked, from the
+ * tick the batch started on.
  */
 MMSIM_API int mmsim_ksm_set(struct mmsim *sim, const char *key, unsigned long value);
+/* advisor_mode's values: the kernel's words "none" and "scan-time". */
+enum mmsim_ksm_advisor {
+	MMSIM_KSM_ADVISOR_NONE,
+	MMSIM_KSM_ADVISOR_SCAN_TIME,
+};
 /*
  * How ksmd steps through large folios (seed 000, docs/experiments/seed-000-ksm-skip.md):
  * the kernel's page by page; the rejected patch's compound_nr() pages after any
@@ -311,7 +333,9 @@ MMSIM_API int mmsim_ksm_scan(struct mmsim *sim, unsigned long full_scans);
  * the kernel's walk would have visited that a skip policy stepped over),
  * pages_jumped_other (those of another folio than the page the jump started
  * from), tail_pages_found (skip=compound found a tail page), checksums
- * (pages checksummed), rmap_items_created; and the policy as "skip".
+ * (pages checksummed), rmap_items_created; and the policy as "skip";
+ * ksmd's CPU model: cpu_ns_new, cpu_ns_compared, cpu_ns_skipped, ksmd_cpu_ns,
+ * hz, and ksmd_clock_ms (the simulated ksmd's clock: sleeps and CPU).
  */
 MMSIM_API int mmsim_ksm_counter(struct mmsim *sim, const char *name, long *value);
 /*
@@ -583,6 +607,43 @@ MMSIM_API void mmsim_mapcount_costs(const struct mmsim *sim,
 MMSIM_API void mmsim_mapcount_costs_reset(struct mmsim *sim);
 /* Counting is off at creation (it slows the simulator); on from this call. */
 MMSIM_API void mmsim_mapcount_costs_enable(struct mmsim *sim, bool on);
+
+/*
+ * The cost model: kernel time predicted from the counters, with per-event
+ * costs in ns calibrated on a live kernel (mmsim-calibrate-mapcount writes
+ * them to a file of "KEY NS" lines, bench/README.md).
+ */
+struct mmsim_mapcount_model {
+	char kernel[80];	/* uname -r of the calibration */
+	double fork_entry;	/* a PTE's cost to fork beyond the rmap, batched */
+	double zap_entry;	/* a PTE's cost to a zap beyond the rmap, batched */
+	double fork_call;	/* what an rmap call (a batch) adds to fork */
+	double zap_call;	/* the same for a zap */
+	double free_page;	/* what a freed page of a PTE-mapped THP adds to a zap */
+	double line;		/* a struct page cache line */
+	double atomic;		/* an atomic RMW on a line already touched */
+	double iter;		/* a per-page loop iteration or a PTE scanned */
+	double step;		/* an rmap-walk step */
+	double scale;		/* kernel / user space, applied to line, atomic, iter */
+};
+/*
+ * ns the kernel would spend on operation op (fork and zap add their per-entry
+ * and per-call costs) whose counters are c. Pages freed are the caller's to add
+ * (free_page each).
+ */
+MMSIM_API double mmsim_mapcount_model_predict(const struct mmsim_mapcount_model *m, int op,
+					      const struct mmsim_mapcount_cost *c);
+/*
+ * Reads a model file: 0, -errno when it cannot be read, -EINVAL for a bad
+ * or missing key; the reason (file:line, what was expected) in why.
+ */
+MMSIM_API int mmsim_mapcount_model_load(struct mmsim_mapcount_model *m, const char *path,
+					char *why, size_t len);
+/* Writes the model to path: 0 or -errno. */
+MMSIM_API int mmsim_mapcount_model_save(const struct mmsim_mapcount_model *m, const char *path);
+/* The i-th cost of the model and its key in the file (*key may be NULL); NULL past the last. */
+MMSIM_API double *mmsim_mapcount_model_field(struct mmsim_mapcount_model *m, size_t i,
+					     const char **key);
 
 /*
  * Checks every invariant of the model; 0 or -EUCLEAN with mmsim_last_error().

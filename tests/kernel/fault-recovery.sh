@@ -20,6 +20,9 @@ echo "# the live kernel: Linux $(uname -r)"
 check_kernel_executor "$mmsim" "$0"
 [ -f "$scenarios/ksm-basic.mms" ] || die "usage: $0 MMSIM SCENARIOS_DIR"
 SAVED=/run/mmsim-kernel.saved
+# Another kernel run holds the lock and its saved file while it works: wait
+# for it to finish (up to the executor's own 120 s) before looking.
+flock -w 120 /run/mmsim-kernel.lock true 2>/dev/null
 [ ! -e "$SAVED" ] || die "$SAVED exists before the test: run mmsim kernel-restore first"
 
 work=$(mktemp -d /tmp/fault-recovery.XXXXXX) || die "mktemp failed"
