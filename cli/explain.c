@@ -106,6 +106,13 @@ static const char *sentence(const struct scn_command *c)
 		       "the stable tree is merged into it; one equal to a page of the unstable tree is "
 		       "merged with it into a new KSM page, which goes into the stable tree; the other "
 		       "unchanged pages go into the unstable tree, rebuilt every pass.";
+	case CMD_KHUGEPAGED_SET:
+		return "Writes tunables of /sys/kernel/mm/transparent_hugepage/khugepaged.";
+	case CMD_KHUGEPAGED_SCAN:
+		return "khugepaged makes full passes over the processes registered with it: each 2 MiB "
+		       "block of a VMA that may hold a THP is copied into a new THP mapped by the PMD "
+		       "when its holes, swapped-out and shared pages stay within max_ptes_none, "
+		       "max_ptes_swap and max_ptes_shared and a page was used recently.";
 	case CMD_KSM_UNMERGE:
 		return "run=2: every KSM page is broken back into private copies and ksmd stops.";
 	case CMD_SCHEME:

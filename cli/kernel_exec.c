@@ -40,6 +40,11 @@
 #define KSM_IDLE_SLEEP_MS	3600000
 /* pages_to_scan during a scan: more than any pass visits, so a batch is a pass. */
 #define KSM_SCAN_PAGES		"1000000000"
+/* khugepaged: pages_to_scan covering any pass, so that one batch is one pass. */
+#define KHUGEPAGED_DIR		THP_DIR "khugepaged/"
+#define KHUGEPAGED_SCAN_PAGES	"1000000000"
+#define KHUGEPAGED_IDLE_SLEEP_MS 3600000
+#define KHUGEPAGED_TIMEOUT_MS	120000	/* one full pass of khugepaged */
 
 #define PM_PRESENT		(1ULL << 63)
 #define PM_SWAP			(1ULL << 62)
@@ -513,12 +518,14 @@ static int memory_command(struct scn_executor *ex, const struct scn_command *c, 
 
 /* ---- KSM ------------------------------------------------------------------------ */
 
-static int ksm_write(const char *key, const char *value, char *err, size_t len)
+/* Writes dir/key; a file this kernel lacks is SCN_LACKS. */
+static int sysfs_write_key(const char *dir, const char *key, const char *value, char *err,
+			   size_t len)
 {
 	char path[128];
 	int ret;
 
-	snprintf(path, sizeof(path), KSM_DIR "%s", key);
+	snprintf(path, sizeof(path), "%s%s", dir, key);
 	ret = sysfs_write(path, value);
 	if (ret == -ENOENT) {
 		scn_fail(err, len, "this kernel has no %s", path);
@@ -529,6 +536,11 @@ static int ksm_write(const char *key, const char *value, char *err, size_t len)
 	return 0;
 }
 
+static int ksm_write(const char *key, const char *value, char *err, size_t len)
+{
+	return sysfs_write_key(KSM_DIR, key, value, err, len);
+}
+
 static int ksm_read(const char *key, long long *v)
 {
 	char path[128];
@@ -537,20 +549,20 @@ static int ksm_read(const char *key, long long *v)
 	return sysfs_read_number(path, v);
 }
 
-/* ksmd's scheduler state ('S' asleep) and voluntary context switches. */
-static int ksmd_state(struct kexec *ke, char *state, long long *nvcsw)
+/* A kernel thread's scheduler state ('S' asleep) and voluntary context switches. */
+static int kthread_state(pid_t pid, char *state, long long *nvcsw)
 {
 	char path[64], buf[2048], *s;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", ke->ksmd);
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 	if (sysfs_read_line(path, buf, sizeof(buf)))
 		return -1;
 	s = strrchr(buf, ')');
 	if (!s || s[1] != ' ')
 		return -1;
 	*state = s[2];
-	snprintf(path, sizeof(path), "/proc/%d/status", ke->ksmd);
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
 	f = fopen(path, "re");
 	if (!f)
 		return -1;
@@ -560,6 +572,11 @@ static int ksmd_state(struct kexec *ke, char *state, long long *nvcsw)
 			break;
 	fclose(f);
 	return 0;
+}
+
+static int ksmd_state(struct kexec *ke, char *state, long long *nvcsw)
+{
+	return kthread_state(ke->ksmd, state, nvcsw);
 }
 
 /*
@@ -737,6 +754,166 @@ static int ksm_set(struct kexec *ke, const struct scn_command *c, char *err, siz
 	return 0;
 }
 
+/* ---- khugepaged ----------------------------------------------------------------- */
+
+static pid_t find_kthread(const char *name);
+
+static int khugepaged_write(const char *key, const char *value, char *err, size_t len)
+{
+	return sysfs_write_key(KHUGEPAGED_DIR, key, value, err, len);
+}
+
+/*
+ * Waits until the khugepaged thread sleeps ('S'): in khugepaged_wait_work(),
+ * after its batch. Inside a batch it runs, or sleeps uninterruptibly on a
+ * lock ('D'). 0 with *pid 0 when no thread runs (no 2M THP enabled).
+ */
+static int khugepaged_wait_asleep(pid_t *pid, char *err, size_t len)
+{
+	long deadline = now_ms() + KHUGEPAGED_TIMEOUT_MS;
+	long long nvcsw;
+	char state;
+
+	*pid = find_kthread("khugepaged");
+	while (*pid) {
+		if (kthread_state(*pid, &state, &nvcsw))
+			return scn_fail(err, len, "cannot read the state of khugepaged (pid %d)", *pid);
+		if (state == 'S')
+			return 0;
+		if (now_ms() > deadline)
+			return scn_fail(err, len, "khugepaged did not go to sleep within %d s",
+					KHUGEPAGED_TIMEOUT_MS / 1000);
+		sleep_ms(1);
+	}
+	return 0;
+}
+
+static int khugepaged_full_scans(long long *v, char *err, size_t len)
+{
+	if (sysfs_read_number(KHUGEPAGED_DIR "full_scans", v))
+		return scn_fail(err, len, "cannot read " KHUGEPAGED_DIR "full_scans");
+	return 0;
+}
+
+/*
+ * Wakes khugepaged out of its hour-long sleep: a write of
+ * scan_sleep_millisecs ends the sleep (khugepaged_sleep_expire = 0). The
+ * value alternates so that every write is a change.
+ */
+static int khugepaged_wake(char *err, size_t len)
+{
+	long long cur = 0;
+	char value[24];
+
+	sysfs_read_number(KHUGEPAGED_DIR "scan_sleep_millisecs", &cur);
+	snprintf(value, sizeof(value), "%d", cur == KHUGEPAGED_IDLE_SLEEP_MS ?
+		 KHUGEPAGED_IDLE_SLEEP_MS + 1 : KHUGEPAGED_IDLE_SLEEP_MS);
+	return khugepaged_write("scan_sleep_millisecs", value, err, len);
+}
+
+/*
+ * One batch of khugepaged, which is one full pass: with pages_to_scan above
+ * the pages of any pass, khugepaged_do_scan() goes through the list from
+ * its head until it comes back there (full_scans + 1), then sleeps an hour.
+ * If a batch had stopped in the middle of the list (a failed allocation
+ * cancels the rest), the batch finishes that pass first: + 2, said in a
+ * comment. *passes: how many passes ended; 0 when the thread found no mm
+ * on its list (it went back to its untimed wait).
+ */
+static int khugepaged_one_batch(pid_t pid, long long *passes, char *err, size_t len)
+{
+	long deadline = now_ms() + KHUGEPAGED_TIMEOUT_MS;
+	long long before, fs, nvcsw0 = -1, nvcsw, again;
+	char state;
+
+	if (khugepaged_full_scans(&before, err, len))
+		return -1;
+	kthread_state(pid, &state, &nvcsw0);
+	if (khugepaged_wake(err, len))
+		return -1;
+	for (;;) {
+		if (khugepaged_full_scans(&fs, err, len))
+			return -1;
+		if (fs != before)
+			break;
+		/* Woken and asleep again without a pass: nothing on its list. */
+		if (!kthread_state(pid, &state, &nvcsw) && state == 'S' && nvcsw != nvcsw0) {
+			sleep_ms(50);
+			if (!khugepaged_full_scans(&fs, err, len) && fs == before &&
+			    !kthread_state(pid, &state, &again) && state == 'S' && again == nvcsw) {
+				*passes = 0;
+				return 0;
+			}
+			continue;
+		}
+		if (now_ms() > deadline)
+			return scn_fail(err, len, "khugepaged scan: khugepaged did not finish a pass "
+					"within %d s (full_scans stayed at %lld)",
+					KHUGEPAGED_TIMEOUT_MS / 1000, before);
+		sleep_ms(1);
+	}
+	if (khugepaged_wait_asleep(&pid, err, len) || khugepaged_full_scans(&fs, err, len))
+		return -1;
+	*passes = fs - before;
+	if (*passes != 1 && *passes != 2)
+		return scn_fail(err, len, "khugepaged scan: full_scans went from %lld to %lld in one "
+				"batch", before, fs);
+	return 0;
+}
+
+static int khugepaged_scan(struct scn_executor *ex, const struct scn_command *c, char *err,
+			   size_t len)
+{
+	pid_t pid;
+
+	for (unsigned long i = 0; i < c->n; i++) {
+		long long passes;
+
+		if (khugepaged_wait_asleep(&pid, err, len))
+			return -1;
+		if (!pid) {
+			ex->comment(ex->comment_ctx, "khugepaged scan: no khugepaged thread (no 2M "
+				    "THP enabled), no pass");
+			return 0;
+		}
+		if (khugepaged_one_batch(pid, &passes, err, len))
+			return -1;
+		if (!passes) {
+			ex->comment(ex->comment_ctx, "khugepaged scan: no process is registered "
+				    "with khugepaged, no pass");
+			return 0;
+		}
+		if (passes == 2)
+			ex->comment(ex->comment_ctx, "khugepaged scan: the batch finished a partial "
+				    "pass before its full pass");
+	}
+	return 0;
+}
+
+/*
+ * khugepaged KEY=VALUE: the kernel checks the value. pages_to_scan goes
+ * back to the executor's value at once: passes are whole here, as in the
+ * simulator, and a partial batch would make them depend on timing.
+ */
+static int khugepaged_set(const struct scn_command *c, char *err, size_t len)
+{
+	for (int i = 0; i < c->nr_ksm; i++) {
+		char value[24], why[256];
+		int ret;
+
+		snprintf(value, sizeof(value), "%lu", c->ksm[i].value);
+		ret = khugepaged_write(c->ksm[i].key, value, err, len);
+		if (!ret && !strcmp(c->ksm[i].key, "pages_to_scan"))
+			ret = khugepaged_write("pages_to_scan", KHUGEPAGED_SCAN_PAGES, err, len);
+		if (ret) {
+			snprintf(why, sizeof(why), "%s", err);
+			scn_fail(err, len, "%s: %s", c->text, why);
+			return ret;
+		}
+	}
+	return 0;
+}
+
 /* ---- Settings commands ---------------------------------------------------------- */
 
 static const char *const thp_mode_names[] = { "always", "madvise", "inherit", "never" };
@@ -748,6 +925,18 @@ static const char *const thp_mode_names[] = { "always", "madvise", "inherit", "n
  * kernel with per-size controls; `thp top always` alone, which leaves 2M at
  * never there, enables nothing here either. Other sizes stop the run.
  */
+/*
+ * A THP switch may start khugepaged, whose thread scans at once (one pass
+ * with our pages_to_scan), or stop it. Wait until it sleeps, so that the
+ * scenario's next commands do not race with that pass.
+ */
+static int thp_khugepaged_settle(char *err, size_t len)
+{
+	pid_t pid;
+
+	return khugepaged_wait_asleep(&pid, err, len);
+}
+
 static int thp_set_legacy(struct kexec *ke, const struct scn_command *c, char *err, size_t len)
 {
 	enum scn_thp_mode mode;
@@ -766,7 +955,7 @@ static int thp_set_legacy(struct kexec *ke, const struct scn_command *c, char *e
 	if (ret)
 		return scn_fail(err, len, "%s: writing %s to " THP_DIR "enabled: %s", c->text,
 			    thp_mode_names[mode], scn_errno_name(-ret));
-	return 0;
+	return thp_khugepaged_settle(err, len);
 }
 
 static int thp_set(struct kexec *ke, const struct scn_command *c, char *err, size_t len)
@@ -787,7 +976,7 @@ static int thp_set(struct kexec *ke, const struct scn_command *c, char *err, siz
 	if (ret)
 		return scn_fail(err, len, "%s: writing %s to %s: %s", c->text, mode, path,
 			    scn_errno_name(-ret));
-	return 0;
+	return thp_khugepaged_settle(err, len);
 }
 
 static int kernel_version(const struct scn_command *c, char *err, size_t len)
@@ -847,6 +1036,10 @@ static int kernel_run(struct scn_executor *ex, const struct scn_command *c, char
 		return ksm_scan(ex, c, err, len);
 	case CMD_KSM_UNMERGE:
 		return ksm_unmerge(ke, err, len);
+	case CMD_KHUGEPAGED_SET:
+		return khugepaged_set(c, err, len);
+	case CMD_KHUGEPAGED_SCAN:
+		return khugepaged_scan(ex, c, err, len);
 	case CMD_PROC:
 		return proc_create(ex, c, err, len);
 	case CMD_FORK:
@@ -1300,7 +1493,7 @@ static int check_other_mergeable(const pid_t *except, int nr_except, char *err, 
 	return 0;
 }
 
-static pid_t find_ksmd(void)
+static pid_t find_kthread(const char *name)
 {
 	struct dirent *d;
 	DIR *dir = opendir("/proc");
@@ -1313,7 +1506,7 @@ static pid_t find_ksmd(void)
 		pid_t pid = (pid_t)atoi(d->d_name);
 
 		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-		if (pid > 0 && !sysfs_read_line(path, comm, sizeof(comm)) && !strcmp(comm, "ksmd"))
+		if (pid > 0 && !sysfs_read_line(path, comm, sizeof(comm)) && !strcmp(comm, name))
 			found = pid;
 	}
 	closedir(dir);
@@ -1330,7 +1523,8 @@ static int save_all(char *err, size_t len)
 		{ "sleep_millisecs", true },
 	};
 	static const char *const khugepaged[] = { "max_ptes_none", "max_ptes_shared",
-						  "max_ptes_swap", "scan_sleep_millisecs" };
+						  "max_ptes_swap", "pages_to_scan",
+						  "scan_sleep_millisecs" };
 	char path[128];
 	struct dirent *d;
 	DIR *dir;
@@ -1340,6 +1534,13 @@ static int save_all(char *err, size_t len)
 		snprintf(path, sizeof(path), KSM_DIR "%s", ksm[i].key);
 		ret = settings_save(path);
 		if (ret && (ksm[i].required || ret != -ENOENT))
+			return scn_fail(err, len, "cannot read %s: %s", path, scn_errno_name(-ret));
+	}
+	/* Before the THP switches: restored first, they are in place when khugepaged restarts. */
+	for (size_t i = 0; i < sizeof(khugepaged) / sizeof(khugepaged[0]); i++) {
+		snprintf(path, sizeof(path), THP_DIR "khugepaged/%s", khugepaged[i]);
+		ret = settings_save(path);
+		if (ret && ret != -ENOENT)
 			return scn_fail(err, len, "cannot read %s: %s", path, scn_errno_name(-ret));
 	}
 	if (access(THP_DIR "enabled", F_OK))
@@ -1360,12 +1561,6 @@ static int save_all(char *err, size_t len)
 	}
 	if (dir)
 		closedir(dir);
-	for (size_t i = 0; i < 4; i++) {
-		snprintf(path, sizeof(path), THP_DIR "khugepaged/%s", khugepaged[i]);
-		ret = settings_save(path);
-		if (ret && ret != -ENOENT)
-			return scn_fail(err, len, "cannot read %s: %s", path, scn_errno_name(-ret));
-	}
 	return 0;
 }
 
@@ -1417,6 +1612,7 @@ static int set_start_state(struct kexec *ke, char *err, size_t len)
 	if (set_if_saved(THP_DIR "khugepaged/max_ptes_none", "0", err, len) ||
 	    set_if_saved(THP_DIR "khugepaged/max_ptes_shared", "0", err, len) ||
 	    set_if_saved(THP_DIR "khugepaged/max_ptes_swap", "0", err, len) ||
+	    set_if_saved(THP_DIR "khugepaged/pages_to_scan", KHUGEPAGED_SCAN_PAGES, err, len) ||
 	    set_if_saved(THP_DIR "khugepaged/scan_sleep_millisecs", "3600000", err, len))
 		return -1;
 	if (ksm_read("full_scans", &ke->base_full_scans))
@@ -1461,7 +1657,7 @@ int kernel_executor_create(struct scn_executor *ex, const struct scenario *scn, 
 		     scn_errno_name(errno));
 		goto out;
 	}
-	ke->ksmd = find_ksmd();
+	ke->ksmd = find_kthread("ksmd");
 	ke->thp_legacy = access(THP_DIR "hugepages-2048kB/enabled", F_OK) &&
 			 !access(THP_DIR "enabled", F_OK);
 	ke->legacy_2m = ke->legacy_top = THP_NEVER;
@@ -1536,7 +1732,7 @@ int kernel_ksm_open(const pid_t *pids, int nr, const char *const (*tunables)[2],
 	if (kernel_lock(&ke->lock_fd, err, len) || settings_recover(stderr, &found, err, len) ||
 	    check_other_mergeable(pids, nr, err, len))
 		goto out;
-	ke->ksmd = find_ksmd();
+	ke->ksmd = find_kthread("ksmd");
 	settings_guard(kill_active);
 	if (save_all(err, len) || settings_arm(err, len))
 		goto out;

@@ -455,15 +455,44 @@ static int parse_ksm_rmap_walk(struct line *l, struct scn_command *c)
 	return expect_tokens(l, 2, 2, "nothing after 'rmap_walk=VARIANT'");
 }
 
+/* "ksm scan [N]", "khugepaged scan [N]": N full passes, 1 by default. */
+static int parse_scan(struct line *l, struct scn_command *c, enum scn_cmd kind)
+{
+	c->kind = kind;
+	c->n = 1;
+	if (expect_tokens(l, 2, 3, "'scan [N]'"))
+		return -1;
+	return l->nr == 3 ? get_ulong(l, 2, "N", false, &c->n) : 0;
+}
+
+/* KEY=VALUE ... from the second token on, each KEY one of names, into c->ksm. */
+static int parse_settings(struct line *l, struct scn_command *c, const char *what,
+			  const char *const *names, int n, const char *list)
+{
+	for (int i = 1; i < l->nr; i++) {
+		char *eq = strchr(l->tok[i], '=');
+		long long v;
+
+		if (!eq)
+			return perr(l, "%s: expected KEY=VALUE, got '%s'", what, l->tok[i]);
+		*eq = '\0';
+		if (lookup(l->tok[i], names, n) < 0)
+			return perr(l, "%s: unknown tunable '%s' (%s)", what, l->tok[i], list);
+		if (parse_number(eq + 1, false, false, &v))
+			return perr(l, "%s: %s= takes a number, got '%s'", what, l->tok[i], eq + 1);
+		if (c->nr_ksm == SCN_MAX_KSM_SET)
+			return perr(l, "%s: too many settings on one line", what);
+		snprintf(c->ksm[c->nr_ksm].key, SCN_NAME_MAX, "%s", l->tok[i]);
+		c->ksm[c->nr_ksm++].value = (unsigned long)v;
+		*eq = '=';
+	}
+	return 0;
+}
+
 static int parse_ksm(struct line *l, struct scn_command *c)
 {
-	if (l->nr >= 2 && !strcmp(l->tok[1], "scan")) {
-		c->kind = CMD_KSM_SCAN;
-		c->n = 1;
-		if (expect_tokens(l, 2, 3, "'scan [N]'"))
-			return -1;
-		return l->nr == 3 ? get_ulong(l, 2, "N", false, &c->n) : 0;
-	}
+	if (l->nr >= 2 && !strcmp(l->tok[1], "scan"))
+		return parse_scan(l, c, CMD_KSM_SCAN);
 	if (l->nr >= 2 && !strcmp(l->tok[1], "unmerge")) {
 		c->kind = CMD_KSM_UNMERGE;
 		return expect_tokens(l, 2, 2, "nothing after 'unmerge'");
@@ -486,28 +515,27 @@ static int parse_ksm(struct line *l, struct scn_command *c)
 	if (l->nr < 2)
 		return perr(l, "ksm takes 'scan [N]', 'unmerge', 'skip=POLICY', 'rmap_walk=VARIANT' "
 			    "or KEY=VALUE ...");
-	for (int i = 1; i < l->nr; i++) {
-		char *eq = strchr(l->tok[i], '=');
-		long long v;
-
-		if (!eq)
-			return perr(l, "ksm: expected KEY=VALUE, got '%s'", l->tok[i]);
+	for (int i = 1; i < l->nr; i++)
 		if (!strncmp(l->tok[i], "rmap_walk=", 10))
 			return perr(l, "ksm: rmap_walk= is simulator-only and goes on a line of its own");
-		*eq = '\0';
-		if (lookup(l->tok[i], ksm_tunables, ARRAY_SIZE(ksm_tunables)) < 0)
-			return perr(l, "ksm: unknown tunable '%s' (pages_to_scan, max_page_sharing, "
-				    "use_zero_pages, smart_scan, merge_across_nodes, "
-				    "stable_node_chains_prune_millisecs)", l->tok[i]);
-		if (parse_number(eq + 1, false, false, &v))
-			return perr(l, "ksm: %s= takes a number, got '%s'", l->tok[i], eq + 1);
-		if (c->nr_ksm == SCN_MAX_KSM_SET)
-			return perr(l, "ksm: too many settings on one line");
-		snprintf(c->ksm[c->nr_ksm].key, SCN_NAME_MAX, "%s", l->tok[i]);
-		c->ksm[c->nr_ksm++].value = (unsigned long)v;
-		*eq = '=';
-	}
-	return 0;
+	return parse_settings(l, c, "ksm", ksm_tunables, ARRAY_SIZE(ksm_tunables),
+			      "pages_to_scan, max_page_sharing, use_zero_pages, smart_scan, "
+			      "merge_across_nodes, stable_node_chains_prune_millisecs");
+}
+
+/* "khugepaged scan [N]" or "khugepaged KEY=VALUE ...", the settings in c->ksm. */
+static int parse_khugepaged(struct line *l, struct scn_command *c)
+{
+	static const char *const tunables[] = { "pages_to_scan", "max_ptes_none",
+						"max_ptes_swap", "max_ptes_shared" };
+
+	if (l->nr >= 2 && !strcmp(l->tok[1], "scan"))
+		return parse_scan(l, c, CMD_KHUGEPAGED_SCAN);
+	c->kind = CMD_KHUGEPAGED_SET;
+	if (l->nr < 2)
+		return perr(l, "khugepaged takes 'scan [N]' or KEY=VALUE ...");
+	return parse_settings(l, c, "khugepaged", tunables, ARRAY_SIZE(tunables),
+			      "pages_to_scan, max_ptes_none, max_ptes_swap, max_ptes_shared");
 }
 
 static int parse_thp(struct line *l, struct scn_command *c)
@@ -625,6 +653,8 @@ static int parse_line(struct line *l, struct scn_command *c)
 		return parse_thp(l, c);
 	if (!strcmp(w, "ksm"))
 		return parse_ksm(l, c);
+	if (!strcmp(w, "khugepaged"))
+		return parse_khugepaged(l, c);
 	if (!strcmp(w, "proc")) {
 		c->kind = CMD_PROC;
 		return expect_tokens(l, 2, 2, "P") ?: get_proc(l, 1, &c->proc[0]);

@@ -25,6 +25,7 @@ enum scn_cmd {
 	CMD_MMAP, CMD_MUNMAP, CMD_MPROTECT, CMD_MREMAP, CMD_MADVISE, CMD_PRCTL,
 	CMD_WRITE, CMD_POKE, CMD_READ, CMD_KSM_SCAN, CMD_KSM_UNMERGE,
 	CMD_EXPECT, CMD_PROBE, CMD_MEMORY, CMD_MLOCK, CMD_MUNLOCK, CMD_MLOCKALL, CMD_MUNLOCKALL,
+	CMD_KHUGEPAGED_SET, CMD_KHUGEPAGED_SCAN,
 	/* simulator only */
 	CMD_SCHEME, CMD_KSM_SKIP, CMD_SHOW, CMD_KSM_RMAP_WALK, CMD_RECLAIM, CMD_ANON_PGOFF,
 };
@@ -76,8 +77,9 @@ struct scn_command {
 	char *text;			/* the command as written, comment and extra blanks removed */
 	int proc[2];			/* process slots: P, or P and C for fork */
 	unsigned long addr, len, addr2;
-	unsigned long n;		/* seed, ksm scan N, poke VALUE, ksm rmap_walk= variant, anon_pgoff policy,
-					 * memory SIZE in bytes, mlock onfault (1), mlockall's MMSIM_MCL_* */
+	unsigned long n;		/* seed, ksm/khugepaged scan N, poke VALUE, ksm rmap_walk= variant,
+					 * anon_pgoff policy, memory SIZE in bytes, mlock onfault (1),
+					 * mlockall's MMSIM_MCL_* */
 	enum scn_prot prot;
 	bool noreserve;			/* mmap ... noreserve: MAP_NORESERVE */
 	bool dontunmap;			/* mremap ... dontunmap: MREMAP_DONTUNMAP */
@@ -87,7 +89,7 @@ struct scn_command {
 	struct scn_fill_spec fill;
 	unsigned long thp_size;		/* 0 for "top" */
 	enum scn_thp_mode thp_mode;
-	struct scn_ksm_set ksm[SCN_MAX_KSM_SET];
+	struct scn_ksm_set ksm[SCN_MAX_KSM_SET];	/* ksm or khugepaged KEY=VALUE */
 	int nr_ksm;
 	char word[SCN_NAME_MAX];	/* kernel VERSION, scheme NAME, ksm skip POLICY, show WHAT */
 	struct scn_query_spec q;	/* expect, probe; show's P/ADDR/LEN use proc/addr/len */

@@ -205,6 +205,10 @@ static int show_dot(struct scn_executor *ex, const struct scn_command *c, char *
  * with that configuration replaces the current one. Nothing is mapped yet
  * (no proc has run), so the settings already made are all it needs to keep.
  */
+/* khugepaged's limits, 0 at the start of a scenario (as the kernel executor sets them). */
+static const char *const khugepaged_tunables[] = { "max_ptes_none", "max_ptes_swap",
+						   "max_ptes_shared" };
+
 static void show_progress(void *arg, const char *line);
 
 static int sim_recreate(struct sim_exec *se, const struct mmsim_config *cfg, const char *what,
@@ -316,6 +320,13 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 		break;
 	case CMD_KSM_UNMERGE:
 		ret = mmsim_ksm_run(se->sim, 2);
+		break;
+	case CMD_KHUGEPAGED_SET:
+		for (int i = 0; i < c->nr_ksm && !ret; i++)
+			ret = mmsim_khugepaged_set(se->sim, c->ksm[i].key, c->ksm[i].value);
+		break;
+	case CMD_KHUGEPAGED_SCAN:
+		ret = mmsim_khugepaged_scan(se->sim, c->n);
 		break;
 	case CMD_KSM_SKIP:
 		ret = mmsim_ksm_set(se->sim, "skip", c->n);
@@ -712,6 +723,9 @@ int sim_executor_create(struct scn_executor *ex, const struct scenario *scn, cha
 	mmsim_set_thp(se->sim, 0, MMSIM_THP_NEVER);
 	for (unsigned long size = 16UL << 10; size <= (2UL << 20); size <<= 1)
 		mmsim_set_thp(se->sim, size, MMSIM_THP_NEVER);
+	/* The kernel executor's khugepaged: it collapses nothing until told to. */
+	for (size_t i = 0; i < sizeof(khugepaged_tunables) / sizeof(khugepaged_tunables[0]); i++)
+		mmsim_khugepaged_set(se->sim, khugepaged_tunables[i], 0);
 	se->scheme_chosen = ex->scheme != NULL;
 	ex->ops = &sim_ops;
 	ex->priv = se;

@@ -7,6 +7,7 @@
 #include "mm.h"
 
 #include "ksm.h"
+#include "khugepaged.h"
 #include "rmap.h"
 #include "vma.h"
 
@@ -35,6 +36,7 @@ int dup_mmap(struct mmsim *sim, struct mm_struct *mm, struct mm_struct *oldmm)
 	err = ksm_fork(sim, mm, oldmm);
 	if (err)
 		return err;
+	khugepaged_fork(sim, mm, oldmm);
 	for_each_vma(oldmm, mpnt) {
 		if (mpnt->vm_flags & VM_DONTCOPY)
 			continue;
@@ -140,6 +142,7 @@ void mm_destroy(struct mmsim *sim, struct mm_struct *mm)
 {
 	mm->exited = true;
 	ksm_exit(sim, mm);
+	khugepaged_exit(sim, mm);
 	exit_mmap(sim, mm);
 	HASH_DEL(sim->mms, mm);
 	mmdrop(sim, mm);

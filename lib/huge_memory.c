@@ -5,6 +5,7 @@
  * split of an anonymous large folio into small ones with its zero-page remap.
  */
 #include "huge_memory.h"
+#include "khugepaged.h"
 
 #include "page_alloc.h"
 #include "vma.h"
@@ -89,6 +90,7 @@ int do_huge_pmd_anonymous_page(struct mmsim *sim, struct vm_area_struct *vma,
 
 	if (!thp_vma_suitable_order(vma, haddr, HPAGE_PMD_ORDER))
 		return VM_FAULT_FALLBACK;
+	khugepaged_enter_vma(sim, vma);
 	err = anon_vma_prepare(sim, vma);
 	if (err)
 		return err;

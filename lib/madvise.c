@@ -89,7 +89,10 @@ static int madvise_vma(struct mmsim *sim, struct vm_area_struct *vma, unsigned l
 	if (advice == MMSIM_MADV_MERGEABLE || advice == MMSIM_MADV_UNMERGEABLE)
 		err = ksm_madvise(sim, vma, start, end, (int)advice, &newflags);
 	if (!err)
-		vma_modify_flags(sim, vma, start, end, newflags, &err);
+		vma = vma_modify_flags(sim, vma, start, end, newflags, &err);
+	/* hugepage_madvise(): a VMA now advised may make the mm khugepaged's. */
+	if (!err && advice == MMSIM_MADV_HUGEPAGE)
+		khugepaged_enter_vma(sim, vma);
 	/* Kernel resources short (a split, a merge, a KSM slot) read as "try again". */
 	return err == -ENOMEM ? -EAGAIN : err;
 }

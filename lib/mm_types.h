@@ -268,6 +268,7 @@ enum {
 	MMF_VM_MERGE_ANY	= 1 << 1,	/* PR_SET_MEMORY_MERGE */
 	MMF_DISABLE_THP		= 1 << 2,	/* PR_SET_THP_DISABLE (MMF_DISABLE_THP_COMPLETELY) */
 	MMF_DISABLE_THP_EXCEPT_ADVISED = 1 << 3, /* ... with PR_THP_DISABLE_EXCEPT_ADVISED (6.18+) */
+	MMF_VM_HUGEPAGE		= 1 << 4,	/* registered with khugepaged */
 };
 
 /* One process and its address space. */

@@ -7,6 +7,7 @@
 
 #include "huge_memory.h"
 #include "internal.h"
+#include "khugepaged.h"
 #include "ksm.h"
 #include "vma.h"
 
@@ -68,6 +69,7 @@ int do_mmap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 		vma_link(mm, vma);
 	}
 	vma->vm_flags |= VM_SOFTDIRTY;
+	khugepaged_enter_vma(sim, vma);
 	/* mlockall(MCL_FUTURE): vm_mmap_pgoff()'s mm_populate(), errors ignored. */
 	if ((vm_flags & VM_LOCKED_MASK) == VM_LOCKED)
 		populate_vma_page_range(sim, vma, addr, addr + len);

@@ -10,6 +10,7 @@
 
 #include "debug.h"
 #include "huge_memory.h"
+#include "khugepaged.h"
 #include "ksm.h"
 #include "mm.h"
 #include "page_alloc.h"
@@ -141,6 +142,7 @@ int mmsim_create_sized(size_t size, const struct mmsim_config *user, struct mmsi
 		free(sim);
 		return err;
 	}
+	khugepaged_init(sim);
 	sim->next_pid = 1;
 	if (!sim->cfg.nr_swap_slots)
 		sim->cfg.nr_swap_slots = nr_frames;
@@ -170,6 +172,7 @@ void mmsim_destroy(struct mmsim *sim)
 	HASH_ITER(hh, sim->mms, mm, tmp)
 		mm_destroy(sim, mm);
 	ksm_destroy(sim);
+	khugepaged_destroy(sim);
 	swap_exit(sim);
 	if (sim->huge_zero_folio)
 		folio_put(sim, sim->huge_zero_folio);
@@ -247,6 +250,7 @@ int mmsim_create_like(const struct mmsim_config *cfg, struct mmsim *like, struct
 		return err;
 	}
 	sim->thp = like->thp;
+	khugepaged_copy_tunables(sim, like);
 	*out = sim;
 	return 0;
 }
@@ -328,6 +332,7 @@ const char *mmsim_kernel(const struct mmsim *sim)
 
 int mmsim_set_thp(struct mmsim *sim, unsigned long size, enum mmsim_thp_mode mode)
 {
+	bool was_enabled = hugepage_enabled(sim);
 	unsigned int order;
 
 	API_ENTER(sim);
@@ -338,7 +343,8 @@ int mmsim_set_thp(struct mmsim *sim, unsigned long size, enum mmsim_thp_mode mod
 		if (mode == MMSIM_THP_INHERIT)
 			return fail(sim, -EINVAL);
 		sim->thp.top = mode;
-		return 0;
+		start_stop_khugepaged(sim, was_enabled);
+		return finish(sim, 0);
 	}
 	for (order = 2; order <= HPAGE_PMD_ORDER; order++)
 		if (size == PAGE_SIZE << order)
@@ -351,7 +357,8 @@ int mmsim_set_thp(struct mmsim *sim, unsigned long size, enum mmsim_thp_mode mod
 				 "Linux %s has no per-size THP controls (Linux 6.8+)",
 				 sim->profile->version);
 	sim->thp.order[order] = mode;
-	return 0;
+	start_stop_khugepaged(sim, was_enabled);
+	return finish(sim, 0);
 }
 
 int mmsim_set_thp_use_zero_page(struct mmsim *sim, bool on)
@@ -905,6 +912,30 @@ int mmsim_ksm_counter(struct mmsim *sim, const char *name, long *value)
 	if (!name || !value)
 		return fail(sim, -EINVAL);
 	return fail(sim, ksm_read_counter(sim, name, value));
+}
+
+/* ---- khugepaged ----------------------------------------------------------- */
+
+int mmsim_khugepaged_set(struct mmsim *sim, const char *key, unsigned long value)
+{
+	API_ENTER(sim);
+	if (!key)
+		return fail(sim, -EINVAL);
+	return fail(sim, khugepaged_set_tunable(sim, key, value));
+}
+
+int mmsim_khugepaged_scan(struct mmsim *sim, unsigned long full_scans)
+{
+	API_ENTER(sim);
+	return finish(sim, khugepaged_do_full_scans(sim, full_scans));
+}
+
+int mmsim_khugepaged_counter(struct mmsim *sim, const char *name, long *value)
+{
+	API_ENTER(sim);
+	if (!name || !value)
+		return fail(sim, -EINVAL);
+	return fail(sim, khugepaged_read_counter(sim, name, value));
 }
 
 int mmsim_ksm_stat(struct mmsim *sim, int pid, const char *name, long *value)

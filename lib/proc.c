@@ -13,6 +13,7 @@
 
 #include "huge_memory.h"
 #include "internal.h"
+#include "ksm.h"
 #include "page_alloc.h"
 #include "vma.h"
 
@@ -91,14 +92,14 @@ static bool mlock_one(struct mmsim *sim, struct folio *folio, const struct rmap_
  */
 static bool folio_mlocked(struct mmsim *sim, struct folio *folio)
 {
-	struct ksm_rmap_walk_cost ksm_cost = sim->ksm.rmap_walk_cost;
-	struct ksm_rmap_walk_cost anon_cost = sim->anon_rmap_walk_cost;
+	struct rmap_walk_cost ksm_cost = sim->ksm->rmap_walk_cost;
+	struct rmap_walk_cost anon_cost = sim->anon_rmap_walk_cost;
 	bool mlocked = false;
 
 	if (folio_is_zero(folio) || !folio_test_anon(folio))
 		return false;
 	rmap_walk(sim, folio, mlock_one, &mlocked);
-	sim->ksm.rmap_walk_cost = ksm_cost;
+	sim->ksm->rmap_walk_cost = ksm_cost;
 	sim->anon_rmap_walk_cost = anon_cost;
 	return mlocked;
 }

@@ -56,6 +56,7 @@ static const struct kernel_profile profiles[] = {
 		.mremap_dontunmap_splits_locked = true,
 		.collapse_no_block_ok = true,
 		.collapse_passes_empty_pmd = true,
+		.khugepaged_mthp = true,
 	},
 	{
 		.version = "6.12",

@@ -88,6 +88,11 @@ struct kernel_profile {
 	bool collapse_passes_empty_pmd;	/* MADV_COLLAPSE goes on past a block with no PTE
 					   table (7.3's SCAN_NO_PTE_TABLE; before, SCAN_PMD_NONE
 					   ended the call) */
+	bool khugepaged_mthp;		/* khugepaged runs while any anonymous THP size (or the
+					   top-level switch) is enabled, registers mms for any
+					   size and collapses a 2M block into the mTHP sizes
+					   enabled where a PMD THP cannot be (7.3's
+					   mthp_collapse(); before, PMD THPs only) */
 	bool rmap_per_pte;		/* fork and zap make one rmap call per PTE of a large
 					   folio: no folio_pte_batch() there before 6.9 */
 };

@@ -45,6 +45,18 @@ struct thp_policy {
 	bool use_zero_page;				/* use_zero_page */
 };
 
+/*
+ * khugepaged (mm/khugepaged.c): the mms registered with it, in the order of
+ * its scan list (khugepaged_scan.mm_head), its tunables and its counters.
+ */
+struct khugepaged_state {
+	struct mm_struct **mm_slots;	/* the scan list, oldest first */
+	size_t nr_mm_slots, mm_slots_cap;
+	unsigned int pages_to_scan, scan_sleep_millisecs;
+	unsigned int max_ptes_none, max_ptes_swap, max_ptes_shared;
+	unsigned long full_scans, pages_collapsed;
+};
+
 struct mmsim {
 	struct mmsim_config cfg;
 	const struct mapcount_ops *mapcount;	/* the folio mapcount scheme in use */
@@ -80,6 +92,7 @@ struct mmsim {
 	unsigned long faults, cow_copies, cow_reuses, pmd_splits, folio_splits;
 
 	struct ksm_state *ksm;			/* ksmd and its trees (ksm.c) */
+	struct khugepaged_state khugepaged;	/* khugepaged.c */
 	struct rmap_walk_cost anon_rmap_walk_cost;	/* what rmap_walk_anon() searched */
 
 	struct swap_info_struct *swap;		/* the one swap device (swapfile.c) */

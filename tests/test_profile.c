@@ -139,6 +139,44 @@ static void test_profile_73_rmap_walk(void **state)
 	mmsim_destroy(sim);
 }
 
+/* One page written in 2M, then khugepaged with max_ptes_none 511: the folio order it leaves. */
+static int khugepaged_order(const char *kernel, bool pmd_too)
+{
+	struct mmsim *sim = profile_sim(kernel, NULL);
+	int pid = new_proc(sim), order;
+	uint8_t b = 5;
+
+	OK(sim, mmsim_set_thp(sim, 0, MMSIM_THP_NEVER));
+	OK(sim, mmsim_set_thp(sim, SZ_2M, MMSIM_THP_NEVER));
+	OK(sim, mmsim_mmap(sim, pid, BASE, SZ_2M, RW));
+	OK(sim, mmsim_write(sim, pid, BASE + PAGE, &b, 1));
+	OK(sim, mmsim_set_thp(sim, SZ_64K, MMSIM_THP_ALWAYS));
+	if (pmd_too)
+		OK(sim, mmsim_set_thp(sim, SZ_2M, MMSIM_THP_MADVISE));
+	OK(sim, mmsim_madvise(sim, pid, BASE, SZ_2M, MMSIM_MADV_HUGEPAGE));
+	OK(sim, mmsim_khugepaged_set(sim, "max_ptes_none", 511));
+	OK(sim, mmsim_khugepaged_scan(sim, 1));
+	order = order_at(sim, pid, BASE + PAGE);
+	assert_int_equal(read_byte(sim, pid, BASE + PAGE), 5);
+	mmsim_destroy(sim);
+	return order;
+}
+
+/*
+ * 7.3's khugepaged collapses into mTHP sizes too (khugepaged_mthp): with
+ * only 64K enabled a 64K folio; with 2M allowed as well the PMD order comes
+ * first. Before, the thread runs for 2M alone.
+ */
+static void test_profile_73_khugepaged_mthp(void **state)
+{
+	(void)state;
+	assert_int_equal(khugepaged_order("7.3", false), 4);
+	assert_int_equal(khugepaged_order("7.3", true), 9);
+	assert_int_equal(khugepaged_order("6.18", false), 0);
+	assert_int_equal(khugepaged_order("6.18", true), 9);
+	assert_int_equal(khugepaged_order("6.12", false), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -147,6 +185,7 @@ int main(void)
 		cmocka_unit_test(test_profile_61_lacks),
 		cmocka_unit_test(test_profile_instances_apart),
 		cmocka_unit_test(test_profile_73_rmap_walk),
+		cmocka_unit_test(test_profile_73_khugepaged_mthp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -260,8 +260,8 @@ static void unmap_model(struct proc *p, unsigned long addr, unsigned long len)
 
 /* ---- operations ------------------------------------------------------------------ */
 enum { OP_MMAP, OP_MUNMAP, OP_MPROTECT, OP_MREMAP, OP_MADVISE, OP_FORK, OP_EXIT,
-       OP_WRITE, OP_FILL, OP_READ, OP_THP, OP_RECLAIM, NR_OPS };
-static const int op_weight[NR_OPS] = { 14, 6, 8, 6, 10, 3, 2, 14, 12, 10, 3, 3 };
+       OP_WRITE, OP_FILL, OP_READ, OP_THP, OP_RECLAIM, OP_KHUGEPAGED, NR_OPS };
+static const int op_weight[NR_OPS] = { 14, 6, 8, 6, 10, 3, 2, 14, 12, 10, 3, 3, 5 };
 
 static int pick_op(struct world *w)
 {
@@ -498,6 +498,33 @@ static void do_reclaim_op(struct world *w, struct proc *p)
 	err = mmsim_reclaim(w->sim, p->pid, addr, len, &n);
 	CHECK(w, err == 0 || is_oom(w, err), "reclaim(%#lx, %#lx) = %d: %s", addr, len, err,
 	      mmsim_last_error(w->sim));
+}
+
+/*
+ * khugepaged with random limits (mostly 511, so that blocks collapse), then one or two full
+ * passes: contents stay (checked at the end against the shadows), and each
+ * pass counts, or none does when the thread would not run.
+ */
+static void do_khugepaged_op(struct world *w)
+{
+	static const char *const limits[] = { "max_ptes_none", "max_ptes_swap", "max_ptes_shared" };
+	unsigned long n = 1 + rnd(&w->rng, 2);
+	long before, after;
+	int err;
+
+	for (int i = 0; i < 3; i++) {
+		unsigned long r = rnd(&w->rng, 4), v = r == 0 ? 0 : r == 3 ? rnd(&w->rng, 512) : 511;
+
+		TRACE(w, "khugepaged_set(%s, %lu)", limits[i], v);
+		assert_int_equal(mmsim_khugepaged_set(w->sim, limits[i], v), 0);
+	}
+	assert_int_equal(mmsim_khugepaged_counter(w->sim, "full_scans", &before), 0);
+	TRACE(w, "khugepaged_scan(%lu)", n);
+	err = mmsim_khugepaged_scan(w->sim, n);
+	CHECK(w, err == 0, "khugepaged_scan(%lu) = %d: %s", n, err, mmsim_last_error(w->sim));
+	assert_int_equal(mmsim_khugepaged_counter(w->sim, "full_scans", &after), 0);
+	CHECK(w, after == before || after == before + (long)n, "khugepaged_scan(%lu): full_scans "
+	      "%ld -> %ld", n, before, after);
 }
 
 static void do_fork_op(struct world *w, struct proc *p)
@@ -762,6 +789,7 @@ static void run_seed(unsigned long seed, int nops, unsigned long nr_frames, bool
 		case OP_READ: do_read_op(w, p); break;
 		case OP_THP: do_thp_op(w); break;
 		case OP_RECLAIM: do_reclaim_op(w, p); break;
+		case OP_KHUGEPAGED: do_khugepaged_op(w); break;
 		}
 		if (watch)
 			for (int i = 0; i < w->nprocs; i++)
@@ -800,11 +828,15 @@ static void run_seed(unsigned long seed, int nops, unsigned long nr_frames, bool
 		      st.nr_anon_vmas, st.nr_vmas, st.nr_page_tables, st.nr_mms,
 		      st.nr_deferred_split);
 	}
-	if (getenv("MMSIM_PROPERTY_VERBOSE"))
+	if (getenv("MMSIM_PROPERTY_VERBOSE")) {
+		long collapsed = 0;
+
+		mmsim_khugepaged_counter(w->sim, "pages_collapsed", &collapsed);
 		printf("seed %lu: %lu calls met -ENOMEM, faults %lu cow %lu/%lu pmd splits %lu folio splits %lu "
-		       "swap out/in %lu/%lu\n",
+		       "swap out/in %lu/%lu khugepaged collapses %ld\n",
 		       seed, w->enomem, st.faults, st.cow_copies, st.cow_reuses, st.pmd_splits,
-		       st.folio_splits, st.pswpout, st.pswpin);
+		       st.folio_splits, st.pswpout, st.pswpin, collapsed);
+	}
 	mmsim_destroy(w->sim);
 	free(w->before);
 	free(w->after);

@@ -134,9 +134,9 @@ MMSIM_API int mmsim_config_check_sized(size_t size, const struct mmsim_config *c
 #define mmsim_get_config(...) mmsim_get_config_sized(sizeof(struct mmsim_config), __VA_ARGS__)
 /*
  * A new instance for cfg that carries like's settings over: the THP
- * switches, and each KSM tunable set away from like's own default (so that
- * a default that differs between kernel versions is the new one's; a
- * tunable the new version lacks stays behind). For a front end that changes
+ * switches, khugepaged's tunables, and each KSM tunable set away from
+ * like's own default (so that a default that differs between kernel
+ * versions is the new one's; a tunable the new version lacks stays behind). For a front end that changes
  * the memory size, scheme or kernel before anything is mapped.
  */
 MMSIM_API int mmsim_create_like(const struct mmsim_config *cfg, struct mmsim *like,
@@ -269,6 +269,27 @@ MMSIM_API int mmsim_madvise(struct mmsim *sim, int pid, unsigned long addr, unsi
  */
 MMSIM_API int mmsim_reclaim(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
 			    unsigned long *nr_reclaimed);
+
+/* ---- khugepaged: /sys/kernel/mm/transparent_hugepage/khugepaged ------------ */
+/*
+ * A tunable: pages_to_scan, max_ptes_none, max_ptes_swap, max_ptes_shared,
+ * scan_sleep_millisecs, at the kernel's defaults (4096, 511, 64, 256, 10000)
+ * after mmsim_create(). -EINVAL as the kernel's: pages_to_scan 0, a
+ * max_ptes_* above 511, a value above UINT_MAX; -ENOENT for another name.
+ * pages_to_scan and scan_sleep_millisecs only read back: passes are whole.
+ */
+MMSIM_API int mmsim_khugepaged_set(struct mmsim *sim, const char *key, unsigned long value);
+/*
+ * Exactly full_scans full passes of khugepaged over the mms registered with
+ * it (when a VMA that may get a 2M THP is mapped, advised MADV_HUGEPAGE or
+ * huge-faulted; a child of a registered mm too), each 2M block collapsed
+ * where the max_ptes_* limits and a recently used page allow. Nothing
+ * happens while no 2M THP is enabled (the thread is stopped) or no mm is
+ * registered. Enabling 2M THPs starts the thread, which makes one pass.
+ */
+MMSIM_API int mmsim_khugepaged_scan(struct mmsim *sim, unsigned long full_scans);
+/* full_scans, pages_collapsed (blocks collapsed by khugepaged), or a tunable. */
+MMSIM_API int mmsim_khugepaged_counter(struct mmsim *sim, const char *name, long *value);
 
 /* ---- KSM: /sys/kernel/mm/ksm, /proc/PID/ksm_stat, PR_SET_MEMORY_MERGE ----- */
 /*
