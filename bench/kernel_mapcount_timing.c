@@ -11,7 +11,8 @@
  * munmap of its copy (nothing freed), a second fork whose child exits at
  * once (fork+exit, steady state), and the parent's munmap (the folios
  * freed). ns per 4 KiB page, best and median of --reps after one untimed
- * repetition.
+ * repetition; the forks less what a fork and a fork+exit of this process
+ * cost without the mapping (the best of as many, timed before each).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -133,15 +134,53 @@ static char *populate(unsigned long len, int thp, int *bad)
 	return dst;
 }
 
-/* One repetition: the four times, in ns per 4 KiB page. */
-static void one_rep(unsigned long len, int thp, double t[NR_T], int *bad)
+/*
+ * What a fork and a fork+exit cost without the mapping (the process, its
+ * binary, its stack): subtracted from the timed ones, so that a page's share
+ * does not depend on --size. base[0]: fork, base[1]: fork+exit.
+ */
+static void fixed_costs(double base[2])
 {
-	char *p = populate(len, thp, bad);
-	double n = (double)(len / SZ_4K), t0, ns;
+	int go[2], status;
+	double t0;
+	pid_t pid;
+	char c = 0;
+
+	if (pipe(go))
+		fail("pipe");
+	t0 = bench_now_ns();
+	pid = fork();
+	if (pid < 0)
+		fail("fork");
+	if (pid == 0)
+		_exit(read(go[0], &c, 1) == 1 ? 0 : 1);
+	base[0] = bench_now_ns() - t0;
+	if (write(go[1], &c, 1) != 1)
+		fail("write");
+	waitpid(pid, &status, 0);
+	close(go[0]);
+	close(go[1]);
+	t0 = bench_now_ns();
+	pid = fork();
+	if (pid < 0)
+		fail("fork");
+	if (pid == 0)
+		_exit(0);
+	waitpid(pid, &status, 0);
+	base[1] = bench_now_ns() - t0;
+}
+
+/* One repetition: the four times in ns, and the fixed costs before it. */
+static void one_rep(unsigned long len, int thp, double t[NR_T], double base[2], int *bad)
+{
+	char *p;
+	double t0, ns;
 	int go[2], back[2], status;
 	pid_t pid;
 	char c = 0;
 
+	fixed_costs(base);
+	p = populate(len, thp, bad);
 	if (pipe(go) || pipe(back))
 		fail("pipe");
 	t0 = bench_now_ns();
@@ -157,10 +196,10 @@ static void one_rep(unsigned long len, int thp, double t[NR_T], int *bad)
 		ns = bench_now_ns() - t0;
 		_exit(write(back[1], &ns, sizeof(ns)) == sizeof(ns) ? 0 : 1);
 	}
-	t[T_FORK] = (bench_now_ns() - t0) / n;
+	t[T_FORK] = bench_now_ns() - t0;
 	if (write(go[1], &c, 1) != 1 || read(back[0], &ns, sizeof(ns)) != sizeof(ns))
 		fail("the child's munmap");
-	t[T_MUNMAP_CHILD] = ns / n;
+	t[T_MUNMAP_CHILD] = ns;
 	waitpid(pid, &status, 0);
 	close(go[0]);
 	close(go[1]);
@@ -174,11 +213,11 @@ static void one_rep(unsigned long len, int thp, double t[NR_T], int *bad)
 	if (pid == 0)
 		_exit(0);
 	waitpid(pid, &status, 0);
-	t[T_FORK_EXIT] = (bench_now_ns() - t0) / n;
+	t[T_FORK_EXIT] = bench_now_ns() - t0;
 
 	t0 = bench_now_ns();
 	munmap(p, len);
-	t[T_MUNMAP] = (bench_now_ns() - t0) / n;
+	t[T_MUNMAP] = bench_now_ns() - t0;
 }
 
 /* Writes s to the THP "enabled" file; its old setting into old (the bracketed word). */
@@ -248,22 +287,32 @@ int main(int argc, char **argv)
 	printf("%-7s %-13s %9s %9s %9s   (ns per 4 KiB page)\n", "layout", "op", "best", "median",
 	       "worst");
 	for (int thp = 0; thp < 2; thp++) {
-		double v[NR_T][MAX_REPS], t[NR_T];
+		double v[NR_T][MAX_REPS], t[NR_T], base[2], fixed[2] = { 1e30, 1e30 };
+		double n = (double)((mib << 20) / SZ_4K);
 
 		/* One untimed first: under TCG the first pass also translates the code. */
 		for (int r = -1; r < reps; r++) {
-			one_rep(mib << 20, thp, t, &bad);
+			one_rep(mib << 20, thp, t, base, &bad);
 			if (r < 0)
 				continue;
 			for (int o = 0; o < NR_T; o++)
 				v[o][r] = t[o];
+			for (int i = 0; i < 2; i++)
+				fixed[i] = base[i] < fixed[i] ? base[i] : fixed[i];
+		}
+		/* A fork's fixed cost (the best seen) is not the pages'. */
+		for (int r = 0; r < reps; r++) {
+			v[T_FORK][r] -= fixed[0];
+			v[T_FORK_EXIT][r] -= fixed[1];
 		}
 		for (int o = 0; o < NR_T; o++) {
 			double med = bench_median(v[o], (size_t)reps);	/* sorts v[o] */
 
 			printf("%-7s %-13s %9.2f %9.2f %9.2f\n", thp ? "pte_2m" : "4k", t_names[o],
-			       v[o][0], med, v[o][reps - 1]);
+			       v[o][0] / n, med / n, v[o][reps - 1] / n);
 		}
+		printf("# %s: fixed costs subtracted (best of %d, no mapping): fork %.1f us, "
+		       "fork+exit %.1f us\n", thp ? "pte_2m" : "4k", reps, fixed[0] / 1e3, fixed[1] / 1e3);
 	}
 	if (set && old[0] && set_thp(old, old, sizeof(old)))
 		fprintf(stderr, "mmsim-kernel-mapcount-timing: cannot restore %s\n", thp_path);

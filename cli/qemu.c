@@ -17,7 +17,8 @@
  *
  * The environment can point elsewhere: MMSIM_QEMU (the qemu binary),
  * MMSIM_QEMU_ACCEL (tcg, the default, or kvm: TCG again when KVM cannot run
- * the guest), MMSIM_QEMU_TIMEOUT (seconds for the whole boot),
+ * the guest), MMSIM_QEMU_SMP (virtual CPUs, 2 by default),
+ * MMSIM_QEMU_TIMEOUT (seconds for the whole boot),
  * MMSIM_QEMU_BOOT_TRIES (boots tried when the guest dies before the run
  * starts, 3 by default), MMSIM_QEMU_CONSOLE (a
  * file to keep the whole console log in), MMSIM_STATIC (the static mmsim)
@@ -542,6 +543,14 @@ static int boot_tries(void)
 	return env && atoi(env) > 0 ? atoi(env) : 3;
 }
 
+/* The guest's virtual CPUs: one, for timing, keeps TCG's threads off each other. */
+static const char *guest_cpus(void)
+{
+	const char *env = getenv("MMSIM_QEMU_SMP");
+
+	return env && atoi(env) > 0 && atoi(env) <= 64 ? env : "2";
+}
+
 /* Seconds for the guest to start the run: a boot that hangs is a boot that died. */
 #define BOOT_TIMEOUT_S	180
 
@@ -647,7 +656,7 @@ static int boot_once(struct guest *g, const char *qemu, const char *image, int i
 	argv[argc++] = "-cpu";
 	argv[argc++] = strcmp(accel, "kvm") ? "max" : "host";
 	argv[argc++] = "-smp";
-	argv[argc++] = "2";
+	argv[argc++] = (char *)guest_cpus();
 	argv[argc++] = "-m";
 	argv[argc++] = "3G";
 	argv[argc++] = "-kernel";
