@@ -42,30 +42,6 @@ static void fail(const char *what)
 	exit(2);
 }
 
-/* AnonHugePages (kB) of the VMA starting at p, from /proc/self/smaps; -1 if unknown. */
-static long anon_huge_kb(const void *p)
-{
-	FILE *f = fopen("/proc/self/smaps", "r");
-	char line[256];
-	int in = 0;
-	long kb = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long s, e;
-
-		if (sscanf(line, "%lx-%lx ", &s, &e) == 2 && strchr(line, '-') < strchr(line, ' ')) {
-			in = s == (uintptr_t)p;
-			continue;
-		}
-		if (in && sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
-			break;
-	}
-	fclose(f);
-	return kb;
-}
-
 /* Pages of [p, p + len) that /proc/kpageflags calls THP (KPF_THP); -1 when it cannot tell. */
 static long thp_pages(const char *p, unsigned long len)
 {
@@ -116,8 +92,8 @@ static char *populate(unsigned long len, int thp, int *bad)
 		p[off] = 1;
 	if (!thp)
 		return p;
-	if (anon_huge_kb(p) != (long)(len >> 10)) {
-		fprintf(stderr, "note: AnonHugePages %ld kB of %lu before the move\n", anon_huge_kb(p),
+	if (bench_smaps_anon_huge(p) != (long)(len >> 10)) {
+		fprintf(stderr, "note: AnonHugePages %ld kB of %lu before the move\n", bench_smaps_anon_huge(p),
 			len >> 10);
 		*bad = 1;
 	}
@@ -126,61 +102,26 @@ static char *populate(unsigned long len, int thp, int *bad)
 		fail("mremap");
 	/* khugepaged must not collapse them back while we measure. */
 	madvise(dst, len, MADV_NOHUGEPAGE);
-	if (anon_huge_kb(dst) != 0 || thp_pages(dst, len) != (long)(len / SZ_4K)) {
+	if (bench_smaps_anon_huge(dst) != 0 || thp_pages(dst, len) != (long)(len / SZ_4K)) {
 		fprintf(stderr, "note: after the move AnonHugePages %ld kB (want 0), THP pages %ld of %lu\n",
-			anon_huge_kb(dst), thp_pages(dst, len), len / SZ_4K);
+			bench_smaps_anon_huge(dst), thp_pages(dst, len), len / SZ_4K);
 		*bad = 1;
 	}
 	return dst;
 }
 
 /*
- * What a fork and a fork+exit cost without the mapping (the process, its
- * binary, its stack): subtracted from the timed ones, so that a page's share
- * does not depend on --size. base[0]: fork, base[1]: fork+exit.
+ * ns of the parent's fork() call, its child waiting until then; the child
+ * then unmaps [p, p + len) if p (its copy: shared, nothing freed) and
+ * sends the ns that took into *munmap_ns.
  */
-static void fixed_costs(double base[2])
+static double first_fork(char *p, size_t len, double *munmap_ns)
 {
-	int go[2], status;
-	double t0;
-	pid_t pid;
-	char c = 0;
-
-	if (pipe(go))
-		fail("pipe");
-	t0 = bench_now_ns();
-	pid = fork();
-	if (pid < 0)
-		fail("fork");
-	if (pid == 0)
-		_exit(read(go[0], &c, 1) == 1 ? 0 : 1);
-	base[0] = bench_now_ns() - t0;
-	if (write(go[1], &c, 1) != 1)
-		fail("write");
-	waitpid(pid, &status, 0);
-	close(go[0]);
-	close(go[1]);
-	t0 = bench_now_ns();
-	pid = fork();
-	if (pid < 0)
-		fail("fork");
-	if (pid == 0)
-		_exit(0);
-	waitpid(pid, &status, 0);
-	base[1] = bench_now_ns() - t0;
-}
-
-/* One repetition: the four times in ns, and the fixed costs before it. */
-static void one_rep(unsigned long len, int thp, double t[NR_T], double base[2], int *bad)
-{
-	char *p;
-	double t0, ns;
 	int go[2], back[2], status;
+	double t0, t, ns = 0;
 	pid_t pid;
 	char c = 0;
 
-	fixed_costs(base);
-	p = populate(len, thp, bad);
 	if (pipe(go) || pipe(back))
 		fail("pipe");
 	t0 = bench_now_ns();
@@ -188,33 +129,57 @@ static void one_rep(unsigned long len, int thp, double t[NR_T], double base[2], 
 	if (pid < 0)
 		fail("fork");
 	if (pid == 0) {
-		/* Wait for the parent's clock, then unmap our copy: shared, nothing freed. */
 		if (read(go[0], &c, 1) != 1)
 			_exit(1);
 		t0 = bench_now_ns();
-		munmap(p, len);
+		if (p)
+			munmap(p, len);
 		ns = bench_now_ns() - t0;
 		_exit(write(back[1], &ns, sizeof(ns)) == sizeof(ns) ? 0 : 1);
 	}
-	t[T_FORK] = bench_now_ns() - t0;
+	t = bench_now_ns() - t0;
 	if (write(go[1], &c, 1) != 1 || read(back[0], &ns, sizeof(ns)) != sizeof(ns))
 		fail("the child's munmap");
-	t[T_MUNMAP_CHILD] = ns;
+	if (munmap_ns)
+		*munmap_ns = ns;
 	waitpid(pid, &status, 0);
 	close(go[0]);
 	close(go[1]);
 	close(back[0]);
 	close(back[1]);
+	return t;
+}
 
-	t0 = bench_now_ns();
-	pid = fork();
+/* ns of a fork whose child exits at once, until the parent has reaped it. */
+static double fork_exit(void)
+{
+	double t0 = bench_now_ns();
+	pid_t pid = fork();
+	int status;
+
 	if (pid < 0)
 		fail("fork");
 	if (pid == 0)
 		_exit(0);
 	waitpid(pid, &status, 0);
-	t[T_FORK_EXIT] = bench_now_ns() - t0;
+	return bench_now_ns() - t0;
+}
 
+/*
+ * One repetition: the four times in ns; and before it, in base, what a fork
+ * and a fork+exit cost without the mapping (the process, its binary, its
+ * stack), to be subtracted so that a page's share does not depend on --size.
+ */
+static void one_rep(unsigned long len, int thp, double t[NR_T], double base[2], int *bad)
+{
+	char *p;
+	double t0;
+
+	base[0] = first_fork(NULL, 0, NULL);
+	base[1] = fork_exit();
+	p = populate(len, thp, bad);
+	t[T_FORK] = first_fork(p, len, &t[T_MUNMAP_CHILD]);
+	t[T_FORK_EXIT] = fork_exit();
 	t0 = bench_now_ns();
 	munmap(p, len);
 	t[T_MUNMAP] = bench_now_ns() - t0;
