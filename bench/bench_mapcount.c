@@ -293,7 +293,8 @@ static void print_ratio(double a, double b)
 }
 
 /*
- * 6.1 (legacy, an rmap call per PTE) against 6.18 (linux): the four times
+ * 6.1 (legacy, an rmap call per PTE) against 6.18 (linux), and 6.12 (large,
+ * batched) between them: the four times
  * mmsim-kernel-mapcount-timing measures on both kernels, predicted in ns per
  * 4 KiB page, with the same names (scripts/qemu-mapcount-timing.sh joins
  * them). fork: the first fork; munmap_child: the child's munmap of its copy
@@ -303,17 +304,19 @@ static void print_ratio(double a, double b)
 static void print_versions(const struct mmsim_mapcount_model *m, unsigned long size)
 {
 	static const char *const names[] = { "fork", "munmap_child", "fork_exit", "munmap" };
-	static const char *const as[2][2] = { { "legacy", "6.1" }, { "linux", "6.18" } };
+	static const char *const as[3][2] = { { "legacy", "6.1" }, { "large", "6.12" },
+					      { "linux", "6.18" } };
 	static const enum layout layouts[] = { L_4K, L_PTE_2M };
 	double pages = (double)(size >> 12), ns[NR_OPS];
 
-	printf("6.1 (legacy, an rmap call per PTE) against 6.18 (linux), predicted kernel ns per "
-	       "4 KiB page:\n%-7s %-13s %9s %9s %9s\n", "layout", "op", "6.1", "6.18", "6.1/6.18");
+	printf("6.1 (legacy, an rmap call per PTE) against 6.18 (linux), and 6.12 (large), predicted "
+	       "kernel ns per 4 KiB page:\n%-7s %-13s %9s %9s %9s %9s\n", "layout", "op", "6.1", "6.12",
+	       "6.18", "6.1/6.18");
 	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
 		enum layout l = layouts[i];
-		double v[2][4];
+		double v[3][4];
 
-		for (int k = 0; k < 2; k++) {
+		for (int k = 0; k < 3; k++) {
 			struct mmsim_mapcount_cost cost[NR_PRED], child;
 			double fork, zap_child, zap_all;
 
@@ -327,8 +330,8 @@ static void print_versions(const struct mmsim_mapcount_model *m, unsigned long s
 			v[k][3] = (zap_all - zap_child) / pages + m->free_page;
 		}
 		for (int o = 0; o < 4; o++)
-			printf("%-7s %-13s %9.2f %9.2f %8.2fx\n", layout_names[l], names[o], v[0][o],
-			       v[1][o], v[0][o] / v[1][o]);
+			printf("%-7s %-13s %9.2f %9.2f %9.2f %8.2fx\n", layout_names[l], names[o], v[0][o],
+			       v[1][o], v[2][o], v[0][o] / v[2][o]);
 	}
 	printf("\n");
 }

@@ -103,7 +103,7 @@ awk -v new="$new" -v host="$host" '
 		k = $1 " " $2
 		if (f == 1) { b61[k] = $3; m61[k] = $4 }
 		else if (f == 2) { bn[k] = $3; mn[k] = $4 }
-		else if (f == 3) { pr[k] = $5 }
+		else if (f == 3) { pr[k] = $NF }
 		else if (f == 4) { hb[k] = $3 }
 		if (f == 1) keys[++n] = k
 	}
