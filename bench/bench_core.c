@@ -30,9 +30,8 @@
 #include "bench_util.h"
 #include "kernel_settings.h"
 #include "run.h"
-/* sizeof(struct page) and FOLIO_SLOT_SIZE, for the descriptor floor. */
-#include "mm_types.h"
 
+#define ALIGN_UP(x, a)	(((x) + (a) - 1) & ~((a) - 1))
 #define SZ_4K	4096UL
 #define SZ_64K	(64UL << 10)
 #define SZ_2M	(2UL << 20)
@@ -657,11 +656,15 @@ static void *floor_array(size_t size)
 static double descriptor_pass(bool folio_slots, bool cold)
 {
 	unsigned long n = opt.len / SZ_4K;
+	struct mmsim_layout lay;
 	uint64_t *pte = floor_array(n * sizeof(*pte));	/* a pte_t */
-	struct page *pages = floor_array(n * sizeof(*pages));
-	struct folio_slot *slots = folio_slots ? floor_array(n * sizeof(*slots)) : NULL;
-	unsigned char *other = cold ? floor_array(opt.len) : NULL;
+	unsigned char *pages, *slots, *other = cold ? floor_array(opt.len) : NULL;
 	double v[opt.reps];
+
+	/* The model's own sizes (the layout is the library's, bench/README.md). */
+	mmsim_get_layout(&lay);
+	pages = floor_array(n * lay.page);
+	slots = folio_slots ? floor_array(n * lay.folio_slot) : NULL;
 
 	for (int r = 0; r < opt.reps; r++) {
 		uint64_t sum = 0;
@@ -671,22 +674,25 @@ static double descriptor_pass(bool folio_slots, bool cold)
 			memset(other, r + 2, opt.len);
 		t0 = bench_now_ns();
 		for (unsigned long i = 0; i < n; i++) {
+			uint32_t *page = (uint32_t *)(pages + i * lay.page);
+
 			sum += pte[i];
 			pte[i] = 0;
-			sum += (uint64_t)pages[i]._mapcount--;
-			pages[i].data = NULL;
+			/* The mapcount's decrement and the frame's reset, in one line. */
+			sum += page[0]--;
+			page[2] = 0;
 			if (slots) {
-				sum += slots[i].bytes[offsetof(struct folio, _refcount)];
-				memset(&slots[i], 0, sizeof(slots[i]));
+				sum += slots[i * lay.folio_slot];
+				memset(slots + i * lay.folio_slot, 0, lay.folio_slot);
 			}
 		}
 		v[r] = (bench_now_ns() - t0) / (double)n;
 		sink += sum;
 	}
 	munmap(pte, ALIGN_UP(n * sizeof(*pte), SZ_2M));
-	munmap(pages, ALIGN_UP(n * sizeof(*pages), SZ_2M));
+	munmap(pages, ALIGN_UP(n * lay.page, SZ_2M));
 	if (slots)
-		munmap(slots, ALIGN_UP(n * sizeof(*slots), SZ_2M));
+		munmap(slots, ALIGN_UP(n * lay.folio_slot, SZ_2M));
 	if (other)
 		munmap(other, opt.len);
 	qsort(v, (size_t)opt.reps, sizeof(*v), bench_cmp_double);

@@ -21,9 +21,6 @@
 
 #include "bench_util.h"
 
-#include "mapcount.h"
-#include "sim.h"
-
 #define BASE	0x100000000000UL
 #define SZ_64K	(64UL << 10)
 #define SZ_2M	(2UL << 20)
@@ -163,7 +160,6 @@ static double time_query(const char *scheme, enum layout l, unsigned long size,
 			 struct mmsim_mapcount_cost *cost)
 {
 	struct mmsim *sim = new_sim(scheme, size);
-	struct folio **folios;
 	unsigned long n = 0, reps = 200;
 	volatile long sink = 0;
 	int p, c;
@@ -180,29 +176,17 @@ static double time_query(const char *scheme, enum layout l, unsigned long size,
 		for (unsigned long a = BASE; a < BASE + size; a += SZ_2M)
 			CHECK(sim, mmsim_mprotect(sim, p, a, 4096, MMSIM_PROT_READ));
 	CHECK(sim, mmsim_fork(sim, p, &c));
-	folios = calloc(size / 4096, sizeof(*folios));
-	if (!folios)
-		die(sim, "calloc", -ENOMEM);
-	for (unsigned long pfn = 0; pfn < sim->nr_frames; pfn++) {
-		struct folio *folio = sim->pages[pfn].folio;
-
-		if (!folio || folio_pfn(folio) != pfn || !folio_test_anon(folio) || folio_is_zero(folio))
-			continue;
-		folios[n++] = folio;
-		pfn += folio_nr_pages(folio) - 1;
-	}
+	mmsim_mapcount_query_range(sim, p, BASE, size, &n);	/* warm, and the count */
 	t = bench_now_ns();
 	for (unsigned long r = 0; r < reps; r++)
-		for (unsigned long i = 0; i < n; i++)
-			sink += folio_mapcount(sim, folios[i]) + folio_maybe_mapped_shared(sim, folios[i]);
+		sink += mmsim_mapcount_query_range(sim, p, BASE, size, NULL);
 	t = (bench_now_ns() - t) / (double)(reps * n);
 	if (cost) {
 		struct mmsim_mapcount_cost q[MMSIM_MC_NR_OPS];
 
 		/* The same two questions once per folio, counted. */
 		mmsim_mapcount_costs_enable(sim, true);
-		for (unsigned long i = 0; i < n; i++)
-			sink += folio_mapcount(sim, folios[i]) + folio_maybe_mapped_shared(sim, folios[i]);
+		sink += mmsim_mapcount_query_range(sim, p, BASE, size, NULL);
 		mmsim_mapcount_costs(sim, q);
 		*cost = q[MMSIM_MC_FOLIO_MAPCOUNT];
 		cost->calls += q[MMSIM_MC_MAYBE_SHARED].calls;
@@ -211,7 +195,6 @@ static double time_query(const char *scheme, enum layout l, unsigned long size,
 		cost->page_iters += q[MMSIM_MC_MAYBE_SHARED].page_iters;
 	}
 	(void)sink;
-	free(folios);
 	mmsim_destroy(sim);
 	return t;
 }
@@ -340,7 +323,7 @@ static void print_predictions(const struct mmsim_mapcount_model *m, const char *
 {
 	struct result r61 = { 0 };
 	double ns[NR_OPS];
-	const int legacy = 1;	/* mapcount_schemes[1] */
+	const int legacy = 1;	/* mmsim_scheme_name(1) */
 	const struct result *lr = &results[legacy];
 
 	printf("predicted kernel ns per folio (cost model %s, calibrated on %s):\n", path, m->kernel);
@@ -351,7 +334,7 @@ static void print_predictions(const struct mmsim_mapcount_model *m, const char *
 	for (int s = 0; s < nr_schemes; s++)
 		for (int l = 0; l < NR_LAYOUTS; l++) {
 			const struct result *r = &results[s];
-			printf("%-15s %-9s", mapcount_schemes[s]->name, layout_names[l]);
+			printf("%-15s %-9s", mmsim_scheme_name(s), layout_names[l]);
 			for (int o = 0; o < NR_PRED; o++)
 				printf(" %9.1f", r->pred[l][o]);
 			printf("   %lu/%lu/%lu, %lu/%lu/%lu\n", r->cost[l][P_FORK].atomics,
@@ -370,7 +353,7 @@ static void print_predictions(const struct mmsim_mapcount_model *m, const char *
 	for (int s = 0; s < nr_schemes; s++) {
 		const struct result *r = &results[s];
 
-		printf("%-15s", mapcount_schemes[s]->name);
+		printf("%-15s", mmsim_scheme_name(s));
 		for (int o = 1; o < NR_PRED; o++)
 			print_ratio(lr->pred[L_PTE_2M][o], r->pred[L_PTE_2M][o]);
 		printf("  |");
@@ -382,7 +365,7 @@ static void print_predictions(const struct mmsim_mapcount_model *m, const char *
 		const struct result *r = &results[s];
 		double fork, munmap;
 
-		if (strcmp(mapcount_schemes[s]->name, "nopagemapcount"))
+		if (strcmp(mmsim_scheme_name(s), "nopagemapcount"))
 			continue;
 		fork = lr->pred[L_PTE_2M][P_FORK] / r->pred[L_PTE_2M][P_FORK];
 		munmap = lr->pred[L_PTE_2M][P_MUNMAP] / r->pred[L_PTE_2M][P_MUNMAP];
@@ -421,7 +404,7 @@ static void write_json(FILE *f, unsigned long size, int reps)
 		const struct result *r = &results[s];
 		const struct mmsim_mapcount_report *a = &r->report;
 
-		fprintf(f, "    {\n      \"name\": \"%s\",\n      \"ns_per_folio\": {", mapcount_schemes[s]->name);
+		fprintf(f, "    {\n      \"name\": \"%s\",\n      \"ns_per_folio\": {", mmsim_scheme_name(s));
 		for (int l = 0; l < NR_LAYOUTS; l++) {
 			fprintf(f, "%s\n        \"%s\": {", l ? "," : "", layout_names[l]);
 			for (int o = 0; o < NR_OPS; o++)
@@ -460,7 +443,7 @@ static int plot(const char *prefix)
 			fprintf(f, " %s", op_names[o]);
 		fprintf(f, "\n");
 		for (int s = 0; s < nr_schemes; s++) {
-			fprintf(f, "%s", mapcount_schemes[s]->name);
+			fprintf(f, "%s", mmsim_scheme_name(s));
 			for (int o = 0; o < NR_OPS; o++)
 				fprintf(f, " %.1f", results[s].ns[l][o] > 0.1 ? results[s].ns[l][o] : 0.1);
 			fprintf(f, "\n");
@@ -546,9 +529,12 @@ int main(int argc, char **argv)
 	for (int o = 0; o < NR_OPS; o++)
 		printf(" %9s", op_names[o]);
 	printf("  %s\n", "bytes/folio");
-	for (nr_schemes = 0; mapcount_schemes[nr_schemes] && nr_schemes < MAX_SCHEMES; nr_schemes++) {
-		const struct mapcount_ops *ops = mapcount_schemes[nr_schemes];
+	for (nr_schemes = 0; mmsim_scheme_name(nr_schemes) && nr_schemes < MAX_SCHEMES; nr_schemes++) {
+		const char *name = mmsim_scheme_name(nr_schemes);
 		struct result *res = &results[nr_schemes];
+		struct mmsim_scheme_info info;
+
+		mmsim_scheme_info(name, &info);
 
 		for (int l = 0; l < NR_LAYOUTS; l++) {
 			double samples[NR_OPS][64];
@@ -556,8 +542,8 @@ int main(int argc, char **argv)
 			for (int r = 0; r < reps; r++) {
 				double ns[NR_OPS];
 
-				run_once(ops->name, (enum layout)l, size, ns, NULL);
-				ns[OP_QUERY] = time_query(ops->name, (enum layout)l, size, NULL);
+				run_once(name, (enum layout)l, size, ns, NULL);
+				ns[OP_QUERY] = time_query(name, (enum layout)l, size, NULL);
 				for (int o = 0; o < NR_OPS; o++)
 					samples[o][r] = ns[o];
 			}
@@ -569,18 +555,18 @@ int main(int argc, char **argv)
 				double ns[NR_OPS];
 
 				/* The counting pass: deterministic, its times unused. */
-				run_once_as(ops->name, NULL, (enum layout)l, size, ns, res->cost[l],
+				run_once_as(name, NULL, (enum layout)l, size, ns, res->cost[l],
 					    &res->zap_child[l]);
-				time_query(ops->name, (enum layout)l, size, &res->cost[l][P_QUERY]);
+				time_query(name, (enum layout)l, size, &res->cost[l][P_QUERY]);
 				predict(model, res, (enum layout)l, size);
 			}
-			res->bytes[l] = ops->bytes_per_folio + ops->bytes_per_page * (folio_size[l] >> 12);
-			printf("%-15s %-9s", ops->name, layout_names[l]);
+			res->bytes[l] = info.bytes_per_folio + info.bytes_per_page * (folio_size[l] >> 12);
+			printf("%-15s %-9s", name, layout_names[l]);
 			for (int o = 0; o < NR_OPS; o++)
 				printf(" %9.1f", res->ns[l][o]);
 			printf("  %lu\n", res->bytes[l]);
 		}
-		accuracy(ops->name, &res->report);
+		accuracy(name, &res->report);
 	}
 
 	printf("\nns per folio (median of %d); fault of pte_2m includes the PMD split.\n\n", reps);
@@ -592,7 +578,7 @@ int main(int argc, char **argv)
 	for (int s = 0; s < nr_schemes; s++) {
 		const struct mmsim_mapcount_report *a = &results[s].report;
 
-		printf("%-15s %7lu %8lu %7ld %9lu %8lu %9lu %10lu %8lu %8lu\n", mapcount_schemes[s]->name,
+		printf("%-15s %7lu %8lu %7ld %9lu %8lu %9lu %10lu %8lu %8lu\n", mmsim_scheme_name(s),
 		       a->folios, a->wrong_mapcount, a->drift, a->false_unmapped, a->false_shared,
 		       a->false_exclusive, a->wrong_page_counts, a->missed_partial, a->false_partial);
 	}

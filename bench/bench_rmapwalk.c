@@ -22,10 +22,6 @@
 
 #include "bench_util.h"
 
-#include "ksm.h"
-#include "rmap.h"
-#include "sim.h"
-
 #define BASE	0x100000000000UL
 #define FAR	0x100000000UL		/* the move: 4 GiB away */
 #define PAGE	4096UL
@@ -79,32 +75,44 @@ static int build_parent(struct mmsim *sim, const struct config *cfg, unsigned lo
 	return pid;
 }
 
-static bool count_hit(struct mmsim *sim, struct folio *folio, const struct rmap_hit *hit,
-		      void *arg)
+/*
+ * ns per walk: the median of NR_REPS batches sized to take a few ms each.
+ * Every walk of the folio must search the same trees as the first.
+ */
+static double time_walks(struct mmsim *sim, int pid, unsigned long addr, double nodes_per_walk)
 {
-	(void)sim;
-	(void)folio;
-	(void)hit;
-	(*(unsigned long *)arg)++;
-	return true;
-}
-
-/* ns per walk: the median of NR_REPS batches sized to take a few ms each. */
-static double time_walks(struct mmsim *sim, struct folio *folio, double nodes_per_walk)
-{
-	unsigned long n = (unsigned long)(2e5 / (nodes_per_walk + 1.0)), hits = 0;
+	unsigned long n = (unsigned long)(2e5 / (nodes_per_walk + 1.0));
 	double ns[NR_REPS];
 
 	n = n < 5 ? 5 : n > 20000 ? 20000 : n;
 	for (int r = 0; r < NR_REPS; r++) {
 		double t0 = bench_now_ns();
 
-		for (unsigned long i = 0; i < n; i++)
-			rmap_walk(sim, folio, count_hit, &hits);
+		for (unsigned long i = 0; i < n; i++) {
+			struct mmsim_rmap_walk walk;
+
+			CHECK(sim, mmsim_rmap_walk(sim, pid, addr, &walk));
+			if ((double)walk.nodes != nodes_per_walk)
+				die(sim, "walks of one folio searched different trees", -EINVAL);
+		}
 		ns[r] = (bench_now_ns() - t0) / (double)n;
 	}
 	qsort(ns, NR_REPS, sizeof(ns[0]), bench_cmp_double);
 	return ns[NR_REPS / 2];
+}
+
+/*
+ * KSM's rmap_items, from the kernel's own relation: general_profit is
+ * (pages_sharing + ksm_zero_pages) pages less the rmap_items' bytes.
+ */
+static unsigned long rmap_items(struct mmsim *sim, size_t item_bytes)
+{
+	long sharing, zero, profit;
+
+	CHECK(sim, mmsim_ksm_counter(sim, "pages_sharing", &sharing));
+	CHECK(sim, mmsim_ksm_counter(sim, "ksm_zero_pages", &zero));
+	CHECK(sim, mmsim_ksm_counter(sim, "general_profit", &profit));
+	return (unsigned long)(((sharing + zero) * (long)PAGE - profit) / (long)item_bytes);
 }
 
 static void measure(const struct config *cfg, enum mmsim_ksm_rmap_walk variant,
@@ -112,14 +120,14 @@ static void measure(const struct config *cfg, enum mmsim_ksm_rmap_walk variant,
 {
 	struct mmsim_config mc = { .nr_frames = 65536 + 16 * cfg->children +
 						4 * VMA_PAGES * cfg->vmas };
-	struct ksm_rmap_walk_cost before;
 	struct mmsim_rmap_walk walk;
-	struct folio *folio;
+	struct mmsim_folio_info fi;
+	struct mmsim_layout lay;
 	struct mmsim *sim;
 	unsigned long addr;
-	uint64_t pm;
 	int parent, child;
 
+	mmsim_get_layout(&lay);
 	CHECK(NULL, mmsim_create(&mc, &sim));
 	CHECK(sim, mmsim_set_thp(sim, 0, MMSIM_THP_NEVER));
 	CHECK(sim, mmsim_ksm_set(sim, "rmap_walk", variant));
@@ -128,25 +136,27 @@ static void measure(const struct config *cfg, enum mmsim_ksm_rmap_walk variant,
 	for (unsigned long k = 0; k < cfg->children; k++)
 		CHECK(sim, mmsim_fork(sim, parent, &child));
 	CHECK(sim, mmsim_ksm_scan(sim, 1));	/* the children's items join the node */
-	CHECK(sim, mmsim_pagemap(sim, parent, addr, &pm));
-	folio = sim->pages[pm & MMSIM_PM_PFN_MASK].folio;
-	if (!folio_test_ksm(folio))
+	CHECK(sim, mmsim_folio_info(sim, parent, addr, &fi));
+	if (!fi.ksm)
 		die(sim, "the parent's pages did not merge", -EINVAL);
 	*res = (struct result){ .cfg = *cfg, .variant = variant,
 				.tree_nodes = (cfg->children + 1) * cfg->vmas,
-				.mapped = (unsigned long)folio_mapcount(sim, folio),
-				.rmap_items = sim->ksm.rmap_items };
+				.mapped = (unsigned long)fi.mapcount,
+				.rmap_items = rmap_items(sim, lay.ksm_rmap_item) };
 	CHECK(sim, mmsim_rmap_walk(sim, parent, addr, &walk));
 	res->reached = walk.mappings;
 	res->nodes = (double)walk.nodes;
 	res->vmas = (double)walk.vmas;
-	before = sim->ksm.rmap_walk_cost;
-	res->ns = time_walks(sim, folio, res->nodes);
-	/* Every walk searches the same: the timed ones must agree with the first. */
-	if ((double)(sim->ksm.rmap_walk_cost.nodes - before.nodes) !=
-	    res->nodes * (double)(sim->ksm.rmap_walk_cost.walks - before.walks))
-		die(sim, "walks of one folio searched different trees", -EINVAL);
+	res->ns = time_walks(sim, parent, addr, res->nodes);
 	mmsim_destroy(sim);
+}
+
+static size_t item_bytes(void)
+{
+	struct mmsim_layout lay;
+
+	mmsim_get_layout(&lay);
+	return lay.ksm_rmap_item;
 }
 
 static void print_row(const struct result *r)
@@ -154,14 +164,14 @@ static void print_row(const struct result *r)
 	printf("%-8s %5lu %4lu %5lu %-9s %7lu %11.0f %9.0f %7lu/%-7lu %12.0f %8lu %4zu %9.1f\n",
 	       r->cfg.moved ? "moved" : "in place", r->cfg.vmas, r->cfg.merged, r->cfg.children,
 	       variant_names[r->variant], r->tree_nodes, r->nodes, r->vmas, r->reached,
-	       r->mapped, r->ns, r->rmap_items, sizeof(struct ksm_rmap_item),
-	       (double)(r->rmap_items * sizeof(struct ksm_rmap_item)) / 1024.0);
+	       r->mapped, r->ns, r->rmap_items, item_bytes(),
+	       (double)(r->rmap_items * item_bytes()) / 1024.0);
 }
 
 static void write_json(FILE *f, const struct result *res, size_t nr)
 {
 	fprintf(f, "{\n  \"rmap_item_bytes\": %zu,\n  \"results\": [\n",
-		sizeof(struct ksm_rmap_item));
+		item_bytes());
 	for (size_t i = 0; i < nr; i++) {
 		const struct result *r = &res[i];
 
@@ -173,7 +183,7 @@ static void write_json(FILE *f, const struct result *res, size_t nr)
 			r->cfg.moved ? "moved" : "in_place", r->cfg.vmas, r->cfg.merged, r->cfg.children,
 			variant_names[r->variant], r->tree_nodes, r->nodes, r->vmas, r->mapped,
 			r->reached, r->ns, r->rmap_items,
-			(unsigned long)(r->rmap_items * sizeof(struct ksm_rmap_item)),
+			(unsigned long)(r->rmap_items * item_bytes()),
 			i + 1 < nr ? "," : "");
 	}
 	fprintf(f, "  ]\n}\n");
@@ -245,7 +255,7 @@ int main(int argc, char **argv)
 	       "anon_vma_interval_tree_foreach). B: bytes per rmap_item, the same for every\n"
 	       "variant (pgoff shares a union, the remapped bit a free low bit of address);\n"
 	       "a pgoff field of its own would make it %zu.\n",
-	       sizeof(struct ksm_rmap_item) + sizeof(unsigned long));
+	       item_bytes() + sizeof(unsigned long));
 	if (json) {
 		FILE *f = fopen(json, "w");
 

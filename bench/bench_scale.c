@@ -9,6 +9,7 @@
  * sizes this machine can hold. See bench/README.md.
  */
 #include "bench_util.h"
+#include "ksmd.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -28,6 +29,7 @@ struct options {
 	unsigned long sizes[MAX_SIZES];	/* MiB */
 	int nr_sizes;
 	int reps;			/* end-to-end repetitions (best of) */
+	int verify_reps;		/* full checks in a row (best of) */
 	bool no_kernel, no_e2e;
 	unsigned long kernel_max;	/* MiB: larger sizes skip the kernel */
 	const char *mmsim;		/* the mmsim command */
@@ -117,7 +119,7 @@ static double per_page(double t0, unsigned long pages)
 }
 
 /* The workload through the library, checker off, each phase timed. */
-static void run_sim(unsigned long mib, struct sim_result *r)
+static void run_sim(const struct options *o, unsigned long mib, struct sim_result *r)
 {
 	unsigned long pages = mib * MIB / 4096, half = pages / 2, quarter = half / 4;
 	unsigned long before = allocated_bytes(), rss_before = rss_bytes();
@@ -147,9 +149,16 @@ static void run_sim(unsigned long mib, struct sim_result *r)
 		CHECK(sim, mmsim_ksm_scan(sim, 1));
 		r->pass_ns[p] = per_page(t0, pages);
 	}
-	t0 = cpu_now_ns();
-	CHECK(sim, mmsim_verify(sim));
-	r->verify_ns = per_page(t0, pages);
+	/* The first check also faults in the checker's per-frame array. */
+	for (int i = 0; i < o->verify_reps; i++) {
+		double ns;
+
+		t0 = cpu_now_ns();
+		CHECK(sim, mmsim_verify(sim));
+		ns = per_page(t0, pages);
+		if (!i || ns < r->verify_ns)
+			r->verify_ns = ns;
+	}
 	/* After the check: what its per-frame recount keeps is counted too. */
 	r->alloc_per_page = (double)(allocated_bytes() - before) / (double)pages;
 	r->rss_per_page = (double)(rss_bytes() - rss_before) / (double)pages;
@@ -172,6 +181,93 @@ static bool counters_scale(unsigned long mib, const struct sim_result *r)
 
 	return r->shared == shared && r->sharing == (long)(pages / 2) - shared &&
 	       r->unshared == (long)(pages / 2) && r->volatile_ == 0;
+}
+
+/* Page i of the workload as the scenario writes it: the unique half, then four quarters. */
+static void scale_fill_page(unsigned char *page, unsigned long i, void *arg)
+{
+	unsigned long pages = *(const unsigned long *)arg, half = pages / 2, quarter = half / 4;
+	struct mmsim_fill fill = { MMSIM_FILL_UNIQUE, 1 };
+
+	if (i >= half) {
+		fill = (struct mmsim_fill){ MMSIM_FILL_PATTERN,
+					    0x0101010101010101ULL * ((i - half) / quarter + 1) };
+		i = (i - half) % quarter;
+	}
+	mmsim_fill_page(&fill, i, page);
+}
+
+/*
+ * The live ksmd's own passes over the same workload, in the same run: ns
+ * per page of each pass (ksmd_measure() takes the kernel executor's lock and
+ * puts every KSM setting back). Why a size is not measured is printed.
+ */
+static void run_ksmd(const struct options *o, const unsigned long *mib,
+		     const struct sim_result *sim, int n)
+{
+	const char *why = o->no_kernel ? "--no-kernel" :
+			  geteuid() ? "not root (/sys/kernel/mm/ksm must be written)" : NULL;
+	double prev = 0, prev_p[3] = { 0 };
+
+	printf("\n# the live ksmd, the same workload and passes: ksmd's CPU ns per page (schedstat),"
+	       " wall ns per page in parentheses\n");
+	printf("%-6s %17s %17s %17s %9s %9s %9s %8s\n", "size", "ksmd pass1", "ksmd pass2",
+	       "ksmd pass3", "k/sim p1", "k/sim p2", "k/sim p3", "counters");
+	for (int i = 0; i < n; i++) {
+		unsigned long pages = mib[i] * MIB / 4096, avail = mem_available_mib();
+		struct ksmd_side k = { 0 };
+		struct sim_result kr = { 0 };
+		char name[24];
+		double sum;
+
+		size_name(mib[i], name, sizeof(name));
+		if (why) {
+			printf("%-6s skipped: %s\n", name, why);
+			continue;
+		}
+		if (mib[i] > o->kernel_max) {
+			printf("%-6s skipped: above --kernel-max %lu MiB\n", name, o->kernel_max);
+			continue;
+		}
+		if (mib[i] > avail / 2) {
+			printf("%-6s skipped: needs %lu MiB of memory, %lu MiB available (at most half)\n",
+			       name, mib[i], avail);
+			continue;
+		}
+		ksmd_measure(pages, scale_fill_page, &pages, &k);
+		if (!k.done) {
+			printf("%-6s %s\n", name, k.note);
+			continue;
+		}
+		kr.shared = k.counters[0];
+		kr.sharing = k.counters[1];
+		kr.unshared = k.counters[2];
+		printf("%-6s", name);
+		for (int p = 0; p < 3; p++) {
+			char cell[40];
+
+			snprintf(cell, sizeof(cell), "%.0f (%.0f)", k.cpu_secs[p] * 1e9 / (double)pages,
+				 k.secs[p] * 1e9 / (double)pages);
+			printf(" %17s", cell);
+		}
+		for (int p = 0; p < 3; p++)
+			printf(" %9.1f", k.cpu_secs[p] * 1e9 / (double)pages / sim[i].pass_ns[p]);
+		printf(" %8s\n", counters_scale(mib[i], &kr) ? "exact" : "WRONG");
+		printf("       pass boundaries within +-%.0f us; ksmd's CPU time may lag a tick\n",
+		       k.uncertainty_us / 2);
+		if (k.note[0])
+			printf("       note: %s\n", k.note);
+		sum = (k.cpu_secs[0] + k.cpu_secs[1] + k.cpu_secs[2]) * 1e9 / (double)pages;
+		if (prev)
+			printf("       growth of ksmd's passes' CPU ns/page from the size before: %.2fx"
+			       " (pass 2: %.2fx, pass 3: %.2fx)\n", sum / prev,
+			       k.cpu_secs[1] / (double)pages / prev_p[1],
+			       k.cpu_secs[2] / (double)pages / prev_p[2]);
+		for (int p = 0; p < 3; p++)
+			prev_p[p] = k.cpu_secs[p] / (double)pages;
+		prev = sum;
+		fflush(stdout);
+	}
 }
 
 /* The scenario file of the workload, as tests/scenarios/ksm-half-duplicate-*.mms. */
@@ -198,45 +294,77 @@ static int write_scenario(unsigned long mib, char *path, size_t len)
 	return fclose(f);
 }
 
+/* The first line of the run's output that says why it failed, into why. */
+static void failure_line(const char *out, char *why, size_t len)
+{
+	FILE *f = fopen(out, "r");
+	char line[512];
+
+	snprintf(why, len, "no reason in its output");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "Bail out!", 9) && !strstr(line, "# SKIP") &&
+		    strncmp(line, "not ok", 6))
+			continue;
+		/* Cut explicitly to what why holds: a Bail out! line can be long. */
+		size_t n = strcspn(line, "\n");
+
+		line[n < len ? n : len - 1] = '\0';
+		memcpy(why, line, strlen(line) + 1);
+		break;
+	}
+	fclose(f);
+}
+
 /*
  * Seconds of one `mmsim run ARGS FILE`, or -1 when it failed (its status in
- * *status); *cpu: its user and system time.
+ * *status, the line of its output that says why in why); *cpu: its user
+ * and system time.
  */
 static double time_run(const struct options *o, const char *arg, const char *file, int *status,
-		       double *cpu)
+		       double *cpu, char *why, size_t len)
 {
 	struct rusage ru;
+	char out[96];
 	double t0;
 	pid_t pid;
 	int ws;
 
+	snprintf(out, sizeof(out), "%s.out", file);
 	/* Else the child's freopen() writes our buffered lines a second time. */
 	fflush(stdout);
 	t0 = bench_now_s();
 	pid = fork();
 
 	if (pid == 0) {
-		if (!freopen("/dev/null", "w", stdout))
+		if (!freopen(out, "w", stdout))
 			_exit(127);
 		execl(o->mmsim, o->mmsim, "run", "--quiet", arg, file, (char *)NULL);
 		_exit(127);
 	}
-	if (pid < 0 || wait4(pid, &ws, 0, &ru) < 0)
+	if (pid < 0 || wait4(pid, &ws, 0, &ru) < 0) {
+		snprintf(why, len, "fork failed");
+		unlink(out);
 		return -1;
+	}
 	*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128;
 	*cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
 	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	if (*status)
+		failure_line(out, why, len);
+	unlink(out);
 	return *status ? -1 : bench_now_s() - t0;
 }
 
 /* The best wall time of reps runs, and the CPU time of that run. */
 static double best_run(const struct options *o, const char *arg, const char *file, int reps,
-		       int *status, double *cpu)
+		       int *status, double *cpu, char *why, size_t len)
 {
 	double best = -1;
 
 	for (int i = 0; i < reps; i++) {
-		double c, t = time_run(o, arg, file, status, &c);
+		double c, t = time_run(o, arg, file, status, &c, why, len);
 
 		if (t < 0)
 			return -1;
@@ -250,7 +378,8 @@ static double best_run(const struct options *o, const char *arg, const char *fil
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: mmsim-bench-scale [--sizes MiB,...] [--reps N] [--no-kernel]\n"
+	fprintf(stderr, "usage: mmsim-bench-scale [--sizes MiB,...] [--reps N] [--verify-reps N]\n"
+		"                         [--no-kernel]\n"
 		"                         [--no-e2e] [--kernel-max MiB] [--mmsim PATH]\n"
 		"                         [--plot PREFIX]\n"
 		"  --plot PREFIX  CPU ns per page of each phase against the size, as\n"
@@ -262,7 +391,7 @@ static void parse(int argc, char **argv, struct options *o)
 {
 	static const unsigned long sizes[] = { 64, 1024, 4096, 16384, 65536 };
 
-	*o = (struct options){ .reps = 3, .kernel_max = 4096, .mmsim = NULL };
+	*o = (struct options){ .reps = 3, .verify_reps = 3, .kernel_max = 4096, .mmsim = NULL };
 	memcpy(o->sizes, sizes, sizeof(sizes));
 	o->nr_sizes = 5;
 	for (int i = 1; i < argc; i++) {
@@ -272,6 +401,8 @@ static void parse(int argc, char **argv, struct options *o)
 				usage();
 		} else if (!strcmp(argv[i], "--reps") && i + 1 < argc) {
 			o->reps = atoi(argv[++i]);
+		} else if (!strcmp(argv[i], "--verify-reps") && i + 1 < argc) {
+			o->verify_reps = atoi(argv[++i]);
 		} else if (!strcmp(argv[i], "--kernel-max") && i + 1 < argc) {
 			o->kernel_max = strtoul(argv[++i], NULL, 10);
 		} else if (!strcmp(argv[i], "--mmsim") && i + 1 < argc) {
@@ -286,7 +417,7 @@ static void parse(int argc, char **argv, struct options *o)
 			usage();
 		}
 	}
-	if (o->reps < 1)
+	if (o->reps < 1 || o->verify_reps < 1)
 		usage();
 }
 
@@ -350,6 +481,7 @@ int main(int argc, char **argv)
 	bool kernel_ok = geteuid() == 0 && !access("/sys/kernel/mm/ksm/run", W_OK);
 
 	parse(argc, argv, &o);
+	ksmd_install_restore();
 	if (!o.mmsim)
 		o.mmsim = find_mmsim();
 	printf("# mmsim-bench-scale: half-duplicate KSM workload, three passes; CPU ns per page\n");
@@ -367,14 +499,17 @@ int main(int argc, char **argv)
 			       name, mib / 16, avail);
 			continue;
 		}
-		run_sim(mib, &r);
+		run_sim(&o, mib, &r);
 		printf("%-6s %9.0f %9.0f %9.0f %9.0f %9.0f %10.0f %10.0f %10.0f %8s\n", name,
 		       r.write_ns, r.pass_ns[0], r.pass_ns[1], r.pass_ns[2], r.verify_ns,
 		       r.alloc_per_page, r.rss_per_page, r.alloc_after_exit,
 		       counters_scale(mib, &r) ? "exact" : "WRONG");
 		if (prev_pass)
-			printf("       growth of the passes' ns/page from the size before: %.2fx\n",
-			       (r.pass_ns[0] + r.pass_ns[1] + r.pass_ns[2]) / prev_pass);
+			printf("       growth of the passes' ns/page from the size before: %.2fx"
+			       " (pass 2: %.2fx, pass 3: %.2fx)\n",
+			       (r.pass_ns[0] + r.pass_ns[1] + r.pass_ns[2]) / prev_pass,
+			       r.pass_ns[1] / done[nr_done - 1].pass_ns[1],
+			       r.pass_ns[2] / done[nr_done - 1].pass_ns[2]);
 		prev_pass = r.pass_ns[0] + r.pass_ns[1] + r.pass_ns[2];
 		done_mib[nr_done] = mib;
 		done[nr_done++] = r;
@@ -383,6 +518,8 @@ int main(int argc, char **argv)
 	if (o.plot && nr_done && plot(o.plot, done_mib, done, nr_done))
 		fprintf(stderr, "mmsim-bench-scale: gnuplot failed; %s.gp and %s.dat are written\n",
 			o.plot, o.plot);
+	if (nr_done)
+		run_ksmd(&o, done_mib, done, nr_done);
 	if (o.no_e2e)
 		return 0;
 	printf("\n# end to end, `%s run FILE`, best of %d (kernel: one run), seconds\n", o.mmsim,
@@ -392,6 +529,8 @@ int main(int argc, char **argv)
 	for (int i = 0; i < o.nr_sizes; i++) {
 		unsigned long mib = o.sizes[i];
 		double sim, off, kern = -1, sim_cpu = 0, off_cpu = 0, kern_cpu = 0;
+		const char *kwhy = NULL;
+		char failed[256] = "", kfailed[256] = "";
 		int kstatus = 0;
 		char name[24], file[64];
 		int status = 0;
@@ -403,19 +542,27 @@ int main(int argc, char **argv)
 			fprintf(stderr, "mmsim-bench-scale: cannot write a scenario in /tmp\n");
 			return 2;
 		}
-		sim = best_run(&o, "--verify=command", file, o.reps, &status, &sim_cpu);
-		off = best_run(&o, "--verify=off", file, o.reps, &status, &off_cpu);
-		if (!o.no_kernel && kernel_ok && machine_mib(mib) < mem_available_mib() / 2)
-			kern = best_run(&o, "--kernel", file, 1, &kstatus, &kern_cpu);
+		sim = best_run(&o, "--verify=command", file, o.reps, &status, &sim_cpu, failed,
+			       sizeof(failed));
+		off = best_run(&o, "--verify=off", file, o.reps, &status, &off_cpu, failed,
+			       sizeof(failed));
+		if (o.no_kernel)
+			kwhy = "--no-kernel";
+		else if (!kernel_ok)
+			kwhy = "not root, or no /sys/kernel/mm/ksm";
+		else if (machine_mib(mib) >= mem_available_mib() / 2)
+			kwhy = "no room: needs over half of MemAvailable";
+		else if ((kern = best_run(&o, "--kernel", file, 1, &kstatus, &kern_cpu, kfailed,
+					  sizeof(kfailed))) < 0)
+			kwhy = kfailed;
 		unlink(file);
 		if (sim < 0 || off < 0) {
-			printf("%-6s the simulator failed (status %d)\n", name, status);
+			printf("%-6s the simulator failed (status %d): %s\n", name, status, failed);
 			continue;
 		}
 		if (kern < 0)
-			printf("%-6s %10.2f %10.2f %10.2f %10.2f %10s %12s %12s\n", name, sim, sim_cpu,
-			       off, off_cpu, o.no_kernel || !kernel_ok ? "skipped" :
-			       !kstatus ? "no room" : "failed", "-", "-");
+			printf("%-6s %10.2f %10.2f %10.2f %10.2f %10s %12s %12s\n       kernel skipped: %s\n",
+			       name, sim, sim_cpu, off, off_cpu, "skipped", "-", "-", kwhy);
 		else
 			printf("%-6s %10.2f %10.2f %10.2f %10.2f %10.2f %12.1f %12.1f\n", name, sim,
 			       sim_cpu, off, off_cpu, kern, kern / sim, kern / off);

@@ -31,7 +31,7 @@
 
 #define AGENT_TIMEOUT_MS	120000	/* one command, e.g. writing a large range */
 #define EXIT_TIMEOUT_MS		30000	/* a process's teardown */
-#define KSMD_TIMEOUT_MS		120000	/* one full pass of ksmd */
+#define KSMD_TIMEOUT_MS		120000	/* ksmd in a pass without scanning a page */
 
 /*
  * Between scans ksmd sleeps an hour; a scan wakes it by changing
@@ -605,7 +605,7 @@ static int ksmd_park(struct kexec *ke, char *err, size_t len)
 static int ksm_one_pass(struct kexec *ke, bool *none, char *err, size_t len)
 {
 	long deadline = now_ms() + KSMD_TIMEOUT_MS;
-	long long before, fs, nvcsw0 = -1, nvcsw;
+	long long before, fs, nvcsw0 = -1, nvcsw, scanned, last_scanned = -1;
 	char state;
 
 	*none = false;
@@ -638,10 +638,19 @@ static int ksm_one_pass(struct kexec *ke, bool *none, char *err, size_t len)
 			}
 			continue;
 		}
+		/*
+		 * A pass of gigabytes takes minutes on a loaded machine (ksmd
+		 * runs at nice 5): the time limit is for a pass that stopped
+		 * scanning pages, not for a long one.
+		 */
+		if (!ksm_read("pages_scanned", &scanned) && scanned != last_scanned) {
+			last_scanned = scanned;
+			deadline = now_ms() + KSMD_TIMEOUT_MS;
+		}
 		if (now_ms() > deadline) {
 			ksm_write("run", "0", err, len);
-			return scn_fail(err, len, "ksm scan: ksmd did not finish a pass within %d s",
-				    KSMD_TIMEOUT_MS / 1000);
+			return scn_fail(err, len, "ksm scan: ksmd scanned no page for %d s and did "
+				    "not finish its pass", KSMD_TIMEOUT_MS / 1000);
 		}
 		sleep_ms(1);
 	}

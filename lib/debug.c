@@ -461,6 +461,10 @@ static int check_swap(struct mmsim *sim, struct walk_state *w)
 	/* Nothing in swap, no swap entry seen: nothing to recount. */
 	if (!w->swap_refs && !si->inuse_pages && !sim->nr_swapcache && !sim->swap_cache)
 		return 0;
+	/* Slots are allocated at the first swap-out: without them nothing can be in swap. */
+	if (!si->swap_map)
+		return sim_error(sim, -EUCLEAN, "swap: %lu slots used, %lu cached, but no slot was "
+				 "ever allocated", si->inuse_pages, sim->nr_swapcache);
 	/* Above highest_bit no slot was ever used: only a stray PTE could name one. */
 	for (unsigned long off = 1; off <= MAX(si->highest_bit, w->highest_ref); off++) {
 		unsigned int refs = w->swap_refs ? w->swap_refs[off] : 0;

@@ -355,18 +355,29 @@ int ksm_read_stat(struct mmsim *sim, struct mm_struct *mm, const char *name, lon
 /* What the recount found. */
 struct ksm_recount {
 	unsigned long shared, sharing, unshared, chains, dups, items;
+	struct reached *reached;	/* the rmap walks' hits, node by node */
 };
 
 #define BAD(sim, ...) sim_error((sim), -EUCLEAN, "ksm: " __VA_ARGS__)
 
 /*
- * The PTEs one rmap_walk_ksm() of a node's folio reaches, sorted: each item
- * then looks its own up, so a node of n items costs one walk, not n.
+ * What one rmap_walk_ksm() of a node's folio reaches, in its order: first
+ * the items' own mappings in the order of the node's items, then forks'.
+ * Each item looks for its own mapping at the cursor first; only an item
+ * found elsewhere (or not at all) sorts the PTEs once and searches them.
+ * The arrays serve every node of one check (no allocation per node).
  */
+struct reached_pte {
+	pte_t *pte;
+	struct vm_area_struct *vma;
+	unsigned long address;
+};
+
 struct reached {
-	pte_t **ptes;
-	size_t nr, cap;
-	bool failed;
+	struct reached_pte *hits;
+	pte_t **sorted;			/* hits' PTEs, sorted, when an item needed them */
+	size_t nr, cap, cursor;
+	bool is_sorted, failed;
 };
 
 static bool collect_pte(struct mmsim *sim, struct folio *folio, const struct rmap_hit *hit,
@@ -377,17 +388,21 @@ static bool collect_pte(struct mmsim *sim, struct folio *folio, const struct rma
 	(void)sim;
 	(void)folio;
 	if (r->nr == r->cap) {
-		size_t cap = r->cap ? 2 * r->cap : 64;
-		pte_t **n = realloc(r->ptes, cap * sizeof(*n));
+		size_t cap = r->cap ? 2 * r->cap : 256;
+		struct reached_pte *n = realloc(r->hits, cap * sizeof(*n));
+		pte_t **sorted = realloc(r->sorted, cap * sizeof(*sorted));
 
-		if (!n) {
+		if (sorted)
+			r->sorted = sorted;
+		if (n)
+			r->hits = n;
+		if (!n || !sorted) {
 			r->failed = true;
 			return false;
 		}
-		r->ptes = n;
 		r->cap = cap;
 	}
-	r->ptes[r->nr++] = hit->pte;
+	r->hits[r->nr++] = (struct reached_pte){ hit->pte, hit->vma, hit->address };
 	return true;
 }
 
@@ -398,21 +413,29 @@ static int cmp_ptr(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static bool reached(const struct reached *r, pte_t *pte)
+static bool reached(struct reached *r, pte_t *pte)
 {
-	/* No array at all when the walk found nothing: bsearch() wants one. */
-	return r->nr && bsearch(&pte, r->ptes, r->nr, sizeof(*r->ptes), cmp_ptr) != NULL;
+	if (!r->nr)
+		return false;	/* bsearch() wants an array */
+	if (!r->is_sorted) {
+		for (size_t i = 0; i < r->nr; i++)
+			r->sorted[i] = r->hits[i].pte;
+		qsort(r->sorted, r->nr, sizeof(*r->sorted), cmp_ptr);
+		r->is_sorted = true;
+	}
+	return bsearch(&pte, r->sorted, r->nr, sizeof(*r->sorted), cmp_ptr) != NULL;
 }
 
 /*
- * Seed 003's bookkeeping, where the item's address maps the node's folio:
- * the page offset there must be the saved pgoff or, without the remapped
- * bit, address >> PAGE_SHIFT; else that variant's walk would miss the page.
+ * Seed 003's bookkeeping, where the item's address maps the node's folio
+ * in vma: the page offset there must be the saved pgoff or, without the
+ * remapped bit, address >> PAGE_SHIFT; else that variant's walk would miss
+ * the page.
  */
 static int check_item_range(struct mmsim *sim, struct ksm_rmap_item *rmap_item,
-			    unsigned long addr)
+			    struct vm_area_struct *vma, unsigned long addr)
 {
-	unsigned long pgoff = linear_page_index(vma_lookup(rmap_item->mm, addr), addr);
+	unsigned long pgoff = linear_page_index(vma, addr);
 
 	if (sim->ksm.rmap_walk == MMSIM_KSM_RMAP_WALK_PGOFF && rmap_item->pgoff != pgoff)
 		return BAD(sim, "pid %d at %#lx: page offset %#lx, the item saved %#lx",
@@ -431,14 +454,24 @@ static int check_item_range(struct mmsim *sim, struct ksm_rmap_item *rmap_item,
  * a broken model).
  */
 static int check_item_reachable(struct mmsim *sim, struct folio *folio,
-				struct ksm_rmap_item *rmap_item, const struct reached *r)
+				struct ksm_rmap_item *rmap_item, struct reached *r)
 {
 	unsigned long addr = rmap_item->address & PAGE_MASK;
+	const struct reached_pte *next = r->cursor < r->nr ? &r->hits[r->cursor] : NULL;
 	pte_t *want;
 	pmd_t *pmd;
 
 	if (rmap_item->mm->exited)
 		return 0;
+	/*
+	 * The hit at the cursor is the item's own mapping: the walk found the
+	 * PTE at the item's address in the item's mm mapping the folio, which
+	 * is what the lookup below would find (the VMA covering the address).
+	 */
+	if (next && next->vma->vm_mm == rmap_item->mm && next->address == addr) {
+		r->cursor++;
+		return check_item_range(sim, rmap_item, next->vma, addr);
+	}
 	pmd = pmd_lookup(sim, rmap_item->mm, addr);
 	if (!pmd || !pmd_table(*pmd))
 		return 0;
@@ -448,30 +481,26 @@ static int check_item_reachable(struct mmsim *sim, struct folio *folio,
 	if (!reached(r, want))
 		return BAD(sim, "pid %d at %#lx maps KSM page %#lx but rmap_walk_ksm misses it",
 			   rmap_item->mm->pid, addr, folio_pfn(folio));
-	return check_item_range(sim, rmap_item, addr);
+	return check_item_range(sim, rmap_item, vma_lookup(rmap_item->mm, addr), addr);
 }
 
 /* Every item of a live node is reached by the node's rmap walk. */
 static int check_items_reachable(struct mmsim *sim, struct ksm_stable_node *node,
-				 struct folio *folio)
+				 struct folio *folio, struct reached *r)
 {
-	struct reached r = { 0 };
 	struct ksm_rmap_item *rmap_item;
 	int err = 0;
 
-	rmap_walk_ksm_range(sim, folio, MMSIM_KSM_RMAP_WALK_FULL, NULL, collect_pte, &r);
-	if (r.failed) {
-		free(r.ptes);
+	r->nr = r->cursor = 0;
+	r->is_sorted = false;
+	rmap_walk_ksm_range(sim, folio, MMSIM_KSM_RMAP_WALK_FULL, NULL, collect_pte, r);
+	if (r->failed)
 		return -ENOMEM;
-	}
-	if (r.nr)
-		qsort(r.ptes, r.nr, sizeof(*r.ptes), cmp_ptr);
 	list_for_each_entry(rmap_item, &node->hlist, hlist) {
-		err = check_item_reachable(sim, folio, rmap_item, &r);
+		err = check_item_reachable(sim, folio, rmap_item, r);
 		if (err)
 			break;
 	}
-	free(r.ptes);
 	return err;
 }
 
@@ -502,7 +531,7 @@ static int check_stable_node(struct mmsim *sim, struct ksm_stable_node *node,
 			   node->kpfn, node->stale);
 	if (node->stale)
 		return 0;	/* pruned when next met */
-	return check_items_reachable(sim, node, folio);
+	return check_items_reachable(sim, node, folio, rc->reached);
 }
 
 static int check_stable_tree(struct mmsim *sim, struct ksm_recount *rc)
@@ -626,6 +655,8 @@ static int check_unstable_tree(struct mmsim *sim, const struct ksm_recount *rc)
 
 	if (ret == 1)
 		return BAD(sim, "item %#lx in the unstable tree is not unstable", c.bad->address);
+	if (ret == -ENOMEM)
+		return ret;
 	if (ret)
 		return BAD(sim, "the unstable tree is no valid rbtree");
 	if (c.n > rc->unshared)
@@ -659,11 +690,14 @@ static int check_ksm_folios(struct mmsim *sim)
 int ksm_verify(struct mmsim *sim)
 {
 	const struct ksm_state *ksm = &sim->ksm;
-	struct ksm_recount rc = { 0 };
+	struct reached reached = { 0 };
+	struct ksm_recount rc = { .reached = &reached };
 	int err;
 
 	sim->ksm.verify_gen++;
 	err = check_stable_tree(sim, &rc);
+	free(reached.hits);
+	free(reached.sorted);
 	if (!err)
 		err = check_mm_slots(sim, &rc);
 	if (!err)

@@ -5,6 +5,9 @@
 #include "rbtree.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define RB_RED 0UL
 #define RB_BLACK 1UL
@@ -448,12 +451,6 @@ void rb_replace_node(struct rb_node *victim, struct rb_node *new,
  */
 int rb_check(const struct rb_root *root, int *black_height)
 {
-	return rb_check_each(root, black_height, NULL, NULL);
-}
-
-int rb_check_each(const struct rb_root *root, int *black_height,
-		  int (*visit)(const struct rb_node *node, void *arg), void *arg)
-{
 	const struct rb_node *n = root->rb_node;
 	int blacks = 0;  /* black nodes from the root down to n, inclusive */
 	int leaf = -1;   /* black count of the first NULL leaf seen */
@@ -468,13 +465,10 @@ int rb_check_each(const struct rb_root *root, int *black_height,
 
 	for (;;) {
 		const struct rb_node *kid[2] = { n->rb_left, n->rb_right };
-		int ret;
 
 		/* The right subtree comes after the left one: start fetching it. */
 		if (kid[1])
 			__builtin_prefetch(kid[1]);
-		if (visit && (ret = visit(n, arg)))
-			return ret;
 		blacks += rb_is_black(n) ? 1 : 0;
 		if (kid[0] && kid[0] == kid[1])
 			return -EINVAL;
@@ -514,4 +508,104 @@ int rb_check_each(const struct rb_root *root, int *black_height,
 			n = parent;
 		}
 	}
+}
+
+/*
+ * A node still to visit in rb_check_each()'s queue, with what its parent
+ * knew: its parent's visit does not touch it (that would be a cache miss
+ * per node, waited for in turn), its own visit checks it against this.
+ */
+struct rb_check_entry {
+	const struct rb_node *node;
+	const struct rb_node *parent;	/* whose child it is */
+	int blacks;			/* black nodes from the root to the parent, inclusive */
+	bool parent_red;
+};
+
+struct rb_check_queue {
+	struct rb_check_entry *e;
+	size_t head, tail, cap;
+};
+
+/* Room for one more: the visited half is dropped before the array grows. */
+static int queue_push(struct rb_check_queue *q, struct rb_check_entry entry)
+{
+	if (q->tail == q->cap) {
+		if (q->head && q->head >= q->cap / 2) {
+			memmove(q->e, q->e + q->head, (q->tail - q->head) * sizeof(*q->e));
+			q->tail -= q->head;
+			q->head = 0;
+		} else {
+			size_t cap = q->cap ? 2 * q->cap : 256;
+			struct rb_check_entry *e = realloc(q->e, cap * sizeof(*e));
+
+			if (!e)
+				return -ENOMEM;
+			q->e = e;
+			q->cap = cap;
+		}
+	}
+	q->e[q->tail++] = entry;
+	return 0;
+}
+
+/*
+ * Breadth first: the queue holds the nodes still to visit, so each is
+ * fetched a few visits before its turn, where a depth-first walk waits for
+ * every node in turn (the unstable tree's items lie in allocation order, the
+ * tree in contents order). A node is checked against its parent when it is
+ * visited; it is queued only by a parent that passed the same check, and
+ * each parent pointer names one node, so no node is visited twice and a
+ * corrupt tree cannot send the walk round a cycle.
+ */
+int rb_check_each(const struct rb_root *root, int *black_height,
+		  int (*visit)(const struct rb_node *node, void *arg), void *arg)
+{
+	enum { AHEAD = 8 };	/* queue entries fetched ahead of the visit */
+	struct rb_check_queue q = { 0 };
+	int leaf = -1;		/* black count of the first NULL leaf seen */
+	int ret = 0;
+
+	if (!root->rb_node) {
+		if (black_height)
+			*black_height = 0;
+		return 0;
+	}
+	if (rb_parent(root->rb_node) || !rb_is_black(root->rb_node))
+		return -EINVAL;
+	ret = queue_push(&q, (struct rb_check_entry){ .node = root->rb_node });
+	while (!ret && q.head < q.tail) {
+		struct rb_check_entry at = q.e[q.head++];
+		const struct rb_node *n = at.node, *kid[2];
+		int blacks;
+
+		if (q.head + AHEAD < q.tail)
+			__builtin_prefetch(q.e[q.head + AHEAD].node);
+		if (rb_parent(n) != at.parent || (at.parent_red && rb_is_red(n))) {
+			ret = -EINVAL;
+			break;
+		}
+		if (visit && (ret = visit(n, arg)))
+			break;
+		blacks = at.blacks + (rb_is_black(n) ? 1 : 0);
+		kid[0] = n->rb_left;
+		kid[1] = n->rb_right;
+		if (kid[0] && kid[0] == kid[1]) {
+			ret = -EINVAL;
+			break;
+		}
+		for (int i = 0; i < 2 && !ret; i++) {
+			if (kid[i])
+				ret = queue_push(&q, (struct rb_check_entry){ kid[i], n, blacks,
+									   rb_is_red(n) });
+			else if (leaf < 0)
+				leaf = blacks;
+			else if (leaf != blacks)
+				ret = -EINVAL;
+		}
+	}
+	free(q.e);
+	if (!ret && black_height)
+		*black_height = leaf;
+	return ret;
 }

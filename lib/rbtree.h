@@ -205,9 +205,11 @@ void rb_erase_augmented_cached(struct rb_node *node,
  */
 int rb_check(const struct rb_root *root, int *black_height);
 /*
- * rb_check() that also calls visit on every node, once, in the walk's
- * (pre-)order; a non-zero return stops the walk and is returned. One pass
- * over a large tree instead of a check and then an rb_next() loop.
+ * rb_check() that also calls visit on every node, once, level by level; a
+ * non-zero return stops the walk and is returned. One pass over a large
+ * tree instead of a check and then an rb_next() loop, breadth first so that
+ * nodes scattered in memory are fetched ahead; -ENOMEM when its queue (freed
+ * before it returns) cannot grow.
  */
 int rb_check_each(const struct rb_root *root, int *black_height,
 		  int (*visit)(const struct rb_node *node, void *arg), void *arg);

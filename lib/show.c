@@ -260,3 +260,10 @@ int mmsim_vma_info(struct mmsim *sim, int pid, unsigned long addr, struct mmsim_
 		     (vma->vm_flags & VM_WRITE ? MMSIM_PROT_WRITE : 0);
 	return 0;
 }
+
+void mmsim_get_layout(struct mmsim_layout *out)
+{
+	out->page = sizeof(struct page);
+	out->folio_slot = FOLIO_SLOT_SIZE;
+	out->ksm_rmap_item = sizeof(struct ksm_rmap_item);
+}

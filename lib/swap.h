@@ -22,8 +22,8 @@ struct swap_info_struct {
 	unsigned int type;		/* 0 */
 	unsigned long max;		/* slots, the header's slot 0 included */
 	unsigned long inuse_pages;	/* slots with a count or a cached folio */
-	unsigned int *swap_map;		/* per slot: count | SWAP_HAS_CACHE */
-	struct page_content **slot_data;	/* per slot: the page's contents written there (content.h) */
+	unsigned int *swap_map;		/* per slot: count | SWAP_HAS_CACHE; NULL until the first swap-out */
+	struct page_content **slot_data;	/* per slot: the page's contents written there (content.h); same */
 	unsigned long highest_bit;	/* no slot above was ever used (the checker stops there) */
 };
 

@@ -19,16 +19,28 @@ int swap_init(struct mmsim *sim, unsigned long nr)
 	if (!si)
 		return -ENOMEM;
 	si->max = nr + 1;	/* the header's slot comes on top */
-	si->swap_map = calloc(si->max, sizeof(*si->swap_map));
-	si->slot_data = calloc(si->max, sizeof(*si->slot_data));
-	if (!si->swap_map || !si->slot_data) {
-		free(si->swap_map);
-		free(si->slot_data);
-		free(si);
-		return -ENOMEM;
-	}
 	sim->swap = si;
 	return 0;
+}
+
+/*
+ * The per-slot arrays (12 bytes a slot, a slot a frame by default) come at
+ * the first swap-out: most runs never swap. Until then no slot is used, and
+ * swap_map_entry() names none.
+ */
+static int swap_alloc_slots(struct swap_info_struct *si)
+{
+	if (si->swap_map)
+		return 0;
+	si->swap_map = calloc(si->max, sizeof(*si->swap_map));
+	si->slot_data = calloc(si->max, sizeof(*si->slot_data));
+	if (si->swap_map && si->slot_data)
+		return 0;
+	free(si->swap_map);
+	free(si->slot_data);
+	si->swap_map = NULL;
+	si->slot_data = NULL;
+	return -ENOMEM;
 }
 
 void swap_exit(struct mmsim *sim)
@@ -38,7 +50,7 @@ void swap_exit(struct mmsim *sim)
 	if (!si)
 		return;
 	swap_cache_exit(sim);
-	for (unsigned long i = 0; i < si->max; i++)
+	for (unsigned long i = 0; si->slot_data && i < si->max; i++)
 		content_put(sim, si->slot_data[i]);
 	free(si->swap_map);
 	free(si->slot_data);
@@ -51,7 +63,8 @@ unsigned int *swap_map_entry(struct mmsim *sim, swp_entry_t entry)
 	struct swap_info_struct *si = sim->swap;
 	unsigned long offset = swp_offset(entry);
 
-	if (!si || swp_type(entry) != si->type || offset == 0 || offset >= si->max)
+	if (!si || !si->swap_map || swp_type(entry) != si->type || offset == 0 ||
+	    offset >= si->max)
 		return NULL;
 	return &si->swap_map[offset];
 }
@@ -76,7 +89,8 @@ swp_entry_t get_swap_pages(struct mmsim *sim, long nr)
 	struct swap_info_struct *si = sim->swap;
 	unsigned long n = (unsigned long)nr;
 
-	if (!si || si->max - 1 - si->inuse_pages < n)
+	/* No room, or no memory for the slots: no entry, as when swap is full. */
+	if (!si || si->max - 1 - si->inuse_pages < n || swap_alloc_slots(si))
 		return (swp_entry_t){ 0 };
 	/* Slot 0 is the header: a block of one starts at 1, larger ones at n. */
 	for (unsigned long start = n == 1 ? 1 : n; start + n <= si->max; start += n) {

@@ -63,16 +63,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void expect_caught(struct mmsim *sim, const char *what)
-{
-	int err = mmsim_verify(sim);
-
-	if (err != -EUCLEAN)
-		fail_msg("verify = %d, want -EUCLEAN (%s)", err, what);
-	if (!strstr(mmsim_last_error(sim), what))
-		fail_msg("verify says \"%s\", want it to name \"%s\"", mmsim_last_error(sim), what);
-}
-
 static struct page *page_at(struct fixture *f, struct mm_struct *mm, unsigned long addr)
 {
 	bool pmd_mapped;

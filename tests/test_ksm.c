@@ -7,6 +7,8 @@
  * The invariant checker (with its KSM recount) runs after every step. The
  * numbers that tests/scenarios/ksm-*.mms also check are the live kernel's.
  */
+#include <string.h>
+
 #include "test_util.h"
 
 #include "ksm.h"
@@ -422,10 +424,95 @@ static void test_scan_under_allocation_failure(void **state)
 	mmsim_destroy(sim);
 }
 
+/* The mm_slot's first item at addr, or fail. */
+static struct ksm_rmap_item *item_at(struct mmsim *sim, int pid, unsigned long addr)
+{
+	struct mm_struct *mm = find_mm(sim, pid);
+	struct ksm_mm_slot *slot;
+
+	HASH_FIND_PTR(sim->ksm.mm_slots, &mm, slot);
+	assert_non_null(slot);
+	for (struct ksm_rmap_item *ri = slot->rmap_list; ri; ri = ri->rmap_list)
+		if ((ri->address & PAGE_MASK) == addr)
+			return ri;
+	fail_msg("no rmap_item at %#lx", addr);
+	return NULL;
+}
+
+/*
+ * The checker's KSM part catches a broken unstable tree (walked breadth
+ * first) and a stable item its node's rmap walk misses (found through the
+ * walk's hits in order, or by searching them): each corruption is made,
+ * caught, and undone.
+ */
+static void test_checker_catches_ksm_corruption(void **state)
+{
+	struct mmsim *sim = test_sim(4096);
+	int a = mergeable_proc(sim, 8 * PAGE), b = new_proc(sim);
+	unsigned long far = BASE + 64 * SZ_2M;
+	struct ksm_rmap_item *ri, *stable;
+	struct anon_vma *own;
+
+	(void)state;
+	OK(sim, mmsim_mmap(sim, b, far, 2 * PAGE, RW));
+	OK(sim, mmsim_madvise(sim, b, far, 2 * PAGE, MMSIM_MADV_MERGEABLE));
+	OK(sim, mmsim_fill(sim, b, far, 2 * PAGE, 7));
+	OK(sim, mmsim_fill(sim, a, BASE, 2 * PAGE, 7));
+	for (int i = 2; i < 8; i++)
+		OK(sim, mmsim_fill(sim, a, BASE + (unsigned long)i * PAGE, PAGE, 20 + i));
+	OK(sim, mmsim_ksm_scan(sim, 2));
+	assert_int_equal(counter(sim, "pages_shared"), 1);
+	assert_int_equal(counter(sim, "pages_unshared"), 6);
+	OK(sim, mmsim_verify(sim));
+
+	/* Every unstable node's colour flipped in turn breaks a rule of the tree. */
+	for (int i = 2; i < 8; i++) {
+		ri = item_at(sim, a, BASE + (unsigned long)i * PAGE);
+		ri->node.__rb_parent_color ^= 1;
+		expect_caught(sim, "the unstable tree is no valid rbtree");
+		ri->node.__rb_parent_color ^= 1;
+	}
+	/* A parent pointer naming another node. */
+	ri = item_at(sim, a, BASE + 3 * PAGE);
+	if (rb_parent(&ri->node)) {
+		unsigned long pc = ri->node.__rb_parent_color;
+
+		ri->node.__rb_parent_color = (unsigned long)&item_at(sim, a, BASE + 2 * PAGE)->node ==
+					     (pc & ~3UL) ?
+			(unsigned long)&item_at(sim, a, BASE + 4 * PAGE)->node | (pc & 1) :
+			(unsigned long)&item_at(sim, a, BASE + 2 * PAGE)->node | (pc & 1);
+		expect_caught(sim, "the unstable tree is no valid rbtree");
+		ri->node.__rb_parent_color = pc;
+	}
+	/* An item in the tree that says it is not there. */
+	ri->address &= ~UNSTABLE_FLAG;
+	expect_caught(sim, "in the unstable tree is not unstable");
+	ri->address |= UNSTABLE_FLAG;
+	OK(sim, mmsim_verify(sim));
+
+	/* A's stable item looking in B's anon_vma: the walk misses A's PTE. */
+	stable = item_at(sim, a, BASE);
+	assert_true(stable->address & STABLE_FLAG);
+	own = stable->anon_vma;
+	stable->anon_vma = item_at(sim, b, far)->anon_vma;
+	assert_ptr_not_equal(stable->anon_vma, own);
+	expect_caught(sim, "but rmap_walk_ksm misses it");
+	stable->anon_vma = own;
+	/* The second item of the node, found after the first one's hit. */
+	stable = item_at(sim, a, BASE + PAGE);
+	own = stable->anon_vma;
+	stable->anon_vma = item_at(sim, b, far)->anon_vma;
+	expect_caught(sim, "but rmap_walk_ksm misses it");
+	stable->anon_vma = own;
+	OK(sim, mmsim_verify(sim));
+	mmsim_destroy(sim);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rmap_item_is_64_bytes),
+		cmocka_unit_test(test_checker_catches_ksm_corruption),
 		cmocka_unit_test(test_two_pages_merge_on_second_pass),
 		cmocka_unit_test(test_unstable_tree_lazy_removal),
 		cmocka_unit_test(test_max_page_sharing_chain),

@@ -657,6 +657,20 @@ static void test_inspection(void **state)
 	assert_int_equal(v, 4);
 	expect_reason(sim, mmsim_smaps_field(sim, &sm, "Rsss", &v), -ENOENT, "Rsss");
 
+	/* The benchmarks' question loop: one folio, mapcount 2 + maybe shared. */
+	{
+		unsigned long n;
+		struct mmsim_scheme_info si;
+		struct mmsim_layout lay;
+
+		assert_int_equal(mmsim_mapcount_query_range(sim, child, BASE, 4 * PAGE, &n), 3);
+		assert_int_equal(n, 1);
+		assert_int_equal(mmsim_mapcount_query_range(sim, 99, BASE, PAGE, &n), -ESRCH);
+		assert_int_equal(mmsim_scheme_info("legacy", &si), 0);
+		assert_int_equal(mmsim_scheme_info("bogus", &si), -EINVAL);
+		mmsim_get_layout(&lay);
+		assert_true(lay.page >= 8 && lay.folio_slot >= 8 && lay.ksm_rmap_item >= 8);
+	}
 	OK(sim, mmsim_show(sim, MMSIM_SHOW_VMAS, pid, 0, 0, count_line, &lines));
 	assert_int_equal(lines, 2);	/* the header and one VMA */
 	expect_reason(sim, mmsim_show(sim, MMSIM_SHOW_PTES, 99, BASE, PAGE, count_line, &lines),

@@ -492,6 +492,34 @@ static void mk(struct item *it, struct item *parent, unsigned long color,
 	it->rb.rb_right = right ? &right->rb : NULL;
 }
 
+static int count_visit(const struct rb_node *node, void *arg)
+{
+	(void)node;
+	++*(int *)arg;
+	return 0;
+}
+
+/*
+ * rb_check() and rb_check_each() (breadth first, with its own queue) must
+ * agree on every tree, and a valid one's visit reaches every node once.
+ */
+static int check_both(const struct rb_root *root, int *black_height)
+{
+	int bh1 = -1, bh2 = -1, visits = 0, nodes = 0;
+	int ret = rb_check(root, &bh1);
+
+	assert_int_equal(rb_check_each(root, &bh2, count_visit, &visits), ret);
+	if (ret)
+		return ret;
+	assert_int_equal(bh1, bh2);
+	for (const struct rb_node *n = rb_first(root); n; n = rb_next(n))
+		nodes++;
+	assert_int_equal(visits, nodes);
+	if (black_height)
+		*black_height = bh1;
+	return 0;
+}
+
 static void test_check_detects_corruption(void **state)
 {
 	struct item n[4];
@@ -505,55 +533,55 @@ static void test_check_detects_corruption(void **state)
 	mk(&n[0], NULL, 1, &n[1], &n[2]);
 	mk(&n[1], &n[0], 0, NULL, NULL);
 	mk(&n[2], &n[0], 0, NULL, NULL);
-	assert_int_equal(rb_check(&root, &bh), 0);
+	assert_int_equal(check_both(&root, &bh), 0);
 	assert_int_equal(bh, 1);
 
 	/* B(B, B): valid, black height 2. */
 	mk(&n[1], &n[0], 1, NULL, NULL);
 	mk(&n[2], &n[0], 1, NULL, NULL);
-	assert_int_equal(rb_check(&root, &bh), 0);
+	assert_int_equal(check_both(&root, &bh), 0);
 	assert_int_equal(bh, 2);
 
 	/* Red root. */
 	mk(&n[0], NULL, 0, &n[1], &n[2]);
-	assert_int_equal(rb_check(&root, NULL), -EINVAL);
+	assert_int_equal(check_both(&root, NULL), -EINVAL);
 	mk(&n[0], NULL, 1, &n[1], &n[2]);
-	assert_int_equal(rb_check(&root, NULL), 0);
+	assert_int_equal(check_both(&root, NULL), 0);
 
 	/* Root with a parent. */
 	mk(&n[0], &n[3], 1, &n[1], &n[2]);
-	assert_int_equal(rb_check(&root, NULL), -EINVAL);
+	assert_int_equal(check_both(&root, NULL), -EINVAL);
 	mk(&n[0], NULL, 1, &n[1], &n[2]);
 
 	/* Unequal black heights: B(B, nil). */
 	mk(&n[0], NULL, 1, &n[1], NULL);
-	assert_int_equal(rb_check(&root, NULL), -EINVAL);
+	assert_int_equal(check_both(&root, NULL), -EINVAL);
 
 	/* Red-red: B(R(R, nil), nil) has equal black heights. */
 	mk(&n[0], NULL, 1, &n[1], NULL);
 	mk(&n[1], &n[0], 0, &n[2], NULL);
 	mk(&n[2], &n[1], 0, NULL, NULL);
-	assert_int_equal(rb_check(&root, NULL), -EINVAL);
+	assert_int_equal(check_both(&root, NULL), -EINVAL);
 	mk(&n[1], &n[0], 1, NULL, NULL); /* B(B, nil) again */
 	mk(&n[0], NULL, 1, &n[1], &n[2]);
 	mk(&n[2], &n[0], 1, NULL, NULL);
-	assert_int_equal(rb_check(&root, NULL), 0);
+	assert_int_equal(check_both(&root, NULL), 0);
 
 	/* Wrong parent pointer. */
 	mk(&n[2], &n[1], 1, NULL, NULL);
-	assert_int_equal(rb_check(&root, NULL), -EINVAL);
+	assert_int_equal(check_both(&root, NULL), -EINVAL);
 	mk(&n[2], &n[0], 1, NULL, NULL);
 
 	/* The same child on both sides. */
 	mk(&n[0], NULL, 1, &n[1], &n[1]);
-	assert_int_equal(rb_check(&root, NULL), -EINVAL);
+	assert_int_equal(check_both(&root, NULL), -EINVAL);
 
 	/* A cycle back to the root must not hang the checker. */
 	mk(&n[0], NULL, 1, &n[1], &n[2]);
 	mk(&n[2], &n[0], 1, &n[0], NULL);
-	assert_int_equal(rb_check(&root, NULL), -EINVAL);
+	assert_int_equal(check_both(&root, NULL), -EINVAL);
 	mk(&n[2], &n[0], 1, NULL, NULL);
-	assert_int_equal(rb_check(&root, NULL), 0);
+	assert_int_equal(check_both(&root, NULL), 0);
 }
 
 /* A real tree, corrupted in place, fails; restored, passes. */
@@ -583,10 +611,10 @@ static void test_check_detects_corruption_in_big_tree(void **state)
 		struct rb_node *rb = &m.a[i]->rb;
 
 		rb->__rb_parent_color ^= 1;
-		if (rb_check(&root, NULL) == -EINVAL)
+		if (check_both(&root, NULL) == -EINVAL)
 			flips++;
 		rb->__rb_parent_color ^= 1;
-		assert_int_equal(rb_check(&root, NULL), 0);
+		assert_int_equal(check_both(&root, NULL), 0);
 	}
 	assert_int_equal(flips, N);
 	model_fini(&m);

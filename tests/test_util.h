@@ -7,11 +7,13 @@
 #ifndef MMSIM_TEST_UTIL_H
 #define MMSIM_TEST_UTIL_H
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include <mmsim/mmsim.h>
@@ -137,6 +139,17 @@ static inline int read_byte(struct mmsim *sim, int pid, unsigned long addr)
 
 	OK(sim, mmsim_read(sim, pid, addr, &b, 1));
 	return b;
+}
+
+/* mmsim_verify() fails with -EUCLEAN and its reason names what (a corruption test). */
+static inline void expect_caught(struct mmsim *sim, const char *what)
+{
+	int err = mmsim_verify(sim);
+
+	if (err != -EUCLEAN)
+		fail_msg("verify = %d, want -EUCLEAN (%s)", err, what);
+	if (!strstr(mmsim_last_error(sim), what))
+		fail_msg("verify says \"%s\", want it to name \"%s\"", mmsim_last_error(sim), what);
 }
 
 #endif /* MMSIM_TEST_UTIL_H */

@@ -546,6 +546,34 @@ struct mmsim_mapcount_report {
 MMSIM_API int mmsim_mapcount_report(struct mmsim *sim, struct mmsim_mapcount_report *acc);
 
 /*
+ * For benchmarks of the schemes: asks folio_mapcount() and
+ * folio_maybe_mapped_shared() of each anonymous folio mapped in pid's
+ * [addr, addr + len), once per run of pages that map it, in address order,
+ * and returns the sum of the answers (so that no question is optimised
+ * away), or -ESRCH; *nr_folios, when not NULL, gets how many were asked.
+ */
+MMSIM_API long mmsim_mapcount_query_range(struct mmsim *sim, int pid, unsigned long addr,
+					  unsigned long len, unsigned long *nr_folios);
+
+/* What a scheme keeps: its metadata per folio and per page, in the kernel's bytes. */
+struct mmsim_scheme_info {
+	unsigned long bytes_per_folio, bytes_per_page;
+};
+/* -EINVAL for a name mmsim_scheme_name() does not list. */
+MMSIM_API int mmsim_scheme_info(const char *name, struct mmsim_scheme_info *out);
+
+/*
+ * The host bytes of the model's own descriptors, for benchmarks that set
+ * the simulator's costs beside bare passes over the same memory.
+ */
+struct mmsim_layout {
+	size_t page;			/* struct page: one a frame */
+	size_t folio_slot;		/* a small folio's descriptor, one a frame */
+	size_t ksm_rmap_item;		/* struct ksm_rmap_item: one a scanned page */
+};
+MMSIM_API void mmsim_get_layout(struct mmsim_layout *out);
+
+/*
  * What the kernel's implementation of the scheme in use would do, counted
  * per operation (docs/mapcount-schemes.md, "Costs"). Exact and
  * deterministic: the counts follow from the rmap calls and questions, never

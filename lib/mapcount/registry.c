@@ -27,6 +27,17 @@ const char *mmsim_scheme_name(int i)
 	return NULL;
 }
 
+int mmsim_scheme_info(const char *name, struct mmsim_scheme_info *out)
+{
+	const struct mapcount_ops *ops = name ? mapcount_ops_by_name(name) : NULL;
+
+	if (!ops)
+		return -EINVAL;
+	out->bytes_per_folio = ops->bytes_per_folio;
+	out->bytes_per_page = ops->bytes_per_page;
+	return 0;
+}
+
 const struct mapcount_ops *mapcount_ops_by_name(const char *name)
 {
 	for (int i = 0; mapcount_schemes[i]; i++)

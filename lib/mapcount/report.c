@@ -118,3 +118,34 @@ const char *mmsim_scheme(const struct mmsim *sim)
 {
 	return sim->mapcount->name;
 }
+
+long mmsim_mapcount_query_range(struct mmsim *sim, int pid, unsigned long addr,
+				unsigned long len, unsigned long *nr_folios)
+{
+	struct mm_struct *mm = find_mm(sim, pid);
+	unsigned long n = 0, a = addr;
+	long sum = 0;
+
+	if (!mm)
+		return sim_error(sim, -ESRCH, "no process %d", pid);
+	while (a < addr + len) {
+		bool pmd_mapped;
+		struct page *page = follow_page(sim, mm, a, &pmd_mapped);
+		struct folio *folio = page ? page_folio(page) : NULL;
+
+		if (!folio) {
+			a += PAGE_SIZE;
+			continue;
+		}
+		if (folio_test_anon(folio) && !folio_is_zero(folio)) {
+			sum += folio_mapcount(sim, folio) + folio_maybe_mapped_shared(sim, folio);
+			n++;
+		}
+		/* The rest of the folio's pages, mapped in a run as faults and fork leave them. */
+		a += (unsigned long)(folio_nr_pages(folio) - folio_page_idx(sim, folio, page)) *
+		     PAGE_SIZE;
+	}
+	if (nr_folios)
+		*nr_folios = n;
+	return sum;
+}
