@@ -109,7 +109,7 @@ awk -v new="$new" -v host="$host" '
 	}
 	END {
 		printf "%-7s %-13s %9s %9s %9s %9s %9s %8s %8s%s\n", "layout", "op", "6.1 ns", new " ns",
-		       "measured", "predicted", "median", "6.1 m/b", new " m/b", host ? "  host 6.18 ns" : ""
+		       "measured", "predicted", "median", "6.1 m/b", new " m/b", host ? "  host ns (native)" : ""
 		for (i = 1; i <= n; i++) {
 			k = keys[i]; split(k, kk, " ")
 			printf "%-7s %-13s %9.1f %9.1f %8.2fx %9s %8.2fx %7.1fx %7.1fx", kk[1], kk[2],
