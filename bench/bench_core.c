@@ -285,30 +285,6 @@ static int kpage_is_thp(const void *p)
 	return ret;
 }
 
-/* AnonHugePages (kB) of the VMA starting at p, from /proc/self/smaps; -1 if unknown. */
-static long ksmaps_anon_huge(const void *p)
-{
-	FILE *f = fopen("/proc/self/smaps", "r");
-	char line[256];
-	bool in = false;
-	long kb = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long s, e;
-
-		if (sscanf(line, "%lx-%lx ", &s, &e) == 2 && strchr(line, '-') < strchr(line, ' ')) {
-			in = s == (uintptr_t)p;
-			continue;
-		}
-		if (in && sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
-			break;
-	}
-	fclose(f);
-	return kb;
-}
-
 /*
  * A populated mapping of len bytes: 4K pages (MADV_NOHUGEPAGE), or 2M THPs
  * PTE-mapped by a move to a 4K-misaligned address, which splits every PMD
@@ -354,8 +330,8 @@ static char *kpopulate(unsigned long len, bool pte_mapped_thp, struct side *s)
 	/* khugepaged must not collapse them back while we measure. */
 	madvise(dst, len, MADV_NOHUGEPAGE);
 	kconsume(dst, len, SZ_4K);
-	if (ksmaps_anon_huge(dst) != 0)
-		note(s, "AnonHugePages %ld kB after the move, not 0", ksmaps_anon_huge(dst));
+	if (bench_smaps_anon_huge(dst) != 0)
+		note(s, "AnonHugePages %ld kB after the move, not 0", bench_smaps_anon_huge(dst));
 	if (kpage_is_thp(dst) == 0 || kpage_is_thp(dst + len / 2) == 0)
 		note(s, "folios are not THPs after the move");
 	return dst;

@@ -275,6 +275,50 @@ static void print_ratio(double a, double b)
 		printf(" %9s", "-");
 }
 
+/*
+ * 6.1 (legacy, an rmap call per PTE) against 6.18 (linux), and 6.12 (large,
+ * batched) between them: the four times
+ * mmsim-kernel-mapcount-timing measures on both kernels, predicted in ns per
+ * 4 KiB page, with the same names (scripts/qemu-mapcount-timing.sh joins
+ * them). fork: the first fork; munmap_child: the child's munmap of its copy
+ * (nothing freed); fork_exit: a fork and the child's exit (its zap, nothing
+ * freed); munmap: the parent's, which frees the folios (free_page a page).
+ */
+static void print_versions(const struct mmsim_mapcount_model *m, unsigned long size)
+{
+	static const char *const names[] = { "fork", "munmap_child", "fork_exit", "munmap" };
+	static const char *const as[3][2] = { { "legacy", "6.1" }, { "large", "6.12" },
+					      { "linux", "6.18" } };
+	static const enum layout layouts[] = { L_4K, L_PTE_2M };
+	double pages = (double)(size >> 12), ns[NR_OPS];
+
+	printf("6.1 (legacy, an rmap call per PTE) against 6.18 (linux), and 6.12 (large), predicted "
+	       "kernel ns per 4 KiB page:\n%-7s %-13s %9s %9s %9s %9s\n", "layout", "op", "6.1", "6.12",
+	       "6.18", "6.1/6.18");
+	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
+		enum layout l = layouts[i];
+		double v[3][4];
+
+		for (int k = 0; k < 3; k++) {
+			struct mmsim_mapcount_cost cost[NR_PRED], child;
+			double fork, zap_child, zap_all;
+
+			run_once_as(as[k][0], as[k][1], l, size, ns, cost, &child);
+			fork = mmsim_mapcount_model_predict(m, MMSIM_MC_FORK, &cost[P_FORK]);
+			zap_child = mmsim_mapcount_model_predict(m, MMSIM_MC_ZAP, &child);
+			zap_all = mmsim_mapcount_model_predict(m, MMSIM_MC_ZAP, &cost[P_MUNMAP]);
+			v[k][0] = fork / pages;
+			v[k][1] = zap_child / pages;
+			v[k][2] = (fork + zap_child) / pages;
+			v[k][3] = (zap_all - zap_child) / pages + m->free_page;
+		}
+		for (int o = 0; o < 4; o++)
+			printf("%-7s %-13s %9.2f %9.2f %9.2f %8.2fx\n", layout_names[l], names[o], v[0][o],
+			       v[1][o], v[2][o], v[0][o] / v[2][o]);
+	}
+	printf("\n");
+}
+
 static void print_predictions(const struct mmsim_mapcount_model *m, const char *path, unsigned long size)
 {
 	struct result r61 = { 0 };
@@ -350,6 +394,7 @@ static void print_predictions(const struct mmsim_mapcount_model *m, const char *
 		       r61.cost[L_PTE_2M][P_MUNMAP].calls, r61.cost[L_PTE_2M][P_MUNMAP].atomics);
 		printf("(docs/mapcount-schemes.md, \"Costs\", says where the paper's setup differs)\n\n");
 	}
+	print_versions(m, size);
 }
 
 static void write_json(FILE *f, unsigned long size, int reps)

@@ -42,6 +42,7 @@ static void usage(FILE *out)
 		"       mmsim whatif mapcount FILE [--scheme NAME ...] [--json|--csv]\n"
 		"       mmsim whatif thp FILE [--policy SPEC ...] [--json|--csv]\n"
 		"       mmsim kernel-restore\n"
+		"       mmsim qemu-exec VMLINUZ PROGRAM [ARG...]\n"
 		"\n"
 		"  run           run scenarios on the simulator, TAP 13 on stdout\n"
 		"  run --kernel  run them on this machine's Linux (root, KSM, THP)\n"
@@ -80,6 +81,9 @@ static void usage(FILE *out)
 		"                put back the THP and KSM settings that a killed kernel run\n"
 		"                (SIGKILL) left changed, from /run/mmsim-kernel.saved; every\n"
 		"                run --kernel does it first by itself, and says so\n"
+		"  qemu-exec     boot VMLINUZ under qemu as --kernel-image does, run the\n"
+		"                static PROGRAM with ARGs in the guest instead of mmsim,\n"
+		"                print its output; its exit status (2: the guest did not run)\n"
 		"\n"
 		"Scenario language: docs/scenario-language.md. Simulator-only\n"
 		"additions (README.md): ksm rmap_walk=full|address|pgoff|remapped,\n"
@@ -618,6 +622,13 @@ int main(int argc, char **argv)
 		return cmd_draw(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "explain"))
 		return cmd_explain(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "qemu-exec")) {
+		if (argc < 4 || argv[2][0] == '-') {
+			fprintf(stderr, "usage: mmsim qemu-exec VMLINUZ PROGRAM [ARG...]\n");
+			return 2;
+		}
+		return qemu_exec(argv[2], argv[3], argv + 4, argc - 4);
+	}
 	if (!strcmp(argv[1], "kernel-restore") && argc == 2) {
 		char err[384];
 

@@ -6,7 +6,9 @@
  * shell /init, mmsim-static as /bin/mmsim, and the scenario files. /init
  * mounts /proc, /sys, /dev and a tmpfs on /run (the executor's lock) and
  * /tmp, runs `mmsim run --kernel` on the files, prints what it prints on
- * the serial console between two markers and powers off. qemu runs with
+ * the serial console between two markers and powers off. With
+ * `mmsim qemu-exec` the guest runs one static program of the caller's instead
+ * of mmsim (bench/kernel_mapcount_timing.c times the kernel so). qemu runs with
  * -machine mem-merge=off: guest memory must not be KSM-mergeable on the host
  * (docs/scenario-language.md, what the kernel executor does).
  * The archive is a plain (uncompressed) newc cpio in a memfd that qemu
@@ -15,7 +17,8 @@
  *
  * The environment can point elsewhere: MMSIM_QEMU (the qemu binary),
  * MMSIM_QEMU_ACCEL (tcg, the default, or kvm: TCG again when KVM cannot run
- * the guest), MMSIM_QEMU_TIMEOUT (seconds for the whole boot),
+ * the guest), MMSIM_QEMU_SMP (virtual CPUs, 2 by default),
+ * MMSIM_QEMU_TIMEOUT (seconds for the whole boot),
  * MMSIM_QEMU_BOOT_TRIES (boots tried when the guest dies before the run
  * starts, 3 by default), MMSIM_QEMU_CONSOLE (a
  * file to keep the whole console log in), MMSIM_STATIC (the static mmsim)
@@ -248,7 +251,8 @@ static void guest_path(char *buf, size_t len, char **files, int i)
 	snprintf(buf, len, GUEST_DIR "/%d/%s", i, base_name(files[i]));
 }
 
-static char *init_script(const char *args, char **files, int nfiles)
+/* The guest's /init: `mmsim run --kernel ARGS FILE...`, or exec (/bin/guest-exec) with ARGS. */
+static char *init_script(const char *exec, const char *args, char **files, int nfiles)
 {
 	char *text = NULL, path[4200];
 	size_t size = 0;
@@ -266,8 +270,8 @@ static char *init_script(const char *args, char **files, int nfiles)
 	      "mount -t tmpfs -o mode=0755 tmpfs /run\n"
 	      "mount -t tmpfs tmpfs /tmp\n"
 	      "cd " GUEST_DIR "\n"
-	      "echo \"" MARK_BEGIN "$(uname -r)\"\n"
-	      "/bin/mmsim run --kernel ", f);
+	      "echo \"" MARK_BEGIN "$(uname -r)\"\n", f);
+	fputs(exec ? "/bin/guest-exec " : "/bin/mmsim run --kernel ", f);
 	fputs(args, f);
 	for (int i = 0; i < nfiles; i++) {
 		guest_path(path, sizeof(path), files, i);
@@ -286,13 +290,13 @@ static char *init_script(const char *args, char **files, int nfiles)
 }
 
 /* Writes the initramfs into a new memfd; its descriptor, or -1. */
-static int make_initramfs(const char *busybox, const char *mmsim, const char *args, char **files,
-			  int nfiles, char *err, size_t errlen)
+static int make_initramfs(const char *busybox, const char *mmsim, const char *exec, const char *args,
+			  char **files, int nfiles, char *err, size_t errlen)
 {
 	static const char *const dirs[] = { "bin", "dev", "proc", "sys", "run", "tmp",
 					    GUEST_DIR + 1 };
 	struct cpio c = { 0 };
-	char *init = init_script(args, files, nfiles), name[4200];
+	char *init = init_script(exec, args, files, nfiles), name[4200];
 	int fd = memfd_create("mmsim-initramfs", MFD_CLOEXEC), ret = -1;
 
 	if (fd < 0 || !init) {
@@ -310,7 +314,8 @@ static int make_initramfs(const char *busybox, const char *mmsim, const char *ar
 	cpio_entry(&c, "dev/console", S_IFCHR | 0600, 5, 1, NULL, 0);
 	cpio_entry(&c, "init", S_IFREG | 0755, 0, 0, init, strlen(init));
 	if (cpio_file(&c, "bin/busybox", 0755, busybox, err, errlen) ||
-	    cpio_file(&c, "bin/mmsim", 0755, mmsim, err, errlen))
+	    (mmsim && cpio_file(&c, "bin/mmsim", 0755, mmsim, err, errlen)) ||
+	    (exec && cpio_file(&c, "bin/guest-exec", 0755, exec, err, errlen)))
 		goto out;
 	for (int i = 0; i < nfiles; i++) {
 		snprintf(name, sizeof(name), "%s/%d", GUEST_DIR + 1, i);
@@ -538,6 +543,14 @@ static int boot_tries(void)
 	return env && atoi(env) > 0 ? atoi(env) : 3;
 }
 
+/* The guest's virtual CPUs: one, for timing, keeps TCG's threads off each other. */
+static const char *guest_cpus(void)
+{
+	const char *env = getenv("MMSIM_QEMU_SMP");
+
+	return env && atoi(env) > 0 && atoi(env) <= 64 ? env : "2";
+}
+
 /* Seconds for the guest to start the run: a boot that hangs is a boot that died. */
 #define BOOT_TIMEOUT_S	180
 
@@ -643,7 +656,7 @@ static int boot_once(struct guest *g, const char *qemu, const char *image, int i
 	argv[argc++] = "-cpu";
 	argv[argc++] = strcmp(accel, "kvm") ? "max" : "host";
 	argv[argc++] = "-smp";
-	argv[argc++] = "2";
+	argv[argc++] = (char *)guest_cpus();
 	argv[argc++] = "-m";
 	argv[argc++] = "3G";
 	argv[argc++] = "-kernel";
@@ -736,10 +749,12 @@ static int boot_once(struct guest *g, const char *qemu, const char *image, int i
 
 /*
  * Boots image with the files and `mmsim run --kernel ARGS` as the guest's
- * work; feeds the console to g line by line. 0 once the guest said it
- * finished (g->status is its exit status), else -1 with the reason.
+ * work, or the static program exec with ARGS; feeds the console to g line
+ * by line. 0 once the guest said it finished (g->status is its exit
+ * status), else -1 with the reason.
  */
-static int boot(struct guest *g, const char *image, const char *args, char *err, size_t errlen)
+static int boot(struct guest *g, const char *image, const char *exec, const char *args, char *err,
+		size_t errlen)
 {
 	char qemu[4096], busybox[4096], mmsim[4096];
 	const char *log = getenv("MMSIM_QEMU_CONSOLE"), *accel;
@@ -750,9 +765,11 @@ static int boot(struct guest *g, const char *image, const char *args, char *err,
 		return failf(err, errlen, "kernel image %s: %s", image, strerror(errno));
 	if (find_qemu(qemu, sizeof(qemu), err, errlen) ||
 	    find_busybox(busybox, sizeof(busybox), err, errlen) ||
-	    find_static_mmsim(mmsim, sizeof(mmsim), err, errlen))
+	    (!exec && find_static_mmsim(mmsim, sizeof(mmsim), err, errlen)))
 		return -1;
-	fd = make_initramfs(busybox, mmsim, args, g->files, g->nfiles, err, errlen);
+	if (exec && elf_static(exec) != 1)
+		return failf(err, errlen, "%s is not a static x86-64 executable", exec);
+	fd = make_initramfs(busybox, exec ? NULL : mmsim, exec, args, g->files, g->nfiles, err, errlen);
 	if (fd < 0)
 		return -1;
 	g->log = log && *log ? fopen(log, "we") : NULL;
@@ -806,7 +823,7 @@ int qemu_run_tap(const char *image, bool json, bool allow_skip, char **files, in
 	struct guest g = { .mode = json ? GUEST_JSON : GUEST_TAP, .files = files,
 			   .nfiles = nfiles, .cur = -1 };
 	char err[512] = "";
-	int ret = boot(&g, image, args[json][allow_skip], err, sizeof(err));
+	int ret = boot(&g, image, NULL, args[json][allow_skip], err, sizeof(err));
 
 	guest_free(&g);
 	if (ret) {
@@ -831,7 +848,7 @@ void qemu_run_reports(const char *image, char **files, int nfiles, struct qemu_f
 		res[i].status = -1;
 	}
 	/* A guest that cannot run leaves every file without a result: each gets err. */
-	boot(&g, image, "--results", err, sizeof(err));
+	boot(&g, image, NULL, "--results", err, sizeof(err));
 	snprintf(release, release_len, "%s", g.release);
 	for (int i = 0; i < nfiles; i++) {
 		if (res[i].status >= 0)
@@ -844,4 +861,36 @@ void qemu_run_reports(const char *image, char **files, int nfiles, struct qemu_f
 			 err[0] ? err : "the guest did not run this file");
 	}
 	guest_free(&g);
+}
+
+int qemu_exec(const char *image, const char *exec, char **args, int nargs)
+{
+	struct guest g = { .mode = GUEST_TAP, .cur = -1 };
+	char err[512] = "", *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+	int ret;
+
+	if (!f) {
+		fprintf(stderr, "mmsim: qemu-exec: %s\n", strerror(errno));
+		return 2;
+	}
+	for (int i = 0; i < nargs; i++) {
+		if (i)
+			fputc(' ', f);
+		shell_quote(f, args[i]);
+	}
+	if (fclose(f)) {
+		free(text);
+		fprintf(stderr, "mmsim: qemu-exec: %s\n", strerror(errno));
+		return 2;
+	}
+	ret = boot(&g, image, exec, text, err, sizeof(err));
+	free(text);
+	guest_free(&g);
+	if (ret) {
+		fprintf(stderr, "mmsim: qemu: %s\n", err);
+		return 2;
+	}
+	return g.status;
 }

@@ -44,4 +44,11 @@ int qemu_run_tap(const char *image, bool json, bool allow_skip, char **files, in
 void qemu_run_reports(const char *image, char **files, int nfiles,
 		      struct qemu_file_result *res, char *release, size_t release_len);
 
+/*
+ * Boots image and runs exec, a static program, with args (mmsim qemu-exec):
+ * /proc, /sys, /dev, /run and /tmp mounted, its output to stdout. Returns
+ * its exit status; 2 with the reason on stderr when the guest cannot run.
+ */
+int qemu_exec(const char *image, const char *exec, char **args, int nargs);
+
 #endif /* MMSIM_CLI_QEMU_H */
