@@ -96,13 +96,13 @@ static int truth_total(const struct walk_state *w, const struct folio *folio)
 
 /* The truth of one folio, from the frames of the walk. */
 static void folio_truth_of(const struct walk_state *w, const struct folio *folio,
-			   struct folio_truth *t)
+			   struct folio_pgtable_truth *t)
 {
 	unsigned long head = folio_pfn(folio);
 	const struct truth_frame *f = &w->frames[head];
 
 	/* pte_maps beyond the folio's pages are never read: 2 KiB less to clear. */
-	memset(&t->pmd_maps, 0, sizeof(*t) - offsetof(struct folio_truth, pmd_maps));
+	memset(&t->pmd_maps, 0, sizeof(*t) - offsetof(struct folio_pgtable_truth, pmd_maps));
 	for (long i = 0; i < folio_nr_pages(folio); i++)
 		t->pte_maps[i] = w->frames[head + i].maps;
 	t->total = truth_total(w, folio);
@@ -299,7 +299,7 @@ static bool count_reached(struct mmsim *sim, struct folio *folio, const struct r
 	return true;
 }
 
-static int check_folio(struct mmsim *sim, struct folio *folio, const struct folio_truth *t)
+static int check_folio(struct mmsim *sim, struct folio *folio, const struct folio_pgtable_truth *t)
 {
 	struct reach r = { 0 };
 	int err = sim->mapcount->verify(sim, folio, t);
@@ -339,7 +339,7 @@ static int check_folio(struct mmsim *sim, struct folio *folio, const struct foli
 static int check_frames(struct mmsim *sim, struct walk_state *w)
 {
 	unsigned long frames = 1;	/* the zero page */
-	struct folio_truth t;
+	struct folio_pgtable_truth t;
 	int err;
 
 	for (unsigned long pfn = 1; pfn < sim->nr_frames; pfn++) {
@@ -545,7 +545,7 @@ static int walk_all(struct mmsim *sim, struct walk_state *w)
 	return 0;
 }
 
-int mm_folio_truth(struct mmsim *sim, const struct folio *folio, struct folio_truth *out)
+int mm_folio_truth(struct mmsim *sim, const struct folio *folio, struct folio_pgtable_truth *out)
 {
 	struct walk_state w;
 	int err = walk_all(sim, &w);

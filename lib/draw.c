@@ -665,7 +665,7 @@ static int view_process(struct dot *d)
 
 static void out_truth(struct dot *d, const struct folio *folio)
 {
-	struct folio_truth t;
+	struct folio_pgtable_truth t;
 
 	if (mm_folio_truth(d->sim, folio, &t)) {
 		d->oom = true;

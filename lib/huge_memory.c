@@ -66,7 +66,7 @@ static pmd_t mk_huge_pmd(const struct vm_area_struct *vma, unsigned long pfn)
 void map_anon_folio_pmd_nopf(struct mmsim *sim, struct folio *folio, struct vm_area_struct *vma,
 			     pmd_t *pmd, unsigned long haddr)
 {
-	folio_add_new_anon_rmap(sim, folio, vma, haddr, RMAP_EXCLUSIVE, RMAP_LEVEL_PMD,
+	folio_add_new_anon_rmap(sim, folio, vma, haddr, RMAP_EXCLUSIVE,
 				pmd_table_pfn(sim, vma->vm_mm, haddr));
 	*pmd = mk_huge_pmd(vma, folio_pfn(folio));
 	deferred_split_folio(sim, folio, false);
@@ -207,14 +207,13 @@ void split_huge_pmd(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd,
 	exclusive = PageAnonExclusive(head);
 	folio->_refcount += HPAGE_PMD_NR - 1;
 	ctx = mc_force(sim, MMSIM_MC_SPLIT);
-	folio_add_anon_rmap(sim, folio, head, HPAGE_PMD_NR, RMAP_LEVEL_PTE, vma, pt,
-			    exclusive ? RMAP_EXCLUSIVE : RMAP_NONE);
+	folio_add_anon_rmap_ptes(sim, folio, head, HPAGE_PMD_NR, vma, pt,
+				 exclusive ? RMAP_EXCLUSIVE : RMAP_NONE);
 	ptes = (pte_t *)table_entries(sim, pt);
 	for (int i = 0; i < HPAGE_PMD_NR; i++)
 		ptes[i] = pfn_pte(folio_pfn(folio) + (unsigned long)i, 0) | bits;
 	*pmd = pfn_pte(pt, _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED);
-	folio_remove_rmap(sim, folio, head, 1, RMAP_LEVEL_PMD, vma,
-			  pmd_table_pfn(sim, vma->vm_mm, haddr));
+	folio_remove_rmap_pmd(sim, folio, head, vma, pmd_table_pfn(sim, vma->vm_mm, haddr));
 	mc_unforce(sim, ctx);
 }
 
@@ -242,8 +241,8 @@ void zap_huge_pmd(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd,
 	if (is_huge_zero_pmd(sim, entry))
 		return;
 	folio = page_folio(pfn_to_page(sim, pte_pfn(entry)));
-	folio_remove_rmap(sim, folio, folio_page(sim, folio, 0), 1, RMAP_LEVEL_PMD, vma,
-			  pmd_table_pfn(sim, vma->vm_mm, haddr));
+	folio_remove_rmap_pmd(sim, folio, folio_page(sim, folio, 0), vma,
+			      pmd_table_pfn(sim, vma->vm_mm, haddr));
 	add_mm_counter(vma->vm_mm, MM_ANONPAGES, -HPAGE_PMD_NR);
 	folio_put(sim, folio);
 }

@@ -404,7 +404,7 @@ static void map_anon_folio_pte_nopf(struct mmsim *sim, struct folio *folio,
 	long nr = folio_nr_pages(folio);
 
 	folio->_refcount += (int)nr - 1;
-	folio_add_new_anon_rmap(sim, folio, vma, addr, RMAP_EXCLUSIVE, RMAP_LEVEL_PTE, pt_pfn);
+	folio_add_new_anon_rmap(sim, folio, vma, addr, RMAP_EXCLUSIVE, pt_pfn);
 	for (long i = 0; i < nr; i++) {
 		pte_t entry = pfn_pte(folio_pfn(folio) + (unsigned long)i,
 				      vm_page_prot(vma->vm_flags)) | _PAGE_ACCESSED;

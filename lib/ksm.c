@@ -734,8 +734,7 @@ static int replace_page(struct mmsim *sim, struct vm_area_struct *vma, struct pa
 		return -EFAULT;
 	if (page_to_pfn(sim, kpage) != ZERO_PFN) {
 		folio_get(kfolio);
-		folio_add_anon_rmap(sim, kfolio, kpage, 1, RMAP_LEVEL_PTE, vma, pte_pfn(*pmd),
-				    RMAP_NONE);
+		folio_add_anon_rmap_pte(sim, kfolio, kpage, vma, pte_pfn(*pmd), RMAP_NONE);
 		newpte = pfn_pte(page_to_pfn(sim, kpage), vm_page_prot(vma->vm_flags));
 	} else {
 		/* The dirty bit tells KSM's zero pages from the others. */
@@ -744,7 +743,7 @@ static int replace_page(struct mmsim *sim, struct vm_area_struct *vma, struct pa
 		add_mm_counter(mm, MM_ANONPAGES, -1);
 	}
 	*pte = newpte;
-	folio_remove_rmap(sim, folio, page, 1, RMAP_LEVEL_PTE, vma, pte_pfn(*pmd));
+	folio_remove_rmap_pte(sim, folio, page, vma, pte_pfn(*pmd));
 	folio_put(sim, folio);
 	return 0;
 }

@@ -21,8 +21,11 @@ struct rmap_site {
 	unsigned long pt_pfn;		/* the page table holding the entries */
 };
 
-/* What walking every page table says about one folio (mapcount/truth.c). */
-struct folio_truth {
+/*
+ * What walking every page table says about one folio (debug.c's
+ * mm_folio_truth()); struct folio_rmap_truth below is what an rmap walk finds.
+ */
+struct folio_pgtable_truth {
 	int pte_maps[HPAGE_PMD_NR];	/* PTE mappings of each page */
 	int pmd_maps;			/* PMD mappings of the whole folio */
 	int total;			/* every PTE and PMD mapping */
@@ -37,7 +40,7 @@ struct folio_truth {
 };
 
 /* Mappings of the folio by the mm with this id (one of its MM-owner slots). */
-static inline int truth_mm_maps(const struct folio_truth *t, unsigned int mm_id)
+static inline int truth_mm_maps(const struct folio_pgtable_truth *t, unsigned int mm_id)
 {
 	for (int i = 0; i < 2; i++)
 		if (mm_id && t->mm_ids[i] == mm_id)
@@ -93,7 +96,7 @@ struct mapcount_ops {
 			    const struct mm_struct *mm);
 	/* Compare the scheme's state with the truth; 0 or -EUCLEAN with a reason. */
 	int (*verify)(struct mmsim *sim, const struct folio *folio,
-		      const struct folio_truth *truth);
+		      const struct folio_pgtable_truth *truth);
 	/* Metadata the scheme keeps. */
 	unsigned int bytes_per_folio, bytes_per_page;
 	/* What folio_mapcount() counts by definition, for the accuracy report. */
@@ -145,7 +148,7 @@ void folio_sub_large_mapcount_mm(struct folio *folio, int diff, const struct mm_
 void folio_init_mapcounts(struct mmsim *sim, struct folio *folio);
 /* Checks the slots and the shared bit against the truth (both schemes). */
 int verify_mm_slots(struct mmsim *sim, const struct folio *folio,
-		    const struct folio_truth *t);
+		    const struct folio_pgtable_truth *t);
 
 /*
  * The cost counters (mapcount/cost.c): each rmap call or question is one

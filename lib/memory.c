@@ -145,8 +145,7 @@ static int do_anonymous_page(struct mmsim *sim, struct vm_area_struct *vma, pmd_
 	/* One reference per PTE: the allocation's reference is the first. */
 	folio->_refcount += (int)nr - 1;
 	add_mm_counter(vma->vm_mm, MM_ANONPAGES, nr);
-	folio_add_new_anon_rmap(sim, folio, vma, start, RMAP_EXCLUSIVE, RMAP_LEVEL_PTE,
-				pte_pfn(*pmd));
+	folio_add_new_anon_rmap(sim, folio, vma, start, RMAP_EXCLUSIVE, pte_pfn(*pmd));
 	pte = pte_offset(sim, pmd, start);
 	for (long i = 0; i < nr; i++)
 		pte[i] = mk_anon_pte(vma, folio_pfn(folio) + (unsigned long)i);
@@ -211,8 +210,7 @@ static int wp_page_copy(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pm
 		folio_put(sim, new);
 		return -ENOMEM;
 	}
-	folio_add_new_anon_rmap(sim, new, vma, addr, RMAP_EXCLUSIVE, RMAP_LEVEL_PTE,
-				pte_pfn(*pmd));
+	folio_add_new_anon_rmap(sim, new, vma, addr, RMAP_EXCLUSIVE, pte_pfn(*pmd));
 	if (!old)
 		ksm_might_unmap_zero_page(sim, vma->vm_mm, *pte);
 	*pte = unshare ? pfn_pte(folio_pfn(new), vm_page_prot(vma->vm_flags))
@@ -220,7 +218,7 @@ static int wp_page_copy(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pm
 	if (unshare && sim->profile->unshare_copy_dirty)
 		*pte = pte_mkdirty(*pte);
 	if (old) {
-		folio_remove_rmap(sim, old, old_page, 1, RMAP_LEVEL_PTE, vma, pte_pfn(*pmd));
+		folio_remove_rmap_pte(sim, old, old_page, vma, pte_pfn(*pmd));
 		folio_put(sim, old);
 	} else {
 		add_mm_counter(vma->vm_mm, MM_ANONPAGES, 1);
@@ -351,10 +349,9 @@ int do_swap_page(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd, pte_
 	/* The caller's reference becomes the mapping's. */
 	if (folio != swapcache || !folio_test_anon(folio))
 		folio_add_new_anon_rmap(sim, folio, vma, addr, folio != swapcache ? RMAP_EXCLUSIVE :
-					rmap_flags, RMAP_LEVEL_PTE, pte_pfn(*pmd));
+					rmap_flags, pte_pfn(*pmd));
 	else
-		folio_add_anon_rmap(sim, folio, page, 1, RMAP_LEVEL_PTE, vma, pte_pfn(*pmd),
-				    rmap_flags);
+		folio_add_anon_rmap_pte(sim, folio, page, vma, pte_pfn(*pmd), rmap_flags);
 	*pte = entry_pte;
 	if (folio != swapcache) {
 		folio_put(sim, swapcache);

@@ -278,12 +278,13 @@ void deferred_split_folio(struct mmsim *sim, struct folio *folio, bool partially
 }
 
 void folio_add_new_anon_rmap(struct mmsim *sim, struct folio *folio,
-			     struct vm_area_struct *vma, unsigned long address,
-			     int flags, enum rmap_level level, unsigned long pt_pfn)
+			     struct vm_area_struct *vma, unsigned long address, int flags,
+			     unsigned long pt_pfn)
 {
 	struct rmap_site site = { vma, pt_pfn };
 	bool exclusive = flags & RMAP_EXCLUSIVE;
 	long nr = folio_nr_pages(folio);
+	enum rmap_level level = folio->order == HPAGE_PMD_ORDER ? RMAP_LEVEL_PMD : RMAP_LEVEL_PTE;
 
 	mc_begin(sim, MMSIM_MC_FAULT);
 	folio_set_anon(folio, vma, address, exclusive);
@@ -300,18 +301,17 @@ void folio_add_new_anon_rmap(struct mmsim *sim, struct folio *folio,
 	mc_end(sim);
 }
 
-void folio_add_anon_rmap(struct mmsim *sim, struct folio *folio, struct page *page,
-			 int nr, enum rmap_level level, struct vm_area_struct *vma,
-			 unsigned long pt_pfn, int flags)
+void folio_add_anon_rmap_ptes(struct mmsim *sim, struct folio *folio, struct page *page,
+			      int nr_pages, struct vm_area_struct *vma, unsigned long pt_pfn,
+			      int flags)
 {
 	struct rmap_site site = { vma, pt_pfn };
-	int n = level == RMAP_LEVEL_PMD ? 1 : nr;
 
 	mc_begin(sim, MMSIM_MC_OTHER);
-	mapcount_add(sim, folio, page, n, level, &site);
+	mapcount_add(sim, folio, page, nr_pages, RMAP_LEVEL_PTE, &site);
 	if (flags & RMAP_EXCLUSIVE) {
-		mc_pages(sim, page_to_pfn(sim, page), n, 1);
-		for (int i = 0; i < n; i++)
+		mc_pages(sim, page_to_pfn(sim, page), nr_pages, 1);
+		for (int i = 0; i < nr_pages; i++)
 			SetPageAnonExclusive(page + i);
 	}
 	mc_end(sim);
@@ -467,7 +467,7 @@ static void unmap_pte(struct mmsim *sim, struct folio *folio, const struct rmap_
 		return;
 	*hit->pte = 0;
 	add_mm_counter(hit->vma->vm_mm, MM_ANONPAGES, -1);
-	folio_remove_rmap(sim, folio, hit->page, 1, RMAP_LEVEL_PTE, hit->vma, pte_pfn(*hit->pmd));
+	folio_remove_rmap_pte(sim, folio, hit->page, hit->vma, pte_pfn(*hit->pmd));
 	folio_put(sim, folio);
 }
 

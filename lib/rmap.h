@@ -28,13 +28,30 @@ bool anon_vma_compatible(const struct vm_area_struct *a, const struct vm_area_st
 #define RMAP_NONE	0
 #define RMAP_EXCLUSIVE	1
 
-/* A new anonymous folio, mapped for the first time at address. */
+/*
+ * The rmap entry points under the kernel's names and in its argument order.
+ * Where mm/rmap.c takes the mapping's address, the model takes pt_pfn, the
+ * pfn of the page table holding the entry: the site that the tuples schemes
+ * count (mapcount.h); the kernel itself uses the address only to check.
+ */
+
+/*
+ * A new anonymous folio, mapped for the first time at address: by a PMD
+ * when it is PMD-sized, else by PTEs, as folio_add_new_anon_rmap() decides.
+ */
 void folio_add_new_anon_rmap(struct mmsim *sim, struct folio *folio,
-			     struct vm_area_struct *vma, unsigned long address,
-			     int flags, enum rmap_level level, unsigned long pt_pfn);
-void folio_add_anon_rmap(struct mmsim *sim, struct folio *folio, struct page *page,
-			 int nr, enum rmap_level level, struct vm_area_struct *vma,
-			 unsigned long pt_pfn, int flags);
+			     struct vm_area_struct *vma, unsigned long address, int flags,
+			     unsigned long pt_pfn);
+/* nr_pages PTEs of one page table map consecutive pages of folio from page. */
+void folio_add_anon_rmap_ptes(struct mmsim *sim, struct folio *folio, struct page *page,
+			      int nr_pages, struct vm_area_struct *vma, unsigned long pt_pfn,
+			      int flags);
+static inline void folio_add_anon_rmap_pte(struct mmsim *sim, struct folio *folio,
+					   struct page *page, struct vm_area_struct *vma,
+					   unsigned long pt_pfn, int flags)
+{
+	folio_add_anon_rmap_ptes(sim, folio, page, 1, vma, pt_pfn, flags);
+}
 /* folio_move_anon_rmap(): a reused folio now belongs to this VMA's anon_vma. */
 void folio_move_anon_rmap(struct folio *folio, struct vm_area_struct *vma);
 
@@ -77,13 +94,23 @@ static inline void folio_remove_rmap_ptes(struct mmsim *sim, struct folio *folio
 	__folio_remove_rmap(sim, folio, page, nr, RMAP_LEVEL_PTE, site);
 }
 
-static inline void folio_remove_rmap(struct mmsim *sim, struct folio *folio, struct page *page,
-				     int nr, enum rmap_level level, struct vm_area_struct *vma,
-				     unsigned long pt_pfn)
+static inline void folio_remove_rmap_pte(struct mmsim *sim, struct folio *folio,
+					 struct page *page, struct vm_area_struct *vma,
+					 unsigned long pt_pfn)
 {
 	struct rmap_site site = { vma, pt_pfn };
 
-	__folio_remove_rmap(sim, folio, page, level == RMAP_LEVEL_PMD ? 1 : nr, level, &site);
+	__folio_remove_rmap(sim, folio, page, 1, RMAP_LEVEL_PTE, &site);
+}
+
+/* folio_remove_rmap_pmd(): the PMD at site that maps the whole folio. */
+static inline void folio_remove_rmap_pmd(struct mmsim *sim, struct folio *folio,
+					 struct page *page, struct vm_area_struct *vma,
+					 unsigned long pt_pfn)
+{
+	struct rmap_site site = { vma, pt_pfn };
+
+	__folio_remove_rmap(sim, folio, page, 1, RMAP_LEVEL_PMD, &site);
 }
 
 /*

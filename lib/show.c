@@ -84,7 +84,7 @@ static void show_folio(const struct show_out *o, struct mmsim *sim, struct mm_st
 	bool pmd_mapped;
 	struct page *page = follow_page(sim, mm, addr, &pmd_mapped);
 	struct folio *folio;
-	struct folio_truth t;
+	struct folio_pgtable_truth t;
 
 	if (!page) {
 		show_line(o, "folio at %#lx: nothing mapped", addr);
@@ -208,7 +208,7 @@ int mmsim_folio_info(struct mmsim *sim, int pid, unsigned long addr, struct mmsi
 	struct mm_struct *mm;
 	struct page *page;
 	struct folio *folio;
-	struct folio_truth t;
+	struct folio_pgtable_truth t;
 	bool pmd_mapped = false;
 	int err;
 

@@ -32,7 +32,7 @@ static void unmap_to_swap(struct mmsim *sim, struct folio *folio, const struct r
 	*hit->pte = swp_pte;
 	add_mm_counter(mm, MM_ANONPAGES, -1);
 	add_mm_counter(mm, MM_SWAPENTS, 1);
-	folio_remove_rmap(sim, folio, page, 1, RMAP_LEVEL_PTE, hit->vma, pte_pfn(*hit->pmd));
+	folio_remove_rmap_pte(sim, folio, page, hit->vma, pte_pfn(*hit->pmd));
 	/* folio_try_share_anon_rmap_pte(): the swap PTE carries the exclusive bit now. */
 	ClearPageAnonExclusive(page);
 	folio_put(sim, folio);

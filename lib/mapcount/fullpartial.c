@@ -207,7 +207,7 @@ static bool fp_mm_owns_all(const struct mmsim *sim, const struct folio *folio,
 }
 
 /* Every count is exact; only the "shared" guess may err, which is reported. */
-static int fp_verify(struct mmsim *sim, const struct folio *folio, const struct folio_truth *t)
+static int fp_verify(struct mmsim *sim, const struct folio *folio, const struct folio_pgtable_truth *t)
 {
 	long pte_full = fp_full(folio) - fp_nr_pmd(folio), partial = 0;
 

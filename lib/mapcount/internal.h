@@ -17,10 +17,10 @@ void pagecount_cost(const struct mmsim *sim, const struct folio *folio, const st
 int pagecount_page_mapcount(const struct mmsim *sim, const struct folio *folio,
 			    const struct page *page);
 int pagecount_verify(struct mmsim *sim, const struct folio *folio,
-		     const struct folio_truth *t);
+		     const struct folio_pgtable_truth *t);
 /* The per-page part of it alone: _mapcount, _entire_mapcount, _nr_pages_mapped. */
 int pagecount_verify_pages(struct mmsim *sim, const struct folio *folio,
-			   const struct folio_truth *t);
+			   const struct folio_pgtable_truth *t);
 
 /*
  * folio_mapcount() since 6.10 (lib/mapcount/large.c): a small folio's page
@@ -30,7 +30,7 @@ int pagecount_verify_pages(struct mmsim *sim, const struct folio *folio,
 int large_mapcount_folio_mapcount(const struct mmsim *sim, const struct folio *folio);
 /* _large_mapcount against every PTE and PMD the walk found (large folios). */
 int large_mapcount_verify(struct mmsim *sim, const struct folio *folio,
-			  const struct folio_truth *t);
+			  const struct folio_pgtable_truth *t);
 /* The pre-6.15 folio_likely_mapped_shared() guess, given folio_mapcount(). */
 bool pagecount_likely_mapped_shared(const struct mmsim *sim, const struct folio *folio,
 				    int mapcount);

@@ -43,7 +43,7 @@ int large_mapcount_folio_mapcount(const struct mmsim *sim, const struct folio *f
 }
 
 int large_mapcount_verify(struct mmsim *sim, const struct folio *folio,
-			  const struct folio_truth *t)
+			  const struct folio_pgtable_truth *t)
 {
 	if (folio_test_large(folio) && folio->_large_mapcount + 1 != t->total)
 		return sim_error(sim, -EUCLEAN, "folio %#lx: _large_mapcount %d but %d entries map it",
@@ -74,7 +74,7 @@ static bool large_mm_owns_all(const struct mmsim *sim, const struct folio *folio
 }
 
 static int large_verify(struct mmsim *sim, const struct folio *folio,
-			const struct folio_truth *t)
+			const struct folio_pgtable_truth *t)
 {
 	return pagecount_verify(sim, folio, t) ?: large_mapcount_verify(sim, folio, t);
 }

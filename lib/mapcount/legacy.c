@@ -106,7 +106,7 @@ bool pagecount_likely_mapped_shared(const struct mmsim *sim, const struct folio 
 
 /* The per-page counts are exact: check each against the walk. */
 int pagecount_verify_pages(struct mmsim *sim, const struct folio *folio,
-			   const struct folio_truth *t)
+			   const struct folio_pgtable_truth *t)
 {
 	long nr = folio_nr_pages(folio);
 	int mapped = 0;
@@ -132,7 +132,7 @@ int pagecount_verify_pages(struct mmsim *sim, const struct folio *folio,
 
 /* The per-page counts, and no MM-owner state: legacy and large have none. */
 int pagecount_verify(struct mmsim *sim, const struct folio *folio,
-		     const struct folio_truth *t)
+		     const struct folio_pgtable_truth *t)
 {
 	int err = pagecount_verify_pages(sim, folio, t);
 
@@ -213,7 +213,7 @@ static bool legacy_mm_owns_all(const struct mmsim *sim, const struct folio *foli
  * the accuracy report (mmsim_mapcount_report()) counts instead of failing.
  */
 static int legacy_verify(struct mmsim *sim, const struct folio *folio,
-			 const struct folio_truth *t)
+			 const struct folio_pgtable_truth *t)
 {
 	int err = pagecount_verify(sim, folio, t);
 

@@ -212,7 +212,7 @@ static bool linux_mm_owns_all(const struct mmsim *sim, const struct folio *folio
  * two mms map is always "maybe shared".
  */
 int verify_mm_slots(struct mmsim *sim, const struct folio *folio,
-		    const struct folio_truth *t)
+		    const struct folio_pgtable_truth *t)
 {
 	for (int slot = 0; slot < 2; slot++) {
 		unsigned int id = folio->_mm_id[slot];
@@ -237,7 +237,7 @@ int verify_mm_slots(struct mmsim *sim, const struct folio *folio,
 }
 
 static int linux_verify(struct mmsim *sim, const struct folio *folio,
-			const struct folio_truth *t)
+			const struct folio_pgtable_truth *t)
 {
 	return pagecount_verify_pages(sim, folio, t) ?: large_mapcount_verify(sim, folio, t) ?:
 	       (folio_test_large(folio) ? verify_mm_slots(sim, folio, t) : 0);

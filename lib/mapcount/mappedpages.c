@@ -93,7 +93,7 @@ static bool mp_mm_owns_all(const struct mmsim *sim, const struct folio *folio,
 	return mapcount_linux_ops.mm_owns_all(sim, folio, mm);
 }
 
-static int mp_verify(struct mmsim *sim, const struct folio *folio, const struct folio_truth *t)
+static int mp_verify(struct mmsim *sim, const struct folio *folio, const struct folio_pgtable_truth *t)
 {
 	long nr = folio_nr_pages(folio), pages = (long)t->pmd_maps * nr;
 

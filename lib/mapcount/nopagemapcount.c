@@ -107,7 +107,7 @@ static bool npm_mm_owns_all(const struct mmsim *sim, const struct folio *folio,
 }
 
 static int npm_verify(struct mmsim *sim, const struct folio *folio,
-		      const struct folio_truth *t)
+		      const struct folio_pgtable_truth *t)
 {
 	if (!folio_test_large(folio)) {
 		if (folio_page(sim, folio, 0)->_mapcount + 1 != t->total)

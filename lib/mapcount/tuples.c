@@ -179,7 +179,7 @@ static bool tuples_mm_owns_all(const struct mmsim *sim, const struct folio *foli
 
 /* Only what cannot drift: small folios, and the fields this scheme leaves alone. */
 static int tuples_verify(struct mmsim *sim, const struct folio *folio,
-			 const struct folio_truth *t)
+			 const struct folio_pgtable_truth *t)
 {
 	if (!folio_test_large(folio)) {
 		if (tuples_count(folio) != t->total)
