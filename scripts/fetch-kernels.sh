@@ -13,7 +13,10 @@
 # 6.12 comes from bookworm-security and bookworm-backports, whichever has the
 # newest: a system that lists only one of them (debootstrap lists neither)
 # would get an older 6.12, and 6.12.95 crashes while booting under TCG where
-# 6.12.118 does not. 7.3 is a Debian 13 (trixie) package. For both, rather
+# 6.12.118 does not. 6.1 likewise comes from bookworm and bookworm-security:
+# stable builds of one version differ (MREMAP_DONTUNMAP of part of a locked
+# VMA splits it on 6.1.0-57 and not on 6.1.0-50), so every machine must get
+# the same, newest one. 7.3 is a Debian 13 (trixie) package. For all, rather
 # than change the system's apt sources, it keeps a private apt state under
 # $cache (its own sources, lists and archives) and downloads only the
 # kernel's packages from it: for 7.3, linux-binary-RELEASE (the vmlinuz,
@@ -56,7 +59,9 @@ fetch() {
 	local want=$1 pattern pkg release tmp deb
 	apt_opts=()
 	case "$want" in
-	6.1)  pattern='^linux-image-6\.1\.0-[0-9]+-cloud-amd64$' ;;
+	6.1)  pattern='^linux-image-6\.1\.0-[0-9]+-cloud-amd64$'
+	      private_apt apt-bookworm-6.1 http://deb.debian.org/debian bookworm \
+		      http://deb.debian.org/debian-security bookworm-security ;;
 	6.12) pattern='^linux-image-6\.12\.[0-9]+\+deb12(\.[0-9]+)?-cloud-amd64$'
 	      private_apt apt-bookworm http://deb.debian.org/debian-security bookworm-security \
 		      http://deb.debian.org/debian bookworm-backports ;;
