@@ -766,7 +766,9 @@ static int khugepaged_write(const char *key, const char *value, char *err, size_
 /*
  * Waits until the khugepaged thread sleeps ('S'): in khugepaged_wait_work(),
  * after its batch. Inside a batch it runs, or sleeps uninterruptibly on a
- * lock ('D'). 0 with *pid 0 when no thread runs (no 2M THP enabled).
+ * lock ('D'). 0 with *pid 0 when no thread runs (no THP size enabled). A
+ * switch to never stops the thread: it may be gone between finding it and
+ * reading its state, so it is looked for again each time.
  */
 static int khugepaged_wait_asleep(pid_t *pid, char *err, size_t len)
 {
@@ -774,15 +776,12 @@ static int khugepaged_wait_asleep(pid_t *pid, char *err, size_t len)
 	long long nvcsw;
 	char state;
 
-	*pid = find_kthread("khugepaged");
-	while (*pid) {
-		if (kthread_state(*pid, &state, &nvcsw))
-			return scn_fail(err, len, "cannot read the state of khugepaged (pid %d)", *pid);
-		if (state == 'S')
+	while ((*pid = find_kthread("khugepaged"))) {
+		if (!kthread_state(*pid, &state, &nvcsw) && state == 'S')
 			return 0;
 		if (now_ms() > deadline)
-			return scn_fail(err, len, "khugepaged did not go to sleep within %d s",
-					KHUGEPAGED_TIMEOUT_MS / 1000);
+			return scn_fail(err, len, "khugepaged (pid %d) did not go to sleep within %d s",
+					*pid, KHUGEPAGED_TIMEOUT_MS / 1000);
 		sleep_ms(1);
 	}
 	return 0;
