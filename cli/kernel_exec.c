@@ -776,13 +776,19 @@ static int khugepaged_wait_asleep(pid_t *pid, char *err, size_t len)
 	long long nvcsw;
 	char state;
 
-	while ((*pid = find_kthread("khugepaged"))) {
-		if (!kthread_state(*pid, &state, &nvcsw) && state == 'S')
+	*pid = find_kthread("khugepaged");
+	while (*pid) {
+		if (kthread_state(*pid, &state, &nvcsw))
+			state = 0;
+		if (state == 'S')
 			return 0;
 		if (now_ms() > deadline)
 			return scn_fail(err, len, "khugepaged (pid %d) did not go to sleep within %d s",
 					*pid, KHUGEPAGED_TIMEOUT_MS / 1000);
 		sleep_ms(1);
+		/* Only a thread that may be gone is looked for again (a scan of /proc). */
+		if (!state)
+			*pid = find_kthread("khugepaged");
 	}
 	return 0;
 }

@@ -209,8 +209,14 @@ static int carry_ksm_tunables(struct mmsim *like, struct mmsim *sim)
 		"stable_node_chains_prune_millisecs", "use_zero_pages", "smart_scan",
 		"merge_across_nodes", "run", "rmap_walk", "skip",
 	};
+	struct mmsim_config small = like->cfg;
 	struct mmsim *fresh;
-	int err = mmsim_create(&like->cfg, &fresh);
+	int err;
+
+	/* The defaults depend on the kernel version only: a machine of 64 frames tells. */
+	small.nr_frames = 64;
+	small.nr_swap_slots = 0;
+	err = mmsim_create(&small, &fresh);
 
 	for (size_t i = 0; i < sizeof(tunables) / sizeof(tunables[0]) && !err; i++) {
 		long v, def;
