@@ -606,8 +606,18 @@ int madvise_collapse(struct mmsim *sim, struct vm_area_struct *vma, unsigned lon
 	if (hstart >= hend)
 		return 0;
 	for (unsigned long addr = hstart; addr < hend; addr += PMD_SIZE) {
-		enum scan_result result = collapse_scan_pmd(sim, vma, addr, &cc,
-							    1UL << HPAGE_PMD_ORDER);
+		unsigned long next = pmd_table_next(sim, vma->vm_mm, addr, hend);
+		enum scan_result result;
+
+		/* Every block up to the next PMD table is SCAN_PMD_NULL: answer them at once. */
+		if (next > addr) {
+			last_fail = SCAN_PMD_NULL;
+			if (!collapse_goes_on(sim, SCAN_PMD_NULL))
+				break;
+			addr = next - PMD_SIZE;
+			continue;
+		}
+		result = collapse_scan_pmd(sim, vma, addr, &cc, 1UL << HPAGE_PMD_ORDER);
 
 		if (result == SCAN_SUCCEED || result == SCAN_PMD_MAPPED) {
 			thps++;
@@ -762,7 +772,8 @@ static void khugepaged_scan_mm(struct mmsim *sim, struct mm_struct *mm,
 
 		if (!orders)
 			continue;
-		for (unsigned long addr = hstart; addr < hend; addr += PMD_SIZE) {
+		for (unsigned long addr = pmd_table_next(sim, mm, hstart, hend); addr < hend;
+		     addr = pmd_table_next(sim, mm, addr + PMD_SIZE, hend)) {
 			/* hugepage_vma_revalidate(): collapse_huge_page() wants an anon_vma. */
 			if (!vma->anon_vma)
 				break;

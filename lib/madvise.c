@@ -19,7 +19,8 @@
 static void reclaim_pt(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 		       unsigned long end)
 {
-	for (unsigned long a = ALIGN_UP(start, PMD_SIZE); a + PMD_SIZE <= end; a += PMD_SIZE) {
+	for (unsigned long a = pmd_table_next(sim, mm, ALIGN_UP(start, PMD_SIZE), end);
+	     a + PMD_SIZE <= end; a = pmd_table_next(sim, mm, a + PMD_SIZE, end)) {
 		pmd_t *pmd = pmd_lookup(sim, mm, a);
 		const pte_t *pte;
 		int i;

@@ -507,13 +507,6 @@ static void zap_pte_range(struct mmu_gather *tlb, struct vm_area_struct *vma, pm
 	add_mm_counter(vma->vm_mm, MM_SWAPENTS, -swap);
 }
 
-static unsigned long pmd_addr_end(unsigned long addr, unsigned long end)
-{
-	unsigned long boundary = (addr & PMD_MASK) + PMD_SIZE;
-
-	return boundary < end ? boundary : end;
-}
-
 void zap_vma_range(struct mmsim *sim, struct vm_area_struct *vma, unsigned long start,
 		   unsigned long end)
 {
@@ -523,7 +516,7 @@ void zap_vma_range(struct mmsim *sim, struct vm_area_struct *vma, unsigned long 
 	for (unsigned long addr = start, next; addr < end; addr = next) {
 		pmd_t *pmd = pmd_lookup(sim, vma->vm_mm, addr);
 
-		next = pmd_addr_end(addr, end);
+		next = pmd ? pmd_addr_end(addr, end) : pmd_table_next(sim, vma->vm_mm, addr, end);
 		if (!pmd || pmd_none(*pmd))
 			continue;
 		if (pmd_leaf(*pmd)) {
@@ -649,7 +642,8 @@ int copy_page_range(struct mmsim *sim, struct vm_area_struct *dst,
 		pmd_t *src_pmd = pmd_lookup(sim, src->vm_mm, addr), *dst_pmd;
 		int err;
 
-		next = pmd_addr_end(addr, src->vm_end);
+		next = src_pmd ? pmd_addr_end(addr, src->vm_end) :
+				 pmd_table_next(sim, src->vm_mm, addr, src->vm_end);
 		if (!src_pmd || pmd_none(*src_pmd))
 			continue;
 		dst_pmd = pmd_alloc(sim, dst->vm_mm, addr);
@@ -693,7 +687,7 @@ void change_protection(struct mmsim *sim, struct vm_area_struct *vma, unsigned l
 		pmd_t *pmd = pmd_lookup(sim, vma->vm_mm, addr);
 		pte_t *pte;
 
-		next = pmd_addr_end(addr, end);
+		next = pmd ? pmd_addr_end(addr, end) : pmd_table_next(sim, vma->vm_mm, addr, end);
 		if (!pmd || pmd_none(*pmd))
 			continue;
 		if (pmd_leaf(*pmd) && next - addr < PMD_SIZE)
@@ -749,8 +743,13 @@ unsigned long move_page_tables(struct mmsim *sim, struct vm_area_struct *vma,
 		pmd_t *old_pmd = pmd_lookup(sim, vma->vm_mm, old_addr), *new_pmd;
 		pte_t *old_pte, *new_pte;
 
+		if (!old_pmd) {
+			/* Nothing to move up to the next PMD table of the source. */
+			extent = pmd_table_next(sim, vma->vm_mm, old_addr, old_end) - old_addr;
+			goto next;
+		}
 		extent = MIN(extent, pmd_addr_end(new_addr, new_addr + extent) - new_addr);
-		if (!old_pmd || pmd_none(*old_pmd))
+		if (pmd_none(*old_pmd))
 			goto next;
 		if (pmd_leaf(*old_pmd)) {
 			if (extent == PMD_SIZE && IS_ALIGNED(old_addr | new_addr, PMD_SIZE) &&

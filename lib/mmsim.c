@@ -716,7 +716,7 @@ int mmsim_write_fill(struct mmsim *sim, int pid, unsigned long addr, unsigned lo
 	for (n = 0; n < len / PAGE_SIZE; n++) {
 		enum content_kind kind;
 		uint64_t value;
-		struct page *page;
+		struct page *page = NULL;
 
 		fill_content(fill, n, &kind, &value);
 		err = content_prepare(sim, false);
@@ -741,7 +741,7 @@ int mmsim_read(struct mmsim *sim, int pid, unsigned long addr, void *buf, size_t
 	GET_MM(sim, pid, mm);
 	while (len) {
 		size_t off = addr & (PAGE_SIZE - 1), n = MIN(len, PAGE_SIZE - off);
-		struct page *page;
+		struct page *page = NULL;
 		int err = access_page(sim, mm, addr, false, &page);
 
 		if (err)

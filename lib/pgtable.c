@@ -81,6 +81,26 @@ pmd_t *pmd_lookup(struct mmsim *sim, struct mm_struct *mm, unsigned long addr)
 	return table ? &table_entries(sim, table)[pmd_index(addr)] : NULL;
 }
 
+unsigned long pmd_table_next(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
+			     unsigned long end)
+{
+	while (addr < end) {
+		unsigned long pud = lower_table(sim, mm, mm->pgd, pgd_index(addr), false);
+		unsigned long span = 1UL << PGDIR_SHIFT, next;
+
+		if (pud) {
+			if (lower_table(sim, mm, pud, pud_index(addr), false))
+				return addr;
+			span = PUD_SIZE;
+		}
+		next = (addr & ~(span - 1)) + span;
+		if (next <= addr)	/* the top of the address space */
+			break;
+		addr = next;
+	}
+	return end;
+}
+
 pmd_t *pmd_alloc(struct mmsim *sim, struct mm_struct *mm, unsigned long addr)
 {
 	unsigned long table = pmd_table_walk(sim, mm, addr, true);

@@ -134,6 +134,21 @@ void pte_free(struct mmsim *sim, struct mm_struct *mm, unsigned long pfn);
 
 /* The PMD entry covering addr, or NULL when no PMD table exists yet. */
 pmd_t *pmd_lookup(struct mmsim *sim, struct mm_struct *mm, unsigned long addr);
+/*
+ * The first address of [addr, end) that a PMD table covers, or end. A walk
+ * steps with it over the PGD and PUD entries that are none, as the kernel's
+ * walks skip them with pgd_addr_end() and pud_addr_end(): a walk over a
+ * terabyte of unpopulated VMA costs nothing per page it does not have.
+ */
+unsigned long pmd_table_next(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
+			     unsigned long end);
+/* pmd_addr_end(): the end of addr's PMD span, or end when that comes first. */
+static inline unsigned long pmd_addr_end(unsigned long addr, unsigned long end)
+{
+	unsigned long boundary = (addr & PMD_MASK) + PMD_SIZE;
+
+	return boundary < end ? boundary : end;
+}
 /* The same, allocating the PUD and PMD tables on the way; NULL on -ENOMEM. */
 pmd_t *pmd_alloc(struct mmsim *sim, struct mm_struct *mm, unsigned long addr);
 /* The PTE covering addr below a PMD that points to a table. */

@@ -113,7 +113,10 @@ static void show_folio(const struct show_out *o, struct mmsim *sim, struct mm_st
 static void show_ptes(const struct show_out *o, struct mmsim *sim, struct mm_struct *mm,
 		      unsigned long addr, unsigned long len)
 {
-	for (unsigned long a = addr; a < addr + len; a += PAGE_SIZE) {
+	unsigned long end = addr + len;
+
+	for (unsigned long a = pmd_table_next(sim, mm, addr, end); a < end;
+	     a = pmd_table_next(sim, mm, a + PAGE_SIZE, end)) {
 		pmd_t *pmd = pmd_lookup(sim, mm, a);
 		uint64_t e;
 

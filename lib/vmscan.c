@@ -161,7 +161,8 @@ static int batch_add(struct mmsim *sim, struct folio_batch *b, unsigned long pfn
 static int collect_folios(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 			  unsigned long end, struct folio_batch *b)
 {
-	for (unsigned long addr = start; addr < end; addr += PAGE_SIZE) {
+	for (unsigned long addr = pmd_table_next(sim, mm, start, end); addr < end;
+	     addr = pmd_table_next(sim, mm, addr + PAGE_SIZE, end)) {
 		bool pmd_mapped;
 		struct page *page = follow_page(sim, mm, addr, &pmd_mapped);
 		struct folio *folio = page ? page_folio(page) : NULL;
@@ -192,7 +193,8 @@ static int pageout_folio(struct mmsim *sim, struct folio *folio, unsigned long s
 	if (!folio_test_large(folio))
 		return shrink_anon_folio(sim, folio, nr_written);
 	/* Inside the range when its first and last pages are mapped there. */
-	for (unsigned long a = start; a < end; a += PAGE_SIZE) {
+	for (unsigned long a = pmd_table_next(sim, mm, start, end); a < end;
+	     a = pmd_table_next(sim, mm, a + PAGE_SIZE, end)) {
 		struct page *p = follow_page(sim, mm, a, &pmd_mapped);
 
 		if (!p || page_folio(p) != folio)
@@ -206,7 +208,8 @@ static int pageout_folio(struct mmsim *sim, struct folio *folio, unsigned long s
 	err = split_folio(sim, folio);
 	if (err)
 		return err == -ENOMEM ? err : 0;
-	for (unsigned long a = start; a < end; a += PAGE_SIZE) {
+	for (unsigned long a = pmd_table_next(sim, mm, start, end); a < end;
+	     a = pmd_table_next(sim, mm, a + PAGE_SIZE, end)) {
 		struct page *p = follow_page(sim, mm, a, &pmd_mapped);
 		struct folio *f = p ? page_folio(p) : NULL;
 

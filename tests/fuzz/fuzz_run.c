@@ -16,6 +16,12 @@
 #define FUZZ_MEMORY (4UL << 20)
 /* `memory SIZE` above this is cut down to it: a fuzzer wants many small runs. */
 #define FUZZ_MEMORY_MAX (16UL << 20)
+/*
+ * `ksm scan N` and `khugepaged scan N` together make at most this many passes,
+ * the later commands fewer or none: each pass costs a walk of every page, so
+ * one `ksm scan 100000` would take minutes and count as a hang.
+ */
+#define FUZZ_PASSES_MAX 32
 #define BROKEN_INVARIANT "EUCLEAN (a model invariant broke)"
 
 /*
@@ -51,13 +57,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct scn_report report = { 0 };
 	struct scenario scn;
 	struct tap tap = { 0 };
+	unsigned long passes = FUZZ_PASSES_MAX;
 	char err[384];
 
 	if (scenario_parse_mem("fuzz.mms", (const char *)data, size, &scn, err, sizeof(err)))
 		return 0;
-	for (int i = 0; i < scn.nr_cmds; i++)
-		if (scn.cmds[i].kind == CMD_MEMORY && scn.cmds[i].n > FUZZ_MEMORY_MAX)
-			scn.cmds[i].n = FUZZ_MEMORY_MAX;
+	for (int i = 0; i < scn.nr_cmds; i++) {
+		struct scn_command *c = &scn.cmds[i];
+
+		if (c->kind == CMD_MEMORY && c->n > FUZZ_MEMORY_MAX)
+			c->n = FUZZ_MEMORY_MAX;
+		if (c->kind == CMD_KSM_SCAN || c->kind == CMD_KHUGEPAGED_SCAN) {
+			c->n = c->n < passes ? c->n : passes;
+			passes -= c->n;
+		}
+	}
 	ex.scn = &scn;
 	ex.seed = 1;
 	ex.memory = FUZZ_MEMORY;
