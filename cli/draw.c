@@ -63,7 +63,12 @@ int stepper_step(struct stepper *st, char *err, size_t errlen)
 	if (st->lacks[0])
 		return 0;
 	if (c->kind == CMD_EXPECT || c->kind == CMD_PROBE) {
-		if (st->ex.ops->query(&st->ex, &c->q, &res.ans, why, sizeof(why)))
+		ret = scn_query_run(&st->ex, c, &res.ans, why, sizeof(why));
+		if (ret == SCN_LACKS) {
+			snprintf(st->lacks, sizeof(st->lacks), "%s:%d: %s", st->scn.name, c->line, why);
+			return 0;
+		}
+		if (ret)
 			return scn_fail(err, errlen, "%s:%d: %s", st->scn.name, c->line, why);
 		res.passed = c->kind == CMD_EXPECT && !res.ans.skip &&
 			     scn_compare(res.ans.value, c->op, c->value);

@@ -316,8 +316,10 @@ static int agent_call(struct scn_executor *ex, const struct scn_command *c, int 
 			 c->text);
 		return SCN_LACKS;
 	}
-	if (rep->err)
+	if (rep->err) {
+		ex->last_errno = rep->err;	/* the system call's errno: expect errno */
 		return scn_fail(err, len, "%s: %s", c->text, scn_errno_name(rep->err));
+	}
 	return 0;
 }
 

@@ -238,7 +238,7 @@ static const char *const query_names[] = {
 	[Q_FOLIO_PARTIALLY_MAPPED] = "folio.partially_mapped",
 	[Q_TRUTH_MAPCOUNT] = "truth.mapcount", [Q_TRUTH_SHARED] = "truth.shared",
 	[Q_RMAP_REACHES] = "rmap.reaches", [Q_RMAP_MAPPINGS] = "rmap.mappings",
-	[Q_VMA_PGOFF] = "vma.pgoff", [Q_FOLIO_INDEX] = "folio.index",
+	[Q_VMA_PGOFF] = "vma.pgoff", [Q_FOLIO_INDEX] = "folio.index", [Q_ERRNO] = "errno",
 };
 
 const char *scn_query_name(enum scn_query kind)
@@ -310,6 +310,9 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 			break;
 	if (k == ARRAY_SIZE(query_names))
 		return perr(l, "unknown query '%s'", w);
+	if (k == Q_ERRNO)
+		return perr(l, "%s: errno comes with expect only (expect errno CALL == ERRNO)",
+			    l->tok[0]);
 	q->kind = (enum scn_query)k;
 	q->sim_only = k >= Q_FOLIO_MAPCOUNT;
 	q->yesno = k == Q_KPAGEFLAGS || k == Q_PRESENT || k == Q_EXCLUSIVE || k == Q_SAME_FRAME ||
@@ -375,10 +378,74 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 	}
 }
 
+static int parse_line(struct line *l, struct scn_command *c);
+static char *join_tokens(const struct line *l);
+
+/* The calls whose failure `expect errno` can state: those that are system calls. */
+static bool errno_call(enum scn_cmd kind)
+{
+	switch (kind) {
+	case CMD_MMAP: case CMD_MUNMAP: case CMD_MPROTECT: case CMD_MREMAP: case CMD_MADVISE:
+	case CMD_PRCTL: case CMD_MLOCK: case CMD_MUNLOCK: case CMD_MLOCKALL: case CMD_MUNLOCKALL:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * "expect errno CALL... OP ERRNO": CALL is parsed as a command of its own
+ * (tokens 2 up to the comparison) into c->call; the answer is the errno it
+ * fails with, 0 when it succeeds. ERRNO is a name (EINVAL) or 0.
+ */
+static int parse_expect_errno(struct line *l, struct scn_command *c)
+{
+	struct line sub = *l;
+	struct scn_command call = { .line = l->lineno };
+	int i = 2, op, e;
+
+	while (i < l->nr && lookup(l->tok[i], op_names, ARRAY_SIZE(op_names)) < 0)
+		i++;
+	if (i == 2)
+		return perr(l, "expect errno: missing the call (such as madvise P ADDR LEN "
+			    "populate_write)");
+	if (i + 2 != l->nr)
+		return perr(l, "expect errno: expected CALL == ERRNO (such as == EINVAL, or == 0)");
+	c->q.kind = Q_ERRNO;
+	op = lookup(l->tok[i], op_names, ARRAY_SIZE(op_names));
+	if (op != OP_EQ && op != OP_NE)
+		return perr(l, "expect errno: takes == or !=, got '%s'", l->tok[i]);
+	c->op = (enum scn_op)op;
+	e = strcmp(l->tok[i + 1], "0") ? scn_errno_value(l->tok[i + 1]) : 0;
+	if (e < 0)
+		return perr(l, "expect errno: expected an errno name (such as EINVAL or ENOMEM) or 0, "
+			    "got '%s'", l->tok[i + 1]);
+	c->value = e;
+	memmove(sub.tok, l->tok + 2, (size_t)(i - 2) * sizeof(sub.tok[0]));
+	sub.nr = i - 2;
+	if (parse_line(&sub, &call))
+		return -1;
+	if (!errno_call(call.kind))
+		return perr(l, "expect errno: '%s' is not a call that can fail (mmap, munmap, "
+			    "mprotect, mremap, madvise, prctl, mlock, munlock, mlockall, munlockall)",
+			    sub.tok[0]);
+	c->q.proc[0] = call.proc[0];
+	call.text = join_tokens(&sub);
+	c->call = call.text ? malloc(sizeof(*c->call)) : NULL;
+	if (!c->call) {
+		free(call.text);
+		return perr(l, "out of memory");
+	}
+	*c->call = call;
+	return 0;
+}
+
 static int parse_expect(struct line *l, struct scn_command *c)
 {
 	int i = 0, op, ret;
 
+	if (c->kind == CMD_EXPECT && l->nr > 1 && !strcmp(l->tok[1], "errno"))
+		return parse_expect_errno(l, c);
 	if (parse_query(l, 1, &c->q, &i))
 		return -1;
 	if (c->kind == CMD_PROBE)
@@ -918,6 +985,9 @@ int scenario_parse_text(const char *name, const char *text, struct scenario *scn
 			goto fail;
 		c->text = join_tokens(&l);
 		if (!c->text) {
+			if (c->call)
+				free(c->call->text);
+			free(c->call);
 			perr(&l, "out of memory");
 			goto fail;
 		}
@@ -1014,42 +1084,44 @@ static bool range_ok(unsigned long addr, unsigned long len)
  * TASK_SIZE) mmap fails, so a scenario outside it could mean something else
  * on each executor.
  */
+/* Does the command touch only addresses inside the window? */
+static bool in_window(const struct scn_command *c)
+{
+	switch (c->kind) {
+	case CMD_MMAP:
+	case CMD_MUNMAP:
+	case CMD_MPROTECT:
+	case CMD_MADVISE:
+	case CMD_MLOCK:
+	case CMD_MUNLOCK:
+	case CMD_WRITE:
+	case CMD_READ:
+	case CMD_RECLAIM:
+		return range_ok(c->addr, c->len);
+	case CMD_MREMAP:
+		return range_ok(c->addr, c->len) && range_ok(c->addr2, c->len);
+	case CMD_POKE:
+		return range_ok(c->addr, 1);
+	case CMD_EXPECT:
+	case CMD_PROBE:
+		if (c->q.kind == Q_ERRNO)
+			return in_window(c->call);
+		if (c->q.sim_only || c->q.kind == Q_KSM || c->q.kind == Q_KSM_STAT ||
+		    c->q.kind == Q_SMAPS)
+			return true;
+		return range_ok(c->q.addr[0], 1) &&
+		       (c->q.kind != Q_SAME_FRAME || range_ok(c->q.addr[1], 1));
+	default:
+		return true;
+	}
+}
+
 int scenario_check_window(const struct scenario *scn, char *err, size_t len)
 {
 	for (int i = 0; i < scn->nr_cmds; i++) {
 		const struct scn_command *c = &scn->cmds[i];
-		bool ok = true;
 
-		switch (c->kind) {
-		case CMD_MMAP:
-		case CMD_MUNMAP:
-		case CMD_MPROTECT:
-		case CMD_MADVISE:
-		case CMD_MLOCK:
-		case CMD_MUNLOCK:
-		case CMD_WRITE:
-		case CMD_READ:
-		case CMD_RECLAIM:
-			ok = range_ok(c->addr, c->len);
-			break;
-		case CMD_MREMAP:
-			ok = range_ok(c->addr, c->len) && range_ok(c->addr2, c->len);
-			break;
-		case CMD_POKE:
-			ok = range_ok(c->addr, 1);
-			break;
-		case CMD_EXPECT:
-		case CMD_PROBE:
-			if (c->q.sim_only || c->q.kind == Q_KSM || c->q.kind == Q_KSM_STAT ||
-			    c->q.kind == Q_SMAPS)
-				break;
-			ok = range_ok(c->q.addr[0], 1) &&
-			     (c->q.kind != Q_SAME_FRAME || range_ok(c->q.addr[1], 1));
-			break;
-		default:
-			break;
-		}
-		if (!ok)
+		if (!in_window(c))
 			return scn_fail(err, len, "line %d: %s: address outside [%#lx, %#lx), the "
 				    "window scenarios run in", c->line, c->text, SCN_WINDOW_START,
 				    SCN_WINDOW_END);
@@ -1059,8 +1131,12 @@ int scenario_check_window(const struct scenario *scn, char *err, size_t len)
 
 void scenario_free(struct scenario *scn)
 {
-	for (int i = 0; i < scn->nr_cmds; i++)
+	for (int i = 0; i < scn->nr_cmds; i++) {
+		if (scn->cmds[i].call)
+			free(scn->cmds[i].call->text);
+		free(scn->cmds[i].call);
 		free(scn->cmds[i].text);
+	}
 	free(scn->cmds);
 	free(scn->file);
 	memset(scn, 0, sizeof(*scn));

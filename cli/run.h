@@ -44,6 +44,13 @@ static inline const char *tap_indent(const struct tap *tap)
 int scenario_run(const struct scenario *scn, struct scn_executor *ex, struct tap *tap,
 		 struct scn_report *report);
 void scn_report_free(struct scn_report *report);
+/*
+ * Answers an expect or probe: the executor's query, or for expect errno the
+ * call run as a command, whose errno (0 on success) is the answer. 0, -1
+ * with a Bail out! message, or SCN_LACKS when the version lacks the call.
+ */
+int scn_query_run(struct scn_executor *ex, const struct scn_command *c, struct scn_answer *ans,
+		  char *err, size_t len);
 /* Appends one result, growing the array; -1 when out of memory. */
 int scn_report_add(struct scn_report *r, const struct scn_result *res);
 void scn_report_json(FILE *out, const struct scenario *scn, const struct scn_report *r,

@@ -34,6 +34,7 @@ enum scn_query {
 	Q_KSM, Q_KSM_STAT, Q_SMAPS, Q_KPAGECOUNT, Q_KPAGEFLAGS, Q_PRESENT, Q_EXCLUSIVE,
 	Q_SAME_FRAME, Q_FOLIO_ORDER, Q_BYTE, Q_SWAPPED, Q_VMA_START, Q_VMA_END,
 	Q_MADVISE_COLLAPSE, Q_VMFLAG,
+	Q_ERRNO,	/* expect errno CALL == ERRNO: the call is cmd->call */
 	/* simulator only */
 	Q_FOLIO_MAPCOUNT, Q_FOLIO_MAYBE_SHARED, Q_FOLIO_PARTIALLY_MAPPED,
 	Q_TRUTH_MAPCOUNT, Q_TRUTH_SHARED, Q_RMAP_REACHES, Q_RMAP_MAPPINGS,
@@ -94,7 +95,8 @@ struct scn_command {
 	char word[SCN_NAME_MAX];	/* kernel VERSION, scheme NAME, ksm skip POLICY, show WHAT */
 	struct scn_query_spec q;	/* expect, probe; show's P/ADDR/LEN use proc/addr/len */
 	enum scn_op op;
-	long long value;		/* expected value (yes = 1, no = 0) */
+	long long value;		/* expected value (yes = 1, no = 0, an errno) */
+	struct scn_command *call;	/* expect errno: the call whose errno is the answer */
 };
 
 struct scenario {
@@ -131,6 +133,8 @@ extern const char *const scn_vmflag_names[SCN_NR_VMFLAGS];
 int scn_fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* "ENOMEM" for ENOMEM: the name a kernel hacker reads in a Bail out!. */
 const char *scn_errno_name(int e);
+/* ENOMEM for "ENOMEM"; -1 for a name that is not an errno's. */
+int scn_errno_value(const char *name);
 bool scn_compare(long long got, enum scn_op op, long long want);
 
 struct mmsim_fill;
@@ -192,6 +196,12 @@ struct scn_executor {
 	unsigned long verify_every;	/* verify EVERY_N: calls between checks */
 	unsigned long memory;		/* --memory, bytes; 0: the default (1 GiB) */
 	bool progress;			/* report long commands on stderr */
+	/*
+	 * The errno of the last command that failed as its system call did
+	 * (run() set it before returning -1); 0 when the failure was not the
+	 * call's own (no such process, a broken invariant, memory ran out).
+	 */
+	int last_errno;
 	void (*comment)(void *ctx, const char *line);	/* where show prints */
 	void *comment_ctx;
 	void *priv;

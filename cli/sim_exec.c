@@ -22,6 +22,7 @@ struct sim_exec {
 	struct timespec cmd_start;	/* when it started */
 	bool progress_shown;		/* a progress line is on the terminal */
 	struct scn_executor *progress_ex;	/* progress reports on: show_progress()'s argument */
+	struct scn_executor *ex;	/* the executor this is the private part of */
 	unsigned long pages_done;	/* of the failing write: pages written before it failed */
 };
 
@@ -89,6 +90,9 @@ static int call_failed(struct sim_exec *se, const struct scn_command *c, int ret
 	/* Fewer free frames than a 2M folio or a few tables need: memory, not the host. */
 	if (ret == -ENOMEM && st.nr_free_frames < 1024)
 		return out_of_memory(se, c, err, len);
+	/* The call's own errno, as the kernel's system call returns it (expect errno). */
+	if (ret != -EUCLEAN)
+		se->ex->last_errno = -ret;
 	return scn_fail(err, len, "%s failed: %s%s%s", c->text, errname(ret), why[0] ? ": " : "", why);
 }
 
@@ -729,6 +733,7 @@ int sim_executor_create(struct scn_executor *ex, const struct scenario *scn, cha
 	se->scheme_chosen = ex->scheme != NULL;
 	ex->ops = &sim_ops;
 	ex->priv = se;
+	se->ex = ex;
 	if (ex->progress) {
 		se->progress_ex = ex;
 		mmsim_set_progress(se->sim, show_progress, ex);

@@ -50,7 +50,8 @@ static void test_madvise_hole_applies_and_enomem(void **state)
  * MADV_POPULATE_READ/WRITE (madv_populate.c's test_holes and test_prot_read),
  * live on 6.18: a hole is ENOMEM wherever it lies, a write populate of a
  * PROT_READ VMA and either of a PROT_NONE one EINVAL; a read populate maps
- * the zero page, a write one an exclusive page. A failed call changes nothing.
+ * the zero page, a write one an exclusive page. The pages before a hole stay
+ * populated (Linux 6.18.44: selftest-madv-populate-holes.mms).
  */
 static void test_madvise_populate(void **state)
 {
@@ -63,7 +64,8 @@ static void test_madvise_populate(void **state)
 	assert_int_equal(mmsim_madvise(sim, pid, BASE, 4 * PAGE, MMSIM_MADV_POPULATE_READ), -ENOMEM);
 	assert_int_equal(mmsim_madvise(sim, pid, BASE, 2 * PAGE, MMSIM_MADV_POPULATE_WRITE), -ENOMEM);
 	assert_int_equal(mmsim_madvise(sim, pid, BASE + PAGE, PAGE, MMSIM_MADV_POPULATE_WRITE), -ENOMEM);
-	assert_false(present(sim, pid, BASE));
+	assert_true(present(sim, pid, BASE));
+	assert_int_equal(smaps_of(sim, pid).rss, PAGE / 1024);	/* written by the write populate */
 	OK(sim, mmsim_mmap(sim, pid, BASE + 16 * PAGE, 2 * PAGE, MMSIM_PROT_READ));
 	OK(sim, mmsim_mmap(sim, pid, BASE + 20 * PAGE, 2 * PAGE, MMSIM_PROT_NONE));
 	assert_int_equal(mmsim_madvise(sim, pid, BASE + 16 * PAGE, 2 * PAGE, MMSIM_MADV_POPULATE_WRITE), -EINVAL);
@@ -72,10 +74,10 @@ static void test_madvise_populate(void **state)
 	assert_false(present(sim, pid, BASE + 16 * PAGE));
 	OK(sim, mmsim_madvise(sim, pid, BASE + 16 * PAGE, 2 * PAGE, MMSIM_MADV_POPULATE_READ));
 	assert_true(present(sim, pid, BASE + 17 * PAGE));
-	assert_int_equal(smaps_of(sim, pid).rss, 0);		/* the zero page */
+	assert_int_equal(smaps_of(sim, pid).rss, PAGE / 1024);	/* the zero page adds none */
 	OK(sim, mmsim_madvise(sim, pid, BASE + 2 * PAGE, 6 * PAGE, MMSIM_MADV_POPULATE_WRITE));
 	assert_true(present(sim, pid, BASE + 7 * PAGE));
-	assert_int_equal(smaps_of(sim, pid).rss, 6 * PAGE / 1024);
+	assert_int_equal(smaps_of(sim, pid).rss, 7 * PAGE / 1024);
 	mmsim_destroy(sim);
 }
 

@@ -129,5 +129,26 @@ case_ memory-16M 2 "Bail out! memory-16M.mms:4: write A $W 32M unique: needs 32 
 case_ read-1G 0 "1..1" "proc A\nmmap A $W 1G\nread A $W 1G\nexpect smaps A Rss == 0\n"
 case_ read-unmapped 2 "Bail out! read-unmapped.mms:2: read A $W 4K failed: EFAULT" "proc A\nread A $W 4K\n"
 
+# expect errno: the call is parsed as a command; its errno is the answer.
+case_ errno-no-call 2 "Bail out! errno-no-call.mms:2: expect errno: missing the call" \
+	'proc A\nexpect errno == EINVAL\n'
+case_ errno-not-a-call 2 "Bail out! errno-not-a-call.mms:2: expect errno: 'write' is not a call that can fail" \
+	"proc A\nexpect errno write A $W 4K byte=1 == EFAULT\n"
+case_ errno-bad-name 2 "Bail out! errno-bad-name.mms:3: expect errno: expected an errno name (such as EINVAL or ENOMEM) or 0, got 'EWHAT'" \
+	"proc A\nmmap A $W 4K\nexpect errno munmap A $W 4K == EWHAT\n"
+case_ errno-less-than 2 "Bail out! errno-less-than.mms:2: expect errno: takes == or !=, got '<'" \
+	"proc A\nexpect errno munmap A $W 4K < EINVAL\n"
+case_ errno-bad-call 2 "Bail out! errno-bad-call.mms:2: madvise: expected ADVICE" \
+	"proc A\nexpect errno madvise A $W 4K sideways == EINVAL\n"
+case_ errno-probe 2 "Bail out! errno-probe.mms:2: probe: errno comes with expect only" \
+	"proc A\nprobe errno munmap A $W 4K\n"
+case_ errno-outside 2 "Bail out! errno-outside.mms: line 2: expect errno mmap A 0x1000 4K == 0: $OUT" \
+	'proc A\nexpect errno mmap A 0x1000 4K == 0\n' kernel
+# A failure that is not the call's own still bails out: no such process.
+case_ errno-no-proc 2 "Bail out! errno-no-proc.mms:2: no process B (create it with proc or fork)" \
+	"proc A\nexpect errno munmap B $W 4K == EINVAL\n"
+case_ errno-wrong 1 "not ok 1 - errno-wrong.mms:3 expect errno madvise A $W 4K populate_write == 0 # got EINVAL" \
+	"proc A\nmmap A $W 4K r\nexpect errno madvise A $W 4K populate_write == 0\n"
+
 echo "1..$n"
 exit $fail
