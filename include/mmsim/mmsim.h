@@ -2,8 +2,10 @@
 /*
  * mmsim: a deterministic userspace model of Linux memory management.
  * This is the whole public API. Everything returns 0 or a negative errno
- * value (-EINVAL, -ENOMEM, -EEXIST, -EFAULT, ...) as the kernel would, and a
- * call that fails leaves the model exactly as it was.
+ * value (-EINVAL, -ENOMEM, -EEXIST, -EFAULT, ...) as the kernel would. A
+ * call refused for its arguments leaves the model as it was; one that Linux
+ * carries out in part before failing (mprotect or MADV_POPULATE over a
+ * hole) does that same part here (the error contract below).
  */
 #ifndef MMSIM_MMSIM_H
 #define MMSIM_MMSIM_H
@@ -69,7 +71,7 @@ enum mmsim_verify_level {
 
 struct mmsim_config {
 	unsigned long nr_frames;	/* physical memory in 4 KiB frames (0: 65536) */
-	uint64_t seed;			/* seeds the instance's PRNG */
+	uint64_t seed;			/* reserved: no modelled policy draws random numbers yet */
 	bool verify_every_step;		/* run mmsim_verify() after every operation (verify CALL) */
 	/*
 	 * The folio mapcount scheme (docs/mapcount-schemes.md): "linux" (6.18,
@@ -152,7 +154,8 @@ MMSIM_API int mmsim_create_like(const struct mmsim_config *cfg, struct mmsim *li
  * as they were, except for what Linux itself leaves behind, listed in
  * docs/architecture.md ("Allocation failure", "madvise and mprotect over a
  * hole"): an empty page table, a VMA split at the start of the range, the
- * pieces of a multi-VMA mremap before the failing one.
+ * pieces of a multi-VMA mremap before the failing one, the pages
+ * MADV_POPULATE_READ/WRITE faulted in before a hole.
  */
 /* A printable reason for the last failed mmsim_verify() or operation. */
 MMSIM_API const char *mmsim_last_error(const struct mmsim *sim);
