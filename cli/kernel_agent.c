@@ -220,6 +220,13 @@ static void serve(void)
 			rep.err = prctl(PR_SET_THP_DISABLE, r.arg != 0,
 					r.arg == 3 ? PR_THP_DISABLE_EXCEPT_ADVISED : 0, 0, 0) ? errno : 0;
 			break;
+		case AG_PRCTL_GET_THP_DISABLE: {
+			int v = prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0);
+
+			rep.err = v < 0 ? errno : 0;
+			rep.value = v < 0 ? 0 : (uint64_t)v;
+			break;
+		}
 		case AG_MLOCK:		/* arg: 1 for MLOCK_ONFAULT */
 			rep.err = mlock2_(addr, r.len, r.arg ? MLOCK_ONFAULT : 0) ? errno : 0;
 			break;

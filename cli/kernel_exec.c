@@ -1344,6 +1344,19 @@ static int kernel_query(struct scn_executor *ex, const struct scn_query_spec *q,
 		ans->value = -(long long)rep.err;
 		return 0;
 	}
+	case Q_THP_DISABLE: {
+		struct agent_req r = { .op = AG_PRCTL_GET_THP_DISABLE };
+		struct scn_command c = { .kind = CMD_EXPECT };
+		struct agent_reply rep;
+		char what[64];
+
+		snprintf(what, sizeof(what), "thp_disable %s", ex->scn->procs[q->proc[0]]);
+		c.text = what;
+		if (agent_call(ex, &c, q->proc[0], &r, &rep, err, len))
+			return -1;
+		ans->value = (long long)rep.value;
+		return 0;
+	}
 	case Q_BYTE: {
 		struct agent_req r = { .op = AG_BYTE, .addr = q->addr[0] };
 		struct scn_command c = { .kind = CMD_EXPECT };

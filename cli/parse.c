@@ -239,6 +239,7 @@ static const char *const query_names[] = {
 	[Q_TRUTH_MAPCOUNT] = "truth.mapcount", [Q_TRUTH_SHARED] = "truth.shared",
 	[Q_RMAP_REACHES] = "rmap.reaches", [Q_RMAP_MAPPINGS] = "rmap.mappings",
 	[Q_VMA_PGOFF] = "vma.pgoff", [Q_FOLIO_INDEX] = "folio.index", [Q_ERRNO] = "errno",
+	[Q_THP_DISABLE] = "thp_disable",
 };
 
 const char *scn_query_name(enum scn_query kind)
@@ -288,7 +289,7 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 	if (i >= l->nr)
 		return perr(l, "%s: missing query (ksm.NAME, ksm_stat, smaps, kpagecount, kpageflags, "
 			    "present, exclusive, same_frame, folio_order, byte, swapped, vma_start, vma_end, "
-			    "vmflag, madvise_collapse, folio.*, truth.*, rmap.*, vma.pgoff)",
+			    "vmflag, madvise_collapse, thp_disable, folio.*, truth.*, rmap.*, vma.pgoff)",
 			    l->tok[0]);
 	w = l->tok[i];
 	memset(q, 0, sizeof(*q));
@@ -362,6 +363,9 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 			return -1;
 		snprintf(q->name, sizeof(q->name), "%s", l->tok[i + 3]);
 		*next = i + 4;
+		return 0;
+	case Q_THP_DISABLE:
+		*next = i + 2;
 		return 0;
 	case Q_MADVISE_COLLAPSE:
 		/* madvise(2)'s own checks answer for the range: any numbers will do. */
@@ -1107,7 +1111,7 @@ static bool in_window(const struct scn_command *c)
 		if (c->q.kind == Q_ERRNO)
 			return in_window(c->call);
 		if (c->q.sim_only || c->q.kind == Q_KSM || c->q.kind == Q_KSM_STAT ||
-		    c->q.kind == Q_SMAPS)
+		    c->q.kind == Q_SMAPS || c->q.kind == Q_THP_DISABLE)
 			return true;
 		return range_ok(c->q.addr[0], 1) &&
 		       (c->q.kind != Q_SAME_FRAME || range_ok(c->q.addr[1], 1));

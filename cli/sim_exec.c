@@ -631,6 +631,13 @@ static int sim_query(struct scn_executor *ex, const struct scn_query_spec *q,
 			ret = 0;
 		break;
 	}
+	case Q_THP_DISABLE: {
+		int disabled = 0;
+
+		ret = mmsim_prctl_get_thp_disable(se->sim, pid, &disabled);
+		ans->value = disabled;
+		break;
+	}
 	case Q_VMFLAG: {
 		bool set = false;
 

@@ -985,6 +985,19 @@ int mmsim_prctl_set_thp_disable(struct mmsim *sim, int pid, bool disable, bool e
 	return finish(sim, 0);
 }
 
+int mmsim_prctl_get_thp_disable(struct mmsim *sim, int pid, int *value)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	if (!value)
+		return fail(sim, -EINVAL);
+	/* prctl_get_thp_disable(): 1, 1 | PR_THP_DISABLE_EXCEPT_ADVISED, or 0. */
+	*value = mm->flags & MMF_DISABLE_THP ? 1 :
+		 mm->flags & MMF_DISABLE_THP_EXCEPT_ADVISED ? 3 : 0;
+	return 0;
+}
+
 /* The entry of one mapping: its PTE, or its PMD for a PMD mapping. */
 static const void *hit_entry(const struct rmap_hit *hit)
 {

@@ -531,10 +531,20 @@ static void test_partial_munmap_of_huge_zero_pmd(void **state)
 	mmsim_destroy(sim);
 }
 
+/* PR_GET_THP_DISABLE's answer for the process. */
+static int thp_disabled(struct mmsim *sim, int pid)
+{
+	int v = -1;
+
+	OK(sim, mmsim_prctl_get_thp_disable(sim, pid, &v));
+	return v;
+}
+
 /*
  * PR_SET_THP_DISABLE (prctl_thp_disable.c, live on 6.18): with it no fault
  * maps a THP; with PR_THP_DISABLE_EXCEPT_ADVISED a MADV_HUGEPAGE range still
  * gets one; a child inherits the setting; clearing it takes no flags.
+ * PR_GET_THP_DISABLE answers 1, 3 or 0 (selftest-prctl-thp-disable-*.mms).
  */
 static void test_prctl_thp_disable(void **state)
 {
@@ -558,7 +568,13 @@ static void test_prctl_thp_disable(void **state)
 	OK(sim, mmsim_fill(sim, child, BASE + 8 * SZ_2M, PAGE, 1));
 	assert_int_equal(smaps_of(sim, child).anon_huge_pages, 2048);
 	assert_int_equal(mmsim_prctl_set_thp_disable(sim, pid, false, true), -EINVAL);
+	assert_int_equal(thp_disabled(sim, pid), 3);
+	assert_int_equal(thp_disabled(sim, child), 3);	/* inherited at fork */
 	OK(sim, mmsim_prctl_set_thp_disable(sim, pid, false, false));
+	assert_int_equal(thp_disabled(sim, pid), 0);
+	OK(sim, mmsim_prctl_set_thp_disable(sim, child, true, false));
+	assert_int_equal(thp_disabled(sim, child), 1);
+	assert_int_equal(mmsim_prctl_get_thp_disable(sim, 999, &(int){ 0 }), -ESRCH);
 	mmsim_destroy(sim);
 }
 

@@ -374,6 +374,12 @@ MMSIM_API int mmsim_prctl_set_memory_merge(struct mmsim *sim, int pid, bool on);
  */
 MMSIM_API int mmsim_prctl_set_thp_disable(struct mmsim *sim, int pid, bool disable,
 					  bool except_advised);
+/*
+ * prctl(PR_GET_THP_DISABLE): *value is 1 when THPs are disabled completely,
+ * 3 (1 | PR_THP_DISABLE_EXCEPT_ADVISED) when all but MADV_HUGEPAGE VMAs'
+ * are, 0 when neither.
+ */
+MMSIM_API int mmsim_prctl_get_thp_disable(struct mmsim *sim, int pid, int *value);
 
 /*
  * Seed 003 (simulator only): the page-offset range rmap_walk_ksm() searches

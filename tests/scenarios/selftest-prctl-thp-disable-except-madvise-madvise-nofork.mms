@@ -3,11 +3,12 @@
 # PR_SET_THP_DISABLE 1, PR_THP_DISABLE_EXCEPT_ADVISED set, then cleared, a 2 MiB range written
 # whole (plain, MADV_NOHUGEPAGE, MADV_HUGEPAGE) is a THP or not (AnonHugePages
 # of the range, made its own VMA by mprotect), and MADV_COLLAPSE makes one where
-# it may. Not asserted: PR_GET_THP_DISABLE answering 3 (no query)
+# it may. PR_GET_THP_DISABLE answers 3 (1 | PR_THP_DISABLE_EXCEPT_ADVISED).
 thp top madvise
 thp 2M inherit
 proc P
 prctl P thp_disable except_advised
+expect thp_disable P == 3   # PR_GET_THP_DISABLE
 # test_mmap_thp(THP_COLLAPSE_NONE) == 0
 mmap P 0x100000000000 4M
 write P 0x100000200000 2M byte=1
