@@ -822,6 +822,26 @@ int khugepaged_do_full_scans(struct mmsim *sim, unsigned long full_scans)
 	return 0;
 }
 
+/* The files of transparent_hugepage/khugepaged/ that take a value, for mmsim_khugepaged_tunable(). */
+static const struct {
+	const char *name, *description;
+} khugepaged_tunables[] = {
+	{ "pages_to_scan", "pages khugepaged scans before it sleeps (default 4096)" },
+	{ "scan_sleep_millisecs", "its sleep between such batches, ms (default 10000)" },
+	{ "max_ptes_none", "empty PTEs a 2M block may have and still collapse (default 511)" },
+	{ "max_ptes_swap", "swapped-out PTEs it may have; they are read in (default 64)" },
+	{ "max_ptes_shared", "PTEs mapping pages shared with another mm (default 256)" },
+};
+
+const char *mmsim_khugepaged_tunable(int i, const char **description)
+{
+	if (i < 0 || i >= (int)(sizeof(khugepaged_tunables) / sizeof(khugepaged_tunables[0])))
+		return NULL;
+	if (description)
+		*description = khugepaged_tunables[i].description;
+	return khugepaged_tunables[i].name;
+}
+
 static unsigned int *khugepaged_tunable(struct khugepaged_state *k, const char *name)
 {
 	if (!strcmp(name, "pages_to_scan"))

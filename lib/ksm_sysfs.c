@@ -231,6 +231,61 @@ int ksm_set_tunable(struct mmsim *sim, const char *key, unsigned long value)
 	return sim_error(sim, -EINVAL, "ksm: no tunable %s", key);
 }
 
+/*
+ * The files of /sys/kernel/mm/ksm/ that take a value, then mmsim's own
+ * switches, for mmsim_ksm_tunable(): one list the front ends read instead
+ * of repeating it.
+ */
+static const struct {
+	const char *name, *description;
+} ksm_tunables[] = {
+	{ "run", "0 stop, 1 run, 2 stop and unmerge every KSM page" },
+	{ "pages_to_scan", "pages ksmd scans in a batch (default 100)" },
+	{ "sleep_millisecs", "ksmd's sleep between batches, ms (default 20)" },
+	{ "max_page_sharing", "mappings of one KSM page before a chain starts (default 256, at least 2)" },
+	{ "merge_across_nodes", "merge pages of different NUMA nodes (default 1; one node here)" },
+	{ "use_zero_pages", "merge empty pages with the zero page (default 0)" },
+	{ "smart_scan", "skip pages that did not merge in earlier passes (6.7+, default 1)" },
+	{ "stable_node_chains_prune_millisecs", "how often chains are pruned, ms (default 2000)" },
+	{ "advisor_mode", "0 none, 1 scan-time: pages_to_scan follows the target (6.7+)" },
+	{ "advisor_max_cpu", "the scan-time advisor's CPU limit, percent (default 70)" },
+	{ "advisor_min_pages_to_scan", "its lower limit of pages_to_scan (default 500)" },
+	{ "advisor_max_pages_to_scan", "its upper limit of pages_to_scan (default 30000)" },
+	{ "advisor_target_scan_time", "its target for a full pass, seconds (default 200)" },
+	{ "skip", "not Linux (seed 000): how the scan steps over large folios" },
+	{ "rmap_walk", "not Linux (seed 003): the page offsets rmap_walk_ksm() searches" },
+	{ "hz", "not Linux: a CONFIG_HZ that times ksmd's sleeps in whole jiffies (default 0: none)" },
+	{ "cpu_ns_new", "not Linux: ksmd's CPU per page seen the first time, ns (default 0)" },
+	{ "cpu_ns_compared", "not Linux: ksmd's CPU per page checksummed and searched, ns (default 0)" },
+	{ "cpu_ns_skipped", "not Linux: ksmd's CPU per page smart_scan skipped, ns (default 0)" },
+	{ "ksmd_cpu_ns", "not Linux: ksmd's runtime so far, ns, which the advisor counts" },
+};
+
+const char *mmsim_ksm_tunable(int i, const char **description)
+{
+	if (i < 0 || i >= (int)(sizeof(ksm_tunables) / sizeof(ksm_tunables[0])))
+		return NULL;
+	if (description)
+		*description = ksm_tunables[i].description;
+	return ksm_tunables[i].name;
+}
+
+int mmsim_ksm_mm_slot(struct mmsim *sim, int i, struct mmsim_ksm_slot_info *out)
+{
+	struct ksm_mm_slot *slot;
+
+	sim->error[0] = '\0';
+	list_for_each_entry(slot, &sim->ksm->mm_head, mm_node) {
+		if (i-- > 0)
+			continue;
+		out->pid = slot->mm->pid;
+		out->exited = slot->mm->exited;
+		out->rmap_items = slot->mm->ksm_rmap_items;
+		return 0;
+	}
+	return sim_error(sim, -ENOENT, "KSM's scan list has fewer mms");
+}
+
 /* ---- Counters and ksm_stat ----------------------------------------------------------------- */
 
 /* pages_volatile: what is neither shared, sharing nor unshared; never shown negative. */

@@ -264,6 +264,38 @@ int mmsim_vma_info(struct mmsim *sim, int pid, unsigned long addr, struct mmsim_
 	return 0;
 }
 
+int mmsim_next_process(struct mmsim *sim, int pid, int *next)
+{
+	struct mm_struct *mm = sim->mms;
+
+	sim->error[0] = '\0';
+	if (pid) {
+		mm = find_mm(sim, pid);
+		if (!mm)
+			return sim_error(sim, -ESRCH, "no process %d", pid);
+		mm = mm->hh.next;
+	}
+	if (!mm)
+		return sim_error(sim, -ENOENT, "no process after %d", pid);
+	*next = mm->pid;
+	return 0;
+}
+
+int mmsim_next_vma(struct mmsim *sim, int pid, unsigned long addr, struct mmsim_vma_info *out)
+{
+	struct mm_struct *mm;
+	struct vm_area_struct *vma;
+
+	sim->error[0] = '\0';
+	mm = find_mm(sim, pid);
+	if (!mm)
+		return sim_error(sim, -ESRCH, "no process %d", pid);
+	vma = find_vma(mm, addr);
+	if (!vma)
+		return sim_error(sim, -ENOENT, "no VMA of process %d ends above %#lx", pid, addr);
+	return mmsim_vma_info(sim, pid, vma->vm_start, out);
+}
+
 void mmsim_get_layout(struct mmsim_layout *out)
 {
 	out->page = sizeof(struct page);

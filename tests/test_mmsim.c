@@ -773,6 +773,91 @@ static void test_listed_names(void **state)
 	assert_int_equal(n, 8);
 }
 
+/*
+ * Every KSM tunable the library lists is one mmsim_ksm_set() takes, with a
+ * description, and its value reads back; the list ends with NULL.
+ */
+static void test_ksm_tunables_listed(void **state)
+{
+	struct mmsim *sim = test_sim(256);
+	const char *name, *desc = NULL;
+	long v;
+	int n;
+
+	(void)state;
+	assert_null(mmsim_ksm_tunable(-1, &desc));
+	for (n = 0; (name = mmsim_ksm_tunable(n, &desc)); n++) {
+		unsigned long value = !strcmp(name, "max_page_sharing") ? 3 :
+				      !strcmp(name, "run") || !strcmp(name, "advisor_mode") ? 0 : 1;
+
+		assert_non_null(desc);
+		assert_true(strlen(desc) > 10);
+		if (!strcmp(name, "skip") || !strcmp(name, "rmap_walk"))
+			value = 0;
+		OK(sim, mmsim_ksm_set(sim, name, value));
+		if (mmsim_ksm_counter(sim, name, &v) == 0)
+			assert_int_equal(v, (long)value);
+	}
+	assert_int_equal(n, 20);
+	assert_string_equal(mmsim_ksm_tunable(1, NULL), "pages_to_scan");
+	for (n = 0; (name = mmsim_khugepaged_tunable(n, &desc)); n++) {
+		assert_non_null(desc);
+		OK(sim, mmsim_khugepaged_set(sim, name, 7));
+		OK(sim, mmsim_khugepaged_counter(sim, name, &v));
+		assert_int_equal(v, 7);
+	}
+	assert_int_equal(n, 5);
+	assert_null(mmsim_khugepaged_tunable(5, &desc));
+	mmsim_destroy(sim);
+}
+
+/* Processes in creation order, VMAs by address, KSM's mms in scan order. */
+static void test_walking_the_model(void **state)
+{
+	struct mmsim *sim = test_sim(4096);
+	struct mmsim_ksm_slot_info ks;
+	struct mmsim_vma_info vi;
+	int a = new_proc(sim), b, pid, n = 0, seen[3];
+	unsigned long addr;
+
+	(void)state;
+	OK(sim, mmsim_mmap(sim, a, BASE, 4 * PAGE, RW));
+	OK(sim, mmsim_mmap(sim, a, BASE + 8 * PAGE, 2 * PAGE, MMSIM_PROT_READ));
+	OK(sim, mmsim_fork(sim, a, &b));
+	for (pid = 0; !mmsim_next_process(sim, pid, &pid);)
+		seen[n++] = pid;
+	assert_int_equal(n, 2);
+	assert_int_equal(seen[0], a);
+	assert_int_equal(seen[1], b);
+	expect_reason(sim, mmsim_next_process(sim, b, &pid), -ENOENT, "no process after");
+	expect_reason(sim, mmsim_next_process(sim, 99, &pid), -ESRCH, "no process 99");
+
+	n = 0;
+	for (addr = 0; !mmsim_next_vma(sim, b, addr, &vi); addr = vi.end)
+		n++;
+	assert_int_equal(n, 2);
+	assert_int_equal(vi.start, BASE + 8 * PAGE);
+	assert_int_equal(vi.prot, MMSIM_PROT_READ);
+	OK(sim, mmsim_next_vma(sim, a, BASE + 5 * PAGE, &vi));
+	assert_int_equal(vi.start, BASE + 8 * PAGE);
+	expect_reason(sim, mmsim_next_vma(sim, a, BASE + 10 * PAGE, &vi), -ENOENT, "no VMA");
+	expect_reason(sim, mmsim_next_vma(sim, 99, 0, &vi), -ESRCH, "no process 99");
+
+	expect_reason(sim, mmsim_ksm_mm_slot(sim, 0, &ks), -ENOENT, "fewer mms");
+	OK(sim, mmsim_madvise(sim, b, BASE, 4 * PAGE, MMSIM_MADV_MERGEABLE));
+	OK(sim, mmsim_madvise(sim, a, BASE, 4 * PAGE, MMSIM_MADV_MERGEABLE));
+	OK(sim, mmsim_fill(sim, a, BASE, 4 * PAGE, 5));
+	OK(sim, mmsim_ksm_scan(sim, 1));
+	OK(sim, mmsim_ksm_mm_slot(sim, 0, &ks));
+	assert_int_equal(ks.pid, b);		/* registered first */
+	assert_false(ks.exited);
+	OK(sim, mmsim_ksm_mm_slot(sim, 1, &ks));
+	assert_int_equal(ks.pid, a);
+	assert_int_equal(ks.rmap_items, 4);
+	expect_reason(sim, mmsim_ksm_mm_slot(sim, 2, &ks), -ENOENT, "fewer mms");
+	mmsim_destroy(sim);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -780,6 +865,8 @@ int main(void)
 		cmocka_unit_test(test_inspection),
 		cmocka_unit_test(test_struct_sizes),
 		cmocka_unit_test(test_listed_names),
+		cmocka_unit_test(test_ksm_tunables_listed),
+		cmocka_unit_test(test_walking_the_model),
 		cmocka_unit_test(test_fault_injection),
 		cmocka_unit_test(test_mremap_enomem_moves_back),
 		cmocka_unit_test(test_two_instances),

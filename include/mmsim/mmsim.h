@@ -282,6 +282,8 @@ MMSIM_API int mmsim_reclaim(struct mmsim *sim, int pid, unsigned long addr, unsi
  * pages_to_scan and scan_sleep_millisecs only read back: passes are whole.
  */
 MMSIM_API int mmsim_khugepaged_set(struct mmsim *sim, const char *key, unsigned long value);
+/* Its keys, i = 0, 1, ..., with a line on each, as mmsim_ksm_tunable(); NULL past the last. */
+MMSIM_API const char *mmsim_khugepaged_tunable(int i, const char **description);
 /*
  * Exactly full_scans full passes of khugepaged over the mms registered with
  * it (when a VMA that may get a 2M THP is mapped, advised MADV_HUGEPAGE or
@@ -322,6 +324,19 @@ MMSIM_API int mmsim_khugepaged_counter(struct mmsim *sim, const char *name, long
  * tick the batch started on.
  */
 MMSIM_API int mmsim_ksm_set(struct mmsim *sim, const char *key, unsigned long value);
+/*
+ * The keys mmsim_ksm_set() takes, i = 0, 1, ...: the name, and in
+ * *description (if not NULL) a line saying what it does; NULL past the last.
+ */
+MMSIM_API const char *mmsim_ksm_tunable(int i, const char **description);
+/* One mm on KSM's scan list (an mm_slot), as mmsim_ksm_mm_slot() reports it. */
+struct mmsim_ksm_slot_info {
+	int pid;			/* the process the mm belonged to */
+	bool exited;			/* gone: ksmd drops the slot on its next visit */
+	long rmap_items;		/* the mm's rmap_items (ksm_stat's ksm_rmap_items) */
+};
+/* The i-th mm of KSM's scan list, in scan order: 0, or -ENOENT past the last. */
+MMSIM_API int mmsim_ksm_mm_slot(struct mmsim *sim, int i, struct mmsim_ksm_slot_info *out);
 /* advisor_mode's values: the kernel's words "none" and "scan-time". */
 enum mmsim_ksm_advisor {
 	MMSIM_KSM_ADVISOR_NONE,
@@ -527,6 +542,18 @@ struct mmsim_vma_info {
 	int prot;			/* MMSIM_PROT_READ | MMSIM_PROT_WRITE */
 };
 MMSIM_API int mmsim_vma_info(struct mmsim *sim, int pid, unsigned long addr,
+			     struct mmsim_vma_info *out);
+/*
+ * Walking the model. mmsim_next_process(): the process created after pid
+ * (pid 0: the first), in creation order; -ENOENT after the last, -ESRCH for
+ * an unknown pid. mmsim_next_vma(): the first VMA of pid that ends above
+ * addr (find_vma()); -ENOENT when none does. For example:
+ *	for (int pid = 0; !mmsim_next_process(sim, pid, &pid);)
+ *		for (unsigned long a = 0; !mmsim_next_vma(sim, pid, a, &vi); a = vi.end)
+ *			...
+ */
+MMSIM_API int mmsim_next_process(struct mmsim *sim, int pid, int *next);
+MMSIM_API int mmsim_next_vma(struct mmsim *sim, int pid, unsigned long addr,
 			     struct mmsim_vma_info *out);
 
 /*
