@@ -102,6 +102,7 @@ int do_madvise(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 	       unsigned long len, enum mmsim_advice advice)
 {
 	unsigned long end, pos = start, len_in = len;
+	bool populate = advice == MMSIM_MADV_POPULATE_READ || advice == MMSIM_MADV_POPULATE_WRITE;
 	struct vm_area_struct *vma;
 	int unmapped = 0;
 
@@ -113,8 +114,8 @@ int do_madvise(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 	end = start + len;
 	if (end < start || end > TASK_SIZE)
 		return -EINVAL;
-	/* madvise_populate() walks the range itself, holes included. */
-	if (advice == MMSIM_MADV_POPULATE_READ || advice == MMSIM_MADV_POPULATE_WRITE)
+	/* madvise_populate() walks the range itself and stops at a hole (6.9+). */
+	if (populate && !sim->profile->populate_walks_vmas)
 		return faultin_page_range(sim, mm, start, end, advice == MMSIM_MADV_POPULATE_WRITE);
 	while (pos < end) {
 		unsigned long e;
@@ -129,7 +130,10 @@ int do_madvise(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 			unmapped = -ENOMEM;
 		pos = MAX(pos, vma->vm_start);
 		e = MIN(end, vma->vm_end);
-		err = madvise_vma(sim, vma, pos, e, advice);
+		/* Before 6.9, madvise_populate() VMA by VMA: faultin_vma_page_range(). */
+		err = populate ? faultin_page_range(sim, mm, pos, e,
+						    advice == MMSIM_MADV_POPULATE_WRITE) :
+				 madvise_vma(sim, vma, pos, e, advice);
 		if (err)
 			return err;
 		pos = e;

@@ -85,6 +85,7 @@ static const struct kernel_profile profiles[] = {
 		.break_ksm_write_fault = true,
 		.collapse_needs_writable = true,
 		.rmap_per_pte = true,
+		.populate_walks_vmas = true,
 	},
 };
 

@@ -95,6 +95,10 @@ struct kernel_profile {
 					   mthp_collapse(); before, PMD THPs only) */
 	bool rmap_per_pte;		/* fork and zap make one rmap call per PTE of a large
 					   folio: no folio_pte_batch() there before 6.9 */
+	bool populate_walks_vmas;	/* MADV_POPULATE_* goes through madvise's VMA walk:
+					   every mapped part of the range is populated and a
+					   hole answers -ENOMEM at the end (before 6.9; after,
+					   the walk stops at the hole) */
 };
 
 /* The profile of version ("6.18" when NULL), or NULL for a version we do not model. */

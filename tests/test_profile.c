@@ -177,6 +177,33 @@ static void test_profile_73_khugepaged_mthp(void **state)
 	assert_int_equal(khugepaged_order("6.12", false), 0);
 }
 
+/*
+ * MADV_POPULATE_READ over [page][hole][6 pages]: -ENOMEM on every version;
+ * before 6.9 (madvise's VMA walk) all seven mapped pages are populated,
+ * after only the page before the hole (era/v6.1-madv-populate-walks-vmas).
+ */
+static void test_profile_61_populate_walks_vmas(void **state)
+{
+	static const struct { const char *kernel; int present; } want[] = {
+		{ "6.1", 7 }, { "6.12", 1 }, { "6.18", 1 }, { "7.3", 1 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		struct mmsim *sim = profile_sim(want[i].kernel, NULL);
+		int pid = new_proc(sim), n = 0;
+
+		OK(sim, mmsim_mmap(sim, pid, BASE, 8 * PAGE, RW));
+		OK(sim, mmsim_munmap(sim, pid, BASE + PAGE, PAGE));
+		assert_int_equal(mmsim_madvise(sim, pid, BASE, 8 * PAGE, MMSIM_MADV_POPULATE_READ),
+				 -ENOMEM);
+		for (unsigned long a = BASE; a < BASE + 8 * PAGE; a += PAGE)
+			n += present(sim, pid, a);
+		assert_int_equal(n, want[i].present);
+		mmsim_destroy(sim);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +213,7 @@ int main(void)
 		cmocka_unit_test(test_profile_instances_apart),
 		cmocka_unit_test(test_profile_73_rmap_walk),
 		cmocka_unit_test(test_profile_73_khugepaged_mthp),
+		cmocka_unit_test(test_profile_61_populate_walks_vmas),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
