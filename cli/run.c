@@ -256,6 +256,8 @@ void scn_report_json(FILE *out, const struct scenario *scn, const struct scn_rep
 			fprintf(out, "\"value\": ");
 			if (c->q.yesno)
 				fprintf(out, "\"%s\"", got);
+			else if (c->q.kind == Q_ERRNO)	/* the number, and its name beside it */
+				fprintf(out, "%lld, \"errno\": \"%s\"", res->ans.value, got);
 			else
 				fprintf(out, "%s", got);
 			if (c->kind == CMD_EXPECT)

@@ -150,5 +150,20 @@ case_ errno-no-proc 2 "Bail out! errno-no-proc.mms:2: no process B (create it wi
 case_ errno-wrong 1 "not ok 1 - errno-wrong.mms:3 expect errno madvise A $W 4K populate_write == 0 # got EINVAL" \
 	"proc A\nmmap A $W 4K r\nexpect errno madvise A $W 4K populate_write == 0\n"
 
+# --json of an expect errno: valid JSON, the errno as a number with its name.
+n=$((n + 1))
+printf 'proc A\nmmap A %s 4K r\nexpect errno madvise A %s 4K populate_write == EINVAL\n' "$W" "$W" \
+	>errno-json.mms
+if ! command -v python3 >/dev/null; then
+	echo "ok $n - errno-json # SKIP no python3 to parse the JSON"
+elif "$mmsim" run --json errno-json.mms | python3 -c 'import json, sys
+r = json.load(sys.stdin)[0]["results"][0]
+assert (r["value"], r["errno"], r["expected"], r["status"]) == (22, "EINVAL", 22, "ok"), r'; then
+	echo "ok $n - errno-json"
+else
+	echo "not ok $n - errno-json: mmsim run --json is not the JSON wanted"
+	fail=1
+fi
+
 echo "1..$n"
 exit $fail
