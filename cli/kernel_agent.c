@@ -212,6 +212,17 @@ static void serve(void)
 			break;
 		case AG_MADVISE:
 			rep.err = madvise(addr, r.len, advice_of(r.arg)) ? errno : 0;
+			/*
+			 * MADV_COLLAPSE is best effort: EAGAIN says a page was
+			 * briefly busy (isolated, locked, on a CPU's LRU batch).
+			 * khugepaged.c's madvise_collapse_retry() tries once
+			 * more, and so do we, up to three times: on 7.3 under
+			 * TCG the collapse of a child's COW-written block once
+			 * answered EAGAIN and succeeded when the file ran again.
+			 * A lasting EAGAIN stays the answer.
+			 */
+			for (int t = 0; t < 3 && rep.err == EAGAIN && r.arg == ADV_COLLAPSE; t++)
+				rep.err = madvise(addr, r.len, advice_of(r.arg)) ? errno : 0;
 			break;
 		case AG_PRCTL_MERGE:
 			rep.err = prctl(PR_SET_MEMORY_MERGE, r.arg, 0, 0, 0) ? errno : 0;
