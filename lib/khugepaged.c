@@ -823,9 +823,7 @@ int khugepaged_do_full_scans(struct mmsim *sim, unsigned long full_scans)
 }
 
 /* The files of transparent_hugepage/khugepaged/ that take a value, for mmsim_khugepaged_tunable(). */
-static const struct {
-	const char *name, *description;
-} khugepaged_tunables[] = {
+static const struct tunable_doc khugepaged_tunables[] = {
 	{ "pages_to_scan", "pages khugepaged scans before it sleeps (default 4096)" },
 	{ "scan_sleep_millisecs", "its sleep between such batches, ms (default 10000)" },
 	{ "max_ptes_none", "empty PTEs a 2M block may have and still collapse (default 511)" },
@@ -835,11 +833,9 @@ static const struct {
 
 const char *mmsim_khugepaged_tunable(int i, const char **description)
 {
-	if (i < 0 || i >= (int)(sizeof(khugepaged_tunables) / sizeof(khugepaged_tunables[0])))
-		return NULL;
-	if (description)
-		*description = khugepaged_tunables[i].description;
-	return khugepaged_tunables[i].name;
+	return tunable_doc_at(khugepaged_tunables,
+			      sizeof(khugepaged_tunables) / sizeof(khugepaged_tunables[0]), i,
+			      description);
 }
 
 static unsigned int *khugepaged_tunable(struct khugepaged_state *k, const char *name)

@@ -243,7 +243,7 @@ static int unmerge_ksm_pages(struct mmsim *sim, struct vm_area_struct *vma,
 	int err = 0;
 
 	for (unsigned long addr = pmd_table_next(sim, vma->vm_mm, start, end); addr < end && !err;
-	     addr = pmd_table_next(sim, vma->vm_mm, addr + PAGE_SIZE, end)) {
+	     addr = page_walk_next(sim, vma->vm_mm, addr, end)) {
 		if (ksm_test_exit(vma->vm_mm))
 			break;
 		err = break_ksm(sim, vma, addr);
@@ -1361,8 +1361,7 @@ static struct page *ksm_next_page(struct mmsim *sim, struct vm_area_struct *vma,
 		pmd_t *pmd = follow_page_pmd(sim, vma->vm_mm, addr);
 		struct page *page = NULL;
 
-		next = pmd ? pmd_addr_end(addr, vma->vm_end) :
-			     pmd_table_next(sim, vma->vm_mm, addr, vma->vm_end);
+		next = pmd_walk_next(sim, vma->vm_mm, pmd, addr, vma->vm_end);
 		if (!pmd || pmd_none(*pmd))
 			continue;
 		if (pmd_leaf(*pmd)) {
@@ -1417,7 +1416,7 @@ static void count_jumped_pages(struct mmsim *sim, struct mm_struct *mm, unsigned
 		unsigned long last = MIN(end, vma->vm_end);
 
 		for (unsigned long addr = pmd_table_next(sim, mm, MAX(start, vma->vm_start), last);
-		     addr < last; addr = pmd_table_next(sim, mm, addr + PAGE_SIZE, last)) {
+		     addr < last; addr = page_walk_next(sim, mm, addr, last)) {
 			bool pmd_mapped;
 			struct page *page = follow_page(sim, mm, addr, &pmd_mapped);
 

@@ -236,9 +236,7 @@ int ksm_set_tunable(struct mmsim *sim, const char *key, unsigned long value)
  * switches, for mmsim_ksm_tunable(): one list the front ends read instead
  * of repeating it.
  */
-static const struct {
-	const char *name, *description;
-} ksm_tunables[] = {
+static const struct tunable_doc ksm_tunables[] = {
 	{ "run", "0 stop, 1 run, 2 stop and unmerge every KSM page" },
 	{ "pages_to_scan", "pages ksmd scans in a batch (default 100)" },
 	{ "sleep_millisecs", "ksmd's sleep between batches, ms (default 20)" },
@@ -263,18 +261,15 @@ static const struct {
 
 const char *mmsim_ksm_tunable(int i, const char **description)
 {
-	if (i < 0 || i >= (int)(sizeof(ksm_tunables) / sizeof(ksm_tunables[0])))
-		return NULL;
-	if (description)
-		*description = ksm_tunables[i].description;
-	return ksm_tunables[i].name;
+	return tunable_doc_at(ksm_tunables, sizeof(ksm_tunables) / sizeof(ksm_tunables[0]), i,
+			      description);
 }
 
 int mmsim_ksm_mm_slot(struct mmsim *sim, int i, struct mmsim_ksm_slot_info *out)
 {
 	struct ksm_mm_slot *slot;
 
-	sim->error[0] = '\0';
+	API_ENTER(sim);
 	list_for_each_entry(slot, &sim->ksm->mm_head, mm_node) {
 		if (i-- > 0)
 			continue;

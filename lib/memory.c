@@ -516,7 +516,7 @@ void zap_vma_range(struct mmsim *sim, struct vm_area_struct *vma, unsigned long 
 	for (unsigned long addr = start, next; addr < end; addr = next) {
 		pmd_t *pmd = pmd_lookup(sim, vma->vm_mm, addr);
 
-		next = pmd ? pmd_addr_end(addr, end) : pmd_table_next(sim, vma->vm_mm, addr, end);
+		next = pmd_walk_next(sim, vma->vm_mm, pmd, addr, end);
 		if (!pmd || pmd_none(*pmd))
 			continue;
 		if (pmd_leaf(*pmd)) {
@@ -642,8 +642,7 @@ int copy_page_range(struct mmsim *sim, struct vm_area_struct *dst,
 		pmd_t *src_pmd = pmd_lookup(sim, src->vm_mm, addr), *dst_pmd;
 		int err;
 
-		next = src_pmd ? pmd_addr_end(addr, src->vm_end) :
-				 pmd_table_next(sim, src->vm_mm, addr, src->vm_end);
+		next = pmd_walk_next(sim, src->vm_mm, src_pmd, addr, src->vm_end);
 		if (!src_pmd || pmd_none(*src_pmd))
 			continue;
 		dst_pmd = pmd_alloc(sim, dst->vm_mm, addr);
@@ -687,7 +686,7 @@ void change_protection(struct mmsim *sim, struct vm_area_struct *vma, unsigned l
 		pmd_t *pmd = pmd_lookup(sim, vma->vm_mm, addr);
 		pte_t *pte;
 
-		next = pmd ? pmd_addr_end(addr, end) : pmd_table_next(sim, vma->vm_mm, addr, end);
+		next = pmd_walk_next(sim, vma->vm_mm, pmd, addr, end);
 		if (!pmd || pmd_none(*pmd))
 			continue;
 		if (pmd_leaf(*pmd) && next - addr < PMD_SIZE)

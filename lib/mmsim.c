@@ -307,8 +307,6 @@ static int finish_call(struct mmsim *sim, int err, const char *call)
 }
 #define finish(sim, err)	finish_call((sim), (err), __func__)
 #define fail(sim, err)		api_done((sim), (err), __func__)
-#define API_ENTER(sim)		((sim)->error[0] = '\0')
-
 int mmsim_verify_point(struct mmsim *sim, enum mmsim_verify_point at)
 {
 	switch (sim->cfg.verify) {
@@ -322,14 +320,6 @@ int mmsim_verify_point(struct mmsim *sim, enum mmsim_verify_point at)
 		return 0;
 	}
 }
-
-#define GET_MM(sim, pid, mm)							\
-	do {									\
-		API_ENTER(sim);							\
-		(mm) = find_mm((sim), (pid));					\
-		if (!(mm))							\
-			return sim_error((sim), -ESRCH, "no process %d", (pid));	\
-	} while (0)
 
 const char *mmsim_kernel(const struct mmsim *sim)
 {

@@ -149,6 +149,27 @@ static inline unsigned long pmd_addr_end(unsigned long addr, unsigned long end)
 
 	return boundary < end ? boundary : end;
 }
+/*
+ * A PMD-step walk's next address after addr, whose PMD entry (pmd_lookup())
+ * is pmd: the end of its span, or where the next PMD table starts when no
+ * table covers addr.
+ */
+static inline unsigned long pmd_walk_next(struct mmsim *sim, struct mm_struct *mm, pmd_t *pmd,
+					  unsigned long addr, unsigned long end)
+{
+	return pmd ? pmd_addr_end(addr, end) : pmd_table_next(sim, mm, addr, end);
+}
+/*
+ * A page-step walk's next address after addr: the next page, but over the
+ * PGD and PUD entries that are none; their tables are asked only at a new
+ * PMD span, since within one they cannot change.
+ */
+static inline unsigned long page_walk_next(struct mmsim *sim, struct mm_struct *mm,
+					   unsigned long addr, unsigned long end)
+{
+	addr += PAGE_SIZE;
+	return addr & ~PMD_MASK ? addr : pmd_table_next(sim, mm, addr, end);
+}
 /* The same, allocating the PUD and PMD tables on the way; NULL on -ENOMEM. */
 pmd_t *pmd_alloc(struct mmsim *sim, struct mm_struct *mm, unsigned long addr);
 /* The PTE covering addr below a PMD that points to a table. */

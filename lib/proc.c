@@ -260,8 +260,7 @@ static void smaps_vma(struct mmsim *sim, struct vm_area_struct *vma, struct smap
 {
 	for (unsigned long addr = vma->vm_start; addr < vma->vm_end;) {
 		pmd_t *pmd = pmd_lookup(sim, vma->vm_mm, addr);
-		unsigned long next = pmd ? pmd_addr_end(addr, vma->vm_end) :
-				     pmd_table_next(sim, vma->vm_mm, addr, vma->vm_end);
+		unsigned long next = pmd_walk_next(sim, vma->vm_mm, pmd, addr, vma->vm_end);
 
 		/* 6.1 finds a PMD's page with follow_trans_huge_pmd(). */
 		if (pmd && pmd_leaf(*pmd)) {

@@ -116,7 +116,7 @@ static void show_ptes(const struct show_out *o, struct mmsim *sim, struct mm_str
 	unsigned long end = addr + len;
 
 	for (unsigned long a = pmd_table_next(sim, mm, addr, end); a < end;
-	     a = pmd_table_next(sim, mm, a + PAGE_SIZE, end)) {
+	     a = page_walk_next(sim, mm, a, end)) {
 		pmd_t *pmd = pmd_lookup(sim, mm, a);
 		uint64_t e;
 
@@ -186,7 +186,7 @@ int mmsim_show(struct mmsim *sim, enum mmsim_show_what what, int pid, unsigned l
 	const struct show_out o = { line, arg };
 	struct mm_struct *mm = NULL;
 
-	sim->error[0] = '\0';
+	API_ENTER(sim);
 	if (!line || what > MMSIM_SHOW_KSM)
 		return sim_error(sim, -EINVAL, "mmsim_show: %s", line ? "no such view" :
 				 "no line callback");
@@ -194,9 +194,7 @@ int mmsim_show(struct mmsim *sim, enum mmsim_show_what what, int pid, unsigned l
 		show_ksm(&o, sim);
 		return 0;
 	}
-	mm = find_mm(sim, pid);
-	if (!mm)
-		return sim_error(sim, -ESRCH, "no process %d", pid);
+	GET_MM(sim, pid, mm);
 	if (what == MMSIM_SHOW_VMAS)
 		show_vmas(&o, mm);
 	else if (what == MMSIM_SHOW_FOLIO)
@@ -215,11 +213,8 @@ int mmsim_folio_info(struct mmsim *sim, int pid, unsigned long addr, struct mmsi
 	bool pmd_mapped = false;
 	int err;
 
-	sim->error[0] = '\0';
 	memset(out, 0, sizeof(*out));
-	mm = find_mm(sim, pid);
-	if (!mm)
-		return sim_error(sim, -ESRCH, "no process %d", pid);
+	GET_MM(sim, pid, mm);
 	page = follow_page(sim, mm, addr & PAGE_MASK, &pmd_mapped);
 	if (!page || folio_is_zero(page_folio(page)))
 		return sim_error(sim, -ENOENT, "no folio mapped at %#lx of process %d%s", addr, pid,
@@ -248,11 +243,8 @@ int mmsim_vma_info(struct mmsim *sim, int pid, unsigned long addr, struct mmsim_
 	struct mm_struct *mm;
 	struct vm_area_struct *vma;
 
-	sim->error[0] = '\0';
 	memset(out, 0, sizeof(*out));
-	mm = find_mm(sim, pid);
-	if (!mm)
-		return sim_error(sim, -ESRCH, "no process %d", pid);
+	GET_MM(sim, pid, mm);
 	vma = vma_lookup(mm, addr);
 	if (!vma)
 		return sim_error(sim, -ENOENT, "no VMA at %#lx of process %d", addr, pid);
@@ -268,11 +260,9 @@ int mmsim_next_process(struct mmsim *sim, int pid, int *next)
 {
 	struct mm_struct *mm = sim->mms;
 
-	sim->error[0] = '\0';
+	API_ENTER(sim);
 	if (pid) {
-		mm = find_mm(sim, pid);
-		if (!mm)
-			return sim_error(sim, -ESRCH, "no process %d", pid);
+		GET_MM(sim, pid, mm);
 		mm = mm->hh.next;
 	}
 	if (!mm)
@@ -286,10 +276,7 @@ int mmsim_next_vma(struct mmsim *sim, int pid, unsigned long addr, struct mmsim_
 	struct mm_struct *mm;
 	struct vm_area_struct *vma;
 
-	sim->error[0] = '\0';
-	mm = find_mm(sim, pid);
-	if (!mm)
-		return sim_error(sim, -ESRCH, "no process %d", pid);
+	GET_MM(sim, pid, mm);
 	vma = find_vma(mm, addr);
 	if (!vma)
 		return sim_error(sim, -ENOENT, "no VMA of process %d ends above %#lx", pid, addr);

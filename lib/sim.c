@@ -47,6 +47,16 @@ void *sim_array_grow(struct mmsim *sim, void *array, size_t nr, size_t *cap, siz
 	return n;
 }
 
+const char *tunable_doc_at(const struct tunable_doc *docs, size_t n, int i,
+			   const char **description)
+{
+	if (i < 0 || (size_t)i >= n)
+		return NULL;
+	if (description)
+		*description = docs[i].description;
+	return docs[i].name;
+}
+
 int sim_error(struct mmsim *sim, int err, const char *fmt, ...)
 {
 	va_list ap;

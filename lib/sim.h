@@ -170,6 +170,24 @@ static inline long folio_page_idx(const struct mmsim *sim, const struct folio *f
 }
 
 struct mm_struct *find_mm(struct mmsim *sim, int pid);
+
+/* A tunable's name and a line on it, for the lists the front ends read. */
+struct tunable_doc {
+	const char *name, *description;
+};
+/* docs[i] of n: its name, and its description in *description if not NULL; NULL past the end. */
+const char *tunable_doc_at(const struct tunable_doc *docs, size_t n, int i,
+			   const char **description);
+
+/* A public call's start: the reason cleared; then the caller's process or -ESRCH. */
+#define API_ENTER(sim)		((sim)->error[0] = '\0')
+#define GET_MM(sim, pid, mm)							\
+	do {									\
+		API_ENTER(sim);							\
+		(mm) = find_mm((sim), (pid));					\
+		if (!(mm))							\
+			return sim_error((sim), -ESRCH, "no process %d", (pid));	\
+	} while (0)
 /* mmdrop(): drops an mmgrab() reference; the last one frees the mm_struct. */
 void mmdrop(struct mmsim *sim, struct mm_struct *mm);
 

@@ -162,7 +162,7 @@ static int collect_folios(struct mmsim *sim, struct mm_struct *mm, unsigned long
 			  unsigned long end, struct folio_batch *b)
 {
 	for (unsigned long addr = pmd_table_next(sim, mm, start, end); addr < end;
-	     addr = pmd_table_next(sim, mm, addr + PAGE_SIZE, end)) {
+	     addr = page_walk_next(sim, mm, addr, end)) {
 		bool pmd_mapped;
 		struct page *page = follow_page(sim, mm, addr, &pmd_mapped);
 		struct folio *folio = page ? page_folio(page) : NULL;
@@ -194,7 +194,7 @@ static int pageout_folio(struct mmsim *sim, struct folio *folio, unsigned long s
 		return shrink_anon_folio(sim, folio, nr_written);
 	/* Inside the range when its first and last pages are mapped there. */
 	for (unsigned long a = pmd_table_next(sim, mm, start, end); a < end;
-	     a = pmd_table_next(sim, mm, a + PAGE_SIZE, end)) {
+	     a = page_walk_next(sim, mm, a, end)) {
 		struct page *p = follow_page(sim, mm, a, &pmd_mapped);
 
 		if (!p || page_folio(p) != folio)
@@ -209,7 +209,7 @@ static int pageout_folio(struct mmsim *sim, struct folio *folio, unsigned long s
 	if (err)
 		return err == -ENOMEM ? err : 0;
 	for (unsigned long a = pmd_table_next(sim, mm, start, end); a < end;
-	     a = pmd_table_next(sim, mm, a + PAGE_SIZE, end)) {
+	     a = page_walk_next(sim, mm, a, end)) {
 		struct page *p = follow_page(sim, mm, a, &pmd_mapped);
 		struct folio *f = p ? page_folio(p) : NULL;
 
