@@ -21,7 +21,6 @@ struct sim_exec {
 	const struct scn_command *cmd;	/* the command running, for progress lines */
 	struct timespec cmd_start;	/* when it started */
 	bool progress_shown;		/* a progress line is on the terminal */
-	struct scn_executor *progress_ex;	/* progress reports on: show_progress()'s argument */
 	struct scn_executor *ex;	/* the executor this is the private part of */
 	unsigned long pages_done;	/* of the failing write: pages written before it failed */
 };
@@ -224,8 +223,8 @@ static int sim_recreate(struct sim_exec *se, const struct mmsim_config *cfg, con
 	ret = mmsim_create_like(cfg, se->sim, &sim);
 	if (ret)
 		return scn_fail(err, len, "%s: %s: %s", what, errname(ret), mmsim_last_error(se->sim));
-	if (se->progress_ex)
-		mmsim_set_progress(sim, show_progress, se->progress_ex);
+	if (se->ex->progress)
+		mmsim_set_progress(sim, show_progress, se->ex);
 	mmsim_destroy(se->sim);
 	se->sim = sim;
 	return 0;
@@ -741,10 +740,8 @@ int sim_executor_create(struct scn_executor *ex, const struct scenario *scn, cha
 	ex->ops = &sim_ops;
 	ex->priv = se;
 	se->ex = ex;
-	if (ex->progress) {
-		se->progress_ex = ex;
+	if (ex->progress)
 		mmsim_set_progress(se->sim, show_progress, ex);
-	}
 	return 0;
 }
 
