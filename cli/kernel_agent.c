@@ -6,6 +6,8 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <liburing.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -43,6 +45,133 @@ static int mlock2_(const void *addr, size_t len, unsigned int flags)
 #endif
 
 #define AGENT_PAGE 4096UL
+
+/*
+ * What the process's files hold of its memory: a pipe that vmsplice() fills
+ * with page references, and an io_uring ring whose fixed buffer pins a range
+ * (pin_user_pages(FOLL_WRITE | FOLL_LONGTERM)). pin_file is where the pin's
+ * bytes are written to be read back (IORING_OP_WRITE_FIXED reads them
+ * through the pin, not through the page tables).
+ */
+static int pipe_fds[2] = { -1, -1 };
+static struct io_uring ring;
+static bool ring_up;
+static uint64_t pin_addr, pin_len;
+static int pin_file = -1;
+
+static int do_vmsplice(const struct agent_req *r, uint64_t *transferred)
+{
+	struct iovec iov = { .iov_base = (void *)(uintptr_t)r->addr, .iov_len = r->len };
+	ssize_t n;
+
+	if (pipe_fds[0] < 0 && pipe2(pipe_fds, O_NONBLOCK | O_CLOEXEC))
+		return errno;
+	/* SPLICE_F_NONBLOCK: a full pipe answers EAGAIN rather than hanging us. */
+	n = vmsplice(pipe_fds[1], &iov, 1, SPLICE_F_NONBLOCK);
+	if (n < 0)
+		return errno;
+	*transferred = (uint64_t)n;
+	return 0;
+}
+
+static int do_pipe_read(uint8_t *buf, size_t len, uint64_t *nread)
+{
+	ssize_t n;
+
+	if (pipe_fds[0] < 0)
+		return EBADF;
+	n = read(pipe_fds[0], buf, len);
+	if (n < 0)
+		return errno;
+	*nread = (uint64_t)n;
+	return 0;
+}
+
+static void unpin(void)
+{
+	if (!ring_up)
+		return;
+	io_uring_unregister_buffers(&ring);
+	io_uring_queue_exit(&ring);
+	close(pin_file);
+	pin_file = -1;
+	ring_up = false;
+}
+
+/* io_uring_register_buffers(): the one way here to hold a longterm pin from user space. */
+static int pin(const struct agent_req *r)
+{
+	struct iovec iov = { .iov_base = (void *)(uintptr_t)r->addr, .iov_len = r->len };
+	int ret;
+
+	if (ring_up)
+		return EBUSY;
+	ret = io_uring_queue_init(1, &ring, 0);
+	if (ret < 0)
+		return -ret;
+	pin_file = memfd_create("mmsim-pin", MFD_CLOEXEC);
+	if (pin_file < 0) {
+		ret = errno;
+		io_uring_queue_exit(&ring);
+		return ret;
+	}
+	ret = io_uring_register_buffers(&ring, &iov, 1);
+	if (ret < 0) {
+		io_uring_queue_exit(&ring);
+		close(pin_file);
+		pin_file = -1;
+		return -ret;
+	}
+	ring_up = true;
+	pin_addr = r->addr;
+	pin_len = r->len;
+	return 0;
+}
+
+/* The byte at off as the pin sees it: written from the fixed buffer, read back. */
+static int pinned_byte(uint64_t off, uint64_t *value)
+{
+	struct io_uring_cqe *cqe;
+	struct io_uring_sqe *sqe;
+	uint8_t byte;
+	int ret;
+
+	if (!ring_up)
+		return ENOENT;
+	if (off >= pin_len)
+		return EINVAL;
+	sqe = io_uring_get_sqe(&ring);
+	if (!sqe)
+		return EBUSY;
+	io_uring_prep_write_fixed(sqe, pin_file, (void *)(uintptr_t)(pin_addr + off), 1, 0, 0);
+	ret = io_uring_submit(&ring);
+	if (ret >= 0)
+		ret = io_uring_wait_cqe(&ring, &cqe);
+	if (ret < 0)
+		return -ret;
+	ret = cqe->res;
+	io_uring_cqe_seen(&ring, cqe);
+	if (ret != 1)
+		return ret < 0 ? -ret : EIO;
+	if (pread(pin_file, &byte, 1, 0) != 1)
+		return EIO;
+	*value = byte;
+	return 0;
+}
+
+/*
+ * A forked child's files are its own (become() closes what it inherited):
+ * it lets go of the ring's mappings too, or they would keep the parent's
+ * pin alive after the parent exits.
+ */
+static void forget_files(void)
+{
+	if (ring_up)
+		io_uring_queue_exit(&ring);
+	ring_up = false;
+	pin_file = -1;
+	pipe_fds[0] = pipe_fds[1] = -1;
+}
 
 static int prot_of(int p)
 {
@@ -272,6 +401,7 @@ static void serve(void)
 			pid = fork();
 			if (pid == 0) {
 				/* The child: same memory, its own channel, same loop. */
+				forget_files();
 				become(fd);
 				continue;
 			}
@@ -280,6 +410,30 @@ static void serve(void)
 				rep.err = errno;
 			else
 				rep.value = (uint64_t)pid;
+			break;
+		case AG_VMSPLICE:
+			rep.err = do_vmsplice(&r, &rep.value);
+			break;
+		case AG_PIPE_READ: {
+			static uint8_t buf[SCN_PIPE_MAX];
+
+			rep.err = do_pipe_read(buf, sizeof(buf), &rep.value);
+			if (send(AGENT_FD, &rep, sizeof(rep), MSG_NOSIGNAL) != sizeof(rep))
+				_exit(0);
+			/* The bytes follow the reply, as a message of their own. */
+			if (!rep.err && rep.value &&
+			    send(AGENT_FD, buf, rep.value, MSG_NOSIGNAL) != (ssize_t)rep.value)
+				_exit(0);
+			continue;
+		}
+		case AG_PIN:
+			rep.err = pin(&r);
+			break;
+		case AG_UNPIN:
+			unpin();
+			break;
+		case AG_PINNED_BYTE:
+			rep.err = pinned_byte(r.addr, &rep.value);
 			break;
 		case AG_EXIT:
 			_exit(0);

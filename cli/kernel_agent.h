@@ -17,6 +17,7 @@ enum agent_op {
 	AG_MMAP, AG_MUNMAP, AG_MPROTECT, AG_MREMAP, AG_MADVISE, AG_PRCTL_MERGE,
 	AG_WRITE, AG_POKE, AG_READ, AG_BYTE, AG_FORK, AG_EXIT, AG_PRCTL_THP_DISABLE,
 	AG_MLOCK, AG_MUNLOCK, AG_MLOCKALL, AG_MUNLOCKALL, AG_PRCTL_GET_THP_DISABLE,
+	AG_VMSPLICE, AG_PIPE_READ, AG_PIN, AG_UNPIN, AG_PINNED_BYTE,
 };
 
 /*
@@ -39,7 +40,8 @@ struct agent_req {
 struct agent_reply {
 	int32_t err;			/* 0 or the errno of the failed call */
 	int32_t sig;			/* SIGSEGV/SIGBUS when the access faulted */
-	uint64_t value;			/* byte read, pid (fork, hello) */
+	uint64_t value;			/* byte read, pid (fork, hello), bytes vmspliced or read
+					 * (AG_PIPE_READ: a second message carries them) */
 	uint64_t addr;			/* fault address */
 };
 

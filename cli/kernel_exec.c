@@ -74,6 +74,7 @@ struct kexec {
 	 */
 	bool thp_legacy;
 	enum scn_thp_mode legacy_2m, legacy_top;
+	struct scn_pipe_bytes *pipe[SCN_MAX_PROCS];	/* what pipe_read read last, by slot */
 };
 
 /* ---- Settings: cli/kernel_settings.c -------------------------------------------- */
@@ -201,6 +202,8 @@ static void kexec_release(struct kexec *ke)
 		close(ke->kpageflags_fd);
 	if (ke->lock_fd >= 0)
 		close(ke->lock_fd);	/* releases the flock */
+	for (int i = 0; i < SCN_MAX_PROCS; i++)
+		free(ke->pipe[i]);
 	free(ke);
 }
 
@@ -509,6 +512,26 @@ static int memory_command(struct scn_executor *ex, const struct scn_command *c, 
 	case CMD_READ:
 		r.op = AG_READ;
 		break;
+	case CMD_VMSPLICE:
+		r.op = AG_VMSPLICE;
+		break;
+	case CMD_PIN:
+		/*
+		 * User space holds a longterm pin through an io_uring fixed
+		 * buffer, which is always FOLL_WRITE; a R/O one needs gup_test
+		 * (CONFIG_GUP_TEST, a debug option no kernel here has).
+		 */
+		if (!(c->n & MMSIM_PIN_WRITE)) {
+			scn_fail(err, len, "%s: a R/O longterm pin needs gup_test (CONFIG_GUP_TEST); "
+				 "the kernel executor pins through io_uring fixed buffers, which are R/W",
+				 c->text);
+			return SCN_LACKS;
+		}
+		r.op = AG_PIN;
+		break;
+	case CMD_UNPIN:
+		r.op = AG_UNPIN;
+		break;
 	default:
 		return scn_fail(err, len, "%s: not a memory command", c->text);
 	}
@@ -516,6 +539,40 @@ static int memory_command(struct scn_executor *ex, const struct scn_command *c, 
 	if (!ret && c->kind == CMD_WRITE && c->fill.kind == FILL_UNIQUE)
 		ex->unique_pages += c->len / 4096;
 	return ret;
+}
+
+/* pipe_read P: the reply says how many bytes, and a message of their own follows. */
+static int pipe_read_command(struct scn_executor *ex, const struct scn_command *c, char *err,
+			     size_t len)
+{
+	struct kexec *ke = ex->priv;
+	struct scn_pipe_bytes *pb = ke->pipe[c->proc[0]];
+	struct agent_req r = { .op = AG_PIPE_READ };
+	struct agent_reply rep;
+	ssize_t n;
+
+	if (!pb) {
+		pb = malloc(sizeof(*pb));
+		if (!pb)
+			return scn_fail(err, len, "%s: out of memory", c->text);
+		ke->pipe[c->proc[0]] = pb;
+	}
+	pb->len = 0;
+	if (agent_call(ex, c, c->proc[0], &r, &rep, err, len))
+		return -1;
+	if (!rep.value)
+		return 0;
+	if (rep.value > sizeof(pb->bytes) || !wait_readable(ke->proc[c->proc[0]].fd, AGENT_TIMEOUT_MS))
+		return scn_fail(err, len, "%s: the %llu bytes read did not follow", c->text,
+				(unsigned long long)rep.value);
+	do
+		n = recv(ke->proc[c->proc[0]].fd, pb->bytes, sizeof(pb->bytes), 0);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)rep.value)
+		return scn_fail(err, len, "%s: %zd of the %llu bytes read came", c->text, n,
+				(unsigned long long)rep.value);
+	pb->len = (size_t)n;
+	return 0;
 }
 
 /* ---- KSM ------------------------------------------------------------------------ */
@@ -1053,6 +1110,8 @@ static int kernel_run(struct scn_executor *ex, const struct scn_command *c, char
 		return proc_fork(ex, c, err, len);
 	case CMD_EXIT:
 		return proc_exit(ex, c, err, len);
+	case CMD_PIPE_READ:
+		return pipe_read_command(ex, c, err, len);
 	case CMD_SCHEME:
 	case CMD_KSM_SKIP:
 	case CMD_KSM_RMAP_WALK:
@@ -1322,6 +1381,10 @@ static int kernel_query(struct scn_executor *ex, const struct scn_query_spec *q,
 	}
 	if (q->kind == Q_KSM)
 		return ksm_counter(ke, q->name, ans, err, len);
+	/* What was read stays read: the process may be gone since. */
+	if (q->kind == Q_PIPE_BYTE)
+		return scn_pipe_byte(ke->pipe[q->proc[0]], ex->scn->procs[q->proc[0]], q->addr[0], ans,
+				     err, len);
 	if (!(pid = query_pid(ex, q->proc[0], err, len)))
 		return -1;
 	switch (q->kind) {
@@ -1351,6 +1414,20 @@ static int kernel_query(struct scn_executor *ex, const struct scn_query_spec *q,
 		char what[64];
 
 		snprintf(what, sizeof(what), "thp_disable %s", ex->scn->procs[q->proc[0]]);
+		c.text = what;
+		if (agent_call(ex, &c, q->proc[0], &r, &rep, err, len))
+			return -1;
+		ans->value = (long long)rep.value;
+		return 0;
+	}
+	case Q_PINNED_BYTE: {
+		struct agent_req r = { .op = AG_PINNED_BYTE, .addr = q->addr[0] };
+		struct scn_command c = { .kind = CMD_EXPECT };
+		struct agent_reply rep;
+		char what[64];
+
+		snprintf(what, sizeof(what), "pinned_byte %s %#lx", ex->scn->procs[q->proc[0]],
+			 q->addr[0]);
 		c.text = what;
 		if (agent_call(ex, &c, q->proc[0], &r, &rep, err, len))
 			return -1;

@@ -239,7 +239,7 @@ static const char *const query_names[] = {
 	[Q_TRUTH_MAPCOUNT] = "truth.mapcount", [Q_TRUTH_SHARED] = "truth.shared",
 	[Q_RMAP_REACHES] = "rmap.reaches", [Q_RMAP_MAPPINGS] = "rmap.mappings",
 	[Q_VMA_PGOFF] = "vma.pgoff", [Q_FOLIO_INDEX] = "folio.index", [Q_ERRNO] = "errno",
-	[Q_THP_DISABLE] = "thp_disable",
+	[Q_THP_DISABLE] = "thp_disable", [Q_PIPE_BYTE] = "pipe_byte", [Q_PINNED_BYTE] = "pinned_byte",
 };
 
 const char *scn_query_name(enum scn_query kind)
@@ -289,7 +289,8 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 	if (i >= l->nr)
 		return perr(l, "%s: missing query (ksm.NAME, ksm_stat, smaps, kpagecount, kpageflags, "
 			    "present, exclusive, same_frame, folio_order, byte, swapped, vma_start, vma_end, "
-			    "vmflag, madvise_collapse, thp_disable, folio.*, truth.*, rmap.*, vma.pgoff)",
+			    "vmflag, madvise_collapse, thp_disable, pipe_byte, pinned_byte, folio.*, truth.*, "
+			    "rmap.*, vma.pgoff)",
 			    l->tok[0]);
 	w = l->tok[i];
 	memset(q, 0, sizeof(*q));
@@ -366,6 +367,12 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 		return 0;
 	case Q_THP_DISABLE:
 		*next = i + 2;
+		return 0;
+	case Q_PIPE_BYTE:
+	case Q_PINNED_BYTE:
+		if (get_addr(l, i + 2, "OFF", false, &q->addr[0]))
+			return -1;
+		*next = i + 3;
 		return 0;
 	case Q_MADVISE_COLLAPSE:
 		/* madvise(2)'s own checks answer for the range: any numbers will do. */
@@ -820,6 +827,29 @@ static int parse_line(struct line *l, struct scn_command *c)
 		c->n = l->nr == 5;
 		return 0;
 	}
+	if (!strcmp(w, "vmsplice")) {
+		c->kind = CMD_VMSPLICE;
+		return expect_tokens(l, 4, 4, "P ADDR LEN") ?: parse_range(l, c);
+	}
+	if (!strcmp(w, "pipe_read") || !strcmp(w, "unpin")) {
+		c->kind = !strcmp(w, "unpin") ? CMD_UNPIN : CMD_PIPE_READ;
+		return expect_tokens(l, 2, 2, "P") ?: get_proc(l, 1, &c->proc[0]);
+	}
+	if (!strcmp(w, "pin")) {
+		static const char *const modes[] = { "ro", "rw" };
+		int m;
+
+		c->kind = CMD_PIN;
+		if (expect_tokens(l, 5, 6, "P ADDR LEN ro|rw [fast]") || parse_range(l, c))
+			return -1;
+		m = get_word(l, 4, "pin mode", modes, 2, "ro or rw");
+		if (m < 0)
+			return -1;
+		if (l->nr == 6 && strcmp(l->tok[5], "fast"))
+			return perr(l, "pin: expected fast after ro|rw, got '%s'", l->tok[5]);
+		c->n = (m ? MMSIM_PIN_WRITE : 0) | (l->nr == 6 ? MMSIM_PIN_FAST : 0);
+		return 0;
+	}
 	if (!strcmp(w, "mlockall")) {
 		static const char *const flags[] = { "current", "future", "onfault" };
 
@@ -1101,6 +1131,8 @@ static bool in_window(const struct scn_command *c)
 	case CMD_WRITE:
 	case CMD_READ:
 	case CMD_RECLAIM:
+	case CMD_VMSPLICE:
+	case CMD_PIN:
 		return range_ok(c->addr, c->len);
 	case CMD_MREMAP:
 		return range_ok(c->addr, c->len) && range_ok(c->addr2, c->len);
@@ -1111,7 +1143,8 @@ static bool in_window(const struct scn_command *c)
 		if (c->q.kind == Q_ERRNO)
 			return in_window(c->call);
 		if (c->q.sim_only || c->q.kind == Q_KSM || c->q.kind == Q_KSM_STAT ||
-		    c->q.kind == Q_SMAPS || c->q.kind == Q_THP_DISABLE)
+		    c->q.kind == Q_SMAPS || c->q.kind == Q_THP_DISABLE || c->q.kind == Q_PIPE_BYTE ||
+		    c->q.kind == Q_PINNED_BYTE)
 			return true;
 		return range_ok(c->q.addr[0], 1) &&
 		       (c->q.kind != Q_SAME_FRAME || range_ok(c->q.addr[1], 1));
@@ -1144,6 +1177,19 @@ void scenario_free(struct scenario *scn)
 	free(scn->cmds);
 	free(scn->file);
 	memset(scn, 0, sizeof(*scn));
+}
+
+int scn_pipe_byte(const struct scn_pipe_bytes *pb, const char *proc, unsigned long off,
+		  struct scn_answer *ans, char *err, size_t len)
+{
+	if (!pb)
+		return scn_fail(err, len, "pipe_byte: %s has read no pipe (pipe_read %s first)", proc,
+				proc);
+	if (off >= pb->len)
+		return scn_fail(err, len, "pipe_byte: offset %lu is past the %zu bytes pipe_read %s read",
+				off, pb->len, proc);
+	ans->value = pb->bytes[off];
+	return 0;
 }
 
 bool scn_compare(long long got, enum scn_op op, long long want)

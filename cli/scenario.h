@@ -26,6 +26,7 @@ enum scn_cmd {
 	CMD_WRITE, CMD_POKE, CMD_READ, CMD_KSM_SCAN, CMD_KSM_UNMERGE,
 	CMD_EXPECT, CMD_PROBE, CMD_MEMORY, CMD_MLOCK, CMD_MUNLOCK, CMD_MLOCKALL, CMD_MUNLOCKALL,
 	CMD_KHUGEPAGED_SET, CMD_KHUGEPAGED_SCAN,
+	CMD_VMSPLICE, CMD_PIPE_READ, CMD_PIN, CMD_UNPIN,
 	/* simulator only */
 	CMD_SCHEME, CMD_KSM_SKIP, CMD_SHOW, CMD_KSM_RMAP_WALK, CMD_RECLAIM, CMD_ANON_PGOFF,
 };
@@ -36,6 +37,8 @@ enum scn_query {
 	Q_MADVISE_COLLAPSE, Q_VMFLAG,
 	Q_ERRNO,	/* expect errno CALL == ERRNO: the call is cmd->call */
 	Q_THP_DISABLE,	/* thp_disable P: prctl(PR_GET_THP_DISABLE) */
+	Q_PIPE_BYTE,	/* pipe_byte P OFF: byte OFF of what pipe_read P read last */
+	Q_PINNED_BYTE,	/* pinned_byte P OFF: byte OFF of P's pinned range, as the pin sees it */
 	/* simulator only */
 	Q_FOLIO_MAPCOUNT, Q_FOLIO_MAYBE_SHARED, Q_FOLIO_PARTIALLY_MAPPED,
 	Q_TRUTH_MAPCOUNT, Q_TRUTH_SHARED, Q_RMAP_REACHES, Q_RMAP_MAPPINGS,
@@ -81,7 +84,7 @@ struct scn_command {
 	unsigned long addr, len, addr2;
 	unsigned long n;		/* seed, ksm/khugepaged scan N, poke VALUE, ksm rmap_walk= variant,
 					 * anon_pgoff policy, memory SIZE in bytes, mlock onfault (1),
-					 * mlockall's MMSIM_MCL_* */
+					 * mlockall's MMSIM_MCL_*, pin's MMSIM_PIN_* */
 	enum scn_prot prot;
 	bool noreserve;			/* mmap ... noreserve: MAP_NORESERVE */
 	bool dontunmap;			/* mremap ... dontunmap: MREMAP_DONTUNMAP */
@@ -137,6 +140,18 @@ const char *scn_errno_name(int e);
 /* ENOMEM for "ENOMEM"; -1 for a name that is not an errno's. */
 int scn_errno_value(const char *name);
 bool scn_compare(long long got, enum scn_op op, long long want);
+
+/* A pipe's default capacity, 16 buffers of a page: all pipe_read P ever reads at once. */
+#define SCN_PIPE_MAX (16 * 4096)
+/* What pipe_read P read last; each executor keeps one per process slot. */
+struct scn_pipe_bytes {
+	size_t len;
+	uint8_t bytes[SCN_PIPE_MAX];
+};
+struct scn_answer;
+/* pipe_byte P OFF from what pipe_read read (pb NULL: nothing yet); -1 with a Bail out! message. */
+int scn_pipe_byte(const struct scn_pipe_bytes *pb, const char *proc, unsigned long off,
+		  struct scn_answer *ans, char *err, size_t len);
 
 struct mmsim_fill;
 /*

@@ -23,6 +23,7 @@ struct sim_exec {
 	bool progress_shown;		/* a progress line is on the terminal */
 	struct scn_executor *ex;	/* the executor this is the private part of */
 	unsigned long pages_done;	/* of the failing write: pages written before it failed */
+	struct scn_pipe_bytes *pipe[SCN_MAX_PROCS];	/* what pipe_read read last, by slot */
 };
 
 #define DEFAULT_MEMORY (1UL << 30)	/* fits every scenario of tests/scenarios */
@@ -279,6 +280,21 @@ static int sim_set_kernel(struct sim_exec *se, const char *version, char *err, s
 	return sim_recreate(se, &cfg, what, err, len);
 }
 
+/* pipe_read P: everything P's pipe holds (at most SCN_PIPE_MAX bytes), kept for pipe_byte. */
+static int pipe_read_all(struct sim_exec *se, int pid, int slot)
+{
+	struct scn_pipe_bytes *pb = se->pipe[slot];
+
+	if (!pb) {
+		pb = malloc(sizeof(*pb));
+		if (!pb)
+			return -ENOMEM;
+		se->pipe[slot] = pb;
+	}
+	pb->len = 0;
+	return mmsim_pipe_read(se->sim, pid, pb->bytes, sizeof(pb->bytes), &pb->len);
+}
+
 static int sim_command(struct scn_executor *ex, const struct scn_command *c, char *err, size_t len)
 {
 	struct sim_exec *se = ex->priv;
@@ -437,6 +453,18 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 	case CMD_READ:
 		ret = read_pages(se, pid, c);
 		break;
+	case CMD_VMSPLICE:
+		ret = mmsim_vmsplice(se->sim, pid, c->addr, c->len, NULL);
+		break;
+	case CMD_PIPE_READ:
+		ret = pipe_read_all(se, pid, c->proc[0]);
+		break;
+	case CMD_PIN:
+		ret = mmsim_pin_user_pages(se->sim, pid, c->addr, c->len, (unsigned int)c->n);
+		break;
+	case CMD_UNPIN:
+		ret = mmsim_unpin_user_pages(se->sim, pid);
+		break;
 	case CMD_SHOW:
 		ret = mmsim_show(se->sim, !strcmp(c->word, "vmas") ? MMSIM_SHOW_VMAS :
 				 !strcmp(c->word, "folio") ? MMSIM_SHOW_FOLIO : MMSIM_SHOW_PTES,
@@ -559,6 +587,10 @@ static int sim_query(struct scn_executor *ex, const struct scn_query_spec *q,
 		ans->value = counter;
 		return 0;
 	}
+	/* What was read stays read: the process may be gone since. */
+	if (q->kind == Q_PIPE_BYTE)
+		return scn_pipe_byte(se->pipe[q->proc[0]], scn->procs[q->proc[0]], q->addr[0], ans,
+				     err, len);
 	if (!(pid = proc_pid(se, scn, q->proc[0], err, len)))
 		return -1;
 	switch (q->kind) {
@@ -658,6 +690,10 @@ static int sim_query(struct scn_executor *ex, const struct scn_query_spec *q,
 		ret = mmsim_read(se->sim, pid, q->addr[0], &byte, 1);
 		ans->value = byte;
 		break;
+	case Q_PINNED_BYTE:
+		ret = mmsim_pin_read(se->sim, pid, q->addr[0], &byte, 1);
+		ans->value = byte;
+		break;
 	case Q_FOLIO_MAPCOUNT:
 	case Q_FOLIO_MAYBE_SHARED:
 	case Q_FOLIO_PARTIALLY_MAPPED:
@@ -691,6 +727,8 @@ static void sim_finish(struct scn_executor *ex)
 	struct sim_exec *se = ex->priv;
 
 	mmsim_destroy(se->sim);
+	for (int i = 0; i < SCN_MAX_PROCS; i++)
+		free(se->pipe[i]);
 	free(se);
 	ex->priv = NULL;
 }

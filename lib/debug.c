@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gup.h"
 #include "huge_memory.h"
 #include "ksm.h"
 #include "page_alloc.h"
@@ -52,10 +53,89 @@ struct walk_state {
 	unsigned long visited;			/* entries, tables, frames and folios looked at */
 	unsigned long content_refs;		/* references to stored contents found */
 	struct vm_area_struct *vma;		/* the VMA of the last entry, in the current mm */
+	struct gup_ref *gup;			/* what pins and pipes hold, by pfn */
+	size_t nr_gup;
 	int err;
 };
 
 #define BITS (8 * sizeof(unsigned long))
+
+/* A page a pin or a pipe buffer holds: the references it accounts for. */
+struct gup_ref {
+	unsigned long pfn;
+	int refs;		/* on the page's folio */
+	int pins;		/* FOLL_PIN pins of a large folio (its _pincount) */
+};
+
+static int cmp_gup_ref(const void *a, const void *b)
+{
+	unsigned long x = ((const struct gup_ref *)a)->pfn, y = ((const struct gup_ref *)b)->pfn;
+
+	return (x > y) - (x < y);
+}
+
+static void add_gup_ref(struct walk_state *w, unsigned long pfn, unsigned int flags)
+{
+	struct gup_ref *r = &w->gup[w->nr_gup++];
+	const struct folio *folio = pfn_folio(w->sim, pfn);
+	bool pin = (flags & FOLL_PIN) && !folio_is_zero(folio);
+
+	r->pfn = pfn;
+	r->pins = pin && folio_test_large(folio);
+	r->refs = pin && !folio_test_large(folio) ? GUP_PIN_COUNTING_BIAS : 1;
+}
+
+/*
+ * Every page the processes' pins and pipes hold, sorted by pfn, so that
+ * each folio finds its share in time linear in what is held (the shared
+ * zero page, which they hold without a reference, is left out).
+ */
+static int collect_gup_refs(struct mmsim *sim, struct walk_state *w)
+{
+	struct mm_struct *mm, *tmp;
+	size_t n = 0;
+
+	HASH_ITER(hh, sim->mms, mm, tmp)
+		n += (mm->pin ? mm->pin->nr : 0) + (mm->pipe ? mm->pipe->head - mm->pipe->tail : 0);
+	if (!n)
+		return 0;
+	w->gup = malloc(n * sizeof(*w->gup));
+	if (!w->gup)
+		return -ENOMEM;
+	HASH_ITER(hh, sim->mms, mm, tmp) {
+		for (unsigned long i = 0; mm->pin && i < mm->pin->nr; i++)
+			if (mm->pin->pfns[i] != ZERO_PFN)
+				add_gup_ref(w, mm->pin->pfns[i], mm->pin->flags);
+		for (unsigned int t = mm->pipe ? mm->pipe->tail : 0; mm->pipe && t != mm->pipe->head; t++)
+			if (mm->pipe->bufs[t % PIPE_DEF_BUFFERS].pfn != ZERO_PFN)
+				add_gup_ref(w, mm->pipe->bufs[t % PIPE_DEF_BUFFERS].pfn, FOLL_GET);
+	}
+	qsort(w->gup, w->nr_gup, sizeof(*w->gup), cmp_gup_ref);
+	return 0;
+}
+
+/* The references (and large-folio pins) that pins and pipes hold on folio. */
+static int gup_refs_of(const struct walk_state *w, const struct folio *folio, int *pins)
+{
+	unsigned long first = folio_pfn(folio), end = first + (unsigned long)folio_nr_pages(folio);
+	size_t lo = 0, hi = w->nr_gup;
+	int refs = 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w->gup[mid].pfn < first)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*pins = 0;
+	for (; lo < w->nr_gup && w->gup[lo].pfn < end; lo++) {
+		refs += w->gup[lo].refs;
+		*pins += w->gup[lo].pins;
+	}
+	return refs;
+}
 
 static bool test_and_set(unsigned long *map, unsigned long bit)
 {
@@ -299,17 +379,37 @@ static bool count_reached(struct mmsim *sim, struct folio *folio, const struct r
 	return true;
 }
 
-static int check_folio(struct mmsim *sim, struct folio *folio, const struct folio_pgtable_truth *t)
+/*
+ * A folio's references: its mappings', the swap cache's, and those of the
+ * pins and pipe buffers that hold its pages; a large folio's _pincount
+ * counts those pins.
+ */
+static int check_refcount(struct mmsim *sim, const struct walk_state *w, struct folio *folio,
+			  int mappings)
+{
+	int pins, held = gup_refs_of(w, folio, &pins);
+	int swapcache = folio_test_swapcache(folio) ? (int)folio_nr_pages(folio) : 0;
+
+	if (folio->_refcount != mappings + swapcache + held)
+		return sim_error(sim, -EUCLEAN, "folio %#lx: refcount %d, %d mappings%s, %d held by pins and pipes",
+				 folio_pfn(folio), folio->_refcount, mappings,
+				 swapcache ? " and the swap cache's" : "", held);
+	if (folio_test_large(folio) && folio->_pincount != pins)
+		return sim_error(sim, -EUCLEAN, "folio %#lx: _pincount %d, %d pins", folio_pfn(folio),
+				 folio->_pincount, pins);
+	return 0;
+}
+
+static int check_folio(struct mmsim *sim, const struct walk_state *w, struct folio *folio,
+		       const struct folio_pgtable_truth *t)
 {
 	struct reach r = { 0 };
 	int err = sim->mapcount->verify(sim, folio, t);
 
+	if (!err)
+		err = check_refcount(sim, w, folio, t->total);
 	if (err)
 		return err;
-	if (folio->_refcount != t->total + (folio_test_swapcache(folio) ? (int)folio_nr_pages(folio) : 0))
-		return sim_error(sim, -EUCLEAN, "folio %#lx: refcount %d, %d mappings%s", folio_pfn(folio),
-				 folio->_refcount, t->total,
-				 folio_test_swapcache(folio) ? " and the swap cache's" : "");
 	/*
 	 * A KSM folio is found through its stable node's rmap_items, which may
 	 * lag behind fork and exit until ksmd passes: ksm_verify() checks that
@@ -366,17 +466,19 @@ static int check_frames(struct mmsim *sim, struct walk_state *w)
 		if (pfn != folio_pfn(folio) || folio_is_zero(folio))
 			continue;
 		if (!truth_total(w, folio)) {
-			if (!folio_test_swapcache(folio))
+			int pins;
+
+			if (!folio_test_swapcache(folio) && !gup_refs_of(w, folio, &pins))
 				return sim_error(sim, -EUCLEAN, "folio %#lx is allocated but not mapped",
 						 pfn);
-			if (folio->_refcount != (int)folio_nr_pages(folio))
-				return sim_error(sim, -EUCLEAN, "unmapped swap-cache folio %#lx: refcount %d",
-						 pfn, folio->_refcount);
+			err = check_refcount(sim, w, folio, 0);
+			if (err)
+				return err;
 			continue;
 		}
 		w->visited += (unsigned long)folio_nr_pages(folio);
 		folio_truth_of(w, folio, &t);
-		err = check_folio(sim, folio, &t);
+		err = check_folio(sim, w, folio, &t);
 		if (err)
 			return err;
 	}
@@ -438,6 +540,7 @@ static void free_walk(struct walk_state *w)
 	if (w->frames)
 		memset(w->frames, 0, w->sim->nr_frames * sizeof(*w->frames));
 	free(w->swap_refs);
+	free(w->gup);
 }
 
 void mm_verify_exit(struct mmsim *sim)
@@ -517,6 +620,9 @@ static int walk_all(struct mmsim *sim, struct walk_state *w)
 	w->frames = sim->verify_frames;
 	w->is_table = sim->verify_is_table;
 	memset(w->is_table, 0, (sim->nr_frames / BITS + 1) * sizeof(unsigned long));
+	err = collect_gup_refs(sim, w);
+	if (err)
+		return err;
 	HASH_ITER(hh, sim->mms, mm, mtmp) {
 		err = check_vmas(sim, mm);
 		if (err)

@@ -6,6 +6,7 @@
  */
 #include "mm.h"
 
+#include "gup.h"
 #include "ksm.h"
 #include "khugepaged.h"
 #include "rmap.h"
@@ -135,8 +136,21 @@ int mm_alloc(struct mmsim *sim, struct mm_struct **out)
 }
 
 /*
+ * exit_files() after exit_mm(), as do_exit() orders them: the io_uring ring
+ * and the pipe close with the files and let go of the pages they hold.
+ */
+static void exit_files(struct mmsim *sim, struct mm_struct *mm)
+{
+	unpin_user_pages_range(sim, mm);
+	if (mm->pipe) {
+		free_pipe_info(sim, mm->pipe);
+		mm->pipe = NULL;
+	}
+}
+
+/*
  * mmput() of the last user: KSM lets go first (it may keep the mm_struct
- * until ksmd passes), then the address space is torn down.
+ * until ksmd passes), then the address space is torn down, then the files.
  */
 void mm_destroy(struct mmsim *sim, struct mm_struct *mm)
 {
@@ -144,6 +158,7 @@ void mm_destroy(struct mmsim *sim, struct mm_struct *mm)
 	ksm_exit(sim, mm);
 	khugepaged_exit(sim, mm);
 	exit_mmap(sim, mm);
+	exit_files(sim, mm);
 	HASH_DEL(sim->mms, mm);
 	mmdrop(sim, mm);
 }

@@ -139,7 +139,7 @@ static int do_huge_zero_wp_pmd(struct mmsim *sim, struct vm_area_struct *vma, pm
 }
 
 int do_huge_pmd_wp_page(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd,
-			unsigned long addr)
+			unsigned long addr, bool unshare)
 {
 	struct folio *folio;
 	struct page *head;
@@ -162,6 +162,8 @@ int do_huge_pmd_wp_page(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pm
 		folio_move_anon_rmap(folio, vma);
 		SetPageAnonExclusive(head);
 	}
+	if (unshare)
+		return 0;	/* exclusive now: the PMD stays read-only */
 	*pmd = pte_mkwrite(pte_mkdirty(pte_mkyoung(*pmd)));
 	sim->cow_reuses++;
 	return 0;
@@ -251,10 +253,22 @@ int copy_huge_pmd(struct mmsim *sim, struct vm_area_struct *dst_vma,
 		  struct vm_area_struct *src_vma, pmd_t *dst_pmd, pmd_t *src_pmd,
 		  unsigned long addr)
 {
-	unsigned long pt = pte_alloc_one(sim, dst_vma->vm_mm);
+	unsigned long pt;
 	struct folio *folio;
 
-	(void)src_vma;
+	/*
+	 * folio_try_dup_anon_rmap_pmd() refuses an exclusive THP the parent
+	 * may have pinned: Linux splits the parent's PMD and copies PTEs.
+	 */
+	if (!is_huge_zero_pmd(sim, *src_pmd)) {
+		folio = page_folio(pfn_to_page(sim, pte_pfn(*src_pmd)));
+		if (PageAnonExclusive(folio_page(sim, folio, 0)) &&
+		    folio_needs_cow_for_dma(src_vma, folio)) {
+			split_huge_pmd(sim, src_vma, src_pmd, addr);
+			return -EAGAIN;
+		}
+	}
+	pt = pte_alloc_one(sim, dst_vma->vm_mm);
 	if (!pt)
 		return -ENOMEM;
 	pgtable_trans_huge_deposit(sim, dst_vma->vm_mm, addr, pt);

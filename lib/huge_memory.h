@@ -26,9 +26,13 @@ void map_anon_folio_pmd_nopf(struct mmsim *sim, struct folio *folio, struct vm_a
 /* do_huge_pmd_anonymous_page(): 0, VM_FAULT_FALLBACK or -ENOMEM. */
 int do_huge_pmd_anonymous_page(struct mmsim *sim, struct vm_area_struct *vma,
 			       pmd_t *pmd, unsigned long addr, bool write);
-/* do_huge_pmd_wp_page(): 0 or VM_FAULT_FALLBACK (the PMD was split). */
+/*
+ * do_huge_pmd_wp_page(): a write fault, or with unshare a FAULT_FLAG_UNSHARE
+ * one (the folio made exclusive, the PMD left read-only); 0 or
+ * VM_FAULT_FALLBACK (the PMD was split).
+ */
 int do_huge_pmd_wp_page(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd,
-			unsigned long addr);
+			unsigned long addr, bool unshare);
 
 static inline bool is_huge_zero_pmd(struct mmsim *sim, pmd_t pmd)
 {
@@ -44,7 +48,7 @@ void split_huge_pmd_address(struct mmsim *sim, struct vm_area_struct *vma,
 /* zap_huge_pmd(): unmaps a whole PMD leaf. */
 void zap_huge_pmd(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd,
 		  unsigned long addr);
-/* copy_huge_pmd(): fork of one PMD leaf; -ENOMEM. */
+/* copy_huge_pmd(): fork of one PMD leaf; -ENOMEM, or -EAGAIN when it split a maybe-pinned THP. */
 int copy_huge_pmd(struct mmsim *sim, struct vm_area_struct *dst_vma,
 		  struct vm_area_struct *src_vma, pmd_t *dst_pmd, pmd_t *src_pmd,
 		  unsigned long addr);

@@ -14,9 +14,11 @@ int handle_mm_fault(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 
 /*
  * handle_mm_fault(FAULT_FLAG_REMOTE | FAULT_FLAG_UNSHARE, or | FAULT_FLAG_WRITE)
- * on the PTE at addr, as break_ksm() asks: a shared page (or the zero page)
- * is replaced by an exclusive copy, read-only for an unshare, writable (where
- * the VMA is) and dirty for a write; no permission check. 0 or -ENOMEM.
+ * on the read-only entry at addr, as break_ksm() and a R/O FOLL_PIN ask: a
+ * shared page (or the zero page) is replaced by an exclusive copy, read-only
+ * for an unshare, writable (where the VMA is) and dirty for a write; a
+ * PMD-mapped THP is reused when nothing else holds it, else split and one
+ * page copied. No permission check. 0 or -ENOMEM.
  */
 int handle_mm_fault_remote(struct mmsim *sim, struct vm_area_struct *vma, unsigned long addr,
 			   bool unshare);

@@ -710,7 +710,7 @@ static int write_protect_page(struct mmsim *sim, struct vm_area_struct *vma,
 			*pte = entry;
 			return -EFAULT;
 		}
-		/* folio_try_share_anon_rmap_pte(): no pins in the model, it cannot fail. */
+		/* folio_try_share_anon_rmap_pte(): a pinned page failed the refcount check above. */
 		if (anon_exclusive)
 			ClearPageAnonExclusive(page);
 		if (pte_dirty(entry))

@@ -366,15 +366,26 @@ int handle_mm_fault_remote(struct mmsim *sim, struct vm_area_struct *vma, unsign
 {
 	pmd_t *pmd = pmd_lookup(sim, vma->vm_mm, addr);
 	pte_t *pte;
-	int ret;
+	int ret = 0;
 
-	if (!pmd || !pmd_table(*pmd))
+	if (!pmd || pmd_none(*pmd))
+		return 0;
+	/* wp_huge_pmd(): a shared THP falls back to PTEs, and one page is copied. */
+	if (pmd_leaf(*pmd)) {
+		if (pte_write(*pmd))
+			return 0;
+		ret = do_huge_pmd_wp_page(sim, vma, pmd, addr, unshare);
+		if (ret != VM_FAULT_FALLBACK)
+			goto out;
+	}
+	if (!pmd_table(*pmd))
 		return 0;
 	pte = pte_offset(sim, pmd, addr);
 	/* handle_pte_fault(): only a read-only entry goes to do_wp_page(). */
 	if (!pte_present(*pte) || pte_write(*pte))
 		return 0;
 	ret = do_wp_page(sim, vma, pmd, pte, addr, unshare);
+out:
 	if (!ret)
 		sim->faults++;
 	return ret;
@@ -411,7 +422,7 @@ int handle_mm_fault(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 			*pmd = pte_mkyoung(write ? pte_mkdirty(*pmd) : *pmd);
 			return 0;
 		}
-		ret = do_huge_pmd_wp_page(sim, vma, pmd, addr);
+		ret = do_huge_pmd_wp_page(sim, vma, pmd, addr, false);
 		if (ret != VM_FAULT_FALLBACK)
 			goto out;
 	}
@@ -568,17 +579,50 @@ copy_present_folio_ptes(struct mmsim *sim, const struct rmap_site *dst_site,
 }
 
 /*
- * copy_present_ptes(): the child maps the batch of the folio's pages from
- * src too; both sides lose write access. Returns the batch's length; a
- * small folio's one PTE has its own path, as in zap_present_ptes().
+ * copy_present_page(): the parent may have pinned this exclusive page, so
+ * the child gets its own copy now, writable and dirty, and the parent's PTE
+ * stays as it is: a later write of the parent must not copy the page away
+ * from the pin. Returns 1 (one PTE done) or -ENOMEM.
  */
-static int copy_present_ptes(struct mmsim *sim, const struct rmap_site *dst_site,
-			     pte_t *restrict dst, pte_t *restrict src, int max_nr)
+static int copy_present_page(struct mmsim *sim, const struct rmap_site *dst_site,
+			     pte_t *dst, struct page *page, unsigned long addr)
+{
+	struct vm_area_struct *dst_vma = dst_site->vma;
+	struct folio *new = folio_alloc(sim, 0, FOLIO_anon);
+
+	if (!new)
+		return -ENOMEM;
+	if (copy_page_data(sim, folio_page(sim, new, 0), page)) {
+		folio_put(sim, new);
+		return -ENOMEM;
+	}
+	folio_add_new_anon_rmap(sim, new, dst_vma, addr, RMAP_EXCLUSIVE, dst_site->pt_pfn);
+	*dst = mk_anon_pte(dst_vma, folio_pfn(new));
+	sim->cow_copies++;
+	return 1;
+}
+
+/*
+ * copy_present_ptes(): the child maps the batch of the folio's pages from
+ * src too; both sides lose write access. Returns the batch's length (or
+ * -ENOMEM); a small folio's one PTE has its own path, as in
+ * zap_present_ptes(). A folio the parent may have pinned goes a PTE at a
+ * time: folio_try_dup_anon_rmap_ptes() refuses any batch holding an
+ * exclusive page, and Linux then copies that page alone.
+ */
+static int copy_present_ptes(struct mmsim *sim, struct vm_area_struct *src_vma,
+			     const struct rmap_site *dst_site, pte_t *restrict dst,
+			     pte_t *restrict src, unsigned long addr, int max_nr)
 {
 	struct page *page = pfn_to_page(sim, pte_pfn(*src));
 	struct folio *folio = page_folio(page);
 	int nr;
 
+	if (folio_needs_cow_for_dma(src_vma, folio)) {
+		if (PageAnonExclusive(page))
+			return copy_present_page(sim, dst_site, dst, page, addr);
+		max_nr = 1;
+	}
 	if (!folio_test_large(folio)) {
 		copy_present_folio_ptes(sim, dst_site, dst, src, folio, page, 1);
 		return 1;
@@ -599,13 +643,15 @@ static void copy_nonpresent_pte(struct mmsim *sim, pte_t *dst, pte_t *src)
 	*dst = *src;
 }
 
-static void copy_pte_range(struct mmsim *sim, struct vm_area_struct *dst_vma, pmd_t *dst_pmd,
-			   pmd_t *src_pmd, unsigned long addr, unsigned long end)
+static int copy_pte_range(struct mmsim *sim, struct vm_area_struct *dst_vma,
+			  struct vm_area_struct *src_vma, pmd_t *dst_pmd, pmd_t *src_pmd,
+			  unsigned long addr, unsigned long end)
 {
 	const struct rmap_site dst_site = { dst_vma, pte_pfn(*dst_pmd) };
 	pte_t *src = pte_offset(sim, src_pmd, addr), *dst = pte_offset(sim, dst_pmd, addr);
 	int max_nr = (int)((end - addr) >> PAGE_SHIFT);
 	long anon = 0, swap = 0;
+	int err = 0;
 
 	for (int i = 0, nr; i < max_nr; i += nr) {
 		nr = 1;
@@ -624,12 +670,19 @@ static void copy_pte_range(struct mmsim *sim, struct vm_area_struct *dst_vma, pm
 				ksm_map_zero_page(sim, dst_vma->vm_mm);
 			dst[i] = src[i];
 		} else {
-			nr = copy_present_ptes(sim, &dst_site, dst + i, src + i, max_nr - i);
+			nr = copy_present_ptes(sim, src_vma, &dst_site, dst + i, src + i,
+					       addr + ((unsigned long)i << PAGE_SHIFT), max_nr - i);
+			if (nr < 0) {
+				err = nr;
+				break;
+			}
 			anon += nr;
 		}
 	}
+	/* Counted as copied, so that a fork that fails half-way stays exact. */
 	add_mm_counter(dst_vma->vm_mm, MM_ANONPAGES, anon);
 	add_mm_counter(dst_vma->vm_mm, MM_SWAPENTS, swap);
+	return err;
 }
 
 int copy_page_range(struct mmsim *sim, struct vm_area_struct *dst,
@@ -650,14 +703,19 @@ int copy_page_range(struct mmsim *sim, struct vm_area_struct *dst,
 			return -ENOMEM;
 		if (pmd_leaf(*src_pmd)) {
 			err = copy_huge_pmd(sim, dst, src, dst_pmd, src_pmd, addr);
-			if (err)
-				return err;
-			continue;
+			if (err != -EAGAIN) {
+				if (err)
+					return err;
+				continue;
+			}
+			/* -EAGAIN: a maybe-pinned THP, split in the parent: copy its PTEs. */
 		}
 		err = pte_alloc(sim, dst->vm_mm, dst_pmd);
 		if (err)
 			return err;
-		copy_pte_range(sim, dst, dst_pmd, src_pmd, addr, next);
+		err = copy_pte_range(sim, dst, src, dst_pmd, src_pmd, addr, next);
+		if (err)
+			return err;
 	}
 	return 0;
 }

@@ -126,6 +126,7 @@ struct folio {
 	unsigned int _mm_id[2];		/* MM-owner slots: which mm owns each slot (0: free) */
 	int _mm_id_mapcount[2];		/* mappings by that mm, biased by -1 */
 	bool _mm_ids_shared;		/* the "maybe mapped shared" bit */
+	int _pincount;			/* FOLL_PIN pins (a small folio's add GUP_PIN_COUNTING_BIAS to _refcount) */
 	struct list_head _deferred_list;/* on sim->deferred_split_queue */
 };
 
@@ -269,7 +270,11 @@ enum {
 	MMF_DISABLE_THP		= 1 << 2,	/* PR_SET_THP_DISABLE (MMF_DISABLE_THP_COMPLETELY) */
 	MMF_DISABLE_THP_EXCEPT_ADVISED = 1 << 3, /* ... with PR_THP_DISABLE_EXCEPT_ADVISED (6.18+) */
 	MMF_VM_HUGEPAGE		= 1 << 4,	/* registered with khugepaged */
+	MMF_HAS_PINNED		= 1 << 5,	/* a page was FOLL_PIN-ned: fork copies maybe-pinned pages */
 };
+
+struct gup_pin;
+struct pipe_inode_info;
 
 /* One process and its address space. */
 struct mm_struct {
@@ -297,6 +302,13 @@ struct mm_struct {
 	 */
 	uint64_t *pmd_cache_table;
 	unsigned long pmd_cache_base;
+	/*
+	 * What the process's files hold of memory, which outlives the mappings:
+	 * a longterm pin (an io_uring fixed buffer, gup_test) and a pipe that
+	 * vmsplice() filled with page references (lib/gup.c, lib/splice.c).
+	 */
+	struct gup_pin *pin;
+	struct pipe_inode_info *pipe;
 	UT_hash_handle hh;		/* in sim->mms, by pid (not once exited) */
 };
 
@@ -311,5 +323,36 @@ struct rmap_walk_cost {
 	unsigned long nodes;		/* interval-tree nodes examined */
 	unsigned long vmas;		/* VMAs the searches returned */
 };
+
+/*
+ * A FOLL_PIN adds GUP_PIN_COUNTING_BIAS to a small folio's _refcount, and
+ * one to a large folio's _refcount and _pincount (mm/gup.c, try_grab_folio()).
+ */
+#define GUP_PIN_COUNTING_BIAS 1024
+
+/* folio_maybe_dma_pinned(): false positives for a small folio's 1024+ references, as in Linux. */
+static inline bool folio_maybe_dma_pinned(const struct folio *folio)
+{
+	if (folio_test_large(folio))
+		return folio->_pincount > 0;
+	return folio->_refcount >= GUP_PIN_COUNTING_BIAS;
+}
+
+/* is_cow_mapping(): private and writable once, as every anonymous VMA here is. */
+static inline bool is_cow_mapping(unsigned long vm_flags)
+{
+	return (vm_flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
+}
+
+/*
+ * folio_needs_cow_for_dma(): fork must not share a page the parent may have
+ * pinned, or the parent's next write would copy it away from the pin.
+ */
+static inline bool folio_needs_cow_for_dma(const struct vm_area_struct *vma,
+					   const struct folio *folio)
+{
+	return is_cow_mapping(vma->vm_flags) && (vma->vm_mm->flags & MMF_HAS_PINNED) &&
+	       folio_maybe_dma_pinned(folio);
+}
 
 #endif /* MMSIM_MM_TYPES_H */

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "content.h"
 #include "debug.h"
+#include "gup.h"
 #include "huge_memory.h"
 #include "khugepaged.h"
 #include "ksm.h"
@@ -465,6 +467,73 @@ int mmsim_munlock(struct mmsim *sim, int pid, unsigned long addr, unsigned long 
 
 	GET_MM(sim, pid, mm);
 	return finish(sim, do_munlock(sim, mm, addr, len));
+}
+
+int mmsim_vmsplice(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
+		   size_t *transferred)
+{
+	struct mm_struct *mm;
+	size_t done;
+
+	GET_MM(sim, pid, mm);
+	if (addr + len < addr)
+		return fail(sim, sim_error(sim, -EINVAL, "vmsplice: [%#lx, +%#lx) wraps", addr, len));
+	return finish(sim, vmsplice_to_pipe(sim, mm, addr, len, transferred ? transferred : &done));
+}
+
+int mmsim_pipe_read(struct mmsim *sim, int pid, void *buf, size_t len, size_t *nread)
+{
+	struct mm_struct *mm;
+	size_t done;
+
+	GET_MM(sim, pid, mm);
+	return finish(sim, pipe_read(sim, mm, buf, len, nread ? nread : &done));
+}
+
+int mmsim_pin_user_pages(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
+			 unsigned int flags)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	if (flags & ~(unsigned int)(MMSIM_PIN_WRITE | MMSIM_PIN_FAST))
+		return fail(sim, sim_error(sim, -EINVAL, "pin: unknown flags %#x", flags));
+	if (addr + len < addr)
+		return fail(sim, sim_error(sim, -EINVAL, "pin: [%#lx, +%#lx) wraps", addr, len));
+	return finish(sim, pin_user_pages_range(sim, mm, addr, len,
+						((flags & MMSIM_PIN_WRITE) ? FOLL_WRITE : 0) |
+						((flags & MMSIM_PIN_FAST) ? FOLL_FAST : 0)));
+}
+
+int mmsim_unpin_user_pages(struct mmsim *sim, int pid)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	unpin_user_pages_range(sim, mm);
+	return finish(sim, 0);
+}
+
+int mmsim_pin_read(struct mmsim *sim, int pid, unsigned long off, void *buf, size_t len)
+{
+	struct mm_struct *mm;
+	uint8_t *out = buf;
+
+	GET_MM(sim, pid, mm);
+	if (!mm->pin)
+		return fail(sim, sim_error(sim, -ENOENT, "pid %d pins no range", pid));
+	if (off > mm->pin->nr << PAGE_SHIFT || len > (mm->pin->nr << PAGE_SHIFT) - off)
+		return fail(sim, sim_error(sim, -EINVAL, "pin read: [%#lx, +%#zx) is outside the %lu pinned pages",
+					   off, len, mm->pin->nr));
+	while (len) {
+		size_t o = off & ~PAGE_MASK, n = MIN(len, PAGE_SIZE - o);
+
+		content_read(pfn_to_page(sim, mm->pin->pfns[off >> PAGE_SHIFT])->content, o, out, n);
+		out += n;
+		off += n;
+		len -= n;
+	}
+	return fail(sim, 0);
 }
 
 int mmsim_mlockall(struct mmsim *sim, int pid, unsigned int flags)

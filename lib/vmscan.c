@@ -74,6 +74,16 @@ int shrink_anon_folio(struct mmsim *sim, struct folio *folio, unsigned long *nr_
 
 	if (!folio_test_anon(folio) || folio_is_zero(folio))
 		return 0;
+	/*
+	 * Held by a pin or a pipe: Linux's try_to_unmap_one() keeps a
+	 * maybe-pinned exclusive page mapped, and __remove_mapping() cannot
+	 * freeze a folio with references beyond the expected ones. The model
+	 * keeps such a folio as it is (where Linux may still unmap the shared
+	 * pages of a FOLL_GET-held folio, to no saving).
+	 */
+	if (folio->_refcount > folio_mapcount(sim, folio) +
+			       (folio_test_swapcache(folio) ? (int)nr : 0))
+		return 0;
 	if (!folio_test_swapcache(folio)) {
 		swp_entry_t entry;
 

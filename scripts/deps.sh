@@ -12,7 +12,7 @@
 # are the real programs the KSM what-if is checked on (tests/kernel/ksm-whatif.sh).
 set -euo pipefail
 # clang and libclang-rt-14-dev: the libFuzzer targets of tests/fuzz (scripts/fuzz.sh).
-pkgs=(build-essential cmake pkg-config libcmocka-dev libjemalloc-dev uthash-dev libxxhash-dev
+pkgs=(build-essential cmake pkg-config libcmocka-dev libjemalloc-dev uthash-dev libxxhash-dev liburing-dev
       graphviz fonts-dejavu-core
       libinih-dev libcjson-dev libsqlite3-dev sqlite3 parallel gnuplot-nox
       python3 perl nodejs

@@ -396,6 +396,50 @@ MMSIM_API int mmsim_prctl_set_thp_disable(struct mmsim *sim, int pid, bool disab
  */
 MMSIM_API int mmsim_prctl_get_thp_disable(struct mmsim *sim, int pid, int *value);
 
+/* ---- Pages held by others: pipes and pins (get_user_pages) ---------------- */
+/*
+ * vmsplice(2) of [addr, addr + len) into the process's pipe (made on first
+ * use; a pipe is its process's own and closes when it exits). The pipe holds
+ * a reference to each page, not a copy (get_user_pages() without FOLL_WRITE:
+ * no unsharing), one page per buffer while its 16 buffers have room:
+ * *transferred (may be NULL) says how many bytes it took. -EAGAIN when the
+ * pipe is full (vmsplice with SPLICE_F_NONBLOCK), -EFAULT when not even the
+ * first page can be read.
+ */
+MMSIM_API int mmsim_vmsplice(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
+			     size_t *transferred);
+/*
+ * read(2) of up to len bytes from the process's pipe: what the pages hold
+ * now; emptied buffers drop their references. *nread: the bytes read.
+ * -EAGAIN when the pipe is empty, -EBADF when the process has no pipe.
+ */
+MMSIM_API int mmsim_pipe_read(struct mmsim *sim, int pid, void *buf, size_t len, size_t *nread);
+
+enum mmsim_pin_flags {
+	MMSIM_PIN_WRITE	= 1 << 0,	/* FOLL_WRITE: break COW first (an io_uring fixed buffer) */
+	MMSIM_PIN_FAST	= 1 << 1,	/* pin_user_pages_fast(): the same pages, by the fast walk */
+};
+/*
+ * A longterm pin of [addr, addr + len) (pin_user_pages(FOLL_PIN |
+ * FOLL_LONGTERM)), held until mmsim_unpin_user_pages() or the process exits:
+ * one range per process. A read-only pin first unshares a page other
+ * processes map (or the zero page), so that the pin sees every later write;
+ * fork then copies pinned exclusive pages for the child at once. All or
+ * nothing: -EFAULT for a hole or a VMA that forbids the access, -EBUSY if the
+ * process pins a range already, -EINVAL for a range of no whole pages.
+ */
+MMSIM_API int mmsim_pin_user_pages(struct mmsim *sim, int pid, unsigned long addr,
+				   unsigned long len, unsigned int flags);
+/* Lets the process's pinned range go (nothing to do without one). */
+MMSIM_API int mmsim_unpin_user_pages(struct mmsim *sim, int pid);
+/*
+ * Copies len bytes from offset off of the pinned range as the pin sees them
+ * (the pinned pages, wherever the page tables point now). -ENOENT without
+ * a pin, -EINVAL for bytes outside it.
+ */
+MMSIM_API int mmsim_pin_read(struct mmsim *sim, int pid, unsigned long off, void *buf,
+			     size_t len);
+
 /*
  * Seed 003 (simulator only): the page-offset range rmap_walk_ksm() searches
  * in each rmap_item's anon_vma interval tree, set with
