@@ -77,7 +77,7 @@ static int cmp_gup_ref(const void *a, const void *b)
 static void add_gup_ref(struct walk_state *w, unsigned long pfn, unsigned int flags)
 {
 	struct gup_ref *r = &w->gup[w->nr_gup++];
-	const struct folio *folio = pfn_folio(w->sim, pfn);
+	const struct folio *folio = page_folio(pfn_to_page(w->sim, pfn));
 	bool pin = (flags & FOLL_PIN) && !folio_is_zero(folio);
 
 	r->pfn = pfn;

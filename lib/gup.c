@@ -142,7 +142,7 @@ static enum gup_step follow_page_step(struct mmsim *sim, struct vm_area_struct *
 /* try_grab_folio(): the shared zero page is taken as it is, with nothing held. */
 static void try_grab_page(struct mmsim *sim, unsigned long pfn, unsigned int flags)
 {
-	struct folio *folio = pfn_folio(sim, pfn);
+	struct folio *folio = page_folio(pfn_to_page(sim, pfn));
 
 	if (pfn == ZERO_PFN)
 		return;
@@ -158,7 +158,7 @@ static void try_grab_page(struct mmsim *sim, unsigned long pfn, unsigned int fla
 
 void gup_put_page(struct mmsim *sim, unsigned long pfn, unsigned int flags)
 {
-	struct folio *folio = pfn_folio(sim, pfn);
+	struct folio *folio = page_folio(pfn_to_page(sim, pfn));
 
 	if (pfn == ZERO_PFN)
 		return;
@@ -179,9 +179,10 @@ static int gup_check_vma(struct mm_struct *mm, unsigned long addr, unsigned int 
 	struct vm_area_struct *vma = vma_lookup(mm, addr);
 
 	if (!vma)
-		return -EFAULT;
+		return sim_error(mm->sim, -EFAULT, "get_user_pages: no VMA at %#lx", addr);
 	if (!(vma->vm_flags & ((flags & FOLL_WRITE) ? VM_WRITE : VM_READ)))
-		return -EFAULT;
+		return sim_error(mm->sim, -EFAULT, "get_user_pages: the VMA at %#lx is not %s", addr,
+				 (flags & FOLL_WRITE) ? "writable" : "readable");
 	*out = vma;
 	return 0;
 }
@@ -202,7 +203,7 @@ long __get_user_pages(struct mmsim *sim, struct mm_struct *mm, unsigned long sta
 		mm->flags |= MMF_HAS_PINNED;	/* mm_set_has_pinned_flag(), kept until exec */
 	for (i = 0; i < nr; i++) {
 		unsigned long addr = start + (i << PAGE_SHIFT), pfn = 0;
-		struct vm_area_struct *vma;
+		struct vm_area_struct *vma = NULL;
 		enum gup_step step;
 		int tries = 0;
 

@@ -42,7 +42,8 @@ int vmsplice_to_pipe(struct mmsim *sim, struct mm_struct *mm, unsigned long addr
 	}
 	/* wait_for_space(): with SPLICE_F_NONBLOCK a full pipe is -EAGAIN. */
 	if (pipe_occupancy(pipe) == PIPE_DEF_BUFFERS)
-		return -EAGAIN;
+		return sim_error(sim, -EAGAIN, "vmsplice: pid %d's pipe is full (%d pages)", mm->pid,
+				 PIPE_DEF_BUFFERS);
 	while (done < len && pipe_occupancy(pipe) < PIPE_DEF_BUFFERS) {
 		unsigned long a = addr + done, pfn;
 		struct pipe_buffer *buf;
@@ -71,9 +72,9 @@ int pipe_read(struct mmsim *sim, struct mm_struct *mm, void *out, size_t len, si
 
 	*nread = 0;
 	if (!pipe)
-		return -EBADF;
+		return sim_error(sim, -EBADF, "pid %d has no pipe (vmsplice makes one)", mm->pid);
 	if (!pipe_occupancy(pipe))
-		return -EAGAIN;
+		return sim_error(sim, -EAGAIN, "pid %d's pipe is empty", mm->pid);
 	while (done < len && pipe_occupancy(pipe)) {
 		struct pipe_buffer *buf = &pipe->bufs[pipe->tail % PIPE_DEF_BUFFERS];
 		size_t n = MIN(buf->len, len - done);

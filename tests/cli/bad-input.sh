@@ -144,6 +144,19 @@ case_ errno-probe 2 "Bail out! errno-probe.mms:2: probe: errno comes with expect
 	"proc A\nprobe errno munmap A $W 4K\n"
 case_ errno-outside 2 "Bail out! errno-outside.mms: line 2: expect errno mmap A 0x1000 4K == 0: $OUT" \
 	'proc A\nexpect errno mmap A 0x1000 4K == 0\n' kernel
+# Pins and pipes (cow.c's GUP rows): the words, and reads of what was never read.
+case_ pin-mode 2 "Bail out! pin-mode.mms:2: pin: expected pin mode (ro or rw), got 'rx'" \
+	"proc A\npin A $W 4K rx\n"
+case_ pin-fast 2 "Bail out! pin-fast.mms:2: pin: expected fast after ro|rw, got 'slow'" \
+	"proc A\npin A $W 4K ro slow\n"
+case_ pipe-unread 2 "Bail out! pipe-unread.mms:2: pipe_byte: A has read no pipe (pipe_read A first)" \
+	"proc A\nexpect pipe_byte A 0 == 1\n"
+case_ pipe-past 2 "Bail out! pipe-past.mms:5: pipe_byte: offset 4096 is past the 4096 bytes pipe_read A read" \
+	"proc A\nmmap A $W 4K\nvmsplice A $W 4K\npipe_read A\nexpect pipe_byte A 4096 == 0\n"
+case_ pipe-none 2 "Bail out! pipe-none.mms:2: pipe_read A failed: EBADF: pid 1 has no pipe (vmsplice makes one)" \
+	"proc A\npipe_read A\n"
+case_ pin-hole 2 "Bail out! pin-hole.mms:3: pin A $W 8K rw failed: EFAULT: get_user_pages: no VMA at 0x100000001000" \
+	"proc A\nmmap A $W 4K\npin A $W 8K rw\n"
 # A failure that is not the call's own still bails out: no such process.
 case_ errno-no-proc 2 "Bail out! errno-no-proc.mms:2: no process B (create it with proc or fork)" \
 	"proc A\nexpect errno munmap B $W 4K == EINVAL\n"

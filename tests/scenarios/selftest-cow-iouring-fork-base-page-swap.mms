@@ -1,0 +1,19 @@
+# simulator-only: the live machine has no swap device, so MADV_PAGEOUT keeps the pages
+# (the selftest skips there); the expects state what the selftest asserts.
+# Linux 7.3.4 tools/testing/selftests/mm/cow.c, anon_test_cases[] row "fork() with an iouring fixed buffer",
+# run "... with swapped out base page" (test_iouring_fork()).
+# Setup as in selftest-cow-basic-base-page-swap.mms (scripts/gen-cow-gup-scenarios.py).
+proc P
+mmap P 0x100000000000 4K
+madvise P 0x100000000000 4K nohugepage
+write P 0x100000000000 4K byte=1
+madvise P 0x100000000000 4K pageout
+expect swapped P 0x100000000000 == yes
+pin P 0x100000000000 4K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
+fork P C                   # the pinned pages must not be shared with the child
+write P 0x100000000000 4K byte=0xff      # memset(mem, 0xff, size)
+expect pinned_byte P 0 == 255    # io_uring_prep_write_fixed(), then pread()
+expect pinned_byte P 4095 == 255
+exit C
+unpin P
+exit P

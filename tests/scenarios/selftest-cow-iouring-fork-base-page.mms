@@ -1,0 +1,22 @@
+# Linux 7.3.4 tools/testing/selftests/mm/cow.c, anon_test_cases[] row "fork() with an iouring fixed buffer",
+# run "... with base page" (test_iouring_fork()).
+# Setup as in selftest-cow-basic-base-page.mms (scripts/gen-cow-gup-scenarios.py).
+proc P
+mmap P 0x100000000000 4K
+madvise P 0x100000000000 4K nohugepage
+write P 0x100000000000 4K byte=1
+pin P 0x100000000000 4K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
+fork P C                   # the pinned pages must not be shared with the child
+write P 0x100000000000 4K byte=0xff      # memset(mem, 0xff, size)
+expect pinned_byte P 0 == 255    # io_uring_prep_write_fixed(), then pread()
+expect pinned_byte P 4095 == 255
+expect byte P 0x100000000000 == 255
+expect exclusive P 0x100000000000 == yes
+expect kpagecount P 0x100000000000 == 1
+expect folio_order P 0x100000000000 == 0
+expect byte C 0x100000000000 == 1
+expect same_frame P 0x100000000000 C 0x100000000000 == no
+expect smaps C Rss == 4
+exit C
+unpin P
+exit P

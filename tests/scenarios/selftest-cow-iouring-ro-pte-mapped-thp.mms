@@ -1,0 +1,202 @@
+# Linux 7.3.4 tools/testing/selftests/mm/cow.c, anon_test_cases[] row "R/O-mapping a page registered as iouring fixed buffer",
+# run "... with PTE-mapped THP (SIZE kB)" for every THP size, one section each (test_iouring_ro()).
+# Setup as in selftest-cow-basic-pte-mapped-thp.mms (scripts/gen-cow-gup-scenarios.py).
+
+# ... with PTE-mapped THP (16 kB)
+thp 16K always
+proc P16
+mmap P16 0x100000000000 32K   # twice the THP size
+madvise P16 0x100000004000 16K hugepage
+poke P16 0x100000004000 1
+expect present P16 0x100000007000 == yes   # else "Did not get a THP populated"
+write P16 0x100000004000 16K byte=1
+mprotect P16 0x100000005000 4K r   # PTE-map the THP
+mprotect P16 0x100000005000 4K rw
+pin P16 0x100000004000 16K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
+mprotect P16 0x100000004000 16K r
+# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+mprotect P16 0x100000004000 16K rw
+write P16 0x100000004000 16K byte=0xff      # memset(mem, 0xff, size)
+expect pinned_byte P16 0 == 255    # io_uring_prep_write_fixed(), then pread()
+expect pinned_byte P16 16383 == 255
+expect byte P16 0x100000004000 == 255
+expect exclusive P16 0x100000004000 == yes
+expect kpagecount P16 0x100000004000 == 1
+expect folio_order P16 0x100000004000 == 2
+unpin P16
+exit P16
+
+# ... with PTE-mapped THP (32 kB)
+thp 16K never
+thp 32K always
+proc P32
+mmap P32 0x100001000000 64K   # twice the THP size
+madvise P32 0x100001008000 32K hugepage
+poke P32 0x100001008000 1
+expect present P32 0x10000100f000 == yes   # else "Did not get a THP populated"
+write P32 0x100001008000 32K byte=1
+mprotect P32 0x100001009000 4K r   # PTE-map the THP
+mprotect P32 0x100001009000 4K rw
+pin P32 0x100001008000 32K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
+mprotect P32 0x100001008000 32K r
+# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+mprotect P32 0x100001008000 32K rw
+write P32 0x100001008000 32K byte=0xff      # memset(mem, 0xff, size)
+expect pinned_byte P32 0 == 255    # io_uring_prep_write_fixed(), then pread()
+expect pinned_byte P32 32767 == 255
+expect byte P32 0x100001008000 == 255
+expect exclusive P32 0x100001008000 == yes
+expect kpagecount P32 0x100001008000 == 1
+expect folio_order P32 0x100001008000 == 3
+unpin P32
+exit P32
+
+# ... with PTE-mapped THP (64 kB)
+thp 32K never
+thp 64K always
+proc P64
+mmap P64 0x100002000000 128K   # twice the THP size
+madvise P64 0x100002010000 64K hugepage
+poke P64 0x100002010000 1
+expect present P64 0x10000201f000 == yes   # else "Did not get a THP populated"
+write P64 0x100002010000 64K byte=1
+mprotect P64 0x100002011000 4K r   # PTE-map the THP
+mprotect P64 0x100002011000 4K rw
+pin P64 0x100002010000 64K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
+mprotect P64 0x100002010000 64K r
+# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+mprotect P64 0x100002010000 64K rw
+write P64 0x100002010000 64K byte=0xff      # memset(mem, 0xff, size)
+expect pinned_byte P64 0 == 255    # io_uring_prep_write_fixed(), then pread()
+expect pinned_byte P64 65535 == 255
+expect byte P64 0x100002010000 == 255
+expect exclusive P64 0x100002010000 == yes
+expect kpagecount P64 0x100002010000 == 1
+expect folio_order P64 0x100002010000 == 4
+unpin P64
+exit P64
+
+# ... with PTE-mapped THP (128 kB)
+thp 64K never
+thp 128K always
+proc P128
+mmap P128 0x100003000000 256K   # twice the THP size
+madvise P128 0x100003020000 128K hugepage
+poke P128 0x100003020000 1
+expect present P128 0x10000303f000 == yes   # else "Did not get a THP populated"
+write P128 0x100003020000 128K byte=1
+mprotect P128 0x100003021000 4K r   # PTE-map the THP
+mprotect P128 0x100003021000 4K rw
+pin P128 0x100003020000 128K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
+mprotect P128 0x100003020000 128K r
+# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+mprotect P128 0x100003020000 128K rw
+write P128 0x100003020000 128K byte=0xff      # memset(mem, 0xff, size)
+expect pinned_byte P128 0 == 255    # io_uring_prep_write_fixed(), then pread()
+expect pinned_byte P128 131071 == 255
+expect byte P128 0x100003020000 == 255
+expect exclusive P128 0x100003020000 == yes
+expect kpagecount P128 0x100003020000 == 1
+expect folio_order P128 0x100003020000 == 5
+unpin P128
+exit P128
+
+# ... with PTE-mapped THP (256 kB)
+thp 128K never
+thp 256K always
+proc P256
+mmap P256 0x100004000000 512K   # twice the THP size
+madvise P256 0x100004040000 256K hugepage
+poke P256 0x100004040000 1
+expect present P256 0x10000407f000 == yes   # else "Did not get a THP populated"
+write P256 0x100004040000 256K byte=1
+mprotect P256 0x100004041000 4K r   # PTE-map the THP
+mprotect P256 0x100004041000 4K rw
+pin P256 0x100004040000 256K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
+mprotect P256 0x100004040000 256K r
+# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+mprotect P256 0x100004040000 256K rw
+write P256 0x100004040000 256K byte=0xff      # memset(mem, 0xff, size)
+expect pinned_byte P256 0 == 255    # io_uring_prep_write_fixed(), then pread()
+expect pinned_byte P256 262143 == 255
+expect byte P256 0x100004040000 == 255
+expect exclusive P256 0x100004040000 == yes
+expect kpagecount P256 0x100004040000 == 1
+expect folio_order P256 0x100004040000 == 6
+unpin P256
+exit P256
+
+# ... with PTE-mapped THP (512 kB)
+thp 256K never
+thp 512K always
+proc P512
+mmap P512 0x100005000000 1024K   # twice the THP size
+madvise P512 0x100005080000 512K hugepage
+poke P512 0x100005080000 1
+expect present P512 0x1000050ff000 == yes   # else "Did not get a THP populated"
+write P512 0x100005080000 512K byte=1
+mprotect P512 0x100005081000 4K r   # PTE-map the THP
+mprotect P512 0x100005081000 4K rw
+pin P512 0x100005080000 512K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
+mprotect P512 0x100005080000 512K r
+# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+mprotect P512 0x100005080000 512K rw
+write P512 0x100005080000 512K byte=0xff      # memset(mem, 0xff, size)
+expect pinned_byte P512 0 == 255    # io_uring_prep_write_fixed(), then pread()
+expect pinned_byte P512 524287 == 255
+expect byte P512 0x100005080000 == 255
+expect exclusive P512 0x100005080000 == yes
+expect kpagecount P512 0x100005080000 == 1
+expect folio_order P512 0x100005080000 == 7
+unpin P512
+exit P512
+
+# ... with PTE-mapped THP (1024 kB)
+thp 512K never
+thp 1M always
+proc P1024
+mmap P1024 0x100006000000 2048K   # twice the THP size
+madvise P1024 0x100006100000 1024K hugepage
+poke P1024 0x100006100000 1
+expect present P1024 0x1000061ff000 == yes   # else "Did not get a THP populated"
+write P1024 0x100006100000 1024K byte=1
+mprotect P1024 0x100006101000 4K r   # PTE-map the THP
+mprotect P1024 0x100006101000 4K rw
+pin P1024 0x100006100000 1024K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
+mprotect P1024 0x100006100000 1024K r
+# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+mprotect P1024 0x100006100000 1024K rw
+write P1024 0x100006100000 1024K byte=0xff      # memset(mem, 0xff, size)
+expect pinned_byte P1024 0 == 255    # io_uring_prep_write_fixed(), then pread()
+expect pinned_byte P1024 1048575 == 255
+expect byte P1024 0x100006100000 == 255
+expect exclusive P1024 0x100006100000 == yes
+expect kpagecount P1024 0x100006100000 == 1
+expect folio_order P1024 0x100006100000 == 8
+unpin P1024
+exit P1024
+
+# ... with PTE-mapped THP (2048 kB)
+thp 1M never
+thp 2M always
+proc P2048
+mmap P2048 0x100007000000 4096K   # twice the THP size
+madvise P2048 0x100007200000 2048K hugepage
+poke P2048 0x100007200000 1
+expect present P2048 0x1000073ff000 == yes   # else "Did not get a THP populated"
+write P2048 0x100007200000 2048K byte=1
+mprotect P2048 0x100007201000 4K r   # PTE-map the THP
+mprotect P2048 0x100007201000 4K rw
+pin P2048 0x100007200000 2048K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
+mprotect P2048 0x100007200000 2048K r
+# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+mprotect P2048 0x100007200000 2048K rw
+write P2048 0x100007200000 2048K byte=0xff      # memset(mem, 0xff, size)
+expect pinned_byte P2048 0 == 255    # io_uring_prep_write_fixed(), then pread()
+expect pinned_byte P2048 2097151 == 255
+expect byte P2048 0x100007200000 == 255
+expect exclusive P2048 0x100007200000 == yes
+expect kpagecount P2048 0x100007200000 == 1
+expect folio_order P2048 0x100007200000 == 9
+unpin P2048
+exit P2048

@@ -1,0 +1,25 @@
+# Linux 7.3.4 tools/testing/selftests/mm/cow.c, anon_test_cases[] row "R/O-mapping a page registered as iouring fixed buffer",
+# run "... with THP (2048 kB)" (test_iouring_ro()).
+# Setup as in selftest-cow-basic-thp.mms (scripts/gen-cow-gup-scenarios.py).
+
+# ... with THP (2048 kB)
+thp 2M always
+proc P2048
+mmap P2048 0x100000000000 4096K   # twice the THP size
+madvise P2048 0x100000200000 2048K hugepage
+poke P2048 0x100000200000 1
+expect present P2048 0x1000003ff000 == yes   # else "Did not get a THP populated"
+write P2048 0x100000200000 2048K byte=1
+pin P2048 0x100000200000 2048K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
+mprotect P2048 0x100000200000 2048K r
+# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+mprotect P2048 0x100000200000 2048K rw
+write P2048 0x100000200000 2048K byte=0xff      # memset(mem, 0xff, size)
+expect pinned_byte P2048 0 == 255    # io_uring_prep_write_fixed(), then pread()
+expect pinned_byte P2048 2097151 == 255
+expect byte P2048 0x100000200000 == 255
+expect exclusive P2048 0x100000200000 == yes
+expect kpagecount P2048 0x100000200000 == 1
+expect folio_order P2048 0x100000200000 == 9
+unpin P2048
+exit P2048

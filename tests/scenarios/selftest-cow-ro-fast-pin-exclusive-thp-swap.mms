@@ -1,0 +1,26 @@
+# simulator-only: a R/O longterm pin needs gup_test (CONFIG_GUP_TEST), which no kernel
+# here has (the selftest skips there); the expects state what the selftest asserts.
+# And the live machine has no swap device.
+# Linux 7.3.4 tools/testing/selftests/mm/cow.c, anon_test_cases[] row "R/O GUP-fast pin on R/O-mapped exclusive page",
+# run "... with swapped-out THP (2048 kB)" (test_ro_fast_pin_on_ro_exclusive()).
+# Setup as in selftest-cow-basic-thp-swap.mms (scripts/gen-cow-gup-scenarios.py).
+
+# ... with swapped-out THP (2048 kB)
+thp 2M always
+proc P2048
+mmap P2048 0x100000000000 4096K   # twice the THP size
+madvise P2048 0x100000200000 2048K hugepage
+poke P2048 0x100000200000 1
+expect present P2048 0x1000003ff000 == yes   # else "Did not get a THP populated"
+write P2048 0x100000200000 2048K byte=1
+madvise P2048 0x100000200000 2048K pageout
+expect swapped P2048 0x100000200000 == yes
+mprotect P2048 0x100000200000 2048K r
+# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+mprotect P2048 0x100000200000 2048K rw
+pin P2048 0x100000200000 2048K ro fast        # PIN_LONGTERM_TEST_START: should trigger unsharing
+write P2048 0x100000200000 2048K byte=0xff      # memset(mem, 0xff, size)
+expect pinned_byte P2048 0 == 255    # PIN_LONGTERM_TEST_READ sees the write
+expect pinned_byte P2048 2097151 == 255
+unpin P2048
+exit P2048

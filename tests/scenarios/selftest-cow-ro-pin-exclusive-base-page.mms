@@ -1,0 +1,18 @@
+# simulator-only: a R/O longterm pin needs gup_test (CONFIG_GUP_TEST), which no kernel
+# here has (the selftest skips there); the expects state what the selftest asserts.
+# Linux 7.3.4 tools/testing/selftests/mm/cow.c, anon_test_cases[] row "R/O GUP pin on R/O-mapped exclusive page",
+# run "... with base page" (test_ro_pin_on_ro_exclusive()).
+# Setup as in selftest-cow-basic-base-page.mms (scripts/gen-cow-gup-scenarios.py).
+proc P
+mmap P 0x100000000000 4K
+madvise P 0x100000000000 4K nohugepage
+write P 0x100000000000 4K byte=1
+mprotect P 0x100000000000 4K r
+# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+mprotect P 0x100000000000 4K rw
+pin P 0x100000000000 4K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
+write P 0x100000000000 4K byte=0xff      # memset(mem, 0xff, size)
+expect pinned_byte P 0 == 255    # PIN_LONGTERM_TEST_READ sees the write
+expect pinned_byte P 4095 == 255
+unpin P
+exit P

@@ -1,0 +1,20 @@
+# simulator-only: the live machine has no swap device, so MADV_PAGEOUT keeps the pages
+# (the selftest skips there); the expects state what the selftest asserts.
+# Linux 7.3.4 tools/testing/selftests/mm/cow.c, anon_test_cases[] row "vmsplice() + unmap in parent after fork()",
+# run "... with swapped out base page" (test_vmsplice_after_fork()).
+# Setup as in selftest-cow-basic-base-page-swap.mms (scripts/gen-cow-gup-scenarios.py).
+proc P
+mmap P 0x100000000000 4K
+madvise P 0x100000000000 4K nohugepage
+write P 0x100000000000 4K byte=1
+madvise P 0x100000000000 4K pageout
+expect swapped P 0x100000000000 == yes
+fork P C
+vmsplice P 0x100000000000 4K        # vmsplice() after fork()
+munmap P 0x100000000000 4K
+write C 0x100000000000 4K byte=0xff      # the child: memset(mem, 0xff, size)
+exit C
+pipe_read P                  # read(fds[0], new, transferred)
+expect pipe_byte P 0 == 1
+expect pipe_byte P 4095 == 1
+exit P

@@ -1,0 +1,22 @@
+# simulator-only: the live machine has no swap device, so MADV_PAGEOUT keeps the pages
+# (the selftest skips there); the expects state what the selftest asserts.
+# Linux 7.3.4 tools/testing/selftests/mm/cow.c, anon_test_cases[] row "vmsplice() + unmap in child with mprotect() optimization",
+# run "... with swapped out base page" (test_vmsplice_in_child_mprotect()).
+# Setup as in selftest-cow-basic-base-page-swap.mms (scripts/gen-cow-gup-scenarios.py).
+proc P
+mmap P 0x100000000000 4K
+madvise P 0x100000000000 4K nohugepage
+write P 0x100000000000 4K byte=1
+madvise P 0x100000000000 4K pageout
+expect swapped P 0x100000000000 == yes
+fork P C
+vmsplice C 0x100000000000 4K        # child_vmsplice_memcmp_fn(): a R/O reference per page
+munmap C 0x100000000000 4K
+mprotect P 0x100000000000 4K r
+mprotect P 0x100000000000 4K rw
+write P 0x100000000000 4K byte=0xff      # memset(mem, 0xff, size)
+pipe_read C                  # read(fds[0], new, transferred)
+expect pipe_byte C 0 == 1
+expect pipe_byte C 4095 == 1
+exit C
+exit P
