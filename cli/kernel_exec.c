@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -27,7 +28,6 @@
 #include "kernel_settings.h"
 #include "run.h"
 #include "scenario.h"
-
 
 #define AGENT_TIMEOUT_MS	120000	/* one command, e.g. writing a large range */
 #define EXIT_TIMEOUT_MS		30000	/* a process's teardown */
@@ -75,6 +75,7 @@ struct kexec {
 	bool thp_legacy;
 	enum scn_thp_mode legacy_2m, legacy_top;
 	struct scn_pipe_bytes *pipe[SCN_MAX_PROCS];	/* what pipe_read read last, by slot */
+	int soft_dirty;			/* pagemap reports soft-dirty: 1, 0, or -1 not asked yet */
 };
 
 /* ---- Settings: cli/kernel_settings.c -------------------------------------------- */
@@ -1078,6 +1079,8 @@ static int memory_required(const struct scn_command *c, char *err, size_t len)
 	return SCN_LACKS;
 }
 
+static int clear_refs(struct scn_executor *ex, const struct scn_command *c, char *err, size_t len);
+
 static int kernel_run(struct scn_executor *ex, const struct scn_command *c, char *err,
 		      size_t len)
 {
@@ -1112,6 +1115,8 @@ static int kernel_run(struct scn_executor *ex, const struct scn_command *c, char
 		return proc_exit(ex, c, err, len);
 	case CMD_PIPE_READ:
 		return pipe_read_command(ex, c, err, len);
+	case CMD_CLEAR_REFS:
+		return clear_refs(ex, c, err, len);
 	case CMD_SCHEME:
 	case CMD_KSM_SKIP:
 	case CMD_KSM_RMAP_WALK:
@@ -1165,6 +1170,45 @@ static int pagemap(pid_t pid, unsigned long addr, uint64_t *e, char *err, size_t
 	if (n != sizeof(*e))
 		return scn_fail(err, len, "cannot read %s: %s", path, n < 0 ? scn_errno_name(errno) : "short");
 	return 0;
+}
+
+/*
+ * Does this kernel track soft-dirty (CONFIG_MEM_SOFT_DIRTY)? A new mapping
+ * is soft-dirty as a whole where it does, so pagemap's bit 55 tells at once.
+ */
+static int kernel_soft_dirty(struct kexec *ke, char *err, size_t len)
+{
+	void *p;
+	uint64_t e;
+
+	if (ke->soft_dirty >= 0)
+		return ke->soft_dirty;
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return scn_fail(err, len, "mmap: %s", scn_errno_name(errno));
+	if (pagemap(getpid(), (unsigned long)p, &e, err, len)) {
+		munmap(p, 4096);
+		return -1;
+	}
+	munmap(p, 4096);
+	ke->soft_dirty = !!(e & (1ULL << 55));
+	return ke->soft_dirty;
+}
+
+/* clear_refs P TYPE: written by us, root, as the selftests' clear_softdirty() does. */
+static int clear_refs(struct scn_executor *ex, const struct scn_command *c, char *err, size_t len)
+{
+	char path[64], value[8];
+	pid_t pid = query_pid(ex, c->proc[0], err, len);
+	int ret;
+
+	if (!pid)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/clear_refs", pid);
+	snprintf(value, sizeof(value), "%lu", c->n);
+	ret = sysfs_write(path, value);
+	return ret ? scn_fail(err, len, "%s: writing %s to %s: %s", c->text, value, path,
+			      scn_errno_name(-ret)) : 0;
 }
 
 static int kpage(int fd, const char *file, uint64_t pfn, uint64_t *v, char *err, size_t len)
@@ -1461,6 +1505,16 @@ static int kernel_query(struct scn_executor *ex, const struct scn_query_spec *q,
 	case Q_SWAPPED:
 		ans->value = !!(pm & PM_SWAP);
 		return 0;
+	case Q_SOFT_DIRTY:
+		switch (kernel_soft_dirty(ke, err, len)) {
+		case -1:
+			return -1;
+		case 0:
+			skip(ans, "this kernel is built without CONFIG_MEM_SOFT_DIRTY");
+			return 0;
+		}
+		ans->value = !!(pm & (1ULL << 55));
+		return 0;
 	case Q_PRESENT:
 		ans->value = !!(pm & PM_PRESENT);
 		return 0;
@@ -1740,6 +1794,7 @@ int kernel_executor_create(struct scn_executor *ex, const struct scenario *scn, 
 	if (!ke)
 		return scn_fail(err, errlen, "out of memory");
 	ke->kpagecount_fd = ke->kpageflags_fd = -1;
+	ke->soft_dirty = -1;
 	for (int i = 0; i < SCN_MAX_PROCS; i++)
 		ke->proc[i].fd = ke->proc[i].pidfd = -1;
 	prctl(PR_GET_CHILD_SUBREAPER, &ke->old_subreaper, 0, 0, 0);
@@ -1822,6 +1877,7 @@ int kernel_ksm_open(const pid_t *pids, int nr, const char *const (*tunables)[2],
 	if (!ke)
 		return scn_fail(err, len, "out of memory");
 	ke->kpagecount_fd = ke->kpageflags_fd = -1;
+	ke->soft_dirty = -1;
 	for (int i = 0; i < SCN_MAX_PROCS; i++)
 		ke->proc[i].fd = ke->proc[i].pidfd = -1;
 	prctl(PR_GET_CHILD_SUBREAPER, &ke->old_subreaper, 0, 0, 0);

@@ -223,7 +223,7 @@ static const char *const kpf_names[] = { "ANON", "KSM", "THP", "COMPOUND_HEAD",
 	"COMPOUND_TAIL", "ZERO_PAGE", "UNEVICTABLE", "MLOCKED" };
 /* smaps VmFlags mnemonics of the flags the model keeps (show_smap_vma_flags()). */
 const char *const scn_vmflag_names[SCN_NR_VMFLAGS] = { "rd", "wr", "mr", "mw", "me", "lo", "dc",
-	"lf", "ac", "nr", "wf", "hg", "nh", "mg" };
+	"lf", "ac", "nr", "wf", "hg", "nh", "mg", "sd" };
 static const char *const ksm_tunables[] = { "pages_to_scan", "max_page_sharing",
 	"use_zero_pages", "smart_scan", "merge_across_nodes",
 	"stable_node_chains_prune_millisecs" };
@@ -240,6 +240,7 @@ static const char *const query_names[] = {
 	[Q_RMAP_REACHES] = "rmap.reaches", [Q_RMAP_MAPPINGS] = "rmap.mappings",
 	[Q_VMA_PGOFF] = "vma.pgoff", [Q_FOLIO_INDEX] = "folio.index", [Q_ERRNO] = "errno",
 	[Q_THP_DISABLE] = "thp_disable", [Q_PIPE_BYTE] = "pipe_byte", [Q_PINNED_BYTE] = "pinned_byte",
+	[Q_SOFT_DIRTY] = "soft_dirty",
 };
 
 const char *scn_query_name(enum scn_query kind)
@@ -289,7 +290,7 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 	if (i >= l->nr)
 		return perr(l, "%s: missing query (ksm.NAME, ksm_stat, smaps, kpagecount, kpageflags, "
 			    "present, exclusive, same_frame, folio_order, byte, swapped, vma_start, vma_end, "
-			    "vmflag, madvise_collapse, thp_disable, pipe_byte, pinned_byte, folio.*, truth.*, "
+			    "vmflag, madvise_collapse, thp_disable, pipe_byte, pinned_byte, soft_dirty, folio.*, truth.*, "
 			    "rmap.*, vma.pgoff)",
 			    l->tok[0]);
 	w = l->tok[i];
@@ -319,7 +320,7 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 	q->sim_only = k >= Q_FOLIO_MAPCOUNT;
 	q->yesno = k == Q_KPAGEFLAGS || k == Q_PRESENT || k == Q_EXCLUSIVE || k == Q_SAME_FRAME ||
 		   k == Q_FOLIO_MAYBE_SHARED || k == Q_FOLIO_PARTIALLY_MAPPED || k == Q_TRUTH_SHARED ||
-		   k == Q_RMAP_REACHES || k == Q_SWAPPED || k == Q_VMFLAG;
+		   k == Q_RMAP_REACHES || k == Q_SWAPPED || k == Q_VMFLAG || k == Q_SOFT_DIRTY;
 	if (get_proc(l, i + 1, &q->proc[0]))
 		return -1;
 	switch (q->kind) {
@@ -360,7 +361,7 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 	case Q_VMFLAG:
 		if (get_addr(l, i + 2, "ADDR", false, &q->addr[0]) ||
 		    get_word(l, i + 3, "VmFlags name", scn_vmflag_names, SCN_NR_VMFLAGS,
-			     "rd, wr, mr, mw, me, lo, dc, lf, ac, nr, wf, hg, nh, mg") < 0)
+			     "rd, wr, mr, mw, me, lo, dc, lf, ac, nr, wf, hg, nh, mg, sd") < 0)
 			return -1;
 		snprintf(q->name, sizeof(q->name), "%s", l->tok[i + 3]);
 		*next = i + 4;
@@ -834,6 +835,16 @@ static int parse_line(struct line *l, struct scn_command *c)
 	if (!strcmp(w, "pipe_read") || !strcmp(w, "unpin")) {
 		c->kind = !strcmp(w, "unpin") ? CMD_UNPIN : CMD_PIPE_READ;
 		return expect_tokens(l, 2, 2, "P") ?: get_proc(l, 1, &c->proc[0]);
+	}
+	if (!strcmp(w, "clear_refs")) {
+		c->kind = CMD_CLEAR_REFS;
+		if (expect_tokens(l, 3, 3, "P TYPE") || get_proc(l, 1, &c->proc[0]) ||
+		    get_ulong(l, 2, "TYPE", false, &c->n))
+			return -1;
+		if (c->n < 1 || c->n > 4)
+			return perr(l, "clear_refs: TYPE is 1 (all), 2 (anon), 3 (mapped) or 4 "
+				    "(soft-dirty), got %lu", c->n);
+		return 0;
 	}
 	if (!strcmp(w, "pin")) {
 		static const char *const modes[] = { "ro", "rw" };

@@ -26,7 +26,7 @@ enum scn_cmd {
 	CMD_WRITE, CMD_POKE, CMD_READ, CMD_KSM_SCAN, CMD_KSM_UNMERGE,
 	CMD_EXPECT, CMD_PROBE, CMD_MEMORY, CMD_MLOCK, CMD_MUNLOCK, CMD_MLOCKALL, CMD_MUNLOCKALL,
 	CMD_KHUGEPAGED_SET, CMD_KHUGEPAGED_SCAN,
-	CMD_VMSPLICE, CMD_PIPE_READ, CMD_PIN, CMD_UNPIN,
+	CMD_VMSPLICE, CMD_PIPE_READ, CMD_PIN, CMD_UNPIN, CMD_CLEAR_REFS,
 	/* simulator only */
 	CMD_SCHEME, CMD_KSM_SKIP, CMD_SHOW, CMD_KSM_RMAP_WALK, CMD_RECLAIM, CMD_ANON_PGOFF,
 };
@@ -39,6 +39,7 @@ enum scn_query {
 	Q_THP_DISABLE,	/* thp_disable P: prctl(PR_GET_THP_DISABLE) */
 	Q_PIPE_BYTE,	/* pipe_byte P OFF: byte OFF of what pipe_read P read last */
 	Q_PINNED_BYTE,	/* pinned_byte P OFF: byte OFF of P's pinned range, as the pin sees it */
+	Q_SOFT_DIRTY,	/* soft_dirty P ADDR: pagemap's bit 55 */
 	/* simulator only */
 	Q_FOLIO_MAPCOUNT, Q_FOLIO_MAYBE_SHARED, Q_FOLIO_PARTIALLY_MAPPED,
 	Q_TRUTH_MAPCOUNT, Q_TRUTH_SHARED, Q_RMAP_REACHES, Q_RMAP_MAPPINGS,
@@ -131,7 +132,7 @@ void scenario_free(struct scenario *scn);
 int scenario_check_window(const struct scenario *scn, char *err, size_t errlen);
 
 const char *scn_query_name(enum scn_query kind);
-#define SCN_NR_VMFLAGS 14
+#define SCN_NR_VMFLAGS 15
 extern const char *const scn_vmflag_names[SCN_NR_VMFLAGS];
 /* Writes a Bail out! message into err and returns -1, for the executors. */
 int scn_fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

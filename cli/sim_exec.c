@@ -465,6 +465,9 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 	case CMD_UNPIN:
 		ret = mmsim_unpin_user_pages(se->sim, pid);
 		break;
+	case CMD_CLEAR_REFS:
+		ret = mmsim_clear_refs(se->sim, pid, (int)c->n);
+		break;
 	case CMD_SHOW:
 		ret = mmsim_show(se->sim, !strcmp(c->word, "vmas") ? MMSIM_SHOW_VMAS :
 				 !strcmp(c->word, "folio") ? MMSIM_SHOW_FOLIO : MMSIM_SHOW_PTES,
@@ -694,6 +697,15 @@ static int sim_query(struct scn_executor *ex, const struct scn_query_spec *q,
 		ret = mmsim_pin_read(se->sim, pid, q->addr[0], &byte, 1);
 		ans->value = byte;
 		break;
+	case Q_SOFT_DIRTY: {
+		bool dirty;
+
+		ret = mmsim_soft_dirty(se->sim, pid, q->addr[0], &dirty);
+		if (ret == -EOPNOTSUPP)
+			return lacks(se, ans);
+		ans->value = dirty;
+		break;
+	}
 	case Q_FOLIO_MAPCOUNT:
 	case Q_FOLIO_MAYBE_SHARED:
 	case Q_FOLIO_PARTIALLY_MAPPED:

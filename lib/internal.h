@@ -71,6 +71,32 @@ struct page *follow_page(struct mmsim *sim, struct mm_struct *mm, unsigned long 
  * gup_can_follow_protnone() said no to 6.1's follow_page() here: every entry
  * of a PROT_NONE VMA is protnone (KSM and smaps of 6.1 then see no page).
  */
+/*
+ * vma_soft_dirty_enabled(): is soft-dirty tracked for this VMA? Only on a
+ * kernel with CONFIG_MEM_SOFT_DIRTY, and only while the VMA is not soft-dirty
+ * as a whole (clear_refs 4 cleared VM_SOFTDIRTY since it was made).
+ */
+static inline bool vma_soft_dirty_enabled(const struct mmsim *sim,
+					  const struct vm_area_struct *vma)
+{
+	return sim->profile->mem_soft_dirty && !(vma->vm_flags & VM_SOFTDIRTY);
+}
+
+/* pte_needs_soft_dirty_wp(): a clean entry of a tracked VMA must not be made writable. */
+static inline bool pte_needs_soft_dirty_wp(const struct mmsim *sim,
+					   const struct vm_area_struct *vma, pte_t pte)
+{
+	return vma_soft_dirty_enabled(sim, vma) && !pte_soft_dirty(pte);
+}
+
+/* move_soft_dirty_pte(): mremap()'s moved entry, present or swapped, is soft-dirty. */
+static inline pte_t move_soft_dirty_pte(const struct mmsim *sim, pte_t pte)
+{
+	if (!sim->profile->mem_soft_dirty || pte_none(pte))
+		return pte;
+	return pte_present(pte) ? pte_mksoft_dirty(pte) : pte_swp_mksoft_dirty(pte);
+}
+
 static inline bool follow_page_refuses_protnone(const struct mmsim *sim,
 						const struct vm_area_struct *vma)
 {

@@ -337,8 +337,11 @@ int do_swap_page(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *pmd, pte_
 		folio_free_swap(sim, folio);
 
 	entry_pte = pfn_pte(page_to_pfn(sim, page), vm_page_prot(vma->vm_flags)) | _PAGE_ACCESSED;
+	if (pte_swp_soft_dirty(orig))
+		entry_pte = pte_mksoft_dirty(entry_pte);
 	if (!folio_test_ksm(folio) && (exclusive || folio->_refcount == 1)) {
-		if (vma->vm_flags & VM_WRITE) {
+		/* A clean entry of a tracked VMA stays read-only: the write must fault. */
+		if ((vma->vm_flags & VM_WRITE) && !pte_needs_soft_dirty_wp(sim, vma, entry_pte)) {
 			entry_pte = pte_mkwrite(entry_pte);
 			if (write)
 				entry_pte = pte_mkdirty(entry_pte);
@@ -722,7 +725,8 @@ int copy_page_range(struct mmsim *sim, struct vm_area_struct *dst,
 
 /*
  * can_change_pte_writable(): a private page may be written without a fault
- * only while it is exclusively ours.
+ * only while it is exclusively ours, and, where soft-dirty is tracked, once
+ * its entry is soft-dirty: the fault of the next write must mark it.
  */
 static bool can_change_writable(struct mmsim *sim, const struct vm_area_struct *vma,
 				pte_t pte)
@@ -730,6 +734,8 @@ static bool can_change_writable(struct mmsim *sim, const struct vm_area_struct *
 	struct page *page;
 
 	if (!(vma->vm_flags & VM_WRITE) || pte_special(pte))
+		return false;
+	if (pte_needs_soft_dirty_wp(sim, vma, pte))
 		return false;
 	page = pfn_to_page(sim, pte_pfn(pte));
 	return folio_test_anon(page_folio(page)) && PageAnonExclusive(page);
@@ -783,7 +789,7 @@ static bool move_huge_pmd(struct mmsim *sim, struct vm_area_struct *vma, pmd_t *
 	if (!new_pmd || !pmd_none(*new_pmd))
 		return false;
 	pt = pgtable_trans_huge_withdraw(sim, vma->vm_mm, old_addr);
-	*new_pmd = *old_pmd;
+	*new_pmd = move_soft_dirty_pte(sim, *old_pmd);
 	*old_pmd = 0;
 	pgtable_trans_huge_deposit(sim, new_vma->vm_mm, new_addr, pt);
 	return true;
@@ -819,8 +825,9 @@ unsigned long move_page_tables(struct mmsim *sim, struct vm_area_struct *vma,
 			break;
 		old_pte = pte_offset(sim, old_pmd, old_addr);
 		new_pte = pte_offset(sim, new_pmd, new_addr);
+		/* move_soft_dirty_pte(): a moved entry is new to the tracker. */
 		for (unsigned long i = 0; i < extent >> PAGE_SHIFT; i++) {
-			new_pte[i] = old_pte[i];
+			new_pte[i] = move_soft_dirty_pte(sim, old_pte[i]);
 			old_pte[i] = 0;
 		}
 next:

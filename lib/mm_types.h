@@ -199,8 +199,12 @@ static inline bool folio_is_zero(const struct folio *folio)
 #define VM_ACCOUNT	0x00100000UL
 #define VM_NORESERVE	0x00200000UL
 #define VM_WIPEONFORK	0x02000000UL
-/* The modelled kernel, like this machine's, is built without CONFIG_MEM_SOFT_DIRTY. */
-#define VM_SOFTDIRTY	0UL
+/*
+ * Not soft-dirty clean: set on a new VMA and cleared by clear_refs 4, but
+ * only on a kernel built with CONFIG_MEM_SOFT_DIRTY (profile mem_soft_dirty:
+ * Debian's 6.1, 6.12 and 7.3; not this machine's 6.18 build).
+ */
+#define VM_SOFTDIRTY	0x08000000UL
 #define VM_HUGEPAGE	0x20000000UL
 #define VM_NOHUGEPAGE	0x40000000UL
 #define VM_MERGEABLE	0x80000000UL
@@ -209,6 +213,8 @@ static inline bool folio_is_zero(const struct folio *folio)
 #define VM_LOCKED_MASK	(VM_LOCKED | VM_LOCKONFAULT)
 /* Flags that never prevent two VMAs from merging (vma.c's VM_IGNORE_MERGE). */
 #define VM_IGNORE_MERGE	VM_SOFTDIRTY
+/* Kept by a merged VMA when either side had it (7.x, profile vma_softdirty_sticky). */
+#define VM_STICKY_FLAGS	VM_SOFTDIRTY
 
 struct vm_area_struct {
 	unsigned long vm_start;		/* first address */

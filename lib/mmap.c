@@ -68,7 +68,9 @@ int do_mmap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
 		vma->vm_flags = ksm_vma_flags(sim, mm, vm_flags);
 		vma_link(mm, vma);
 	}
-	vma->vm_flags |= VM_SOFTDIRTY;
+	/* __mmap_complete(): a new (or grown) VMA is soft-dirty as a whole. */
+	if (sim->profile->mem_soft_dirty)
+		vma->vm_flags |= VM_SOFTDIRTY;
 	khugepaged_enter_vma(sim, vma);
 	/* mlockall(MCL_FUTURE): vm_mmap_pgoff()'s mm_populate(), errors ignored. */
 	if ((vm_flags & VM_LOCKED_MASK) == VM_LOCKED)

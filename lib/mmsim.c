@@ -469,6 +469,30 @@ int mmsim_munlock(struct mmsim *sim, int pid, unsigned long addr, unsigned long 
 	return finish(sim, do_munlock(sim, mm, addr, len));
 }
 
+int mmsim_soft_dirty(struct mmsim *sim, int pid, unsigned long addr, bool *dirty)
+{
+	struct mm_struct *mm;
+	uint64_t pm;
+	int err;
+
+	GET_MM(sim, pid, mm);
+	*dirty = false;
+	if (!sim->profile->mem_soft_dirty)
+		return fail(sim, sim_error(sim, -EOPNOTSUPP, "Linux %s (this profile) is built "
+					   "without CONFIG_MEM_SOFT_DIRTY", sim->profile->version));
+	err = proc_pagemap(sim, mm, addr, &pm);
+	*dirty = !err && (pm & MMSIM_PM_SOFT_DIRTY);
+	return fail(sim, err);
+}
+
+int mmsim_clear_refs(struct mmsim *sim, int pid, int type)
+{
+	struct mm_struct *mm;
+
+	GET_MM(sim, pid, mm);
+	return finish(sim, clear_refs_write(sim, mm, type));
+}
+
 int mmsim_vmsplice(struct mmsim *sim, int pid, unsigned long addr, unsigned long len,
 		   size_t *transferred)
 {

@@ -10,17 +10,19 @@
 /*
  * mprotect_fixup()'s accounting: memory that becomes writable is charged
  * (VM_ACCOUNT), and an anonymous VMA that never faulted gives its charge
- * back when it stops being writable, which lets it merge with read-only
- * neighbours again. A MAP_NORESERVE mapping is never charged.
+ * back when it stops being writable (6.2+), which lets it merge with
+ * read-only neighbours again. A MAP_NORESERVE mapping is never charged.
  */
-static unsigned long account_flags(const struct vm_area_struct *vma, unsigned long newflags)
+static unsigned long account_flags(const struct mmsim *sim, const struct vm_area_struct *vma,
+				   unsigned long newflags)
 {
 	unsigned long oldflags = vma->vm_flags;
 
 	if (newflags & VM_WRITE) {
 		if (!(oldflags & (VM_ACCOUNT | VM_WRITE | VM_NORESERVE)))
 			newflags |= VM_ACCOUNT;
-	} else if ((oldflags & VM_ACCOUNT) && !vma->anon_vma) {
+	} else if ((oldflags & VM_ACCOUNT) && !vma->anon_vma &&
+		   !sim->profile->mprotect_keeps_account) {
 		newflags &= ~VM_ACCOUNT;
 	}
 	return newflags;
@@ -58,7 +60,7 @@ int do_mprotect(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
 		newflags = (vma->vm_flags & ~VM_ACCESS_FLAGS) | calc_vm_prot_bits(prot);
 		if (newflags == vma->vm_flags)
 			continue;	/* no split, no merge attempt */
-		newflags = account_flags(vma, newflags);
+		newflags = account_flags(sim, vma, newflags);
 		oldflags = vma->vm_flags;
 		vma = vma_modify_flags(sim, vma, pos, e, newflags, &err);
 		if (err)

@@ -22,7 +22,12 @@ typedef uint64_t pmd_t;
 #define _PAGE_PSE	(1ULL << 7)	/* PMD leaf: maps 2 MiB */
 #define _PAGE_PROTNONE	(1ULL << 8)	/* present to the kernel, inaccessible to the user */
 #define _PAGE_SPECIAL	(1ULL << 9)	/* no struct page behind it to count (zero page) */
-#define _PAGE_SOFT_DIRTY 0ULL		/* no CONFIG_MEM_SOFT_DIRTY, as VM_SOFTDIRTY */
+/*
+ * x86's software bit 11: set with the dirty bit by every fault that makes
+ * an entry dirty, cleared by clear_refs 4. The model always keeps it; only a
+ * profile with mem_soft_dirty reports it or lets it decide anything.
+ */
+#define _PAGE_SOFT_DIRTY (1ULL << 11)
 #define _PAGE_PFN_SHIFT	12
 #define _PAGE_PFN_MASK	(((1ULL << 52) - 1) & ~((1ULL << _PAGE_PFN_SHIFT) - 1))
 
@@ -50,6 +55,9 @@ static inline pte_t pte_mkdirty(pte_t pte) { return pte | _PAGE_DIRTY | _PAGE_SO
 static inline pte_t pte_mkyoung(pte_t pte) { return pte | _PAGE_ACCESSED; }
 static inline pte_t pte_mkold(pte_t pte) { return pte & ~_PAGE_ACCESSED; }
 static inline pte_t pte_mkspecial(pte_t pte) { return pte | _PAGE_SPECIAL; }
+static inline bool pte_soft_dirty(pte_t pte) { return pte & _PAGE_SOFT_DIRTY; }
+static inline pte_t pte_mksoft_dirty(pte_t pte) { return pte | _PAGE_SOFT_DIRTY; }
+static inline pte_t pte_clear_soft_dirty(pte_t pte) { return pte & ~_PAGE_SOFT_DIRTY; }
 /* Same entry with other protection bits (mprotect's pte_modify). */
 static inline pte_t pte_modify(pte_t pte, uint64_t prot)
 {
@@ -72,6 +80,7 @@ typedef struct {
 } swp_entry_t;
 
 #define _PAGE_SWP_EXCLUSIVE	(1ULL << 3)
+#define _PAGE_SWP_SOFT_DIRTY	_PAGE_RW	/* x86-64's, below the offset */
 #define SWP_OFFSET_SHIFT	12
 #define SWP_OFFSET_BITS		40
 #define SWP_TYPE_SHIFT		SWP_OFFSET_BITS
@@ -96,10 +105,14 @@ static inline pte_t swp_entry_to_pte(swp_entry_t entry)
 }
 static inline swp_entry_t pte_to_swp_entry(pte_t pte)
 {
-	return (swp_entry_t){ (unsigned long)((pte & ~_PAGE_SWP_EXCLUSIVE) >> SWP_OFFSET_SHIFT) };
+	return (swp_entry_t){ (unsigned long)((pte & ~(_PAGE_SWP_EXCLUSIVE | _PAGE_SWP_SOFT_DIRTY)) >>
+					      SWP_OFFSET_SHIFT) };
 }
 static inline bool pte_swp_exclusive(pte_t pte) { return pte & _PAGE_SWP_EXCLUSIVE; }
 static inline pte_t pte_swp_mkexclusive(pte_t pte) { return pte | _PAGE_SWP_EXCLUSIVE; }
+static inline bool pte_swp_soft_dirty(pte_t pte) { return pte & _PAGE_SWP_SOFT_DIRTY; }
+static inline pte_t pte_swp_mksoft_dirty(pte_t pte) { return pte | _PAGE_SWP_SOFT_DIRTY; }
+static inline pte_t pte_swp_clear_soft_dirty(pte_t pte) { return pte & ~_PAGE_SWP_SOFT_DIRTY; }
 
 /*
  * clear_full_ptes(): nr entries go. One store for the common single entry:

@@ -152,7 +152,7 @@ int proc_vmflag(struct mmsim *sim, struct mm_struct *mm, unsigned long addr, con
 		{ "me", VM_MAYEXEC }, { "lo", VM_LOCKED }, { "dc", VM_DONTCOPY },
 		{ "lf", VM_LOCKONFAULT }, { "ac", VM_ACCOUNT }, { "nr", VM_NORESERVE },
 		{ "wf", VM_WIPEONFORK }, { "hg", VM_HUGEPAGE }, { "nh", VM_NOHUGEPAGE },
-		{ "mg", VM_MERGEABLE },
+		{ "mg", VM_MERGEABLE }, { "sd", VM_SOFTDIRTY },
 	};
 	const struct vm_area_struct *vma = vma_lookup(mm, addr);
 
@@ -177,13 +177,15 @@ int proc_pagemap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr, ui
 	uint64_t pm;
 
 	/*
-	 * No PM_SOFT_DIRTY (bit 55): the 6.18 kernel we model is built without
-	 * CONFIG_MEM_SOFT_DIRTY, so pagemap never reports it, for present and
-	 * for empty entries alike (docs/kernel-facts.md, "/proc").
+	 * PM_SOFT_DIRTY (bit 55) only with CONFIG_MEM_SOFT_DIRTY, which this
+	 * machine's 6.18 build lacks (docs/kernel-facts.md, "/proc"): for every
+	 * page of a soft-dirty VMA, empty ones too, and for soft-dirty entries.
 	 */
 	*out = 0;
 	if (!vma)
 		return 0;
+	if (sim->profile->mem_soft_dirty && (vma->vm_flags & VM_SOFTDIRTY))
+		*out = MMSIM_PM_SOFT_DIRTY;
 	pmd = pmd_lookup(sim, mm, addr);
 	if (!pmd || pmd_none(*pmd))
 		return 0;
@@ -202,7 +204,9 @@ int proc_pagemap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr, ui
 			/* pte_to_pagemap_entry(): PM_SWAP with the type in bits 0-4, the offset above. */
 			swp_entry_t swp = pte_to_swp_entry(entry);
 
-			*out = MMSIM_PM_SWAP | swp_type(swp) | (swp_offset(swp) << 5);
+			*out |= MMSIM_PM_SWAP | swp_type(swp) | (swp_offset(swp) << 5);
+			if (sim->profile->mem_soft_dirty && pte_swp_soft_dirty(entry))
+				*out |= MMSIM_PM_SOFT_DIRTY;
 			return 0;
 		}
 		if (!pte_present(entry))
@@ -211,10 +215,82 @@ int proc_pagemap(struct mmsim *sim, struct mm_struct *mm, unsigned long addr, ui
 	}
 	folio = page->folio;
 	pm = MMSIM_PM_PRESENT | page_to_pfn(sim, page);
+	if (sim->profile->mem_soft_dirty && pte_soft_dirty(entry))
+		pm |= MMSIM_PM_SOFT_DIRTY;
 	if (!folio_is_zero(folio) && folio_test_anon(folio) &&
 	    page_mapped_exclusively(sim, folio, counted))
 		pm |= MMSIM_PM_MMAP_EXCLUSIVE;
 	*out |= pm;
+	return 0;
+}
+
+/* pte_is_pinned(): clear_refs leaves a maybe-pinned page's entry alone. */
+static bool pte_is_pinned(struct mmsim *sim, const struct vm_area_struct *vma, pte_t pte)
+{
+	if (!(vma->vm_mm->flags & MMF_HAS_PINNED) || !is_cow_mapping(vma->vm_flags) ||
+	    pte_special(pte))
+		return false;
+	return folio_maybe_dma_pinned(page_folio(pfn_to_page(sim, pte_pfn(pte))));
+}
+
+/* clear_soft_dirty(): a present entry is write-protected too, so the next write faults. */
+static void clear_soft_dirty(struct mmsim *sim, const struct vm_area_struct *vma, pte_t *pte)
+{
+	if (pte_present(*pte)) {
+		if (!pte_is_pinned(sim, vma, *pte))
+			*pte = pte_clear_soft_dirty(pte_wrprotect(*pte));
+	} else if (is_swap_pte(*pte)) {
+		*pte = pte_swp_clear_soft_dirty(*pte);
+	}
+}
+
+/* clear_refs_pte_range() over one VMA. */
+static void clear_refs_vma(struct mmsim *sim, struct vm_area_struct *vma, int type)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	for (unsigned long addr = vma->vm_start, next; addr < vma->vm_end; addr = next) {
+		pmd_t *pmd = pmd_lookup(sim, mm, addr);
+		pte_t *pte;
+
+		next = pmd_walk_next(sim, mm, pmd, addr, vma->vm_end);
+		if (!pmd || pmd_none(*pmd))
+			continue;
+		if (pmd_leaf(*pmd)) {
+			/* clear_soft_dirty_pmd(): no pinned test for a PMD. */
+			*pmd = type == CLEAR_REFS_SOFT_DIRTY ? pte_clear_soft_dirty(pte_wrprotect(*pmd))
+							     : pte_mkold(*pmd);
+			continue;
+		}
+		pte = pte_offset(sim, pmd, addr);
+		for (unsigned long a = addr; a < next; a += PAGE_SIZE, pte++) {
+			if (type == CLEAR_REFS_SOFT_DIRTY)
+				clear_soft_dirty(sim, vma, pte);
+			else if (pte_present(*pte))
+				*pte = pte_mkold(*pte);
+		}
+	}
+}
+
+int clear_refs_write(struct mmsim *sim, struct mm_struct *mm, int type)
+{
+	struct vm_area_struct *vma;
+
+	if (type < CLEAR_REFS_ALL || type > CLEAR_REFS_MM_HIWATER_RSS)
+		return sim_error(sim, -EINVAL, "clear_refs: %d is not a type (1 to 5)", type);
+	if (type == CLEAR_REFS_MM_HIWATER_RSS)
+		return sim_error(sim, -EINVAL, "clear_refs: 5 resets the peak RSS, which is not modelled");
+	/* Without CONFIG_MEM_SOFT_DIRTY, clear_soft_dirty() is empty. */
+	if (type == CLEAR_REFS_SOFT_DIRTY && !sim->profile->mem_soft_dirty)
+		return 0;
+	/* Mapped-file accessed bits only: every VMA here is anonymous. */
+	if (type == CLEAR_REFS_MAPPED)
+		return 0;
+	for_each_vma(mm, vma) {
+		if (type == CLEAR_REFS_SOFT_DIRTY)
+			vma->vm_flags &= ~VM_SOFTDIRTY;
+		clear_refs_vma(sim, vma, type);
+	}
 	return 0;
 }
 

@@ -57,6 +57,8 @@ static const struct kernel_profile profiles[] = {
 		.collapse_no_block_ok = true,
 		.collapse_passes_empty_pmd = true,
 		.khugepaged_mthp = true,
+		.mem_soft_dirty = true,
+		.vma_softdirty_sticky = true,
 	},
 	{
 		.version = "6.12",
@@ -73,6 +75,7 @@ static const struct kernel_profile profiles[] = {
 		.ksm_zero_pages = true,
 		.ksm_profit = true,
 		.collapse_needs_writable = true,
+		.mem_soft_dirty = true,
 	},
 	{
 		.version = "6.1",
@@ -86,6 +89,8 @@ static const struct kernel_profile profiles[] = {
 		.collapse_needs_writable = true,
 		.rmap_per_pte = true,
 		.populate_walks_vmas = true,
+		.mem_soft_dirty = true,
+		.mprotect_keeps_account = true,
 	},
 };
 

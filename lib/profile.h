@@ -95,6 +95,19 @@ struct kernel_profile {
 					   mthp_collapse(); before, PMD THPs only) */
 	bool rmap_per_pte;		/* fork and zap make one rmap call per PTE of a large
 					   folio: no folio_pte_batch() there before 6.9 */
+	bool mprotect_keeps_account;	/* an unfaulted anonymous VMA made read-only keeps
+					   VM_ACCOUNT, so it does not merge with a read-only
+					   neighbour (before 6.2's "mm/mprotect: allow unfaulted
+					   VMAs to be unaccounted on mprotect()"; 6.1.0-57 by
+					   era diff) */
+	bool mem_soft_dirty;		/* CONFIG_MEM_SOFT_DIRTY: new VMAs are VM_SOFTDIRTY,
+					   pagemap reports bit 55, clear_refs 4 write-protects,
+					   and mprotect()/swap-in do not make a clean entry
+					   writable (Debian's 6.1, 6.12, 7.3; not this machine's
+					   6.18.44 build) */
+	bool vma_softdirty_sticky;	/* a merged VMA is VM_SOFTDIRTY when either side was
+					   (7.x: VMA_STICKY_FLAGS, "mm: propagate VM_SOFTDIRTY
+					   on merge"; before, the VMA that survives keeps its own) */
 	bool populate_walks_vmas;	/* MADV_POPULATE_* goes through madvise's VMA walk:
 					   every mapped part of the range is populated and a
 					   hole answers -ENOMEM at the end (before 6.9; after,

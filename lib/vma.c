@@ -223,6 +223,18 @@ static int dup_anon_vma(struct mmsim *sim, struct vm_area_struct *dst,
 	return 0;
 }
 
+/*
+ * The merged VMA's sticky flags (VM_SOFTDIRTY): on 7.x it has them when any
+ * part had them, as a soft-dirty VMA must stay soft-dirty as a whole; before,
+ * the VMA that survives kept its own (profile vma_softdirty_sticky).
+ */
+static void merge_sticky_flags(const struct mmsim *sim, struct vm_area_struct *target,
+			       unsigned long flags)
+{
+	if (sim->profile->vma_softdirty_sticky)
+		target->vm_flags |= flags & VM_STICKY_FLAGS;
+}
+
 /* Removes vma (already covered by its neighbour) from the mm. */
 static void vma_remove(struct mmsim *sim, struct vm_area_struct *vma)
 {
@@ -259,6 +271,7 @@ struct vm_area_struct *vma_merge_new_range(struct mmsim *sim, struct mm_struct *
 		if (dup_anon_vma(sim, prev, next) || (src && dup_anon_vma(sim, prev, src)))
 			return NULL;
 		vma_set_range(prev, prev->vm_start, next->vm_end, prev->vm_pgoff);
+		merge_sticky_flags(sim, prev, vm_flags | next->vm_flags);
 		vma_remove(sim, next);
 		return prev;
 	}
@@ -266,12 +279,14 @@ struct vm_area_struct *vma_merge_new_range(struct mmsim *sim, struct mm_struct *
 		if (src && dup_anon_vma(sim, prev, src))
 			return NULL;
 		vma_set_range(prev, prev->vm_start, end, prev->vm_pgoff);
+		merge_sticky_flags(sim, prev, vm_flags);
 		return prev;
 	}
 	if (right) {
 		if (src && dup_anon_vma(sim, next, src))
 			return NULL;
 		vma_set_range(next, start, next->vm_end, pgoff);
+		merge_sticky_flags(sim, next, vm_flags);
 		return next;
 	}
 	return NULL;
@@ -286,14 +301,23 @@ static bool can_merge(const struct mmsim *sim, const struct vm_area_struct *a,
 	       anon_vmas_mergeable(sim, src == a ? b : a, src);
 }
 
-/* b merges into a (a right below b): a grows, b goes. */
-static int merge_pair(struct mmsim *sim, struct vm_area_struct *a, struct vm_area_struct *b)
+/*
+ * b merges into a (a right below b): a grows, b goes. The merged VMA has the
+ * flags merging ignores (VM_SOFTDIRTY) of the VMA that changed, b when b_changed:
+ * mprotect_fixup() and its kind set the new flags on whatever the merge left
+ * (6.1.0-57, 6.12.118), unless those flags are sticky (7.x).
+ */
+static int merge_pair(struct mmsim *sim, struct vm_area_struct *a, struct vm_area_struct *b,
+		      bool b_changed)
 {
 	int err = dup_anon_vma(sim, a, b);
 
 	if (err)
 		return err;
 	vma_set_range(a, a->vm_start, b->vm_end, a->vm_pgoff);
+	merge_sticky_flags(sim, a, b->vm_flags);
+	if (b_changed && !sim->profile->vma_softdirty_sticky)
+		a->vm_flags = (a->vm_flags & ~VM_IGNORE_MERGE) | (b->vm_flags & VM_IGNORE_MERGE);
 	vma_remove(sim, b);
 	return 0;
 }
@@ -310,10 +334,10 @@ struct vm_area_struct *vma_merge_neighbours(struct mmsim *sim, struct vm_area_st
 
 	if (left && right && !anon_vmas_compatible(prev, next))
 		right = false;
-	if (left && !merge_pair(sim, prev, vma))
+	if (left && !merge_pair(sim, prev, vma, true))
 		vma = prev;
 	if (right)
-		merge_pair(sim, vma, next);
+		merge_pair(sim, vma, next, false);
 	return vma;
 }
 

@@ -28,6 +28,8 @@ static void unmap_to_swap(struct mmsim *sim, struct folio *folio, const struct r
 		return;
 	if (PageAnonExclusive(page))
 		swp_pte = pte_swp_mkexclusive(swp_pte);
+	if (pte_soft_dirty(*hit->pte))
+		swp_pte = pte_swp_mksoft_dirty(swp_pte);
 	swap_duplicate(sim, entry);
 	*hit->pte = swp_pte;
 	add_mm_counter(mm, MM_ANONPAGES, -1);

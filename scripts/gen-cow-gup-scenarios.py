@@ -127,7 +127,7 @@ def steps(row, p, c, a, l, kernel):
     elif row == "iouring-ro":
         out += [f"pin {p} {a} {l} rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM",
                 f"mprotect {p} {a} {l} r",
-                "# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)",
+                f"clear_refs {p} 4                # clear_softdirty(): keeps mprotect() from making it writable",
                 f"mprotect {p} {a} {l} rw",
                 f"write {p} {a} {l} byte=0xff      # memset(mem, 0xff, size)",
                 f"expect pinned_byte {p} 0 == 255    # io_uring_prep_write_fixed(), then pread()",
@@ -152,7 +152,7 @@ def steps(row, p, c, a, l, kernel):
             out += [f"fork {p} {c}", f"exit {c}                      # R/O-mapped, but no longer shared"]
         else:
             out += [f"mprotect {p} {a} {l} r",
-                    "# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)",
+                    f"clear_refs {p} 4                # clear_softdirty()",
                     f"mprotect {p} {a} {l} rw"]
         out += [f"pin {p} {a} {l} ro{fast}        # PIN_LONGTERM_TEST_START: should trigger unsharing",
                 f"write {p} {a} {l} byte=0xff      # memset(mem, 0xff, size)",

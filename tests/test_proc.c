@@ -65,6 +65,75 @@ static void test_pagemap_raw_words(void **state)
 	mmsim_destroy(sim);
 }
 
+static bool soft_dirty(struct mmsim *sim, int pid, unsigned long addr)
+{
+	bool dirty;
+
+	OK(sim, mmsim_soft_dirty(sim, pid, addr, &dirty));
+	return dirty;
+}
+
+/*
+ * Soft-dirty on a kernel that tracks it (profile 7.3; soft-dirty.c's
+ * scenarios in tests/scenarios/era/v7.3-selftest-soft-dirty-*.mms hold the
+ * kernel's answers): a new VMA is soft-dirty, clear_refs 4 cleans and
+ * write-protects, a write fault marks the entry; swap-out and swap-in keep
+ * the bit, mremap() marks what it moves, a pinned page keeps its entry.
+ * This machine's 6.18 build has no soft-dirty: -EOPNOTSUPP, and clear_refs 4
+ * changes nothing.
+ */
+static void test_soft_dirty(void **state)
+{
+	struct mmsim_config cfg = { .nr_frames = 4096, .nr_swap_slots = 64, .verify_every_step = true,
+				    .kernel = "7.3" };
+	struct mmsim *sim = test_sim_cfg(cfg);
+	int pid = new_proc(sim);
+	bool dirty;
+
+	(void)state;
+	OK(sim, mmsim_mmap(sim, pid, BASE, 4 * PAGE, RW));
+	assert_true(soft_dirty(sim, pid, BASE + 3 * PAGE));	/* VM_SOFTDIRTY: empty pages too */
+	write_byte(sim, pid, BASE, 1);
+	write_byte(sim, pid, BASE + PAGE, 1);
+	OK(sim, mmsim_clear_refs(sim, pid, 4));
+	assert_false(soft_dirty(sim, pid, BASE));
+	assert_false(soft_dirty(sim, pid, BASE + 3 * PAGE));
+	write_byte(sim, pid, BASE, 2);
+	assert_true(soft_dirty(sim, pid, BASE));
+	assert_false(soft_dirty(sim, pid, BASE + PAGE));
+	/* mprotect() does not make a clean entry writable: the next write still marks it. */
+	OK(sim, mmsim_mprotect(sim, pid, BASE + PAGE, PAGE, MMSIM_PROT_READ));
+	OK(sim, mmsim_mprotect(sim, pid, BASE + PAGE, PAGE, RW));
+	write_byte(sim, pid, BASE + PAGE, 2);
+	assert_true(soft_dirty(sim, pid, BASE + PAGE));
+	/* The swap entry keeps the bit, and so does the page read back. */
+	OK(sim, mmsim_madvise(sim, pid, BASE, 2 * PAGE, MMSIM_MADV_PAGEOUT));
+	assert_true(pagemap_of(sim, pid, BASE) & MMSIM_PM_SWAP);
+	assert_true(soft_dirty(sim, pid, BASE));
+	OK(sim, mmsim_clear_refs(sim, pid, 4));
+	assert_false(soft_dirty(sim, pid, BASE));
+	read_byte(sim, pid, BASE);
+	assert_false(soft_dirty(sim, pid, BASE));
+	/* mremap() marks what it moves. */
+	OK(sim, mmsim_mremap(sim, pid, BASE, PAGE, BASE + 64 * PAGE));
+	assert_true(soft_dirty(sim, pid, BASE + 64 * PAGE));
+	/* A pinned page keeps its entry (and its write access). */
+	OK(sim, mmsim_pin_user_pages(sim, pid, BASE + PAGE, PAGE, MMSIM_PIN_WRITE));
+	OK(sim, mmsim_clear_refs(sim, pid, 4));
+	assert_true(soft_dirty(sim, pid, BASE + PAGE));
+	assert_int_equal(mmsim_clear_refs(sim, pid, 5), -EINVAL);
+	assert_int_equal(mmsim_clear_refs(sim, pid, 0), -EINVAL);
+	mmsim_destroy(sim);
+
+	sim = test_sim_cfg((struct mmsim_config){ .nr_frames = 4096, .kernel = "6.18" });
+	pid = new_proc(sim);
+	OK(sim, mmsim_mmap(sim, pid, BASE, PAGE, RW));
+	assert_int_equal(mmsim_soft_dirty(sim, pid, BASE, &dirty), -EOPNOTSUPP);
+	assert_int_equal(pagemap_of(sim, pid, BASE) & MMSIM_PM_SOFT_DIRTY, 0);
+	OK(sim, mmsim_clear_refs(sim, pid, 4));
+	mmsim_destroy(sim);
+}
+
 /*
  * kernel-facts notes + A + B: the 4K zero page shows only ZERO_PAGE (no
  * MMAP, no ANON) and kpagecount 0; the huge zero folio shows
@@ -354,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_smaps_pss_rounds_per_vma),
 		cmocka_unit_test(test_smaps_pmd_thp_per_page_mapcount),
 		cmocka_unit_test(test_kpage_out_of_range),
+		cmocka_unit_test(test_soft_dirty),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -524,9 +524,25 @@ enum {
 #define MMSIM_PM_SWAP		(1ULL << 62)
 #define MMSIM_PM_FILE		(1ULL << 61)
 #define MMSIM_PM_MMAP_EXCLUSIVE	(1ULL << 56)
+#define MMSIM_PM_SOFT_DIRTY	(1ULL << 55)	/* only from a profile with soft-dirty (not 6.18) */
 #define MMSIM_PM_PFN_MASK	((1ULL << 55) - 1)
 
 MMSIM_API int mmsim_pagemap(struct mmsim *sim, int pid, unsigned long addr, uint64_t *entry);
+/*
+ * pagemap's soft-dirty bit (MMSIM_PM_SOFT_DIRTY) at addr: set for every page
+ * of a VMA made or merged since the last clear_refs 4, and for every entry a
+ * fault made dirty, mremap() moved or swap-in restored since. -EOPNOTSUPP on
+ * a kernel built without CONFIG_MEM_SOFT_DIRTY (profile 6.18: this machine's).
+ */
+MMSIM_API int mmsim_soft_dirty(struct mmsim *sim, int pid, unsigned long addr, bool *dirty);
+/*
+ * Writing type to /proc/PID/clear_refs: 1 (all) and 2 (anonymous) clear the
+ * accessed bits, 3 (mapped files) touches nothing here, 4 clears soft-dirty:
+ * VM_SOFTDIRTY and every entry's bit, each present entry write-protected so
+ * that the next write faults (a maybe-pinned page's is left alone). -EINVAL
+ * for another type (5, the peak RSS, is not modelled).
+ */
+MMSIM_API int mmsim_clear_refs(struct mmsim *sim, int pid, int type);
 MMSIM_API int mmsim_kpagecount(struct mmsim *sim, unsigned long pfn, uint64_t *count);
 /*
  * Is name ("lo", "lf", "mg", "dc", "hg", "nh", "wf", "ac", "nr", "rd", "wr",

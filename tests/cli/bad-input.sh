@@ -157,6 +157,8 @@ case_ pipe-none 2 "Bail out! pipe-none.mms:2: pipe_read A failed: EBADF: pid 1 h
 	"proc A\npipe_read A\n"
 case_ pin-hole 2 "Bail out! pin-hole.mms:3: pin A $W 8K rw failed: EFAULT: get_user_pages: no VMA at 0x100000001000" \
 	"proc A\nmmap A $W 4K\npin A $W 8K rw\n"
+case_ clear-refs-type 2 "Bail out! clear-refs-type.mms:2: clear_refs: TYPE is 1 (all), 2 (anon), 3 (mapped) or 4 (soft-dirty), got 5" \
+	"proc A\nclear_refs A 5\n"
 # A failure that is not the call's own still bails out: no such process.
 case_ errno-no-proc 2 "Bail out! errno-no-proc.mms:2: no process B (create it with proc or fork)" \
 	"proc A\nexpect errno munmap B $W 4K == EINVAL\n"

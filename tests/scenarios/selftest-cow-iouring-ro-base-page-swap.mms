@@ -11,7 +11,7 @@ madvise P 0x100000000000 4K pageout
 expect swapped P 0x100000000000 == yes
 pin P 0x100000000000 4K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P 0x100000000000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P 0x100000000000 4K rw
 write P 0x100000000000 4K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P 0 == 255    # io_uring_prep_write_fixed(), then pread()

@@ -13,7 +13,7 @@ write P16 0x100000004000 16K byte=1
 mremap P16 0x100000006000 8K 0x100000800000   # move the upper half away
 pin P16 0x100000004000 8K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P16 0x100000004000 8K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P16 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P16 0x100000004000 8K rw
 write P16 0x100000004000 8K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P16 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -37,7 +37,7 @@ write P32 0x100001008000 32K byte=1
 mremap P32 0x10000100c000 16K 0x100001800000   # move the upper half away
 pin P32 0x100001008000 16K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P32 0x100001008000 16K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P32 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P32 0x100001008000 16K rw
 write P32 0x100001008000 16K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P32 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -61,7 +61,7 @@ write P64 0x100002010000 64K byte=1
 mremap P64 0x100002018000 32K 0x100002800000   # move the upper half away
 pin P64 0x100002010000 32K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P64 0x100002010000 32K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P64 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P64 0x100002010000 32K rw
 write P64 0x100002010000 32K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P64 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -85,7 +85,7 @@ write P128 0x100003020000 128K byte=1
 mremap P128 0x100003030000 64K 0x100003800000   # move the upper half away
 pin P128 0x100003020000 64K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P128 0x100003020000 64K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P128 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P128 0x100003020000 64K rw
 write P128 0x100003020000 64K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P128 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -109,7 +109,7 @@ write P256 0x100004040000 256K byte=1
 mremap P256 0x100004060000 128K 0x100004800000   # move the upper half away
 pin P256 0x100004040000 128K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P256 0x100004040000 128K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P256 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P256 0x100004040000 128K rw
 write P256 0x100004040000 128K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P256 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -133,7 +133,7 @@ write P512 0x100005080000 512K byte=1
 mremap P512 0x1000050c0000 256K 0x100005800000   # move the upper half away
 pin P512 0x100005080000 256K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P512 0x100005080000 256K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P512 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P512 0x100005080000 256K rw
 write P512 0x100005080000 256K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P512 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -157,7 +157,7 @@ write P1024 0x100006100000 1024K byte=1
 mremap P1024 0x100006180000 512K 0x100006800000   # move the upper half away
 pin P1024 0x100006100000 512K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P1024 0x100006100000 512K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P1024 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P1024 0x100006100000 512K rw
 write P1024 0x100006100000 512K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P1024 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -181,7 +181,7 @@ write P2048 0x100007200000 2048K byte=1
 mremap P2048 0x100007300000 1024K 0x100007800000   # move the upper half away
 pin P2048 0x100007200000 1024K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P2048 0x100007200000 1024K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P2048 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P2048 0x100007200000 1024K rw
 write P2048 0x100007200000 1024K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P2048 0 == 255    # io_uring_prep_write_fixed(), then pread()

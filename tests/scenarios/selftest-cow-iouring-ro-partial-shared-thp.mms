@@ -16,7 +16,7 @@ exit X16
 madvise P16 0x100000005000 12K dofork
 pin P16 0x100000004000 16K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P16 0x100000004000 16K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P16 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P16 0x100000004000 16K rw
 write P16 0x100000004000 16K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P16 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -43,7 +43,7 @@ exit X32
 madvise P32 0x100001009000 28K dofork
 pin P32 0x100001008000 32K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P32 0x100001008000 32K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P32 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P32 0x100001008000 32K rw
 write P32 0x100001008000 32K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P32 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -70,7 +70,7 @@ exit X64
 madvise P64 0x100002011000 60K dofork
 pin P64 0x100002010000 64K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P64 0x100002010000 64K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P64 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P64 0x100002010000 64K rw
 write P64 0x100002010000 64K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P64 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -97,7 +97,7 @@ exit X128
 madvise P128 0x100003021000 124K dofork
 pin P128 0x100003020000 128K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P128 0x100003020000 128K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P128 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P128 0x100003020000 128K rw
 write P128 0x100003020000 128K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P128 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -124,7 +124,7 @@ exit X256
 madvise P256 0x100004041000 252K dofork
 pin P256 0x100004040000 256K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P256 0x100004040000 256K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P256 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P256 0x100004040000 256K rw
 write P256 0x100004040000 256K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P256 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -151,7 +151,7 @@ exit X512
 madvise P512 0x100005081000 508K dofork
 pin P512 0x100005080000 512K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P512 0x100005080000 512K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P512 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P512 0x100005080000 512K rw
 write P512 0x100005080000 512K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P512 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -178,7 +178,7 @@ exit X1024
 madvise P1024 0x100006101000 1020K dofork
 pin P1024 0x100006100000 1024K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P1024 0x100006100000 1024K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P1024 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P1024 0x100006100000 1024K rw
 write P1024 0x100006100000 1024K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P1024 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -205,7 +205,7 @@ exit X2048
 madvise P2048 0x100007201000 2044K dofork
 pin P2048 0x100007200000 2048K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P2048 0x100007200000 2048K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P2048 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P2048 0x100007200000 2048K rw
 write P2048 0x100007200000 2048K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P2048 0 == 255    # io_uring_prep_write_fixed(), then pread()

@@ -14,7 +14,7 @@ mprotect P16 0x100000005000 4K r   # PTE-map the THP
 mprotect P16 0x100000005000 4K rw
 pin P16 0x100000004000 16K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P16 0x100000004000 16K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P16 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P16 0x100000004000 16K rw
 write P16 0x100000004000 16K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P16 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -39,7 +39,7 @@ mprotect P32 0x100001009000 4K r   # PTE-map the THP
 mprotect P32 0x100001009000 4K rw
 pin P32 0x100001008000 32K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P32 0x100001008000 32K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P32 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P32 0x100001008000 32K rw
 write P32 0x100001008000 32K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P32 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -64,7 +64,7 @@ mprotect P64 0x100002011000 4K r   # PTE-map the THP
 mprotect P64 0x100002011000 4K rw
 pin P64 0x100002010000 64K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P64 0x100002010000 64K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P64 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P64 0x100002010000 64K rw
 write P64 0x100002010000 64K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P64 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -89,7 +89,7 @@ mprotect P128 0x100003021000 4K r   # PTE-map the THP
 mprotect P128 0x100003021000 4K rw
 pin P128 0x100003020000 128K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P128 0x100003020000 128K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P128 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P128 0x100003020000 128K rw
 write P128 0x100003020000 128K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P128 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -114,7 +114,7 @@ mprotect P256 0x100004041000 4K r   # PTE-map the THP
 mprotect P256 0x100004041000 4K rw
 pin P256 0x100004040000 256K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P256 0x100004040000 256K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P256 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P256 0x100004040000 256K rw
 write P256 0x100004040000 256K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P256 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -139,7 +139,7 @@ mprotect P512 0x100005081000 4K r   # PTE-map the THP
 mprotect P512 0x100005081000 4K rw
 pin P512 0x100005080000 512K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P512 0x100005080000 512K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P512 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P512 0x100005080000 512K rw
 write P512 0x100005080000 512K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P512 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -164,7 +164,7 @@ mprotect P1024 0x100006101000 4K r   # PTE-map the THP
 mprotect P1024 0x100006101000 4K rw
 pin P1024 0x100006100000 1024K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P1024 0x100006100000 1024K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P1024 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P1024 0x100006100000 1024K rw
 write P1024 0x100006100000 1024K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P1024 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -189,7 +189,7 @@ mprotect P2048 0x100007201000 4K r   # PTE-map the THP
 mprotect P2048 0x100007201000 4K rw
 pin P2048 0x100007200000 2048K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P2048 0x100007200000 2048K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P2048 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P2048 0x100007200000 2048K rw
 write P2048 0x100007200000 2048K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P2048 0 == 255    # io_uring_prep_write_fixed(), then pread()

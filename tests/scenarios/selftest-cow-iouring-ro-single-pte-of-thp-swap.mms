@@ -17,7 +17,7 @@ madvise P16 0x100000004000 4K pageout
 expect swapped P16 0x100000004000 == yes
 pin P16 0x100000004000 4K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P16 0x100000004000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P16 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P16 0x100000004000 4K rw
 write P16 0x100000004000 4K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P16 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -39,7 +39,7 @@ madvise P32 0x100001008000 4K pageout
 expect swapped P32 0x100001008000 == yes
 pin P32 0x100001008000 4K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P32 0x100001008000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P32 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P32 0x100001008000 4K rw
 write P32 0x100001008000 4K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P32 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -61,7 +61,7 @@ madvise P64 0x100002010000 4K pageout
 expect swapped P64 0x100002010000 == yes
 pin P64 0x100002010000 4K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P64 0x100002010000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P64 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P64 0x100002010000 4K rw
 write P64 0x100002010000 4K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P64 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -83,7 +83,7 @@ madvise P128 0x100003020000 4K pageout
 expect swapped P128 0x100003020000 == yes
 pin P128 0x100003020000 4K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P128 0x100003020000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P128 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P128 0x100003020000 4K rw
 write P128 0x100003020000 4K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P128 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -105,7 +105,7 @@ madvise P256 0x100004040000 4K pageout
 expect swapped P256 0x100004040000 == yes
 pin P256 0x100004040000 4K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P256 0x100004040000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P256 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P256 0x100004040000 4K rw
 write P256 0x100004040000 4K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P256 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -127,7 +127,7 @@ madvise P512 0x100005080000 4K pageout
 expect swapped P512 0x100005080000 == yes
 pin P512 0x100005080000 4K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P512 0x100005080000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P512 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P512 0x100005080000 4K rw
 write P512 0x100005080000 4K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P512 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -149,7 +149,7 @@ madvise P1024 0x100006100000 4K pageout
 expect swapped P1024 0x100006100000 == yes
 pin P1024 0x100006100000 4K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P1024 0x100006100000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P1024 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P1024 0x100006100000 4K rw
 write P1024 0x100006100000 4K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P1024 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -171,7 +171,7 @@ madvise P2048 0x100007200000 4K pageout
 expect swapped P2048 0x100007200000 == yes
 pin P2048 0x100007200000 4K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P2048 0x100007200000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P2048 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P2048 0x100007200000 4K rw
 write P2048 0x100007200000 4K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P2048 0 == 255    # io_uring_prep_write_fixed(), then pread()

@@ -13,7 +13,7 @@ write P16 0x100000004000 16K byte=1
 madvise P16 0x100000005000 12K dontneed   # keep one PTE
 pin P16 0x100000004000 4K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P16 0x100000004000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P16 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P16 0x100000004000 4K rw
 write P16 0x100000004000 4K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P16 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -37,7 +37,7 @@ write P32 0x100001008000 32K byte=1
 madvise P32 0x100001009000 28K dontneed   # keep one PTE
 pin P32 0x100001008000 4K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P32 0x100001008000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P32 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P32 0x100001008000 4K rw
 write P32 0x100001008000 4K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P32 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -61,7 +61,7 @@ write P64 0x100002010000 64K byte=1
 madvise P64 0x100002011000 60K dontneed   # keep one PTE
 pin P64 0x100002010000 4K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P64 0x100002010000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P64 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P64 0x100002010000 4K rw
 write P64 0x100002010000 4K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P64 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -85,7 +85,7 @@ write P128 0x100003020000 128K byte=1
 madvise P128 0x100003021000 124K dontneed   # keep one PTE
 pin P128 0x100003020000 4K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P128 0x100003020000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P128 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P128 0x100003020000 4K rw
 write P128 0x100003020000 4K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P128 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -109,7 +109,7 @@ write P256 0x100004040000 256K byte=1
 madvise P256 0x100004041000 252K dontneed   # keep one PTE
 pin P256 0x100004040000 4K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P256 0x100004040000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P256 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P256 0x100004040000 4K rw
 write P256 0x100004040000 4K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P256 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -133,7 +133,7 @@ write P512 0x100005080000 512K byte=1
 madvise P512 0x100005081000 508K dontneed   # keep one PTE
 pin P512 0x100005080000 4K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P512 0x100005080000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P512 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P512 0x100005080000 4K rw
 write P512 0x100005080000 4K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P512 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -157,7 +157,7 @@ write P1024 0x100006100000 1024K byte=1
 madvise P1024 0x100006101000 1020K dontneed   # keep one PTE
 pin P1024 0x100006100000 4K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P1024 0x100006100000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P1024 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P1024 0x100006100000 4K rw
 write P1024 0x100006100000 4K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P1024 0 == 255    # io_uring_prep_write_fixed(), then pread()
@@ -181,7 +181,7 @@ write P2048 0x100007200000 2048K byte=1
 madvise P2048 0x100007201000 2044K dontneed   # keep one PTE
 pin P2048 0x100007200000 4K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P2048 0x100007200000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P2048 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P2048 0x100007200000 4K rw
 write P2048 0x100007200000 4K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P2048 0 == 255    # io_uring_prep_write_fixed(), then pread()

@@ -16,7 +16,7 @@ madvise P2048 0x100000200000 2048K pageout
 expect swapped P2048 0x100000200000 == yes
 pin P2048 0x100000200000 2048K rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM
 mprotect P2048 0x100000200000 2048K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY, as on this machine)
+clear_refs P2048 4                # clear_softdirty(): keeps mprotect() from making it writable
 mprotect P2048 0x100000200000 2048K rw
 write P2048 0x100000200000 2048K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P2048 0 == 255    # io_uring_prep_write_fixed(), then pread()

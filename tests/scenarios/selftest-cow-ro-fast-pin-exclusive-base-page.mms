@@ -8,7 +8,7 @@ mmap P 0x100000000000 4K
 madvise P 0x100000000000 4K nohugepage
 write P 0x100000000000 4K byte=1
 mprotect P 0x100000000000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P 4                # clear_softdirty()
 mprotect P 0x100000000000 4K rw
 pin P 0x100000000000 4K ro fast        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P 0x100000000000 4K byte=0xff      # memset(mem, 0xff, size)

@@ -18,7 +18,7 @@ mprotect P16 0x100000005000 4K rw
 madvise P16 0x100000004000 16K pageout
 expect swapped P16 0x100000004000 == yes
 mprotect P16 0x100000004000 16K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P16 4                # clear_softdirty()
 mprotect P16 0x100000004000 16K rw
 pin P16 0x100000004000 16K ro fast        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P16 0x100000004000 16K byte=0xff      # memset(mem, 0xff, size)
@@ -41,7 +41,7 @@ mprotect P32 0x100001009000 4K rw
 madvise P32 0x100001008000 32K pageout
 expect swapped P32 0x100001008000 == yes
 mprotect P32 0x100001008000 32K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P32 4                # clear_softdirty()
 mprotect P32 0x100001008000 32K rw
 pin P32 0x100001008000 32K ro fast        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P32 0x100001008000 32K byte=0xff      # memset(mem, 0xff, size)
@@ -64,7 +64,7 @@ mprotect P64 0x100002011000 4K rw
 madvise P64 0x100002010000 64K pageout
 expect swapped P64 0x100002010000 == yes
 mprotect P64 0x100002010000 64K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P64 4                # clear_softdirty()
 mprotect P64 0x100002010000 64K rw
 pin P64 0x100002010000 64K ro fast        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P64 0x100002010000 64K byte=0xff      # memset(mem, 0xff, size)
@@ -87,7 +87,7 @@ mprotect P128 0x100003021000 4K rw
 madvise P128 0x100003020000 128K pageout
 expect swapped P128 0x100003020000 == yes
 mprotect P128 0x100003020000 128K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P128 4                # clear_softdirty()
 mprotect P128 0x100003020000 128K rw
 pin P128 0x100003020000 128K ro fast        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P128 0x100003020000 128K byte=0xff      # memset(mem, 0xff, size)
@@ -110,7 +110,7 @@ mprotect P256 0x100004041000 4K rw
 madvise P256 0x100004040000 256K pageout
 expect swapped P256 0x100004040000 == yes
 mprotect P256 0x100004040000 256K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P256 4                # clear_softdirty()
 mprotect P256 0x100004040000 256K rw
 pin P256 0x100004040000 256K ro fast        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P256 0x100004040000 256K byte=0xff      # memset(mem, 0xff, size)
@@ -133,7 +133,7 @@ mprotect P512 0x100005081000 4K rw
 madvise P512 0x100005080000 512K pageout
 expect swapped P512 0x100005080000 == yes
 mprotect P512 0x100005080000 512K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P512 4                # clear_softdirty()
 mprotect P512 0x100005080000 512K rw
 pin P512 0x100005080000 512K ro fast        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P512 0x100005080000 512K byte=0xff      # memset(mem, 0xff, size)
@@ -156,7 +156,7 @@ mprotect P1024 0x100006101000 4K rw
 madvise P1024 0x100006100000 1024K pageout
 expect swapped P1024 0x100006100000 == yes
 mprotect P1024 0x100006100000 1024K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P1024 4                # clear_softdirty()
 mprotect P1024 0x100006100000 1024K rw
 pin P1024 0x100006100000 1024K ro fast        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P1024 0x100006100000 1024K byte=0xff      # memset(mem, 0xff, size)
@@ -179,7 +179,7 @@ mprotect P2048 0x100007201000 4K rw
 madvise P2048 0x100007200000 2048K pageout
 expect swapped P2048 0x100007200000 == yes
 mprotect P2048 0x100007200000 2048K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P2048 4                # clear_softdirty()
 mprotect P2048 0x100007200000 2048K rw
 pin P2048 0x100007200000 2048K ro fast        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P2048 0x100007200000 2048K byte=0xff      # memset(mem, 0xff, size)

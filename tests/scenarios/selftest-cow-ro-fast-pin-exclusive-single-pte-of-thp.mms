@@ -14,7 +14,7 @@ expect present P16 0x100000007000 == yes   # else "Did not get a THP populated"
 write P16 0x100000004000 16K byte=1
 madvise P16 0x100000005000 12K dontneed   # keep one PTE
 mprotect P16 0x100000004000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P16 4                # clear_softdirty()
 mprotect P16 0x100000004000 4K rw
 pin P16 0x100000004000 4K ro fast        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P16 0x100000004000 4K byte=0xff      # memset(mem, 0xff, size)
@@ -34,7 +34,7 @@ expect present P32 0x10000100f000 == yes   # else "Did not get a THP populated"
 write P32 0x100001008000 32K byte=1
 madvise P32 0x100001009000 28K dontneed   # keep one PTE
 mprotect P32 0x100001008000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P32 4                # clear_softdirty()
 mprotect P32 0x100001008000 4K rw
 pin P32 0x100001008000 4K ro fast        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P32 0x100001008000 4K byte=0xff      # memset(mem, 0xff, size)
@@ -54,7 +54,7 @@ expect present P64 0x10000201f000 == yes   # else "Did not get a THP populated"
 write P64 0x100002010000 64K byte=1
 madvise P64 0x100002011000 60K dontneed   # keep one PTE
 mprotect P64 0x100002010000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P64 4                # clear_softdirty()
 mprotect P64 0x100002010000 4K rw
 pin P64 0x100002010000 4K ro fast        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P64 0x100002010000 4K byte=0xff      # memset(mem, 0xff, size)
@@ -74,7 +74,7 @@ expect present P128 0x10000303f000 == yes   # else "Did not get a THP populated"
 write P128 0x100003020000 128K byte=1
 madvise P128 0x100003021000 124K dontneed   # keep one PTE
 mprotect P128 0x100003020000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P128 4                # clear_softdirty()
 mprotect P128 0x100003020000 4K rw
 pin P128 0x100003020000 4K ro fast        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P128 0x100003020000 4K byte=0xff      # memset(mem, 0xff, size)
@@ -94,7 +94,7 @@ expect present P256 0x10000407f000 == yes   # else "Did not get a THP populated"
 write P256 0x100004040000 256K byte=1
 madvise P256 0x100004041000 252K dontneed   # keep one PTE
 mprotect P256 0x100004040000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P256 4                # clear_softdirty()
 mprotect P256 0x100004040000 4K rw
 pin P256 0x100004040000 4K ro fast        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P256 0x100004040000 4K byte=0xff      # memset(mem, 0xff, size)
@@ -114,7 +114,7 @@ expect present P512 0x1000050ff000 == yes   # else "Did not get a THP populated"
 write P512 0x100005080000 512K byte=1
 madvise P512 0x100005081000 508K dontneed   # keep one PTE
 mprotect P512 0x100005080000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P512 4                # clear_softdirty()
 mprotect P512 0x100005080000 4K rw
 pin P512 0x100005080000 4K ro fast        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P512 0x100005080000 4K byte=0xff      # memset(mem, 0xff, size)
@@ -134,7 +134,7 @@ expect present P1024 0x1000061ff000 == yes   # else "Did not get a THP populated
 write P1024 0x100006100000 1024K byte=1
 madvise P1024 0x100006101000 1020K dontneed   # keep one PTE
 mprotect P1024 0x100006100000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P1024 4                # clear_softdirty()
 mprotect P1024 0x100006100000 4K rw
 pin P1024 0x100006100000 4K ro fast        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P1024 0x100006100000 4K byte=0xff      # memset(mem, 0xff, size)
@@ -154,7 +154,7 @@ expect present P2048 0x1000073ff000 == yes   # else "Did not get a THP populated
 write P2048 0x100007200000 2048K byte=1
 madvise P2048 0x100007201000 2044K dontneed   # keep one PTE
 mprotect P2048 0x100007200000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P2048 4                # clear_softdirty()
 mprotect P2048 0x100007200000 4K rw
 pin P2048 0x100007200000 4K ro fast        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P2048 0x100007200000 4K byte=0xff      # memset(mem, 0xff, size)

@@ -11,7 +11,7 @@ write P 0x100000000000 4K byte=1
 madvise P 0x100000000000 4K pageout
 expect swapped P 0x100000000000 == yes
 mprotect P 0x100000000000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P 4                # clear_softdirty()
 mprotect P 0x100000000000 4K rw
 pin P 0x100000000000 4K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P 0x100000000000 4K byte=0xff      # memset(mem, 0xff, size)

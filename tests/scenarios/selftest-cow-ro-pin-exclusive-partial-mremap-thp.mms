@@ -14,7 +14,7 @@ expect present P16 0x100000007000 == yes   # else "Did not get a THP populated"
 write P16 0x100000004000 16K byte=1
 mremap P16 0x100000006000 8K 0x100000800000   # move the upper half away
 mprotect P16 0x100000004000 8K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P16 4                # clear_softdirty()
 mprotect P16 0x100000004000 8K rw
 pin P16 0x100000004000 8K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P16 0x100000004000 8K byte=0xff      # memset(mem, 0xff, size)
@@ -34,7 +34,7 @@ expect present P32 0x10000100f000 == yes   # else "Did not get a THP populated"
 write P32 0x100001008000 32K byte=1
 mremap P32 0x10000100c000 16K 0x100001800000   # move the upper half away
 mprotect P32 0x100001008000 16K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P32 4                # clear_softdirty()
 mprotect P32 0x100001008000 16K rw
 pin P32 0x100001008000 16K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P32 0x100001008000 16K byte=0xff      # memset(mem, 0xff, size)
@@ -54,7 +54,7 @@ expect present P64 0x10000201f000 == yes   # else "Did not get a THP populated"
 write P64 0x100002010000 64K byte=1
 mremap P64 0x100002018000 32K 0x100002800000   # move the upper half away
 mprotect P64 0x100002010000 32K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P64 4                # clear_softdirty()
 mprotect P64 0x100002010000 32K rw
 pin P64 0x100002010000 32K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P64 0x100002010000 32K byte=0xff      # memset(mem, 0xff, size)
@@ -74,7 +74,7 @@ expect present P128 0x10000303f000 == yes   # else "Did not get a THP populated"
 write P128 0x100003020000 128K byte=1
 mremap P128 0x100003030000 64K 0x100003800000   # move the upper half away
 mprotect P128 0x100003020000 64K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P128 4                # clear_softdirty()
 mprotect P128 0x100003020000 64K rw
 pin P128 0x100003020000 64K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P128 0x100003020000 64K byte=0xff      # memset(mem, 0xff, size)
@@ -94,7 +94,7 @@ expect present P256 0x10000407f000 == yes   # else "Did not get a THP populated"
 write P256 0x100004040000 256K byte=1
 mremap P256 0x100004060000 128K 0x100004800000   # move the upper half away
 mprotect P256 0x100004040000 128K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P256 4                # clear_softdirty()
 mprotect P256 0x100004040000 128K rw
 pin P256 0x100004040000 128K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P256 0x100004040000 128K byte=0xff      # memset(mem, 0xff, size)
@@ -114,7 +114,7 @@ expect present P512 0x1000050ff000 == yes   # else "Did not get a THP populated"
 write P512 0x100005080000 512K byte=1
 mremap P512 0x1000050c0000 256K 0x100005800000   # move the upper half away
 mprotect P512 0x100005080000 256K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P512 4                # clear_softdirty()
 mprotect P512 0x100005080000 256K rw
 pin P512 0x100005080000 256K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P512 0x100005080000 256K byte=0xff      # memset(mem, 0xff, size)
@@ -134,7 +134,7 @@ expect present P1024 0x1000061ff000 == yes   # else "Did not get a THP populated
 write P1024 0x100006100000 1024K byte=1
 mremap P1024 0x100006180000 512K 0x100006800000   # move the upper half away
 mprotect P1024 0x100006100000 512K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P1024 4                # clear_softdirty()
 mprotect P1024 0x100006100000 512K rw
 pin P1024 0x100006100000 512K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P1024 0x100006100000 512K byte=0xff      # memset(mem, 0xff, size)
@@ -154,7 +154,7 @@ expect present P2048 0x1000073ff000 == yes   # else "Did not get a THP populated
 write P2048 0x100007200000 2048K byte=1
 mremap P2048 0x100007300000 1024K 0x100007800000   # move the upper half away
 mprotect P2048 0x100007200000 1024K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P2048 4                # clear_softdirty()
 mprotect P2048 0x100007200000 1024K rw
 pin P2048 0x100007200000 1024K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P2048 0x100007200000 1024K byte=0xff      # memset(mem, 0xff, size)

@@ -17,7 +17,7 @@ fork P16 X16
 exit X16
 madvise P16 0x100000005000 12K dofork
 mprotect P16 0x100000004000 16K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P16 4                # clear_softdirty()
 mprotect P16 0x100000004000 16K rw
 pin P16 0x100000004000 16K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P16 0x100000004000 16K byte=0xff      # memset(mem, 0xff, size)
@@ -40,7 +40,7 @@ fork P32 X32
 exit X32
 madvise P32 0x100001009000 28K dofork
 mprotect P32 0x100001008000 32K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P32 4                # clear_softdirty()
 mprotect P32 0x100001008000 32K rw
 pin P32 0x100001008000 32K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P32 0x100001008000 32K byte=0xff      # memset(mem, 0xff, size)
@@ -63,7 +63,7 @@ fork P64 X64
 exit X64
 madvise P64 0x100002011000 60K dofork
 mprotect P64 0x100002010000 64K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P64 4                # clear_softdirty()
 mprotect P64 0x100002010000 64K rw
 pin P64 0x100002010000 64K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P64 0x100002010000 64K byte=0xff      # memset(mem, 0xff, size)
@@ -86,7 +86,7 @@ fork P128 X128
 exit X128
 madvise P128 0x100003021000 124K dofork
 mprotect P128 0x100003020000 128K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P128 4                # clear_softdirty()
 mprotect P128 0x100003020000 128K rw
 pin P128 0x100003020000 128K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P128 0x100003020000 128K byte=0xff      # memset(mem, 0xff, size)
@@ -109,7 +109,7 @@ fork P256 X256
 exit X256
 madvise P256 0x100004041000 252K dofork
 mprotect P256 0x100004040000 256K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P256 4                # clear_softdirty()
 mprotect P256 0x100004040000 256K rw
 pin P256 0x100004040000 256K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P256 0x100004040000 256K byte=0xff      # memset(mem, 0xff, size)
@@ -132,7 +132,7 @@ fork P512 X512
 exit X512
 madvise P512 0x100005081000 508K dofork
 mprotect P512 0x100005080000 512K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P512 4                # clear_softdirty()
 mprotect P512 0x100005080000 512K rw
 pin P512 0x100005080000 512K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P512 0x100005080000 512K byte=0xff      # memset(mem, 0xff, size)
@@ -155,7 +155,7 @@ fork P1024 X1024
 exit X1024
 madvise P1024 0x100006101000 1020K dofork
 mprotect P1024 0x100006100000 1024K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P1024 4                # clear_softdirty()
 mprotect P1024 0x100006100000 1024K rw
 pin P1024 0x100006100000 1024K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P1024 0x100006100000 1024K byte=0xff      # memset(mem, 0xff, size)
@@ -178,7 +178,7 @@ fork P2048 X2048
 exit X2048
 madvise P2048 0x100007201000 2044K dofork
 mprotect P2048 0x100007200000 2048K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P2048 4                # clear_softdirty()
 mprotect P2048 0x100007200000 2048K rw
 pin P2048 0x100007200000 2048K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P2048 0x100007200000 2048K byte=0xff      # memset(mem, 0xff, size)

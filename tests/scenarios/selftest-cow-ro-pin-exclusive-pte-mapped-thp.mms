@@ -15,7 +15,7 @@ write P16 0x100000004000 16K byte=1
 mprotect P16 0x100000005000 4K r   # PTE-map the THP
 mprotect P16 0x100000005000 4K rw
 mprotect P16 0x100000004000 16K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P16 4                # clear_softdirty()
 mprotect P16 0x100000004000 16K rw
 pin P16 0x100000004000 16K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P16 0x100000004000 16K byte=0xff      # memset(mem, 0xff, size)
@@ -36,7 +36,7 @@ write P32 0x100001008000 32K byte=1
 mprotect P32 0x100001009000 4K r   # PTE-map the THP
 mprotect P32 0x100001009000 4K rw
 mprotect P32 0x100001008000 32K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P32 4                # clear_softdirty()
 mprotect P32 0x100001008000 32K rw
 pin P32 0x100001008000 32K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P32 0x100001008000 32K byte=0xff      # memset(mem, 0xff, size)
@@ -57,7 +57,7 @@ write P64 0x100002010000 64K byte=1
 mprotect P64 0x100002011000 4K r   # PTE-map the THP
 mprotect P64 0x100002011000 4K rw
 mprotect P64 0x100002010000 64K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P64 4                # clear_softdirty()
 mprotect P64 0x100002010000 64K rw
 pin P64 0x100002010000 64K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P64 0x100002010000 64K byte=0xff      # memset(mem, 0xff, size)
@@ -78,7 +78,7 @@ write P128 0x100003020000 128K byte=1
 mprotect P128 0x100003021000 4K r   # PTE-map the THP
 mprotect P128 0x100003021000 4K rw
 mprotect P128 0x100003020000 128K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P128 4                # clear_softdirty()
 mprotect P128 0x100003020000 128K rw
 pin P128 0x100003020000 128K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P128 0x100003020000 128K byte=0xff      # memset(mem, 0xff, size)
@@ -99,7 +99,7 @@ write P256 0x100004040000 256K byte=1
 mprotect P256 0x100004041000 4K r   # PTE-map the THP
 mprotect P256 0x100004041000 4K rw
 mprotect P256 0x100004040000 256K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P256 4                # clear_softdirty()
 mprotect P256 0x100004040000 256K rw
 pin P256 0x100004040000 256K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P256 0x100004040000 256K byte=0xff      # memset(mem, 0xff, size)
@@ -120,7 +120,7 @@ write P512 0x100005080000 512K byte=1
 mprotect P512 0x100005081000 4K r   # PTE-map the THP
 mprotect P512 0x100005081000 4K rw
 mprotect P512 0x100005080000 512K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P512 4                # clear_softdirty()
 mprotect P512 0x100005080000 512K rw
 pin P512 0x100005080000 512K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P512 0x100005080000 512K byte=0xff      # memset(mem, 0xff, size)
@@ -141,7 +141,7 @@ write P1024 0x100006100000 1024K byte=1
 mprotect P1024 0x100006101000 4K r   # PTE-map the THP
 mprotect P1024 0x100006101000 4K rw
 mprotect P1024 0x100006100000 1024K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P1024 4                # clear_softdirty()
 mprotect P1024 0x100006100000 1024K rw
 pin P1024 0x100006100000 1024K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P1024 0x100006100000 1024K byte=0xff      # memset(mem, 0xff, size)
@@ -162,7 +162,7 @@ write P2048 0x100007200000 2048K byte=1
 mprotect P2048 0x100007201000 4K r   # PTE-map the THP
 mprotect P2048 0x100007201000 4K rw
 mprotect P2048 0x100007200000 2048K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P2048 4                # clear_softdirty()
 mprotect P2048 0x100007200000 2048K rw
 pin P2048 0x100007200000 2048K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P2048 0x100007200000 2048K byte=0xff      # memset(mem, 0xff, size)

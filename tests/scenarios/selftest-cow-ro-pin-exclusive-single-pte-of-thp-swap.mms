@@ -17,7 +17,7 @@ madvise P16 0x100000005000 12K dontneed   # keep one PTE
 madvise P16 0x100000004000 4K pageout
 expect swapped P16 0x100000004000 == yes
 mprotect P16 0x100000004000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P16 4                # clear_softdirty()
 mprotect P16 0x100000004000 4K rw
 pin P16 0x100000004000 4K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P16 0x100000004000 4K byte=0xff      # memset(mem, 0xff, size)
@@ -39,7 +39,7 @@ madvise P32 0x100001009000 28K dontneed   # keep one PTE
 madvise P32 0x100001008000 4K pageout
 expect swapped P32 0x100001008000 == yes
 mprotect P32 0x100001008000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P32 4                # clear_softdirty()
 mprotect P32 0x100001008000 4K rw
 pin P32 0x100001008000 4K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P32 0x100001008000 4K byte=0xff      # memset(mem, 0xff, size)
@@ -61,7 +61,7 @@ madvise P64 0x100002011000 60K dontneed   # keep one PTE
 madvise P64 0x100002010000 4K pageout
 expect swapped P64 0x100002010000 == yes
 mprotect P64 0x100002010000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P64 4                # clear_softdirty()
 mprotect P64 0x100002010000 4K rw
 pin P64 0x100002010000 4K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P64 0x100002010000 4K byte=0xff      # memset(mem, 0xff, size)
@@ -83,7 +83,7 @@ madvise P128 0x100003021000 124K dontneed   # keep one PTE
 madvise P128 0x100003020000 4K pageout
 expect swapped P128 0x100003020000 == yes
 mprotect P128 0x100003020000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P128 4                # clear_softdirty()
 mprotect P128 0x100003020000 4K rw
 pin P128 0x100003020000 4K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P128 0x100003020000 4K byte=0xff      # memset(mem, 0xff, size)
@@ -105,7 +105,7 @@ madvise P256 0x100004041000 252K dontneed   # keep one PTE
 madvise P256 0x100004040000 4K pageout
 expect swapped P256 0x100004040000 == yes
 mprotect P256 0x100004040000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P256 4                # clear_softdirty()
 mprotect P256 0x100004040000 4K rw
 pin P256 0x100004040000 4K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P256 0x100004040000 4K byte=0xff      # memset(mem, 0xff, size)
@@ -127,7 +127,7 @@ madvise P512 0x100005081000 508K dontneed   # keep one PTE
 madvise P512 0x100005080000 4K pageout
 expect swapped P512 0x100005080000 == yes
 mprotect P512 0x100005080000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P512 4                # clear_softdirty()
 mprotect P512 0x100005080000 4K rw
 pin P512 0x100005080000 4K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P512 0x100005080000 4K byte=0xff      # memset(mem, 0xff, size)
@@ -149,7 +149,7 @@ madvise P1024 0x100006101000 1020K dontneed   # keep one PTE
 madvise P1024 0x100006100000 4K pageout
 expect swapped P1024 0x100006100000 == yes
 mprotect P1024 0x100006100000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P1024 4                # clear_softdirty()
 mprotect P1024 0x100006100000 4K rw
 pin P1024 0x100006100000 4K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P1024 0x100006100000 4K byte=0xff      # memset(mem, 0xff, size)
@@ -171,7 +171,7 @@ madvise P2048 0x100007201000 2044K dontneed   # keep one PTE
 madvise P2048 0x100007200000 4K pageout
 expect swapped P2048 0x100007200000 == yes
 mprotect P2048 0x100007200000 4K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P2048 4                # clear_softdirty()
 mprotect P2048 0x100007200000 4K rw
 pin P2048 0x100007200000 4K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P2048 0x100007200000 4K byte=0xff      # memset(mem, 0xff, size)

@@ -16,7 +16,7 @@ write P2048 0x100000200000 2048K byte=1
 madvise P2048 0x100000200000 2048K pageout
 expect swapped P2048 0x100000200000 == yes
 mprotect P2048 0x100000200000 2048K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P2048 4                # clear_softdirty()
 mprotect P2048 0x100000200000 2048K rw
 pin P2048 0x100000200000 2048K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P2048 0x100000200000 2048K byte=0xff      # memset(mem, 0xff, size)

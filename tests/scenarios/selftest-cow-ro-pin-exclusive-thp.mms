@@ -13,7 +13,7 @@ poke P2048 0x100000200000 1
 expect present P2048 0x1000003ff000 == yes   # else "Did not get a THP populated"
 write P2048 0x100000200000 2048K byte=1
 mprotect P2048 0x100000200000 2048K r
-# (clear_softdirty() here: a no-op without CONFIG_MEM_SOFT_DIRTY)
+clear_refs P2048 4                # clear_softdirty()
 mprotect P2048 0x100000200000 2048K rw
 pin P2048 0x100000200000 2048K ro        # PIN_LONGTERM_TEST_START: should trigger unsharing
 write P2048 0x100000200000 2048K byte=0xff      # memset(mem, 0xff, size)
