@@ -159,6 +159,31 @@ static int pinned_byte(uint64_t off, uint64_t *value)
 	return 0;
 }
 
+#define MPOL_MF_MOVE_	(1 << 1)
+#define MPOL_MF_MOVE_ALL_ (1 << 2)
+
+/*
+ * move_pages(2) of one page, by its number (the static build's libc has no
+ * libnuma): to node r->n (MPOL_MF_MOVE_ALL when r->arg), or with n ~0 just
+ * where it is. The page's status is the answer: its node, or an errno.
+ */
+static int move_page(const struct agent_req *r, uint64_t *node)
+{
+	void *page = (void *)(uintptr_t)r->addr;
+	int target = (int)r->n, status = 0;
+	long ret = syscall(SYS_move_pages, 0, 1UL, &page, r->n == ~0ULL ? NULL : &target, &status,
+			   r->arg ? MPOL_MF_MOVE_ALL_ : MPOL_MF_MOVE_);
+
+	if (ret < 0)
+		return errno;
+	if (ret > 0)
+		return EBUSY;	/* not migrated: the kernel gave up on a busy folio */
+	if (status < 0 && r->n != ~0ULL)
+		return -status;
+	*node = (uint64_t)(int64_t)status;
+	return 0;
+}
+
 /*
  * A forked child's files are its own (become() closes what it inherited):
  * it lets go of the ring's mappings too, or they would keep the parent's
@@ -434,6 +459,9 @@ static void serve(void)
 			break;
 		case AG_PINNED_BYTE:
 			rep.err = pinned_byte(r.addr, &rep.value);
+			break;
+		case AG_MOVE_PAGES:
+			rep.err = move_page(&r, &rep.value);
 			break;
 		case AG_EXIT:
 			_exit(0);

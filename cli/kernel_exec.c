@@ -533,6 +533,11 @@ static int memory_command(struct scn_executor *ex, const struct scn_command *c, 
 	case CMD_UNPIN:
 		r.op = AG_UNPIN;
 		break;
+	case CMD_MOVE_PAGES:
+		r.op = AG_MOVE_PAGES;
+		r.n = c->n;
+		r.arg = c->on;
+		break;
 	default:
 		return scn_fail(err, len, "%s: not a memory command", c->text);
 	}
@@ -1081,6 +1086,27 @@ static int memory_required(const struct scn_command *c, char *err, size_t len)
 
 static int clear_refs(struct scn_executor *ex, const struct scn_command *c, char *err, size_t len);
 
+/* "numa N" is a requirement here: N nodes with memory, or the scenario cannot run. */
+static int numa_required(const struct scn_command *c, char *err, size_t len)
+{
+	unsigned long nodes = 0;
+
+	for (unsigned long n = 0; n < 64; n++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/sys/devices/system/node/node%lu", n);
+		if (!access(path, F_OK))
+			nodes++;
+	}
+	if (!nodes)
+		nodes = 1;	/* a kernel without CONFIG_NUMA: one node */
+	if (nodes >= c->n)
+		return 0;
+	scn_fail(err, len, "%s: this kernel has %lu NUMA node%s", c->text, nodes,
+		 nodes == 1 ? "" : "s");
+	return SCN_LACKS;
+}
+
 static int kernel_run(struct scn_executor *ex, const struct scn_command *c, char *err,
 		      size_t len)
 {
@@ -1117,6 +1143,8 @@ static int kernel_run(struct scn_executor *ex, const struct scn_command *c, char
 		return pipe_read_command(ex, c, err, len);
 	case CMD_CLEAR_REFS:
 		return clear_refs(ex, c, err, len);
+	case CMD_NUMA:
+		return numa_required(c, err, len);
 	case CMD_SCHEME:
 	case CMD_KSM_SKIP:
 	case CMD_KSM_RMAP_WALK:
@@ -1462,6 +1490,19 @@ static int kernel_query(struct scn_executor *ex, const struct scn_query_spec *q,
 		if (agent_call(ex, &c, q->proc[0], &r, &rep, err, len))
 			return -1;
 		ans->value = (long long)rep.value;
+		return 0;
+	}
+	case Q_NODE: {
+		struct agent_req r = { .op = AG_MOVE_PAGES, .addr = q->addr[0] & ~4095UL, .n = ~0ULL };
+		struct scn_command c = { .kind = CMD_EXPECT };
+		struct agent_reply rep;
+		char what[64];
+
+		snprintf(what, sizeof(what), "node %s %#lx", ex->scn->procs[q->proc[0]], q->addr[0]);
+		c.text = what;
+		if (agent_call(ex, &c, q->proc[0], &r, &rep, err, len))
+			return -1;
+		ans->value = (long long)(int64_t)rep.value;
 		return 0;
 	}
 	case Q_PINNED_BYTE: {

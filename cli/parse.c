@@ -240,7 +240,7 @@ static const char *const query_names[] = {
 	[Q_RMAP_REACHES] = "rmap.reaches", [Q_RMAP_MAPPINGS] = "rmap.mappings",
 	[Q_VMA_PGOFF] = "vma.pgoff", [Q_FOLIO_INDEX] = "folio.index", [Q_ERRNO] = "errno",
 	[Q_THP_DISABLE] = "thp_disable", [Q_PIPE_BYTE] = "pipe_byte", [Q_PINNED_BYTE] = "pinned_byte",
-	[Q_SOFT_DIRTY] = "soft_dirty",
+	[Q_SOFT_DIRTY] = "soft_dirty", [Q_NODE] = "node",
 };
 
 const char *scn_query_name(enum scn_query kind)
@@ -290,7 +290,7 @@ static int parse_query(struct line *l, int i, struct scn_query_spec *q, int *nex
 	if (i >= l->nr)
 		return perr(l, "%s: missing query (ksm.NAME, ksm_stat, smaps, kpagecount, kpageflags, "
 			    "present, exclusive, same_frame, folio_order, byte, swapped, vma_start, vma_end, "
-			    "vmflag, madvise_collapse, thp_disable, pipe_byte, pinned_byte, soft_dirty, folio.*, truth.*, "
+			    "vmflag, madvise_collapse, thp_disable, pipe_byte, pinned_byte, soft_dirty, node, folio.*, truth.*, "
 			    "rmap.*, vma.pgoff)",
 			    l->tok[0]);
 	w = l->tok[i];
@@ -399,6 +399,7 @@ static bool errno_call(enum scn_cmd kind)
 	switch (kind) {
 	case CMD_MMAP: case CMD_MUNMAP: case CMD_MPROTECT: case CMD_MREMAP: case CMD_MADVISE:
 	case CMD_PRCTL: case CMD_MLOCK: case CMD_MUNLOCK: case CMD_MLOCKALL: case CMD_MUNLOCKALL:
+	case CMD_MOVE_PAGES:
 		return true;
 	default:
 		return false;
@@ -439,7 +440,8 @@ static int parse_expect_errno(struct line *l, struct scn_command *c)
 		return -1;
 	if (!errno_call(call.kind))
 		return perr(l, "expect errno: '%s' is not a call that can fail (mmap, munmap, "
-			    "mprotect, mremap, madvise, prctl, mlock, munlock, mlockall, munlockall)",
+			    "mprotect, mremap, madvise, prctl, mlock, munlock, mlockall, munlockall, "
+			    "move_pages)",
 			    sub.tok[0]);
 	c->q.proc[0] = call.proc[0];
 	call.text = join_tokens(&sub);
@@ -836,6 +838,28 @@ static int parse_line(struct line *l, struct scn_command *c)
 		c->kind = !strcmp(w, "unpin") ? CMD_UNPIN : CMD_PIPE_READ;
 		return expect_tokens(l, 2, 2, "P") ?: get_proc(l, 1, &c->proc[0]);
 	}
+	if (!strcmp(w, "numa")) {
+		c->kind = CMD_NUMA;
+		if (expect_tokens(l, 2, 2, "N (NUMA nodes, 1 to 8)") || get_ulong(l, 1, "N", false, &c->n))
+			return -1;
+		if (c->n < 1 || c->n > MMSIM_MAX_NODES)
+			return perr(l, "numa: expected 1 to %d nodes, got %lu", MMSIM_MAX_NODES, c->n);
+		return 0;
+	}
+	if (!strcmp(w, "move_pages")) {
+		c->kind = CMD_MOVE_PAGES;
+		if (expect_tokens(l, 4, 5, "P ADDR NODE [all]") || get_proc(l, 1, &c->proc[0]) ||
+		    get_addr(l, 2, "ADDR", true, &c->addr) || get_ulong(l, 3, "NODE", false, &c->n))
+			return -1;
+		if (c->n >= MMSIM_MAX_NODES)
+			return perr(l, "move_pages: NODE is 0 to %d, got %lu", MMSIM_MAX_NODES - 1, c->n);
+		if (l->nr == 5 && strcmp(l->tok[4], "all"))
+			return perr(l, "move_pages: expected all (MPOL_MF_MOVE_ALL) after NODE, got '%s'",
+				    l->tok[4]);
+		c->len = 4096;
+		c->on = l->nr == 5;
+		return 0;
+	}
 	if (!strcmp(w, "clear_refs")) {
 		c->kind = CMD_CLEAR_REFS;
 		if (expect_tokens(l, 3, 3, "P TYPE") || get_proc(l, 1, &c->proc[0]) ||
@@ -1144,6 +1168,7 @@ static bool in_window(const struct scn_command *c)
 	case CMD_RECLAIM:
 	case CMD_VMSPLICE:
 	case CMD_PIN:
+	case CMD_MOVE_PAGES:
 		return range_ok(c->addr, c->len);
 	case CMD_MREMAP:
 		return range_ok(c->addr, c->len) && range_ok(c->addr2, c->len);

@@ -626,7 +626,7 @@ static void qemu_line(struct guest *g, char *line)
 static int boot_once(struct guest *g, const char *qemu, const char *image, int initrd_fd,
 		     const char *accel, char *err, size_t errlen)
 {
-	char initrd[64], machine[64], *argv[40];
+	char initrd[64], machine[64], node0[64], *argv[48];
 	struct reader out = { 0 }, qerr = { 0 };
 	int pout[2], perr[2], argc = 0, wstatus, open_fds = 2;
 	double deadline;
@@ -659,6 +659,22 @@ static int boot_once(struct guest *g, const char *qemu, const char *image, int i
 	argv[argc++] = (char *)guest_cpus();
 	argv[argc++] = "-m";
 	argv[argc++] = "3G";
+	/*
+	 * Two NUMA nodes, for move_pages() (numa 2, rmap.c's migrate tests):
+	 * node 0 has the CPUs and 2G, so every process's memory comes from it
+	 * first, as in the model; node 1 is 1G of memory alone. merge=off is
+	 * mem-merge=off's, per backend.
+	 */
+	snprintf(node0, sizeof(node0), "node,nodeid=0,cpus=0-%d,memdev=ram0",
+		 atoi(guest_cpus()) - 1);
+	argv[argc++] = "-object";
+	argv[argc++] = "memory-backend-ram,id=ram0,size=2G,merge=off";
+	argv[argc++] = "-object";
+	argv[argc++] = "memory-backend-ram,id=ram1,size=1G,merge=off";
+	argv[argc++] = "-numa";
+	argv[argc++] = node0;
+	argv[argc++] = "-numa";
+	argv[argc++] = "node,nodeid=1,memdev=ram1";
 	argv[argc++] = "-kernel";
 	argv[argc++] = (char *)image;
 	argv[argc++] = "-initrd";

@@ -26,7 +26,7 @@ enum scn_cmd {
 	CMD_WRITE, CMD_POKE, CMD_READ, CMD_KSM_SCAN, CMD_KSM_UNMERGE,
 	CMD_EXPECT, CMD_PROBE, CMD_MEMORY, CMD_MLOCK, CMD_MUNLOCK, CMD_MLOCKALL, CMD_MUNLOCKALL,
 	CMD_KHUGEPAGED_SET, CMD_KHUGEPAGED_SCAN,
-	CMD_VMSPLICE, CMD_PIPE_READ, CMD_PIN, CMD_UNPIN, CMD_CLEAR_REFS,
+	CMD_VMSPLICE, CMD_PIPE_READ, CMD_PIN, CMD_UNPIN, CMD_CLEAR_REFS, CMD_NUMA, CMD_MOVE_PAGES,
 	/* simulator only */
 	CMD_SCHEME, CMD_KSM_SKIP, CMD_SHOW, CMD_KSM_RMAP_WALK, CMD_RECLAIM, CMD_ANON_PGOFF,
 };
@@ -40,6 +40,7 @@ enum scn_query {
 	Q_PIPE_BYTE,	/* pipe_byte P OFF: byte OFF of what pipe_read P read last */
 	Q_PINNED_BYTE,	/* pinned_byte P OFF: byte OFF of P's pinned range, as the pin sees it */
 	Q_SOFT_DIRTY,	/* soft_dirty P ADDR: pagemap's bit 55 */
+	Q_NODE,		/* node P ADDR: move_pages(2)'s status without nodes */
 	/* simulator only */
 	Q_FOLIO_MAPCOUNT, Q_FOLIO_MAYBE_SHARED, Q_FOLIO_PARTIALLY_MAPPED,
 	Q_TRUTH_MAPCOUNT, Q_TRUTH_SHARED, Q_RMAP_REACHES, Q_RMAP_MAPPINGS,
@@ -90,7 +91,7 @@ struct scn_command {
 	bool noreserve;			/* mmap ... noreserve: MAP_NORESERVE */
 	bool dontunmap;			/* mremap ... dontunmap: MREMAP_DONTUNMAP */
 	enum scn_advice advice;
-	bool on;			/* prctl merge on|off; prctl thp_disable: set */
+	bool on;			/* prctl merge on|off; prctl thp_disable: set; move_pages all */
 	bool thp_prctl;			/* prctl P thp_disable ...: n = 1 (on) or 3 (except_advised) */
 	struct scn_fill_spec fill;
 	unsigned long thp_size;		/* 0 for "top" */

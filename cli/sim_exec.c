@@ -253,6 +253,16 @@ static int sim_set_scheme(struct sim_exec *se, const char *name, char *err, size
 	return sim_recreate(se, &cfg, what, err, len);
 }
 
+/* numa N: a new instance with N nodes, every process on node 0. */
+static int sim_set_numa(struct sim_exec *se, const struct scn_command *c, char *err, size_t len)
+{
+	struct mmsim_config cfg;
+
+	mmsim_get_config(se->sim, &cfg);
+	cfg.nr_nodes = (unsigned int)c->n;
+	return sim_recreate(se, &cfg, c->text, err, len);
+}
+
 /* Seed 004's policy is a config field: a new instance takes it. */
 static int sim_set_anon_pgoff(struct sim_exec *se, const struct scn_command *c, char *err,
 			      size_t len)
@@ -320,6 +330,10 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 		if (se->started)
 			return scn_fail(err, len, "anon_pgoff must come before the first proc");
 		return sim_set_anon_pgoff(se, c, err, len);
+	case CMD_NUMA:
+		if (se->started)
+			return scn_fail(err, len, "numa must come before the first proc");
+		return sim_set_numa(se, c, err, len);
 	case CMD_SEED:
 		ex->seed = c->n;
 		return 0;
@@ -468,6 +482,15 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 	case CMD_CLEAR_REFS:
 		ret = mmsim_clear_refs(se->sim, pid, (int)c->n);
 		break;
+	case CMD_MOVE_PAGES: {
+		int status = 0;
+
+		/* The page's status is the call's errno, as the agent reports it. */
+		ret = mmsim_move_pages(se->sim, pid, c->addr, (int)c->n, c->on, &status);
+		if (!ret && status < 0)
+			ret = status;
+		break;
+	}
 	case CMD_SHOW:
 		ret = mmsim_show(se->sim, !strcmp(c->word, "vmas") ? MMSIM_SHOW_VMAS :
 				 !strcmp(c->word, "folio") ? MMSIM_SHOW_FOLIO : MMSIM_SHOW_PTES,
@@ -697,6 +720,13 @@ static int sim_query(struct scn_executor *ex, const struct scn_query_spec *q,
 		ret = mmsim_pin_read(se->sim, pid, q->addr[0], &byte, 1);
 		ans->value = byte;
 		break;
+	case Q_NODE: {
+		int status = 0;
+
+		ret = mmsim_page_node(se->sim, pid, q->addr[0], &status);
+		ans->value = status;
+		break;
+	}
 	case Q_SOFT_DIRTY: {
 		bool dirty;
 

@@ -31,6 +31,7 @@
 #define HPAGE_PMD_ORDER	(PMD_SHIFT - PAGE_SHIFT)
 #define HPAGE_PMD_NR	(1 << HPAGE_PMD_ORDER)
 #define MAX_PAGE_ORDER	9		/* buddy orders 0..9: up to one PMD */
+#define MAX_ORDER_NR_PAGES (1UL << MAX_PAGE_ORDER)
 #define TASK_SIZE	(1UL << 47)	/* 4-level x86-64 user address space */
 
 #define ALIGN_DOWN(x, a)	((x) & ~((a) - 1))

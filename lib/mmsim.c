@@ -13,6 +13,7 @@
 #include "gup.h"
 #include "huge_memory.h"
 #include "khugepaged.h"
+#include "migrate.h"
 #include "ksm.h"
 #include "mm.h"
 #include "page_alloc.h"
@@ -97,6 +98,13 @@ int mmsim_config_check_sized(size_t size, const struct mmsim_config *user, char 
 		       -EINVAL;
 	if (cfg->verify == MMSIM_VERIFY_EVERY_N && !cfg->verify_every)
 		return snprintf(why, len, "verify MMSIM_VERIFY_EVERY_N with verify_every 0"), -EINVAL;
+	if (cfg->nr_nodes > MMSIM_MAX_NODES)
+		return snprintf(why, len, "nr_nodes %u: at most %d", cfg->nr_nodes, MMSIM_MAX_NODES),
+		       -EINVAL;
+	if (cfg->nr_nodes > 1 &&
+	    (cfg->nr_frames ? cfg->nr_frames : DEFAULT_NR_FRAMES) / cfg->nr_nodes < MAX_ORDER_NR_PAGES)
+		return snprintf(why, len, "nr_nodes %u: each node needs 2 MiB of frames at least",
+				cfg->nr_nodes), -EINVAL;
 	if (len)
 		why[0] = '\0';
 	return 0;
@@ -133,6 +141,10 @@ int mmsim_create_sized(size_t size, const struct mmsim_config *user, struct mmsi
 		sim->cfg.verify = sim->cfg.verify_every_step ? MMSIM_VERIFY_CALL : MMSIM_VERIFY_OFF;
 	sim->cfg.verify_every_step = sim->cfg.verify == MMSIM_VERIFY_CALL;
 	sim->cfg.nr_frames = nr_frames;
+	if (!sim->cfg.nr_nodes)
+		sim->cfg.nr_nodes = 1;
+	sim->node_span = MAX(MAX_ORDER_NR_PAGES,
+			     ALIGN_DOWN(nr_frames / sim->cfg.nr_nodes, MAX_ORDER_NR_PAGES));
 	/* The caller's string need not outlive the call. */
 	sim->cfg.scheme = sim->mapcount->name;
 	sim->cfg.kernel = sim->profile->version;
@@ -467,6 +479,35 @@ int mmsim_munlock(struct mmsim *sim, int pid, unsigned long addr, unsigned long 
 
 	GET_MM(sim, pid, mm);
 	return finish(sim, do_munlock(sim, mm, addr, len));
+}
+
+int mmsim_move_pages(struct mmsim *sim, int pid, unsigned long addr, int node, bool move_all,
+		     int *status)
+{
+	struct mm_struct *mm;
+	int ret;
+
+	GET_MM(sim, pid, mm);
+	if (node < 0 || node >= (int)sim->cfg.nr_nodes)
+		return fail(sim, sim_error(sim, -ENODEV, "move_pages: node %d: the instance has "
+					   "node%s 0%s", node, sim->cfg.nr_nodes > 1 ? "s" : "",
+					   sim->cfg.nr_nodes > 1 ? " and up" : ""));
+	ret = move_page_to_node(sim, mm, addr & PAGE_MASK, node, move_all);
+	*status = ret == -EAGAIN ? -EBUSY : ret;
+	return finish(sim, 0);
+}
+
+int mmsim_page_node(struct mmsim *sim, int pid, unsigned long addr, int *status)
+{
+	struct mm_struct *mm;
+	struct page *page;
+	bool pmd_mapped;
+
+	GET_MM(sim, pid, mm);
+	page = vma_lookup(mm, addr) ? follow_page(sim, mm, addr, &pmd_mapped) : NULL;
+	*status = !vma_lookup(mm, addr) ? -EFAULT : !page ? -ENOENT :
+		  folio_is_zero(page_folio(page)) ? -EFAULT : pfn_to_nid(sim, page_to_pfn(sim, page));
+	return fail(sim, 0);
 }
 
 int mmsim_soft_dirty(struct mmsim *sim, int pid, unsigned long addr, bool *dirty)

@@ -73,18 +73,35 @@ static void free_one_block(struct mmsim *sim, unsigned long pfn, unsigned int or
 	free_list_add(&sim->free_area[order], pages, pfn, order);
 }
 
-struct page *alloc_pages(struct mmsim *sim, unsigned int order)
+/*
+ * The first free block of order o on node nid, NO_PFN if none. Only
+ * instances with several nodes search: each is a small experiment, and a
+ * node's own lists (the kernel's pglist_data) would cost every other one.
+ */
+static unsigned long free_block_on_node(struct mmsim *sim, unsigned int o, int nid)
+{
+	unsigned long pfn = sim->free_area[o].head;
+
+	if (sim->cfg.nr_nodes <= 1)
+		return pfn;
+	while (pfn != NO_PFN && pfn_to_nid(sim, pfn) != nid)
+		pfn = buddy_link_pfn(sim->pages[pfn].buddy.next);
+	return pfn;
+}
+
+/* __rmqueue_smallest() on one node: NULL when it has no block that large. */
+static struct page *rmqueue_node(struct mmsim *sim, unsigned int order, int nid)
 {
 	unsigned int o = order;
-	unsigned long pfn;
+	unsigned long pfn = NO_PFN;
 
-	if (order > MAX_PAGE_ORDER || sim_alloc_fails(sim))
-		return NULL;
-	while (o <= MAX_PAGE_ORDER && sim->free_area[o].head == NO_PFN)
-		o++;
+	for (; o <= MAX_PAGE_ORDER; o++) {
+		pfn = free_block_on_node(sim, o, nid);
+		if (pfn != NO_PFN)
+			break;
+	}
 	if (o > MAX_PAGE_ORDER)
 		return NULL;
-	pfn = sim->free_area[o].head;
 	free_list_del(&sim->free_area[o], sim->pages, pfn);
 	/* expand(): hand the upper halves back, keep the lowest part. */
 	while (o > order) {
@@ -101,6 +118,25 @@ struct page *alloc_pages(struct mmsim *sim, unsigned int order)
 		page->buddy.next = page->buddy.prev = 0;
 	}
 	return pfn_to_page(sim, pfn);
+}
+
+struct page *alloc_pages_node(struct mmsim *sim, int nid, unsigned int order)
+{
+	if (order > MAX_PAGE_ORDER || sim_alloc_fails(sim))
+		return NULL;
+	return rmqueue_node(sim, order, nid);
+}
+
+/* Every process runs on node 0: its memory first, then the others' in order. */
+struct page *alloc_pages(struct mmsim *sim, unsigned int order)
+{
+	struct page *page = NULL;
+
+	if (order > MAX_PAGE_ORDER || sim_alloc_fails(sim))
+		return NULL;
+	for (int nid = 0; !page && nid < (int)sim->cfg.nr_nodes; nid++)
+		page = rmqueue_node(sim, order, nid);
+	return page;
 }
 
 /*
@@ -261,18 +297,13 @@ void page_alloc_exit(struct mmsim *sim)
 	sim->folio_slots = NULL;
 }
 
-struct folio *folio_alloc(struct mmsim *sim, unsigned int order, unsigned int flags)
+/* A folio on the frames of page (2^order of them, just allocated). */
+static struct folio *folio_prep(struct mmsim *sim, struct page *page, unsigned int order,
+				unsigned int flags)
 {
-	struct page *page;
 	struct folio *folio;
 	unsigned long pfn;
 
-	/* A large folio's fields need the slots of four frames (struct folio). */
-	if (order == 1)
-		return NULL;
-	page = alloc_pages(sim, order);
-	if (!page)
-		return NULL;
 	pfn = page_to_pfn(sim, page);
 	folio = pfn_folio(sim, pfn);
 	memset(folio, 0, folio_struct_size(order));
@@ -291,6 +322,27 @@ struct folio *folio_alloc(struct mmsim *sim, unsigned int order, unsigned int fl
 	if (order)
 		sim->nr_large_folios++;
 	return folio;
+}
+
+struct folio *folio_alloc(struct mmsim *sim, unsigned int order, unsigned int flags)
+{
+	struct page *page;
+
+	/* A large folio's fields need the slots of four frames (struct folio). */
+	if (order == 1)
+		return NULL;
+	page = alloc_pages(sim, order);
+	return page ? folio_prep(sim, page, order, flags) : NULL;
+}
+
+struct folio *folio_alloc_node(struct mmsim *sim, int nid, unsigned int order, unsigned int flags)
+{
+	struct page *page;
+
+	if (order == 1)
+		return NULL;
+	page = alloc_pages_node(sim, nid, order);
+	return page ? folio_prep(sim, page, order, flags) : NULL;
 }
 
 static void free_large_folio(struct mmsim *sim, struct folio *folio)

@@ -15,10 +15,14 @@ void page_alloc_exit(struct mmsim *sim);
 
 /* A free block of 2^order frames, or NULL when memory is exhausted. */
 struct page *alloc_pages(struct mmsim *sim, unsigned int order);
+/* __alloc_pages_node() with __GFP_THISNODE: on node nid only, or NULL. */
+struct page *alloc_pages_node(struct mmsim *sim, int nid, unsigned int order);
 void free_pages(struct mmsim *sim, struct page *page, unsigned int order);
 
 /* A new folio of all-zero frames with refcount 1 and nothing mapped; order 0 or 2+. */
 struct folio *folio_alloc(struct mmsim *sim, unsigned int order, unsigned int flags);
+/* The same on node nid only (migration's target), or NULL. */
+struct folio *folio_alloc_node(struct mmsim *sim, int nid, unsigned int order, unsigned int flags);
 void folio_get(struct folio *folio);
 /* __folio_put(): frees a folio whose last reference went. */
 void free_folio(struct mmsim *sim, struct folio *folio);

@@ -70,6 +70,7 @@ struct mmsim {
 	struct folio_slot *folio_slots;		/* folio descriptors, overlaid on frames' slots: pfn_folio() */
 	struct free_area free_area[MAX_PAGE_ORDER + 1];
 	unsigned long nr_free;			/* free frames */
+	unsigned long node_span;		/* frames per NUMA node, whole max-order blocks */
 	struct folio *huge_zero_folio;		/* allocated on first use, kept until destroy */
 	void **buf_cache;			/* free 4 KiB page-table buffers, a stack */
 	unsigned long nr_cached_bufs, buf_cache_size;
@@ -144,6 +145,14 @@ static inline struct page *pfn_to_page(const struct mmsim *sim, unsigned long pf
 static inline unsigned long page_to_pfn(const struct mmsim *sim, const struct page *page)
 {
 	return (unsigned long)(page - sim->pages);
+}
+
+/* page_to_nid(): nodes are contiguous runs of node_span frames, the last takes the rest. */
+static inline int pfn_to_nid(const struct mmsim *sim, unsigned long pfn)
+{
+	unsigned long nid = pfn / sim->node_span;
+
+	return (int)(nid < sim->cfg.nr_nodes ? nid : sim->cfg.nr_nodes - 1);
 }
 
 /* The folio whose first frame is pfn (valid only if one starts there). */

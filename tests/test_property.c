@@ -261,8 +261,8 @@ static void unmap_model(struct proc *p, unsigned long addr, unsigned long len)
 /* ---- operations ------------------------------------------------------------------ */
 enum { OP_MMAP, OP_MUNMAP, OP_MPROTECT, OP_MREMAP, OP_MADVISE, OP_FORK, OP_EXIT,
        OP_WRITE, OP_FILL, OP_READ, OP_THP, OP_RECLAIM, OP_KHUGEPAGED, OP_PIN, OP_VMSPLICE,
-       OP_CLEAR_REFS, NR_OPS };
-static const int op_weight[NR_OPS] = { 14, 6, 8, 6, 10, 3, 2, 14, 12, 10, 3, 3, 5, 3, 3, 2 };
+       OP_CLEAR_REFS, OP_MOVE_PAGES, NR_OPS };
+static const int op_weight[NR_OPS] = { 14, 6, 8, 6, 10, 3, 2, 14, 12, 10, 3, 3, 5, 3, 3, 2, 4 };
 
 static int pick_op(struct world *w)
 {
@@ -554,6 +554,30 @@ static void do_vmsplice_op(struct world *w, struct proc *p)
 	      "vmsplice(%#lx, %#lx) = %d: %s", addr, len, err, mmsim_last_error(w->sim));
 }
 
+/*
+ * move_pages() of a few random pages to a random node: contents stay (the
+ * shadows check them at the end), and whatever moved, every mapping moved
+ * with it (the checker's rmap and refcount checks).
+ */
+static void do_move_pages_op(struct world *w, struct proc *p)
+{
+	struct mmsim_config cfg;
+
+	mmsim_get_config(w->sim, &cfg);
+	for (int i = 0, n = 1 + (int)rnd(&w->rng, 8); i < n; i++) {
+		unsigned long addr = BASE + rnd(&w->rng, NPAGES) * PAGE;
+		int node = (int)rnd(&w->rng, cfg.nr_nodes), status, err;
+		bool all = rnd(&w->rng, 2);
+
+		TRACE(w, "move_pages(pid %d, %#lx, %d, %d)", p->pid, addr, node, all);
+		err = mmsim_move_pages(w->sim, p->pid, addr, node, all, &status);
+		CHECK(w, err == 0 && (status == node || status == -EFAULT || status == -ENOENT ||
+				      status == -EACCES || status == -EBUSY || status == -ENOMEM),
+		      "move_pages(%#lx, %d) = %d, status %d: %s", addr, node, err, status,
+		      mmsim_last_error(w->sim));
+	}
+}
+
 /* clear_refs 1 to 4: accessed bits, or soft-dirty and write access; no contents change. */
 static void do_clear_refs_op(struct world *w, struct proc *p)
 {
@@ -821,7 +845,11 @@ static void run_seed(unsigned long seed, int nops, unsigned long nr_frames, bool
 	w->seed = seed;
 	w->small = small;
 	w->rng = seed * 0x2545f4914f6cdd1dULL + 1;
-	w->sim = test_sim(nr_frames);
+	/* Every other seed has two NUMA nodes, for move_pages(). */
+	w->sim = test_sim_cfg((struct mmsim_config){ .nr_frames = nr_frames,
+						     .nr_nodes = seed % 2 && !small ? 2 : 1,
+						     .scheme = getenv("MMSIM_TEST_SCHEME"),
+						     .kernel = getenv("MMSIM_TEST_KERNEL") });
 	mmsim_get_stats(w->sim, &st0);
 	w->procs[0].pid = new_proc(w->sim);
 	w->procs[0].shadow = calloc(1, WIN);
@@ -857,6 +885,7 @@ static void run_seed(unsigned long seed, int nops, unsigned long nr_frames, bool
 		case OP_PIN: do_pin_op(w, p); break;
 		case OP_VMSPLICE: do_vmsplice_op(w, p); break;
 		case OP_CLEAR_REFS: do_clear_refs_op(w, p); break;
+		case OP_MOVE_PAGES: do_move_pages_op(w, p); break;
 		}
 		if (watch)
 			for (int i = 0; i < w->nprocs; i++)

@@ -101,7 +101,15 @@ struct mmsim_config {
 	 */
 	enum mmsim_verify_level verify;
 	unsigned long verify_every;
+	/*
+	 * NUMA nodes (0: one), at most MMSIM_MAX_NODES: node n holds an equal,
+	 * contiguous share of the frames (in whole 2 MiB blocks; the last node
+	 * the rest), and every process runs on node 0, whose memory it gets
+	 * first. mmsim_move_pages() moves pages between them.
+	 */
+	unsigned int nr_nodes;
 };
+#define MMSIM_MAX_NODES 8
 
 /*
  * A new instance in *out (cfg NULL for every default): 0, -EINVAL for a
@@ -395,6 +403,22 @@ MMSIM_API int mmsim_prctl_set_thp_disable(struct mmsim *sim, int pid, bool disab
  * are, 0 when neither.
  */
 MMSIM_API int mmsim_prctl_get_thp_disable(struct mmsim *sim, int pid, int *value);
+
+/* ---- NUMA nodes and page migration (mmsim_config.nr_nodes) ---------------- */
+/*
+ * move_pages(2) of the page at addr to node: its whole folio is copied to a
+ * new one there and every mapping the rmap finds (the KSM stable node's
+ * too) moves with it. move_all is MPOL_MF_MOVE_ALL (root's): without it a
+ * folio other processes map stays (-EACCES). *status is the page's node
+ * afterwards, or why it did not move: -EFAULT (no VMA, or the zero page),
+ * -ENOENT (nothing mapped), -EACCES, -EBUSY (a pin, a pipe or the swap cache
+ * holds it), -ENOMEM (no room on node). Returns 0, or -ENODEV for a node the
+ * instance lacks.
+ */
+MMSIM_API int mmsim_move_pages(struct mmsim *sim, int pid, unsigned long addr, int node,
+			       bool move_all, int *status);
+/* move_pages(2) without nodes: *status is the node of the page at addr, or -ENOENT, -EFAULT. */
+MMSIM_API int mmsim_page_node(struct mmsim *sim, int pid, unsigned long addr, int *status);
 
 /* ---- Pages held by others: pipes and pins (get_user_pages) ---------------- */
 /*

@@ -157,6 +157,12 @@ case_ pipe-none 2 "Bail out! pipe-none.mms:2: pipe_read A failed: EBADF: pid 1 h
 	"proc A\npipe_read A\n"
 case_ pin-hole 2 "Bail out! pin-hole.mms:3: pin A $W 8K rw failed: EFAULT: get_user_pages: no VMA at 0x100000001000" \
 	"proc A\nmmap A $W 4K\npin A $W 8K rw\n"
+case_ numa-count 2 "Bail out! numa-count.mms:1: numa: expected 1 to 8 nodes, got 9" \
+	"numa 9\nproc A\n"
+case_ move-pages-all 2 "Bail out! move-pages-all.mms:2: move_pages: expected all (MPOL_MF_MOVE_ALL) after NODE, got 'any'" \
+	"proc A\nmove_pages A $W 1 any\n"
+case_ numa-late 2 "Bail out! numa-late.mms:2: numa must come before the first proc" \
+	"proc A\nnuma 2\n"
 case_ clear-refs-type 2 "Bail out! clear-refs-type.mms:2: clear_refs: TYPE is 1 (all), 2 (anon), 3 (mapped) or 4 (soft-dirty), got 5" \
 	"proc A\nclear_refs A 5\n"
 # A failure that is not the call's own still bails out: no such process.
