@@ -1439,6 +1439,31 @@ static int ksm_counter(struct kexec *ke, const char *name, struct scn_answer *an
 	return 0;
 }
 
+/*
+ * A query the process answers itself: the agent's value is the answer. A
+ * failure is named like the query, "byte P ADDR", for the Bail out! message.
+ */
+static int agent_query(struct scn_executor *ex, const struct scn_query_spec *q,
+		       struct agent_req *r, struct scn_answer *ans, char *err, size_t len)
+{
+	struct scn_command c = { .kind = CMD_EXPECT };
+	struct agent_reply rep;
+	char what[80];
+
+	if (q->kind == Q_THP_DISABLE)
+		snprintf(what, sizeof(what), "%s %s", scn_query_name(q->kind),
+			 ex->scn->procs[q->proc[0]]);
+	else
+		snprintf(what, sizeof(what), "%s %s %#lx", scn_query_name(q->kind),
+			 ex->scn->procs[q->proc[0]], q->addr[0]);
+	c.text = what;
+	if (agent_call(ex, &c, q->proc[0], r, &rep, err, len))
+		return -1;
+	/* Signed: a node query answers a negative errno as move_pages(2)'s status. */
+	ans->value = (long long)(int64_t)rep.value;
+	return 0;
+}
+
 static int kernel_query(struct scn_executor *ex, const struct scn_query_spec *q,
 			struct scn_answer *ans, char *err, size_t len)
 {
@@ -1481,57 +1506,23 @@ static int kernel_query(struct scn_executor *ex, const struct scn_query_spec *q,
 	}
 	case Q_THP_DISABLE: {
 		struct agent_req r = { .op = AG_PRCTL_GET_THP_DISABLE };
-		struct scn_command c = { .kind = CMD_EXPECT };
-		struct agent_reply rep;
-		char what[64];
 
-		snprintf(what, sizeof(what), "thp_disable %s", ex->scn->procs[q->proc[0]]);
-		c.text = what;
-		if (agent_call(ex, &c, q->proc[0], &r, &rep, err, len))
-			return -1;
-		ans->value = (long long)rep.value;
-		return 0;
+		return agent_query(ex, q, &r, ans, err, len);
 	}
 	case Q_NODE: {
 		struct agent_req r = { .op = AG_MOVE_PAGES, .addr = q->addr[0] & ~4095UL, .n = ~0ULL };
-		struct scn_command c = { .kind = CMD_EXPECT };
-		struct agent_reply rep;
-		char what[64];
 
-		snprintf(what, sizeof(what), "node %s %#lx", ex->scn->procs[q->proc[0]], q->addr[0]);
-		c.text = what;
-		if (agent_call(ex, &c, q->proc[0], &r, &rep, err, len))
-			return -1;
-		ans->value = (long long)(int64_t)rep.value;
-		return 0;
+		return agent_query(ex, q, &r, ans, err, len);
 	}
 	case Q_PINNED_BYTE: {
 		struct agent_req r = { .op = AG_PINNED_BYTE, .addr = q->addr[0] };
-		struct scn_command c = { .kind = CMD_EXPECT };
-		struct agent_reply rep;
-		char what[64];
 
-		snprintf(what, sizeof(what), "pinned_byte %s %#lx", ex->scn->procs[q->proc[0]],
-			 q->addr[0]);
-		c.text = what;
-		if (agent_call(ex, &c, q->proc[0], &r, &rep, err, len))
-			return -1;
-		ans->value = (long long)rep.value;
-		return 0;
+		return agent_query(ex, q, &r, ans, err, len);
 	}
 	case Q_BYTE: {
 		struct agent_req r = { .op = AG_BYTE, .addr = q->addr[0] };
-		struct scn_command c = { .kind = CMD_EXPECT };
-		struct agent_reply rep;
-		char what[64];
 
-		/* Named like the command for a Bail out! message. */
-		snprintf(what, sizeof(what), "byte %s %#lx", ex->scn->procs[q->proc[0]], q->addr[0]);
-		c.text = what;
-		if (agent_call(ex, &c, q->proc[0], &r, &rep, err, len))
-			return -1;
-		ans->value = (long long)rep.value;
-		return 0;
+		return agent_query(ex, q, &r, ans, err, len);
 	}
 	default:
 		break;
