@@ -97,7 +97,11 @@ static void usage(FILE *out)
 		"vma_start P ADDR, vma_end P ADDR, smaps P Swap|Locked, memory SIZE,\n"
 		"mlock P ADDR LEN [onfault], munlock P ADDR LEN,\n"
 		"mlockall P current|future|onfault..., munlockall P, vmflag P ADDR NAME,\n"
-		"kpageflags ... MLOCKED|UNEVICTABLE.\n");
+		"kpageflags ... MLOCKED|UNEVICTABLE, expect errno CALL == ERRNO,\n"
+		"thp_disable P, vmsplice P ADDR LEN, pipe_read P, pipe_byte P OFF,\n"
+		"pin P ADDR LEN ro|rw [fast], unpin P, pinned_byte P OFF,\n"
+		"clear_refs P TYPE, soft_dirty P ADDR, numa N, move_pages P ADDR NODE [all],\n"
+		"node P ADDR.\n");
 }
 
 /* "--kernel-image X" or "--kernel-image=X": its value, advancing *i; NULL if not it. */
