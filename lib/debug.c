@@ -390,6 +390,10 @@ static int check_refcount(struct mmsim *sim, const struct walk_state *w, struct 
 	int pins, held = gup_refs_of(w, folio, &pins);
 	int swapcache = folio_test_swapcache(folio) ? (int)folio_nr_pages(folio) : 0;
 
+	/* Nothing maps it: only the swap cache, a pin or a pipe may keep it. */
+	if (!mappings && !swapcache && !held)
+		return sim_error(sim, -EUCLEAN, "folio %#lx is allocated but not mapped",
+				 folio_pfn(folio));
 	if (folio->_refcount != mappings + swapcache + held)
 		return sim_error(sim, -EUCLEAN, "folio %#lx: refcount %d, %d mappings%s, %d held by pins and pipes",
 				 folio_pfn(folio), folio->_refcount, mappings,
@@ -466,11 +470,6 @@ static int check_frames(struct mmsim *sim, struct walk_state *w)
 		if (pfn != folio_pfn(folio) || folio_is_zero(folio))
 			continue;
 		if (!truth_total(w, folio)) {
-			int pins;
-
-			if (!folio_test_swapcache(folio) && !gup_refs_of(w, folio, &pins))
-				return sim_error(sim, -EUCLEAN, "folio %#lx is allocated but not mapped",
-						 pfn);
 			err = check_refcount(sim, w, folio, 0);
 			if (err)
 				return err;

@@ -15,75 +15,6 @@
 #include "vma.h"
 
 /*
- * follow_page_mask() without the page: does the entry at addr already give
- * what the access needs? A present entry serves a read; a write needs it
- * writable (a read-only one, shared or the zero page, must be unshared by a
- * write fault first, which is what FOLL_WRITE makes GUP do).
- */
-static bool follow_page_ok(struct mmsim *sim, struct mm_struct *mm, unsigned long addr,
-			   bool write)
-{
-	pmd_t *pmd = pmd_lookup(sim, mm, addr);
-	pte_t pte;
-
-	if (!pmd || pmd_none(*pmd))
-		return false;
-	if (pmd_leaf(*pmd))
-		return !write || pte_write(*pmd);
-	if (!pmd_table(*pmd))
-		return false;
-	pte = *pte_offset(sim, pmd, addr);
-	return pte_present(pte) && (!write || pte_write(pte));
-}
-
-/*
- * __get_user_pages() with FOLL_MADV_POPULATE, a VMA at a time: a hole is
- * -ENOMEM, a VMA that the access may not touch (check_vma_flags(): no
- * VM_WRITE for a write, no VM_READ for a read) is -EINVAL. As in Linux, the
- * walk stops there and the pages before stay populated (madv_populate.c's
- * test_holes: on 6.18.44 the page before the hole is present afterwards).
- */
-int faultin_page_range(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
-		       unsigned long end, bool write)
-{
-	int err = 0;
-
-	for (unsigned long addr = start; !err && addr < end;) {
-		struct vm_area_struct *vma = vma_lookup(mm, addr);
-		unsigned long stop;
-
-		if (!vma)
-			return -ENOMEM;
-		if (!(vma->vm_flags & (write ? VM_WRITE : VM_READ)))
-			return -EINVAL;
-		stop = MIN(end, vma->vm_end);
-		for (; !err && addr < stop; addr += PAGE_SIZE)
-			if (!follow_page_ok(sim, mm, addr, write))
-				err = handle_mm_fault(sim, mm, addr, write);
-	}
-	return err;
-}
-
-int populate_vma_page_range(struct mmsim *sim, struct vm_area_struct *vma, unsigned long start,
-			    unsigned long end)
-{
-	/* Write faults break COW in a private writable VMA; elsewhere FOLL_FORCE reads. */
-	bool write = vma->vm_flags & VM_WRITE;
-	int err = 0;
-
-	if (vma->vm_flags & VM_LOCKONFAULT)
-		return 0;
-	if (!(vma->vm_flags & VM_ACCESS_FLAGS))
-		return -EFAULT;		/* PROT_NONE is never faulted in */
-	for (unsigned long addr = start; !err && addr < end; addr += PAGE_SIZE)
-		if (!follow_page_ok(sim, vma->vm_mm, addr, write))
-			err = handle_mm_fault(sim, vma->vm_mm, addr, write);
-	return err;
-}
-
-/* ---- Taking the pages: FOLL_GET and FOLL_PIN ------------------------------- */
-
-/*
  * gup_must_unshare(): may a R/O pin take this page as it is mapped? Not a
  * page other mms may map too (a later write of ours would copy it away from
  * the pin), nor, for a longterm pin, the zero page of a private mapping. A
@@ -124,6 +55,8 @@ static enum gup_step follow_page_step(struct mmsim *sim, struct vm_area_struct *
 		entry = *pmd;
 		*pfn = pte_pfn(entry) + pte_index(addr);
 	} else {
+		if (!pmd_table(*pmd))
+			return GUP_FAULT;
 		entry = *pte_offset(sim, pmd, addr);
 		if (!pte_present(entry))
 			return GUP_FAULT;
@@ -138,6 +71,67 @@ static enum gup_step follow_page_step(struct mmsim *sim, struct vm_area_struct *
 		return GUP_UNSHARE;
 	return GUP_TAKE;
 }
+
+/*
+ * Does the entry at addr already give what the access needs, with nothing
+ * taken? A present entry serves a read; a write needs it writable (a
+ * read-only one, shared or the zero page, must be unshared by a write fault
+ * first, which is what FOLL_WRITE makes GUP do).
+ */
+static bool follow_page_ok(struct mmsim *sim, struct vm_area_struct *vma, unsigned long addr,
+			   bool write)
+{
+	unsigned long pfn;
+
+	return follow_page_step(sim, vma, addr, write ? FOLL_WRITE : 0, &pfn) == GUP_TAKE;
+}
+
+/*
+ * __get_user_pages() with FOLL_MADV_POPULATE, a VMA at a time: a hole is
+ * -ENOMEM, a VMA that the access may not touch (check_vma_flags(): no
+ * VM_WRITE for a write, no VM_READ for a read) is -EINVAL. As in Linux, the
+ * walk stops there and the pages before stay populated (madv_populate.c's
+ * test_holes: on 6.18.44 the page before the hole is present afterwards).
+ */
+int faultin_page_range(struct mmsim *sim, struct mm_struct *mm, unsigned long start,
+		       unsigned long end, bool write)
+{
+	int err = 0;
+
+	for (unsigned long addr = start; !err && addr < end;) {
+		struct vm_area_struct *vma = vma_lookup(mm, addr);
+		unsigned long stop;
+
+		if (!vma)
+			return -ENOMEM;
+		if (!(vma->vm_flags & (write ? VM_WRITE : VM_READ)))
+			return -EINVAL;
+		stop = MIN(end, vma->vm_end);
+		for (; !err && addr < stop; addr += PAGE_SIZE)
+			if (!follow_page_ok(sim, vma, addr, write))
+				err = handle_mm_fault(sim, mm, addr, write);
+	}
+	return err;
+}
+
+int populate_vma_page_range(struct mmsim *sim, struct vm_area_struct *vma, unsigned long start,
+			    unsigned long end)
+{
+	/* Write faults break COW in a private writable VMA; elsewhere FOLL_FORCE reads. */
+	bool write = vma->vm_flags & VM_WRITE;
+	int err = 0;
+
+	if (vma->vm_flags & VM_LOCKONFAULT)
+		return 0;
+	if (!(vma->vm_flags & VM_ACCESS_FLAGS))
+		return -EFAULT;		/* PROT_NONE is never faulted in */
+	for (unsigned long addr = start; !err && addr < end; addr += PAGE_SIZE)
+		if (!follow_page_ok(sim, vma, addr, write))
+			err = handle_mm_fault(sim, vma->vm_mm, addr, write);
+	return err;
+}
+
+/* ---- Taking the pages: FOLL_GET and FOLL_PIN ------------------------------- */
 
 /* try_grab_folio(): the shared zero page is taken as it is, with nothing held. */
 static void try_grab_page(struct mmsim *sim, unsigned long pfn, unsigned int flags)

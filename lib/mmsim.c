@@ -499,13 +499,15 @@ int mmsim_move_pages(struct mmsim *sim, int pid, unsigned long addr, int node, b
 
 int mmsim_page_node(struct mmsim *sim, int pid, unsigned long addr, int *status)
 {
+	struct vm_area_struct *vma;
 	struct mm_struct *mm;
 	struct page *page;
 	bool pmd_mapped;
 
 	GET_MM(sim, pid, mm);
-	page = vma_lookup(mm, addr) ? follow_page(sim, mm, addr, &pmd_mapped) : NULL;
-	*status = !vma_lookup(mm, addr) ? -EFAULT : !page ? -ENOENT :
+	vma = vma_lookup(mm, addr);
+	page = vma ? follow_page(sim, mm, addr, &pmd_mapped) : NULL;
+	*status = !vma ? -EFAULT : !page ? -ENOENT :
 		  folio_is_zero(page_folio(page)) ? -EFAULT : pfn_to_nid(sim, page_to_pfn(sim, page));
 	return fail(sim, 0);
 }
