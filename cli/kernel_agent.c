@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -51,13 +52,26 @@ static int mlock2_(const void *addr, size_t len, unsigned int flags)
  * with page references, and an io_uring ring whose fixed buffer pins a range
  * (pin_user_pages(FOLL_WRITE | FOLL_LONGTERM)). pin_file is where the pin's
  * bytes are written to be read back (IORING_OP_WRITE_FIXED reads them
- * through the pin, not through the page tables).
+ * through the pin, not through the page tables). A R/O pin is gup_test's
+ * (gup_fd): a kernel built with CONFIG_GUP_TEST pins for the open file.
  */
 static int pipe_fds[2] = { -1, -1 };
 static struct io_uring ring;
 static bool ring_up;
 static uint64_t pin_addr, pin_len;
 static int pin_file = -1;
+static int gup_fd = -1;
+
+/* mm/gup_test.h's interface, which no installed header carries. */
+struct pin_longterm_test {
+	uint64_t addr, size;
+	uint32_t flags;
+};
+#define PIN_LONGTERM_TEST_START		_IOW('g', 7, struct pin_longterm_test)
+#define PIN_LONGTERM_TEST_STOP		_IO('g', 8)
+#define PIN_LONGTERM_TEST_READ		_IOW('g', 9, uint64_t)
+#define PIN_LONGTERM_TEST_FLAG_USE_WRITE	1
+#define PIN_LONGTERM_TEST_FLAG_USE_FAST		2
 
 static int do_vmsplice(const struct agent_req *r, uint64_t *transferred)
 {
@@ -89,6 +103,11 @@ static int do_pipe_read(uint8_t *buf, size_t len, uint64_t *nread)
 
 static void unpin(void)
 {
+	if (gup_fd >= 0) {
+		ioctl(gup_fd, PIN_LONGTERM_TEST_STOP);
+		close(gup_fd);
+		gup_fd = -1;
+	}
 	if (!ring_up)
 		return;
 	io_uring_unregister_buffers(&ring);
@@ -98,14 +117,41 @@ static void unpin(void)
 	ring_up = false;
 }
 
-/* io_uring_register_buffers(): the one way here to hold a longterm pin from user space. */
+/* PIN_LONGTERM_TEST_START: pin_user_pages(_fast)(FOLL_LONGTERM), R/O unless asked. */
+static int gup_test_pin(const struct agent_req *r)
+{
+	struct pin_longterm_test args = {
+		.addr = r->addr, .size = r->len,
+		.flags = (r->arg & AGENT_PIN_WRITE ? PIN_LONGTERM_TEST_FLAG_USE_WRITE : 0) |
+			 (r->arg & AGENT_PIN_FAST ? PIN_LONGTERM_TEST_FLAG_USE_FAST : 0),
+	};
+
+	gup_fd = open(GUP_TEST_PATH, O_RDWR | O_CLOEXEC);
+	if (gup_fd < 0)
+		return errno;
+	if (!ioctl(gup_fd, PIN_LONGTERM_TEST_START, &args)) {
+		pin_addr = r->addr;
+		pin_len = r->len;
+		return 0;
+	}
+	close(gup_fd);
+	gup_fd = -1;
+	return errno;
+}
+
+/*
+ * io_uring_register_buffers(): the one way to hold a longterm pin from user
+ * space on any kernel, always FOLL_WRITE; a R/O one is gup_test's.
+ */
 static int pin(const struct agent_req *r)
 {
 	struct iovec iov = { .iov_base = (void *)(uintptr_t)r->addr, .iov_len = r->len };
 	int ret;
 
-	if (ring_up)
+	if (ring_up || gup_fd >= 0)
 		return EBUSY;
+	if (!(r->arg & AGENT_PIN_WRITE))
+		return gup_test_pin(r);
 	ret = io_uring_queue_init(1, &ring, 0);
 	if (ret < 0)
 		return -ret;
@@ -128,6 +174,23 @@ static int pin(const struct agent_req *r)
 	return 0;
 }
 
+/* PIN_LONGTERM_TEST_READ copies every pinned page out: the byte at off of them. */
+static int gup_test_pinned_byte(uint64_t off, uint64_t *value)
+{
+	uint8_t *buf = malloc(pin_len);
+	uint64_t to = (uint64_t)(uintptr_t)buf;
+	int ret = 0;
+
+	if (!buf)
+		return ENOMEM;
+	if (ioctl(gup_fd, PIN_LONGTERM_TEST_READ, &to))
+		ret = errno;
+	else
+		*value = buf[off];
+	free(buf);
+	return ret;
+}
+
 /* The byte at off as the pin sees it: written from the fixed buffer, read back. */
 static int pinned_byte(uint64_t off, uint64_t *value)
 {
@@ -136,10 +199,12 @@ static int pinned_byte(uint64_t off, uint64_t *value)
 	uint8_t byte;
 	int ret;
 
-	if (!ring_up)
+	if (!ring_up && gup_fd < 0)
 		return ENOENT;
 	if (off >= pin_len)
 		return EINVAL;
+	if (gup_fd >= 0)
+		return gup_test_pinned_byte(off, value);
 	sqe = io_uring_get_sqe(&ring);
 	if (!sqe)
 		return EBUSY;
@@ -194,7 +259,7 @@ static void forget_files(void)
 	if (ring_up)
 		io_uring_queue_exit(&ring);
 	ring_up = false;
-	pin_file = -1;
+	pin_file = gup_fd = -1;
 	pipe_fds[0] = pipe_fds[1] = -1;
 }
 

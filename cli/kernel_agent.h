@@ -25,6 +25,12 @@ enum agent_op {
  * A write of fill=unique starts at the n-th unique page of the scenario: the
  * executor counts them, the agent generates each page in place.
  */
+/* agent_req.arg of AG_PIN. */
+#define AGENT_PIN_WRITE		(1 << 0)	/* FOLL_WRITE */
+#define AGENT_PIN_FAST		(1 << 1)	/* pin_user_pages_fast() */
+/* CONFIG_GUP_TEST's file, where debugfs is mounted: a R/O longterm pin. */
+#define GUP_TEST_PATH		"/sys/kernel/debug/gup_test"
+
 struct agent_req {
 	uint32_t op;
 	int32_t arg;

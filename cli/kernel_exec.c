@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/swap.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -520,15 +521,17 @@ static int memory_command(struct scn_executor *ex, const struct scn_command *c, 
 		/*
 		 * User space holds a longterm pin through an io_uring fixed
 		 * buffer, which is always FOLL_WRITE; a R/O one needs gup_test
-		 * (CONFIG_GUP_TEST, a debug option no kernel here has).
+		 * (CONFIG_GUP_TEST, a debug option distributions leave out).
 		 */
-		if (!(c->n & MMSIM_PIN_WRITE)) {
-			scn_fail(err, len, "%s: a R/O longterm pin needs gup_test (CONFIG_GUP_TEST); "
-				 "the kernel executor pins through io_uring fixed buffers, which are R/W",
-				 c->text);
+		if (!(c->n & MMSIM_PIN_WRITE) && access(GUP_TEST_PATH, F_OK)) {
+			scn_fail(err, len, "%s: a R/O longterm pin needs gup_test (CONFIG_GUP_TEST; "
+				 "%s), which this kernel lacks: io_uring's fixed buffers are R/W",
+				 c->text, GUP_TEST_PATH);
 			return SCN_LACKS;
 		}
 		r.op = AG_PIN;
+		r.arg = (c->n & MMSIM_PIN_WRITE ? AGENT_PIN_WRITE : 0) |
+			(c->n & MMSIM_PIN_FAST ? AGENT_PIN_FAST : 0);
 		break;
 	case CMD_UNPIN:
 		r.op = AG_UNPIN;
@@ -1086,6 +1089,84 @@ static int memory_required(const struct scn_command *c, char *err, size_t len)
 
 static int clear_refs(struct scn_executor *ex, const struct scn_command *c, char *err, size_t len);
 
+/* KiB of swap free over every device of /proc/swaps (0 with none). */
+static unsigned long swap_free_kb(void)
+{
+	FILE *f = fopen("/proc/swaps", "r");
+	unsigned long size, used, free_kb = 0;
+	char line[512];
+
+	if (!f)
+		return 0;	/* a kernel without CONFIG_SWAP */
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %*s %lu %lu", &size, &used) == 2 && size > used)
+			free_kb += size - used;
+	fclose(f);
+	return free_kb;
+}
+
+/*
+ * A swap area of `size` bytes: the header in the first page, as mkswap
+ * writes it (version 1, the last page, no bad pages). Four fields: written
+ * here rather than run mkswap, which the qemu guests' initramfs lacks.
+ */
+static int swap_file_make(int fd, unsigned long size)
+{
+	uint32_t head[3] = { 1, (uint32_t)(size / 4096 - 1), 0 };
+	char page[4096] = { 0 };
+	/* Blocks, not holes, which swapon refuses; glibc writes them where fallocate is not. */
+	int ret = posix_fallocate(fd, 0, (off_t)size);
+
+	if (ret)
+		return -ret;
+	memcpy(page + 1024, head, sizeof(head));
+	memcpy(page + sizeof(page) - 10, "SWAPSPACE2", 10);
+	if (pwrite(fd, page, sizeof(page), 0) != (ssize_t)sizeof(page) || fsync(fd))
+		return -errno;
+	return 0;
+}
+
+/*
+ * "swap SIZE" is a requirement here: that much swap free, or the run makes
+ * a swap file of SIZE (KERNEL_SWAP_PATH) and swaps it on until the end, as
+ * it restores every setting. A file system that cannot hold swap (tmpfs:
+ * the qemu guests' root) means the scenario is not on this machine.
+ */
+static int swap_required(const struct scn_command *c, char *err, size_t len)
+{
+	unsigned long have = swap_free_kb();
+	const char *step = "make";
+	int fd, ret;
+
+	if (have >= c->n / 1024 - 4)
+		return 0;
+	if (settings_swap_file_armed()) {
+		scn_fail(err, len, "%s: this machine has %lu KiB of swap free", c->text, have);
+		return SCN_LACKS;
+	}
+	if (settings_swap_file_arm(err, len))
+		return -1;
+	/* /var/tmp is everyone's: a new file of ours, never through a link planted there. */
+	if (unlink(KERNEL_SWAP_PATH) && errno != ENOENT)
+		return scn_fail(err, len, "%s: cannot remove the stale %s: %s", c->text,
+				KERNEL_SWAP_PATH, scn_errno_name(errno));
+	fd = open(KERNEL_SWAP_PATH, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	ret = fd < 0 ? -errno : swap_file_make(fd, c->n);
+	if (fd >= 0)
+		close(fd);
+	if (!ret) {
+		step = "swap on";
+		if (!swapon(KERNEL_SWAP_PATH, 0))
+			return 0;
+		ret = -errno;
+	}
+	unlink(KERNEL_SWAP_PATH);
+	scn_fail(err, len, "%s: this machine has %lu KiB of swap free, and cannot %s %s: %s%s",
+		 c->text, have, step, KERNEL_SWAP_PATH, scn_errno_name(-ret),
+		 ret == -EINVAL ? " (its file system cannot hold swap)" : "");
+	return SCN_LACKS;
+}
+
 /* "numa N" is a requirement here: N nodes with memory, or the scenario cannot run. */
 static int numa_required(const struct scn_command *c, char *err, size_t len)
 {
@@ -1145,6 +1226,8 @@ static int kernel_run(struct scn_executor *ex, const struct scn_command *c, char
 		return clear_refs(ex, c, err, len);
 	case CMD_NUMA:
 		return numa_required(c, err, len);
+	case CMD_SWAP:
+		return swap_required(c, err, len);
 	case CMD_SCHEME:
 	case CMD_KSM_SKIP:
 	case CMD_KSM_RMAP_WALK:

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/swap.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +31,7 @@ struct setting {
 static struct setting settings[64];
 static int nr_settings;
 static volatile sig_atomic_t armed;	/* changed and not yet put back */
+static volatile sig_atomic_t swap_file;	/* KERNEL_SWAP_PATH is ours to take off */
 static void (*guard_hook)(void);
 
 static const int fatal_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM };
@@ -182,6 +184,33 @@ static bool under(const char *path, const char *dir)
 	return !strncmp(path, dir, strlen(dir));
 }
 
+static void restore_failed(const char *what)
+{
+	static const char msg[] = "mmsim: could not restore ";
+
+	/* Nothing more to do when even stderr refuses: not checked. */
+	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)!write(STDERR_FILENO, what, strlen(what));
+	(void)!write(STDERR_FILENO, "\n", 1);
+}
+
+/*
+ * swapoff() reads back what is still out (a killed run's processes may not
+ * have exited yet), then the file goes. EINVAL: it was never swapped on.
+ */
+static int swap_file_off(void)
+{
+	if (!swap_file)
+		return 0;
+	if ((swapoff(KERNEL_SWAP_PATH) && errno != EINVAL && errno != ENOENT) ||
+	    (unlink(KERNEL_SWAP_PATH) && errno != ENOENT)) {
+		restore_failed("(swap off and remove) " KERNEL_SWAP_PATH);
+		return 1;
+	}
+	swap_file = 0;
+	return 0;
+}
+
 /* Async-signal-safe: the writes, and a message per failure on stderr. */
 static int restore_all(void)
 {
@@ -200,16 +229,11 @@ static int restore_all(void)
 		if (advisor && strcmp(advisor, "none") && !strcmp(s->path, KSM_DIR "pages_to_scan"))
 			continue;
 		if (sysfs_write(s->path, s->saved)) {
-			static const char msg[] = "mmsim: could not restore ";
-
-			/* Nothing more to do when even stderr refuses: not checked. */
-			(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
-			(void)!write(STDERR_FILENO, s->path, strlen(s->path));
-			(void)!write(STDERR_FILENO, "\n", 1);
+			restore_failed(s->path);
 			failed++;
 		}
 	}
-	return failed;
+	return failed + swap_file_off();
 }
 
 int settings_put_back(void)
@@ -240,6 +264,8 @@ int settings_arm(char *err, size_t len)
 		(int)getpid());
 	for (int i = 0; i < nr_settings; i++)
 		fprintf(f, "%s %s\n", settings[i].path, settings[i].saved);
+	if (swap_file)
+		fprintf(f, "swapfile %s\n", KERNEL_SWAP_PATH);
 	ok = !fflush(f) && !fsync(fileno(f));
 	ok &= !fclose(f);
 	if (!ok || rename(tmp, KERNEL_SAVED_PATH)) {
@@ -251,6 +277,17 @@ int settings_arm(char *err, size_t len)
 	return 0;
 }
 
+int settings_swap_file_arm(char *err, size_t len)
+{
+	swap_file = 1;
+	return settings_arm(err, len);
+}
+
+bool settings_swap_file_armed(void)
+{
+	return swap_file;
+}
+
 /* One "PATH VALUE" line of the file into the set; -1 when it is not one of ours. */
 static int saved_line(char *line)
 {
@@ -258,6 +295,11 @@ static int saved_line(char *line)
 	struct setting *s = &settings[nr_settings];
 
 	line[strcspn(line, "\n")] = '\0';
+	/* Only our own swap file: a stray line cannot make root remove another. */
+	if (!strcmp(line, "swapfile " KERNEL_SWAP_PATH)) {
+		swap_file = 1;
+		return 0;
+	}
 	if (!value || nr_settings == (int)(sizeof(settings) / sizeof(settings[0])))
 		return -1;
 	*value++ = '\0';
@@ -284,6 +326,8 @@ static int report_changed(FILE *out)
 		if (strcmp(now, settings[i].saved) && ++changed)
 			fprintf(out, "mmsim:   %s: %s -> %s\n", settings[i].path, now, settings[i].saved);
 	}
+	if (swap_file && !access(KERNEL_SWAP_PATH, F_OK) && ++changed)
+		fprintf(out, "mmsim:   swap file %s: swap off and remove\n", KERNEL_SWAP_PATH);
 	return changed;
 }
 
@@ -308,16 +352,17 @@ int settings_recover(FILE *out, bool *found, char *err, size_t len)
 		if (saved_line(line)) {
 			fclose(f);
 			nr_settings = 0;
+			swap_file = 0;
 			return scn_fail(err, len, "%s:%d: not a line mmsim writes (PATH VALUE under %s or "
-					"%s); look at the file, then remove it", KERNEL_SAVED_PATH,
-					lineno, KSM_DIR, THP_DIR);
+					"%s, or swapfile %s); look at the file, then remove it",
+					KERNEL_SAVED_PATH, lineno, KSM_DIR, THP_DIR, KERNEL_SWAP_PATH);
 		}
 	}
 	fclose(f);
 	fprintf(out, "mmsim: a kernel run (pid %ld) ended without restoring the settings; "
 		"restoring them from %s:\n", pid, KERNEL_SAVED_PATH);
 	changed = report_changed(out);
-	nr = nr_settings;
+	nr = nr_settings + swap_file;
 	failed = restore_all();
 	nr_settings = 0;
 	fprintf(out, "mmsim: %d of %d settings were changed; %s\n", changed, nr,

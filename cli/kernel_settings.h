@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The live kernel's settings (/sys/kernel/mm/ksm, transparent_hugepage and
- * khugepaged) for every front end that changes them: the kernel executor,
- * mmsim whatif --live and the benchmarks. Each is saved before the first
- * change and put back at the end, on a fatal signal, and after a SIGKILL by
+ * khugepaged, and a swap file of our own) for every front end that changes
+ * them: the kernel executor, mmsim whatif --live and the benchmarks. Each is
+ * saved before the first change and put back at the end, on a fatal signal, and after a SIGKILL by
  * the next start (through a file under /run); one lock serialises them.
  */
 #ifndef MMSIM_CLI_KERNEL_SETTINGS_H
@@ -19,6 +19,12 @@
 /* The settings as found, kept on disk while they are changed. */
 #define KERNEL_SAVED_PATH	"/run/mmsim-kernel.saved"
 #define KERNEL_LOCK_TIMEOUT_S	120
+/*
+ * The swap file a run makes when its scenario needs swap and the machine
+ * has too little: on /var/tmp, whose file system (unlike /tmp's tmpfs on
+ * many machines) can hold one; swapped off and removed with the settings.
+ */
+#define KERNEL_SWAP_PATH	"/var/tmp/mmsim-kernel.swap"
 
 /* Small files of /proc and /sys: 0 or -errno. sysfs_write() is async-signal-safe. */
 int sysfs_write(const char *path, const char *value);
@@ -52,6 +58,14 @@ const char *settings_path(int i);
  */
 int settings_arm(char *err, size_t len);
 bool settings_armed(void);
+/*
+ * The swap file is about to be made and swapped on: the saved file says so
+ * first, so that a SIGKILL between the two still finds it. 0, or -1 with a
+ * message. The put-back swaps it off and removes it.
+ */
+int settings_swap_file_arm(char *err, size_t len);
+bool settings_swap_file_armed(void);
+
 /*
  * Puts every saved setting back (KSM's run=2 first, which unmerges, so that
  * max_page_sharing and merge_across_nodes can be written), removes the file

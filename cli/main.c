@@ -101,7 +101,7 @@ static void usage(FILE *out)
 		"thp_disable P, vmsplice P ADDR LEN, pipe_read P, pipe_byte P OFF,\n"
 		"pin P ADDR LEN ro|rw [fast], unpin P, pinned_byte P OFF,\n"
 		"clear_refs P TYPE, soft_dirty P ADDR, numa N, move_pages P ADDR NODE [all],\n"
-		"node P ADDR.\n");
+		"node P ADDR, swap SIZE.\n");
 }
 
 /* "--kernel-image X" or "--kernel-image=X": its value, advancing *i; NULL if not it. */
@@ -138,7 +138,7 @@ static void print_results(int index, int status, const struct scn_report *r)
 	if (r->bail[0])
 		printf(QEMU_BAIL " %s\n", r->bail);
 	if (r->lacks[0])
-		printf(QEMU_LACKS " %s\n", r->lacks);
+		printf("%s %s\n", r->lacks_machine ? QEMU_LACKS_MACHINE : QEMU_LACKS, r->lacks);
 	fflush(stdout);
 }
 
@@ -526,6 +526,12 @@ static int cmd_diff(int argc, char **argv)
 				printf("%s:%d: %s: simulator %s, kernel %s (Linux %s)\n", s1.name,
 				       x->cmd->line, x->cmd->text, vx, vy, release[0] ? release : "?");
 			}
+			if (!sim.lacks[0] && kern.lacks_machine) {
+				/* Not the version: this machine (or guest) lacks what the scenario needs. */
+				printf("%s: not on this machine (%s)\n", s1.name, kern.lacks);
+				absent++;
+				goto next;
+			}
 			if (!sim.lacks[0] != !kern.lacks[0]) {
 				printf("%s: only the %s stopped: %s\n", s1.name,
 				       sim.lacks[0] ? "simulator" : "kernel",
@@ -551,6 +557,7 @@ static int cmd_diff(int argc, char **argv)
 			if (differ && status < 1)
 				status = 1;
 		}
+next:
 		scn_report_free(&sim);
 		scn_report_free(&kern);
 		scenario_free(&s1);
@@ -558,7 +565,8 @@ static int cmd_diff(int argc, char **argv)
 	}
 	free(guest);
 	printf("# %d files on Linux %s: %d agree, %d differ, %d cannot compare, %d not on this "
-	       "version\n", argc, release[0] ? release : "?", agree, differing, broken, absent);
+	       "version or machine\n", argc, release[0] ? release : "?", agree, differing, broken,
+	       absent);
 	return status;
 }
 

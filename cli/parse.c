@@ -946,6 +946,16 @@ static int parse_line(struct line *l, struct scn_command *c)
 				    "256M or 64G), got '%s'", l->tok[1]);
 		return 0;
 	}
+	if (!strcmp(w, "swap")) {
+		c->kind = CMD_SWAP;
+		if (expect_tokens(l, 2, 2, "SIZE (such as 64M)"))
+			return -1;
+		/* mkswap's least: the header page and nine slots. */
+		if (scn_parse_size(l->tok[1], &c->n) || c->n < 10 * 4096UL)
+			return perr(l, "swap: expected SIZE, a multiple of 4096 of at least 40K (such as "
+				    "64M), got '%s'", l->tok[1]);
+		return 0;
+	}
 	if (!strcmp(w, "anon_pgoff")) {
 		/* In the order of enum mmsim_anon_pgoff. */
 		static const char *const policies[] = { "kernel", "zero" };

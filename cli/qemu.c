@@ -4,9 +4,9 @@
  *
  * The guest is an initramfs written here, in memory: busybox (static) for a
  * shell /init, mmsim-static as /bin/mmsim, and the scenario files. /init
- * mounts /proc, /sys, /dev and a tmpfs on /run (the executor's lock) and
- * /tmp, runs `mmsim run --kernel` on the files, prints what it prints on
- * the serial console between two markers and powers off. With
+ * mounts /proc, /sys, debugfs (gup_test's), /dev and a tmpfs on /run (the
+ * executor's lock) and /tmp, runs `mmsim run --kernel` on the files, prints
+ * what it prints on the serial console between two markers and powers off. With
  * `mmsim qemu-exec` the guest runs one static program of the caller's instead
  * of mmsim (bench/kernel_mapcount_timing.c times the kernel so). qemu runs with
  * -machine mem-merge=off: guest memory must not be KSM-mergeable on the host
@@ -266,6 +266,7 @@ static char *init_script(const char *exec, const char *args, char **files, int n
 	      "export PATH=/bin\n"
 	      "mount -t proc proc /proc\n"
 	      "mount -t sysfs sysfs /sys\n"
+	      "mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null\n"
 	      "mount -t devtmpfs devtmpfs /dev 2>/dev/null\n"
 	      "mount -t tmpfs -o mode=0755 tmpfs /run\n"
 	      "mount -t tmpfs tmpfs /tmp\n"
@@ -421,7 +422,7 @@ static void put_message(struct guest *g, const char *msg, char *buf, size_t len)
 static void result_line(struct guest *g, const char *line)
 {
 	size_t fl = strlen(QEMU_FILE), ql = strlen(QEMU_QUERY), bl = strlen(QEMU_BAIL);
-	size_t ll = strlen(QEMU_LACKS);
+	size_t ll = strlen(QEMU_LACKS), ml = strlen(QEMU_LACKS_MACHINE);
 	struct qemu_file_result *r = g->cur >= 0 ? &g->res[g->cur] : NULL;
 
 	if (!strncmp(line, QEMU_FILE " ", fl + 1)) {
@@ -454,6 +455,9 @@ static void result_line(struct guest *g, const char *line)
 		put_message(g, line + bl + 1, r->report.bail, sizeof(r->report.bail));
 	} else if (r && !strncmp(line, QEMU_LACKS " ", ll + 1)) {
 		put_message(g, line + ll + 1, r->report.lacks, sizeof(r->report.lacks));
+	} else if (r && !strncmp(line, QEMU_LACKS_MACHINE " ", ml + 1)) {
+		put_message(g, line + ml + 1, r->report.lacks, sizeof(r->report.lacks));
+		r->report.lacks_machine = true;
 	}
 }
 

@@ -15,12 +15,15 @@
  * Between the guest and the host: `mmsim run --kernel --results FILE...`
  * prints, per file, a QEMU_FILE line "INDEX STATUS NR", then NR QEMU_QUERY
  * lines "LINE SKIP VALUE REASON", then a QEMU_BAIL line with the Bail out!
- * message if there was one, or a QEMU_LACKS line with what the kernel lacked. Every file runs, even after another bailed out.
+ * message if there was one, or a QEMU_LACKS line with what the kernel lacked
+ * (QEMU_LACKS_MACHINE: what the guest lacked, at a requirement such as swap).
+ * Every file runs, even after another bailed out.
  */
 #define QEMU_FILE	"@mmsim-file"
 #define QEMU_QUERY	"@mmsim-query"
 #define QEMU_BAIL	"@mmsim-bail"
 #define QEMU_LACKS	"@mmsim-lacks"
+#define QEMU_LACKS_MACHINE	"@mmsim-lacks-machine"
 
 /* One scenario's run in the guest: its exit status (0, 1, 2) and answers. */
 struct qemu_file_result {

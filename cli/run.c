@@ -118,7 +118,10 @@ static void report_query(struct tap *tap, const struct scenario *scn,
 static int skip_rest(struct tap *tap, struct scn_report *r, const struct scenario *scn, int from,
 		     const char *why)
 {
+	enum scn_cmd kind = scn->cmds[from].kind;
+
 	snprintf(r->lacks, sizeof(r->lacks), "%s:%d: %s", scn->name, scn->cmds[from].line, why);
+	r->lacks_machine = kind == CMD_MEMORY || kind == CMD_NUMA || kind == CMD_SWAP;
 	tap_comment(tap, r->lacks);
 	for (int i = from + 1; i < scn->nr_cmds; i++) {
 		const struct scn_command *c = &scn->cmds[i];

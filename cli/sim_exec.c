@@ -18,6 +18,7 @@ struct sim_exec {
 	int pid[SCN_MAX_PROCS];		/* 0: no such process (yet, or any more) */
 	bool started;			/* a proc command has run */
 	bool scheme_chosen;		/* by a scheme command: kernel keeps it */
+	unsigned long swap_slots;	/* by a swap command; 0: as many as frames */
 	const struct scn_command *cmd;	/* the command running, for progress lines */
 	struct timespec cmd_start;	/* when it started */
 	bool progress_shown;		/* a progress line is on the terminal */
@@ -238,7 +239,7 @@ static int sim_set_memory(struct sim_exec *se, const struct scn_command *c, char
 
 	mmsim_get_config(se->sim, &cfg);
 	cfg.nr_frames = c->n / 4096;
-	cfg.nr_swap_slots = 0;	/* as many as frames */
+	cfg.nr_swap_slots = se->swap_slots;	/* 0: as many as frames */
 	return sim_recreate(se, &cfg, c->text, err, len);
 }
 
@@ -260,6 +261,17 @@ static int sim_set_numa(struct sim_exec *se, const struct scn_command *c, char *
 
 	mmsim_get_config(se->sim, &cfg);
 	cfg.nr_nodes = (unsigned int)c->n;
+	return sim_recreate(se, &cfg, c->text, err, len);
+}
+
+/* swap SIZE: a swap device of SIZE bytes, whose first page is the header. */
+static int sim_set_swap(struct sim_exec *se, const struct scn_command *c, char *err, size_t len)
+{
+	struct mmsim_config cfg;
+
+	mmsim_get_config(se->sim, &cfg);
+	se->swap_slots = c->n / 4096 - 1;
+	cfg.nr_swap_slots = se->swap_slots;
 	return sim_recreate(se, &cfg, c->text, err, len);
 }
 
@@ -334,6 +346,10 @@ static int sim_command(struct scn_executor *ex, const struct scn_command *c, cha
 		if (se->started)
 			return scn_fail(err, len, "numa must come before the first proc");
 		return sim_set_numa(se, c, err, len);
+	case CMD_SWAP:
+		if (se->started)
+			return scn_fail(err, len, "swap must come before the first proc");
+		return sim_set_swap(se, c, err, len);
 	case CMD_SEED:
 		ex->seed = c->n;
 		return 0;

@@ -45,8 +45,6 @@ ROWS = {
                               "test_ro_fast_pin_on_ro_exclusive()", NO_GUP_TEST),
 }
 
-SWAP_ONLY = ("the live machine has no swap device, so MADV_PAGEOUT keeps the pages\n"
-             "# (the selftest skips there); the expects state what the selftest asserts.")
 PIPE_MAX = 16 * 4096	# vmsplice() fills the pipe's 16 buffers of a page at most
 
 
@@ -172,9 +170,7 @@ def main():
         m = re.search(r'run "([^"]*)"( for every THP size, one section each)?', text)
         title, every = m.group(1), m.group(2) or ""
         for row, (desc, fn, sim_reason) in ROWS.items():
-            reason = sim_reason or (SWAP_ONLY if run.endswith("-swap") else None)
-            if sim_reason and run.endswith("-swap"):
-                reason += "\n# And the live machine has no swap device."
+            reason = sim_reason
             kernel = reason is None
             head = []
             if reason:

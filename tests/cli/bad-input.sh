@@ -163,6 +163,10 @@ case_ move-pages-all 2 "Bail out! move-pages-all.mms:2: move_pages: expected all
 	"proc A\nmove_pages A $W 1 any\n"
 case_ numa-late 2 "Bail out! numa-late.mms:2: numa must come before the first proc" \
 	"proc A\nnuma 2\n"
+case_ swap-small 2 "Bail out! swap-small.mms:1: swap: expected SIZE, a multiple of 4096 of at least 40K (such as 64M), got '36K'" \
+	"swap 36K\nproc A\n"
+case_ swap-late 2 "Bail out! swap-late.mms:2: swap must come before the first proc" \
+	"proc A\nswap 64M\n"
 case_ clear-refs-type 2 "Bail out! clear-refs-type.mms:2: clear_refs: TYPE is 1 (all), 2 (anon), 3 (mapped) or 4 (soft-dirty), got 5" \
 	"proc A\nclear_refs A 5\n"
 # A failure that is not the call's own still bails out: no such process.

@@ -4,16 +4,22 @@ THP=/sys/kernel/mm/transparent_hugepage
 KSM=/sys/kernel/mm/ksm
 LOCK=/run/mmsim-kernel.lock	# the executor's own lock: no other run in between
 
+SWAPFILE=/var/tmp/mmsim-kernel.swap	# the executor's swap file, for "swap SIZE"
+
 # Every writable setting (regular files with a write bit; counters and
-# stats are read-only), one "path: value" line each, in a stable order.
-# Listed under the executor's lock so that no other run is half-way.
+# stats are read-only), one "path: value" line each, in a stable order,
+# then the swap devices (without their use) and whether the executor's swap
+# file exists. Listed under the executor's lock so that no other run is
+# half-way.
 snapshot() {
 	flock -w 300 "$LOCK" sh -c '
 		find "$1" "$2" -type f -perm /222 2>/dev/null | LC_ALL=C sort |
 		while read -r f; do
 			v=$(cat "$f" 2>/dev/null) || v="<unreadable>"
 			printf "%s: %s\n" "$f" "$v"
-		done' sh "$THP" "$KSM"
+		done
+		awk "NR > 1 { print \"swap device: \" \$1 }" /proc/swaps 2>/dev/null
+		[ ! -e "$3" ] || echo "swap file left: $3"' sh "$THP" "$KSM" "$SWAPFILE"
 }
 
 # PIDs of every descendant of $1 (agents and the processes they forked).

@@ -7,6 +7,8 @@
 # the settings stay changed, /run/mmsim-kernel.saved holds the originals, and
 # the next start (a short KSM scenario, which must still pass) restores them
 # first and says so; once `mmsim kernel-restore` does it by hand instead.
+# The same for a scenario that needs swap (its swap file, on /var/tmp,
+# swapped on while pages go out): killed with SIGTERM and with SIGKILL.
 # Then two executors started at once take turns (the lock): both pass.
 # After each round no scenario process is left and every writable file
 # under /sys/kernel/mm/transparent_hugepage and /sys/kernel/mm/ksm holds its
@@ -68,6 +70,19 @@ SCN
 	done
 } >"$work/thp.mms"
 
+# A scenario that needs swap: the executor makes its swap file, swaps it
+# on, and pages 256M out and back in, again and again.
+{
+	echo "swap 512M"
+	echo "proc A"
+	echo "mmap A 0x100000000000 256M"
+	echo "madvise A 0x100000000000 256M nohugepage"
+	for i in 1 2 3 4 5 6; do
+		echo "write A 0x100000000000 256M unique"
+		echo "madvise A 0x100000000000 256M pageout"
+	done
+} >"$work/swap.mms"
+
 before=$(snapshot)
 [ -n "$before" ] || die "could not read the settings"
 printf '%s\n' "$before" >"$work/before"
@@ -78,6 +93,7 @@ reached() {
 	case $1 in
 	ksm) [ "$(cat "$KSM/run")" = 1 ] ;;
 	thp) grep -q "\[$mode64\]" "$H64" ;;
+	swap) grep -q "^$SWAPFILE " /proc/swaps ;;
 	esac
 }
 
@@ -184,6 +200,9 @@ round ksm-sigkill "$work/ksm.mms" ksm KILL pid 137
 round thp-sigint "$work/thp.mms" thp INT group 130
 round thp-sigterm "$work/thp.mms" thp TERM pid 143
 round thp-sigkill "$work/thp.mms" thp KILL pid 137
+# The swap file goes too: swapped off (what is out read back) and removed.
+round swap-sigterm "$work/swap.mms" swap TERM pid 143
+round swap-sigkill "$work/swap.mms" swap KILL pid 137
 
 # Nothing to do: kernel-restore says so.
 if "$mmsim" kernel-restore | grep -q "nothing to restore"; then

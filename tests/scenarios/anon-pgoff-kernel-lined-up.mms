@@ -1,4 +1,5 @@
-# simulator-only: reclaim and swap.
+# simulator-only: `reclaim`, the simulator's kswapd aimed at chosen pages, which
+# no run on Linux can aim.
 # anon-pgoff-zero-lined-up.mms under Linux's vm_pgoff = vm_start >>
 # PAGE_SHIFT: the new mmap below the moved half does not continue its
 # offsets, so it stays a VMA of its own with an anon_vma of its own. The

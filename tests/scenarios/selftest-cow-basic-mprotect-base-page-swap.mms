@@ -1,9 +1,8 @@
-# simulator-only: the live machine has no swap device, so MADV_PAGEOUT keeps the pages
-# (the selftest skips there); the expects state what the selftest asserts.
 # Linux 7.3.4 tools/testing/selftests/mm/cow.c, anon_test_cases[] row "Basic COW after fork() with mprotect() optimization",
 # run "... with swapped out base page" (test_cow_in_parent_mprotect()).
 # The child reads (copies) the range; the parent then writes 0xff over it; the
 # child must still read the old content (no leak from parent into child).
+swap 64M                                   # MADV_PAGEOUT needs a swap device
 proc P
 mmap P 0x100000000000 4K
 madvise P 0x100000000000 4K nohugepage

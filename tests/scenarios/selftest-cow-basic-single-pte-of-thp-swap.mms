@@ -1,11 +1,10 @@
-# simulator-only: the live machine has no swap device, so MADV_PAGEOUT keeps the pages
-# (the selftest skips there); the expects state what the selftest asserts.
 # Linux 7.3.4 tools/testing/selftests/mm/cow.c, anon_test_cases[] row "Basic COW after fork()",
 # run "... with single PTE of swapped-out THP (SIZE kB)" for every THP size, one section each (test_cow_in_parent()).
 # The child reads (copies) the range; the parent then writes 0xff over it; the
 # child must still read the old content (no leak from parent into child).
 
 # ... with single PTE of swapped-out THP (16 kB)
+swap 64M                                   # MADV_PAGEOUT needs a swap device
 thp 16K always
 proc P16
 mmap P16 0x100000000000 32K   # twice the THP size

@@ -1,10 +1,9 @@
-# simulator-only: the live machine has no swap device, so MADV_PAGEOUT keeps the pages
-# (the selftest skips there); the expects state what the selftest asserts.
 # Linux 7.3.4 tools/testing/selftests/mm/cow.c, anon_test_cases[] row "fork() with an iouring fixed buffer",
 # run "... with single PTE of swapped-out THP (SIZE kB)" for every THP size, one section each (test_iouring_fork()).
 # Setup as in selftest-cow-basic-single-pte-of-thp-swap.mms (scripts/gen-cow-gup-scenarios.py).
 
 # ... with single PTE of swapped-out THP (16 kB)
+swap 64M                                   # MADV_PAGEOUT needs a swap device
 thp 16K always
 proc P16
 mmap P16 0x100000000000 32K   # twice the THP size
@@ -20,6 +19,13 @@ fork P16 C16                   # the pinned pages must not be shared with the ch
 write P16 0x100000004000 4K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P16 0 == 255    # io_uring_prep_write_fixed(), then pread()
 expect pinned_byte P16 4095 == 255
+expect byte P16 0x100000004000 == 255
+expect exclusive P16 0x100000004000 == yes
+expect kpagecount P16 0x100000004000 == 1
+expect folio_order P16 0x100000004000 == 0
+expect byte C16 0x100000004000 == 1
+expect same_frame P16 0x100000004000 C16 0x100000004000 == no
+expect smaps C16 Rss == 4
 exit C16
 unpin P16
 exit P16
@@ -41,6 +47,13 @@ fork P32 C32                   # the pinned pages must not be shared with the ch
 write P32 0x100001008000 4K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P32 0 == 255    # io_uring_prep_write_fixed(), then pread()
 expect pinned_byte P32 4095 == 255
+expect byte P32 0x100001008000 == 255
+expect exclusive P32 0x100001008000 == yes
+expect kpagecount P32 0x100001008000 == 1
+expect folio_order P32 0x100001008000 == 0
+expect byte C32 0x100001008000 == 1
+expect same_frame P32 0x100001008000 C32 0x100001008000 == no
+expect smaps C32 Rss == 4
 exit C32
 unpin P32
 exit P32
@@ -62,6 +75,13 @@ fork P64 C64                   # the pinned pages must not be shared with the ch
 write P64 0x100002010000 4K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P64 0 == 255    # io_uring_prep_write_fixed(), then pread()
 expect pinned_byte P64 4095 == 255
+expect byte P64 0x100002010000 == 255
+expect exclusive P64 0x100002010000 == yes
+expect kpagecount P64 0x100002010000 == 1
+expect folio_order P64 0x100002010000 == 0
+expect byte C64 0x100002010000 == 1
+expect same_frame P64 0x100002010000 C64 0x100002010000 == no
+expect smaps C64 Rss == 4
 exit C64
 unpin P64
 exit P64
@@ -83,6 +103,13 @@ fork P128 C128                   # the pinned pages must not be shared with the 
 write P128 0x100003020000 4K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P128 0 == 255    # io_uring_prep_write_fixed(), then pread()
 expect pinned_byte P128 4095 == 255
+expect byte P128 0x100003020000 == 255
+expect exclusive P128 0x100003020000 == yes
+expect kpagecount P128 0x100003020000 == 1
+expect folio_order P128 0x100003020000 == 0
+expect byte C128 0x100003020000 == 1
+expect same_frame P128 0x100003020000 C128 0x100003020000 == no
+expect smaps C128 Rss == 4
 exit C128
 unpin P128
 exit P128
@@ -104,6 +131,13 @@ fork P256 C256                   # the pinned pages must not be shared with the 
 write P256 0x100004040000 4K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P256 0 == 255    # io_uring_prep_write_fixed(), then pread()
 expect pinned_byte P256 4095 == 255
+expect byte P256 0x100004040000 == 255
+expect exclusive P256 0x100004040000 == yes
+expect kpagecount P256 0x100004040000 == 1
+expect folio_order P256 0x100004040000 == 0
+expect byte C256 0x100004040000 == 1
+expect same_frame P256 0x100004040000 C256 0x100004040000 == no
+expect smaps C256 Rss == 4
 exit C256
 unpin P256
 exit P256
@@ -125,6 +159,13 @@ fork P512 C512                   # the pinned pages must not be shared with the 
 write P512 0x100005080000 4K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P512 0 == 255    # io_uring_prep_write_fixed(), then pread()
 expect pinned_byte P512 4095 == 255
+expect byte P512 0x100005080000 == 255
+expect exclusive P512 0x100005080000 == yes
+expect kpagecount P512 0x100005080000 == 1
+expect folio_order P512 0x100005080000 == 0
+expect byte C512 0x100005080000 == 1
+expect same_frame P512 0x100005080000 C512 0x100005080000 == no
+expect smaps C512 Rss == 4
 exit C512
 unpin P512
 exit P512
@@ -146,6 +187,13 @@ fork P1024 C1024                   # the pinned pages must not be shared with th
 write P1024 0x100006100000 4K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P1024 0 == 255    # io_uring_prep_write_fixed(), then pread()
 expect pinned_byte P1024 4095 == 255
+expect byte P1024 0x100006100000 == 255
+expect exclusive P1024 0x100006100000 == yes
+expect kpagecount P1024 0x100006100000 == 1
+expect folio_order P1024 0x100006100000 == 0
+expect byte C1024 0x100006100000 == 1
+expect same_frame P1024 0x100006100000 C1024 0x100006100000 == no
+expect smaps C1024 Rss == 4
 exit C1024
 unpin P1024
 exit P1024
@@ -167,6 +215,13 @@ fork P2048 C2048                   # the pinned pages must not be shared with th
 write P2048 0x100007200000 4K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P2048 0 == 255    # io_uring_prep_write_fixed(), then pread()
 expect pinned_byte P2048 4095 == 255
+expect byte P2048 0x100007200000 == 255
+expect exclusive P2048 0x100007200000 == yes
+expect kpagecount P2048 0x100007200000 == 1
+expect folio_order P2048 0x100007200000 == 0
+expect byte C2048 0x100007200000 == 1
+expect same_frame P2048 0x100007200000 C2048 0x100007200000 == no
+expect smaps C2048 Rss == 4
 exit C2048
 unpin P2048
 exit P2048

@@ -1,10 +1,9 @@
-# simulator-only: the live machine has no swap device, so MADV_PAGEOUT keeps the pages
-# (the selftest skips there); the expects state what the selftest asserts.
 # Linux 7.3.4 tools/testing/selftests/mm/cow.c, anon_test_cases[] row "fork() with an iouring fixed buffer",
 # run "... with swapped-out THP (2048 kB)" (test_iouring_fork()).
 # Setup as in selftest-cow-basic-thp-swap.mms (scripts/gen-cow-gup-scenarios.py).
 
 # ... with swapped-out THP (2048 kB)
+swap 64M                                   # MADV_PAGEOUT needs a swap device
 thp 2M always
 proc P2048
 mmap P2048 0x100000000000 4096K   # twice the THP size
@@ -19,6 +18,13 @@ fork P2048 C2048                   # the pinned pages must not be shared with th
 write P2048 0x100000200000 2048K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P2048 0 == 255    # io_uring_prep_write_fixed(), then pread()
 expect pinned_byte P2048 2097151 == 255
+expect byte P2048 0x100000200000 == 255
+expect exclusive P2048 0x100000200000 == yes
+expect kpagecount P2048 0x100000200000 == 1
+expect folio_order P2048 0x100000200000 == 0
+expect byte C2048 0x100000200000 == 1
+expect same_frame P2048 0x100000200000 C2048 0x100000200000 == no
+expect smaps C2048 Rss == 2048
 exit C2048
 unpin P2048
 exit P2048

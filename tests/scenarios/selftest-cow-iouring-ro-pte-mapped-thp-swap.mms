@@ -1,10 +1,9 @@
-# simulator-only: the live machine has no swap device, so MADV_PAGEOUT keeps the pages
-# (the selftest skips there); the expects state what the selftest asserts.
 # Linux 7.3.4 tools/testing/selftests/mm/cow.c, anon_test_cases[] row "R/O-mapping a page registered as iouring fixed buffer",
 # run "... with swapped-out, PTE-mapped THP (SIZE kB)" for every THP size, one section each (test_iouring_ro()).
 # Setup as in selftest-cow-basic-pte-mapped-thp-swap.mms (scripts/gen-cow-gup-scenarios.py).
 
 # ... with swapped-out, PTE-mapped THP (16 kB)
+swap 64M                                   # MADV_PAGEOUT needs a swap device
 thp 16K always
 proc P16
 mmap P16 0x100000000000 32K   # twice the THP size
@@ -23,6 +22,10 @@ mprotect P16 0x100000004000 16K rw
 write P16 0x100000004000 16K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P16 0 == 255    # io_uring_prep_write_fixed(), then pread()
 expect pinned_byte P16 16383 == 255
+expect byte P16 0x100000004000 == 255
+expect exclusive P16 0x100000004000 == yes
+expect kpagecount P16 0x100000004000 == 1
+expect folio_order P16 0x100000004000 == 0
 unpin P16
 exit P16
 
@@ -46,6 +49,10 @@ mprotect P32 0x100001008000 32K rw
 write P32 0x100001008000 32K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P32 0 == 255    # io_uring_prep_write_fixed(), then pread()
 expect pinned_byte P32 32767 == 255
+expect byte P32 0x100001008000 == 255
+expect exclusive P32 0x100001008000 == yes
+expect kpagecount P32 0x100001008000 == 1
+expect folio_order P32 0x100001008000 == 0
 unpin P32
 exit P32
 
@@ -69,6 +76,10 @@ mprotect P64 0x100002010000 64K rw
 write P64 0x100002010000 64K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P64 0 == 255    # io_uring_prep_write_fixed(), then pread()
 expect pinned_byte P64 65535 == 255
+expect byte P64 0x100002010000 == 255
+expect exclusive P64 0x100002010000 == yes
+expect kpagecount P64 0x100002010000 == 1
+expect folio_order P64 0x100002010000 == 0
 unpin P64
 exit P64
 
@@ -92,6 +103,10 @@ mprotect P128 0x100003020000 128K rw
 write P128 0x100003020000 128K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P128 0 == 255    # io_uring_prep_write_fixed(), then pread()
 expect pinned_byte P128 131071 == 255
+expect byte P128 0x100003020000 == 255
+expect exclusive P128 0x100003020000 == yes
+expect kpagecount P128 0x100003020000 == 1
+expect folio_order P128 0x100003020000 == 0
 unpin P128
 exit P128
 
@@ -115,6 +130,10 @@ mprotect P256 0x100004040000 256K rw
 write P256 0x100004040000 256K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P256 0 == 255    # io_uring_prep_write_fixed(), then pread()
 expect pinned_byte P256 262143 == 255
+expect byte P256 0x100004040000 == 255
+expect exclusive P256 0x100004040000 == yes
+expect kpagecount P256 0x100004040000 == 1
+expect folio_order P256 0x100004040000 == 0
 unpin P256
 exit P256
 
@@ -138,6 +157,10 @@ mprotect P512 0x100005080000 512K rw
 write P512 0x100005080000 512K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P512 0 == 255    # io_uring_prep_write_fixed(), then pread()
 expect pinned_byte P512 524287 == 255
+expect byte P512 0x100005080000 == 255
+expect exclusive P512 0x100005080000 == yes
+expect kpagecount P512 0x100005080000 == 1
+expect folio_order P512 0x100005080000 == 0
 unpin P512
 exit P512
 
@@ -161,6 +184,10 @@ mprotect P1024 0x100006100000 1024K rw
 write P1024 0x100006100000 1024K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P1024 0 == 255    # io_uring_prep_write_fixed(), then pread()
 expect pinned_byte P1024 1048575 == 255
+expect byte P1024 0x100006100000 == 255
+expect exclusive P1024 0x100006100000 == yes
+expect kpagecount P1024 0x100006100000 == 1
+expect folio_order P1024 0x100006100000 == 0
 unpin P1024
 exit P1024
 
@@ -184,5 +211,9 @@ mprotect P2048 0x100007200000 2048K rw
 write P2048 0x100007200000 2048K byte=0xff      # memset(mem, 0xff, size)
 expect pinned_byte P2048 0 == 255    # io_uring_prep_write_fixed(), then pread()
 expect pinned_byte P2048 2097151 == 255
+expect byte P2048 0x100007200000 == 255
+expect exclusive P2048 0x100007200000 == yes
+expect kpagecount P2048 0x100007200000 == 1
+expect folio_order P2048 0x100007200000 == 0
 unpin P2048
 exit P2048

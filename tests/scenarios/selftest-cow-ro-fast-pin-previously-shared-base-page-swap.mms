@@ -1,9 +1,9 @@
 # simulator-only: a R/O longterm pin needs gup_test (CONFIG_GUP_TEST), which no kernel
 # here has (the selftest skips there); the expects state what the selftest asserts.
-# And the live machine has no swap device.
 # Linux 7.3.4 tools/testing/selftests/mm/cow.c, anon_test_cases[] row "R/O GUP-fast pin on R/O-mapped previously-shared page",
 # run "... with swapped out base page" (test_ro_fast_pin_on_ro_previously_shared()).
 # Setup as in selftest-cow-basic-base-page-swap.mms (scripts/gen-cow-gup-scenarios.py).
+swap 64M                                   # MADV_PAGEOUT needs a swap device
 proc P
 mmap P 0x100000000000 4K
 madvise P 0x100000000000 4K nohugepage

@@ -1,11 +1,11 @@
 # simulator-only: a R/O longterm pin needs gup_test (CONFIG_GUP_TEST), which no kernel
 # here has (the selftest skips there); the expects state what the selftest asserts.
-# And the live machine has no swap device.
 # Linux 7.3.4 tools/testing/selftests/mm/cow.c, anon_test_cases[] row "R/O GUP-fast pin on R/O-mapped shared page",
 # run "... with swapped-out, PTE-mapped THP (SIZE kB)" for every THP size, one section each (test_ro_fast_pin_on_shared()).
 # Setup as in selftest-cow-basic-pte-mapped-thp-swap.mms (scripts/gen-cow-gup-scenarios.py).
 
 # ... with swapped-out, PTE-mapped THP (16 kB)
+swap 64M                                   # MADV_PAGEOUT needs a swap device
 thp 16K always
 proc P16
 mmap P16 0x100000000000 32K   # twice the THP size

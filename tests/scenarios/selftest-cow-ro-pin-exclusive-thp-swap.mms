@@ -1,11 +1,11 @@
 # simulator-only: a R/O longterm pin needs gup_test (CONFIG_GUP_TEST), which no kernel
 # here has (the selftest skips there); the expects state what the selftest asserts.
-# And the live machine has no swap device.
 # Linux 7.3.4 tools/testing/selftests/mm/cow.c, anon_test_cases[] row "R/O GUP pin on R/O-mapped exclusive page",
 # run "... with swapped-out THP (2048 kB)" (test_ro_pin_on_ro_exclusive()).
 # Setup as in selftest-cow-basic-thp-swap.mms (scripts/gen-cow-gup-scenarios.py).
 
 # ... with swapped-out THP (2048 kB)
+swap 64M                                   # MADV_PAGEOUT needs a swap device
 thp 2M always
 proc P2048
 mmap P2048 0x100000000000 4096K   # twice the THP size

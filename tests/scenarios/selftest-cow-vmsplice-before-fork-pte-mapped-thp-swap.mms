@@ -1,10 +1,9 @@
-# simulator-only: the live machine has no swap device, so MADV_PAGEOUT keeps the pages
-# (the selftest skips there); the expects state what the selftest asserts.
 # Linux 7.3.4 tools/testing/selftests/mm/cow.c, anon_test_cases[] row "vmsplice() before fork(), unmap in parent after fork()",
 # run "... with swapped-out, PTE-mapped THP (SIZE kB)" for every THP size, one section each (test_vmsplice_before_fork()).
 # Setup as in selftest-cow-basic-pte-mapped-thp-swap.mms (scripts/gen-cow-gup-scenarios.py).
 
 # ... with swapped-out, PTE-mapped THP (16 kB)
+swap 64M                                   # MADV_PAGEOUT needs a swap device
 thp 16K always
 proc P16
 mmap P16 0x100000000000 32K   # twice the THP size
@@ -20,6 +19,10 @@ vmsplice P16 0x100000004000 16K        # vmsplice() before fork()
 fork P16 C16
 munmap P16 0x100000004000 16K
 write C16 0x100000004000 16K byte=0xff      # the child: memset(mem, 0xff, size)
+expect byte C16 0x100000004000 == 255
+expect exclusive C16 0x100000004000 == yes
+expect kpagecount C16 0x100000004000 == 1
+expect folio_order C16 0x100000004000 == 0
 exit C16
 pipe_read P16                  # read(fds[0], new, transferred)
 expect pipe_byte P16 0 == 1
@@ -43,6 +46,10 @@ vmsplice P32 0x100001008000 32K        # vmsplice() before fork()
 fork P32 C32
 munmap P32 0x100001008000 32K
 write C32 0x100001008000 32K byte=0xff      # the child: memset(mem, 0xff, size)
+expect byte C32 0x100001008000 == 255
+expect exclusive C32 0x100001008000 == yes
+expect kpagecount C32 0x100001008000 == 1
+expect folio_order C32 0x100001008000 == 0
 exit C32
 pipe_read P32                  # read(fds[0], new, transferred)
 expect pipe_byte P32 0 == 1
@@ -66,6 +73,10 @@ vmsplice P64 0x100002010000 64K        # vmsplice() before fork()
 fork P64 C64
 munmap P64 0x100002010000 64K
 write C64 0x100002010000 64K byte=0xff      # the child: memset(mem, 0xff, size)
+expect byte C64 0x100002010000 == 255
+expect exclusive C64 0x100002010000 == yes
+expect kpagecount C64 0x100002010000 == 1
+expect folio_order C64 0x100002010000 == 0
 exit C64
 pipe_read P64                  # read(fds[0], new, transferred)
 expect pipe_byte P64 0 == 1
@@ -89,6 +100,10 @@ vmsplice P128 0x100003020000 128K        # vmsplice() before fork()
 fork P128 C128
 munmap P128 0x100003020000 128K
 write C128 0x100003020000 128K byte=0xff      # the child: memset(mem, 0xff, size)
+expect byte C128 0x100003020000 == 255
+expect exclusive C128 0x100003020000 == yes
+expect kpagecount C128 0x100003020000 == 1
+expect folio_order C128 0x100003020000 == 0
 exit C128
 pipe_read P128                  # read(fds[0], new, transferred)
 expect pipe_byte P128 0 == 1
@@ -112,6 +127,10 @@ vmsplice P256 0x100004040000 256K        # vmsplice() before fork()
 fork P256 C256
 munmap P256 0x100004040000 256K
 write C256 0x100004040000 256K byte=0xff      # the child: memset(mem, 0xff, size)
+expect byte C256 0x100004040000 == 255
+expect exclusive C256 0x100004040000 == yes
+expect kpagecount C256 0x100004040000 == 1
+expect folio_order C256 0x100004040000 == 0
 exit C256
 pipe_read P256                  # read(fds[0], new, transferred)
 expect pipe_byte P256 0 == 1
@@ -135,6 +154,10 @@ vmsplice P512 0x100005080000 512K        # vmsplice() before fork()
 fork P512 C512
 munmap P512 0x100005080000 512K
 write C512 0x100005080000 512K byte=0xff      # the child: memset(mem, 0xff, size)
+expect byte C512 0x100005080000 == 255
+expect exclusive C512 0x100005080000 == yes
+expect kpagecount C512 0x100005080000 == 1
+expect folio_order C512 0x100005080000 == 0
 exit C512
 pipe_read P512                  # read(fds[0], new, transferred)
 expect pipe_byte P512 0 == 1
@@ -158,6 +181,10 @@ vmsplice P1024 0x100006100000 1024K        # vmsplice() before fork()
 fork P1024 C1024
 munmap P1024 0x100006100000 1024K
 write C1024 0x100006100000 1024K byte=0xff      # the child: memset(mem, 0xff, size)
+expect byte C1024 0x100006100000 == 255
+expect exclusive C1024 0x100006100000 == yes
+expect kpagecount C1024 0x100006100000 == 1
+expect folio_order C1024 0x100006100000 == 0
 exit C1024
 pipe_read P1024                  # read(fds[0], new, transferred)
 expect pipe_byte P1024 0 == 1
@@ -181,6 +208,10 @@ vmsplice P2048 0x100007200000 2048K        # vmsplice() before fork()
 fork P2048 C2048
 munmap P2048 0x100007200000 2048K
 write C2048 0x100007200000 2048K byte=0xff      # the child: memset(mem, 0xff, size)
+expect byte C2048 0x100007200000 == 255
+expect exclusive C2048 0x100007200000 == yes
+expect kpagecount C2048 0x100007200000 == 1
+expect folio_order C2048 0x100007200000 == 0
 exit C2048
 pipe_read P2048                  # read(fds[0], new, transferred)
 expect pipe_byte P2048 0 == 1

@@ -1,10 +1,9 @@
-# simulator-only: the live machine has no swap device, so MADV_PAGEOUT keeps the pages
-# (the selftest skips there); the expects state what the selftest asserts.
 # Linux 7.3.4 tools/testing/selftests/mm/cow.c, anon_test_cases[] row "vmsplice() + unmap in child with mprotect() optimization",
 # run "... with single PTE of swapped-out THP (SIZE kB)" for every THP size, one section each (test_vmsplice_in_child_mprotect()).
 # Setup as in selftest-cow-basic-single-pte-of-thp-swap.mms (scripts/gen-cow-gup-scenarios.py).
 
 # ... with single PTE of swapped-out THP (16 kB)
+swap 64M                                   # MADV_PAGEOUT needs a swap device
 thp 16K always
 proc P16
 mmap P16 0x100000000000 32K   # twice the THP size
@@ -24,6 +23,10 @@ write P16 0x100000004000 4K byte=0xff      # memset(mem, 0xff, size)
 pipe_read C16                  # read(fds[0], new, transferred)
 expect pipe_byte C16 0 == 1
 expect pipe_byte C16 4095 == 1
+expect byte P16 0x100000004000 == 255
+expect exclusive P16 0x100000004000 == yes
+expect kpagecount P16 0x100000004000 == 1
+expect folio_order P16 0x100000004000 == 0
 exit C16
 exit P16
 
@@ -48,6 +51,10 @@ write P32 0x100001008000 4K byte=0xff      # memset(mem, 0xff, size)
 pipe_read C32                  # read(fds[0], new, transferred)
 expect pipe_byte C32 0 == 1
 expect pipe_byte C32 4095 == 1
+expect byte P32 0x100001008000 == 255
+expect exclusive P32 0x100001008000 == yes
+expect kpagecount P32 0x100001008000 == 1
+expect folio_order P32 0x100001008000 == 0
 exit C32
 exit P32
 
@@ -72,6 +79,10 @@ write P64 0x100002010000 4K byte=0xff      # memset(mem, 0xff, size)
 pipe_read C64                  # read(fds[0], new, transferred)
 expect pipe_byte C64 0 == 1
 expect pipe_byte C64 4095 == 1
+expect byte P64 0x100002010000 == 255
+expect exclusive P64 0x100002010000 == yes
+expect kpagecount P64 0x100002010000 == 1
+expect folio_order P64 0x100002010000 == 0
 exit C64
 exit P64
 
@@ -96,6 +107,10 @@ write P128 0x100003020000 4K byte=0xff      # memset(mem, 0xff, size)
 pipe_read C128                  # read(fds[0], new, transferred)
 expect pipe_byte C128 0 == 1
 expect pipe_byte C128 4095 == 1
+expect byte P128 0x100003020000 == 255
+expect exclusive P128 0x100003020000 == yes
+expect kpagecount P128 0x100003020000 == 1
+expect folio_order P128 0x100003020000 == 0
 exit C128
 exit P128
 
@@ -120,6 +135,10 @@ write P256 0x100004040000 4K byte=0xff      # memset(mem, 0xff, size)
 pipe_read C256                  # read(fds[0], new, transferred)
 expect pipe_byte C256 0 == 1
 expect pipe_byte C256 4095 == 1
+expect byte P256 0x100004040000 == 255
+expect exclusive P256 0x100004040000 == yes
+expect kpagecount P256 0x100004040000 == 1
+expect folio_order P256 0x100004040000 == 0
 exit C256
 exit P256
 
@@ -144,6 +163,10 @@ write P512 0x100005080000 4K byte=0xff      # memset(mem, 0xff, size)
 pipe_read C512                  # read(fds[0], new, transferred)
 expect pipe_byte C512 0 == 1
 expect pipe_byte C512 4095 == 1
+expect byte P512 0x100005080000 == 255
+expect exclusive P512 0x100005080000 == yes
+expect kpagecount P512 0x100005080000 == 1
+expect folio_order P512 0x100005080000 == 0
 exit C512
 exit P512
 
@@ -168,6 +191,10 @@ write P1024 0x100006100000 4K byte=0xff      # memset(mem, 0xff, size)
 pipe_read C1024                  # read(fds[0], new, transferred)
 expect pipe_byte C1024 0 == 1
 expect pipe_byte C1024 4095 == 1
+expect byte P1024 0x100006100000 == 255
+expect exclusive P1024 0x100006100000 == yes
+expect kpagecount P1024 0x100006100000 == 1
+expect folio_order P1024 0x100006100000 == 0
 exit C1024
 exit P1024
 
@@ -192,5 +219,9 @@ write P2048 0x100007200000 4K byte=0xff      # memset(mem, 0xff, size)
 pipe_read C2048                  # read(fds[0], new, transferred)
 expect pipe_byte C2048 0 == 1
 expect pipe_byte C2048 4095 == 1
+expect byte P2048 0x100007200000 == 255
+expect exclusive P2048 0x100007200000 == yes
+expect kpagecount P2048 0x100007200000 == 1
+expect folio_order P2048 0x100007200000 == 0
 exit C2048
 exit P2048

@@ -1,8 +1,7 @@
-# simulator-only: the live machine has no swap device, so MADV_PAGEOUT keeps the pages
-# (the selftest fails "Swapout" there); the expects state what the selftest asserts.
 # Linux 7.3.4 tools/testing/selftests/mm/khugepaged.c, TEST(collapse_max_ptes_swap, khugepaged_context, anon_ops):
 # khugepaged enforces max_ptes_swap (64): with 65 of 512 pages swapped out
 # the range is not collapsed; faulted back in and 64 swapped out, it is.
+swap 64M                                   # MADV_PAGEOUT needs a swap device
 thp top madvise                            # default_settings: THP_MADVISE
 thp 2M inherit                             # hugepages[pmd_order]: THP_INHERIT
 khugepaged max_ptes_none=511 max_ptes_swap=64 max_ptes_shared=256   # default_settings

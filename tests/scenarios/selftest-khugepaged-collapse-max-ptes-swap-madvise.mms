@@ -1,9 +1,8 @@
-# simulator-only: the live machine has no swap device, so MADV_PAGEOUT keeps the pages
-# (the selftest fails "Swapout" there); the expects state what the selftest asserts.
 # Linux 7.3.4 tools/testing/selftests/mm/khugepaged.c, TEST(collapse_max_ptes_swap, madvise_context, anon_ops):
 # 65 of 512 pages swapped out, one more than max_ptes_swap (64): MADV_COLLAPSE
 # does not enforce the limit ("Maybe collapse with max_ptes_swap exceeded",
 # expected to collapse) and reads them all back.
+swap 64M                                   # MADV_PAGEOUT needs a swap device
 thp top never
 khugepaged max_ptes_none=511 max_ptes_swap=64 max_ptes_shared=256   # default_settings
 proc P

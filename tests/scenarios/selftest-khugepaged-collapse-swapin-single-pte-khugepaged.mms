@@ -1,9 +1,8 @@
-# simulator-only: the live machine has no swap device, so MADV_PAGEOUT keeps the pages
-# (the selftest fails "Swapout" there); the expects state what the selftest asserts.
 # Linux 7.3.4 tools/testing/selftests/mm/khugepaged.c, TEST(collapse_swapin_single_pte, khugepaged_context, anon_ops):
 # a written 2 MiB range of small pages with one page swapped out is collapsed
 # by khugepaged once MADV_HUGEPAGE (one swap entry, under max_ptes_swap 64),
 # the page read back first.
+swap 64M                                   # MADV_PAGEOUT needs a swap device
 thp top madvise                            # default_settings: THP_MADVISE
 thp 2M inherit                             # hugepages[pmd_order]: THP_INHERIT
 khugepaged max_ptes_none=511 max_ptes_swap=64 max_ptes_shared=256   # default_settings

@@ -1,8 +1,7 @@
-# simulator-only: the live machine has no swap device, so MADV_PAGEOUT keeps the pages
-# (the selftest fails "Swapout" there); the expects state what the selftest asserts.
 # Linux 7.3.4 tools/testing/selftests/mm/khugepaged.c, TEST(collapse_swapin_single_pte, madvise_context, anon_ops):
 # a written 2 MiB range of small pages with one page swapped out collapses with
 # MADV_COLLAPSE (THP switch at never), which reads the page back first.
+swap 64M                                   # MADV_PAGEOUT needs a swap device
 thp top never
 khugepaged max_ptes_none=511 max_ptes_swap=64 max_ptes_shared=256   # default_settings
 proc P

@@ -1,4 +1,5 @@
-# simulator-only: needs a swap device.
+# simulator-only: its second half uses `reclaim`, the simulator's kswapd aimed at
+# chosen pages, which no run on Linux can aim; MADV_PAGEOUT skips shared pages.
 # A fork copies swap entries (swap_duplicate): parent and child name the
 # same slot. Both read the page back into one folio (same anon_vma root,
 # same index: no copy), shared and so not exclusive; a write copies.

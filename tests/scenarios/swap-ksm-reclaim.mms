@@ -1,4 +1,5 @@
-# simulator-only: reclaim and swap.
+# simulator-only: `reclaim`, the simulator's kswapd aimed at chosen pages, which
+# no run on Linux can aim (MADV_PAGEOUT skips a KSM page another process maps).
 # A KSM page mapped by two processes: MADV_PAGEOUT leaves it (another
 # process maps it), reclaim writes it once for both. Swap-in loses the KSM
 # flag: P reads a plain page, and Q, whose VMA has another anon_vma root,

@@ -1,6 +1,6 @@
-# simulator-only: needs a swap device.
 # Swap entries move with mremap and keep through mprotect: a read-only
 # range swaps in read-only, and once writable again a write needs no copy.
+swap 64M                                   # MADV_PAGEOUT needs a swap device
 proc P
 mmap P 0x100000000000 16K
 write P 0x100000000000 16K byte=0x21

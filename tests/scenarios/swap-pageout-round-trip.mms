@@ -1,7 +1,7 @@
-# simulator-only: the live machine has no swap device, so MADV_PAGEOUT keeps the pages.
 # MADV_PAGEOUT writes a process's own pages to the swap device: pagemap
 # shows swap entries (PM_SWAP), smaps counts them as Swap, and reads bring
 # the bytes back through the swap cache, order-0, exclusive as they left.
+swap 64M                                   # MADV_PAGEOUT needs a swap device
 proc P
 mmap P 0x100000000000 32K
 write P 0x100000000000 32K pattern=7

@@ -1,7 +1,7 @@
-# simulator-only: needs a swap device.
 # A PMD-mapped THP is swapped out whole (512 contiguous slots) after its
 # PMD is split into PTEs, as try_to_unmap(TTU_SPLIT_HUGE_PMD) does; it
 # comes back a page at a time (order-0: the device is not synchronous).
+swap 64M                                   # MADV_PAGEOUT needs a swap device
 thp 2M always
 thp top always
 proc P
