@@ -64,7 +64,7 @@ int stepper_step(struct stepper *st, char *err, size_t errlen)
 		return 0;
 	if (c->kind == CMD_EXPECT || c->kind == CMD_PROBE) {
 		ret = scn_query_run(&st->ex, c, &res.ans, why, sizeof(why));
-		if (ret == SCN_LACKS) {
+		if (scn_lacks(ret)) {
 			snprintf(st->lacks, sizeof(st->lacks), "%s:%d: %s", st->scn.name, c->line, why);
 			return 0;
 		}
@@ -77,7 +77,7 @@ int stepper_step(struct stepper *st, char *err, size_t errlen)
 		return 0;
 	}
 	ret = st->ex.ops->run(&st->ex, c, why, sizeof(why));
-	if (ret == SCN_LACKS) {
+	if (scn_lacks(ret)) {
 		snprintf(st->lacks, sizeof(st->lacks), "%s:%d: %s", st->scn.name, c->line, why);
 		return 0;
 	}

@@ -527,7 +527,7 @@ static int memory_command(struct scn_executor *ex, const struct scn_command *c, 
 			scn_fail(err, len, "%s: a R/O longterm pin needs gup_test (CONFIG_GUP_TEST; "
 				 "%s), which this kernel lacks: io_uring's fixed buffers are R/W",
 				 c->text, GUP_TEST_PATH);
-			return SCN_LACKS;
+			return SCN_LACKS_MACHINE;
 		}
 		r.op = AG_PIN;
 		r.arg = (c->n & MMSIM_PIN_WRITE ? AGENT_PIN_WRITE : 0) |
@@ -1084,7 +1084,7 @@ static int memory_required(const struct scn_command *c, char *err, size_t len)
 		return 0;
 	scn_fail(err, len, "%s: the scenario needs %lu MiB, this machine has %lu MiB available",
 		 c->text, c->n >> 20, kb / 1024);
-	return SCN_LACKS;
+	return SCN_LACKS_MACHINE;
 }
 
 static int clear_refs(struct scn_executor *ex, const struct scn_command *c, char *err, size_t len);
@@ -1142,7 +1142,7 @@ static int swap_required(const struct scn_command *c, char *err, size_t len)
 		return 0;
 	if (settings_swap_file_armed()) {
 		scn_fail(err, len, "%s: this machine has %lu KiB of swap free", c->text, have);
-		return SCN_LACKS;
+		return SCN_LACKS_MACHINE;
 	}
 	if (settings_swap_file_arm(err, len))
 		return -1;
@@ -1164,7 +1164,7 @@ static int swap_required(const struct scn_command *c, char *err, size_t len)
 	scn_fail(err, len, "%s: this machine has %lu KiB of swap free, and cannot %s %s: %s%s",
 		 c->text, have, step, KERNEL_SWAP_PATH, scn_errno_name(-ret),
 		 ret == -EINVAL ? " (its file system cannot hold swap)" : "");
-	return SCN_LACKS;
+	return SCN_LACKS_MACHINE;
 }
 
 /* "numa N" is a requirement here: N nodes with memory, or the scenario cannot run. */
@@ -1185,7 +1185,7 @@ static int numa_required(const struct scn_command *c, char *err, size_t len)
 		return 0;
 	scn_fail(err, len, "%s: this kernel has %lu NUMA node%s", c->text, nodes,
 		 nodes == 1 ? "" : "s");
-	return SCN_LACKS;
+	return SCN_LACKS_MACHINE;
 }
 
 static int kernel_run(struct scn_executor *ex, const struct scn_command *c, char *err,

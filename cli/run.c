@@ -116,12 +116,10 @@ static void report_query(struct tap *tap, const struct scenario *scn,
  * agrees and a version's TAP says what it could not run.
  */
 static int skip_rest(struct tap *tap, struct scn_report *r, const struct scenario *scn, int from,
-		     const char *why)
+		     const char *why, bool machine)
 {
-	enum scn_cmd kind = scn->cmds[from].kind;
-
 	snprintf(r->lacks, sizeof(r->lacks), "%s:%d: %s", scn->name, scn->cmds[from].line, why);
-	r->lacks_machine = kind == CMD_MEMORY || kind == CMD_NUMA || kind == CMD_SWAP;
+	r->lacks_machine = machine;
 	tap_comment(tap, r->lacks);
 	for (int i = from + 1; i < scn->nr_cmds; i++) {
 		const struct scn_command *c = &scn->cmds[i];
@@ -170,8 +168,8 @@ int scenario_run(const struct scenario *scn, struct scn_executor *ex, struct tap
 		err[0] = '\0';
 		if (c->kind == CMD_EXPECT || c->kind == CMD_PROBE) {
 			ret = scn_query_run(ex, c, &res.ans, err, sizeof(err));
-			if (ret == SCN_LACKS)
-				return skip_rest(tap, r, scn, i, err);
+			if (scn_lacks(ret))
+				return skip_rest(tap, r, scn, i, err, ret == SCN_LACKS_MACHINE);
 			if (ret)
 				return bail(tap, r, scn, c, err);
 			report_query(tap, scn, c, &res, r);
@@ -180,8 +178,8 @@ int scenario_run(const struct scenario *scn, struct scn_executor *ex, struct tap
 			continue;
 		}
 		ret = ex->ops->run(ex, c, err, sizeof(err));
-		if (ret == SCN_LACKS)
-			return skip_rest(tap, r, scn, i, err);
+		if (scn_lacks(ret))
+			return skip_rest(tap, r, scn, i, err, ret == SCN_LACKS_MACHINE);
 		if (ret)
 			return bail(tap, r, scn, c, err);
 	}

@@ -20,7 +20,7 @@ struct scn_report {
 	int passed, failed, skipped;
 	char bail[512];			/* "FILE:LINE: message" after a Bail out!, else empty */
 	char lacks[512];		/* "FILE:LINE: what the version lacks" when it stopped the run */
-	bool lacks_machine;		/* ... at a requirement of the machine (memory, numa, swap) */
+	bool lacks_machine;		/* ... and it is this machine that lacks it (SCN_LACKS_MACHINE) */
 	/* What answered, for --json: the simulator's scheme and profile, or the kernel's release. */
 	char scheme[32], profile[16], kernel_release[128];
 	char **shows;			/* what show printed, in order */

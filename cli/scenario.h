@@ -185,12 +185,24 @@ struct scn_executor;
  * its remaining queries answer # SKIP.
  */
 #define SCN_LACKS 1
+/*
+ * The same, when it is this machine that lacks it, whatever the version: a
+ * requirement (memory, numa, swap) it cannot meet, or a debug interface its
+ * kernel was built without. mmsim diff reports the file "not on this machine".
+ */
+#define SCN_LACKS_MACHINE 2
+
+static inline bool scn_lacks(int ret)
+{
+	return ret == SCN_LACKS || ret == SCN_LACKS_MACHINE;
+}
 
 struct scn_executor_ops {
 	const char *name;
 	/*
 	 * Runs one command that is not a query; -1 with a message means Bail out!,
-	 * SCN_LACKS with a message that the kernel version lacks the interface.
+	 * SCN_LACKS with a message that the kernel version lacks the interface
+	 * (SCN_LACKS_MACHINE: the machine does).
 	 */
 	int (*run)(struct scn_executor *ex, const struct scn_command *cmd, char *err, size_t errlen);
 	/* After the last command (may be NULL); -1 with a message means Bail out!. */

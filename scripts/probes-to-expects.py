@@ -15,15 +15,22 @@ import subprocess
 import sys
 
 
-def kernel_values(mmsim, path, image=None):
+def kernel_values(mmsim, paths, image=None):
+    """Each file's probe values by line, from one run of them all (one boot under qemu)."""
     where = ["--kernel-image", image] if image else ["--kernel"]
-    out = subprocess.run([mmsim, "run", *where, "--json", path],
+    out = subprocess.run([mmsim, "run", *where, "--json", *paths],
                          capture_output=True, text=True)
-    if out.returncode == 2:
-        sys.exit(f"{path}: the kernel run bailed out:\n{out.stdout}{out.stderr}")
-    results = json.loads(out.stdout)[0]["results"]
-    return {r["line"]: r["value"] for r in results
-            if r["kind"] == "probe" and "value" in r}
+    try:
+        files = json.loads(out.stdout)
+    except json.JSONDecodeError:
+        sys.exit(f"the kernel run printed no JSON:\n{out.stdout}{out.stderr}")
+    values = []
+    for path, f in zip(paths, files):
+        if f.get("bail_out"):
+            sys.exit(f"{path}: the kernel run bailed out: {f['bail_out']}")
+        values.append({r["line"]: r["value"] for r in f["results"]
+                       if r["kind"] == "probe" and "value" in r})
+    return values
 
 
 def main():
@@ -33,8 +40,7 @@ def main():
                     "scenario) instead of the live kernel")
     ap.add_argument("files", nargs="+")
     args = ap.parse_args()
-    for path in args.files:
-        values = kernel_values(args.mmsim, path, args.kernel_image)
+    for path, values in zip(args.files, kernel_values(args.mmsim, args.files, args.kernel_image)):
         lines = open(path).read().split("\n")
         for n, value in values.items():
             text = lines[n - 1]

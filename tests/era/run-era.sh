@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ctest's "era" label: scenarios on another Linux under qemu, VERSION 6.1,
-# 6.12 or 7.3, its image the one scripts/fetch-kernels.sh cached.
+# 6.12 or 7.3, its image the one scripts/fetch-kernels.sh cached (7.3-gup:
+# the one scripts/build-gup-kernel.sh built).
 #   run-era.sh run  VERSION MMSIM MMSIM_STATIC FILE...   every expect holds on that kernel
 #   run-era.sh diff VERSION MMSIM MMSIM_STATIC FILE...   the simulator in that version's
 #       profile answers every query as the kernel does (mmsim diff --kernel-image)
@@ -14,7 +15,11 @@ cache=${MMSIM_KERNEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mmsim/kernels}
 image=$cache/$version/vmlinuz
 command -v "${MMSIM_QEMU:-qemu-system-x86_64}" >/dev/null ||
 	skip "no qemu-system-x86_64 (apt-get install qemu-system-x86)"
-[ -r "$image" ] || skip "no Linux $version image at $image (scripts/fetch-kernels.sh $version)"
+case $version in
+*-gup) get="scripts/build-gup-kernel.sh builds it, in about 20 minutes on 2 CPUs" ;;
+*)     get="scripts/fetch-kernels.sh $version" ;;
+esac
+[ -r "$image" ] || skip "no Linux $version image at $image ($get)"
 [ -x "$mmsim_static" ] || skip "no mmsim-static ($mmsim_static): this build cannot link statically"
 export MMSIM_STATIC=$mmsim_static
 echo "# Linux $version: $(readlink -f "$image")"

@@ -1,5 +1,6 @@
-# simulator-only: a R/O longterm pin needs gup_test (CONFIG_GUP_TEST), which no kernel
-# here has (the selftest skips there); the expects state what the selftest asserts.
+# Linux runs it only with gup_test (CONFIG_GUP_TEST), which distributions leave out:
+# scripts/build-gup-kernel.sh builds Debian's 7.3.4 with it, for the qemu runs
+# (tests/era); elsewhere the kernel run stops at the pin, "not on this machine".
 # Linux 7.3.4 tools/testing/selftests/mm/cow.c, non_anon_test_cases[] row
 # "R/O longterm GUP-fast pin", run "with shared zeropage" (run_with_zeropage(),
 # test_ro_fast_pin()): a R/O longterm pin of a private mapping's zero page must
