@@ -3,8 +3,9 @@
  * The live kernel's settings (/sys/kernel/mm/ksm, transparent_hugepage and
  * khugepaged, and a swap file of our own) for every front end that changes
  * them: the kernel executor, mmsim whatif --live and the benchmarks. Each is
- * saved before the first change and put back at the end, on a fatal signal, and after a SIGKILL by
- * the next start (through a file under /run); one lock serialises them.
+ * saved before the first change and put back at the end, on a fatal signal,
+ * and after a SIGKILL by the next start (through a file under /run); one lock
+ * serialises them.
  */
 #ifndef MMSIM_CLI_KERNEL_SETTINGS_H
 #define MMSIM_CLI_KERNEL_SETTINGS_H

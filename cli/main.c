@@ -481,6 +481,7 @@ static int cmd_diff(int argc, char **argv)
 		struct scn_report sim, kern;
 		FILE *devnull = fopen("/dev/null", "w");
 		int a, b, differ = 0;
+		bool machine = false;
 
 		/* run_file prints JSON when json is set: send it nowhere. */
 		fflush(stdout);
@@ -526,13 +527,9 @@ static int cmd_diff(int argc, char **argv)
 				printf("%s:%d: %s: simulator %s, kernel %s (Linux %s)\n", s1.name,
 				       x->cmd->line, x->cmd->text, vx, vy, release[0] ? release : "?");
 			}
-			if (!sim.lacks[0] && kern.lacks_machine) {
-				/* Not the version: this machine (or guest) lacks what the scenario needs. */
-				printf("%s: not on this machine (%s)\n", s1.name, kern.lacks);
-				absent++;
-				goto next;
-			}
-			if (!sim.lacks[0] != !kern.lacks[0]) {
+			/* Not the version: this machine (or guest) lacks what the scenario needs. */
+			machine = !sim.lacks[0] && kern.lacks_machine;
+			if (!machine && !sim.lacks[0] != !kern.lacks[0]) {
 				printf("%s: only the %s stopped: %s\n", s1.name,
 				       sim.lacks[0] ? "simulator" : "kernel",
 				       sim.lacks[0] ? sim.lacks : kern.lacks);
@@ -543,13 +540,15 @@ static int cmd_diff(int argc, char **argv)
 				       sim.nr, kern.nr);
 				differ++;
 			}
-			if (!differ && sim.lacks[0])
+			if (!differ && (sim.lacks[0] || machine))
 				absent++;
 			else if (differ)
 				differing++;
 			else
 				agree++;
-			if (!differ && sim.lacks[0])
+			if (!differ && machine)
+				printf("%s: not on this machine (%s)\n", s1.name, kern.lacks);
+			else if (!differ && sim.lacks[0])
 				printf("%s: not on this version (%s)\n", s1.name, sim.lacks);
 			else
 				printf("%s: %s (%d queries)\n", s1.name, differ ? "DIFFERS" : "agrees",
@@ -557,7 +556,6 @@ static int cmd_diff(int argc, char **argv)
 			if (differ && status < 1)
 				status = 1;
 		}
-next:
 		scn_report_free(&sim);
 		scn_report_free(&kern);
 		scenario_free(&s1);

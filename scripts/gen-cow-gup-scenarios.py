@@ -6,8 +6,9 @@ over the same memory setups (base page, THP of every size, PTE-mapped,
 swapped out, ...). Those setups are written once, in the "Basic COW" row's
 scenarios (selftest-cow-basic-RUN.mms); this script takes each setup from
 there, up to the fork the row replaces, and appends the row's own steps.
-Scenarios the live kernel can run get `probe` lines for the kernel's view
-of the result; turn them into expects with scripts/probes-to-expects.py.
+Every scenario gets `probe` lines for the kernel's view of the result; turn
+them into expects with scripts/probes-to-expects.py (the R/O pin rows' with
+--kernel-image and the 7.3-gup vmlinuz of scripts/build-gup-kernel.sh).
 
     scripts/gen-cow-gup-scenarios.py [tests/scenarios]
 """
@@ -95,7 +96,7 @@ def probes(who, addr):
             f"probe kpagecount {who} {addr}", f"probe folio_order {who} {addr}"]
 
 
-def steps(row, p, c, a, l, kernel):
+def steps(row, p, c, a, l):
     n = size(l)
     t = min(n, PIPE_MAX)
     out = []
@@ -109,7 +110,7 @@ def steps(row, p, c, a, l, kernel):
                 f"pipe_read {c}                  # read(fds[0], new, transferred)",
                 f"expect pipe_byte {c} 0 == 1",
                 f"expect pipe_byte {c} {t - 1} == 1"]
-        out += probes(p, a) if kernel else []
+        out += probes(p, a)
         out += [f"exit {c}", f"exit {p}"]
     elif row.startswith("vmsplice-"):
         if row == "vmsplice-before-fork":
@@ -118,7 +119,7 @@ def steps(row, p, c, a, l, kernel):
             out += [f"fork {p} {c}", f"vmsplice {p} {a} {l}        # vmsplice() after fork()"]
         out += [f"munmap {p} {a} {l}",
                 f"write {c} {a} {l} byte=0xff      # the child: memset(mem, 0xff, size)"]
-        out += probes(c, a) if kernel else []
+        out += probes(c, a)
         out += [f"exit {c}",
                 f"pipe_read {p}                  # read(fds[0], new, transferred)",
                 f"expect pipe_byte {p} 0 == 1",
@@ -132,7 +133,7 @@ def steps(row, p, c, a, l, kernel):
                 f"write {p} {a} {l} byte=0xff      # memset(mem, 0xff, size)",
                 f"expect pinned_byte {p} 0 == 255    # io_uring_prep_write_fixed(), then pread()",
                 f"expect pinned_byte {p} {n - 1} == 255"]
-        out += probes(p, a) if kernel else []
+        out += probes(p, a)
         out += [f"unpin {p}", f"exit {p}"]
     elif row == "iouring-fork":
         out += [f"pin {p} {a} {l} rw        # io_uring_register_buffers(): FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM",
@@ -140,9 +141,8 @@ def steps(row, p, c, a, l, kernel):
                 f"write {p} {a} {l} byte=0xff      # memset(mem, 0xff, size)",
                 f"expect pinned_byte {p} 0 == 255    # io_uring_prep_write_fixed(), then pread()",
                 f"expect pinned_byte {p} {n - 1} == 255"]
-        if kernel:
-            out += probes(p, a) + [f"probe byte {c} {a}", f"probe same_frame {p} {a} {c} {a}",
-                                    f"probe smaps {c} Rss"]
+        out += probes(p, a) + [f"probe byte {c} {a}", f"probe same_frame {p} {a} {c} {a}",
+                               f"probe smaps {c} Rss"]
         out += [f"exit {c}", f"unpin {p}", f"exit {p}"]
     else:
         fast = " fast" if "-fast-" in row else ""
@@ -158,7 +158,7 @@ def steps(row, p, c, a, l, kernel):
                 f"write {p} {a} {l} byte=0xff      # memset(mem, 0xff, size)",
                 f"expect pinned_byte {p} 0 == 255    # PIN_LONGTERM_TEST_READ sees the write",
                 f"expect pinned_byte {p} {n - 1} == 255"]
-        out += probes(p, a) if kernel else []
+        out += probes(p, a)
         out += [f"unpin {p}"]
         if row.endswith("-shared") and "previously" not in row:
             out += [f"exit {c}"]
@@ -173,7 +173,6 @@ def main():
         m = re.search(r'run "([^"]*)"( for every THP size, one section each)?', text)
         title, every = m.group(1), m.group(2) or ""
         for row, (desc, fn, note) in ROWS.items():
-            kernel = True
             head = [note] if note else []
             head += [f'# Linux 7.3.4 tools/testing/selftests/mm/cow.c, anon_test_cases[] row "{desc}",',
                      f'# run "{title}"{every} ({fn}).',
@@ -182,7 +181,7 @@ def main():
             for sec_title, setup, p, c, a, l in sections(text):
                 if sec_title:
                     body += [""]
-                body += setup + steps(row, p, c, a, l, kernel)
+                body += setup + steps(row, p, c, a, l)
             with open(os.path.join(d, f"selftest-cow-{row}-{run}.mms"), "w") as f:
                 f.write("\n".join(head + body) + "\n")
 
