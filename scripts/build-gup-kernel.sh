@@ -89,13 +89,8 @@ fi
 release=$(basename "$(readlink -f "$cache/7.3")")
 
 # The private apt state of fetch-kernels.sh for 7.3 (the same sources file).
-d=$cache/apt
-mkdir -p "$d/lists/partial" "$d/archives/partial"
-printf '%s\n' 'Types: deb' 'URIs: http://deb.debian.org/debian' 'Suites: trixie-backports' \
-	'Components: main' 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' '' >"$d/private.sources"
-apt_opts=(-o "Dir::Etc::SourceList=$d/private.sources" -o Dir::Etc::SourceParts=/dev/null
-	-o "APT::Sandbox::User=$(id -un)"
-	-o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d" -o "Dir::Cache::archives=$d/archives")
+. "$here/private-apt.sh"
+private_apt apt http://deb.debian.org/debian trixie-backports
 
 # The version of linux-binary-RELEASE: the source must be the same version.
 version_of() {

@@ -33,22 +33,8 @@ die() { echo "fetch-kernels: $*" >&2; exit 1; }
 command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null ||
 	die "needs apt-get and dpkg-deb (Debian 12)"
 
-# A private apt state under the cache (see above): DIR, then "URI SUITE" pairs.
-private_apt() {
-	local d=$cache/$1 uri suite
-	shift
-	mkdir -p "$d/lists/partial" "$d/archives/partial"
-	: >"$d/private.sources"
-	while [ $# -ge 2 ]; do
-		uri=$1 suite=$2
-		shift 2
-		printf '%s\n' 'Types: deb' "URIs: $uri" "Suites: $suite" 'Components: main' \
-			'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' '' >>"$d/private.sources"
-	done
-	apt_opts=(-o "Dir::Etc::SourceList=$d/private.sources" -o Dir::Etc::SourceParts=/dev/null
-		-o "APT::Sandbox::User=$(id -un)"
-		-o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d" -o "Dir::Cache::archives=$d/archives")
-}
+# A private apt state under the cache (see above): private_apt DIR URI SUITE...
+. "$(dirname "$0")/private-apt.sh"
 
 # The newest package of a series apt knows about.
 newest() {
