@@ -540,21 +540,22 @@ static int cmd_diff(int argc, char **argv)
 				       sim.nr, kern.nr);
 				differ++;
 			}
-			if (!differ && (sim.lacks[0] || machine))
-				absent++;
-			else if (differ)
+			/* Each file has one outcome: counted, then printed. */
+			if (differ) {
 				differing++;
-			else
-				agree++;
-			if (!differ && machine)
+				printf("%s: DIFFERS (%d queries)\n", s1.name, sim.nr);
+				if (status < 1)
+					status = 1;
+			} else if (machine) {
+				absent++;
 				printf("%s: not on this machine (%s)\n", s1.name, kern.lacks);
-			else if (!differ && sim.lacks[0])
+			} else if (sim.lacks[0]) {
+				absent++;
 				printf("%s: not on this version (%s)\n", s1.name, sim.lacks);
-			else
-				printf("%s: %s (%d queries)\n", s1.name, differ ? "DIFFERS" : "agrees",
-				       sim.nr);
-			if (differ && status < 1)
-				status = 1;
+			} else {
+				agree++;
+				printf("%s: agrees (%d queries)\n", s1.name, sim.nr);
+			}
 		}
 		scn_report_free(&sim);
 		scn_report_free(&kern);
